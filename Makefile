@@ -1,0 +1,23 @@
+# loyalty_kpi: PGXS build.  Targets a user runs: all, install, installcheck,
+# and (through scripts/) test, demo, bench.
+EXTENSION = loyalty_kpi
+MODULE_big = loyalty_kpi
+OBJS = src/common.o src/survey.o
+DATA = loyalty_kpi--1.0.sql
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
+
+# pg_regress: every sql/*.sql, in name order
+REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# The README's commands: each sets up a fresh Debian 12 machine as needed.
+.PHONY: test demo bench
+test:
+	bash scripts/test.sh
+demo:
+	bash scripts/demo.sh
+bench:
+	bash scripts/bench.sh

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Every test: sets the machine up (setup.sh), starts a throwaway PostgreSQL 15
+# cluster (pg_virtualenv), runs the pg_regress suite (sql/, expected/) and
+# the pgTAP suite (test/), and ends with one line "N passed, N failed"
+# summing both.  Exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [ "${1:-}" != "--in-cluster" ]; then
+    bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+    exec pg_virtualenv -v 15 bash scripts/test.sh --in-cluster
+fi
+
+# Inside the throwaway cluster (PGHOST, PGPORT, PGUSER set by pg_virtualenv).
+export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+echo "== pg_regress"
+make -s installcheck PG_CONFIG="$PG_CONFIG" >"$log/regress" 2>&1
+regress_rc=$?
+cat "$log/regress"
+[ $regress_rc -ne 0 ] && [ -f regression.diffs ] && cat regression.diffs
+regress_ok=$(grep -cE '^(test| )? *[^ ].* \.\.\. ok' "$log/regress")
+regress_failed=$(grep -cE ' \.\.\. FAILED' "$log/regress")
+# a run that died before its tests (no server, bad schedule) is one failure
+if [ $regress_rc -ne 0 ] && [ "$regress_failed" -eq 0 ]; then regress_failed=1; fi
+
+echo "== pgTAP"
+createdb lk_tap
+pg_prove --verbose -d lk_tap test/*.sql >"$log/tap" 2>&1
+tap_rc=$?
+cat "$log/tap"
+tap_ok=$(grep -cE '^ *ok [0-9]+' "$log/tap")
+tap_failed=$(grep -cE '^ *not ok [0-9]+' "$log/tap")
+# a file that died or planned wrongly fails without a "not ok" line
+if [ $tap_rc -ne 0 ] && [ "$tap_failed" -eq 0 ]; then tap_failed=1; fi
+
+echo "pg_regress: $regress_ok passed, $regress_failed failed; pgTAP: $tap_ok passed, $tap_failed failed"
+passed=$((regress_ok + tap_ok))
+failed=$((regress_failed + tap_failed))
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,959 @@
+/*
+ * survey.c
+ *		Survey KPIs: Net Promoter Score, CSAT, customer effort (CES) and the
+ *		Customer Loyalty Index (CLI), all read out of one stored summary type,
+ *		survey_summary, which holds how many answers took each value.
+ *
+ * Formulas (KPI-SPEC.md, "Survey KPIs"; seeds 000, 001, 003):
+ *	 NPS  = 100 * (promoters - detractors) / responses, scores 0..10:
+ *			promoters 9-10, passives 7-8, detractors 0-6.
+ *	 CSAT = 100 * answers in the top two boxes / responses, answers 1..scale
+ *			(scale 4..10; on 1-5 the top two boxes are 4 and 5).
+ *	 CES  = mean answer to a 1..7 "how easy was it" question; answers 5-7
+ *			count as easy.
+ *	 CLI  = mean over respondents of (recommend + repurchase + try_other) / 3,
+ *			each answer 1..6.  A respondent missing any of the three answers
+ *			is skipped whole, as corr() and regr_*() skip a row with a NULL.
+ * Statistics on NPS (x = promoter share, d = detractor share, n responses):
+ *	 standard error  100 * sqrt((x + d - (x - d)^2) / n)
+ *	 interval		 adjusted Wald (Rocks 2016, The American Statistician):
+ *					 n + 3 responses with 3/4 added to promoters and to
+ *					 detractors, then the Wald interval, clamped to
+ *					 [-100, 100].  Plain Wald under-covers for small n and
+ *					 for scores near +-100; a score interval for a difference
+ *					 of multinomial shares has no closed form.
+ *	 difference		 two-sided z test on the two adjusted-Wald estimates and
+ *					 variances (the adjustment keeps the variance above zero
+ *					 when a sample is all promoters).
+ *
+ * Why one type: every KPI here is a function of the answer distribution, so
+ * one set of counts, one rollup(), one I/O format and one set of tests serve
+ * them all.  The kind and scale in the header keep an NPS summary from being
+ * merged with, or read as, a CSAT one.
+ *
+ * The summary is the aggregates' transition state itself (not internal), so
+ * parallel query, Citus and materialized views all move the same value.
+ * Transition functions update it in place in the aggregate's memory context,
+ * and each count can be taken back exactly, which gives window frames an
+ * O(1) inverse transition.  Counts are int64; the running total is kept so
+ * that overflow is checked once per row, and every count is bounded by it.
+ */
+#include "loyalty_kpi.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "common/int.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "nodes/primnodes.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+
+typedef enum SurveyKind
+{
+	SURVEY_NPS = 1,
+	SURVEY_CSAT = 2,
+	SURVEY_CES = 3,
+	SURVEY_CLI = 4
+} SurveyKind;
+
+#define SURVEY_KIND_MAX SURVEY_CLI
+
+/*
+ * The stored value.  counts[i] is the number of answers (for CLI: of
+ * respondents whose three answers add up to) lo + i.  The layout is the
+ * on-disk format of LK_FORMAT_VERSION, so it must not change; a new layout
+ * gets a new version number and readers keep accepting the old one.
+ */
+typedef struct SurveySummary
+{
+	int32		vl_len_;		/* varlena header (do not touch directly) */
+	uint8		version;
+	uint8		kind;			/* SurveyKind */
+	uint8		lo;				/* value counted in counts[0] */
+	uint8		hi;				/* value counted in the last slot */
+	int64		total;			/* sum of counts */
+	int64		counts[FLEXIBLE_ARRAY_MEMBER];
+} SurveySummary;
+
+#define SURVEY_SLOTS(s)		((s)->hi - (s)->lo + 1)
+#define SURVEY_SIZE(nslots) (offsetof(SurveySummary, counts) + (nslots) * sizeof(int64))
+
+/* What each kind accepts: answers lo..scale, `answers` of them per respondent */
+typedef struct SurveyKindInfo
+{
+	const char *name;			/* in the text form and in messages */
+	const char *aggname;		/* direct aggregate, named in row errors */
+	int			answer_lo;
+	int			scale_min;		/* the highest answer: fixed unless CSAT */
+	int			scale_max;
+	int			answers;		/* answers per respondent (CLI: 3) */
+	const char *what;			/* "score" or "answer", for messages */
+} SurveyKindInfo;
+
+static const SurveyKindInfo survey_kinds[SURVEY_KIND_MAX + 1] = {
+	[SURVEY_NPS] = {"nps", "nps_agg", 0, 10, 10, 1, "score"},
+	[SURVEY_CSAT] = {"csat", "csat_agg", 1, 4, 10, 1, "answer"},
+	[SURVEY_CES] = {"ces", "ces_agg", 1, 7, 7, 1, "answer"},
+	[SURVEY_CLI] = {"cli", "cli_score", 1, 6, 6, 3, "answer"},
+};
+
+/* NPS buckets, as answer values */
+#define NPS_PASSIVE_MIN 7
+#define NPS_PROMOTER_MIN 9
+/* CES answers at or above this count as easy */
+#define CES_EASY_MIN 5
+
+static SurveySummary *
+survey_from_datum(Datum d)
+{
+	SurveySummary *s = (SurveySummary *) PG_DETOAST_DATUM(d);
+
+	/* values are validated on input; this catches a corrupted page */
+	if (s->version != LK_FORMAT_VERSION || s->kind < 1 || s->kind > SURVEY_KIND_MAX ||
+		s->hi < s->lo || VARSIZE(s) != SURVEY_SIZE(SURVEY_SLOTS(s)))
+		elog(ERROR, "corrupted survey_summary value (version %d, kind %d, size %d)",
+			 s->version, s->kind, (int) VARSIZE(s));
+	return s;
+}
+
+#define PG_GETARG_SURVEY(n) survey_from_datum(PG_GETARG_DATUM(n))
+
+static SurveySummary *
+survey_new(MemoryContext cxt, SurveyKind kind, int scale)
+{
+	const SurveyKindInfo *info = &survey_kinds[kind];
+	int			lo = info->answers * info->answer_lo;
+	int			hi = info->answers * scale;
+	Size		size = SURVEY_SIZE(hi - lo + 1);
+	SurveySummary *s = MemoryContextAllocZero(cxt, size);
+
+	SET_VARSIZE(s, size);
+	s->version = LK_FORMAT_VERSION;
+	s->kind = kind;
+	s->lo = lo;
+	s->hi = hi;
+	return s;
+}
+
+static SurveySummary *
+survey_copy(const SurveySummary *s)
+{
+	SurveySummary *c = palloc(VARSIZE(s));
+
+	memcpy(c, s, VARSIZE(s));
+	return c;
+}
+
+/* "nps (0-10)", for messages about mismatched summaries */
+static char *
+survey_describe(const SurveySummary *s)
+{
+	return psprintf("%s (%d-%d)", survey_kinds[s->kind].name, s->lo, s->hi);
+}
+
+/*
+ * NULL if (kind, lo, hi) is a shape some aggregate produces, else why not.
+ * Shared by text and binary input, which raise it with their own SQLSTATE.
+ */
+static const char *
+survey_shape_problem(int kind, int lo, int hi)
+{
+	const SurveyKindInfo *info;
+
+	if (kind < 1 || kind > SURVEY_KIND_MAX)
+		return psprintf("Unknown summary kind %d.", kind);
+	info = &survey_kinds[kind];
+	if (lo != info->answers * info->answer_lo ||
+		hi < info->answers * info->scale_min || hi > info->answers * info->scale_max)
+	{
+		if (info->scale_min == info->scale_max)
+			return psprintf("A %s summary spans %d-%d, not %d-%d.", info->name,
+							info->answers * info->answer_lo,
+							info->answers * info->scale_min, lo, hi);
+		return psprintf("A %s summary spans %d-%d up to %d-%d, not %d-%d.", info->name,
+						info->answer_lo, info->scale_min,
+						info->answer_lo, info->scale_max, lo, hi);
+	}
+	return NULL;
+}
+
+/* Sets s->total from the counts; ERROR if they pass int64. */
+static void
+survey_set_total(SurveySummary *s)
+{
+	int64		total = 0;
+
+	for (int i = 0; i < SURVEY_SLOTS(s); i++)
+	{
+		if (pg_add_s64_overflow(total, s->counts[i], &total))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("survey_summary: counts add up to more than %lld",
+							(long long) PG_INT64_MAX)));
+	}
+	s->total = total;
+}
+
+static void
+survey_require_kind(const SurveySummary *s, SurveyKind kind, const char *fname)
+{
+	if (s->kind != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: expected a summary of kind %s, got %s",
+						fname, survey_kinds[kind].name, survey_describe(s)),
+				 errhint("Build it with %s_summary().", survey_kinds[kind].name)));
+}
+
+/* Answers lo..hi (answer values, not slots) */
+static int64
+survey_count_range(const SurveySummary *s, int lo, int hi)
+{
+	int64		n = 0;
+
+	for (int v = Max(lo, s->lo); v <= Min(hi, s->hi); v++)
+		n += s->counts[v - s->lo];
+	return n;
+}
+
+static double
+survey_share(const SurveySummary *s, int lo, int hi)
+{
+	return 100.0 * (double) survey_count_range(s, lo, hi) / (double) s->total;
+}
+
+
+/* ---------------------------------------------------------------------
+ * Reading answers from rows
+ * ---------------------------------------------------------------------
+ */
+
+/* Looked up once per call site and kept in fn_extra */
+typedef struct SurveyCallCache
+{
+	Oid			argtype[4];		/* type of each answer argument (1..3) */
+	char		fname[NAMEDATALEN]; /* the aggregate, for messages */
+} SurveyCallCache;
+
+static SurveyCallCache *
+survey_call_cache(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers)
+{
+	SurveyCallCache *cache = fcinfo->flinfo->fn_extra;
+
+	if (cache == NULL)
+	{
+		fmAggrefPtr aggref = AggGetAggref(fcinfo);
+		char	   *name = aggref ? get_func_name(aggref->aggfnoid) : NULL;
+
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SurveyCallCache));
+		for (int i = 1; i <= nanswers; i++)
+			cache->argtype[i] = get_fn_expr_argtype(fcinfo->flinfo, i);
+		/* window aggregates have no Aggref: name the direct aggregate */
+		strlcpy(cache->fname, name ? name : survey_kinds[kind].aggname, NAMEDATALEN);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	return cache;
+}
+
+static void pg_attribute_noreturn()
+survey_answer_error(const SurveyCallCache *cache, SurveyKind kind, int scale,
+					const char *value, const char *problem)
+{
+	const SurveyKindInfo *info = &survey_kinds[kind];
+
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s: %s %s %s", cache->fname, info->what, value, problem),
+			 errhint("%s %ss are whole numbers from %d to %d.",
+					 kind == SURVEY_NPS ? "NPS" : kind == SURVEY_CSAT ? "CSAT" :
+					 kind == SURVEY_CES ? "CES" : "CLI",
+					 info->what, info->answer_lo, scale)));
+}
+
+/* The answer in argument argno, checked to be a whole number lo..scale */
+static int
+survey_read_answer(FunctionCallInfo fcinfo, int argno, const SurveyCallCache *cache,
+				   SurveyKind kind, int scale)
+{
+	int			lo = survey_kinds[kind].answer_lo;
+	Datum		d = PG_GETARG_DATUM(argno);
+	int64		v;
+
+	switch (cache->argtype[argno])
+	{
+		case INT2OID:
+			v = DatumGetInt16(d);
+			break;
+		case INT4OID:
+			v = DatumGetInt32(d);
+			break;
+		case INT8OID:
+			v = DatumGetInt64(d);
+			break;
+		case NUMERICOID:
+			{
+				Numeric		num = DatumGetNumeric(d);
+
+				if (numeric_is_nan(num) || numeric_is_inf(num))
+					survey_answer_error(cache, kind, scale,
+										numeric_normalize(num), "is not a number");
+				if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, d,
+													  NumericGetDatum(int64_to_numeric(lo)))) < 0 ||
+					DatumGetInt32(DirectFunctionCall2(numeric_cmp, d,
+													  NumericGetDatum(int64_to_numeric(scale)))) > 0)
+					survey_answer_error(cache, kind, scale,
+										numeric_normalize(num), "is out of range");
+				/* in range, so numeric_int8 cannot fail; it rounds, so compare back */
+				v = DatumGetInt64(DirectFunctionCall1(numeric_int8, d));
+				if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, d,
+													  NumericGetDatum(int64_to_numeric(v)))) != 0)
+					survey_answer_error(cache, kind, scale,
+										numeric_normalize(num), "is not a whole number");
+				return (int) v;
+			}
+		default:
+			elog(ERROR, "%s: unexpected argument type %u", cache->fname,
+				 cache->argtype[argno]);
+	}
+	if (v < lo || v > scale)
+		survey_answer_error(cache, kind, scale, psprintf(INT64_FORMAT, v), "is out of range");
+	return (int) v;
+}
+
+/* The scale argument of the CSAT aggregates */
+static int
+survey_read_scale(FunctionCallInfo fcinfo, int argno, const SurveyCallCache *cache)
+{
+	const SurveyKindInfo *info = &survey_kinds[SURVEY_CSAT];
+	int32		scale;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: scale must not be NULL", cache->fname),
+				 errhint("Pass the highest answer of the question, such as 5 for a 1-5 scale.")));
+	scale = PG_GETARG_INT32(argno);
+	if (scale < info->scale_min || scale > info->scale_max)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: scale %d is out of range", cache->fname, scale),
+				 errhint("CSAT scales run from 1-%d to 1-%d.", info->scale_min, info->scale_max)));
+	return scale;
+}
+
+/*
+ * One transition step: count (delta = +1) or take back (delta = -1) one
+ * respondent.  Arguments: state, then nanswers answers, then for CSAT the
+ * scale.  A respondent with any NULL answer changes nothing.
+ */
+static pg_attribute_always_inline Datum
+survey_step(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers, int delta)
+{
+	SurveyCallCache *cache = survey_call_cache(fcinfo, kind, nanswers);
+	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	int			scale = survey_kinds[kind].scale_min;
+	SurveySummary *s;
+	int			value = 0;
+
+	if (kind == SURVEY_CSAT)
+		scale = survey_read_scale(fcinfo, nanswers + 1, cache);
+
+	for (int i = 1; i <= nanswers; i++)
+	{
+		if (PG_ARGISNULL(i))
+		{
+			if (PG_ARGISNULL(0))
+				PG_RETURN_NULL();
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		}
+	}
+	for (int i = 1; i <= nanswers; i++)
+		value += survey_read_answer(fcinfo, i, cache, kind, scale);
+
+	if (PG_ARGISNULL(0))
+	{
+		/* taking back a row from an empty state: let the executor recompute */
+		if (delta < 0)
+			PG_RETURN_NULL();
+		s = survey_new(aggcontext ? aggcontext : CurrentMemoryContext, kind, scale);
+	}
+	else
+	{
+		/*
+		 * Inside an aggregate the state is the one this function allocated:
+		 * no detoasting or validation on the per-row path.
+		 */
+		s = aggcontext ? (SurveySummary *) PG_GETARG_POINTER(0) : PG_GETARG_SURVEY(0);
+		if (s->kind != kind || s->hi != survey_kinds[kind].answers * scale)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: cannot add an answer on a 1-%d scale to a summary of kind %s",
+							cache->fname, scale, survey_describe(s)),
+					 errhint("Every row of one group must use the same scale.")));
+		/* outside an aggregate we may not scribble on our input */
+		if (aggcontext == NULL)
+			s = survey_copy(s);
+	}
+
+	if (delta > 0)
+	{
+		if (unlikely(s->total == PG_INT64_MAX))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s: more than %lld responses", cache->fname,
+							(long long) PG_INT64_MAX)));
+		s->counts[value - s->lo]++;
+		s->total++;
+	}
+	else
+	{
+		if (unlikely(s->counts[value - s->lo] == 0))
+			elog(ERROR, "%s: taking back an answer %d that was never counted",
+				 cache->fname, value);
+		s->counts[value - s->lo]--;
+		s->total--;
+	}
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(nps_accum);
+Datum
+nps_accum(PG_FUNCTION_ARGS)
+{
+	return survey_step(fcinfo, SURVEY_NPS, 1, 1);
+}
+
+PG_FUNCTION_INFO_V1(nps_retract);
+Datum
+nps_retract(PG_FUNCTION_ARGS)
+{
+	return survey_step(fcinfo, SURVEY_NPS, 1, -1);
+}
+
+PG_FUNCTION_INFO_V1(csat_accum);
+Datum
+csat_accum(PG_FUNCTION_ARGS)
+{
+	return survey_step(fcinfo, SURVEY_CSAT, 1, 1);
+}
+
+PG_FUNCTION_INFO_V1(csat_retract);
+Datum
+csat_retract(PG_FUNCTION_ARGS)
+{
+	return survey_step(fcinfo, SURVEY_CSAT, 1, -1);
+}
+
+PG_FUNCTION_INFO_V1(ces_accum);
+Datum
+ces_accum(PG_FUNCTION_ARGS)
+{
+	return survey_step(fcinfo, SURVEY_CES, 1, 1);
+}
+
+PG_FUNCTION_INFO_V1(ces_retract);
+Datum
+ces_retract(PG_FUNCTION_ARGS)
+{
+	return survey_step(fcinfo, SURVEY_CES, 1, -1);
+}
+
+PG_FUNCTION_INFO_V1(cli_accum);
+Datum
+cli_accum(PG_FUNCTION_ARGS)
+{
+	return survey_step(fcinfo, SURVEY_CLI, 3, 1);
+}
+
+PG_FUNCTION_INFO_V1(cli_retract);
+Datum
+cli_retract(PG_FUNCTION_ARGS)
+{
+	return survey_step(fcinfo, SURVEY_CLI, 3, -1);
+}
+
+
+/* ---------------------------------------------------------------------
+ * Merging summaries: combine function, rollup() and its window inverse
+ * ---------------------------------------------------------------------
+ */
+
+static Datum
+survey_merge(FunctionCallInfo fcinfo, int sign)
+{
+	SurveySummary *a = PG_GETARG_SURVEY(0);
+	SurveySummary *b = PG_GETARG_SURVEY(1);
+
+	if (a->kind != b->kind || a->lo != b->lo || a->hi != b->hi)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("rollup: cannot merge summaries of kinds %s and %s",
+						survey_describe(a), survey_describe(b)),
+				 errhint("Roll up summaries of one kind and scale at a time.")));
+
+	/* the state is ours to update only inside an aggregate */
+	if (lk_agg_context(fcinfo) == NULL)
+		a = survey_copy(a);
+
+	for (int i = 0; i < SURVEY_SLOTS(a); i++)
+	{
+		if (sign > 0)
+		{
+			if (pg_add_s64_overflow(a->counts[i], b->counts[i], &a->counts[i]))
+				goto overflow;
+		}
+		else
+		{
+			a->counts[i] -= b->counts[i];
+			if (a->counts[i] < 0)
+				elog(ERROR, "rollup: taking back a summary that was never added");
+		}
+	}
+	if (sign > 0)
+	{
+		if (pg_add_s64_overflow(a->total, b->total, &a->total))
+			goto overflow;
+	}
+	else
+		a->total -= b->total;
+	PG_RETURN_POINTER(a);
+
+overflow:
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("rollup: merged survey_summary counts pass %lld",
+					(long long) PG_INT64_MAX)));
+	PG_RETURN_NULL();			/* keep the compiler quiet */
+}
+
+PG_FUNCTION_INFO_V1(survey_combine);
+Datum
+survey_combine(PG_FUNCTION_ARGS)
+{
+	return survey_merge(fcinfo, 1);
+}
+
+PG_FUNCTION_INFO_V1(survey_uncombine);
+Datum
+survey_uncombine(PG_FUNCTION_ARGS)
+{
+	return survey_merge(fcinfo, -1);
+}
+
+/*
+ * Final function of the summary aggregates and rollup(): a group that saw no
+ * answer gives NULL, as every aggregate here does.  Returns a copy, so the
+ * state stays untouched for windows (FINALFUNC_MODIFY = READ_ONLY).
+ */
+PG_FUNCTION_INFO_V1(survey_summary_final);
+Datum
+survey_summary_final(PG_FUNCTION_ARGS)
+{
+	SurveySummary *s = PG_GETARG_SURVEY(0);
+
+	if (s->total == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(survey_copy(s));
+}
+
+
+/* ---------------------------------------------------------------------
+ * Accessors (also the final functions of the direct aggregates)
+ * ---------------------------------------------------------------------
+ */
+
+PG_FUNCTION_INFO_V1(survey_responses);
+Datum
+survey_responses(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_SURVEY(0)->total);
+}
+
+/* Mean answer; for CLI the mean respondent CLI (total of three / 3) */
+PG_FUNCTION_INFO_V1(survey_mean_score);
+Datum
+survey_mean_score(PG_FUNCTION_ARGS)
+{
+	SurveySummary *s = PG_GETARG_SURVEY(0);
+	double		sum = 0.0;
+
+	if (s->total == 0)
+		PG_RETURN_NULL();
+	/* each product is exact in a double (counts < 2^53 in practice, values <= 18) */
+	for (int i = 0; i < SURVEY_SLOTS(s); i++)
+		sum += (double) (s->lo + i) * (double) s->counts[i];
+	PG_RETURN_FLOAT8(sum / (double) s->total / survey_kinds[s->kind].answers);
+}
+
+/* ---- NPS ---- */
+
+PG_FUNCTION_INFO_V1(nps);
+Datum
+nps(PG_FUNCTION_ARGS)
+{
+	SurveySummary *s = PG_GETARG_SURVEY(0);
+	int64		promoters,
+				detractors;
+
+	survey_require_kind(s, SURVEY_NPS, "nps");
+	if (s->total == 0)
+		PG_RETURN_NULL();
+	promoters = survey_count_range(s, NPS_PROMOTER_MIN, 10);
+	detractors = survey_count_range(s, 0, NPS_PASSIVE_MIN - 1);
+	PG_RETURN_FLOAT8(100.0 * (double) (promoters - detractors) / (double) s->total);
+}
+
+PG_FUNCTION_INFO_V1(nps_promoters);
+Datum
+nps_promoters(PG_FUNCTION_ARGS)
+{
+	SurveySummary *s = PG_GETARG_SURVEY(0);
+
+	survey_require_kind(s, SURVEY_NPS, "promoters");
+	PG_RETURN_INT64(survey_count_range(s, NPS_PROMOTER_MIN, 10));
+}
+
+PG_FUNCTION_INFO_V1(nps_passives);
+Datum
+nps_passives(PG_FUNCTION_ARGS)
+{
+	SurveySummary *s = PG_GETARG_SURVEY(0);
+
+	survey_require_kind(s, SURVEY_NPS, "passives");
+	PG_RETURN_INT64(survey_count_range(s, NPS_PASSIVE_MIN, NPS_PROMOTER_MIN - 1));
+}
+
+PG_FUNCTION_INFO_V1(nps_detractors);
+Datum
+nps_detractors(PG_FUNCTION_ARGS)
+{
+	SurveySummary *s = PG_GETARG_SURVEY(0);
+
+	survey_require_kind(s, SURVEY_NPS, "detractors");
+	PG_RETURN_INT64(survey_count_range(s, 0, NPS_PASSIVE_MIN - 1));
+}
+
+PG_FUNCTION_INFO_V1(nps_stderr);
+Datum
+nps_stderr(PG_FUNCTION_ARGS)
+{
+	SurveySummary *s = PG_GETARG_SURVEY(0);
+	double		n,
+				x,
+				d;
+
+	survey_require_kind(s, SURVEY_NPS, "nps_stderr");
+	if (s->total == 0)
+		PG_RETURN_NULL();
+	n = (double) s->total;
+	x = survey_count_range(s, NPS_PROMOTER_MIN, 10) / n;
+	d = survey_count_range(s, 0, NPS_PASSIVE_MIN - 1) / n;
+	/* x + d >= (x - d)^2 always; Max() only absorbs rounding */
+	PG_RETURN_FLOAT8(100.0 * sqrt(Max(0.0, x + d - (x - d) * (x - d)) / n));
+}
+
+/* Adjusted-Wald estimate and variance of NPS/100 (see the file header) */
+static void
+nps_adjusted_wald(const SurveySummary *s, double *estimate, double *variance)
+{
+	double		n = (double) s->total + 3.0;
+	double		x = ((double) survey_count_range(s, NPS_PROMOTER_MIN, 10) + 0.75) / n;
+	double		d = ((double) survey_count_range(s, 0, NPS_PASSIVE_MIN - 1) + 0.75) / n;
+
+	*estimate = x - d;
+	*variance = (x + d - (x - d) * (x - d)) / n;
+}
+
+static Datum
+nps_ci_bound(FunctionCallInfo fcinfo, const char *fname, int side)
+{
+	SurveySummary *s = PG_GETARG_SURVEY(0);
+	double		level = PG_GETARG_FLOAT8(1);
+	double		estimate,
+				variance,
+				bound;
+
+	survey_require_kind(s, SURVEY_NPS, fname);
+	lk_check_confidence_level(fname, level);
+	if (s->total == 0)
+		PG_RETURN_NULL();
+	nps_adjusted_wald(s, &estimate, &variance);
+	bound = estimate + side * lk_normal_quantile(0.5 + level / 2.0) * sqrt(variance);
+	PG_RETURN_FLOAT8(100.0 * Max(-1.0, Min(1.0, bound)));
+}
+
+PG_FUNCTION_INFO_V1(nps_ci_lower);
+Datum
+nps_ci_lower(PG_FUNCTION_ARGS)
+{
+	return nps_ci_bound(fcinfo, "nps_ci_lower", -1);
+}
+
+PG_FUNCTION_INFO_V1(nps_ci_upper);
+Datum
+nps_ci_upper(PG_FUNCTION_ARGS)
+{
+	return nps_ci_bound(fcinfo, "nps_ci_upper", 1);
+}
+
+PG_FUNCTION_INFO_V1(nps_diff_pvalue);
+Datum
+nps_diff_pvalue(PG_FUNCTION_ARGS)
+{
+	SurveySummary *a = PG_GETARG_SURVEY(0);
+	SurveySummary *b = PG_GETARG_SURVEY(1);
+	double		est_a,
+				var_a,
+				est_b,
+				var_b;
+
+	survey_require_kind(a, SURVEY_NPS, "nps_diff_pvalue");
+	survey_require_kind(b, SURVEY_NPS, "nps_diff_pvalue");
+	if (a->total == 0 || b->total == 0)
+		PG_RETURN_NULL();
+	nps_adjusted_wald(a, &est_a, &var_a);
+	nps_adjusted_wald(b, &est_b, &var_b);
+	PG_RETURN_FLOAT8(lk_two_sided_p((est_a - est_b) / sqrt(var_a + var_b)));
+}
+
+/* ---- CSAT, CES, CLI ---- */
+
+PG_FUNCTION_INFO_V1(csat);
+Datum
+csat(PG_FUNCTION_ARGS)
+{
+	SurveySummary *s = PG_GETARG_SURVEY(0);
+
+	survey_require_kind(s, SURVEY_CSAT, "csat");
+	if (s->total == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(survey_share(s, s->hi - 1, s->hi));
+}
+
+PG_FUNCTION_INFO_V1(ces);
+Datum
+ces(PG_FUNCTION_ARGS)
+{
+	survey_require_kind(PG_GETARG_SURVEY(0), SURVEY_CES, "ces");
+	return survey_mean_score(fcinfo);
+}
+
+PG_FUNCTION_INFO_V1(ces_easy_share);
+Datum
+ces_easy_share(PG_FUNCTION_ARGS)
+{
+	SurveySummary *s = PG_GETARG_SURVEY(0);
+
+	survey_require_kind(s, SURVEY_CES, "ces_easy_share");
+	if (s->total == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(survey_share(s, CES_EASY_MIN, s->hi));
+}
+
+PG_FUNCTION_INFO_V1(cli);
+Datum
+cli(PG_FUNCTION_ARGS)
+{
+	survey_require_kind(PG_GETARG_SURVEY(0), SURVEY_CLI, "cli");
+	return survey_mean_score(fcinfo);
+}
+
+
+/* ---------------------------------------------------------------------
+ * Text and binary I/O
+ *
+ * Text: v1:nps:0-10:c0,c1,...,c10 -- format version, kind, value range, then
+ * one count per value.  The total is not written: it is derived, and checked
+ * for overflow, on input.  Binary: version, kind, lo, hi (one byte each),
+ * then the counts as int64 in network order.
+ * ---------------------------------------------------------------------
+ */
+
+static void pg_attribute_noreturn()
+survey_syntax_error(const char *input, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type survey_summary: \"%s\"", input),
+			 errdetail("%s", detail),
+			 errhint("The text form is v1:KIND:LO-HI:COUNTS, such as v1:nps:0-10:0,0,0,0,0,0,1,2,3,4,5.")));
+}
+
+/* Reads an unsigned decimal number at *p; false if none or past max. */
+static bool
+parse_uint(const char **p, int64 max, int64 *result)
+{
+	const char *c = *p;
+	int64		v = 0;
+
+	if (!isdigit((unsigned char) *c))
+		return false;
+	for (; isdigit((unsigned char) *c); c++)
+	{
+		if (pg_mul_s64_overflow(v, 10, &v) || pg_add_s64_overflow(v, *c - '0', &v) || v > max)
+			return false;
+	}
+	*p = c;
+	*result = v;
+	return true;
+}
+
+static void
+expect_char(const char *input, const char **p, char c, const char *detail)
+{
+	if (**p != c)
+		survey_syntax_error(input, detail);
+	(*p)++;
+}
+
+PG_FUNCTION_INFO_V1(survey_summary_in);
+Datum
+survey_summary_in(PG_FUNCTION_ARGS)
+{
+	const char *input = PG_GETARG_CSTRING(0);
+	const char *p = input;
+	int64		version,
+				lo,
+				hi;
+	int			kind = 0;
+	const char *problem;
+	SurveySummary *s;
+
+	expect_char(input, &p, 'v', "It must start with a format version such as \"v1\".");
+	if (!parse_uint(&p, 255, &version))
+		survey_syntax_error(input, "It must start with a format version such as \"v1\".");
+	if (version != LK_FORMAT_VERSION)
+		survey_syntax_error(input, psprintf("Format version %d is not one this release reads (it reads v%d).",
+											(int) version, LK_FORMAT_VERSION));
+	expect_char(input, &p, ':', "Expected \":\" after the format version.");
+
+	for (int k = 1; k <= SURVEY_KIND_MAX; k++)
+	{
+		size_t		len = strlen(survey_kinds[k].name);
+
+		if (strncmp(p, survey_kinds[k].name, len) == 0 && p[len] == ':')
+		{
+			kind = k;
+			p += len;
+			break;
+		}
+	}
+	if (kind == 0)
+		survey_syntax_error(input, "The kind must be one of nps, csat, ces, cli.");
+	expect_char(input, &p, ':', "Expected \":\" after the kind.");
+
+	if (!parse_uint(&p, 255, &lo))
+		survey_syntax_error(input, "Expected the lowest value of the range.");
+	expect_char(input, &p, '-', "Expected \"-\" between the lowest and highest value.");
+	if (!parse_uint(&p, 255, &hi))
+		survey_syntax_error(input, "Expected the highest value of the range.");
+	if ((problem = survey_shape_problem(kind, (int) lo, (int) hi)) != NULL)
+		survey_syntax_error(input, problem);
+	expect_char(input, &p, ':', "Expected \":\" before the counts.");
+
+	s = survey_new(CurrentMemoryContext, kind, (int) hi / survey_kinds[kind].answers);
+	for (int i = 0; i < SURVEY_SLOTS(s); i++)
+	{
+		if (i > 0)
+			expect_char(input, &p, ',',
+						psprintf("Expected %d comma-separated counts, one for each value %d-%d.",
+								 SURVEY_SLOTS(s), s->lo, s->hi));
+		if (!isdigit((unsigned char) *p))
+			survey_syntax_error(input, "Counts are whole numbers of zero or more.");
+		if (!parse_uint(&p, PG_INT64_MAX, &s->counts[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("survey_summary: count %d is out of range in \"%s\"", i + 1, input),
+					 errhint("Counts run up to %lld.", (long long) PG_INT64_MAX)));
+	}
+	if (*p != '\0')
+		survey_syntax_error(input,
+							psprintf("Expected exactly %d counts, one for each value %d-%d, and nothing after them.",
+									 SURVEY_SLOTS(s), s->lo, s->hi));
+	survey_set_total(s);
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(survey_summary_out);
+Datum
+survey_summary_out(PG_FUNCTION_ARGS)
+{
+	SurveySummary *s = PG_GETARG_SURVEY(0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d:%s:%d-%d:", s->version, survey_kinds[s->kind].name, s->lo, s->hi);
+	for (int i = 0; i < SURVEY_SLOTS(s); i++)
+		appendStringInfo(&buf, i ? "," INT64_FORMAT : INT64_FORMAT, s->counts[i]);
+	PG_RETURN_CSTRING(buf.data);
+}
+
+static void pg_attribute_noreturn()
+survey_binary_error(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary survey_summary value"),
+			 errdetail("%s", detail)));
+}
+
+PG_FUNCTION_INFO_V1(survey_summary_recv);
+Datum
+survey_summary_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			version,
+				kind,
+				lo,
+				hi;
+	const char *problem;
+	SurveySummary *s;
+
+	if (buf->len - buf->cursor < 4)
+		survey_binary_error(psprintf("It is %d bytes long; the header alone takes 4.",
+									 buf->len - buf->cursor));
+	version = pq_getmsgbyte(buf);
+	kind = pq_getmsgbyte(buf);
+	lo = pq_getmsgbyte(buf);
+	hi = pq_getmsgbyte(buf);
+	if (version != LK_FORMAT_VERSION)
+		survey_binary_error(psprintf("Format version %d is not one this release reads (it reads %d).",
+									 version, LK_FORMAT_VERSION));
+	if ((problem = survey_shape_problem(kind, lo, hi)) != NULL)
+		survey_binary_error(problem);
+	if (buf->len - buf->cursor != (hi - lo + 1) * (int) sizeof(int64))
+		survey_binary_error(psprintf("Expected %d bytes of counts after the header, got %d.",
+									 (hi - lo + 1) * (int) sizeof(int64),
+									 buf->len - buf->cursor));
+
+	s = survey_new(CurrentMemoryContext, kind, hi / survey_kinds[kind].answers);
+	for (int i = 0; i < SURVEY_SLOTS(s); i++)
+	{
+		s->counts[i] = pq_getmsgint64(buf);
+		if (s->counts[i] < 0)
+			survey_binary_error(psprintf("Count %d is negative.", i + 1));
+	}
+	pq_getmsgend(buf);
+	survey_set_total(s);
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(survey_summary_send);
+Datum
+survey_summary_send(PG_FUNCTION_ARGS)
+{
+	SurveySummary *s = PG_GETARG_SURVEY(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, s->version);
+	pq_sendbyte(&buf, s->kind);
+	pq_sendbyte(&buf, s->lo);
+	pq_sendbyte(&buf, s->hi);
+	for (int i = 0; i < SURVEY_SLOTS(s); i++)
+		pq_sendint64(&buf, s->counts[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
