@@ -170,10 +170,10 @@ survey_shape_problem(int kind, int lo, int hi)
 		hi < info->answers * info->scale_min || hi > info->answers * info->scale_max)
 	{
 		if (info->scale_min == info->scale_max)
-			return psprintf("A %s summary spans %d-%d, not %d-%d.", info->name,
+			return psprintf("A summary of kind %s spans %d-%d, not %d-%d.", info->name,
 							info->answers * info->answer_lo,
 							info->answers * info->scale_min, lo, hi);
-		return psprintf("A %s summary spans %d-%d up to %d-%d, not %d-%d.", info->name,
+		return psprintf("A summary of kind %s spans %d-%d up to %d-%d, not %d-%d.", info->name,
 						info->answer_lo, info->scale_min,
 						info->answer_lo, info->scale_max, lo, hi);
 	}
