@@ -49,6 +49,37 @@ CREATE TYPE @extschema@.survey_summary (
 COMMENT ON TYPE @extschema@.survey_summary IS
 'answer counts per value of a survey scale (NPS, CSAT, CES or CLI); merge with rollup(), read with the accessors';
 
+-- Equality: the stored form is canonical, so equal summaries have equal
+-- bytes.  The hash opclass lets DISTINCT, GROUP BY and UNION use it.
+CREATE FUNCTION @extschema@.survey_summary_eq(@extschema@.survey_summary, @extschema@.survey_summary)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'survey_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.survey_summary_ne(@extschema@.survey_summary, @extschema@.survey_summary)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'survey_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.survey_summary_hash(@extschema@.survey_summary)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'survey_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = @extschema@.survey_summary, RIGHTARG = @extschema@.survey_summary,
+    FUNCTION = @extschema@.survey_summary_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = @extschema@.survey_summary, RIGHTARG = @extschema@.survey_summary,
+    FUNCTION = @extschema@.survey_summary_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = neqsel, JOIN = neqjoinsel);
+
+CREATE OPERATOR CLASS @extschema@.survey_summary_hash_ops
+DEFAULT FOR TYPE @extschema@.survey_summary USING hash AS
+    OPERATOR 1 @extschema@.= ,
+    FUNCTION 1 @extschema@.survey_summary_hash(@extschema@.survey_summary);
+
 -- Merging summaries: the combine function of every survey aggregate, and
 -- the transition (and window inverse) of rollup().
 

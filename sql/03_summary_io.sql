@@ -68,6 +68,10 @@ SELECT s FROM binary_in;
 -- a negative count (the last int64 set to -1)
 \copy (SELECT pg_copy_file(overlay(survey_summary_send('v1:ces:1-7:1,0,0,1,1,1,2') PLACING int8send(-1) FROM 4 + 6 * 8 + 1))) TO PROGRAM 'base64 -d > results/survey_bad.bin'
 \copy binary_in FROM 'results/survey_bad.bin' (FORMAT binary)
+-- the SQLSTATE of a bad binary value is 22P03 (invalid_binary_representation)
+\set VERBOSITY sqlstate
+\copy binary_in FROM 'results/survey_bad.bin' (FORMAT binary)
+\set VERBOSITY default
 SELECT count(*) AS rows_loaded FROM binary_in;
 
 -- rollup(): merging summaries

@@ -43,6 +43,7 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "common/int.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -365,9 +366,16 @@ survey_step(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers, int delta)
 	{
 		if (PG_ARGISNULL(i))
 		{
-			if (PG_ARGISNULL(0))
+			if (!PG_ARGISNULL(0))
+				PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+			/*
+			 * A window's moving transition may never return NULL, so a frame
+			 * that starts with NULL answers gets an empty state.
+			 */
+			if (delta < 0)
 				PG_RETURN_NULL();
-			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+			PG_RETURN_POINTER(survey_new(aggcontext ? aggcontext : CurrentMemoryContext,
+										 kind, scale));
 		}
 	}
 	for (int i = 1; i <= nanswers; i++)
@@ -956,4 +964,41 @@ survey_summary_send(PG_FUNCTION_ARGS)
 	for (int i = 0; i < SURVEY_SLOTS(s); i++)
 		pq_sendint64(&buf, s->counts[i]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+
+/* ---------------------------------------------------------------------
+ * Equality and hashing: the stored form is canonical (the header, the
+ * derived total and the counts say everything), so two summaries are equal
+ * exactly when their bytes are.  Gives =, <>, DISTINCT, GROUP BY and UNION.
+ * ---------------------------------------------------------------------
+ */
+
+static bool
+survey_equal(const SurveySummary *a, const SurveySummary *b)
+{
+	return VARSIZE(a) == VARSIZE(b) && memcmp(a, b, VARSIZE(a)) == 0;
+}
+
+PG_FUNCTION_INFO_V1(survey_summary_eq);
+Datum
+survey_summary_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(survey_equal(PG_GETARG_SURVEY(0), PG_GETARG_SURVEY(1)));
+}
+
+PG_FUNCTION_INFO_V1(survey_summary_ne);
+Datum
+survey_summary_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(!survey_equal(PG_GETARG_SURVEY(0), PG_GETARG_SURVEY(1)));
+}
+
+PG_FUNCTION_INFO_V1(survey_summary_hash);
+Datum
+survey_summary_hash(PG_FUNCTION_ARGS)
+{
+	SurveySummary *s = PG_GETARG_SURVEY(0);
+
+	return hash_any((unsigned char *) VARDATA(s), VARSIZE(s) - VARHDRSZ);
 }
