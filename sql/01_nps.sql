@@ -63,6 +63,11 @@ SELECT nps_summary(x) FROM (VALUES ((-32768)::smallint)) v(x);
 SELECT nps_agg(x) FROM (VALUES (9223372036854775807::bigint)) v(x);
 SELECT nps_agg(x) FROM (VALUES (7.5)) v(x);
 SELECT nps_agg(x) FROM (VALUES (10.0000000000000000001)) v(x);
+-- numeric answers are checked by rounding and comparing back: the edges
+SELECT nps_agg(x) FROM (VALUES (10.5)) v(x);
+SELECT nps_agg(x) FROM (VALUES (-0.4)) v(x);
+SELECT nps_agg(x) FROM (VALUES (2147483648::numeric)) v(x);
+SELECT nps_agg(x), nps_summary(x) FROM (VALUES (0.000), (10.00), (9::numeric)) v(x);
 SELECT nps_agg(x) FROM (VALUES ('NaN'::numeric)) v(x);
 SELECT nps_agg(x) FROM (VALUES ('Infinity'::numeric)) v(x);
 SELECT nps_agg(x) FROM (VALUES (1e100::numeric)) v(x);

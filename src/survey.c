@@ -101,6 +101,9 @@ static const SurveyKindInfo survey_kinds[SURVEY_KIND_MAX + 1] = {
 	[SURVEY_CLI] = {"cli", "cli_score", 1, 6, 6, 3, "answer"},
 };
 
+/* no kind accepts an answer above this */
+#define SURVEY_ANSWER_MAX 10
+
 /* NPS buckets, as answer values */
 #define NPS_PASSIVE_MIN 7
 #define NPS_PROMOTER_MIN 9
@@ -237,6 +240,7 @@ typedef struct SurveyCallCache
 {
 	Oid			argtype[4];		/* type of each answer argument (1..3) */
 	char		fname[NAMEDATALEN]; /* the aggregate, for messages */
+	Numeric		whole[SURVEY_ANSWER_MAX + 1];	/* 0..max as numeric, to compare with */
 } SurveyCallCache;
 
 static SurveyCallCache *
@@ -252,6 +256,14 @@ survey_call_cache(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers)
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SurveyCallCache));
 		for (int i = 1; i <= nanswers; i++)
 			cache->argtype[i] = get_fn_expr_argtype(fcinfo->flinfo, i);
+		if (cache->argtype[1] == NUMERICOID)
+		{
+			MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+			for (int v = 0; v <= SURVEY_ANSWER_MAX; v++)
+				cache->whole[v] = int64_to_numeric(v);
+			MemoryContextSwitchTo(old);
+		}
 		/* window aggregates have no Aggref: name the direct aggregate */
 		strlcpy(cache->fname, name ? name : survey_kinds[kind].aggname, NAMEDATALEN);
 		fcinfo->flinfo->fn_extra = cache;
@@ -297,23 +309,22 @@ survey_read_answer(FunctionCallInfo fcinfo, int argno, const SurveyCallCache *ca
 		case NUMERICOID:
 			{
 				Numeric		num = DatumGetNumeric(d);
+				bool		too_big = false;
+				int32		rounded;
 
 				if (numeric_is_nan(num) || numeric_is_inf(num))
 					survey_answer_error(cache, kind, scale,
 										numeric_normalize(num), "is not a number");
-				if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, d,
-													  NumericGetDatum(int64_to_numeric(lo)))) < 0 ||
-					DatumGetInt32(DirectFunctionCall2(numeric_cmp, d,
-													  NumericGetDatum(int64_to_numeric(scale)))) > 0)
+				/* rounds to nearest; an answer is whole if it equals its rounding */
+				rounded = numeric_int4_opt_error(num, &too_big);
+				if (too_big || rounded < lo || rounded > scale)
 					survey_answer_error(cache, kind, scale,
 										numeric_normalize(num), "is out of range");
-				/* in range, so numeric_int8 cannot fail; it rounds, so compare back */
-				v = DatumGetInt64(DirectFunctionCall1(numeric_int8, d));
 				if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, d,
-													  NumericGetDatum(int64_to_numeric(v)))) != 0)
+													  NumericGetDatum(cache->whole[rounded]))) != 0)
 					survey_answer_error(cache, kind, scale,
 										numeric_normalize(num), "is not a whole number");
-				return (int) v;
+				return rounded;
 			}
 		default:
 			elog(ERROR, "%s: unexpected argument type %u", cache->fname,

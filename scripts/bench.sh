@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Benchmarks (not tests): sets the machine up, starts a throwaway cluster
+# sized so the data stays in shared buffers, and runs every bench/*.sh.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [ "${1:-}" != "--in-cluster" ]; then
+    bash scripts/setup.sh
+    exec pg_virtualenv -v 15 -o shared_buffers=4GB -o max_parallel_workers=4 bash scripts/bench.sh --in-cluster
+fi
+for b in bench/*.sh; do
+    bash "$b"
+done
