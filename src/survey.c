@@ -153,9 +153,9 @@ survey_copy(const SurveySummary *s)
 
 /* "nps (0-10)", for messages about mismatched summaries */
 static char *
-survey_describe(const SurveySummary *s)
+survey_describe(int kind, int lo, int hi)
 {
-	return psprintf("%s (%d-%d)", survey_kinds[s->kind].name, s->lo, s->hi);
+	return psprintf("%s (%d-%d)", survey_kinds[kind].name, lo, hi);
 }
 
 /*
@@ -208,7 +208,7 @@ survey_require_kind(const SurveySummary *s, SurveyKind kind, const char *fname)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: expected a summary of kind %s, got %s",
-						fname, survey_kinds[kind].name, survey_describe(s)),
+						fname, survey_kinds[kind].name, survey_describe(s->kind, s->lo, s->hi)),
 				 errhint("Build it with %s_summary().", survey_kinds[kind].name)));
 }
 
@@ -370,33 +370,23 @@ survey_step(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers, int delta)
 	SurveySummary *s;
 	int			value = 0;
 
+	bool		skip = false;
+
 	if (kind == SURVEY_CSAT)
 		scale = survey_read_scale(fcinfo, nanswers + 1, cache);
-
 	for (int i = 1; i <= nanswers; i++)
-	{
-		if (PG_ARGISNULL(i))
-		{
-			if (!PG_ARGISNULL(0))
-				PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-			/*
-			 * A window's moving transition may never return NULL, so a frame
-			 * that starts with NULL answers gets an empty state.
-			 */
-			if (delta < 0)
-				PG_RETURN_NULL();
-			PG_RETURN_POINTER(survey_new(aggcontext ? aggcontext : CurrentMemoryContext,
-										 kind, scale));
-		}
-	}
-	for (int i = 1; i <= nanswers; i++)
-		value += survey_read_answer(fcinfo, i, cache, kind, scale);
+		skip |= PG_ARGISNULL(i);
 
 	if (PG_ARGISNULL(0))
 	{
-		/* taking back a row from an empty state: let the executor recompute */
+		/* nothing to take back from: NULL makes the executor recompute */
 		if (delta < 0)
 			PG_RETURN_NULL();
+
+		/*
+		 * Created even for a skipped respondent: a window's moving transition
+		 * may never return NULL, and a frame can start with NULL answers.
+		 */
 		s = survey_new(aggcontext ? aggcontext : CurrentMemoryContext, kind, scale);
 	}
 	else
@@ -409,13 +399,21 @@ survey_step(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers, int delta)
 		if (s->kind != kind || s->hi != survey_kinds[kind].answers * scale)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: cannot add an answer on a 1-%d scale to a summary of kind %s",
-							cache->fname, scale, survey_describe(s)),
+					 errmsg("%s: cannot add an answer of kind %s to a summary of kind %s",
+							cache->fname,
+							survey_describe(kind, survey_kinds[kind].answers * survey_kinds[kind].answer_lo,
+											survey_kinds[kind].answers * scale),
+							survey_describe(s->kind, s->lo, s->hi)),
 					 errhint("Every row of one group must use the same scale.")));
 		/* outside an aggregate we may not scribble on our input */
 		if (aggcontext == NULL)
 			s = survey_copy(s);
 	}
+	if (skip)
+		PG_RETURN_POINTER(s);
+
+	for (int i = 1; i <= nanswers; i++)
+		value += survey_read_answer(fcinfo, i, cache, kind, scale);
 
 	if (delta > 0)
 	{
@@ -510,7 +508,7 @@ survey_merge(FunctionCallInfo fcinfo, int sign)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("rollup: cannot merge summaries of kinds %s and %s",
-						survey_describe(a), survey_describe(b)),
+						survey_describe(a->kind, a->lo, a->hi), survey_describe(b->kind, b->lo, b->hi)),
 				 errhint("Roll up summaries of one kind and scale at a time.")));
 
 	/* the state is ours to update only inside an aggregate */
