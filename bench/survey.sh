@@ -38,7 +38,7 @@ median_ms() {
 }
 
 results=$(mktemp)
-# one line per query: group|label|settings|query ("floor" and "plain" are the references of their group)
+# one line per query: group|label|median ms; the "floor" and "plain" rows are their group's references
 bench() { echo "$1|$2|$(median_ms "$3" "$4")" >>"$results"; echo "  measured $1 / $2" >&2; }
 
 t="FROM surveys"

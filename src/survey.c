@@ -110,6 +110,29 @@ static const SurveyKindInfo survey_kinds[SURVEY_KIND_MAX + 1] = {
 /* CES answers at or above this count as easy */
 #define CES_EASY_MIN 5
 
+/*
+ * The range of values a summary counts: answers lo..scale, or for CLI the
+ * respondent's total of three such answers.
+ */
+static inline int
+survey_slot_lo(SurveyKind kind)
+{
+	return survey_kinds[kind].answers * survey_kinds[kind].answer_lo;
+}
+
+static inline int
+survey_slot_hi(SurveyKind kind, int scale)
+{
+	return survey_kinds[kind].answers * scale;
+}
+
+/* the inverse: the scale whose highest value is hi */
+static inline int
+survey_scale_of(SurveyKind kind, int hi)
+{
+	return hi / survey_kinds[kind].answers;
+}
+
 static SurveySummary *
 survey_from_datum(Datum d)
 {
@@ -128,9 +151,8 @@ survey_from_datum(Datum d)
 static SurveySummary *
 survey_new(MemoryContext cxt, SurveyKind kind, int scale)
 {
-	const SurveyKindInfo *info = &survey_kinds[kind];
-	int			lo = info->answers * info->answer_lo;
-	int			hi = info->answers * scale;
+	int			lo = survey_slot_lo(kind);
+	int			hi = survey_slot_hi(kind, scale);
 	Size		size = SURVEY_SIZE(hi - lo + 1);
 	SurveySummary *s = MemoryContextAllocZero(cxt, size);
 
@@ -170,13 +192,12 @@ survey_shape_problem(int kind, int lo, int hi)
 	if (kind < 1 || kind > SURVEY_KIND_MAX)
 		return psprintf("Unknown summary kind %d.", kind);
 	info = &survey_kinds[kind];
-	if (lo != info->answers * info->answer_lo ||
-		hi < info->answers * info->scale_min || hi > info->answers * info->scale_max)
+	if (lo != survey_slot_lo(kind) ||
+		hi < survey_slot_hi(kind, info->scale_min) || hi > survey_slot_hi(kind, info->scale_max))
 	{
 		if (info->scale_min == info->scale_max)
 			return psprintf("A summary of kind %s spans %d-%d, not %d-%d.", info->name,
-							info->answers * info->answer_lo,
-							info->answers * info->scale_min, lo, hi);
+							survey_slot_lo(kind), survey_slot_hi(kind, info->scale_min), lo, hi);
 		return psprintf("A summary of kind %s spans %d-%d up to %d-%d, not %d-%d.", info->name,
 						info->answer_lo, info->scale_min,
 						info->answer_lo, info->scale_max, lo, hi);
@@ -369,7 +390,6 @@ survey_step(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers, int delta)
 	int			scale = survey_kinds[kind].scale_min;
 	SurveySummary *s;
 	int			value = 0;
-
 	bool		skip = false;
 
 	if (kind == SURVEY_CSAT)
@@ -396,13 +416,12 @@ survey_step(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers, int delta)
 		 * no detoasting or validation on the per-row path.
 		 */
 		s = aggcontext ? (SurveySummary *) PG_GETARG_POINTER(0) : PG_GETARG_SURVEY(0);
-		if (s->kind != kind || s->hi != survey_kinds[kind].answers * scale)
+		if (s->kind != kind || s->hi != survey_slot_hi(kind, scale))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s: cannot add an answer of kind %s to a summary of kind %s",
 							cache->fname,
-							survey_describe(kind, survey_kinds[kind].answers * survey_kinds[kind].answer_lo,
-											survey_kinds[kind].answers * scale),
+							survey_describe(kind, survey_slot_lo(kind), survey_slot_hi(kind, scale)),
 							survey_describe(s->kind, s->lo, s->hi)),
 					 errhint("Every row of one group must use the same scale.")));
 		/* outside an aggregate we may not scribble on our input */
@@ -871,7 +890,7 @@ survey_summary_in(PG_FUNCTION_ARGS)
 		survey_syntax_error(input, problem);
 	expect_char(input, &p, ':', "Expected \":\" before the counts.");
 
-	s = survey_new(CurrentMemoryContext, kind, (int) hi / survey_kinds[kind].answers);
+	s = survey_new(CurrentMemoryContext, kind, survey_scale_of(kind, (int) hi));
 	for (int i = 0; i < SURVEY_SLOTS(s); i++)
 	{
 		if (i > 0)
@@ -946,7 +965,7 @@ survey_summary_recv(PG_FUNCTION_ARGS)
 									 (hi - lo + 1) * (int) sizeof(int64),
 									 buf->len - buf->cursor));
 
-	s = survey_new(CurrentMemoryContext, kind, hi / survey_kinds[kind].answers);
+	s = survey_new(CurrentMemoryContext, kind, survey_scale_of(kind, hi));
 	for (int i = 0; i < SURVEY_SLOTS(s); i++)
 	{
 		s->counts[i] = pq_getmsgint64(buf);
