@@ -6,6 +6,13 @@
 
 #include <math.h>
 
+#include "common/int.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/typcache.h"
+#include "nodes/primnodes.h"
+#include "utils/lsyscache.h"
+
 PG_MODULE_MAGIC;
 
 MemoryContext
@@ -66,4 +73,126 @@ double
 lk_two_sided_p(double z)
 {
 	return erfc(fabs(z) / M_SQRT2);
+}
+
+/*
+ * Continued fraction of the regularized incomplete beta function, evaluated
+ * by the modified Lentz method (Press et al., Numerical Recipes, 6.4).  It
+ * converges fast for x < (a + 1) / (a + b + 2); the caller uses the
+ * symmetry I_x(a, b) = 1 - I_{1-x}(b, a) for the other side.
+ */
+static double
+incomplete_beta_fraction(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double		c = 1.0;
+	double		d = 1.0 - (a + b) * x / (a + 1.0);
+	double		h;
+
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1.0 / d;
+	h = d;
+	for (int m = 1; m <= 1000; m++)
+	{
+		double		m2 = 2.0 * m;
+		double		step;
+		double		num;
+
+		/* even term */
+		num = m * (b - m) * x / ((a - 1.0 + m2) * (a + m2));
+		d = 1.0 + num * d;
+		c = 1.0 + num / c;
+		d = 1.0 / (fabs(d) < tiny ? tiny : d);
+		c = fabs(c) < tiny ? tiny : c;
+		h *= d * c;
+		/* odd term */
+		num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1.0 + m2));
+		d = 1.0 + num * d;
+		c = 1.0 + num / c;
+		d = 1.0 / (fabs(d) < tiny ? tiny : d);
+		c = fabs(c) < tiny ? tiny : c;
+		step = d * c;
+		h *= step;
+		if (fabs(step - 1.0) < 1e-15)
+			break;
+	}
+	return h;
+}
+
+/* Regularized incomplete beta function I_x(a, b), for a, b > 0. */
+static double
+incomplete_beta(double a, double b, double x)
+{
+	double		log_front;
+
+	if (x <= 0.0)
+		return 0.0;
+	if (x >= 1.0)
+		return 1.0;
+	log_front = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
+	if (x < (a + 1.0) / (a + b + 2.0))
+		return exp(log_front) * incomplete_beta_fraction(a, b, x) / a;
+	return 1.0 - exp(log_front) * incomplete_beta_fraction(b, a, 1.0 - x) / b;
+}
+
+double
+lk_student_t_two_sided_p(double t, double df)
+{
+	if (isnan(t) || isnan(df) || df <= 0.0)
+		return NAN;
+	if (isinf(t))
+		return 0.0;
+	/* P(|T| > |t|) = I_{df / (df + t^2)}(df / 2, 1 / 2) */
+	return incomplete_beta(0.5 * df, 0.5, df / (df + t * t));
+}
+
+void
+lk_aggregate_name(FunctionCallInfo fcinfo, const char *fallback, char *buf)
+{
+	fmAggrefPtr aggref = AggGetAggref(fcinfo);
+	char	   *name = aggref ? get_func_name(aggref->aggfnoid) : NULL;
+
+	strlcpy(buf, name ? name : fallback, NAMEDATALEN);
+}
+
+void
+lk_add_count(int64 *count, int64 delta, const char *fname)
+{
+	if (pg_add_s64_overflow(*count, delta, count))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: a count went past %lld", fname, (long long) PG_INT64_MAX)));
+}
+
+ArrayType *
+lk_composite_array(FunctionCallInfo fcinfo, Datum *rows, int nrows)
+{
+	Oid			row_type = get_element_type(get_func_rettype(fcinfo->flinfo->fn_oid));
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	get_typlenbyvalalign(row_type, &typlen, &typbyval, &typalign);
+	return construct_array(rows, nrows, row_type, typlen, typbyval, typalign);
+}
+
+TupleDesc
+lk_result_row_desc(FunctionCallInfo fcinfo, bool array_of, int natts)
+{
+	Oid			rettype = get_func_rettype(fcinfo->flinfo->fn_oid);
+	TupleDesc	desc = lookup_rowtype_tupdesc_copy(array_of ? get_element_type(rettype) : rettype, -1);
+
+	if (desc->natts != natts)
+		elog(ERROR, "result type has %d columns, expected %d", desc->natts, natts);
+	return BlessTupleDesc(desc);
+}
+
+void
+lk_read_bytea(bytea *bytes, StringInfo buf)
+{
+	buf->data = VARDATA_ANY(bytes);
+	buf->len = VARSIZE_ANY_EXHDR(bytes);
+	buf->maxlen = buf->len;
+	buf->cursor = 0;
 }

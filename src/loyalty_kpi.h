@@ -12,6 +12,9 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "access/tupdesc.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
 
 /*
  * Version byte written at the front of every stored summary value (on disk,
@@ -32,5 +35,30 @@ extern double lk_normal_quantile(double p);
 
 /* Two-sided p-value of a z statistic. */
 extern double lk_two_sided_p(double z);
+
+/* Two-sided p-value of a Student t statistic with df degrees of freedom. */
+extern double lk_student_t_two_sided_p(double t, double df);
+
+/*
+ * Copies into buf (NAMEDATALEN bytes) the name of the aggregate that called
+ * a transition function, for messages.  A window call has no Aggref, so it
+ * gets `fallback`, which should name the aggregate usually behind it.
+ */
+extern void lk_aggregate_name(FunctionCallInfo fcinfo, const char *fallback, char *buf);
+
+/* Points buf at a bytea's bytes, to read a serialized state with pq_getmsg* */
+extern void lk_read_bytea(bytea *bytes, StringInfo buf);
+
+/* *count += delta, or ERROR 22003 naming fname when int64 would overflow. */
+extern void lk_add_count(int64 *count, int64 delta, const char *fname);
+
+/*
+ * For final functions that return a composite type, or an array of one
+ * (one row per period, per tier, ...): the blessed TupleDesc of that type,
+ * checked to have natts columns, and the array built from formed rows.
+ * Both read the type from the function's declaration in pg_proc.
+ */
+extern TupleDesc lk_result_row_desc(FunctionCallInfo fcinfo, bool array_of, int natts);
+extern ArrayType *lk_composite_array(FunctionCallInfo fcinfo, Datum *rows, int nrows);
 
 #endif							/* LOYALTY_KPI_H */

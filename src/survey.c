@@ -271,9 +271,6 @@ survey_call_cache(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers)
 
 	if (cache == NULL)
 	{
-		fmAggrefPtr aggref = AggGetAggref(fcinfo);
-		char	   *name = aggref ? get_func_name(aggref->aggfnoid) : NULL;
-
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SurveyCallCache));
 		for (int i = 1; i <= nanswers; i++)
 			cache->argtype[i] = get_fn_expr_argtype(fcinfo->flinfo, i);
@@ -285,8 +282,7 @@ survey_call_cache(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers)
 				cache->whole[v] = int64_to_numeric(v);
 			MemoryContextSwitchTo(old);
 		}
-		/* window aggregates have no Aggref: name the direct aggregate */
-		strlcpy(cache->fname, name ? name : survey_kinds[kind].aggname, NAMEDATALEN);
+		lk_aggregate_name(fcinfo, survey_kinds[kind].aggname, cache->fname);
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	return cache;

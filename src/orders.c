@@ -1,0 +1,610 @@
+/*
+ * orders.c
+ *		Per-customer KPIs from an orders table, one row per order, in one
+ *		pass: repeat purchase rate, one-and-done rate, purchase frequency
+ *		and the upsell ratio.
+ *
+ * Formulas (KPI-SPEC.md, "Customer-base KPIs"; seeds 000, 001, 002):
+ *	 repeat purchase rate	customers with 2 or more orders / customers * 100
+ *	 one-and-done rate		customers with exactly 1 order / customers * 100
+ *	 purchase frequency		orders / customers (not a share)
+ *	 upsell ratio			customers who bought more than one distinct
+ *							product / customers who bought exactly one
+ *							(a ratio, not a share; NULL when no customer
+ *							bought exactly one product)
+ * A row whose customer is NULL is skipped, and for the upsell ratio so is a
+ * row whose product is NULL.  Restrict the period with WHERE.
+ *
+ * The state is a hash table keyed by customer id (simplehash.h, open
+ * addressing), for any id type with a hash opclass.  Integer ids are the
+ * key itself; text, varchar, bytea (deterministic collation) and uuid ids
+ * are compared as bytes and copied once into an arena; every other type
+ * goes through its hash opclass.  An entry is 32 bytes; with the table's
+ * doubling that is 36-72 bytes per distinct customer, plus the id's bytes
+ * when it is not an integer.
+ *
+ * Running tallies (customers, once, repeat, orders, one/many products) are
+ * updated as each entry changes, so the final functions are O(1) and the
+ * order counts can be taken back exactly: the three order-count KPIs have
+ * an inverse transition for window frames.  "Bought more than one product"
+ * cannot be taken back without every product per customer, so upsell_ratio
+ * works as a window function by recomputing the frame.
+ */
+#include "loyalty_kpi.h"
+
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+#include "utils/pg_locale.h"
+#include "utils/typcache.h"
+
+/* How ids of one column are hashed, compared and kept */
+typedef enum IdKind
+{
+	ID_INTEGER,					/* int2/int4/int8: the value is the key */
+	ID_BYTES,					/* varlena or fixed-length bytes compared with memcmp */
+	ID_OPCLASS					/* the type's hash and equality functions */
+} IdKind;
+
+typedef struct IdType
+{
+	Oid			type;
+	Oid			collation;
+	IdKind		kind;
+	int16		typlen;
+	bool		typbyval;
+	FmgrInfo   *hash;			/* ID_OPCLASS only */
+	FmgrInfo   *equal;			/* ID_OPCLASS only */
+} IdType;
+
+typedef struct CustomerEntry
+{
+	Datum		id;				/* ID_INTEGER: the value; otherwise a pointer into the arena */
+	Datum		product;		/* first product seen, encoded the same way */
+	int64		orders;
+	uint32		hash;
+	char		status;			/* simplehash's */
+	bool		has_product;
+	bool		many_products;	/* a second, different product was seen */
+} CustomerEntry;
+
+static uint32 id_hash(const IdType *t, Datum id);
+static bool id_equal(const IdType *t, Datum a, Datum b);
+
+#define SH_PREFIX customers
+#define SH_ELEMENT_TYPE CustomerEntry
+#define SH_KEY_TYPE Datum
+#define SH_KEY id
+/* the table's private data is the customer id's IdType */
+#define SH_HASH_KEY(tb, key) id_hash((const IdType *) (tb)->private_data, key)
+#define SH_EQUAL(tb, a, b) id_equal((const IdType *) (tb)->private_data, a, b)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* Ids that are not integers are copied here, in 64 kB blocks */
+#define ARENA_BLOCK (64 * 1024)
+
+typedef struct OrdersState
+{
+	IdType		id_type;
+	IdType		product_type;
+	bool		tracks_products;	/* upsell_ratio: products matter */
+	customers_hash *table;
+	MemoryContext context;
+	char	   *arena_next;
+	Size		arena_left;
+	/* tallies over entries with orders > 0 */
+	int64		customers;
+	int64		once;			/* exactly one order */
+	int64		orders;
+	int64		one_product;	/* has_product and not many_products */
+	int64		many_products;
+	char		fname[NAMEDATALEN];
+} OrdersState;
+
+
+/* ---------------------------------------------------------------------
+ * Ids of any type
+ * ---------------------------------------------------------------------
+ */
+
+static void
+id_type_init(IdType *t, Oid type, Oid collation, const char *fname, const char *what)
+{
+	t->type = type;
+	t->collation = collation;
+	get_typlenbyval(type, &t->typlen, &t->typbyval);
+	t->hash = t->equal = NULL;
+	if (type == INT2OID || type == INT4OID || type == INT8OID)
+		t->kind = ID_INTEGER;
+	else if (type == UUIDOID || type == BYTEAOID ||
+			 ((type == TEXTOID || type == VARCHAROID) &&
+			  OidIsValid(collation) && get_collation_isdeterministic(collation)))
+		t->kind = ID_BYTES;		/* equal exactly when the bytes are equal */
+	else
+	{
+		TypeCacheEntry *tc = lookup_type_cache(type, TYPECACHE_HASH_PROC_FINFO |
+											   TYPECACHE_EQ_OPR_FINFO);
+
+		if (!OidIsValid(tc->hash_proc) || !OidIsValid(tc->eq_opr))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("%s: %s type %s has no hash function", fname, what,
+							format_type_be(type)),
+					 errhint("Cast the %s to text or to an integer type.", what)));
+		t->kind = ID_OPCLASS;
+		t->hash = &tc->hash_proc_finfo;
+		t->equal = &tc->eq_opr_finfo;
+	}
+}
+
+static inline Size
+id_bytes_size(const IdType *t, Datum id)
+{
+	return t->typlen > 0 ? (Size) t->typlen : VARSIZE_ANY(DatumGetPointer(id));
+}
+
+static uint32
+id_hash(const IdType *t, Datum id)
+{
+	switch (t->kind)
+	{
+		case ID_INTEGER:
+			{
+				/* the splitmix64 finalizer: every input bit reaches the low 32 */
+				uint64		h = (uint64) DatumGetInt64(id);
+
+				h = (h ^ (h >> 30)) * UINT64CONST(0xbf58476d1ce4e5b9);
+				h = (h ^ (h >> 27)) * UINT64CONST(0x94d049bb133111eb);
+				return (uint32) (h ^ (h >> 31));
+			}
+		case ID_BYTES:
+			if (t->typlen > 0)
+				return hash_bytes((const unsigned char *) DatumGetPointer(id), t->typlen);
+			return hash_bytes((const unsigned char *) VARDATA_ANY(DatumGetPointer(id)),
+							  VARSIZE_ANY_EXHDR(DatumGetPointer(id)));
+		case ID_OPCLASS:
+			return DatumGetUInt32(FunctionCall1Coll(t->hash, t->collation, id));
+	}
+	pg_unreachable();
+}
+
+static bool
+id_equal(const IdType *t, Datum a, Datum b)
+{
+	switch (t->kind)
+	{
+		case ID_INTEGER:
+			return a == b;
+		case ID_BYTES:
+			if (t->typlen > 0)
+				return memcmp(DatumGetPointer(a), DatumGetPointer(b), t->typlen) == 0;
+			return VARSIZE_ANY_EXHDR(DatumGetPointer(a)) == VARSIZE_ANY_EXHDR(DatumGetPointer(b)) &&
+				memcmp(VARDATA_ANY(DatumGetPointer(a)), VARDATA_ANY(DatumGetPointer(b)),
+					   VARSIZE_ANY_EXHDR(DatumGetPointer(a))) == 0;
+		case ID_OPCLASS:
+			return DatumGetBool(FunctionCall2Coll(t->equal, t->collation, a, b));
+	}
+	pg_unreachable();
+}
+
+/* A row's id as the table compares it: integers widened, varlenas detoasted */
+static Datum
+id_from_row(const IdType *t, Datum value)
+{
+	if (t->kind == ID_INTEGER)
+	{
+		switch (t->type)
+		{
+			case INT2OID:
+				return Int64GetDatum((int64) DatumGetInt16(value));
+			case INT4OID:
+				return Int64GetDatum((int64) DatumGetInt32(value));
+			default:
+				return value;
+		}
+	}
+	if (!t->typbyval && t->typlen == -1)
+		return PointerGetDatum(PG_DETOAST_DATUM_PACKED(value));
+	return value;
+}
+
+static void *
+arena_alloc(OrdersState *state, Size size)
+{
+	void	   *p;
+
+	size = MAXALIGN(size);
+	if (size > state->arena_left)
+	{
+		Size		block = Max(ARENA_BLOCK, size);
+
+		state->arena_next = MemoryContextAllocHuge(state->context, block);
+		state->arena_left = block;
+	}
+	p = state->arena_next;
+	state->arena_next += size;
+	state->arena_left -= size;
+	return p;
+}
+
+/* The id as kept in the table: by-reference values copied into the arena */
+static Datum
+id_keep(OrdersState *state, const IdType *t, Datum id)
+{
+	Size		size;
+	void	   *copy;
+
+	if (t->kind == ID_INTEGER || t->typbyval)
+		return id;
+	size = t->typlen > 0 ? (Size) t->typlen : VARSIZE_ANY(DatumGetPointer(id));
+	copy = arena_alloc(state, size);
+	memcpy(copy, DatumGetPointer(id), size);
+	return PointerGetDatum(copy);
+}
+
+
+/* ---------------------------------------------------------------------
+ * The state and its tallies
+ * ---------------------------------------------------------------------
+ */
+
+static OrdersState *
+orders_new(MemoryContext context, const char *fname, Oid id_type, Oid id_collation,
+		   bool tracks_products, Oid product_type, Oid product_collation)
+{
+	MemoryContext old = MemoryContextSwitchTo(context);
+	OrdersState *state = palloc0(sizeof(OrdersState));
+
+	strlcpy(state->fname, fname, NAMEDATALEN);
+	state->context = context;
+	id_type_init(&state->id_type, id_type, id_collation, fname, "customer id");
+	state->tracks_products = tracks_products;
+	if (tracks_products)
+		id_type_init(&state->product_type, product_type, product_collation, fname, "product id");
+	state->table = customers_create(context, 1024, &state->id_type);
+	MemoryContextSwitchTo(old);
+	return state;
+}
+
+/* Takes an entry out of the tallies (before a change) or puts it in */
+static void
+tally(OrdersState *state, const CustomerEntry *e, int sign)
+{
+	if (e->orders == 0)
+		return;
+	state->customers += sign;
+	lk_add_count(&state->orders, sign * e->orders, state->fname);
+	if (e->orders == 1)
+		state->once += sign;
+	if (e->has_product)
+	{
+		if (e->many_products)
+			state->many_products += sign;
+		else
+			state->one_product += sign;
+	}
+}
+
+/*
+ * Adds `orders` orders of a customer (negative: takes them back) and, when
+ * has_product, a product (kept already, or to keep on first sight).
+ */
+static void
+orders_add(OrdersState *state, Datum id, uint32 hash, int64 orders,
+		   bool has_product, Datum product, bool many_products)
+{
+	CustomerEntry *e;
+	bool		found;
+
+	if (orders > 0)
+	{
+		e = customers_insert_hash(state->table, id, hash, &found);
+		if (!found)
+		{
+			e->id = id_keep(state, &state->id_type, id);
+			e->orders = 0;
+			e->has_product = false;
+			e->many_products = false;
+		}
+	}
+	else
+	{
+		e = customers_lookup_hash(state->table, id, hash);
+		if (e == NULL || e->orders < -orders)
+			elog(ERROR, "%s: taking back an order that was not added", state->fname);
+	}
+
+	tally(state, e, -1);
+	lk_add_count(&e->orders, orders, state->fname);
+	if (has_product)
+	{
+		if (!e->has_product)
+		{
+			e->product = id_keep(state, &state->product_type, product);
+			e->has_product = true;
+		}
+		else if (!e->many_products &&
+				 !id_equal(&state->product_type, e->product, product))
+			e->many_products = true;
+		e->many_products |= many_products;
+	}
+	tally(state, e, +1);
+	if (e->orders == 0)
+		customers_delete_item(state->table, e);
+}
+
+
+/* ---------------------------------------------------------------------
+ * Transition functions
+ * ---------------------------------------------------------------------
+ */
+
+static Datum
+orders_transition(FunctionCallInfo fcinfo, bool with_product, int sign, const char *fallback)
+{
+	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	OrdersState *state = PG_ARGISNULL(0) ? NULL : (OrdersState *) PG_GETARG_POINTER(0);
+	Datum		id;
+	Datum		product = (Datum) 0;
+
+	if (aggcontext == NULL)
+		elog(ERROR, "%s called in non-aggregate context", fallback);
+	if (state == NULL)
+	{
+		char		fname[NAMEDATALEN];
+
+		lk_aggregate_name(fcinfo, fallback, fname);
+		state = orders_new(aggcontext, fname,
+						   get_fn_expr_argtype(fcinfo->flinfo, 1), PG_GET_COLLATION(),
+						   with_product,
+						   with_product ? get_fn_expr_argtype(fcinfo->flinfo, 2) : InvalidOid,
+						   PG_GET_COLLATION());
+	}
+	if (PG_ARGISNULL(1) || (with_product && PG_ARGISNULL(2)))
+		PG_RETURN_POINTER(state);
+
+	id = id_from_row(&state->id_type, PG_GETARG_DATUM(1));
+	if (with_product)
+		product = id_from_row(&state->product_type, PG_GETARG_DATUM(2));
+	orders_add(state, id, id_hash(&state->id_type, id), sign, with_product, product, false);
+	PG_RETURN_POINTER(state);
+}
+
+PG_FUNCTION_INFO_V1(orders_accum);
+Datum
+orders_accum(PG_FUNCTION_ARGS)
+{
+	return orders_transition(fcinfo, false, +1, "repeat_purchase_rate");
+}
+
+PG_FUNCTION_INFO_V1(orders_retract);
+Datum
+orders_retract(PG_FUNCTION_ARGS)
+{
+	return orders_transition(fcinfo, false, -1, "repeat_purchase_rate");
+}
+
+PG_FUNCTION_INFO_V1(orders_products_accum);
+Datum
+orders_products_accum(PG_FUNCTION_ARGS)
+{
+	return orders_transition(fcinfo, true, +1, "upsell_ratio");
+}
+
+
+/* ---------------------------------------------------------------------
+ * Combine, serialize, deserialize (parallel query)
+ * ---------------------------------------------------------------------
+ */
+
+/* Adds every customer of b into a, copying ids into a's arena */
+static void
+orders_merge(OrdersState *a, const OrdersState *b)
+{
+	customers_iterator it;
+	CustomerEntry *e;
+
+	customers_start_iterate(b->table, &it);
+	while ((e = customers_iterate(b->table, &it)) != NULL)
+		orders_add(a, e->id, e->hash, e->orders, e->has_product, e->product, e->many_products);
+}
+
+static void
+check_same_types(const OrdersState *a, const OrdersState *b)
+{
+	if (a->id_type.type != b->id_type.type || a->tracks_products != b->tracks_products ||
+		(a->tracks_products && a->product_type.type != b->product_type.type))
+		elog(ERROR, "%s: combining states of different types", a->fname);
+}
+
+PG_FUNCTION_INFO_V1(orders_combine);
+Datum
+orders_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	OrdersState *a = PG_ARGISNULL(0) ? NULL : (OrdersState *) PG_GETARG_POINTER(0);
+	OrdersState *b = PG_ARGISNULL(1) ? NULL : (OrdersState *) PG_GETARG_POINTER(1);
+
+	if (aggcontext == NULL)
+		elog(ERROR, "orders_combine called in non-aggregate context");
+	if (b == NULL)
+		PG_RETURN_POINTER(a);
+	if (a == NULL)
+		a = orders_new(aggcontext, b->fname, b->id_type.type, b->id_type.collation,
+					   b->tracks_products, b->product_type.type, b->product_type.collation);
+	check_same_types(a, b);
+	orders_merge(a, b);
+	PG_RETURN_POINTER(a);
+}
+
+static void
+send_id(StringInfo buf, const IdType *t, Datum id)
+{
+	if (t->kind == ID_INTEGER || t->typbyval)
+		pq_sendint64(buf, (int64) id);
+	else
+	{
+		Size		size = id_bytes_size(t, id);
+
+		pq_sendint32(buf, (uint32) size);
+		pq_sendbytes(buf, DatumGetPointer(id), size);
+	}
+}
+
+/* The id as it was sent; by-reference ids point into the message buffer */
+static Datum
+get_id(StringInfo buf, const IdType *t)
+{
+	uint32		size;
+
+	if (t->kind == ID_INTEGER || t->typbyval)
+		return (Datum) pq_getmsgint64(buf);
+	size = pq_getmsgint(buf, 4);
+	/* pq_getmsgbytes checks the length against the buffer */
+	return PointerGetDatum(pq_getmsgbytes(buf, size));
+}
+
+/*
+ * The serialized form lives only between a parallel worker and its leader
+ * (the same server binary), so it may carry type oids and raw id bytes.
+ */
+PG_FUNCTION_INFO_V1(orders_serialize);
+Datum
+orders_serialize(PG_FUNCTION_ARGS)
+{
+	OrdersState *state = (OrdersState *) PG_GETARG_POINTER(0);
+	customers_iterator it;
+	CustomerEntry *e;
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendstring(&buf, state->fname);
+	pq_sendint32(&buf, state->id_type.type);
+	pq_sendint32(&buf, state->id_type.collation);
+	pq_sendbyte(&buf, state->tracks_products);
+	pq_sendint32(&buf, state->product_type.type);
+	pq_sendint32(&buf, state->product_type.collation);
+	pq_sendint64(&buf, state->customers);
+	customers_start_iterate(state->table, &it);
+	while ((e = customers_iterate(state->table, &it)) != NULL)
+	{
+		pq_sendint64(&buf, e->orders);
+		pq_sendint32(&buf, e->hash);
+		pq_sendbyte(&buf, (e->has_product ? 1 : 0) | (e->many_products ? 2 : 0));
+		send_id(&buf, &state->id_type, e->id);
+		if (e->has_product)
+			send_id(&buf, &state->product_type, e->product);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(orders_deserialize);
+Datum
+orders_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	OrdersState *state;
+	char	   *fname;
+	Oid			id_type;
+	Oid			id_collation;
+	bool		tracks_products;
+	Oid			product_type;
+	Oid			product_collation;
+	int64		customers;
+
+	if (aggcontext == NULL)
+		elog(ERROR, "orders_deserialize called in non-aggregate context");
+	lk_read_bytea(bytes, &buf);
+	fname = pstrdup(pq_getmsgstring(&buf));
+	id_type = pq_getmsgint(&buf, 4);
+	id_collation = pq_getmsgint(&buf, 4);
+	tracks_products = pq_getmsgbyte(&buf) != 0;
+	product_type = pq_getmsgint(&buf, 4);
+	product_collation = pq_getmsgint(&buf, 4);
+	customers = pq_getmsgint64(&buf);
+	state = orders_new(aggcontext, fname, id_type, id_collation,
+					   tracks_products, product_type, product_collation);
+	for (int64 i = 0; i < customers; i++)
+	{
+		int64		orders = pq_getmsgint64(&buf);
+		uint32		hash = pq_getmsgint(&buf, 4);
+		int			flags = pq_getmsgbyte(&buf);
+		Datum		id = get_id(&buf, &state->id_type);
+		Datum		product = (flags & 1) ? get_id(&buf, &state->product_type) : (Datum) 0;
+
+		if (orders <= 0)
+			elog(ERROR, "orders_deserialize: bad order count " INT64_FORMAT, orders);
+		orders_add(state, id, hash, orders, (flags & 1) != 0, product, (flags & 2) != 0);
+	}
+	pq_getmsgend(&buf);
+	PG_RETURN_POINTER(state);
+}
+
+
+/* ---------------------------------------------------------------------
+ * Final functions: O(1) reads of the tallies
+ * ---------------------------------------------------------------------
+ */
+
+static OrdersState *
+final_state(FunctionCallInfo fcinfo)
+{
+	OrdersState *state = PG_ARGISNULL(0) ? NULL : (OrdersState *) PG_GETARG_POINTER(0);
+
+	return (state == NULL || state->customers == 0) ? NULL : state;
+}
+
+PG_FUNCTION_INFO_V1(repeat_purchase_rate_final);
+Datum
+repeat_purchase_rate_final(PG_FUNCTION_ARGS)
+{
+	OrdersState *state = final_state(fcinfo);
+
+	if (state == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(100.0 * (double) (state->customers - state->once) / (double) state->customers);
+}
+
+PG_FUNCTION_INFO_V1(one_and_done_rate_final);
+Datum
+one_and_done_rate_final(PG_FUNCTION_ARGS)
+{
+	OrdersState *state = final_state(fcinfo);
+
+	if (state == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(100.0 * (double) state->once / (double) state->customers);
+}
+
+PG_FUNCTION_INFO_V1(purchase_frequency_final);
+Datum
+purchase_frequency_final(PG_FUNCTION_ARGS)
+{
+	OrdersState *state = final_state(fcinfo);
+
+	if (state == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) state->orders / (double) state->customers);
+}
+
+PG_FUNCTION_INFO_V1(upsell_ratio_final);
+Datum
+upsell_ratio_final(PG_FUNCTION_ARGS)
+{
+	OrdersState *state = final_state(fcinfo);
+
+	if (state == NULL || state->one_product == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) state->many_products / (double) state->one_product);
+}
