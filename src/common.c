@@ -9,6 +9,8 @@
 #include "common/int.h"
 #include "funcapi.h"
 #include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
 #include "utils/typcache.h"
 #include "nodes/primnodes.h"
 #include "utils/lsyscache.h"
@@ -195,4 +197,11 @@ lk_read_bytea(bytea *bytes, StringInfo buf)
 	buf->len = VARSIZE_ANY_EXHDR(bytes);
 	buf->maxlen = buf->len;
 	buf->cursor = 0;
+}
+
+const char *
+lk_timestamptz_text(int64 t)
+{
+	/* timestamptz_to_str() drops fractional seconds, which hides the reason */
+	return DatumGetCString(DirectFunctionCall1(timestamptz_out, Int64GetDatum(t)));
 }

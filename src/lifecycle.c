@@ -246,7 +246,7 @@ lifecycle_new(const char *fname, TimestampTz from, TimestampTz until,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: period end %s is not after its start %s", fname,
-						timestamptz_to_str(until), timestamptz_to_str(from)),
+						lk_timestamptz_text(until), lk_timestamptz_text(from)),
 				 errhint("A period [start, end) needs end > start.")));
 	if (!interval_is_zero(step))
 	{
@@ -262,14 +262,14 @@ lifecycle_new(const char *fname, TimestampTz from, TimestampTz until,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("%s: step %s does not move forward from %s", fname,
 								DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(step))),
-								timestamptz_to_str(next)),
+								lk_timestamptz_text(next)),
 						 errhint("Use a positive step such as '1 month' or '7 days'.")));
 			if (nperiods >= LIFECYCLE_MAX_PERIODS)
 				ereport(ERROR,
 						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 						 errmsg("%s: more than %d periods between %s and %s", fname,
-								LIFECYCLE_MAX_PERIODS, timestamptz_to_str(from),
-								timestamptz_to_str(until)),
+								LIFECYCLE_MAX_PERIODS, lk_timestamptz_text(from),
+								lk_timestamptz_text(until)),
 						 errhint("Use a longer step or a shorter range.")));
 			next = after;
 		}
@@ -336,7 +336,7 @@ lifecycle_add(LifecycleState *state, TimestampTz acquired, bool active, Timestam
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: churned_at %s is before acquired_at %s", state->fname,
-						timestamptz_to_str(churned), timestamptz_to_str(acquired)),
+						lk_timestamptz_text(churned), lk_timestamptz_text(acquired)),
 				 errhint("A customer churns at or after acquisition; leave churned_at NULL while the customer stays.")));
 
 	lk_add_count(&state->rows, sign, state->fname);

@@ -46,6 +46,9 @@ extern double lk_student_t_two_sided_p(double t, double df);
  */
 extern void lk_aggregate_name(FunctionCallInfo fcinfo, const char *fallback, char *buf);
 
+/* A timestamptz as the user sees it (DateStyle, TimeZone, fractions), for messages */
+extern const char *lk_timestamptz_text(int64 t);
+
 /* Points buf at a bytea's bytes, to read a serialized state with pq_getmsg* */
 extern void lk_read_bytea(bytea *bytes, StringInfo buf);
 

@@ -266,7 +266,7 @@ active_step(FunctionCallInfo fcinfo, int sign)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s: window %s before %s is empty", fname,
 							DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(window))),
-							timestamptz_to_str(as_of)),
+							lk_timestamptz_text(as_of)),
 					 errhint("Pass a finite as-of date and a positive window such as '90 days'.")));
 		}
 		c[ACTIVE_AS_OF] = as_of;

@@ -121,14 +121,7 @@ SELECT throws_ok($$SELECT rollup(s) FROM (VALUES ('v1:nps:0-10:0,0,0,0,0,0,0,0,0
 -- ---------------------------------------------------------------------
 -- Parallel plans give the serial answers
 -- ---------------------------------------------------------------------
-CREATE FUNCTION plan_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE line text; plan text := '';
-BEGIN
-  FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || query LOOP
-    plan := plan || line || E'\n';
-  END LOOP;
-  RETURN plan;
-END $$;
+\ir include/plan_of.sql
 
 CREATE TABLE serial_results AS
 SELECT segment, nps_agg(score) AS nps, nps_summary(score)::text AS nps_s, csat_agg(csat5, 5) AS csat,
