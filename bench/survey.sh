@@ -2,8 +2,7 @@
 # Survey KPI benchmark, run inside a cluster by scripts/bench.sh.
 # Each aggregate beside the plain SQL an analyst writes for the same KPI and
 # beside the floor (a bare scan with count()), in one run; prints the median
-# of RUNS timed runs (after one warm-up) and the ratios.  JIT is off so that
-# compile time does not blur per-row costs.
+# of RUNS timed runs (after one warm-up) and the ratios (bench/lib.bash).
 set -euo pipefail
 ROWS=${ROWS:-10000000}
 WINDOW_ROWS=${WINDOW_ROWS:-1000000}
@@ -27,19 +26,7 @@ VACUUM ANALYZE surveys;
 VACUUM ANALYZE window_rows;
 SQL
 
-serial="SET jit = off; SET max_parallel_workers_per_gather = 0;"
-parallel="SET jit = off; SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;"
-
-# median milliseconds of RUNS runs of a query, after one warm-up run
-median_ms() {
-    { echo "$1"; echo '\timing on'; for _ in $(seq 0 "$RUNS"); do echo "$2;"; done; } |
-        psql -X -q -d "$db" | grep '^Time:' | tail -n +2 | awk '{print $2}' | sort -n |
-        awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }'
-}
-
-results=$(mktemp)
-# one line per query: group|label|median ms; the "floor" and "plain" rows are their group's references
-bench() { echo "$1|$2|$(median_ms "$3" "$4")" >>"$results"; echo "  measured $1 / $2" >&2; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 
 t="FROM surveys"
 bench nps-serial  "floor: count(score)" "$serial" "SELECT count(score) $t"
@@ -81,18 +68,6 @@ bench monthly "plain: NPS FILTER counts GROUP BY month" "$serial" \
 bench monthly "nps(rollup(nps)) FROM daily summaries GROUP BY month" "$serial" \
     "SELECT date_trunc('month', day), nps(rollup(nps)) FROM daily GROUP BY 1"
 
-echo
-echo "Survey KPIs: $ROWS rows ($WINDOW_ROWS for the window), median of $RUNS runs, jit off"
-awk -F'|' '
-    { group[NR] = $1; label[NR] = $2; ms[NR] = $3 }
-    $2 ~ /^floor/ { floor_ms[$1] = $3 }
-    $2 ~ /^plain/ { plain_ms[$1] = $3 }
-    END {
-        printf "%-13s %-72s %9s %9s %9s\n", "group", "query", "ms", "/floor", "/plain"
-        for (i = 1; i <= NR; i++)
-            printf "%-13s %-72s %9.1f %9.2f %9.2f\n", group[i], label[i], ms[i],
-                   ms[i] / floor_ms[group[i]], ms[i] / plain_ms[group[i]]
-    }' "$results"
+report "Survey KPIs: $ROWS rows ($WINDOW_ROWS for the window), median of $RUNS runs, jit off"
 awk -F'|' '$2 == "nps_agg(score)" { t[$1] = $3 }
     END { printf "\nnps_agg parallel speed-up over serial (2 workers): %.2fx\n", t["nps-serial"] / t["nps-parallel"] }' "$results"
-rm -f "$results"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo: sets the machine up (setup.sh), starts a throwaway PostgreSQL 15
-# cluster (pg_virtualenv), loads generated survey data and prints the KPIs.
+# cluster (pg_virtualenv), loads generated survey, customer, order and
+# loyalty-program data and prints the KPIs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -10,3 +11,4 @@ if [ "${1:-}" != "--in-cluster" ]; then
 fi
 createdb lk_demo
 psql -X -q -d lk_demo -f demo/surveys.sql
+psql -X -q -d lk_demo -f demo/customers.sql

@@ -69,3 +69,17 @@ FROM orders ORDER BY customer_id NULLS LAST, product_id NULLS LAST, amount;
 -- the upsell ratio, which has no inverse, also works over a window
 SELECT customer_id, round(upsell_ratio(customer_id, product_id) OVER (ORDER BY customer_id)::numeric, 4) AS upsell
 FROM orders WHERE customer_id IS NOT NULL ORDER BY customer_id, product_id;
+
+-- Rows wait in batches before they reach the hash table; an id too long for
+-- the batch's buffer (2 kB) goes straight in, after the rows waiting before
+-- it.  Customer A (3000 characters) orders 3 times, B once, C (2500
+-- characters) once: repeat 1/3 = 33.333333%, 5 orders / 3 = 1.666667 each.
+-- Sliding over two orders: {A} 0, {A,B} 0, {B,A} 0, {A,C} 0, {C,A} 0; over
+-- three: {A} 0, {A,B} 0, {A,B,A} 50, {B,A,C} 0, {A,C,A} 50.
+CREATE TABLE long_ids AS
+SELECT n, id FROM (VALUES (1, repeat('a', 3000)), (2, 'b'), (3, repeat('a', 3000)), (4, repeat('c', 2500)),
+                          (5, repeat('a', 3000))) v(n, id);
+SELECT round(repeat_purchase_rate(id)::numeric, 6) AS repeat, purchase_frequency(id) AS frequency FROM long_ids;
+SELECT n, repeat_purchase_rate(id) OVER (ORDER BY n ROWS 1 PRECEDING) AS two,
+       repeat_purchase_rate(id) OVER (ORDER BY n ROWS 2 PRECEDING) AS three
+FROM long_ids ORDER BY n;

@@ -1,0 +1,35 @@
+# Shared by the bench/*.sh scripts (sourced, not run): timing and the ratio
+# table.  Each script sets db and RUNS, calls bench for every query, then
+# report.  JIT is off in both settings so compile time does not blur
+# per-row costs.
+serial="SET jit = off; SET max_parallel_workers_per_gather = 0;"
+parallel="SET jit = off; SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;"
+
+# median milliseconds of RUNS runs of a query, after one warm-up run
+median_ms() {
+    { echo "$1"; echo '\timing on'; for _ in $(seq 0 "$RUNS"); do echo "$2;"; done; } |
+        psql -X -q -d "$db" | grep '^Time:' | tail -n +2 | awk '{print $2}' | sort -n |
+        awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }'
+}
+
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+# bench GROUP LABEL SETTINGS QUERY: one line group|label|median ms; the
+# labels starting "floor" and "plain" are their group's references
+bench() { echo "$1|$2|$(median_ms "$3" "$4")" >>"$results"; echo "  measured $1 / $2" >&2; }
+
+# report TITLE: the table of medians and ratios to the group's floor and plain SQL
+report() {
+    echo
+    echo "$1"
+    awk -F'|' '
+        { group[NR] = $1; label[NR] = $2; ms[NR] = $3 }
+        $2 ~ /^floor/ { floor_ms[$1] = $3 }
+        $2 ~ /^plain/ && !($1 in plain_ms) { plain_ms[$1] = $3 }
+        END {
+            printf "%-14s %-72s %9s %9s %9s\n", "group", "query", "ms", "/floor", "/plain"
+            for (i = 1; i <= NR; i++)
+                printf "%-14s %-72s %9.1f %9.2f %9.2f\n", group[i], label[i], ms[i],
+                       ms[i] / floor_ms[group[i]], ms[i] / plain_ms[group[i]]
+        }' "$results"
+}
