@@ -113,7 +113,7 @@ SELECT to_char(date_trunc('quarter', seen_at), 'YYYY-"Q"Q') AS quarter, channel,
 FROM program GROUP BY 1, 2 ORDER BY 1, 2;
 
 \echo
-\echo Member lift in spend, members vs the others, with Welch's t test
+\echo Member lift in spend, members vs the others, with a Welch t test
 SELECT members, others, round(member_mean::numeric, 2) AS member_mean, round(other_mean::numeric, 2) AS other_mean,
        round(lift::numeric, 1) AS lift_pct, round(t_statistic::numeric, 1) AS t, p_value
 FROM (SELECT (member_lift(spend, enrolled)).* FROM program) r;

@@ -431,6 +431,41 @@ redemption_basis(FunctionCallInfo fcinfo, int argno)
 	pg_unreachable();
 }
 
+/*
+ * The basis of a row.  The text of the last basis seen is kept in fn_extra
+ * with its meaning, so the usual constant basis costs a short memcmp per
+ * row.  (Whether the argument is a constant cannot be asked here: in an
+ * aggregate's transition call the arguments are executor parameters.)
+ */
+typedef struct BasisCache
+{
+	RedemptionBasis basis;
+	int			len;
+	char		text[16];
+} BasisCache;
+
+static RedemptionBasis
+redemption_basis_cached(FunctionCallInfo fcinfo, int argno)
+{
+	BasisCache *cache = fcinfo->flinfo->fn_extra;
+	text	   *arg;
+
+	if (PG_ARGISNULL(argno))
+		return redemption_basis(fcinfo, argno);		/* raises the error */
+	arg = PG_GETARG_TEXT_PP(argno);
+	if (cache != NULL && cache->len == (int) VARSIZE_ANY_EXHDR(arg) &&
+		memcmp(cache->text, VARDATA_ANY(arg), cache->len) == 0)
+		return cache->basis;
+	if (cache == NULL)
+		cache = fcinfo->flinfo->fn_extra =
+			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(BasisCache));
+	cache->basis = redemption_basis(fcinfo, argno);
+	/* every valid basis name fits */
+	cache->len = (int) VARSIZE_ANY_EXHDR(arg);
+	memcpy(cache->text, VARDATA_ANY(arg), cache->len);
+	return cache->basis;
+}
+
 /* args: (state, issued, redeemed[, basis]) */
 PG_FUNCTION_INFO_V1(points_accum);
 Datum
@@ -444,7 +479,7 @@ points_accum(PG_FUNCTION_ARGS)
 
 	if (PG_NARGS() > 3)
 	{
-		RedemptionBasis basis = redemption_basis(fcinfo, 3);
+		RedemptionBasis basis = redemption_basis_cached(fcinfo, 3);
 
 		if (c[POINTS_BASIS] == BASIS_UNSET)
 			c[POINTS_BASIS] = basis;
