@@ -597,12 +597,24 @@ orders_combine(PG_FUNCTION_ARGS)
 	if (b == NULL)
 		PG_RETURN_POINTER(a);
 	orders_flush(b);
-	/* b lives in the aggregate context (made there by a transition or deserialize) */
+
+	/*
+	 * A b made by our deserialize lives in this aggregate's context and may
+	 * be kept.  One handed up by a partial aggregate in the same process
+	 * (partitionwise aggregation) belongs to that node's context, which is
+	 * reset under it, so it is copied.
+	 */
 	if (a == NULL)
-		PG_RETURN_POINTER(b);
+	{
+		if (b->context == aggcontext)
+			PG_RETURN_POINTER(b);
+		a = orders_new(aggcontext, b->fname, b->id_type.type, b->id_type.collation,
+					   b->tracks_products, b->product_type.type, b->product_type.collation,
+					   (uint32) Min(b->customers, PG_UINT32_MAX));
+	}
 	orders_flush(a);
 	check_same_types(a, b);
-	if (b->customers > a->customers)
+	if (b->context == aggcontext && b->customers > a->customers)
 	{
 		/* merge the smaller table into the larger */
 		OrdersState *swap = a;

@@ -265,6 +265,30 @@ RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 RESET parallel_leader_participation;
 
+-- Partitionwise aggregation hands partial states up inside one process,
+-- without serializing them: the combine functions must copy, not keep, them
+CREATE TABLE orders_by_hash (customer_id bigint, product_id int, ordered_at timestamptz) PARTITION BY HASH (customer_id);
+CREATE TABLE orders_by_hash_0 PARTITION OF orders_by_hash FOR VALUES WITH (modulus 3, remainder 0);
+CREATE TABLE orders_by_hash_1 PARTITION OF orders_by_hash FOR VALUES WITH (modulus 3, remainder 1);
+CREATE TABLE orders_by_hash_2 PARTITION OF orders_by_hash FOR VALUES WITH (modulus 3, remainder 2);
+INSERT INTO orders_by_hash SELECT customer_id, product_id, ordered_at FROM orders;
+ANALYZE orders_by_hash;
+CREATE TABLE whole_plan_results AS
+SELECT product_id % 3 AS k, repeat_purchase_rate(customer_id) AS r, upsell_ratio(customer_id, product_id) AS u,
+       tier_distribution(product_id::text)::text AS t
+FROM orders_by_hash GROUP BY 1;
+SET LOCAL enable_partitionwise_aggregate = on;
+SET LOCAL max_parallel_workers_per_gather = 0;
+SELECT matches(plan_of($$SELECT product_id % 3, repeat_purchase_rate(customer_id) FROM orders_by_hash GROUP BY 1$$),
+               'Partial (Hash|Group)?Aggregate', 'partitionwise aggregation combines partial states in one process');
+SELECT results_eq(
+  $$SELECT product_id % 3, repeat_purchase_rate(customer_id), upsell_ratio(customer_id, product_id),
+           tier_distribution(product_id::text)::text FROM orders_by_hash GROUP BY 1 ORDER BY 1$$,
+  $$SELECT * FROM whole_plan_results ORDER BY 1$$,
+  'partitionwise results equal the whole-table plan');
+RESET enable_partitionwise_aggregate;
+RESET max_parallel_workers_per_gather;
+
 -- ---------------------------------------------------------------------
 -- Windows: a sliding frame equals recomputing each frame from scratch
 -- ---------------------------------------------------------------------
