@@ -248,7 +248,10 @@ lifecycle_new(const char *fname, TimestampTz from, TimestampTz until,
 {
 	LifecycleState *state = palloc0(sizeof(LifecycleState));
 	int			nperiods = 1;
+	int			capacity = 16;
+	TimestampTz *starts = palloc(sizeof(TimestampTz) * capacity);	/* of each period */
 
+	starts[0] = from;
 	strlcpy(state->fname, fname, NAMEDATALEN);
 	if (TIMESTAMP_NOT_FINITE(from) || TIMESTAMP_NOT_FINITE(until))
 		ereport(ERROR,
@@ -265,7 +268,7 @@ lifecycle_new(const char *fname, TimestampTz from, TimestampTz until,
 	{
 		TimestampTz next = from;
 
-		/* count the periods, checking that each step moves forward */
+		/* find each period's start, checking that each step moves forward */
 		for (nperiods = 0; next < until; nperiods++)
 		{
 			TimestampTz after = boundary_at(from, step, nperiods + 1);
@@ -284,6 +287,12 @@ lifecycle_new(const char *fname, TimestampTz from, TimestampTz until,
 								LIFECYCLE_MAX_PERIODS, lk_timestamptz_text(from),
 								lk_timestamptz_text(until)),
 						 errhint("Use a longer step or a shorter range.")));
+			if (nperiods == capacity)
+			{
+				capacity *= 2;
+				starts = repalloc(starts, sizeof(TimestampTz) * capacity);
+			}
+			starts[nperiods] = next;
 			next = after;
 		}
 	}
@@ -292,9 +301,9 @@ lifecycle_new(const char *fname, TimestampTz from, TimestampTz until,
 	state->step = *step;
 	state->basis = basis;
 	lifecycle_alloc_arrays(state, nperiods);
-	for (int k = 0; k < nperiods; k++)
-		state->bounds[k] = nperiods == 1 ? from : boundary_at(from, step, k);
+	memcpy(state->bounds, starts, sizeof(TimestampTz) * nperiods);
 	state->bounds[nperiods] = until;
+	pfree(starts);
 	return state;
 }
 
@@ -609,16 +618,25 @@ lifecycle_deserialize(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
+/* The state of a final function's call, or NULL when no row had an acquisition date */
+static LifecycleState *
+final_state(FunctionCallInfo fcinfo)
+{
+	LifecycleState *state = PG_ARGISNULL(0) ? NULL : (LifecycleState *) PG_GETARG_POINTER(0);
+
+	return (state == NULL || state->rows == 0) ? NULL : state;
+}
+
 PG_FUNCTION_INFO_V1(retention_rate_final);
 Datum
 retention_rate_final(PG_FUNCTION_ARGS)
 {
-	LifecycleState *state = PG_ARGISNULL(0) ? NULL : (LifecycleState *) PG_GETARG_POINTER(0);
+	LifecycleState *state = final_state(fcinfo);
 	PeriodCounts *c;
 	bool		isnull;
 	double		rate;
 
-	if (state == NULL || state->rows == 0)
+	if (state == NULL)
 		PG_RETURN_NULL();
 	c = lifecycle_counts(state);
 	rate = retention_from_counts(c->start, c->end, c->acquired, &isnull);
@@ -631,12 +649,12 @@ PG_FUNCTION_INFO_V1(churn_rate_final);
 Datum
 churn_rate_final(PG_FUNCTION_ARGS)
 {
-	LifecycleState *state = PG_ARGISNULL(0) ? NULL : (LifecycleState *) PG_GETARG_POINTER(0);
+	LifecycleState *state = final_state(fcinfo);
 	PeriodCounts *c;
 	bool		isnull;
 	double		rate;
 
-	if (state == NULL || state->rows == 0)
+	if (state == NULL)
 		PG_RETURN_NULL();
 	c = lifecycle_counts(state);
 	rate = churn_from_counts(c->start, c->end, c->acquired, state->basis, &isnull);
@@ -667,14 +685,14 @@ PG_FUNCTION_INFO_V1(retention_series_final);
 Datum
 retention_series_final(PG_FUNCTION_ARGS)
 {
-	LifecycleState *state = PG_ARGISNULL(0) ? NULL : (LifecycleState *) PG_GETARG_POINTER(0);
+	LifecycleState *state = final_state(fcinfo);
 	TupleDesc	desc;
 	PeriodCounts *c;
 	Datum	   *rows;
 	bool		have_previous_churn = false;
 	double		previous_churn = 0.0;
 
-	if (state == NULL || state->rows == 0)
+	if (state == NULL)
 		PG_RETURN_NULL();
 	desc = lk_result_row_desc(fcinfo, true, PERIOD_COLUMNS);
 	c = lifecycle_counts(state);

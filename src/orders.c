@@ -39,14 +39,11 @@
 
 #include <sys/mman.h>
 
-#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
-#include "utils/datum.h"
 #include "utils/lsyscache.h"
-#include "utils/pg_locale.h"
 #include "utils/typcache.h"
 
 /* How ids of one column are hashed, compared and kept */
@@ -311,7 +308,7 @@ id_keep(OrdersState *state, const IdType *t, Datum id)
 
 	if (t->kind == ID_INTEGER || t->typbyval)
 		return id;
-	size = t->typlen > 0 ? (Size) t->typlen : VARSIZE_ANY(DatumGetPointer(id));
+	size = id_bytes_size(t, id);
 	copy = arena_alloc(state, size);
 	memcpy(copy, DatumGetPointer(id), size);
 	return PointerGetDatum(copy);
@@ -433,12 +430,12 @@ batch_copy(OrdersState *state, const IdType *t, Datum id, Datum *copy)
 	*copy = id;
 	if (t->kind == ID_INTEGER || t->typbyval)
 		return true;
-	size = MAXALIGN(id_bytes_size(t, id));
-	if (state->waiting_bytes_used + size > BATCH_BYTES)
+	size = id_bytes_size(t, id);
+	if (state->waiting_bytes_used + MAXALIGN(size) > BATCH_BYTES)
 		return false;
 	*copy = PointerGetDatum(state->waiting_bytes + state->waiting_bytes_used);
-	memcpy(DatumGetPointer(*copy), DatumGetPointer(id), id_bytes_size(t, id));
-	state->waiting_bytes_used += size;
+	memcpy(DatumGetPointer(*copy), DatumGetPointer(id), size);
+	state->waiting_bytes_used += MAXALIGN(size);
 	return true;
 }
 

@@ -753,17 +753,17 @@ tier_deserialize(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
-/* Sorting the output by tier name, in the aggregate's collation */
-static Oid	tier_sort_collation;
-
+/* qsort_arg comparator: tier indexes by tier name, in the aggregate's collation */
 static int
-tier_order(const void *a, const void *b)
+tier_order(const void *a, const void *b, void *arg)
 {
-	const text *x = *(text *const *) a;
-	const text *y = *(text *const *) b;
+	const TierState *state = arg;
+	const text *x = state->names[*(const int *) a];
+	const text *y = state->names[*(const int *) b];
 
 	return varstr_cmp(VARDATA_ANY(x), VARSIZE_ANY_EXHDR(x),
-					  VARDATA_ANY(y), VARSIZE_ANY_EXHDR(y), tier_sort_collation);
+					  VARDATA_ANY(y), VARSIZE_ANY_EXHDR(y),
+					  OidIsValid(state->collation) ? state->collation : DEFAULT_COLLATION_OID);
 }
 
 PG_FUNCTION_INFO_V1(tier_distribution_final);
@@ -772,27 +772,25 @@ tier_distribution_final(PG_FUNCTION_ARGS)
 {
 	TierState  *state = PG_ARGISNULL(0) ? NULL : (TierState *) PG_GETARG_POINTER(0);
 	TupleDesc	desc;
-	text	  **order;
+	int		   *order;
 	Datum	   *rows;
 	int			nrows = 0;
 
 	if (state == NULL || state->members == 0)
 		PG_RETURN_NULL();
 	desc = lk_result_row_desc(fcinfo, true, 3);
-	/* sort a copy of the names (the state stays as it is for window frames) */
-	order = palloc(sizeof(text *) * state->ntiers);
-	memcpy(order, state->names, sizeof(text *) * state->ntiers);
-	tier_sort_collation = OidIsValid(state->collation) ? state->collation : DEFAULT_COLLATION_OID;
-	qsort(order, state->ntiers, sizeof(text *), tier_order);
+	/* sort indexes, not the state: it stays as it is for window frames */
+	order = palloc(sizeof(int) * state->ntiers);
+	for (int i = 0; i < state->ntiers; i++)
+		order[i] = i;
+	qsort_arg(order, state->ntiers, sizeof(int), tier_order, state);
 	rows = palloc(sizeof(Datum) * state->ntiers);
 	for (int k = 0; k < state->ntiers; k++)
 	{
-		int			i;
+		int			i = order[k];
 		Datum		values[3];
 		bool		nulls[3] = {0};
 
-		for (i = 0; state->names[i] != order[k]; i++)
-			;
 		if (state->counts[i] == 0)
 			continue;			/* every member of it left the window frame */
 		values[0] = PointerGetDatum(state->names[i]);
