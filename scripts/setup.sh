@@ -10,7 +10,8 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
 # postgresql-common brings pg_virtualenv; libtap-parser-sourcehandler-pgtap-perl brings pg_prove
-packages=(make gcc postgresql-15 postgresql-server-dev-15 postgresql-common
+# libnlopt-dev: the optimizer the CLV models are fitted with
+packages=(make gcc postgresql-15 postgresql-server-dev-15 postgresql-common libnlopt-dev
           pgtap postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl)
 missing=()
 for p in "${packages[@]}"; do

@@ -42,12 +42,7 @@ SELECT 'v1:nps:0-10:0,0,0,0,0,0,0,0,0,0,9223372036854775808'::survey_summary;
 SELECT 'v1:nps:0-10:0,0,0,0,0,0,0,0,0,1,9223372036854775807'::survey_summary;
 
 -- malformed binary: a hand-made COPY BINARY file with one bad value each
-CREATE FUNCTION pg_copy_file(field bytea) RETURNS text LANGUAGE sql AS $$
-  SELECT translate(encode('\x5047434f50590aff0d0a00'::bytea   -- signature
-      || '\x0000000000000000'::bytea                           -- flags, no header extension
-      || int2send(1::smallint) || int4send(length(field)) || field
-      || int2send(-1::smallint), 'base64'), E'\n', '')
-$$;
+\i sql/include/pg_copy_file.psql
 -- first, a well-formed file, so that the failures below are the value's
 \copy (SELECT pg_copy_file(survey_summary_send('v1:ces:1-7:1,0,0,1,1,1,2'))) TO PROGRAM 'base64 -d > results/survey_good.bin'
 CREATE TABLE binary_in (s survey_summary);

@@ -12,8 +12,11 @@
  *							product / customers who bought exactly one
  *							(a ratio, not a share; NULL when no customer
  *							bought exactly one product)
+ *	 clv					revenue / customers: the historical value per
+ *							customer (KPI-SPEC.md, "Customer lifetime
+ *							value"; the other CLV forms are in clv.c)
  * A row whose customer is NULL is skipped, and for the upsell ratio so is a
- * row whose product is NULL.  Restrict the period with WHERE.
+ * row whose product (or amount) is NULL.  Restrict the period with WHERE.
  *
  * The state is a hash table keyed by customer id (simplehash.h, open
  * addressing), for any id type with a hash opclass.  Integer ids are the
@@ -37,6 +40,7 @@
  */
 #include "loyalty_kpi.h"
 
+#include <math.h>
 #include <sys/mman.h>
 
 #include "catalog/pg_type.h"
@@ -165,6 +169,9 @@ typedef struct OrdersState
 	int64		orders;
 	int64		one_product;	/* has_product and not many_products */
 	int64		many_products;
+	/* clv: the revenue, a compensated (Neumaier) sum */
+	double		amount_sum;
+	double		amount_compensation;
 	/* rows added but not yet in the table (see BATCH_ROWS) */
 	int			nwaiting;
 	Size		waiting_bytes_used;
@@ -472,27 +479,32 @@ orders_add_row(OrdersState *state, Datum id, bool has_product, Datum product)
  * ---------------------------------------------------------------------
  */
 
-static Datum
-orders_transition(FunctionCallInfo fcinfo, bool with_product, int sign, const char *fallback)
+/* The aggregate's state, made on the first row */
+static OrdersState *
+orders_state_arg(FunctionCallInfo fcinfo, bool with_product, const char *fallback)
 {
 	MemoryContext aggcontext = lk_agg_context(fcinfo);
-	OrdersState *state = PG_ARGISNULL(0) ? NULL : (OrdersState *) PG_GETARG_POINTER(0);
-	Datum		id;
-	Datum		product = (Datum) 0;
+	char		fname[NAMEDATALEN];
 
 	if (aggcontext == NULL)
 		elog(ERROR, "%s called in non-aggregate context", fallback);
-	if (state == NULL)
-	{
-		char		fname[NAMEDATALEN];
+	if (!PG_ARGISNULL(0))
+		return (OrdersState *) PG_GETARG_POINTER(0);
+	lk_aggregate_name(fcinfo, fallback, fname);
+	return orders_new(aggcontext, fname,
+					  get_fn_expr_argtype(fcinfo->flinfo, 1), PG_GET_COLLATION(),
+					  with_product,
+					  with_product ? get_fn_expr_argtype(fcinfo->flinfo, 2) : InvalidOid,
+					  PG_GET_COLLATION(), 0);
+}
 
-		lk_aggregate_name(fcinfo, fallback, fname);
-		state = orders_new(aggcontext, fname,
-						   get_fn_expr_argtype(fcinfo->flinfo, 1), PG_GET_COLLATION(),
-						   with_product,
-						   with_product ? get_fn_expr_argtype(fcinfo->flinfo, 2) : InvalidOid,
-						   PG_GET_COLLATION(), 0);
-	}
+static Datum
+orders_transition(FunctionCallInfo fcinfo, bool with_product, int sign, const char *fallback)
+{
+	OrdersState *state = orders_state_arg(fcinfo, with_product, fallback);
+	Datum		id;
+	Datum		product = (Datum) 0;
+
 	if (PG_ARGISNULL(1) || (with_product && PG_ARGISNULL(2)))
 		PG_RETURN_POINTER(state);
 
@@ -507,6 +519,40 @@ orders_transition(FunctionCallInfo fcinfo, bool with_product, int sign, const ch
 		orders_flush(state);
 		orders_add(state, id, id_hash(&state->id_type, id), sign, with_product, product, false);
 	}
+	PG_RETURN_POINTER(state);
+}
+
+/* Adds to the revenue without losing the small amounts to the large (Neumaier) */
+static void
+add_amount(OrdersState *state, double amount)
+{
+	double		sum = state->amount_sum + amount;
+
+	if (fabs(state->amount_sum) >= fabs(amount))
+		state->amount_compensation += (state->amount_sum - sum) + amount;
+	else
+		state->amount_compensation += (amount - sum) + state->amount_sum;
+	state->amount_sum = sum;
+}
+
+/* clv(customer_id, amount): an order and its amount */
+PG_FUNCTION_INFO_V1(orders_amount_accum);
+Datum
+orders_amount_accum(PG_FUNCTION_ARGS)
+{
+	OrdersState *state = orders_state_arg(fcinfo, false, "clv");
+	double		amount;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(state);
+	amount = PG_GETARG_FLOAT8(2);
+	if (!isfinite(amount))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: invalid amount %g", state->fname, amount),
+				 errhint("An order's amount is a finite number.")));
+	add_amount(state, amount);
+	orders_add_row(state, id_from_row(&state->id_type, PG_GETARG_DATUM(1)), false, (Datum) 0);
 	PG_RETURN_POINTER(state);
 }
 
@@ -620,6 +666,8 @@ orders_combine(PG_FUNCTION_ARGS)
 		b = swap;
 	}
 	orders_merge(a, b);
+	add_amount(a, b->amount_sum);
+	add_amount(a, b->amount_compensation);
 	PG_RETURN_POINTER(a);
 }
 
@@ -671,6 +719,8 @@ orders_serialize(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, state->tracks_products);
 	pq_sendint32(&buf, state->product_type.type);
 	pq_sendint32(&buf, state->product_type.collation);
+	pq_sendfloat8(&buf, state->amount_sum);
+	pq_sendfloat8(&buf, state->amount_compensation);
 	pq_sendint64(&buf, state->customers);
 	customers_start_iterate(state->table, &it);
 	while ((e = customers_iterate(state->table, &it)) != NULL)
@@ -700,6 +750,8 @@ orders_deserialize(PG_FUNCTION_ARGS)
 	Oid			product_type;
 	Oid			product_collation;
 	int64		customers;
+	double		amount_sum;
+	double		amount_compensation;
 	CustomerEntry batch[BATCH_ROWS];
 	int			n;
 
@@ -712,11 +764,15 @@ orders_deserialize(PG_FUNCTION_ARGS)
 	tracks_products = pq_getmsgbyte(&buf) != 0;
 	product_type = pq_getmsgint(&buf, 4);
 	product_collation = pq_getmsgint(&buf, 4);
+	amount_sum = pq_getmsgfloat8(&buf);
+	amount_compensation = pq_getmsgfloat8(&buf);
 	customers = pq_getmsgint64(&buf);
 	if (customers < 0 || customers > buf.len)
 		elog(ERROR, "orders_deserialize: bad customer count " INT64_FORMAT, customers);
 	state = orders_new(aggcontext, fname, id_type, id_collation,
 					   tracks_products, product_type, product_collation, (uint32) customers);
+	state->amount_sum = amount_sum;
+	state->amount_compensation = amount_compensation;
 	for (int64 i = 0; i < customers; i += n)
 	{
 		n = (int) Min(BATCH_ROWS, customers - i);
@@ -804,4 +860,15 @@ upsell_ratio_final(PG_FUNCTION_ARGS)
 	if (state == NULL || state->one_product == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((double) state->many_products / (double) state->one_product);
+}
+
+PG_FUNCTION_INFO_V1(clv_final);
+Datum
+clv_final(PG_FUNCTION_ARGS)
+{
+	OrdersState *state = final_state(fcinfo);
+
+	if (state == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((state->amount_sum + state->amount_compensation) / (double) state->customers);
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Simulates customers from the BG/NBD model (Fader, Hardie and Lee 2005), for
+bench/clv.sh: prints CSV rows frequency,recency,age (weeks) for N customers.
+
+Each customer makes a first purchase on a whole day of a 12-week cohort and is
+observed to day 272 (as CDNOW's calibration period).  While alive the customer
+buys at Poisson rate lambda ~ Gamma(r, rate alpha) per week; after each repeat
+purchase the customer drops out with probability p ~ Beta(a, b).  Purchase
+times are continuous, so recency is too; age is whole days / 7.
+
+usage: simulate_bgnbd.py N SEED r alpha a b
+"""
+import random
+import sys
+
+
+def main():
+    n, seed = int(sys.argv[1]), int(sys.argv[2])
+    r, alpha, a, b = (float(v) for v in sys.argv[3:7])
+    rng = random.Random(seed)
+    out = sys.stdout
+    end_day = 272
+    for _ in range(n):
+        age = (end_day - rng.randrange(84)) / 7.0
+        rate = rng.gammavariate(r, 1.0 / alpha)
+        dropout = rng.betavariate(a, b)
+        t = 0.0
+        x = 0
+        last = 0.0
+        while rate > 0:
+            t += rng.expovariate(rate)
+            if t > age:
+                break
+            x += 1
+            last = t
+            if rng.random() < dropout:
+                break
+        out.write("%d,%.17g,%.17g\n" % (x, last, age))
+
+
+if __name__ == "__main__":
+    main()

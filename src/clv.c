@@ -1,0 +1,400 @@
+/*
+ * clv.c
+ *		Customer lifetime value from the seeds' formulas, and the
+ *		per-customer summary that the probabilistic models (models.c) are
+ *		fitted to.
+ *
+ * The seeds' forms (KPI-SPEC.md, "Customer lifetime value"):
+ *	 clv_basic(v, n)			v x n: average order value x average lifespan
+ *								in orders (seed 001), or yearly value x years
+ *								retained (seed 003: 150 x 2 = 300)
+ *	 clv_from_churn(v, c, d, k)	the refinement seed 003 describes: value v per
+ *								period, lifespan from churn (1 / c per period),
+ *								future periods discounted at d, minus the
+ *								acquisition cost k.  With v received at the
+ *								start of each period a customer is retained:
+ *								  sum_{i>=0} v (1-c)^i / (1+d)^i - k
+ *								  = v (1 + d) / (d + c) - k
+ *								which is v x 1/c - k when d = 0.
+ *	 clv_net(R, k, s)			revenue minus acquisition and service cost
+ *								(seed 000)
+ *	 clv(customer, amount)		(orders.c) historical value per customer
+ *
+ * btyd_summary(purchased_at, amount, observation_end, time_unit), with
+ * GROUP BY customer, is the summary of the BTYD literature (Fader, Hardie
+ * and Lee 2005) that the lifetimes package calls summary_data_from_
+ * transaction_data: purchases on one calendar day are one purchase of
+ * their summed value; with d_1 < ... < d_k the customer's distinct purchase
+ * days up to observation_end (inclusive):
+ *	 frequency x		k - 1 (the first purchase is not a repeat)
+ *	 recency t_x		(d_k - d_1) / unit
+ *	 age T				(observation_end - d_1) / unit
+ *	 monetary_value		mean value of the repeat days d_2..d_k (NULL when x = 0)
+ * Purchases after observation_end are left out, so one call over all
+ * transactions gives the calibration summary of a calibration/holdout split.
+ */
+#include "loyalty_kpi.h"
+
+#include <math.h>
+
+#include "datatype/timestamp.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/timestamp.h"
+
+static void pg_attribute_noreturn()
+out_of_range(const char *fname, const char *what, double value, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s: invalid %s %g", fname, what, value),
+			 errhint("%s", hint)));
+}
+
+static void
+check_finite(const char *fname, const char *what, double value)
+{
+	if (!isfinite(value))
+		out_of_range(fname, what, value, "It must be a finite number.");
+}
+
+static void
+check_cost(const char *fname, const char *what, double value)
+{
+	if (!(value >= 0 && isfinite(value)))
+		out_of_range(fname, what, value, "A cost is a finite number, 0 or more.");
+}
+
+PG_FUNCTION_INFO_V1(clv_basic);
+Datum
+clv_basic(PG_FUNCTION_ARGS)
+{
+	double		value = PG_GETARG_FLOAT8(0);
+	double		periods = PG_GETARG_FLOAT8(1);
+
+	check_finite("clv_basic", "value per period", value);
+	if (!(periods >= 0 && isfinite(periods)))
+		out_of_range("clv_basic", "lifespan", periods,
+					 "The lifespan is a finite number of periods (or orders), 0 or more.");
+	PG_RETURN_FLOAT8(value * periods);
+}
+
+PG_FUNCTION_INFO_V1(clv_from_churn);
+Datum
+clv_from_churn(PG_FUNCTION_ARGS)
+{
+	double		value = PG_GETARG_FLOAT8(0);
+	double		churn = PG_GETARG_FLOAT8(1);
+	double		discount = PG_GETARG_FLOAT8(2);
+	double		acquisition = PG_GETARG_FLOAT8(3);
+
+	check_finite("clv_from_churn", "value per period", value);
+	if (!(churn > 0 && churn <= 100))
+		out_of_range("clv_from_churn", "churn rate", churn,
+					 "The churn rate is a percentage per period above 0 and at most 100 (the lifespan is 100 / churn periods).");
+	if (!(discount >= 0 && isfinite(discount)))
+		out_of_range("clv_from_churn", "discount rate", discount,
+					 "The discount rate is a percentage per period, 0 or more.");
+	check_cost("clv_from_churn", "acquisition cost", acquisition);
+	churn /= 100;
+	discount /= 100;
+	PG_RETURN_FLOAT8(value * (1 + discount) / (discount + churn) - acquisition);
+}
+
+PG_FUNCTION_INFO_V1(clv_net);
+Datum
+clv_net(PG_FUNCTION_ARGS)
+{
+	double		revenue = PG_GETARG_FLOAT8(0);
+	double		acquisition = PG_GETARG_FLOAT8(1);
+	double		service = PG_GETARG_FLOAT8(2);
+
+	check_finite("clv_net", "revenue", revenue);
+	check_cost("clv_net", "acquisition cost", acquisition);
+	check_cost("clv_net", "service cost", service);
+	PG_RETURN_FLOAT8(revenue - acquisition - service);
+}
+
+
+/* ---------------------------------------------------------------------
+ * btyd_summary: one customer's transactions -> (x, t_x, T, monetary value)
+ * ---------------------------------------------------------------------
+ */
+
+typedef struct SummaryState
+{
+	/* the arguments that must not change within a group */
+	DateADT		end_day;
+	double		unit_days;
+	/* the earliest purchase day and what was spent on it; the rest */
+	DateADT		first_day;
+	double		first_day_amount;
+	double		later_amount;
+	bool		amount_missing; /* a purchase with a NULL amount */
+	/* every purchase day seen (with repeats until compacted) */
+	int			ndays;
+	int			capacity;
+	DateADT    *days;
+	MemoryContext context;
+} SummaryState;
+
+static int
+cmp_day(const void *a, const void *b)
+{
+	DateADT		x = *(const DateADT *) a;
+	DateADT		y = *(const DateADT *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorts the days and drops repeats: the same days, kept smaller */
+static void
+compact_days(SummaryState *state)
+{
+	int			m = 0;
+
+	qsort(state->days, state->ndays, sizeof(DateADT), cmp_day);
+	for (int i = 0; i < state->ndays; i++)
+		if (m == 0 || state->days[m - 1] != state->days[i])
+			state->days[m++] = state->days[i];
+	state->ndays = m;
+}
+
+static void
+add_day(SummaryState *state, DateADT day)
+{
+	if (state->ndays == state->capacity)
+	{
+		compact_days(state);
+		if (state->ndays * 2 > state->capacity)
+		{
+			state->capacity *= 2;
+			state->days = repalloc(state->days, sizeof(DateADT) * state->capacity);
+		}
+	}
+	state->days[state->ndays++] = day;
+}
+
+/* Adds what was spent on `day` (amount_known false: unknown) */
+static void
+add_purchase(SummaryState *state, DateADT day, bool amount_known, double amount)
+{
+	if (!amount_known)
+		state->amount_missing = true;
+	else if (state->ndays == 0 || day == state->first_day)
+		state->first_day_amount += amount;
+	else if (day > state->first_day)
+		state->later_amount += amount;
+	if (state->ndays == 0 || day < state->first_day)
+	{
+		/* a new first day: what was the first day's spend becomes a repeat day's */
+		if (state->ndays > 0)
+			state->later_amount += state->first_day_amount;
+		state->first_day_amount = amount_known ? amount : 0;
+		state->first_day = day;
+	}
+	add_day(state, day);
+}
+
+static SummaryState *
+summary_new(MemoryContext context, DateADT end_day, double unit_days)
+{
+	SummaryState *state = MemoryContextAllocZero(context, sizeof(SummaryState));
+
+	state->context = context;
+	state->end_day = end_day;
+	state->unit_days = unit_days;
+	state->capacity = 8;
+	state->days = MemoryContextAlloc(context, sizeof(DateADT) * state->capacity);
+	return state;
+}
+
+/* The time unit in days: an interval of days and time, never months (they have no fixed length) */
+static double
+unit_in_days(const char *fname, const Interval *unit)
+{
+	double		days = unit->day + (double) unit->time / USECS_PER_DAY;
+
+	if (unit->month != 0 || !(days > 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: invalid time unit", fname),
+				 errhint("The time unit is a positive interval of days or hours, such as '1 day' or '7 days'; months and years have no fixed length.")));
+	return days;
+}
+
+static Datum
+summary_transition(FunctionCallInfo fcinfo, bool with_time_zone)
+{
+	const char *fname = "btyd_summary";
+	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	SummaryState *state = PG_ARGISNULL(0) ? NULL : (SummaryState *) PG_GETARG_POINTER(0);
+	DateADT		day;
+	DateADT		end_day;
+	double		unit_days;
+	double		amount = 0;
+
+	if (aggcontext == NULL)
+		elog(ERROR, "%s called in non-aggregate context", fname);
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(state);
+	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: the observation end and the time unit must not be NULL", fname)));
+	end_day = PG_GETARG_DATEADT(3);
+	unit_days = unit_in_days(fname, PG_GETARG_INTERVAL_P(4));
+	if (DATE_NOT_FINITE(end_day))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the observation end must be a finite date", fname)));
+	if (state == NULL)
+		state = summary_new(aggcontext, end_day, unit_days);
+	else if (state->end_day != end_day || state->unit_days != unit_days)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the observation end and the time unit must be the same for every row of a customer",
+						fname)));
+
+	day = with_time_zone
+		? DatumGetDateADT(DirectFunctionCall1(timestamptz_date, PG_GETARG_DATUM(1)))
+		: PG_GETARG_DATEADT(1);
+	if (DATE_NOT_FINITE(day))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: a purchase time must be finite", fname)));
+	if (day > end_day)
+		PG_RETURN_POINTER(state);	/* after the observation window: holdout */
+	if (!PG_ARGISNULL(2))
+	{
+		amount = PG_GETARG_FLOAT8(2);
+		if (!(amount >= 0 && isfinite(amount)))
+			out_of_range(fname, "amount", amount,
+						 "A purchase's amount is a finite number, 0 or more; leave refunds out or net them into their purchase.");
+	}
+	add_purchase(state, day, !PG_ARGISNULL(2), amount);
+	PG_RETURN_POINTER(state);
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_accum_date);
+Datum
+btyd_summary_accum_date(PG_FUNCTION_ARGS)
+{
+	return summary_transition(fcinfo, false);
+}
+
+/* Purchase times are taken to calendar days in the session's time zone */
+PG_FUNCTION_INFO_V1(btyd_summary_accum_timestamptz);
+Datum
+btyd_summary_accum_timestamptz(PG_FUNCTION_ARGS)
+{
+	return summary_transition(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_combine);
+Datum
+btyd_summary_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	SummaryState *a = PG_ARGISNULL(0) ? NULL : (SummaryState *) PG_GETARG_POINTER(0);
+	SummaryState *b = PG_ARGISNULL(1) ? NULL : (SummaryState *) PG_GETARG_POINTER(1);
+
+	if (aggcontext == NULL)
+		elog(ERROR, "btyd_summary_combine called in non-aggregate context");
+	if (b == NULL || b->ndays == 0)
+		PG_RETURN_POINTER(a);
+	if (a == NULL)
+		a = summary_new(aggcontext, b->end_day, b->unit_days);
+	if (a->end_day != b->end_day || a->unit_days != b->unit_days)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("btyd_summary: the observation end and the time unit must be the same for every row of a customer")));
+	/* b's first day with its spend, then its other days with theirs spread as one later amount */
+	add_purchase(a, b->first_day, true, b->first_day_amount);
+	a->later_amount += b->later_amount;
+	a->amount_missing |= b->amount_missing;
+	for (int i = 0; i < b->ndays; i++)
+		add_day(a, b->days[i]);
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_serialize);
+Datum
+btyd_summary_serialize(PG_FUNCTION_ARGS)
+{
+	SummaryState *state = (SummaryState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendint32(&buf, state->end_day);
+	pq_sendfloat8(&buf, state->unit_days);
+	pq_sendint32(&buf, state->first_day);
+	pq_sendfloat8(&buf, state->first_day_amount);
+	pq_sendfloat8(&buf, state->later_amount);
+	pq_sendbyte(&buf, state->amount_missing);
+	pq_sendint32(&buf, state->ndays);
+	for (int i = 0; i < state->ndays; i++)
+		pq_sendint32(&buf, state->days[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_deserialize);
+Datum
+btyd_summary_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	StringInfoData buf;
+	SummaryState *state;
+	DateADT		end_day;
+	double		unit_days;
+	int			ndays;
+
+	if (aggcontext == NULL)
+		elog(ERROR, "btyd_summary_deserialize called in non-aggregate context");
+	lk_read_bytea(PG_GETARG_BYTEA_PP(0), &buf);
+	end_day = pq_getmsgint(&buf, 4);
+	unit_days = pq_getmsgfloat8(&buf);
+	state = summary_new(aggcontext, end_day, unit_days);
+	state->first_day = pq_getmsgint(&buf, 4);
+	state->first_day_amount = pq_getmsgfloat8(&buf);
+	state->later_amount = pq_getmsgfloat8(&buf);
+	state->amount_missing = pq_getmsgbyte(&buf) != 0;
+	ndays = pq_getmsgint(&buf, 4);
+	if (ndays < 0 || ndays > buf.len / 4)
+		elog(ERROR, "btyd_summary_deserialize: bad day count %d", ndays);
+	for (int i = 0; i < ndays; i++)
+		add_day(state, pq_getmsgint(&buf, 4));
+	pq_getmsgend(&buf);
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * The summary row.  Compacting the days changes how the state keeps them,
+ * not what it holds, so the final function stays READ_ONLY.
+ */
+PG_FUNCTION_INFO_V1(btyd_summary_final);
+Datum
+btyd_summary_final(PG_FUNCTION_ARGS)
+{
+	SummaryState *state = PG_ARGISNULL(0) ? NULL : (SummaryState *) PG_GETARG_POINTER(0);
+	TupleDesc	desc;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+	int			repeats;
+
+	if (state == NULL || state->ndays == 0)
+		PG_RETURN_NULL();
+	compact_days(state);
+	repeats = state->ndays - 1;
+	desc = lk_result_row_desc(fcinfo, false, 4);
+	values[0] = Int32GetDatum(repeats);
+	values[1] = Float8GetDatum((state->days[state->ndays - 1] - state->first_day) / state->unit_days);
+	values[2] = Float8GetDatum((state->end_day - state->first_day) / state->unit_days);
+	if (repeats == 0 || state->amount_missing)
+		nulls[3] = true;
+	else
+		values[3] = Float8GetDatum(state->later_amount / repeats);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
