@@ -635,9 +635,9 @@ bgnbd_fit_accum(PG_FUNCTION_ARGS)
 	if (!(key.v[0] >= 0 && key.v[0] == floor(key.v[0]) && key.v[0] < 1e9))
 		row_error(state->fname, "frequency", key.v[0],
 				  "The frequency is the number of repeat purchases: a whole number, 0 or more.");
-	if (!(key.v[2] > 0 && isfinite(key.v[2])))
+	if (!(key.v[2] >= 0 && isfinite(key.v[2])))
 		row_error(state->fname, "age", key.v[2],
-				  "The age (T) is the time from the first purchase to the end of observation, above 0.");
+				  "The age (T) is the time from the first purchase to the end of observation, 0 or more.");
 	if (!(key.v[1] >= 0 && key.v[1] <= key.v[2]))
 		row_error(state->fname, "recency", key.v[1],
 				  "The recency (t_x) is the time from the first to the last purchase, from 0 to the age.");

@@ -1,0 +1,158 @@
+-- pgTAP: the CLV aggregates against independent plain-SQL computations on
+-- generated orders (fixed seed), parallel plans against serial ones, and
+-- the BG/NBD fit against the published CDNOW estimates once more through a
+-- parallel plan.  One transaction, rolled back.
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS loyalty_kpi;
+SELECT no_plan();
+SET LOCAL TimeZone = 'UTC';
+\ir include/plan_of.sql
+
+-- 400,000 purchases by 60,000 customers in 2024 (skewed), some on the same
+-- day, some after the observation end (2024-09-30), amounts with cents
+SELECT setseed(0.42);
+CREATE TABLE purchases AS
+SELECT g AS id, 1 + floor(60000 * random() ^ 2)::int AS customer_id,
+       timestamptz '2024-01-01' + floor(random() * 366) * interval '1 day'
+         + random() * interval '20 hours' AS purchased_at,
+       round((1 + random() * 120)::numeric, 2) AS amount,
+       (ARRAY['web', 'store', 'partner'])[1 + g % 3] AS channel
+FROM generate_series(1, 400000) g;
+ANALYZE purchases;
+
+-- ---------------------------------------------------------------------
+-- btyd_summary against the definition in plain SQL
+-- ---------------------------------------------------------------------
+CREATE TABLE plain_summary AS
+WITH days AS (
+  SELECT customer_id, purchased_at::date AS day, sum(amount) AS spent
+  FROM purchases WHERE purchased_at::date <= date '2024-09-30' GROUP BY 1, 2),
+firsts AS (
+  SELECT customer_id, min(day) AS first_day, max(day) AS last_day, count(*) - 1 AS x, sum(spent) AS total
+  FROM days GROUP BY 1)
+SELECT f.customer_id, f.x::int AS frequency, (f.last_day - f.first_day) / 7.0 AS recency,
+       (date '2024-09-30' - f.first_day) / 7.0 AS age,
+       CASE WHEN f.x > 0 THEN (f.total - d.spent) / f.x END AS monetary_value
+FROM firsts f JOIN days d ON d.customer_id = f.customer_id AND d.day = f.first_day;
+
+SET LOCAL max_parallel_workers_per_gather = 0;
+CREATE TABLE serial_summary AS
+SELECT customer_id, (btyd_summary(purchased_at, amount, '2024-09-30', '7 days')).*
+FROM purchases GROUP BY customer_id;
+
+SELECT is((SELECT count(*) FROM serial_summary WHERE frequency IS NOT NULL),
+          (SELECT count(*) FROM plain_summary), 'btyd_summary: one row per customer who bought by the end');
+SELECT is((SELECT count(*) FROM serial_summary s JOIN plain_summary p USING (customer_id)
+           WHERE s.frequency = p.frequency AND abs(s.recency - p.recency) < 1e-12
+             AND abs(s.age - p.age) < 1e-12
+             AND (s.monetary_value IS NULL) = (p.monetary_value IS NULL)
+             AND coalesce(abs(s.monetary_value - p.monetary_value), 0) < 1e-9),
+          (SELECT count(*) FROM plain_summary), 'btyd_summary equals the plain-SQL summary for every customer');
+SELECT ok((SELECT count(*) FROM serial_summary WHERE frequency IS NULL) > 0,
+          'btyd_summary: customers who bought only after the end get no summary (NULL)');
+
+-- parallel: partial states of one customer come from different workers
+SET LOCAL max_parallel_workers_per_gather = 2;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL enable_sort = off;
+SELECT ok(plan_of($$SELECT customer_id, btyd_summary(purchased_at, amount, '2024-09-30', '7 days')
+                    FROM purchases GROUP BY customer_id$$) ~ 'Partial HashAggregate',
+          'btyd_summary: the parallel plan aggregates partially in workers');
+CREATE TABLE parallel_summary AS
+SELECT customer_id, (btyd_summary(purchased_at, amount, '2024-09-30', '7 days')).*
+FROM purchases GROUP BY customer_id;
+SELECT is((SELECT count(*) FROM serial_summary s JOIN parallel_summary p USING (customer_id)
+           WHERE s.frequency IS NOT DISTINCT FROM p.frequency AND s.recency IS NOT DISTINCT FROM p.recency
+             AND s.age IS NOT DISTINCT FROM p.age
+             AND coalesce(abs(s.monetary_value - p.monetary_value), 0) < 1e-9
+             AND (s.monetary_value IS NULL) = (p.monetary_value IS NULL)),
+          (SELECT count(*) FROM serial_summary), 'btyd_summary: parallel = serial');
+
+-- ---------------------------------------------------------------------
+-- clv(customer, amount) = revenue / distinct customers, serial and parallel
+-- ---------------------------------------------------------------------
+SELECT ok(plan_of('SELECT channel, clv(customer_id, amount) FROM purchases GROUP BY channel') ~ 'Partial',
+          'clv: the parallel plan aggregates in workers');
+SELECT is((SELECT array_agg(round(v::numeric, 9) ORDER BY channel)
+           FROM (SELECT channel, clv(customer_id, amount) AS v FROM purchases GROUP BY channel) x),
+          (SELECT array_agg(round(sum_amount / customers, 9) ORDER BY channel)
+           FROM (SELECT channel, sum(amount) AS sum_amount, count(DISTINCT customer_id) AS customers
+                 FROM purchases GROUP BY channel) y),
+          'clv: parallel, by channel, equals sum(amount) / count(DISTINCT customer) to 9 decimals');
+SELECT is((SELECT round(clv(customer_id, amount) OVER w::numeric, 9) FROM purchases
+           WHERE id <= 2000 WINDOW w AS (ORDER BY id ROWS BETWEEN 99 PRECEDING AND CURRENT ROW) ORDER BY id DESC LIMIT 1),
+          (SELECT round(sum(amount) / count(DISTINCT customer_id), 9) FROM purchases WHERE id BETWEEN 1901 AND 2000),
+          'clv as a window function over a sliding frame');
+
+-- ---------------------------------------------------------------------
+-- Fits: parallel = serial; CDNOW through a parallel plan
+-- ---------------------------------------------------------------------
+CREATE TABLE fit_input AS SELECT * FROM serial_summary WHERE frequency IS NOT NULL;
+-- a larger table so that workers are planned
+INSERT INTO fit_input SELECT * FROM fit_input;
+ANALYZE fit_input;
+SELECT ok(plan_of('SELECT bgnbd_fit(frequency, recency, age) FROM fit_input') ~ 'Partial Aggregate',
+          'bgnbd_fit: the parallel plan aggregates in workers');
+CREATE TABLE parallel_fit AS
+SELECT bgnbd_fit(frequency, recency, age) AS bg, gamma_gamma_fit(frequency, monetary_value) AS gg FROM fit_input;
+SET LOCAL max_parallel_workers_per_gather = 0;
+CREATE TABLE serial_fit AS
+SELECT bgnbd_fit(frequency, recency, age) AS bg, gamma_gamma_fit(frequency, monetary_value) AS gg FROM fit_input;
+SELECT ok((SELECT converged(s.bg) AND converged(p.bg) AND converged(s.gg) AND converged(p.gg)
+           FROM serial_fit s, parallel_fit p), 'the fits converge, serial and parallel');
+SELECT ok((SELECT bool_and(abs(parameter(s.bg, n) / parameter(p.bg, n) - 1) < 1e-9)
+           FROM serial_fit s, parallel_fit p, unnest(ARRAY['r', 'alpha', 'a', 'b']) n),
+          'bgnbd_fit: parallel = serial (parameters to 1e-9)');
+SELECT ok((SELECT bool_and(abs(parameter(s.gg, n) / parameter(p.gg, n) - 1) < 1e-9)
+           FROM serial_fit s, parallel_fit p, unnest(ARRAY['p', 'q', 'gamma']) n),
+          'gamma_gamma_fit: parallel = serial (parameters to 1e-9)');
+SELECT is((SELECT fitted_customers(bg) FROM serial_fit), (SELECT count(*)::float8 FROM fit_input),
+          'bgnbd_fit counts every customer once, duplicates included');
+SELECT is((SELECT fitted_customers(gg) FROM serial_fit),
+          (SELECT count(*)::float8 FROM fit_input WHERE frequency > 0),
+          'gamma_gamma_fit counts the repeat customers only');
+-- doubling every row doubles the log-likelihood and keeps the estimates
+SELECT ok((SELECT abs(log_likelihood(bgnbd_fit(frequency, recency, age)) * 2
+                    / (SELECT log_likelihood(bg) FROM serial_fit) - 1) < 1e-9
+           FROM serial_summary WHERE frequency IS NOT NULL),
+          'bgnbd_fit: twice the rows, twice the log-likelihood');
+
+-- CDNOW through a parallel plan: the published estimates
+CREATE TABLE cdnow_summary (id int, frequency int, recency float8, t float8);
+\copy cdnow_summary FROM '../shared/data/cdnow/cdnow_customers_summary.csv' CSV HEADER
+SET LOCAL max_parallel_workers_per_gather = 2;
+SELECT ok(plan_of('SELECT bgnbd_fit(frequency, recency, t) FROM cdnow_summary') ~ 'Workers Launched: [12]',
+          'CDNOW: the fit runs in parallel workers');
+CREATE TABLE cdnow_fit AS SELECT bgnbd_fit(frequency, recency, t) AS bg FROM cdnow_summary;
+SELECT is((SELECT ARRAY[round(parameter(bg, 'r')::numeric, 3), round(parameter(bg, 'alpha')::numeric, 3),
+                        round(parameter(bg, 'a')::numeric, 3), round(parameter(bg, 'b')::numeric, 3),
+                        round(log_likelihood(bg)::numeric, 1)] FROM cdnow_fit),
+          ARRAY[0.243, 4.414, 0.793, 2.426, -9582.4]::numeric[],
+          'CDNOW BG/NBD, parallel: r, alpha, a, b, LL as published');
+SELECT is((SELECT round(expected_purchases(bg, 39, 2, 30.43, 38.86)::numeric, 3) FROM cdnow_fit), 1.226,
+          'CDNOW: 1.226 expected purchases in 39 weeks for x = 2, t_x = 30.43, T = 38.86');
+
+-- E[X(t)] against its own definition: the limit of the conditional
+-- expectation for a customer just acquired (x = t_x = T = 0)
+SELECT ok((SELECT abs(expected_purchases(bg, 52) - expected_purchases(bg, 52, 0, 0, 0)) < 1e-12 FROM cdnow_fit),
+          'E[X(t)] = E[Y(t) | 0, 0, 0]');
+-- E[Y(t)] grows with t and P(alive) falls with the time since the last purchase
+SELECT ok((SELECT bool_and(a < b) FROM (
+             SELECT expected_purchases(bg, t, 3, 20, 38) AS a, expected_purchases(bg, t + 5, 3, 20, 38) AS b
+             FROM cdnow_fit, generate_series(0, 500, 25) t) x),
+          'expected purchases grow with the horizon');
+SELECT ok((SELECT bool_and(a > b) FROM (
+             SELECT probability_alive(bg, 3, tx, 38) AS b, probability_alive(bg, 3, tx + 1, 38) AS a
+             FROM cdnow_fit, generate_series(1, 36) tx) x),
+          'P(alive) is higher the more recent the last purchase');
+-- a long horizon: the series still converges, and E[Y(t)] stays below the
+-- no-dropout bound (x + r) / (alpha + T) * t
+SELECT ok((SELECT expected_purchases(bg, 5000, 3, 20, 38)
+                  < (3 + parameter(bg, 'r')) / (parameter(bg, 'alpha') + 38) * 5000 FROM cdnow_fit),
+          'a horizon of 5000 weeks converges below the no-dropout bound');
+
+SELECT * FROM finish();
+ROLLBACK;
