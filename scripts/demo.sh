@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo: sets the machine up (setup.sh), starts a throwaway PostgreSQL 15
 # cluster (pg_virtualenv), loads generated survey, customer, order and
-# loyalty-program data and prints the KPIs.
+# loyalty-program data and prints the KPIs; then the CLV part, on CDNOW.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -12,3 +12,4 @@ fi
 createdb lk_demo
 psql -X -q -d lk_demo -f demo/surveys.sql
 psql -X -q -d lk_demo -f demo/customers.sql
+psql -X -q -d lk_demo -f demo/clv.sql

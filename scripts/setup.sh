@@ -13,6 +13,8 @@ SUDO=""
 # libnlopt-dev: the optimizer the CLV models are fitted with
 packages=(make gcc postgresql-15 postgresql-server-dev-15 postgresql-common libnlopt-dev
           pgtap postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl)
+# a caller may need more (bench.sh: python3 for the CLV simulator)
+packages+=(${LK_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,79 @@
+-- loyalty_kpi demo, part 3: customer lifetime value.  The sources'
+-- formulas on the generated customers and orders of part 2, then CDNOW's
+-- real transactions (the data set of the BTYD papers) through the whole
+-- pipeline in one statement: per-customer summary, BG/NBD and Gamma-Gamma
+-- fits, CLV per customer.
+\set ON_ERROR_STOP on
+\pset footer off
+SET client_min_messages = warning;
+SET TimeZone = 'UTC';
+
+\echo
+\echo '== CLV by the sources: 150 a year x 2 years; from a 50% churn; discounted at 10%, less 40 to acquire; revenue - costs'
+SELECT clv_basic(150, 2) AS yearly_value_x_years, clv_from_churn(150, 50) AS from_churn,
+       round(clv_from_churn(150, 50, 10, 40)::numeric, 2) AS discounted_net, clv_net(1000, 200, 150) AS net;
+
+\echo
+\echo '== Historical value per customer (revenue / customers) by quarter, from the orders of part 2'
+SELECT date_trunc('quarter', ordered_at)::date AS quarter, round(clv(customer_id, amount)::numeric, 2) AS clv,
+       round((sum(amount) / count(DISTINCT customer_id))::numeric, 2) AS by_plain_sql
+FROM orders GROUP BY 1 ORDER BY 1;
+
+\echo
+\echo '== Next year''s CLV from this year''s churn: 150 a year, 8% discount, 40 to acquire, by channel'
+SELECT channel, round(churn_rate(acquired_at, churned_at, '2025-01-01', '2026-01-01')::numeric, 1) AS churn_2025,
+       round(clv_from_churn(150, churn_rate(acquired_at, churned_at, '2025-01-01', '2026-01-01'), 8, 40)::numeric, 2) AS clv
+FROM customers GROUP BY channel ORDER BY channel;
+
+-- CDNOW: 6,919 purchases by 2,357 customers, January 1997 to June 1998
+CREATE TABLE cdnow_raw (line text);
+\copy cdnow_raw FROM '../shared/data/cdnow/CDNOW_sample.txt'
+CREATE TABLE transactions AS
+SELECT f[2]::int AS customer_id, to_date(f[3], 'YYYYMMDD') AS purchased_on, f[5]::numeric AS amount
+FROM (SELECT regexp_split_to_array(btrim(line, E' \r'), '\s+') AS f FROM cdnow_raw) s;
+
+\echo
+\echo '== CDNOW: transactions -> summary (to 1997-09-30, in weeks) -> BG/NBD + Gamma-Gamma -> CLV, one statement'
+\echo '   (the 10 most valuable customers of the next 12 months, at 1% a month)'
+WITH summary AS (
+  SELECT customer_id, (btyd_summary(purchased_on, amount, '1997-09-30', '7 days')).*
+  FROM transactions GROUP BY customer_id),
+models AS (
+  SELECT bgnbd_fit(frequency, recency, age) AS purchases,
+         gamma_gamma_fit(frequency, monetary_value) AS spend
+  FROM summary)
+SELECT customer_id, frequency, round(recency::numeric, 1) AS recency, round(age::numeric, 1) AS age,
+       round(monetary_value::numeric, 2) AS mean_spend,
+       round(probability_alive(purchases, frequency, recency, age)::numeric, 3) AS p_alive,
+       round(expected_purchases(purchases, 52, frequency, recency, age)::numeric, 2) AS purchases_next_52_weeks,
+       round(predicted_clv(purchases, spend, frequency, recency, age, monetary_value, 12, 52 / 12.0, 1)::numeric, 2) AS clv_12_months
+FROM summary, models
+ORDER BY clv_12_months DESC, customer_id LIMIT 10;
+
+-- the fitted models, kept to score without refitting
+CREATE TABLE models AS
+SELECT bgnbd_fit(frequency, recency, age) AS purchases, gamma_gamma_fit(frequency, monetary_value) AS spend
+FROM (SELECT (btyd_summary(purchased_on, amount, '1997-09-30', '7 days')).*
+      FROM transactions GROUP BY customer_id) s;
+
+\echo
+\echo '== The fitted models beside the published estimates (Fader, Hardie and Lee 2005)'
+SELECT 'BG/NBD' AS model, n AS parameter, round(parameter(purchases, n)::numeric, 3) AS estimate,
+       round(standard_error(purchases, n)::numeric, 3) AS standard_error, published
+FROM models, unnest(ARRAY['r', 'alpha', 'a', 'b'], ARRAY[0.243, 4.414, 0.793, 2.426]) AS p(n, published)
+UNION ALL
+SELECT 'Gamma-Gamma', n, round(parameter(spend, n)::numeric, 3), round(standard_error(spend, n)::numeric, 3), published
+FROM models, unnest(ARRAY['p', 'q', 'gamma'], ARRAY[6.25, 3.74, 15.44]) AS p(n, published);
+SELECT round(log_likelihood(purchases)::numeric, 1) AS bgnbd_log_likelihood, converged(purchases) AS bgnbd_converged,
+       round(log_likelihood(spend)::numeric, 1) AS gamma_gamma_log_likelihood, converged(spend) AS gamma_gamma_converged,
+       round(expected_spend(spend)::numeric, 2) AS population_mean_spend
+FROM models;
+
+\echo
+\echo '== A new customer''s expected purchases in the first t weeks, E[X(t)], beside CDNOW''s actual repeat purchases per customer in the first t weeks (every customer observed to 65)'
+SELECT t AS weeks, round(expected_purchases(purchases, t)::numeric, 3) AS expected,
+       round((SELECT count(*) - count(DISTINCT customer_id) FROM (
+                SELECT DISTINCT customer_id, purchased_on FROM transactions t2
+                WHERE purchased_on <= (SELECT min(purchased_on) FROM transactions t3 WHERE t3.customer_id = t2.customer_id) + 7 * t) d)
+             / 2357.0, 3) AS actual
+FROM models, (VALUES (4), (13), (26), (39), (52), (65)) w(t);
