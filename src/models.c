@@ -1119,8 +1119,13 @@ nlopt_objective(unsigned n, const double *theta, double *grad, void *arg)
 	double		ll = fit_loglik(o->data, theta, grad);
 
 	o->data->evaluations++;
-	/* cancel at the next return to us; an ERROR here would jump out through NLopt */
-	if (InterruptPending)
+	/*
+	 * A cancel or termination stops the optimizer, to be raised once it has
+	 * returned (an ERROR here would jump out through NLopt).  Not any
+	 * InterruptPending: a parallel worker's message sets it too, and must
+	 * not cut a fit short.
+	 */
+	if (QueryCancelPending || ProcDiePending)
 		nlopt_force_stop(o->opt);
 	if (grad != NULL)
 		for (unsigned i = 0; i < n; i++)
