@@ -47,10 +47,7 @@
 static void pg_attribute_noreturn()
 out_of_range(const char *fname, const char *what, double value, const char *hint)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("%s: invalid %s %g", fname, what, value),
-			 errhint("%s", hint)));
+	lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, what, value, hint);
 }
 
 static void
@@ -137,7 +134,6 @@ typedef struct SummaryState
 	int			ndays;
 	int			capacity;
 	DateADT    *days;
-	MemoryContext context;
 } SummaryState;
 
 static int
@@ -203,12 +199,21 @@ summary_new(MemoryContext context, DateADT end_day, double unit_days)
 {
 	SummaryState *state = MemoryContextAllocZero(context, sizeof(SummaryState));
 
-	state->context = context;
 	state->end_day = end_day;
 	state->unit_days = unit_days;
 	state->capacity = 8;
 	state->days = MemoryContextAlloc(context, sizeof(DateADT) * state->capacity);
 	return state;
+}
+
+/* ERROR 22023 unless a row (or a partial state) has the group's observation end and time unit */
+static void
+check_same_window(const SummaryState *state, DateADT end_day, double unit_days)
+{
+	if (state->end_day != end_day || state->unit_days != unit_days)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("btyd_summary: the observation end and the time unit must be the same for every row of a customer")));
 }
 
 /* The time unit in days: an interval of days and time, never months (they have no fixed length) */
@@ -252,11 +257,8 @@ summary_transition(FunctionCallInfo fcinfo, bool with_time_zone)
 				 errmsg("%s: the observation end must be a finite date", fname)));
 	if (state == NULL)
 		state = summary_new(aggcontext, end_day, unit_days);
-	else if (state->end_day != end_day || state->unit_days != unit_days)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: the observation end and the time unit must be the same for every row of a customer",
-						fname)));
+	else
+		check_same_window(state, end_day, unit_days);
 
 	day = with_time_zone
 		? DatumGetDateADT(DirectFunctionCall1(timestamptz_date, PG_GETARG_DATUM(1)))
@@ -307,10 +309,7 @@ btyd_summary_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	if (a == NULL)
 		a = summary_new(aggcontext, b->end_day, b->unit_days);
-	if (a->end_day != b->end_day || a->unit_days != b->unit_days)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("btyd_summary: the observation end and the time unit must be the same for every row of a customer")));
+	check_same_window(a, b->end_day, b->unit_days);
 	/* b's first day with its spend, then its other days with theirs spread as one later amount */
 	add_purchase(a, b->first_day, true, b->first_day_amount);
 	a->later_amount += b->later_amount;

@@ -159,6 +159,15 @@ lk_aggregate_name(FunctionCallInfo fcinfo, const char *fallback, char *buf)
 }
 
 void
+lk_invalid_number(const char *fname, int sqlerrcode, const char *what, double value, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(sqlerrcode),
+			 errmsg("%s: invalid %s %g", fname, what, value),
+			 errhint("%s", hint)));
+}
+
+void
 lk_add_count(int64 *count, int64 delta, const char *fname)
 {
 	if (pg_add_s64_overflow(*count, delta, count))

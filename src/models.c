@@ -62,6 +62,7 @@
 
 typedef enum ModelKind
 {
+	MODEL_ANY = 0,				/* model_arg of the accessors: whichever kind it is */
 	MODEL_BGNBD = 1,
 	MODEL_GAMMA_GAMMA = 2
 } ModelKind;
@@ -140,14 +141,18 @@ model_problem(const Model *m, ModelKind kind)
 	return NULL;
 }
 
-/* The model argument, detoasted and checked to be of this kind */
+/* The model argument, detoasted and checked to be of this kind (or, MODEL_ANY, of one) */
 static const Model *
 model_arg(FunctionCallInfo fcinfo, int argno, ModelKind kind)
 {
 	Model	   *m = (Model *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
-	const char *problem;
 
-	if (VARSIZE(m) != sizeof(Model) || (problem = model_problem(m, kind)) != NULL)
+	if (VARSIZE(m) != sizeof(Model) ||
+		(kind == MODEL_ANY && (m->kind < 1 || m->kind > MODEL_KIND_MAX)))
+		elog(ERROR, "corrupt model value");
+	if (kind == MODEL_ANY)
+		kind = (ModelKind) m->kind;
+	if (model_problem(m, kind) != NULL)
 		elog(ERROR, "corrupt %s value", model_specs[kind].type_name);
 	return m;
 }
@@ -297,33 +302,38 @@ model_out(FunctionCallInfo fcinfo, ModelKind kind)
 /* --- binary form: version, kind, nparams, converged (bytes), iterations (int32), customers,
  * log-likelihood, then estimate and standard error of each parameter (float8) */
 
+static void pg_attribute_noreturn()
+model_binary_error(ModelKind kind, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary %s value", model_specs[kind].type_name),
+			 errdetail("%s", detail)));
+}
+
 static Datum
 model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	Model	   *m = model_new(kind);
 	const char *problem;
-	int			expected_len;
 	int			converged;
 
 	if (buf->len - buf->cursor < 4)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary %s value", model_specs[kind].type_name),
-				 errdetail("It is %d bytes long; the header alone takes 4.", buf->len - buf->cursor)));
+		model_binary_error(kind, psprintf("It is %d bytes long; the header alone takes 4.",
+										  buf->len - buf->cursor));
 	m->version = pq_getmsgbyte(buf);
 	m->kind = pq_getmsgbyte(buf);
 	m->nparams = pq_getmsgbyte(buf);
 	converged = pq_getmsgbyte(buf);
-	expected_len = 4 + 4 + 8 + 8 + 16 * (int) m->nparams;
-	if (m->version == LK_FORMAT_VERSION && m->kind == kind && m->nparams == model_specs[kind].nparams &&
-		buf->len - buf->cursor != expected_len - 4)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary %s value", model_specs[kind].type_name),
-				 errdetail("Expected %d bytes, got %d.", expected_len, buf->len - buf->cursor + 4)));
+	/* a header this release reads: then the fields; otherwise model_problem says why not */
 	if (m->version == LK_FORMAT_VERSION && m->kind == kind && m->nparams == model_specs[kind].nparams)
 	{
+		int			expected_len = 4 + 4 + 8 + 8 + 16 * (int) m->nparams;
+
+		if (buf->len - buf->cursor != expected_len - 4)
+			model_binary_error(kind, psprintf("Expected %d bytes, got %d.",
+											  expected_len, buf->len - buf->cursor + 4));
 		m->iterations = (int32) pq_getmsgint(buf, 4);
 		m->customers = pq_getmsgfloat8(buf);
 		m->log_likelihood = pq_getmsgfloat8(buf);
@@ -338,10 +348,7 @@ model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 	else
 		problem = model_problem(m, kind);
 	if (problem != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary %s value", model_specs[kind].type_name),
-				 errdetail("%s", problem)));
+		model_binary_error(kind, problem);
 	m->converged = converged == 1;
 	PG_RETURN_POINTER(m);
 }
@@ -383,42 +390,32 @@ MODEL_IO_FUNCTIONS(gamma_gamma_model, MODEL_GAMMA_GAMMA)
 
 /* --- accessors, one C function each for both model types (the SQL declares the overloads) */
 
-static ModelKind
-model_kind_of(FunctionCallInfo fcinfo)
-{
-	Model	   *m = (Model *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
-
-	if (VARSIZE(m) != sizeof(Model) || m->kind < 1 || m->kind > MODEL_KIND_MAX)
-		elog(ERROR, "corrupt model value");
-	return (ModelKind) m->kind;
-}
-
 PG_FUNCTION_INFO_V1(model_log_likelihood);
 Datum
 model_log_likelihood(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_FLOAT8(model_arg(fcinfo, 0, model_kind_of(fcinfo))->log_likelihood);
+	PG_RETURN_FLOAT8(model_arg(fcinfo, 0, MODEL_ANY)->log_likelihood);
 }
 
 PG_FUNCTION_INFO_V1(model_customers);
 Datum
 model_customers(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_FLOAT8(model_arg(fcinfo, 0, model_kind_of(fcinfo))->customers);
+	PG_RETURN_FLOAT8(model_arg(fcinfo, 0, MODEL_ANY)->customers);
 }
 
 PG_FUNCTION_INFO_V1(model_iterations);
 Datum
 model_iterations(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT32(model_arg(fcinfo, 0, model_kind_of(fcinfo))->iterations);
+	PG_RETURN_INT32(model_arg(fcinfo, 0, MODEL_ANY)->iterations);
 }
 
 PG_FUNCTION_INFO_V1(model_converged);
 Datum
 model_converged(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(model_arg(fcinfo, 0, model_kind_of(fcinfo))->converged);
+	PG_RETURN_BOOL(model_arg(fcinfo, 0, MODEL_ANY)->converged);
 }
 
 /* The index of a parameter by name, or ERROR 22023 listing the names */
@@ -445,7 +442,7 @@ PG_FUNCTION_INFO_V1(model_parameter);
 Datum
 model_parameter(PG_FUNCTION_ARGS)
 {
-	const Model *m = model_arg(fcinfo, 0, model_kind_of(fcinfo));
+	const Model *m = model_arg(fcinfo, 0, MODEL_ANY);
 
 	PG_RETURN_FLOAT8(m->estimate[param_index(m, PG_GETARG_TEXT_PP(1))]);
 }
@@ -454,7 +451,7 @@ PG_FUNCTION_INFO_V1(model_standard_error);
 Datum
 model_standard_error(PG_FUNCTION_ARGS)
 {
-	const Model *m = model_arg(fcinfo, 0, model_kind_of(fcinfo));
+	const Model *m = model_arg(fcinfo, 0, MODEL_ANY);
 	double		se = m->std_error[param_index(m, PG_GETARG_TEXT_PP(1))];
 
 	if (isnan(se))
@@ -568,7 +565,6 @@ fit_key_hash(FitKey key)
 typedef struct FitState
 {
 	ModelKind	kind;
-	MemoryContext context;
 	fitrows_hash *rows;
 	char		fname[NAMEDATALEN];
 } FitState;
@@ -579,7 +575,6 @@ fit_state_new(MemoryContext context, ModelKind kind, const char *fname, uint32 s
 	FitState   *state = MemoryContextAllocZero(context, sizeof(FitState));
 
 	state->kind = kind;
-	state->context = context;
 	strlcpy(state->fname, fname, NAMEDATALEN);
 	state->rows = fitrows_create(context, Max(size, 64), NULL);
 	return state;
@@ -598,13 +593,62 @@ fit_state_add(FitState *state, FitKey key, double weight)
 	e->weight = found ? e->weight + weight : weight;
 }
 
+/* What a row of a summary may hold; ERROR 22023 naming the field otherwise */
 static void pg_attribute_noreturn()
 row_error(const char *fname, const char *what, double value, const char *hint)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s: invalid %s %g", fname, what, value),
-			 errhint("%s", hint)));
+	lk_invalid_number(fname, ERRCODE_INVALID_PARAMETER_VALUE, what, value, hint);
+}
+
+static void
+check_frequency(const char *fname, double x)
+{
+	if (!(x >= 0 && x == floor(x)))
+		row_error(fname, "frequency", x,
+				  "The frequency is the number of repeat purchases: a whole number, 0 or more.");
+}
+
+static void
+check_customer(const char *fname, double x, double t_x, double T)
+{
+	check_frequency(fname, x);
+	if (!(T >= 0 && isfinite(T)))
+		row_error(fname, "age", T,
+				  "The age (T) is the time from the first purchase to the end of observation, 0 or more.");
+	if (!(t_x >= 0 && t_x <= T))
+		row_error(fname, "recency", t_x,
+				  "The recency (t_x) is the time from the first to the last purchase, from 0 to the age.");
+}
+
+static void
+check_monetary_value(const char *fname, double zbar)
+{
+	if (!(zbar > 0 && isfinite(zbar)))
+		row_error(fname, "monetary value", zbar,
+				  "The monetary value is a repeat customer's mean spend per repeat purchase, above 0.");
+}
+
+/* Rows of a fit: what every summary row may hold, and a frequency a fit can sum over */
+static void
+check_fit_frequency(const char *fname, double x)
+{
+	check_frequency(fname, x);
+	if (!(x < 1e9))
+		row_error(fname, "frequency", x, "A fit takes frequencies below 1e9.");
+}
+
+/* The optional weight argument, or 1 */
+static double
+weight_arg(FunctionCallInfo fcinfo, int argno, const char *fname)
+{
+	double		weight;
+
+	if (PG_NARGS() <= argno)
+		return 1;
+	weight = PG_GETARG_FLOAT8(argno);
+	if (!(weight > 0 && isfinite(weight)))
+		row_error(fname, "weight", weight, "A weight is a number of customers, above 0.");
+	return weight;
 }
 
 /*
@@ -619,7 +663,6 @@ bgnbd_fit_accum(PG_FUNCTION_ARGS)
 	FitState   *state = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
 	bool		weighted = PG_NARGS() > 4;
 	FitKey		key;
-	double		weight = 1;
 
 	if (aggcontext == NULL)
 		elog(ERROR, "bgnbd_fit_accum called in non-aggregate context");
@@ -632,25 +675,12 @@ bgnbd_fit_accum(PG_FUNCTION_ARGS)
 	key.v[0] = PG_GETARG_FLOAT8(1);
 	key.v[1] = PG_GETARG_FLOAT8(2);
 	key.v[2] = PG_GETARG_FLOAT8(3);
-	if (!(key.v[0] >= 0 && key.v[0] == floor(key.v[0]) && key.v[0] < 1e9))
-		row_error(state->fname, "frequency", key.v[0],
-				  "The frequency is the number of repeat purchases: a whole number, 0 or more.");
-	if (!(key.v[2] >= 0 && isfinite(key.v[2])))
-		row_error(state->fname, "age", key.v[2],
-				  "The age (T) is the time from the first purchase to the end of observation, 0 or more.");
-	if (!(key.v[1] >= 0 && key.v[1] <= key.v[2]))
-		row_error(state->fname, "recency", key.v[1],
-				  "The recency (t_x) is the time from the first to the last purchase, from 0 to the age.");
+	check_fit_frequency(state->fname, key.v[0]);
+	check_customer(state->fname, key.v[0], key.v[1], key.v[2]);
 	if (key.v[0] == 0 && key.v[1] != 0)
 		row_error(state->fname, "recency", key.v[1],
 				  "A customer with no repeat purchase (frequency 0) has recency 0.");
-	if (weighted)
-	{
-		weight = PG_GETARG_FLOAT8(4);
-		if (!(weight > 0 && isfinite(weight)))
-			row_error(state->fname, "weight", weight, "A weight is a number of customers, above 0.");
-	}
-	fit_state_add(state, key, weight);
+	fit_state_add(state, key, weight_arg(fcinfo, 4, state->fname));
 	PG_RETURN_POINTER(state);
 }
 
@@ -667,7 +697,6 @@ gamma_gamma_fit_accum(PG_FUNCTION_ARGS)
 	FitState   *state = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
 	bool		weighted = PG_NARGS() > 3;
 	FitKey		key = {{0, 0, 0}};
-	double		weight = 1;
 
 	if (aggcontext == NULL)
 		elog(ERROR, "gamma_gamma_fit_accum called in non-aggregate context");
@@ -676,22 +705,12 @@ gamma_gamma_fit_accum(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(state);
 	key.v[0] = PG_GETARG_FLOAT8(1);
-	if (!(key.v[0] >= 0 && key.v[0] == floor(key.v[0]) && key.v[0] < 1e9))
-		row_error(state->fname, "frequency", key.v[0],
-				  "The frequency is the number of repeat purchases: a whole number, 0 or more.");
+	check_fit_frequency(state->fname, key.v[0]);
 	if (key.v[0] == 0 || PG_ARGISNULL(2) || (weighted && PG_ARGISNULL(3)))
 		PG_RETURN_POINTER(state);
 	key.v[1] = PG_GETARG_FLOAT8(2);
-	if (!(key.v[1] > 0 && isfinite(key.v[1])))
-		row_error(state->fname, "monetary value", key.v[1],
-				  "The monetary value is a repeat customer's mean spend per repeat purchase, above 0.");
-	if (weighted)
-	{
-		weight = PG_GETARG_FLOAT8(3);
-		if (!(weight > 0 && isfinite(weight)))
-			row_error(state->fname, "weight", weight, "A weight is a number of customers, above 0.");
-	}
-	fit_state_add(state, key, weight);
+	check_monetary_value(state->fname, key.v[1]);
+	fit_state_add(state, key, weight_arg(fcinfo, 3, state->fname));
 	PG_RETURN_POINTER(state);
 }
 
@@ -815,6 +834,7 @@ typedef struct FitData
 	double	   *row_value;		/* Gamma-Gamma: zbar */
 	double	   *row_const;		/* Gamma-Gamma: ln zbar + ln x, fixed per row */
 	double	   *row_weight;
+	double		weighted_log_value;	/* Gamma-Gamma: sum of weight * ln zbar, fixed */
 
 	/* scratch per distinct x */
 	double	   *x_scratch;
@@ -876,7 +896,7 @@ fit_data_build(FitState *state)
 		d->xs[i] = entries[i]->key.v[0];
 	d->nx = sort_unique(d->xs, n);
 	d->x_weight = palloc0(sizeof(double) * Max(d->nx, 1));
-	d->x_scratch = palloc0(sizeof(double) * 4 * Max(d->nx, 1));
+	d->x_scratch = palloc0(sizeof(double) * 2 * Max(d->nx, 1));
 
 	if (bgnbd)
 	{
@@ -924,6 +944,7 @@ fit_data_build(FitState *state)
 		{
 			d->row_value[d->nrows] = key->v[1];
 			d->row_const[d->nrows] = log(key->v[1]) + log(key->v[0]);
+			d->weighted_log_value += entries[i]->weight * log(key->v[1]);
 		}
 		d->nrows++;
 	}
@@ -1041,18 +1062,16 @@ gamma_gamma_loglik(FitData *d, const double *theta, double *grad)
 	double		lg_q = lgamma(q),
 				psi_q = digamma(q),
 				log_g = log(g);
-	double	   *x_lg = d->x_scratch;	/* lgamma(px+q) - lgamma(px) */
-	double	   *x_psi_sum = d->x_scratch + d->nx;	/* psi(px+q) */
-	double	   *x_psi_px = d->x_scratch + 2 * d->nx;	/* psi(px) */
+	double	   *x_psi_sum = d->x_scratch;	/* psi(px+q) */
+	double	   *x_psi_px = d->x_scratch + d->nx;	/* psi(px) */
 
 	for (int j = 0; j < d->nx; j++)
 	{
 		double		px = p * d->xs[j];
 
-		x_lg[j] = lgamma(px + q) - lgamma(px);
 		x_psi_sum[j] = digamma(px + q);
 		x_psi_px[j] = digamma(px);
-		ll += d->x_weight[j] * (x_lg[j] - lg_q + q * log_g);
+		ll += d->x_weight[j] * (lgamma(px + q) - lgamma(px) - lg_q + q * log_g);
 		g_q += d->x_weight[j] * (x_psi_sum[j] - psi_q + log_g);
 		g_g += d->x_weight[j] * q / g;
 	}
@@ -1064,8 +1083,8 @@ gamma_gamma_loglik(FitData *d, const double *theta, double *grad)
 		double		px = p * x;
 		double		log_mix = log(g + x * d->row_value[i]);
 
-		/* (px-1) ln zbar + px ln x, with ln zbar + ln x kept per row */
-		ll += w * (px * d->row_const[i] - log(d->row_value[i]) - (px + q) * log_mix);
+		/* (px-1) ln zbar + px ln x = px (ln zbar + ln x) - ln zbar; the last summed once */
+		ll += w * (px * d->row_const[i] - (px + q) * log_mix);
 		g_p += w * x * (x_psi_sum[j] - x_psi_px[j] + d->row_const[i] - log_mix);
 		g_q -= w * log_mix;
 		g_g -= w * (px + q) / (g + x * d->row_value[i]);
@@ -1076,7 +1095,7 @@ gamma_gamma_loglik(FitData *d, const double *theta, double *grad)
 		grad[1] = g_q * q;
 		grad[2] = g_g * g;
 	}
-	return ll;
+	return ll - d->weighted_log_value;
 }
 
 static double
@@ -1275,13 +1294,18 @@ fit_model(FitData *d)
 	m->iterations = d->evaluations;
 	m->customers = d->total_weight;
 	m->log_likelihood = fit_loglik(d, theta, grad);
+	if (!isfinite(m->log_likelihood))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: the likelihood could not be evaluated at the fitted parameters",
+						spec->fit_name)));
 	for (int i = 0; i < n; i++)
 		m->estimate[i] = exp(theta[i]);
 
 	/*
 	 * Converged: stopped on a tolerance (or on rounding, which SLSQP reports
 	 * near a flat maximum), at a stationary point inside the bounds, with a
-	 * positive definite information matrix.
+	 * positive definite information matrix and every parameter identified.
 	 */
 	ok = result > 0 && result != NLOPT_MAXEVAL_REACHED && result != NLOPT_MAXTIME_REACHED;
 	ok |= result == NLOPT_ROUNDOFF_LIMITED;
@@ -1298,12 +1322,7 @@ fit_model(FitData *d)
 	}
 	else
 		ok = false;
-	m->converged = ok && isfinite(m->log_likelihood);
-	if (!isfinite(m->log_likelihood))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: the likelihood could not be evaluated at the fitted parameters",
-						spec->fit_name)));
+	m->converged = ok;
 	return m;
 }
 
@@ -1357,26 +1376,12 @@ gamma_gamma_fit_final(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-/* ERROR 22023 unless the customer's (x, t_x, T) can be one from a summary */
-static void
-check_customer(const char *fname, double x, double t_x, double T)
-{
-	if (!(x >= 0 && x == floor(x)))
-		row_error(fname, "frequency", x, "The frequency is a whole number of repeat purchases, 0 or more.");
-	if (!(T >= 0 && isfinite(T)))
-		row_error(fname, "age", T, "The age (T) is 0 or more.");
-	if (!(t_x >= 0 && t_x <= T))
-		row_error(fname, "recency", t_x, "The recency (t_x) is from 0 to the age.");
-}
-
 static void
 check_horizon(const char *fname, double t)
 {
 	if (!(t >= 0 && isfinite(t)))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: invalid horizon %g", fname, t),
-				 errhint("The horizon is a time of 0 or more, in the unit the model was fitted in.")));
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "horizon", t,
+						  "The horizon is a time of 0 or more, in the unit the model was fitted in.");
 }
 
 /* ln of a/(b+x-1) ((A+T)/(A+t_x))^(r+x), the odds of having dropped out; -inf for x = 0 */
@@ -1496,8 +1501,7 @@ spend_args(FunctionCallInfo fcinfo, int x_arg, int zbar_arg, const char *fname, 
 	if (PG_ARGISNULL(x_arg))
 		return false;
 	*x = PG_GETARG_FLOAT8(x_arg);
-	if (!(*x >= 0 && *x == floor(*x)))
-		row_error(fname, "frequency", *x, "The frequency is a whole number of repeat purchases, 0 or more.");
+	check_frequency(fname, *x);
 	if (*x == 0)
 	{
 		*zbar = 0;
@@ -1506,8 +1510,7 @@ spend_args(FunctionCallInfo fcinfo, int x_arg, int zbar_arg, const char *fname, 
 	if (PG_ARGISNULL(zbar_arg))
 		return false;
 	*zbar = PG_GETARG_FLOAT8(zbar_arg);
-	if (!(*zbar > 0 && isfinite(*zbar)))
-		row_error(fname, "monetary value", *zbar, "A repeat customer's mean spend is above 0.");
+	check_monetary_value(fname, *zbar);
 	return true;
 }
 
@@ -1581,20 +1584,14 @@ predicted_clv(PG_FUNCTION_ARGS)
 	length = PG_GETARG_FLOAT8(7);
 	discount = PG_GETARG_FLOAT8(8);
 	if (periods < 0 || periods > 100000)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: invalid number of periods %d", fname, periods),
-				 errhint("The horizon is 0 to 100000 periods.")));
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "number of periods", periods,
+						  "The horizon is 0 to 100000 periods.");
 	if (!(length > 0 && isfinite(length)))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: invalid period length %g", fname, length),
-				 errhint("The period length is above 0, in the unit the purchase model was fitted in.")));
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "period length", length,
+						  "The period length is above 0, in the unit the purchase model was fitted in.");
 	if (!(discount >= 0 && isfinite(discount)))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: invalid discount rate %g", fname, discount),
-				 errhint("The discount rate is a percentage per period, 0 or more.")));
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", discount,
+						  "The discount rate is a percentage per period, 0 or more.");
 	spend = expected_spend(gg, x, zbar, fname);
 	for (int i = 1; i <= periods; i++)
 	{
