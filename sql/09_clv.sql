@@ -213,6 +213,24 @@ SELECT expected_purchases(bgnbd_fit(x, t_x, t), 10) FROM (VALUES (1, 5, 10), (0,
 -- no rows, or NULL rows only: NULL
 SELECT bgnbd_fit(x, t_x, t) IS NULL AS empty FROM (VALUES (NULL::int, 1.0, 2.0)) v(x, t_x, t);
 SELECT gamma_gamma_fit(x, z) IS NULL AS empty FROM (VALUES (0, 0.0)) v(x, z);
+SELECT btyd_summary(purchased_on, amount, '2024-03-31', '7 days') IS NULL AS empty FROM tx WHERE false;
+-- as window functions: a running summary per customer, and fits over growing frames
+SELECT customer_id, purchased_on,
+       btyd_summary(purchased_on, amount, '2024-03-31', '7 days')
+         OVER (PARTITION BY customer_id ORDER BY purchased_on, amount) AS running
+FROM tx WHERE customer_id = 1 ORDER BY purchased_on, amount;
+-- a fit over each partition's frame is the GROUP BY fit of that segment (to 9
+-- decimals: the rows arrive in another order, so sums differ in the last bits)
+SELECT w.segment, count(*) AS customers, min(w.r) = max(w.r) AS one_fit_per_frame,
+       round(min(w.r)::numeric, 9) = round(parameter(g.bg, 'r')::numeric, 9) AS same_as_group_by,
+       round(min(w.p)::numeric, 9) = round(parameter(g.gg, 'p')::numeric, 9) AS spend_same_as_group_by
+FROM (SELECT c.id % 2 AS segment,
+             parameter(bgnbd_fit(c.frequency, c.recency, c.t) OVER (PARTITION BY c.id % 2), 'r') AS r,
+             parameter(gamma_gamma_fit(p.x, p.zbar) OVER (PARTITION BY c.id % 2), 'p') AS p
+      FROM cdnow_summary c JOIN published p USING (id)) w
+JOIN (SELECT c.id % 2 AS segment, bgnbd_fit(c.frequency, c.recency, c.t) AS bg, gamma_gamma_fit(p.x, p.zbar) AS gg
+      FROM cdnow_summary c JOIN published p USING (id) GROUP BY 1) g USING (segment)
+GROUP BY w.segment, g.bg::text, g.gg::text, parameter(g.bg, 'r'), parameter(g.gg, 'p') ORDER BY w.segment;
 -- rows outside the domain: 22023 naming the field and the value
 SELECT bgnbd_fit(x, t_x, t) FROM (VALUES (1.5, 5, 10)) v(x, t_x, t);
 SELECT bgnbd_fit(x, t_x, t) FROM (VALUES (-1, 0, 10)) v(x, t_x, t);
