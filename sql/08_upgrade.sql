@@ -1,4 +1,4 @@
--- Upgrade 1.0 -> 1.1 -> 1.2: a database on 1.0 holding stored summaries is
+-- Upgrade 1.0 -> 1.1 -> ... -> newest: a database on 1.0 holding stored summaries is
 -- updated with ALTER EXTENSION ... UPDATE (through every script); the
 -- summaries read back the same, the new functions work, and the extension's
 -- objects match a fresh install of the newest version exactly (name, arguments, result, C symbol, volatility,

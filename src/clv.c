@@ -44,7 +44,7 @@
 #include "utils/date.h"
 #include "utils/timestamp.h"
 
-static void pg_attribute_noreturn()
+pg_noreturn static void
 out_of_range(const char *fname, const char *what, double value, const char *hint)
 {
 	lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, what, value, hint);
@@ -122,13 +122,14 @@ clv_net(PG_FUNCTION_ARGS)
 
 typedef struct SummaryState
 {
+	LkStateHeader header;
 	/* the arguments that must not change within a group */
 	DateADT		end_day;
 	double		unit_days;
 	/* the earliest purchase day and what was spent on it; the rest */
 	DateADT		first_day;
-	double		first_day_amount;
-	double		later_amount;
+	LkSum		first_day_amount;
+	LkSum		later_amount;
 	bool		amount_missing; /* a purchase with a NULL amount */
 	/* every purchase day seen (with repeats until compacted) */
 	int			ndays;
@@ -177,18 +178,21 @@ add_day(SummaryState *state, DateADT day)
 static void
 add_purchase(SummaryState *state, DateADT day, bool amount_known, double amount)
 {
+	const char *fname = "btyd_summary";
+
 	if (!amount_known)
 		state->amount_missing = true;
 	else if (state->ndays == 0 || day == state->first_day)
-		state->first_day_amount += amount;
+		lk_sum_add(&state->first_day_amount, amount, fname);
 	else if (day > state->first_day)
-		state->later_amount += amount;
+		lk_sum_add(&state->later_amount, amount, fname);
 	if (state->ndays == 0 || day < state->first_day)
 	{
 		/* a new first day: what was the first day's spend becomes a repeat day's */
 		if (state->ndays > 0)
-			state->later_amount += state->first_day_amount;
-		state->first_day_amount = amount_known ? amount : 0;
+			lk_sum_merge(&state->later_amount, &state->first_day_amount, fname);
+		state->first_day_amount.sum = amount_known ? amount : 0;
+		state->first_day_amount.compensation = 0;
 		state->first_day = day;
 	}
 	add_day(state, day);
@@ -234,17 +238,20 @@ static Datum
 summary_transition(FunctionCallInfo fcinfo, bool with_time_zone)
 {
 	const char *fname = "btyd_summary";
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	MemoryContext aggcontext = lk_require_agg_context(fcinfo, fname);
 	SummaryState *state = PG_ARGISNULL(0) ? NULL : (SummaryState *) PG_GETARG_POINTER(0);
 	DateADT		day;
 	DateADT		end_day;
 	double		unit_days;
 	double		amount = 0;
 
-	if (aggcontext == NULL)
-		elog(ERROR, "%s called in non-aggregate context", fname);
+	/* no state yet and nothing to add: SQL NULL, never a NULL pointer as a value */
 	if (PG_ARGISNULL(1))
+	{
+		if (state == NULL)
+			PG_RETURN_NULL();
 		PG_RETURN_POINTER(state);
+	}
 	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -295,29 +302,45 @@ btyd_summary_accum_timestamptz(PG_FUNCTION_ARGS)
 	return summary_transition(fcinfo, true);
 }
 
+static LkStateHeader *
+summary_empty_like(const LkStateHeader *model, MemoryContext context)
+{
+	const SummaryState *m = (const SummaryState *) model;
+
+	return &summary_new(context, m->end_day, m->unit_days)->header;
+}
+
+static void
+summary_merge(LkStateHeader *into, const LkStateHeader *from)
+{
+	SummaryState *a = (SummaryState *) into;
+	const SummaryState *b = (const SummaryState *) from;
+
+	if (b->ndays == 0)
+		return;
+	check_same_window(a, b->end_day, b->unit_days);
+	/* b's first day with its spend, then its other days with theirs as one later amount */
+	add_purchase(a, b->first_day, true, lk_sum_value(&b->first_day_amount));
+	lk_sum_merge(&a->later_amount, &b->later_amount, "btyd_summary");
+	a->amount_missing |= b->amount_missing;
+	for (int i = 0; i < b->ndays; i++)
+		add_day(a, b->days[i]);
+}
+
+static const LkStateOps summary_ops = {
+	.combine_name = "btyd_summary_combine",
+	.empty_like = summary_empty_like,
+	.merge = summary_merge,
+};
+
 PG_FUNCTION_INFO_V1(btyd_summary_combine);
 Datum
 btyd_summary_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
-	SummaryState *a = PG_ARGISNULL(0) ? NULL : (SummaryState *) PG_GETARG_POINTER(0);
-	SummaryState *b = PG_ARGISNULL(1) ? NULL : (SummaryState *) PG_GETARG_POINTER(1);
-
-	if (aggcontext == NULL)
-		elog(ERROR, "btyd_summary_combine called in non-aggregate context");
-	if (b == NULL || b->ndays == 0)
-		PG_RETURN_POINTER(a);
-	if (a == NULL)
-		a = summary_new(aggcontext, b->end_day, b->unit_days);
-	check_same_window(a, b->end_day, b->unit_days);
-	/* b's first day with its spend, then its other days with theirs spread as one later amount */
-	add_purchase(a, b->first_day, true, b->first_day_amount);
-	a->later_amount += b->later_amount;
-	a->amount_missing |= b->amount_missing;
-	for (int i = 0; i < b->ndays; i++)
-		add_day(a, b->days[i]);
-	PG_RETURN_POINTER(a);
+	return lk_combine(fcinfo, &summary_ops);
 }
+
+#define SUMMARY_SERIAL_FORMAT 1
 
 PG_FUNCTION_INFO_V1(btyd_summary_serialize);
 Datum
@@ -326,12 +349,15 @@ btyd_summary_serialize(PG_FUNCTION_ARGS)
 	SummaryState *state = (SummaryState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 
-	pq_begintypsend(&buf);
+	lk_require_agg_context(fcinfo, "btyd_summary_serialize");
+	lk_serial_begin(&buf, SUMMARY_SERIAL_FORMAT);
 	pq_sendint32(&buf, state->end_day);
 	pq_sendfloat8(&buf, state->unit_days);
 	pq_sendint32(&buf, state->first_day);
-	pq_sendfloat8(&buf, state->first_day_amount);
-	pq_sendfloat8(&buf, state->later_amount);
+	pq_sendfloat8(&buf, state->first_day_amount.sum);
+	pq_sendfloat8(&buf, state->first_day_amount.compensation);
+	pq_sendfloat8(&buf, state->later_amount.sum);
+	pq_sendfloat8(&buf, state->later_amount.compensation);
 	pq_sendbyte(&buf, state->amount_missing);
 	pq_sendint32(&buf, state->ndays);
 	for (int i = 0; i < state->ndays; i++)
@@ -339,33 +365,45 @@ btyd_summary_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* Into the current (per-input-tuple) context: combine copies what it keeps */
 PG_FUNCTION_INFO_V1(btyd_summary_deserialize);
 Datum
 btyd_summary_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	const char *fname = "btyd_summary_deserialize";
 	StringInfoData buf;
 	SummaryState *state;
 	DateADT		end_day;
 	double		unit_days;
 	int			ndays;
 
-	if (aggcontext == NULL)
-		elog(ERROR, "btyd_summary_deserialize called in non-aggregate context");
-	lk_read_bytea(PG_GETARG_BYTEA_PP(0), &buf);
+	lk_require_agg_context(fcinfo, fname);
+	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, SUMMARY_SERIAL_FORMAT, fname);
+	if (buf.len - buf.cursor < 4 + 8 + 4 + 4 * 8 + 1)
+		lk_serial_error(fname, "It ends inside the header.");
 	end_day = pq_getmsgint(&buf, 4);
 	unit_days = pq_getmsgfloat8(&buf);
-	state = summary_new(aggcontext, end_day, unit_days);
+	if (!(unit_days > 0 && isfinite(unit_days)) || DATE_NOT_FINITE(end_day))
+		lk_serial_error(fname, "Its observation end or time unit is out of range.");
+	state = summary_new(CurrentMemoryContext, end_day, unit_days);
 	state->first_day = pq_getmsgint(&buf, 4);
-	state->first_day_amount = pq_getmsgfloat8(&buf);
-	state->later_amount = pq_getmsgfloat8(&buf);
+	state->first_day_amount.sum = pq_getmsgfloat8(&buf);
+	state->first_day_amount.compensation = pq_getmsgfloat8(&buf);
+	state->later_amount.sum = pq_getmsgfloat8(&buf);
+	state->later_amount.compensation = pq_getmsgfloat8(&buf);
 	state->amount_missing = pq_getmsgbyte(&buf) != 0;
-	ndays = pq_getmsgint(&buf, 4);
-	if (ndays < 0 || ndays > buf.len / 4)
-		elog(ERROR, "btyd_summary_deserialize: bad day count %d", ndays);
+	ndays = lk_serial_count(&buf, 4, fname);
 	for (int i = 0; i < ndays; i++)
-		add_day(state, pq_getmsgint(&buf, 4));
-	pq_getmsgend(&buf);
+	{
+		DateADT		day = pq_getmsgint(&buf, 4);
+
+		if (day < state->first_day || day > end_day)
+			lk_serial_error(fname, "A purchase day lies outside the customer's window.");
+		add_day(state, day);
+	}
+	lk_serial_end(&buf, fname);
+	if (ndays == 0)
+		PG_RETURN_NULL();
 	PG_RETURN_POINTER(state);
 }
 
@@ -394,6 +432,6 @@ btyd_summary_final(PG_FUNCTION_ARGS)
 	if (repeats == 0 || state->amount_missing)
 		nulls[3] = true;
 	else
-		values[3] = Float8GetDatum(state->later_amount / repeats);
+		values[3] = Float8GetDatum(lk_sum_value(&state->later_amount) / repeats);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }

@@ -199,15 +199,6 @@ lk_result_row_desc(FunctionCallInfo fcinfo, bool array_of, int natts)
 	return BlessTupleDesc(desc);
 }
 
-void
-lk_read_bytea(bytea *bytes, StringInfo buf)
-{
-	buf->data = VARDATA_ANY(bytes);
-	buf->len = VARSIZE_ANY_EXHDR(bytes);
-	buf->maxlen = buf->len;
-	buf->cursor = 0;
-}
-
 const char *
 lk_timestamptz_text(int64 t)
 {

@@ -47,9 +47,6 @@
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 
-/* A year of days is 366 periods; this leaves room for hours over a decade. */
-#define LIFECYCLE_MAX_PERIODS 100000
-
 typedef enum ChurnBasis
 {
 	CHURN_BASIS_ALL = 0,		/* lost / (S + N), seed 001 */
@@ -57,22 +54,25 @@ typedef enum ChurnBasis
 } ChurnBasis;
 
 /*
- * Transition state.  `from`, `until`, `step` and `basis` are the row
- * arguments every row of a group must repeat; they are kept to check that.
+ * Transition state: counts only.  `from`, `until`, `step` and `basis` are
+ * the row arguments every row of a group must repeat, kept to check that;
+ * the period boundaries are the query's period grid (kit.h), shared by
+ * every group, and `fingerprint` tells whether two states were counted on
+ * the same grid (it differs when their time zones put the steps apart).
  */
 typedef struct LifecycleState
 {
+	LkStateHeader header;
 	int64		rows;			/* rows with a non-NULL acquired_at */
 	TimestampTz from;
 	TimestampTz until;
 	Interval	step;			/* zero for a single period */
 	int32		basis;			/* ChurnBasis */
 	int32		nperiods;		/* K */
-	TimestampTz *bounds;		/* K + 1 boundaries, strictly increasing */
+	uint32		fingerprint;	/* of the grid the rows were counted on */
 	int64	   *in_base;		/* K + 2: difference array of "in base at b_k" */
 	int64	   *kept;			/* K + 1: difference array of "at b_k and b_k+1" */
 	int64	   *acquired;		/* K: N per period */
-	char		fname[NAMEDATALEN]; /* the aggregate, for messages */
 } LifecycleState;
 
 /* What the final functions read: S, N, E and kept for each period */
@@ -190,13 +190,28 @@ PG_FUNCTION_INFO_V1(churn_rate_from_counts);
 Datum
 churn_rate_from_counts(PG_FUNCTION_ARGS)
 {
-	int64		s = PG_GETARG_INT64(0);
-	int64		e = PG_GETARG_INT64(1);
-	int64		n = PG_GETARG_INT64(2);
-	ChurnBasis	basis = PG_NARGS() > 3 ? churn_basis_from_text("churn_rate", PG_GETARG_TEXT_PP(3))
-		: CHURN_BASIS_ALL;
+	int64		s,
+				e,
+				n;
+	ChurnBasis	basis = CHURN_BASIS_ALL;
 	bool		isnull;
 	double		rate;
+
+	/* NULL counts give NULL; a NULL basis is an error, as in the aggregate */
+	if (PG_NARGS() > 3)
+	{
+		if (PG_ARGISNULL(3))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("churn_rate: the basis must not be NULL"),
+					 errhint("Use 'all' (lost / (start + new), the default) or 'start' (lost / start).")));
+		basis = churn_basis_from_text("churn_rate", PG_GETARG_TEXT_PP(3));
+	}
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	s = PG_GETARG_INT64(0);
+	e = PG_GETARG_INT64(1);
+	n = PG_GETARG_INT64(2);
 
 	check_counts("churn_rate", s, e, n);
 	rate = churn_from_counts(s, e, n, basis, &isnull);
@@ -211,99 +226,22 @@ churn_rate_from_counts(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-static bool
-interval_is_zero(const Interval *iv)
-{
-	return iv->time == 0 && iv->day == 0 && iv->month == 0;
-}
-
-static TimestampTz
-boundary_at(TimestampTz from, const Interval *step, int k)
-{
-	Datum		offset = DirectFunctionCall2(interval_mul, IntervalPGetDatum(step),
-											 Float8GetDatum((double) k));
-
-	return DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
-												   TimestampTzGetDatum(from), offset));
-}
-
-/* Allocates the arrays for nperiods periods, zeroed, in the current context */
-static void
-lifecycle_alloc_arrays(LifecycleState *state, int nperiods)
-{
-	state->nperiods = nperiods;
-	state->bounds = palloc0(sizeof(TimestampTz) * (nperiods + 1));
-	state->in_base = palloc0(sizeof(int64) * (nperiods + 2));
-	state->kept = palloc0(sizeof(int64) * (nperiods + 1));
-	state->acquired = palloc0(sizeof(int64) * nperiods);
-}
-
-/*
- * A new state for the period [from, until), cut into steps of `step` when
- * that is not zero (the last period ends at `until`).
- */
+/* A new state, zeroed, for nperiods periods, in the current memory context */
 static LifecycleState *
-lifecycle_new(const char *fname, TimestampTz from, TimestampTz until,
-			  const Interval *step, ChurnBasis basis)
+lifecycle_new(TimestampTz from, TimestampTz until, const Interval *step, ChurnBasis basis,
+			  int nperiods, uint32 fingerprint)
 {
 	LifecycleState *state = palloc0(sizeof(LifecycleState));
-	int			nperiods = 1;
-	int			capacity = 16;
-	TimestampTz *starts = palloc(sizeof(TimestampTz) * capacity);	/* of each period */
 
-	starts[0] = from;
-	strlcpy(state->fname, fname, NAMEDATALEN);
-	if (TIMESTAMP_NOT_FINITE(from) || TIMESTAMP_NOT_FINITE(until))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: the period must have finite bounds", fname),
-				 errhint("Give real dates for the period's start and end.")));
-	if (until <= from)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: period end %s is not after its start %s", fname,
-						lk_timestamptz_text(until), lk_timestamptz_text(from)),
-				 errhint("A period [start, end) needs end > start.")));
-	if (!interval_is_zero(step))
-	{
-		TimestampTz next = from;
-
-		/* find each period's start, checking that each step moves forward */
-		for (nperiods = 0; next < until; nperiods++)
-		{
-			TimestampTz after = boundary_at(from, step, nperiods + 1);
-
-			if (after <= next)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s: step %s does not move forward from %s", fname,
-								DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(step))),
-								lk_timestamptz_text(next)),
-						 errhint("Use a positive step such as '1 month' or '7 days'.")));
-			if (nperiods >= LIFECYCLE_MAX_PERIODS)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("%s: more than %d periods between %s and %s", fname,
-								LIFECYCLE_MAX_PERIODS, lk_timestamptz_text(from),
-								lk_timestamptz_text(until)),
-						 errhint("Use a longer step or a shorter range.")));
-			if (nperiods == capacity)
-			{
-				capacity *= 2;
-				starts = repalloc(starts, sizeof(TimestampTz) * capacity);
-			}
-			starts[nperiods] = next;
-			next = after;
-		}
-	}
 	state->from = from;
 	state->until = until;
 	state->step = *step;
 	state->basis = basis;
-	lifecycle_alloc_arrays(state, nperiods);
-	memcpy(state->bounds, starts, sizeof(TimestampTz) * nperiods);
-	state->bounds[nperiods] = until;
-	pfree(starts);
+	state->nperiods = nperiods;
+	state->fingerprint = fingerprint;
+	state->in_base = palloc0(sizeof(int64) * (nperiods + 2));
+	state->kept = palloc0(sizeof(int64) * (nperiods + 1));
+	state->acquired = palloc0(sizeof(int64) * nperiods);
 	return state;
 }
 
@@ -316,7 +254,7 @@ same_parameters(const LifecycleState *a, TimestampTz from, TimestampTz until,
 		a->step.month == step->month;
 }
 
-static void
+pg_noreturn static void
 parameters_changed(const char *fname)
 {
 	ereport(ERROR,
@@ -325,29 +263,10 @@ parameters_changed(const char *fname)
 			 errhint("Pass constants for the period, or GROUP BY the period.")));
 }
 
-/* Index of the first boundary strictly after t (0..K+1) */
-static int
-first_bound_after(const LifecycleState *state, TimestampTz t)
-{
-	int			lo = 0;
-	int			hi = state->nperiods + 1;
-
-	while (lo < hi)
-	{
-		int			mid = (lo + hi) / 2;
-
-		if (state->bounds[mid] > t)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
-}
-
 /* Adds (sign = +1) or takes back (sign = -1) one customer */
 static void
-lifecycle_add(LifecycleState *state, TimestampTz acquired, bool active, TimestampTz churned,
-			  int sign)
+lifecycle_add(LifecycleState *state, const LkPeriodGrid *grid, TimestampTz acquired,
+			  bool active, TimestampTz churned, int sign, const char *fname)
 {
 	int			first;			/* first boundary the customer is in the base at */
 	int			last;			/* last such boundary */
@@ -357,13 +276,13 @@ lifecycle_add(LifecycleState *state, TimestampTz acquired, bool active, Timestam
 	else if (churned < acquired)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: churned_at %s is before acquired_at %s", state->fname,
+				 errmsg("%s: churned_at %s is before acquired_at %s", fname,
 						lk_timestamptz_text(churned), lk_timestamptz_text(acquired)),
 				 errhint("A customer churns at or after acquisition; leave churned_at NULL while the customer stays.")));
 
-	lk_add_count(&state->rows, sign, state->fname);
-	first = first_bound_after(state, acquired);
-	last = first_bound_after(state, churned) - 1;
+	lk_add_count(&state->rows, sign, fname);
+	first = lk_grid_first_after(grid, acquired);
+	last = lk_grid_first_after(grid, churned) - 1;
 	if (first <= last)
 	{
 		state->in_base[first] += sign;
@@ -406,89 +325,119 @@ lifecycle_counts(const LifecycleState *state)
  */
 
 /*
+ * The three SQL signatures share the C functions: (period) for
+ * retention_rate and churn_rate, (period, basis) for churn_rate and
+ * (period, step) for retention_series.  What the sixth argument is comes
+ * from the declared signature, looked up once per query: a call expression
+ * is not always there (Citus calls transition functions without one).
+ */
+typedef enum LifecycleShape
+{
+	SHAPE_PERIOD,
+	SHAPE_BASIS,
+	SHAPE_SERIES
+} LifecycleShape;
+
+typedef struct LifecycleCallCache
+{
+	LifecycleShape shape;
+	char		fname[NAMEDATALEN];
+	FmgrInfo	grid_owner;		/* its fn_extra holds the period grid */
+} LifecycleCallCache;
+
+static const char *const shape_names[] = {
+	[SHAPE_PERIOD] = "retention_rate",
+	[SHAPE_BASIS] = "churn_rate",
+	[SHAPE_SERIES] = "retention_series",
+};
+
+static LifecycleCallCache *
+lifecycle_call_cache(FunctionCallInfo fcinfo)
+{
+	LifecycleCallCache *cache = fcinfo->flinfo->fn_extra;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LifecycleCallCache));
+		if (PG_NARGS() <= 5)
+			cache->shape = SHAPE_PERIOD;
+		else
+			cache->shape = lk_declared_argtype(fcinfo, 5) == INTERVALOID ? SHAPE_SERIES : SHAPE_BASIS;
+		lk_aggregate_name(fcinfo, shape_names[cache->shape], cache->fname);
+		cache->grid_owner.fn_mcxt = fcinfo->flinfo->fn_mcxt;
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	return cache;
+}
+
+/*
  * Shared by every transition: args are (state, acquired_at, churned_at,
  * from, until[, step | basis]).  The state is created on the first row
  * even when acquired_at is NULL, because a moving-aggregate transition may
  * not return NULL.
  */
 static Datum
-lifecycle_transition(FunctionCallInfo fcinfo, int sign, const char *fallback_name)
+lifecycle_transition(FunctionCallInfo fcinfo, int sign)
 {
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	LifecycleCallCache *cache = lifecycle_call_cache(fcinfo);
+	MemoryContext aggcontext = lk_require_agg_context(fcinfo, shape_names[cache->shape]);
 	LifecycleState *state = PG_ARGISNULL(0) ? NULL : (LifecycleState *) PG_GETARG_POINTER(0);
 	Interval	no_step = {0};
 	const Interval *step = &no_step;
 	ChurnBasis	basis = CHURN_BASIS_ALL;
+	const LkPeriodGrid *grid;
 	TimestampTz from;
 	TimestampTz until;
 
-	if (aggcontext == NULL)
-		elog(ERROR, "%s called in non-aggregate context", fallback_name);
-
 	for (int i = 3; i < PG_NARGS(); i++)
 		if (PG_ARGISNULL(i))
-		{
-			char		fname[NAMEDATALEN];
-
-			lk_aggregate_name(fcinfo, fallback_name, fname);
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s: the period and its options must not be NULL", fname),
+					 errmsg("%s: the period and its options must not be NULL", cache->fname),
 					 errhint("Pass the period's start and end (and step or basis) as constants.")));
-		}
 	from = PG_GETARG_TIMESTAMPTZ(3);
 	until = PG_GETARG_TIMESTAMPTZ(4);
-	if (PG_NARGS() > 5)
+	if (cache->shape == SHAPE_SERIES)
 	{
-		if (get_fn_expr_argtype(fcinfo->flinfo, 5) == INTERVALOID)
-			step = PG_GETARG_INTERVAL_P(5);
-		else
-			basis = churn_basis_from_text(fallback_name, PG_GETARG_TEXT_PP(5));
+		step = PG_GETARG_INTERVAL_P(5);
+		if (step->time == 0 && step->day == 0 && step->month == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: the step must not be zero", cache->fname),
+					 errhint("Use a positive step such as '1 month' or '7 days'.")));
 	}
+	else if (cache->shape == SHAPE_BASIS)
+		basis = churn_basis_from_text(cache->fname, PG_GETARG_TEXT_PP(5));
 
+	grid = lk_period_grid(&cache->grid_owner, from, until, step, cache->fname);
 	if (state == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(aggcontext);
-		char		fname[NAMEDATALEN];
 
-		lk_aggregate_name(fcinfo, fallback_name, fname);
-		state = lifecycle_new(fname, from, until, step, basis);
+		state = lifecycle_new(from, until, step, basis, grid->nperiods, grid->fingerprint);
 		MemoryContextSwitchTo(old);
 	}
 	else if (!same_parameters(state, from, until, step, basis))
-		parameters_changed(state->fname);
+		parameters_changed(cache->fname);
 
 	if (!PG_ARGISNULL(1))
-		lifecycle_add(state, PG_GETARG_TIMESTAMPTZ(1), PG_ARGISNULL(2),
-					  PG_ARGISNULL(2) ? 0 : PG_GETARG_TIMESTAMPTZ(2), sign);
+		lifecycle_add(state, grid, PG_GETARG_TIMESTAMPTZ(1), PG_ARGISNULL(2),
+					  PG_ARGISNULL(2) ? 0 : PG_GETARG_TIMESTAMPTZ(2), sign, cache->fname);
 	PG_RETURN_POINTER(state);
-}
-
-/*
- * One pair of C functions serves the three SQL signatures: (period) for
- * retention_rate and churn_rate, (period, basis) for churn_rate and
- * (period, step) for retention_series.
- */
-static const char *
-lifecycle_aggregate_guess(FunctionCallInfo fcinfo)
-{
-	if (PG_NARGS() <= 5)
-		return "retention_rate";
-	return get_fn_expr_argtype(fcinfo->flinfo, 5) == INTERVALOID ? "retention_series" : "churn_rate";
 }
 
 PG_FUNCTION_INFO_V1(lifecycle_accum);
 Datum
 lifecycle_accum(PG_FUNCTION_ARGS)
 {
-	return lifecycle_transition(fcinfo, +1, lifecycle_aggregate_guess(fcinfo));
+	return lifecycle_transition(fcinfo, +1);
 }
 
 PG_FUNCTION_INFO_V1(lifecycle_retract);
 Datum
 lifecycle_retract(PG_FUNCTION_ARGS)
 {
-	return lifecycle_transition(fcinfo, -1, lifecycle_aggregate_guess(fcinfo));
+	return lifecycle_transition(fcinfo, -1);
 }
 
 
@@ -497,46 +446,33 @@ lifecycle_retract(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-static LifecycleState *
-lifecycle_copy(const LifecycleState *src)
+static LkStateHeader *
+lifecycle_empty_like(const LkStateHeader *model, MemoryContext context)
 {
-	LifecycleState *state = palloc(sizeof(LifecycleState));
-	int			k = src->nperiods;
+	const LifecycleState *m = (const LifecycleState *) model;
+	MemoryContext old = MemoryContextSwitchTo(context);
+	LifecycleState *state = lifecycle_new(m->from, m->until, &m->step, m->basis,
+										  m->nperiods, m->fingerprint);
 
-	*state = *src;
-	lifecycle_alloc_arrays(state, k);
-	memcpy(state->bounds, src->bounds, sizeof(TimestampTz) * (k + 1));
-	memcpy(state->in_base, src->in_base, sizeof(int64) * (k + 2));
-	memcpy(state->kept, src->kept, sizeof(int64) * (k + 1));
-	memcpy(state->acquired, src->acquired, sizeof(int64) * k);
-	return state;
+	MemoryContextSwitchTo(old);
+	return &state->header;
 }
 
-PG_FUNCTION_INFO_V1(lifecycle_combine);
-Datum
-lifecycle_combine(PG_FUNCTION_ARGS)
+static void
+lifecycle_merge(LkStateHeader *into, const LkStateHeader *from)
 {
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
-	LifecycleState *a = PG_ARGISNULL(0) ? NULL : (LifecycleState *) PG_GETARG_POINTER(0);
-	LifecycleState *b = PG_ARGISNULL(1) ? NULL : (LifecycleState *) PG_GETARG_POINTER(1);
-	int			k;
+	LifecycleState *a = (LifecycleState *) into;
+	const LifecycleState *b = (const LifecycleState *) from;
+	int			k = a->nperiods;
 
-	if (aggcontext == NULL)
-		elog(ERROR, "lifecycle_combine called in non-aggregate context");
-	if (b == NULL)
-		PG_RETURN_POINTER(a);
-	if (a == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(aggcontext);
-
-		a = lifecycle_copy(b);
-		MemoryContextSwitchTo(old);
-		PG_RETURN_POINTER(a);
-	}
 	if (!same_parameters(a, b->from, b->until, &b->step, b->basis))
-		parameters_changed(a->fname);
-	k = a->nperiods;
-	lk_add_count(&a->rows, b->rows, a->fname);
+		parameters_changed("lifecycle_combine");
+	if (a->nperiods != b->nperiods || a->fingerprint != b->fingerprint)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("lifecycle_combine: partial results were counted on different period boundaries"),
+				 errhint("Every node must use the same TimeZone setting.")));
+	lk_add_count(&a->rows, b->rows, "lifecycle_combine");
 	/* every count below is bounded by rows, so these cannot overflow */
 	for (int i = 0; i < k + 2; i++)
 		a->in_base[i] += b->in_base[i];
@@ -544,8 +480,23 @@ lifecycle_combine(PG_FUNCTION_ARGS)
 		a->kept[i] += b->kept[i];
 	for (int i = 0; i < k; i++)
 		a->acquired[i] += b->acquired[i];
-	PG_RETURN_POINTER(a);
 }
+
+static const LkStateOps lifecycle_ops = {
+	.combine_name = "lifecycle_combine",
+	.empty_like = lifecycle_empty_like,
+	.merge = lifecycle_merge,
+};
+
+PG_FUNCTION_INFO_V1(lifecycle_combine);
+Datum
+lifecycle_combine(PG_FUNCTION_ARGS)
+{
+	return lk_combine(fcinfo, &lifecycle_ops);
+}
+
+/* Serialized form: format, parameters, grid, then the three arrays */
+#define LIFECYCLE_SERIAL_FORMAT 1
 
 PG_FUNCTION_INFO_V1(lifecycle_serialize);
 Datum
@@ -555,7 +506,8 @@ lifecycle_serialize(PG_FUNCTION_ARGS)
 	int			k = state->nperiods;
 	StringInfoData buf;
 
-	pq_begintypsend(&buf);
+	lk_require_agg_context(fcinfo, "lifecycle_serialize");
+	lk_serial_begin(&buf, LIFECYCLE_SERIAL_FORMAT);
 	pq_sendint64(&buf, state->rows);
 	pq_sendint64(&buf, state->from);
 	pq_sendint64(&buf, state->until);
@@ -563,10 +515,8 @@ lifecycle_serialize(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, state->step.day);
 	pq_sendint32(&buf, state->step.month);
 	pq_sendint32(&buf, state->basis);
+	pq_sendint32(&buf, state->fingerprint);
 	pq_sendint32(&buf, k);
-	pq_sendstring(&buf, state->fname);
-	for (int i = 0; i < k + 1; i++)
-		pq_sendint64(&buf, state->bounds[i]);
 	for (int i = 0; i < k + 2; i++)
 		pq_sendint64(&buf, state->in_base[i]);
 	for (int i = 0; i < k + 1; i++)
@@ -576,39 +526,47 @@ lifecycle_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* Into the current (per-input-tuple) context: combine copies what it keeps */
 PG_FUNCTION_INFO_V1(lifecycle_deserialize);
 Datum
 lifecycle_deserialize(PG_FUNCTION_ARGS)
 {
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
-	LifecycleState *state = palloc0(sizeof(LifecycleState));
+	const char *fname = "lifecycle_deserialize";
 	StringInfoData buf;
+	LifecycleState *state;
+	int64		rows;
+	TimestampTz from,
+				until;
+	Interval	step;
+	int32		basis;
+	uint32		fingerprint;
 	int			k;
 
-	if (lk_agg_context(fcinfo) == NULL)
-		elog(ERROR, "lifecycle_deserialize called in non-aggregate context");
-	lk_read_bytea(bytes, &buf);
-	state->rows = pq_getmsgint64(&buf);
-	state->from = pq_getmsgint64(&buf);
-	state->until = pq_getmsgint64(&buf);
-	state->step.time = pq_getmsgint64(&buf);
-	state->step.day = pq_getmsgint(&buf, 4);
-	state->step.month = pq_getmsgint(&buf, 4);
-	state->basis = pq_getmsgint(&buf, 4);
-	k = pq_getmsgint(&buf, 4);
-	if (k < 1 || k > LIFECYCLE_MAX_PERIODS)
-		elog(ERROR, "lifecycle_deserialize: bad period count %d", k);
-	strlcpy(state->fname, pq_getmsgstring(&buf), NAMEDATALEN);
-	lifecycle_alloc_arrays(state, k);
-	for (int i = 0; i < k + 1; i++)
-		state->bounds[i] = pq_getmsgint64(&buf);
+	lk_require_agg_context(fcinfo, fname);
+	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, LIFECYCLE_SERIAL_FORMAT, fname);
+	if (buf.len - buf.cursor < 8 * 4 + 4 * 4)
+		lk_serial_error(fname, "It ends inside the header.");
+	rows = pq_getmsgint64(&buf);
+	from = pq_getmsgint64(&buf);
+	until = pq_getmsgint64(&buf);
+	step.time = pq_getmsgint64(&buf);
+	step.day = pq_getmsgint(&buf, 4);
+	step.month = pq_getmsgint(&buf, 4);
+	basis = pq_getmsgint(&buf, 4);
+	fingerprint = pq_getmsgint(&buf, 4);
+	k = lk_serial_count(&buf, 3 * 8, fname);
+	if (k < 1 || k > LK_MAX_PERIODS || basis < CHURN_BASIS_ALL || basis > CHURN_BASIS_START ||
+		rows < 0 || buf.len - buf.cursor != 8 * (3 * k + 3))
+		lk_serial_error(fname, "Its header does not describe its counts.");
+	state = lifecycle_new(from, until, &step, basis, k, fingerprint);
+	state->rows = rows;
 	for (int i = 0; i < k + 2; i++)
 		state->in_base[i] = pq_getmsgint64(&buf);
 	for (int i = 0; i < k + 1; i++)
 		state->kept[i] = pq_getmsgint64(&buf);
 	for (int i = 0; i < k; i++)
 		state->acquired[i] = pq_getmsgint64(&buf);
-	pq_getmsgend(&buf);
+	lk_serial_end(&buf, fname);
 	PG_RETURN_POINTER(state);
 }
 
@@ -686,6 +644,7 @@ Datum
 retention_series_final(PG_FUNCTION_ARGS)
 {
 	LifecycleState *state = final_state(fcinfo);
+	const LkPeriodGrid *grid;
 	TupleDesc	desc;
 	PeriodCounts *c;
 	Datum	   *rows;
@@ -694,6 +653,13 @@ retention_series_final(PG_FUNCTION_ARGS)
 
 	if (state == NULL)
 		PG_RETURN_NULL();
+	grid = lk_period_grid(fcinfo->flinfo, state->from, state->until, &state->step,
+						  "retention_series");
+	if (grid->nperiods != state->nperiods || grid->fingerprint != state->fingerprint)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("retention_series: the rows were counted on other period boundaries than this session's"),
+				 errhint("Every node must use the same TimeZone setting.")));
 	desc = lk_result_row_desc(fcinfo, true, PERIOD_COLUMNS);
 	c = lifecycle_counts(state);
 	rows = palloc(sizeof(Datum) * state->nperiods);
@@ -704,8 +670,8 @@ retention_series_final(PG_FUNCTION_ARGS)
 		bool		isnull;
 		double		churn;
 
-		values[COL_PERIOD_START] = TimestampTzGetDatum(state->bounds[k]);
-		values[COL_PERIOD_END] = TimestampTzGetDatum(state->bounds[k + 1]);
+		values[COL_PERIOD_START] = TimestampTzGetDatum(grid->bounds[k]);
+		values[COL_PERIOD_END] = TimestampTzGetDatum(grid->bounds[k + 1]);
 		values[COL_START_COUNT] = Int64GetDatum(c[k].start);
 		values[COL_NEW_COUNT] = Int64GetDatum(c[k].acquired);
 		values[COL_END_COUNT] = Int64GetDatum(c[k].end);

@@ -16,6 +16,9 @@
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 
+#include "compat.h"
+#include "kit.h"
+
 /*
  * Version byte written at the front of every stored summary value (on disk,
  * in text and in binary form).  Readers accept every version they know, so a
@@ -49,15 +52,12 @@ extern void lk_aggregate_name(FunctionCallInfo fcinfo, const char *fallback, cha
 /* A timestamptz as the user sees it (DateStyle, TimeZone, fractions), for messages */
 extern const char *lk_timestamptz_text(int64 t);
 
-/* Points buf at a bytea's bytes, to read a serialized state with pq_getmsg* */
-extern void lk_read_bytea(bytea *bytes, StringInfo buf);
-
 /*
  * ERROR with sqlerrcode (22003 or 22023): "fname: invalid WHAT VALUE" and
  * the hint, for a number outside a function's domain.
  */
-extern void lk_invalid_number(const char *fname, int sqlerrcode, const char *what,
-							  double value, const char *hint) pg_attribute_noreturn();
+pg_noreturn extern void lk_invalid_number(const char *fname, int sqlerrcode, const char *what,
+										  double value, const char *hint);
 
 /* *count += delta, or ERROR 22003 naming fname when int64 would overflow. */
 extern void lk_add_count(int64 *count, int64 delta, const char *fname);

@@ -172,7 +172,7 @@ require_converged(const Model *m, const char *fname)
 
 /* --- text form: v1:bgnbd:r=..,alpha=..,a=..,b=..;se=..,..;log_likelihood=..;customers=..;iterations=..;converged=true */
 
-static void pg_attribute_noreturn()
+pg_noreturn static void
 model_syntax_error(ModelKind kind, const char *input, const char *detail)
 {
 	ereport(ERROR,
@@ -302,7 +302,7 @@ model_out(FunctionCallInfo fcinfo, ModelKind kind)
 /* --- binary form: version, kind, nparams, converged (bytes), iterations (int32), customers,
  * log-likelihood, then estimate and standard error of each parameter (float8) */
 
-static void pg_attribute_noreturn()
+pg_noreturn static void
 model_binary_error(ModelKind kind, const char *detail)
 {
 	ereport(ERROR,
@@ -564,6 +564,7 @@ fit_key_hash(FitKey key)
 
 typedef struct FitState
 {
+	LkStateHeader header;
 	ModelKind	kind;
 	fitrows_hash *rows;
 	char		fname[NAMEDATALEN];
@@ -594,7 +595,7 @@ fit_state_add(FitState *state, FitKey key, double weight)
 }
 
 /* What a row of a summary may hold; ERROR 22023 naming the field otherwise */
-static void pg_attribute_noreturn()
+pg_noreturn static void
 row_error(const char *fname, const char *what, double value, const char *hint)
 {
 	lk_invalid_number(fname, ERRCODE_INVALID_PARAMETER_VALUE, what, value, hint);
@@ -659,13 +660,11 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_accum);
 Datum
 bgnbd_fit_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	MemoryContext aggcontext = lk_require_agg_context(fcinfo, "bgnbd_fit_accum");
 	FitState   *state = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
 	bool		weighted = PG_NARGS() > 4;
 	FitKey		key;
 
-	if (aggcontext == NULL)
-		elog(ERROR, "bgnbd_fit_accum called in non-aggregate context");
 	if (state == NULL)
 		state = fit_state_new(aggcontext, MODEL_BGNBD, "bgnbd_fit", 0);
 	for (int i = 1; i <= (weighted ? 4 : 3); i++)
@@ -693,13 +692,11 @@ PG_FUNCTION_INFO_V1(gamma_gamma_fit_accum);
 Datum
 gamma_gamma_fit_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	MemoryContext aggcontext = lk_require_agg_context(fcinfo, "gamma_gamma_fit_accum");
 	FitState   *state = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
 	bool		weighted = PG_NARGS() > 3;
 	FitKey		key = {{0, 0, 0}};
 
-	if (aggcontext == NULL)
-		elog(ERROR, "gamma_gamma_fit_accum called in non-aggregate context");
 	if (state == NULL)
 		state = fit_state_new(aggcontext, MODEL_GAMMA_GAMMA, "gamma_gamma_fit", 0);
 	if (PG_ARGISNULL(1))
@@ -714,32 +711,61 @@ gamma_gamma_fit_accum(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
-/* Merges b into a fresh or existing a in the aggregate's context (b is never kept) */
-PG_FUNCTION_INFO_V1(fit_combine);
-Datum
-fit_combine(PG_FUNCTION_ARGS)
+static LkStateHeader *
+fit_empty_like(const LkStateHeader *model, MemoryContext context)
 {
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
-	FitState   *a = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
-	FitState   *b = PG_ARGISNULL(1) ? NULL : (FitState *) PG_GETARG_POINTER(1);
+	const FitState *m = (const FitState *) model;
+	MemoryContext own = AllocSetContextCreate(context, "loyalty_kpi fit state",
+											  ALLOCSET_DEFAULT_SIZES);
+	FitState   *state = fit_state_new(own, m->kind, m->fname, m->rows->members);
+
+	state->header.own_context = own;
+	return &state->header;
+}
+
+static void
+fit_merge(LkStateHeader *into, const LkStateHeader *from)
+{
+	FitState   *a = (FitState *) into;
+	const FitState *b = (const FitState *) from;
 	fitrows_iterator it;
 	FitEntry   *e;
+	uint32		n = 0;
 
-	if (aggcontext == NULL)
-		elog(ERROR, "fit_combine called in non-aggregate context");
-	if (b == NULL)
-		PG_RETURN_POINTER(a);
-	if (a == NULL)
-		a = fit_state_new(aggcontext, b->kind, b->fname, b->rows->members);
 	if (a->kind != b->kind)
 		elog(ERROR, "%s: combining states of different models", a->fname);
 	fitrows_start_iterate(b->rows, &it);
 	while ((e = fitrows_iterate(b->rows, &it)) != NULL)
+	{
 		fit_state_add(a, e->key, e->weight);
-	PG_RETURN_POINTER(a);
+		if ((++n & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
 }
 
-/* Between a parallel worker and its leader only: kind, name, rows */
+static int64
+fit_size(const LkStateHeader *state)
+{
+	return ((const FitState *) state)->rows->members;
+}
+
+static const LkStateOps fit_ops = {
+	.combine_name = "fit_combine",
+	.empty_like = fit_empty_like,
+	.merge = fit_merge,
+	.size = fit_size,
+};
+
+PG_FUNCTION_INFO_V1(fit_combine);
+Datum
+fit_combine(PG_FUNCTION_ARGS)
+{
+	return lk_combine(fcinfo, &fit_ops);
+}
+
+/* Serialized: a format byte, the model kind, then the distinct rows with their weights */
+#define FIT_SERIAL_FORMAT 1
+
 PG_FUNCTION_INFO_V1(fit_serialize);
 Datum
 fit_serialize(PG_FUNCTION_ARGS)
@@ -749,10 +775,10 @@ fit_serialize(PG_FUNCTION_ARGS)
 	FitEntry   *e;
 	StringInfoData buf;
 
-	pq_begintypsend(&buf);
+	lk_require_agg_context(fcinfo, "fit_serialize");
+	lk_serial_begin(&buf, FIT_SERIAL_FORMAT);
 	pq_sendbyte(&buf, state->kind);
-	pq_sendstring(&buf, state->fname);
-	pq_sendint32(&buf, state->rows->members);
+	pq_sendint32(&buf, (int32) state->rows->members);
 	fitrows_start_iterate(state->rows, &it);
 	while ((e = fitrows_iterate(state->rows, &it)) != NULL)
 	{
@@ -763,27 +789,37 @@ fit_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/*
+ * Into a memory context of its own under the current one, so combine can
+ * keep the largest partial state whole and free the others once merged.
+ * Rows are checked as the transition checks them.
+ */
 PG_FUNCTION_INFO_V1(fit_deserialize);
 Datum
 fit_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	const char *fname = "fit_deserialize";
 	StringInfoData buf;
 	FitState   *state;
+	MemoryContext own;
 	int			kind;
-	const char *fname;
-	uint32		n;
+	int32		n;
 
-	if (aggcontext == NULL)
-		elog(ERROR, "fit_deserialize called in non-aggregate context");
-	lk_read_bytea(PG_GETARG_BYTEA_PP(0), &buf);
+	lk_require_agg_context(fcinfo, fname);
+	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, FIT_SERIAL_FORMAT, fname);
+	if (buf.len - buf.cursor < 1)
+		lk_serial_error(fname, "It ends before the model kind.");
 	kind = pq_getmsgbyte(&buf);
-	fname = pq_getmsgstring(&buf);
-	n = pq_getmsgint(&buf, 4);
-	if (kind < 1 || kind > MODEL_KIND_MAX || n > (uint32) buf.len / 32)
-		elog(ERROR, "fit_deserialize: bad header");
-	state = fit_state_new(aggcontext, (ModelKind) kind, fname, n);
-	for (uint32 i = 0; i < n; i++)
+	if (kind < 1 || kind > MODEL_KIND_MAX)
+		lk_serial_error(fname, psprintf("Model kind %d is unknown.", kind));
+	n = lk_serial_count(&buf, 32, fname);
+	if (buf.len - buf.cursor != 32 * n)
+		lk_serial_error(fname, "Its rows are not whole.");
+	own = lk_partial_state_context();
+	state = fit_state_new(own, (ModelKind) kind, model_specs[kind].fit_name, n);
+	state->header.own_context = own;
+	state->header.adoptable = true;
+	for (int32 i = 0; i < n; i++)
 	{
 		FitKey		key;
 		double		weight;
@@ -791,9 +827,18 @@ fit_deserialize(PG_FUNCTION_ARGS)
 		for (int k = 0; k < 3; k++)
 			key.v[k] = pq_getmsgfloat8(&buf);
 		weight = pq_getmsgfloat8(&buf);
+		check_fit_frequency(fname, key.v[0]);
+		if (kind == MODEL_BGNBD)
+			check_customer(fname, key.v[0], key.v[1], key.v[2]);
+		else
+			check_monetary_value(fname, key.v[1]);
+		if (!(weight > 0 && isfinite(weight)))
+			row_error(fname, "weight", weight, "A weight is a number of customers, above 0.");
 		fit_state_add(state, key, weight);
+		if ((i & 0xffff) == 0xffff)
+			CHECK_FOR_INTERRUPTS();
 	}
-	pq_getmsgend(&buf);
+	lk_serial_end(&buf, fname);
 	PG_RETURN_POINTER(state);
 }
 
@@ -849,6 +894,19 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Orders rows by (x, t_x, T) or (x, zbar) */
+static int
+cmp_fit_entry(const void *a, const void *b)
+{
+	const FitKey *x = &(*(FitEntry *const *) a)->key;
+	const FitKey *y = &(*(FitEntry *const *) b)->key;
+
+	for (int i = 0; i < 3; i++)
+		if (x->v[i] != y->v[i])
+			return x->v[i] < y->v[i] ? -1 : 1;
+	return 0;
+}
+
 /* The index of v in the sorted array a[0..n) (v is there) */
 static int
 index_of(const double *a, int n, double v)
@@ -886,10 +944,16 @@ fit_data_build(FitState *state)
 	d->kind = state->kind;
 	fitrows_start_iterate(state->rows, &it);
 	while ((e = fitrows_iterate(state->rows, &it)) != NULL)
-	{
 		entries[k++] = e;
-		d->total_weight += e->weight;
-	}
+
+	/*
+	 * The hash table's order follows the input's (row order, plan, workers):
+	 * sorted rows make every sum below, and so the fit, the same to the bit
+	 * however the rows arrived.
+	 */
+	qsort(entries, n, sizeof(FitEntry *), cmp_fit_entry);
+	for (int i = 0; i < n; i++)
+		d->total_weight += entries[i]->weight;
 
 	d->xs = palloc(sizeof(double) * Max(n, 1));
 	for (int i = 0; i < n; i++)
@@ -1326,7 +1390,7 @@ fit_model(FitData *d)
 	return m;
 }
 
-static void pg_attribute_noreturn()
+pg_noreturn static void
 cannot_identify(const char *fname, const char *detail, const char *hint)
 {
 	ereport(ERROR,

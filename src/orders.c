@@ -41,11 +41,11 @@
 #include "loyalty_kpi.h"
 
 #include <math.h>
-#include <sys/mman.h>
 
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
@@ -105,23 +105,13 @@ static bool id_equal(const IdType *t, Datum a, Datum b);
  * offers them on request) cuts the faults 512-fold.  The hint is harmless
  * where it is not honoured.
  */
-#define HUGE_PAGE_SIZE (2 * 1024 * 1024)
-
 static void *
 customers_allocate(customers_hash *tb, Size size)
 {
 	char	   *p = MemoryContextAllocExtended(tb->ctx, size, MCXT_ALLOC_HUGE);
 
-#ifdef MADV_HUGEPAGE
-	if (size >= 4 * HUGE_PAGE_SIZE)
-	{
-		uintptr_t	start = TYPEALIGN(HUGE_PAGE_SIZE, (uintptr_t) p);
-		uintptr_t	end = TYPEALIGN_DOWN(HUGE_PAGE_SIZE, (uintptr_t) p + size);
-
-		if (end > start)
-			(void) madvise((void *) start, end - start, MADV_HUGEPAGE);
-	}
-#endif
+	if (size >= 8 * 1024 * 1024)
+		lk_advise_huge_pages(p, size);
 	memset(p, 0, size);			/* simplehash reads a zero status as "empty" */
 	return p;
 }
@@ -156,6 +146,7 @@ typedef struct WaitingRow
 
 typedef struct OrdersState
 {
+	LkStateHeader header;
 	IdType		id_type;
 	IdType		product_type;
 	bool		tracks_products;	/* upsell_ratio: products matter */
@@ -169,9 +160,8 @@ typedef struct OrdersState
 	int64		orders;
 	int64		one_product;	/* has_product and not many_products */
 	int64		many_products;
-	/* clv: the revenue, a compensated (Neumaier) sum */
-	double		amount_sum;
-	double		amount_compensation;
+	/* clv: the revenue */
+	LkSum		amount;
 	/* rows added but not yet in the table (see BATCH_ROWS) */
 	int			nwaiting;
 	Size		waiting_bytes_used;
@@ -464,7 +454,7 @@ orders_add_row(OrdersState *state, Datum id, bool has_product, Datum product)
 		orders_add(state, id, hash, 1, has_product, product, false);
 		return;
 	}
-	__builtin_prefetch(&state->table->data[hash & state->table->sizemask], 1);
+	lk_prefetch_for_write(&state->table->data[hash & state->table->sizemask]);
 	state->waiting[state->nwaiting].id = id_copy;
 	state->waiting[state->nwaiting].hash = hash;
 	state->waiting[state->nwaiting].has_product = has_product;
@@ -479,23 +469,37 @@ orders_add_row(OrdersState *state, Datum id, bool has_product, Datum product)
  * ---------------------------------------------------------------------
  */
 
-/* The aggregate's state, made on the first row */
+/*
+ * The aggregate's state, made on the first row.  The id arguments are
+ * "any": their types come from the call expression, or from the Aggref
+ * where a caller gives none; each has its own collation, so two text
+ * columns of different collations do not need a common one.
+ */
 static OrdersState *
 orders_state_arg(FunctionCallInfo fcinfo, bool with_product, const char *fallback)
 {
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	MemoryContext aggcontext = lk_require_agg_context(fcinfo, fallback);
+	Aggref	   *aggref;
 	char		fname[NAMEDATALEN];
+	Oid			types[2] = {InvalidOid, InvalidOid};
 
-	if (aggcontext == NULL)
-		elog(ERROR, "%s called in non-aggregate context", fallback);
 	if (!PG_ARGISNULL(0))
 		return (OrdersState *) PG_GETARG_POINTER(0);
 	lk_aggregate_name(fcinfo, fallback, fname);
+	aggref = lk_call_aggref(fcinfo);
+	for (int i = 0; i < (with_product ? 2 : 1); i++)
+	{
+		types[i] = get_fn_expr_argtype(fcinfo->flinfo, i + 1);
+		if (!OidIsValid(types[i]) && aggref != NULL)
+			types[i] = list_nth_oid(aggref->aggargtypes, i);
+		if (!OidIsValid(types[i]))
+			elog(ERROR, "%s: could not determine the type of argument %d", fname, i + 1);
+	}
 	return orders_new(aggcontext, fname,
-					  get_fn_expr_argtype(fcinfo->flinfo, 1), PG_GET_COLLATION(),
+					  types[0], lk_arg_collation(fcinfo, 1, types[0]),
 					  with_product,
-					  with_product ? get_fn_expr_argtype(fcinfo->flinfo, 2) : InvalidOid,
-					  PG_GET_COLLATION(), 0);
+					  types[1], with_product ? lk_arg_collation(fcinfo, 2, types[1]) : InvalidOid,
+					  0);
 }
 
 static Datum
@@ -522,19 +526,6 @@ orders_transition(FunctionCallInfo fcinfo, bool with_product, int sign, const ch
 	PG_RETURN_POINTER(state);
 }
 
-/* Adds to the revenue without losing the small amounts to the large (Neumaier) */
-static void
-add_amount(OrdersState *state, double amount)
-{
-	double		sum = state->amount_sum + amount;
-
-	if (fabs(state->amount_sum) >= fabs(amount))
-		state->amount_compensation += (state->amount_sum - sum) + amount;
-	else
-		state->amount_compensation += (amount - sum) + state->amount_sum;
-	state->amount_sum = sum;
-}
-
 /* clv(customer_id, amount): an order and its amount */
 PG_FUNCTION_INFO_V1(orders_amount_accum);
 Datum
@@ -551,7 +542,7 @@ orders_amount_accum(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("%s: invalid amount %g", state->fname, amount),
 				 errhint("An order's amount is a finite number.")));
-	add_amount(state, amount);
+	lk_sum_add(&state->amount, amount, state->fname);
 	orders_add_row(state, id_from_row(&state->id_type, PG_GETARG_DATUM(1)), false, (Datum) 0);
 	PG_RETURN_POINTER(state);
 }
@@ -591,7 +582,7 @@ static void
 orders_add_entries(OrdersState *state, const CustomerEntry *entries, int n)
 {
 	for (int i = 0; i < n; i++)
-		__builtin_prefetch(&state->table->data[entries[i].hash & state->table->sizemask], 1);
+		lk_prefetch_for_write(&state->table->data[entries[i].hash & state->table->sizemask]);
 	for (int i = 0; i < n; i++)
 		orders_add(state, entries[i].id, entries[i].hash, entries[i].orders,
 				   entries[i].has_product, entries[i].product, entries[i].many_products);
@@ -614,62 +605,73 @@ orders_merge(OrdersState *a, const OrdersState *b)
 		{
 			orders_add_entries(a, batch, n);
 			n = 0;
+			CHECK_FOR_INTERRUPTS();
 		}
 	}
 	orders_add_entries(a, batch, n);
 }
 
-static void
-check_same_types(const OrdersState *a, const OrdersState *b)
+/* An empty state like model, with a memory context of its own under `context` */
+static LkStateHeader *
+orders_empty_like(const LkStateHeader *model, MemoryContext context)
 {
+	const OrdersState *m = (const OrdersState *) model;
+	MemoryContext own = AllocSetContextCreate(context, "loyalty_kpi orders state",
+											  ALLOCSET_DEFAULT_SIZES);
+	OrdersState *state = orders_new(own, m->fname, m->id_type.type, m->id_type.collation,
+									m->tracks_products, m->product_type.type,
+									m->product_type.collation,
+									(uint32) Min(m->customers, PG_UINT32_MAX));
+
+	state->header.own_context = own;
+	return &state->header;
+}
+
+static void
+orders_merge_states(LkStateHeader *into, const LkStateHeader *from)
+{
+	OrdersState *a = (OrdersState *) into;
+	OrdersState *b = (OrdersState *) from;
+
 	if (a->id_type.type != b->id_type.type || a->tracks_products != b->tracks_products ||
 		(a->tracks_products && a->product_type.type != b->product_type.type))
 		elog(ERROR, "%s: combining states of different types", a->fname);
+	/* rows still waiting in a batch change how a state is kept, not what it holds */
+	orders_flush(a);
+	orders_flush(b);
+	orders_merge(a, b);
+	lk_sum_merge(&a->amount, &b->amount, a->fname);
 }
+
+static int64
+orders_size(const LkStateHeader *state)
+{
+	return ((const OrdersState *) state)->customers;
+}
+
+static const LkStateOps orders_ops = {
+	.combine_name = "orders_combine",
+	.empty_like = orders_empty_like,
+	.merge = orders_merge_states,
+	.size = orders_size,
+};
 
 PG_FUNCTION_INFO_V1(orders_combine);
 Datum
 orders_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
-	OrdersState *a = PG_ARGISNULL(0) ? NULL : (OrdersState *) PG_GETARG_POINTER(0);
-	OrdersState *b = PG_ARGISNULL(1) ? NULL : (OrdersState *) PG_GETARG_POINTER(1);
-
-	if (aggcontext == NULL)
-		elog(ERROR, "orders_combine called in non-aggregate context");
-	if (b == NULL)
-		PG_RETURN_POINTER(a);
-	orders_flush(b);
-
-	/*
-	 * A b made by our deserialize lives in this aggregate's context and may
-	 * be kept.  One handed up by a partial aggregate in the same process
-	 * (partitionwise aggregation) belongs to that node's context, which is
-	 * reset under it, so it is copied.
-	 */
-	if (a == NULL)
-	{
-		if (b->context == aggcontext)
-			PG_RETURN_POINTER(b);
-		a = orders_new(aggcontext, b->fname, b->id_type.type, b->id_type.collation,
-					   b->tracks_products, b->product_type.type, b->product_type.collation,
-					   (uint32) Min(b->customers, PG_UINT32_MAX));
-	}
-	orders_flush(a);
-	check_same_types(a, b);
-	if (b->context == aggcontext && b->customers > a->customers)
-	{
-		/* merge the smaller table into the larger */
-		OrdersState *swap = a;
-
-		a = b;
-		b = swap;
-	}
-	orders_merge(a, b);
-	add_amount(a, b->amount_sum);
-	add_amount(a, b->amount_compensation);
-	PG_RETURN_POINTER(a);
+	return lk_combine(fcinfo, &orders_ops);
 }
+
+/*
+ * The serialized form: a format byte, whether products are tracked, the
+ * revenue, then each customer (orders, product flags, id, product).
+ * No types and no names: deserialize takes them from the aggregate call.
+ * Integer and other by-value ids go as 8 bytes, others as length + bytes.
+ */
+#define ORDERS_SERIAL_FORMAT 1
+/* the least a serialized customer takes: orders, flags, a 4-byte id length */
+#define ORDERS_MIN_ENTRY_BYTES (8 + 1 + 4)
 
 static void
 send_id(StringInfo buf, const IdType *t, Datum id)
@@ -685,23 +687,39 @@ send_id(StringInfo buf, const IdType *t, Datum id)
 	}
 }
 
-/* The id as it was sent; by-reference ids point into the message buffer */
+/*
+ * The id as it was sent.  By-reference ids are copied into *scratch,
+ * aligned (hash and equality functions may read them as structs), and
+ * checked to be the length their type says.
+ */
 static Datum
-get_id(StringInfo buf, const IdType *t)
+get_id(StringInfo buf, const IdType *t, char **scratch, Size *scratch_size)
 {
-	uint32		size;
+	int			size;
 
 	if (t->kind == ID_INTEGER || t->typbyval)
+	{
+		if (buf->len - buf->cursor < 8)
+			lk_serial_error("orders_deserialize", "It ends inside an id.");
 		return (Datum) pq_getmsgint64(buf);
-	size = pq_getmsgint(buf, 4);
-	/* pq_getmsgbytes checks the length against the buffer */
-	return PointerGetDatum(pq_getmsgbytes(buf, size));
+	}
+	if (buf->len - buf->cursor < 4)
+		lk_serial_error("orders_deserialize", "It ends before an id's length.");
+	size = (int) pq_getmsgint(buf, 4);
+	if (size < 1 || (t->typlen > 0 && size != t->typlen) ||
+		(t->typlen == -1 && size < (int) VARHDRSZ_SHORT))
+		lk_serial_error("orders_deserialize", psprintf("An id has length %d.", size));
+	if ((Size) size > *scratch_size)
+	{
+		*scratch_size = Max((Size) size, 2 * *scratch_size);
+		*scratch = repalloc(*scratch, *scratch_size);
+	}
+	lk_serial_copy(buf, *scratch, size, "orders_deserialize");
+	if (t->typlen == -1 && VARSIZE_ANY(*scratch) != (Size) size)
+		lk_serial_error("orders_deserialize", "An id's length does not match its header.");
+	return PointerGetDatum(*scratch);
 }
 
-/*
- * The serialized form lives only between a parallel worker and its leader
- * (the same server binary), so it may carry type oids and raw id bytes.
- */
 PG_FUNCTION_INFO_V1(orders_serialize);
 Datum
 orders_serialize(PG_FUNCTION_ARGS)
@@ -711,22 +729,17 @@ orders_serialize(PG_FUNCTION_ARGS)
 	CustomerEntry *e;
 	StringInfoData buf;
 
+	lk_require_agg_context(fcinfo, "orders_serialize");
 	orders_flush(state);
-	pq_begintypsend(&buf);
-	pq_sendstring(&buf, state->fname);
-	pq_sendint32(&buf, state->id_type.type);
-	pq_sendint32(&buf, state->id_type.collation);
+	lk_serial_begin(&buf, ORDERS_SERIAL_FORMAT);
 	pq_sendbyte(&buf, state->tracks_products);
-	pq_sendint32(&buf, state->product_type.type);
-	pq_sendint32(&buf, state->product_type.collation);
-	pq_sendfloat8(&buf, state->amount_sum);
-	pq_sendfloat8(&buf, state->amount_compensation);
-	pq_sendint64(&buf, state->customers);
+	pq_sendfloat8(&buf, state->amount.sum);
+	pq_sendfloat8(&buf, state->amount.compensation);
+	pq_sendint32(&buf, (int32) state->table->members);
 	customers_start_iterate(state->table, &it);
 	while ((e = customers_iterate(state->table, &it)) != NULL)
 	{
 		pq_sendint64(&buf, e->orders);
-		pq_sendint32(&buf, e->hash);
 		pq_sendbyte(&buf, (e->has_product ? 1 : 0) | (e->many_products ? 2 : 0));
 		send_id(&buf, &state->id_type, e->id);
 		if (e->has_product)
@@ -735,65 +748,98 @@ orders_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/*
+ * Builds the state in a memory context of its own under the current one,
+ * so that combine can keep it whole (the largest partial state becomes the
+ * result without a copy) or free it whole once merged.
+ */
 PG_FUNCTION_INFO_V1(orders_deserialize);
 Datum
 orders_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	const char *fname = "orders_deserialize";
 	StringInfoData buf;
+	Aggref	   *aggref;
 	OrdersState *state;
-	char	   *fname;
-	Oid			id_type;
-	Oid			id_collation;
+	MemoryContext own;
+	MemoryContext old;
 	bool		tracks_products;
-	Oid			product_type;
-	Oid			product_collation;
-	int64		customers;
-	double		amount_sum;
-	double		amount_compensation;
+	LkSum		amount;
+	int32		customers;
+	Oid			id_type;
+	Oid			product_type = InvalidOid;
 	CustomerEntry batch[BATCH_ROWS];
+	char	   *id_scratch[BATCH_ROWS];
+	char	   *product_scratch[BATCH_ROWS];
+	Size		id_scratch_size[BATCH_ROWS];
+	Size		product_scratch_size[BATCH_ROWS];
 	int			n;
 
-	if (aggcontext == NULL)
-		elog(ERROR, "orders_deserialize called in non-aggregate context");
-	lk_read_bytea(bytes, &buf);
-	fname = pstrdup(pq_getmsgstring(&buf));
-	id_type = pq_getmsgint(&buf, 4);
-	id_collation = pq_getmsgint(&buf, 4);
+	lk_require_agg_context(fcinfo, fname);
+	aggref = lk_call_aggref(fcinfo);
+	if (aggref == NULL)
+		elog(ERROR, "%s: called without an aggregate", fname);
+	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, ORDERS_SERIAL_FORMAT, fname);
+	if (buf.len - buf.cursor < 1 + 8 + 8)
+		lk_serial_error(fname, "It ends inside the header.");
 	tracks_products = pq_getmsgbyte(&buf) != 0;
-	product_type = pq_getmsgint(&buf, 4);
-	product_collation = pq_getmsgint(&buf, 4);
-	amount_sum = pq_getmsgfloat8(&buf);
-	amount_compensation = pq_getmsgfloat8(&buf);
-	customers = pq_getmsgint64(&buf);
-	if (customers < 0 || customers > buf.len)
-		elog(ERROR, "orders_deserialize: bad customer count " INT64_FORMAT, customers);
-	state = orders_new(aggcontext, fname, id_type, id_collation,
-					   tracks_products, product_type, product_collation, (uint32) customers);
-	state->amount_sum = amount_sum;
-	state->amount_compensation = amount_compensation;
-	for (int64 i = 0; i < customers; i += n)
+	amount.sum = pq_getmsgfloat8(&buf);
+	amount.compensation = pq_getmsgfloat8(&buf);
+	customers = lk_serial_count(&buf, ORDERS_MIN_ENTRY_BYTES, fname);
+	if (list_length(aggref->aggargtypes) < (tracks_products ? 2 : 1))
+		lk_serial_error(fname, "It tracks products, but the aggregate has no product argument.");
+	id_type = linitial_oid(aggref->aggargtypes);
+	if (tracks_products)
+		product_type = lsecond_oid(aggref->aggargtypes);
+
+	own = lk_partial_state_context();
+	old = MemoryContextSwitchTo(own);
+	state = orders_new(own, get_func_name(aggref->aggfnoid),
+					   id_type, lk_arg_collation(fcinfo, 1, id_type),
+					   tracks_products, product_type,
+					   tracks_products ? lk_arg_collation(fcinfo, 2, product_type) : InvalidOid,
+					   (uint32) customers);
+	state->header.own_context = own;
+	state->header.adoptable = true;
+	state->amount = amount;
+	for (int k = 0; k < BATCH_ROWS; k++)
 	{
-		n = (int) Min(BATCH_ROWS, customers - i);
+		id_scratch_size[k] = product_scratch_size[k] = 64;
+		id_scratch[k] = palloc(64);
+		product_scratch[k] = palloc(64);
+	}
+	for (int32 i = 0; i < customers; i += n)
+	{
+		n = Min(BATCH_ROWS, customers - i);
 		for (int k = 0; k < n; k++)
 		{
 			CustomerEntry *e = &batch[k];
 			int			flags;
 
+			if (buf.len - buf.cursor < 8 + 1)
+				lk_serial_error(fname, "It ends inside a customer.");
 			e->orders = pq_getmsgint64(&buf);
-			e->hash = pq_getmsgint(&buf, 4);
 			flags = pq_getmsgbyte(&buf);
+			if (e->orders <= 0 || flags > 3 || (!tracks_products && flags != 0))
+				lk_serial_error(fname, "A customer's order count or flags are out of range.");
 			e->has_product = (flags & 1) != 0;
 			e->many_products = (flags & 2) != 0;
-			e->id = get_id(&buf, &state->id_type);
-			e->product = e->has_product ? get_id(&buf, &state->product_type) : (Datum) 0;
-			if (e->orders <= 0)
-				elog(ERROR, "orders_deserialize: bad order count " INT64_FORMAT, e->orders);
+			e->id = get_id(&buf, &state->id_type, &id_scratch[k], &id_scratch_size[k]);
+			e->product = e->has_product
+				? get_id(&buf, &state->product_type, &product_scratch[k], &product_scratch_size[k])
+				: (Datum) 0;
+			e->hash = id_hash(&state->id_type, e->id);
 		}
 		orders_add_entries(state, batch, n);
+		CHECK_FOR_INTERRUPTS();
 	}
-	pq_getmsgend(&buf);
+	lk_serial_end(&buf, fname);
+	for (int k = 0; k < BATCH_ROWS; k++)
+	{
+		pfree(id_scratch[k]);
+		pfree(product_scratch[k]);
+	}
+	MemoryContextSwitchTo(old);
 	PG_RETURN_POINTER(state);
 }
 
@@ -870,5 +916,5 @@ clv_final(PG_FUNCTION_ARGS)
 
 	if (state == NULL)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((state->amount_sum + state->amount_compensation) / (double) state->customers);
+	PG_RETURN_FLOAT8(lk_sum_value(&state->amount) / (double) state->customers);
 }

@@ -55,9 +55,15 @@
 static ArrayType *
 array_state(FunctionCallInfo fcinfo, int argno, int nelems, Oid elemtype)
 {
-	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(argno);
+	ArrayType  *state;
 
 	/* the support functions are callable from SQL: never trust the shape */
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("expected an aggregate state of %d %s values, got NULL",
+						nelems, format_type_be(elemtype))));
+	state = PG_GETARG_ARRAYTYPE_P(argno);
 	if (ARR_NDIM(state) != 1 || ARR_DIMS(state)[0] != nelems ||
 		ARR_HASNULL(state) || ARR_ELEMTYPE(state) != elemtype)
 		ereport(ERROR,
@@ -75,6 +81,18 @@ writable_array_state(FunctionCallInfo fcinfo, int argno, int nelems, Oid elemtyp
 	if (lk_agg_context(fcinfo) == NULL)
 		state = PG_GETARG_ARRAYTYPE_P_COPY(argno);
 	return state;
+}
+
+/*
+ * A row that changes nothing: the state as it came (SQL NULL for a direct
+ * call with no state, never a NULL pointer as a value).
+ */
+static Datum
+state_unchanged(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 }
 
 /* The slots of such a state: one dimension and no NULL bitmap, as checked */
@@ -110,7 +128,7 @@ Datum
 enrollment_accum(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(1))
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		return state_unchanged(fcinfo);
 	return member_counts_step(fcinfo, +1, PG_GETARG_BOOL(1) ? 1 : 0, 0);
 }
 
@@ -119,7 +137,7 @@ Datum
 enrollment_retract(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(1))
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		return state_unchanged(fcinfo);
 	return member_counts_step(fcinfo, -1, PG_GETARG_BOOL(1) ? 1 : 0, 0);
 }
 
@@ -148,7 +166,7 @@ redemptions_accum(PG_FUNCTION_ARGS)
 	int64		redemptions;
 
 	if (PG_ARGISNULL(1))
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		return state_unchanged(fcinfo);
 	redemptions = redemptions_arg(fcinfo);
 	return member_counts_step(fcinfo, +1, redemptions > 0 ? 1 : 0, redemptions);
 }
@@ -160,7 +178,7 @@ redemptions_retract(PG_FUNCTION_ARGS)
 	int64		redemptions;
 
 	if (PG_ARGISNULL(1))
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		return state_unchanged(fcinfo);
 	redemptions = redemptions_arg(fcinfo);
 	return member_counts_step(fcinfo, -1, redemptions > 0 ? 1 : 0, redemptions);
 }
@@ -374,18 +392,9 @@ typedef enum RedemptionBasis
 	BASIS_VALUE = 3
 } RedemptionBasis;
 
-/* Neumaier's compensated sum: *sum + *comp holds the exact-as-possible total */
-static inline void
-compensated_add(double *sum, double *comp, double x)
-{
-	double		t = *sum + x;
-
-	if (fabs(*sum) >= fabs(x))
-		*comp += (*sum - t) + x;
-	else
-		*comp += (x - t) + *sum;
-	*sum = t;
-}
+/* A sum and its compensation, side by side in the state, as the kit's LkSum */
+#define POINTS_SUM(c, slot) ((LkSum *) &(c)[slot])
+StaticAssertDecl(sizeof(LkSum) == 2 * sizeof(double), "LkSum is two doubles");
 
 static double
 points_arg(FunctionCallInfo fcinfo, int argno, const char *fallback, const char *what)
@@ -495,8 +504,8 @@ points_accum(PG_FUNCTION_ARGS)
 	c[POINTS_ROWS] += 1.0;
 	if (redeemed > 0.0)
 		c[POINTS_REDEEMERS] += 1.0;
-	compensated_add(&c[POINTS_ISSUED], &c[POINTS_ISSUED_C], issued);
-	compensated_add(&c[POINTS_REDEEMED], &c[POINTS_REDEEMED_C], redeemed);
+	lk_sum_add(POINTS_SUM(c, POINTS_ISSUED), issued, fallback);
+	lk_sum_add(POINTS_SUM(c, POINTS_REDEEMED), redeemed, fallback);
 	PG_RETURN_ARRAYTYPE_P(state);
 }
 
@@ -517,10 +526,8 @@ points_combine(PG_FUNCTION_ARGS)
 				 errmsg("redemption_rate: the basis must be the same in every row of a group")));
 	ca[POINTS_ROWS] += cb[POINTS_ROWS];
 	ca[POINTS_REDEEMERS] += cb[POINTS_REDEEMERS];
-	compensated_add(&ca[POINTS_ISSUED], &ca[POINTS_ISSUED_C], cb[POINTS_ISSUED]);
-	ca[POINTS_ISSUED_C] += cb[POINTS_ISSUED_C];
-	compensated_add(&ca[POINTS_REDEEMED], &ca[POINTS_REDEEMED_C], cb[POINTS_REDEEMED]);
-	ca[POINTS_REDEEMED_C] += cb[POINTS_REDEEMED_C];
+	lk_sum_merge(POINTS_SUM(ca, POINTS_ISSUED), POINTS_SUM(cb, POINTS_ISSUED), "points_combine");
+	lk_sum_merge(POINTS_SUM(ca, POINTS_REDEEMED), POINTS_SUM(cb, POINTS_REDEEMED), "points_combine");
 	PG_RETURN_ARRAYTYPE_P(a);
 }
 
@@ -530,8 +537,8 @@ redemption_rate_final(PG_FUNCTION_ARGS)
 {
 	ArrayType  *state = array_state(fcinfo, 0, POINTS_SLOTS, FLOAT8OID);
 	const double *c = (const double *) SLOTS(state);
-	double		issued = c[POINTS_ISSUED] + c[POINTS_ISSUED_C];
-	double		redeemed = c[POINTS_REDEEMED] + c[POINTS_REDEEMED_C];
+	double		issued = lk_sum_value(POINTS_SUM(c, POINTS_ISSUED));
+	double		redeemed = lk_sum_value(POINTS_SUM(c, POINTS_REDEEMED));
 
 	if (c[POINTS_ROWS] == 0.0)
 		PG_RETURN_NULL();
@@ -548,8 +555,8 @@ breakage_final(PG_FUNCTION_ARGS)
 {
 	ArrayType  *state = array_state(fcinfo, 0, POINTS_SLOTS, FLOAT8OID);
 	const double *c = (const double *) SLOTS(state);
-	double		issued = c[POINTS_ISSUED] + c[POINTS_ISSUED_C];
-	double		redeemed = c[POINTS_REDEEMED] + c[POINTS_REDEEMED_C];
+	double		issued = lk_sum_value(POINTS_SUM(c, POINTS_ISSUED));
+	double		redeemed = lk_sum_value(POINTS_SUM(c, POINTS_REDEEMED));
 
 	if (c[POINTS_ROWS] == 0.0 || issued == 0.0)
 		PG_RETURN_NULL();
@@ -595,6 +602,8 @@ points_liability(PG_FUNCTION_ARGS)
 
 typedef struct TierState
 {
+	LkStateHeader header;
+	MemoryContext context;		/* where names and arrays live */
 	Oid			collation;
 	bool		bytewise;		/* deterministic collation: equal iff bytes equal */
 	int			ntiers;
@@ -609,6 +618,7 @@ tiers_new(MemoryContext context, Oid collation)
 {
 	TierState  *state = MemoryContextAllocZero(context, sizeof(TierState));
 
+	state->context = context;
 	state->collation = collation;
 	state->bytewise = !OidIsValid(collation) || get_collation_isdeterministic(collation);
 	state->capacity = 8;
@@ -628,7 +638,7 @@ tier_equal(const TierState *state, const text *a, const text *b)
 }
 
 static void
-tiers_add(TierState *state, MemoryContext context, const text *name, int64 count)
+tiers_add(TierState *state, const text *name, int64 count)
 {
 	int			i;
 
@@ -650,7 +660,7 @@ tiers_add(TierState *state, MemoryContext context, const text *name, int64 count
 			state->names = repalloc(state->names, sizeof(text *) * state->capacity);
 			state->counts = repalloc(state->counts, sizeof(int64) * state->capacity);
 		}
-		state->names[i] = MemoryContextAlloc(context, VARSIZE_ANY(name));
+		state->names[i] = MemoryContextAlloc(state->context, VARSIZE_ANY(name));
 		memcpy(state->names[i], name, VARSIZE_ANY(name));
 		state->counts[i] = 0;
 		state->ntiers++;
@@ -662,15 +672,13 @@ tiers_add(TierState *state, MemoryContext context, const text *name, int64 count
 static Datum
 tier_step(FunctionCallInfo fcinfo, int sign)
 {
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	MemoryContext aggcontext = lk_require_agg_context(fcinfo, "tier_distribution");
 	TierState  *state = PG_ARGISNULL(0) ? NULL : (TierState *) PG_GETARG_POINTER(0);
 
-	if (aggcontext == NULL)
-		elog(ERROR, "tier_distribution called in non-aggregate context");
 	if (state == NULL)
-		state = tiers_new(aggcontext, PG_GET_COLLATION());
+		state = tiers_new(aggcontext, lk_arg_collation(fcinfo, 1, TEXTOID));
 	if (!PG_ARGISNULL(1))
-		tiers_add(state, aggcontext, PG_GETARG_TEXT_PP(1), sign);
+		tiers_add(state, PG_GETARG_TEXT_PP(1), sign);
 	PG_RETURN_POINTER(state);
 }
 
@@ -688,24 +696,37 @@ tier_retract(PG_FUNCTION_ARGS)
 	return tier_step(fcinfo, -1);
 }
 
+static LkStateHeader *
+tiers_empty_like(const LkStateHeader *model, MemoryContext context)
+{
+	return &tiers_new(context, ((const TierState *) model)->collation)->header;
+}
+
+static void
+tiers_merge(LkStateHeader *into, const LkStateHeader *from)
+{
+	TierState  *a = (TierState *) into;
+	const TierState *b = (const TierState *) from;
+
+	for (int i = 0; i < b->ntiers; i++)
+		tiers_add(a, b->names[i], b->counts[i]);
+}
+
+static const LkStateOps tiers_ops = {
+	.combine_name = "tier_combine",
+	.empty_like = tiers_empty_like,
+	.merge = tiers_merge,
+};
+
 PG_FUNCTION_INFO_V1(tier_combine);
 Datum
 tier_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
-	TierState  *a = PG_ARGISNULL(0) ? NULL : (TierState *) PG_GETARG_POINTER(0);
-	TierState  *b = PG_ARGISNULL(1) ? NULL : (TierState *) PG_GETARG_POINTER(1);
-
-	if (aggcontext == NULL)
-		elog(ERROR, "tier_combine called in non-aggregate context");
-	if (b == NULL)
-		PG_RETURN_POINTER(a);
-	if (a == NULL)
-		a = tiers_new(aggcontext, b->collation);
-	for (int i = 0; i < b->ntiers; i++)
-		tiers_add(a, aggcontext, b->names[i], b->counts[i]);
-	PG_RETURN_POINTER(a);
+	return lk_combine(fcinfo, &tiers_ops);
 }
+
+/* Serialized: a format byte, the number of tiers, then each one's count and name */
+#define TIERS_SERIAL_FORMAT 1
 
 PG_FUNCTION_INFO_V1(tier_serialize);
 Datum
@@ -714,8 +735,8 @@ tier_serialize(PG_FUNCTION_ARGS)
 	TierState  *state = (TierState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 
-	pq_begintypsend(&buf);
-	pq_sendint32(&buf, state->collation);
+	lk_require_agg_context(fcinfo, "tier_serialize");
+	lk_serial_begin(&buf, TIERS_SERIAL_FORMAT);
 	pq_sendint32(&buf, state->ntiers);
 	for (int i = 0; i < state->ntiers; i++)
 	{
@@ -726,30 +747,38 @@ tier_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* Into the current (per-input-tuple) context: combine copies what it keeps */
 PG_FUNCTION_INFO_V1(tier_deserialize);
 Datum
 tier_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	const char *fname = "tier_deserialize";
 	StringInfoData buf;
 	TierState  *state;
 	int			ntiers;
 
-	if (aggcontext == NULL)
-		elog(ERROR, "tier_deserialize called in non-aggregate context");
-	lk_read_bytea(bytes, &buf);
-	state = tiers_new(aggcontext, pq_getmsgint(&buf, 4));
-	ntiers = pq_getmsgint(&buf, 4);
+	lk_require_agg_context(fcinfo, fname);
+	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, TIERS_SERIAL_FORMAT, fname);
+	state = tiers_new(CurrentMemoryContext, lk_arg_collation(fcinfo, 1, TEXTOID));
+	ntiers = lk_serial_count(&buf, 8 + 4, fname);
 	for (int i = 0; i < ntiers; i++)
 	{
-		int64		count = pq_getmsgint64(&buf);
-		int			len = pq_getmsgint(&buf, 4);
-		const char *name = pq_getmsgbytes(&buf, len);
+		int64		count;
+		int			len;
+		text	   *name;
 
-		tiers_add(state, aggcontext, cstring_to_text_with_len(name, len), count);
+		if (buf.len - buf.cursor < 8 + 4)
+			lk_serial_error(fname, "It ends inside a tier.");
+		count = pq_getmsgint64(&buf);
+		len = (int) pq_getmsgint(&buf, 4);
+		if (count < 0 || len < 0 || len > buf.len - buf.cursor)
+			lk_serial_error(fname, "A tier's count or name length is out of range.");
+		name = (text *) palloc(VARHDRSZ + len);
+		SET_VARSIZE(name, VARHDRSZ + len);
+		lk_serial_copy(&buf, VARDATA(name), len, fname);
+		tiers_add(state, name, count);
 	}
-	pq_getmsgend(&buf);
+	lk_serial_end(&buf, fname);
 	PG_RETURN_POINTER(state);
 }
 
@@ -810,6 +839,16 @@ tier_distribution_final(PG_FUNCTION_ARGS)
 
 #define LIFT_SLOTS 6
 
+pg_noreturn static void
+spend_overflow(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("member_lift: value out of range: overflow"),
+			 errhint("The spend, summed or squared, passes the largest double precision number.")));
+}
+
+/* as float8_accum: finite spend that sums or squares to infinity is an error */
 static void
 youngs_cramer_add(double *arm, double x)
 {
@@ -822,6 +861,8 @@ youngs_cramer_add(double *arm, double x)
 
 		arm[2] += d * d / (n * arm[0]);
 	}
+	if (isinf(arm[1]) || isinf(arm[2]))
+		spend_overflow();
 	arm[0] = n;
 }
 
@@ -843,6 +884,8 @@ youngs_cramer_merge(double *a, const double *b)
 	d = a[1] / a[0] - b[1] / b[0];
 	a[2] += b[2] + a[0] * b[0] * d * d / n;
 	a[1] += b[1];
+	if (isinf(a[1]) || isinf(a[2]))
+		spend_overflow();
 	a[0] = n;
 }
 
@@ -855,7 +898,7 @@ lift_accum(PG_FUNCTION_ARGS)
 	double		spend;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		return state_unchanged(fcinfo);
 	spend = PG_GETARG_FLOAT8(1);
 	if (isnan(spend) || isinf(spend))
 		ereport(ERROR,

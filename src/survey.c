@@ -272,14 +272,19 @@ survey_call_cache(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers)
 	if (cache == NULL)
 	{
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SurveyCallCache));
+		/*
+		 * Each overload has its own SQL transition function, so the declared
+		 * signature names the answer type; a call expression need not be
+		 * there (Citus calls transition functions without one).
+		 */
 		for (int i = 1; i <= nanswers; i++)
-			cache->argtype[i] = get_fn_expr_argtype(fcinfo->flinfo, i);
+			cache->argtype[i] = lk_declared_argtype(fcinfo, i);
 		if (cache->argtype[1] == NUMERICOID)
 		{
 			MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 
 			for (int v = 0; v <= SURVEY_ANSWER_MAX; v++)
-				cache->whole[v] = int64_to_numeric(v);
+				cache->whole[v] = DatumGetNumeric(DirectFunctionCall1(int4_numeric, Int32GetDatum(v)));
 			MemoryContextSwitchTo(old);
 		}
 		lk_aggregate_name(fcinfo, survey_kinds[kind].aggname, cache->fname);
@@ -288,7 +293,7 @@ survey_call_cache(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers)
 	return cache;
 }
 
-static void pg_attribute_noreturn()
+pg_noreturn static void
 survey_answer_error(const SurveyCallCache *cache, SurveyKind kind, int scale,
 					const char *value, const char *problem)
 {
@@ -301,6 +306,12 @@ survey_answer_error(const SurveyCallCache *cache, SurveyKind kind, int scale,
 					 kind == SURVEY_NPS ? "NPS" : kind == SURVEY_CSAT ? "CSAT" :
 					 kind == SURVEY_CES ? "CES" : "CLI",
 					 info->what, info->answer_lo, scale)));
+}
+
+static inline int
+numeric_cmp_whole(Datum a, Numeric b)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, NumericGetDatum(b)));
 }
 
 /* The answer in argument argno, checked to be a whole number lo..scale */
@@ -326,22 +337,23 @@ survey_read_answer(FunctionCallInfo fcinfo, int argno, const SurveyCallCache *ca
 		case NUMERICOID:
 			{
 				Numeric		num = DatumGetNumeric(d);
-				bool		too_big = false;
-				int32		rounded;
+				Datum		rounded;
+				int			whole;
 
-				if (numeric_is_nan(num) || numeric_is_inf(num))
+				if (numeric_is_nan(num) || lk_numeric_is_inf(num))
 					survey_answer_error(cache, kind, scale,
 										numeric_normalize(num), "is not a number");
-				/* rounds to nearest; an answer is whole if it equals its rounding */
-				rounded = numeric_int4_opt_error(num, &too_big);
-				if (too_big || rounded < lo || rounded > scale)
+				/* an answer is whole if it equals its rounding to the nearest integer */
+				rounded = DirectFunctionCall2(numeric_round, d, Int32GetDatum(0));
+				if (numeric_cmp_whole(rounded, cache->whole[lo]) < 0 ||
+					numeric_cmp_whole(rounded, cache->whole[scale]) > 0)
 					survey_answer_error(cache, kind, scale,
 										numeric_normalize(num), "is out of range");
-				if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, d,
-													  NumericGetDatum(cache->whole[rounded]))) != 0)
+				whole = DatumGetInt32(DirectFunctionCall1(numeric_int4, rounded));
+				if (numeric_cmp_whole(d, cache->whole[whole]) != 0)
 					survey_answer_error(cache, kind, scale,
 										numeric_normalize(num), "is not a whole number");
-				return rounded;
+				return whole;
 			}
 		default:
 			elog(ERROR, "%s: unexpected argument type %u", cache->fname,
@@ -402,8 +414,11 @@ survey_step(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers, int delta)
 		/*
 		 * Created even for a skipped respondent: a window's moving transition
 		 * may never return NULL, and a frame can start with NULL answers.
+		 * Made in the current (per-row) context: the executor copies a new
+		 * state value into the aggregate context itself, so making it there
+		 * too would keep two copies of every group's state.
 		 */
-		s = survey_new(aggcontext ? aggcontext : CurrentMemoryContext, kind, scale);
+		s = survey_new(CurrentMemoryContext, kind, scale);
 	}
 	else
 	{
@@ -804,7 +819,7 @@ cli(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-static void pg_attribute_noreturn()
+pg_noreturn static void
 survey_syntax_error(const char *input, const char *detail)
 {
 	ereport(ERROR,
@@ -923,7 +938,7 @@ survey_summary_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-static void pg_attribute_noreturn()
+pg_noreturn static void
 survey_binary_error(const char *detail)
 {
 	ereport(ERROR,

@@ -1,0 +1,41 @@
+/*
+ * loyalty_kpi 1.2 -> 1.3: hardening.
+ *
+ * The C behind every aggregate moved onto one state kit (src/kit.c), which
+ * changes no SQL signature.  What changes here:
+ *   - support functions (transition, combine, serialize, deserialize and
+ *     final functions) are no longer executable by PUBLIC.  An aggregate
+ *     runs them with its owner's rights, so every aggregate still works for
+ *     every role; only direct calls, which no user needs, are refused.  The
+ *     four that are also accessors (nps, csat, ces, cli) stay public.
+ *   - churn_rate(start, end, new, basis) gives 22004 for a NULL basis, as
+ *     the aggregate does, so it can no longer be STRICT; NULL counts still
+ *     give NULL.
+ */
+
+\echo Use "ALTER EXTENSION loyalty_kpi UPDATE TO '1.3'" to load this file. \quit
+
+ALTER FUNCTION @extschema@.churn_rate(bigint, bigint, bigint, text) CALLED ON NULL INPUT;
+
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN
+        SELECT DISTINCT support::regprocedure
+        FROM pg_catalog.pg_aggregate a
+        JOIN pg_catalog.pg_depend d
+          ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = a.aggfnoid
+         AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.deptype = 'e'
+        JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi'
+        CROSS JOIN LATERAL pg_catalog.unnest(ARRAY[a.aggtransfn, a.aggcombinefn, a.aggserialfn,
+                                                   a.aggdeserialfn, a.aggmtransfn, a.aggminvtransfn,
+                                                   a.aggfinalfn, a.aggmfinalfn]::pg_catalog.oid[]) AS support
+        JOIN pg_catalog.pg_proc p ON p.oid = support
+        WHERE p.pronamespace = '@extschema@'::pg_catalog.regnamespace
+          AND p.proname NOT IN ('nps', 'csat', 'ces', 'cli')
+    LOOP
+        EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+    END LOOP;
+END
+$$;

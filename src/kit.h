@@ -1,0 +1,195 @@
+/*
+ * kit.h
+ *		The aggregate-state kit: what every family's aggregates do with
+ *		their state, written once.  Version 1.2 wrote it six times, and two
+ *		bug classes came with the copies (a NULL pointer returned as a
+ *		value, and merged worker states never freed); the kit rules both
+ *		out.  Survival, cohorts and more models build on it.
+ *
+ *	 - getting the aggregate context, or a clean ERROR for a direct call;
+ *	 - combine: the four NULL cases in one place, partial states adopted
+ *	   or merged (the smaller into the larger) and freed once merged;
+ *	 - serialized states: a format byte, no names or OIDs, every count
+ *	   checked against the bytes left, aligned copies of what is read;
+ *	 - the aggregate call's declared argument types and collations, which
+ *	   do not need a call expression (Citus calls without one);
+ *	 - checked sums: int64 counts (common.c) and compensated float sums
+ *	   that raise float.c's overflow error;
+ *	 - the calendar period grid from + k * step, built once per query.
+ */
+#ifndef LOYALTY_KPI_KIT_H
+#define LOYALTY_KPI_KIT_H
+
+#include "postgres.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "nodes/primnodes.h"
+#include "datatype/timestamp.h"
+#include "pgtime.h"
+
+#include "compat.h"
+
+/* ---------------------------------------------------------------------
+ * The aggregate context
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * The aggregate's memory context; ERROR 0A000 when fname (a support
+ * function that keeps state in memory only an aggregate has) is called
+ * directly.
+ */
+extern MemoryContext lk_require_agg_context(FunctionCallInfo fcinfo, const char *fname);
+
+/* ---------------------------------------------------------------------
+ * Internal states and combine
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Every internal state starts with this header.  A state with its own
+ * memory context (own_context) can be freed whole once merged, or kept
+ * whole by moving that context under the aggregate's: deserialize makes
+ * such states (adoptable) in the current, per-input-tuple context, so one
+ * that is neither kept nor freed goes with that context's next reset.
+ */
+typedef struct LkStateHeader
+{
+	MemoryContext own_context;	/* NULL: lives in some other context */
+	bool		adoptable;		/* made by deserialize; combine may keep it */
+} LkStateHeader;
+
+typedef struct LkStateOps
+{
+	const char *combine_name;	/* the SQL combine function, for messages */
+	/* an empty state with model's parameters, living under `context` */
+	LkStateHeader *(*empty_like) (const LkStateHeader *model, MemoryContext context);
+	/* adds all that `from` holds to `into` (ERROR when they do not fit together) */
+	void		(*merge) (LkStateHeader *into, const LkStateHeader *from);
+	/* how much a state holds, to merge the smaller into the larger; may be NULL */
+	int64		(*size) (const LkStateHeader *state);
+} LkStateOps;
+
+/*
+ * The combine function of an internal state.  Never returns a NULL pointer
+ * as a value: both NULL gives SQL NULL, one NULL gives the other (adopted,
+ * or copied into the aggregate's context when it belongs to another node).
+ */
+extern Datum lk_combine(FunctionCallInfo fcinfo, const LkStateOps *ops);
+
+/* A memory context of its own for a state deserialize makes (see the header) */
+extern MemoryContext lk_partial_state_context(void);
+
+/* ---------------------------------------------------------------------
+ * Serialized states (between a parallel worker and its leader)
+ * ---------------------------------------------------------------------
+ */
+
+/* Starts a serialized state with its format byte */
+extern void lk_serial_begin(StringInfo buf, uint8 format);
+
+/*
+ * Opens a serialized state for reading; ERROR 22P03 unless it starts with
+ * `format`.  The bytea must stay alive while buf is read.
+ */
+extern void lk_serial_open(bytea *bytes, StringInfo buf, uint8 format, const char *fname);
+
+/* A count of items to follow, each at least min_item_bytes long: checked against what is left */
+extern int32 lk_serial_count(StringInfo buf, int min_item_bytes, const char *fname);
+
+/* `len` bytes copied into dest (which must hold them), so they are aligned */
+extern void lk_serial_copy(StringInfo buf, void *dest, int len, const char *fname);
+
+/* ERROR 22P03 unless every byte was read */
+extern void lk_serial_end(StringInfo buf, const char *fname);
+
+/* ERROR 22P03 naming the function, for any other malformed serialized state */
+pg_noreturn extern void lk_serial_error(const char *fname, const char *detail);
+
+/* ---------------------------------------------------------------------
+ * The aggregate call
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * The Aggref of the aggregate this support function works for, from a
+ * transition, combine, final, serialize or deserialize call; NULL when
+ * called without one (directly, or by Citus).
+ */
+extern Aggref *lk_call_aggref(FunctionCallInfo fcinfo);
+
+/*
+ * Type of argument argno (1-based: the state is argument 0) as the SQL
+ * function declares it, read from pg_proc by OID, so it works without a
+ * call expression.  Callers look it up once per query (fn_extra).
+ */
+extern Oid	lk_declared_argtype(FunctionCallInfo fcinfo, int argno);
+
+/*
+ * Collation of the aggregate's argument argno (1-based), even where two
+ * arguments' collations conflict and the call as a whole has none; the
+ * database default for a collatable type otherwise.
+ */
+extern Oid	lk_arg_collation(FunctionCallInfo fcinfo, int argno, Oid argtype);
+
+/* ---------------------------------------------------------------------
+ * Checked sums
+ * ---------------------------------------------------------------------
+ */
+
+/* A compensated (Neumaier) sum: sum + compensation is the total */
+typedef struct LkSum
+{
+	double		sum;
+	double		compensation;
+} LkSum;
+
+/*
+ * Adds x; ERROR 22003 naming fname, as float.c's float_overflow_error,
+ * when finite values add up to an infinite sum.
+ */
+extern void lk_sum_add(LkSum *s, double x, const char *fname);
+extern void lk_sum_merge(LkSum *into, const LkSum *from, const char *fname);
+
+static inline double
+lk_sum_value(const LkSum *s)
+{
+	return s->sum + s->compensation;
+}
+
+/* ---------------------------------------------------------------------
+ * The calendar period grid
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * The period boundaries from + k * step (k = 0..nperiods - 1, the
+ * interval arithmetic of timestamptz + interval in the session's time
+ * zone), then until.  A zero step is the single period [from, until).
+ */
+typedef struct LkPeriodGrid
+{
+	TimestampTz from;
+	TimestampTz until;
+	Interval	step;
+	pg_tz	   *timezone;		/* the session's, when it was built */
+	int			nperiods;
+	uint32		fingerprint;	/* hash of the boundaries, to tell grids apart */
+	TimestampTz *bounds;		/* nperiods + 1 */
+} LkPeriodGrid;
+
+#define LK_MAX_PERIODS 100000
+
+/*
+ * The grid, built once per query and kept in flinfo's fn_extra (the
+ * function calling this must use fn_extra for nothing else).  ERROR 22023
+ * for an infinite bound, until <= from, or a step that does not move
+ * forward; 54000 past LK_MAX_PERIODS.
+ */
+extern const LkPeriodGrid *lk_period_grid(FmgrInfo *flinfo, TimestampTz from, TimestampTz until,
+										  const Interval *step, const char *fname);
+
+/* Index of the first boundary strictly after t (0..nperiods + 1) */
+extern int	lk_grid_first_after(const LkPeriodGrid *grid, TimestampTz t);
+
+#endif							/* LOYALTY_KPI_KIT_H */
