@@ -1,0 +1,72 @@
+-- Hardening (1.3): each defect found from outside in 1.2 has a test here
+-- that failed on 1.2 (the plan matrix in test/plan_matrix.sql walks every
+-- aggregate through every plan; these are the exact reports).
+SET TimeZone = 'UTC';
+
+-- 1. A parallel btyd_summary over rows whose purchase dates are all NULL
+--    killed a worker (a NULL pointer returned as a state, then serialized).
+CREATE TABLE o (customer_id int, purchased_at date, amount float8);
+INSERT INTO o SELECT g % 1000,
+       CASE WHEN g % 1000 < 100 THEN NULL ELSE date '2020-01-01' + (g % 300) END, 10
+FROM generate_series(1, 400000) g;
+ANALYZE o;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0; SET max_parallel_workers_per_gather = 2;
+SELECT btyd_summary(purchased_at, amount, date '2021-01-01', interval '7 days') IS NULL AS no_purchase
+FROM o WHERE purchased_at IS NULL;
+-- and the same per customer, with some customers' first rows NULL
+SELECT count(*) AS customers, count(s) AS with_purchases
+FROM (SELECT customer_id, btyd_summary(purchased_at, amount, date '2021-01-01', interval '7 days') AS s
+      FROM o GROUP BY customer_id) x;
+RESET parallel_setup_cost; RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size; RESET max_parallel_workers_per_gather;
+DROP TABLE o;
+
+-- 2. Support functions called directly: a clean error or SQL NULL, never
+--    a crash (these nine killed the backend on 1.2)
+SELECT enrollment_accum(NULL::bigint[], true);
+SELECT enrollment_retract(NULL::bigint[], true);
+SELECT redemptions_accum(NULL::bigint[], 1);
+SELECT redemptions_retract(NULL::bigint[], 1);
+SELECT active_accum(NULL::bigint[], now(), now(), '1 day');
+SELECT active_retract(NULL::bigint[], now(), now(), '1 day');
+SELECT points_accum(NULL::float8[], 1, 1);
+SELECT points_accum(NULL::float8[], 1, 1, 'points');
+SELECT lift_accum(NULL::float8[], 1, true);
+SELECT enrollment_accum(NULL, NULL) IS NULL AS sql_null, lift_accum(NULL, NULL, NULL) IS NULL AS sql_null_too;
+-- and PUBLIC may no longer call them; the aggregates still work for anyone
+CREATE ROLE lk_nobody;
+SET ROLE lk_nobody;
+SELECT enrollment_accum('{0,0,0}'::bigint[], true);
+SELECT enrollment_rate(e) AS enrollment, nps_agg(s) AS nps
+FROM (VALUES (true, 10), (false, 3)) v(e, s);
+RESET ROLE;
+DROP ROLE lk_nobody;
+
+-- 5. retention_series with a zero step is an error, as documented
+SELECT retention_series(timestamptz '2025-01-01', NULL, '2025-01-01', '2025-03-01', '0 days');
+-- a NULL churn basis: 22004 in both forms (the formula form gave NULL)
+SELECT churn_rate(100, 95, 20, NULL);
+SELECT churn_rate(timestamptz '2025-01-01', NULL, '2025-01-01', '2025-02-01', NULL);
+SELECT churn_rate(NULL, 95, 20, 'all') IS NULL AS null_counts_give_null;
+-- upsell_ratio over two text columns of different collations
+CREATE TABLE two_collations (customer text COLLATE "C", product text COLLATE "POSIX");
+INSERT INTO two_collations VALUES ('a', 'x'), ('a', 'y'), ('b', 'x'), ('c', 'z'), ('c', 'z');
+SELECT upsell_ratio(customer, product) FROM two_collations;   -- a has two products; b, c one: 1 / 2
+DROP TABLE two_collations;
+-- float sums that overflow are an error (they gave Infinity)
+SELECT clv(c, a) FROM (VALUES (1, 1e308::float8), (2, 1e308)) v(c, a);
+SELECT breakage(i, 0) FROM (VALUES (1e308::float8), (1e308)) v(i);
+SELECT member_lift(s, m) FROM (VALUES (1e308::float8, true), (1e308, true)) v(s, m);
+
+-- 4. A fit no longer depends on row order: the same rows in two orders give
+--    the same model, to the last bit
+CREATE TABLE fit_rows AS
+SELECT g, (g * 3) % 6 AS x, CASE WHEN (g * 3) % 6 = 0 THEN 0 ELSE (g * 7) % 30 END AS t_x,
+       30 + (g * 11) % 20 AS age, 5 + (g * 17) % 40 + (g % 7) * 0.5 AS zbar
+FROM generate_series(1, 2000) g;
+SELECT (SELECT bgnbd_fit(x, t_x, age ORDER BY g) FROM fit_rows)::text
+     = (SELECT bgnbd_fit(x, t_x, age ORDER BY g DESC) FROM fit_rows)::text AS bgnbd_same_either_order,
+       (SELECT gamma_gamma_fit(x, zbar ORDER BY g) FROM fit_rows)::text
+     = (SELECT gamma_gamma_fit(x, zbar ORDER BY md5(g::text)) FROM fit_rows)::text AS gamma_gamma_same_any_order;
+DROP TABLE fit_rows;

@@ -1,0 +1,222 @@
+-- pgTAP: the catalog-driven plan matrix.  Every aggregate of the extension,
+-- read from the catalog (so one added tomorrow is covered the day it is
+-- added, and one this file cannot call fails it), runs over:
+--   empty input (NULL), an all-NULL group (NULL), a group whose first rows
+--   are NULL (the same answer as without them), and ordinary groups;
+--   serially, in forced parallel with and without the leader taking part
+--   (checked in EXPLAIN to aggregate partially), partitionwise over a
+--   partitioned table (partial aggregates combined in one process), and as
+--   a window function over the whole group and over a sliding frame
+--   (checked against recomputing each frame).
+-- Every plan must give the serial answer, as text, exactly.
+-- One transaction, rolled back.
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS loyalty_kpi;
+SELECT no_plan();
+SET LOCAL TimeZone = 'UTC';
+\ir include/plan_of.sql
+
+-- Groups are contiguous id ranges: 1 ordinary, 2 all NULL, 3 NULL-first
+-- (60 NULL rows, then grp 1's values again), 4 ordinary with other values.
+CREATE TABLE m AS
+WITH rows AS (
+  SELECT row_number() OVER (ORDER BY grp, i) AS id, grp, g, blank
+  FROM (SELECT 1 AS grp, i, i AS g, false AS blank FROM generate_series(1, 3000) i
+        UNION ALL SELECT 2, i, i, true FROM generate_series(1, 3000) i
+        UNION ALL SELECT 3, i, i - 60, i <= 60 FROM generate_series(1, 3060) i
+        UNION ALL SELECT 4, i, i + 7777, false FROM generate_series(1, 3000) i) x)
+SELECT id, grp,
+       CASE WHEN NOT blank THEN g % 11 END AS score,
+       CASE WHEN NOT blank THEN 1 + g % 5 END AS csat,
+       CASE WHEN NOT blank THEN 1 + g % 7 END AS ces,
+       CASE WHEN NOT blank THEN 1 + g % 6 END AS r1,
+       CASE WHEN NOT blank THEN 1 + (g / 6) % 6 END AS r2,
+       CASE WHEN NOT blank THEN 1 + (g / 36) % 6 END AS r3,
+       CASE WHEN NOT blank THEN ('v1:nps:0-10:' || array_to_string(ARRAY(
+            SELECT (v = g % 11)::int FROM generate_series(0, 10) v), ','))::survey_summary END AS summ,
+       CASE WHEN NOT blank THEN timestamptz '2024-01-01' + (g % 400) * interval '1 day'
+                                + (g % 24) * interval '1 hour' END AS acquired_at,
+       CASE WHEN NOT blank AND g % 3 <> 0 THEN timestamptz '2024-01-01' + (g % 400) * interval '1 day'
+                                + ((g * 7) % 300) * interval '1 day' END AS churned_at,
+       CASE WHEN NOT blank THEN (g * 7919) % 997 END::bigint AS customer_id,
+       CASE WHEN NOT blank THEN 'c' || (g * 7919) % 997 END AS customer_code,
+       CASE WHEN NOT blank THEN g % 13 END AS product_id,
+       CASE WHEN NOT blank THEN (g % 50) + 0.25 END::float8 AS amount,
+       CASE WHEN NOT blank THEN g % 3 = 0 END AS enrolled,
+       CASE WHEN NOT blank THEN g % 4 END::bigint AS redemptions,
+       CASE WHEN NOT blank THEN timestamptz '2025-01-01' - (g % 200) * interval '1 day' END AS last_activity,
+       CASE WHEN NOT blank THEN g % 100 + 1 END::float8 AS issued,
+       CASE WHEN NOT blank THEN ((g % 100 + 1) * (g % 3)) / 3 END::float8 AS redeemed,
+       CASE WHEN NOT blank THEN (ARRAY['bronze', 'silver', 'gold'])[1 + g % 3] END AS tier,
+       CASE WHEN NOT blank THEN 20 + (g * 31) % 37 + (g % 2) * 3 END::float8 AS spend,
+       CASE WHEN NOT blank THEN g % 2 = 0 END AS is_member,
+       CASE WHEN NOT blank THEN date '2024-01-01' + (g * 13) % 500 END AS purchased_at,
+       CASE WHEN NOT blank THEN (g * 3) % 6 END::float8 AS frequency,
+       CASE WHEN NOT blank THEN CASE WHEN (g * 3) % 6 = 0 THEN 0 ELSE (g * 7) % 30 END END::float8 AS recency,
+       CASE WHEN NOT blank THEN 30 + (g * 11) % 20 END::float8 AS age,
+       CASE WHEN NOT blank AND (g * 3) % 6 > 0 THEN 5 + (g * 17) % 40 + (g % 7) * 0.5 END::float8 AS monetary
+FROM rows;
+ANALYZE m;
+
+-- the same rows, partitioned on something other than the grouping column,
+-- so that GROUP BY grp aggregates partially per partition
+CREATE TABLE mp (LIKE m) PARTITION BY LIST ((id % 2));
+CREATE TABLE mp0 PARTITION OF mp FOR VALUES IN (0);
+CREATE TABLE mp1 PARTITION OF mp FOR VALUES IN (1);
+INSERT INTO mp SELECT * FROM m ORDER BY id;
+ANALYZE mp;
+
+-- How the matrix calls each aggregate: its arguments over m's columns.
+-- nulls_count: NULL data rows are counted, not skipped (active_rate: a
+-- member who never acted), so all-NULL and NULL-first groups are not NULL.
+-- sliding: the sliding frame is checked (not for fits: a few rows cannot
+-- identify a model, which is an error by design).
+CREATE TABLE matrix_args (agg text PRIMARY KEY, args text NOT NULL,
+                          nulls_count bool NOT NULL DEFAULT false, sliding bool NOT NULL DEFAULT true);
+INSERT INTO matrix_args (agg, args)
+SELECT format(f, t, t, t), format(a, t, t, t)
+FROM unnest(ARRAY['smallint', 'integer', 'bigint', 'numeric']) t,
+     (VALUES ('nps_agg(%s)', 'score::%s'), ('nps_summary(%s)', 'score::%s'),
+             ('csat_agg(%s,integer)', 'csat::%s, 5'), ('csat_summary(%s,integer)', 'csat::%s, 5'),
+             ('ces_agg(%s)', 'ces::%s'), ('ces_summary(%s)', 'ces::%s'),
+             ('cli_score(%s,%s,%s)', 'r1::%s, r2::%s, r3::%s'),
+             ('cli_summary(%s,%s,%s)', 'r1::%s, r2::%s, r3::%s')) s(f, a);
+INSERT INTO matrix_args (agg, args, nulls_count, sliding) VALUES
+  ('rollup(survey_summary)', 'summ', false, true),
+  ('retention_rate(timestamp with time zone,timestamp with time zone,timestamp with time zone,timestamp with time zone)',
+   $$acquired_at, churned_at, '2024-06-01', '2024-07-01'$$, false, true),
+  ('churn_rate(timestamp with time zone,timestamp with time zone,timestamp with time zone,timestamp with time zone)',
+   $$acquired_at, churned_at, '2024-06-01', '2024-07-01'$$, false, true),
+  ('churn_rate(timestamp with time zone,timestamp with time zone,timestamp with time zone,timestamp with time zone,text)',
+   $$acquired_at, churned_at, '2024-06-01', '2024-07-01', 'start'$$, false, true),
+  ('retention_series(timestamp with time zone,timestamp with time zone,timestamp with time zone,timestamp with time zone,interval)',
+   $$acquired_at, churned_at, '2024-01-01', '2025-01-01', '1 month'$$, false, true),
+  ('repeat_purchase_rate("any")', 'customer_id', false, true),
+  ('one_and_done_rate("any")', 'customer_code', false, true),
+  ('purchase_frequency("any")', 'customer_id', false, true),
+  ('upsell_ratio("any","any")', 'customer_code, (customer_id % 3 = 0 OR product_id < 4)::int', false, true),
+  ('clv("any",double precision)', 'customer_id, amount', false, true),
+  ('enrollment_rate(boolean)', 'enrolled', false, true),
+  ('redemption_participation(bigint)', 'redemptions', false, true),
+  ('redemption_frequency(bigint)', 'redemptions', false, true),
+  ('active_rate(timestamp with time zone,timestamp with time zone,interval)',
+   $$last_activity, '2025-01-01', '90 days'$$, true, true),
+  ('redemption_rate(double precision,double precision,text)', $$issued, redeemed, 'points'$$, false, true),
+  ('breakage(double precision,double precision)', 'issued, redeemed', false, true),
+  ('tier_distribution(text)', 'tier', false, true),
+  ('member_lift(double precision,boolean)', 'spend, is_member', false, true),
+  ('btyd_summary(date,double precision,date,interval)', $$purchased_at, amount, '2025-06-01', '7 days'$$, false, true),
+  ('btyd_summary(timestamp with time zone,double precision,date,interval)',
+   $$purchased_at::timestamptz, amount, '2025-06-01', '7 days'$$, false, true),
+  ('bgnbd_fit(double precision,double precision,double precision)', 'frequency, recency, age', false, false),
+  ('bgnbd_fit(double precision,double precision,double precision,double precision)',
+   'frequency, recency, age, 2', false, false),
+  ('gamma_gamma_fit(double precision,double precision)', 'frequency, monetary', false, false),
+  ('gamma_gamma_fit(double precision,double precision,double precision)', 'frequency, monetary, 3', false, false);
+
+-- every aggregate of the extension, from the catalog
+CREATE TABLE matrix AS
+SELECT c.agg, c.name, a.args, a.nulls_count, a.sliding
+FROM (SELECT p.oid::regprocedure::text AS agg, p.proname AS name
+      FROM pg_aggregate g JOIN pg_proc p ON p.oid = g.aggfnoid
+      JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+      JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi') c
+LEFT JOIN matrix_args a USING (agg);
+
+SELECT cmp_ok((SELECT count(*) FROM matrix), '>=', 56::bigint, 'the catalog lists the aggregates (56 in 1.3)');
+SELECT is(args IS NOT NULL, true, agg || ': the matrix knows how to call it') FROM matrix ORDER BY agg;
+SELECT is((SELECT count(*) FROM matrix_args a WHERE NOT EXISTS (SELECT 1 FROM matrix m WHERE m.agg = a.agg)),
+          0::bigint, 'every entry of the matrix names an aggregate of the extension');
+DELETE FROM matrix WHERE args IS NULL;
+
+-- one text per plan: grp=value lines in group order
+CREATE FUNCTION pg_temp.grouped(name text, args text, tbl text) RETURNS text LANGUAGE sql AS $$
+  SELECT format('SELECT string_agg(grp || ''='' || coalesce(v::text, ''NULL''), E''\n'' ORDER BY grp) '
+                'FROM (SELECT grp, %s(%s) AS v FROM %s GROUP BY grp) x', name, args, tbl)
+$$;
+
+CREATE TABLE serial_groups (agg text, grp int, v text, PRIMARY KEY (agg, grp));
+SET LOCAL max_parallel_workers_per_gather = 0;
+SET LOCAL enable_partitionwise_aggregate = off;
+SELECT format('INSERT INTO serial_groups SELECT %L, grp, (%s(%s))::text FROM m GROUP BY grp', agg, name, args)
+FROM matrix ORDER BY agg \gexec
+CREATE TABLE serial_results AS
+SELECT agg, string_agg(grp || '=' || coalesce(v, 'NULL'), E'\n' ORDER BY grp) AS result
+FROM serial_groups GROUP BY agg;
+
+-- empty input and all-NULL input give NULL; NULL-first = the same rows without the NULLs
+SELECT format($q$SELECT is((SELECT %s(%s) FROM m WHERE false)::text, NULL, %L)$q$,
+              name, args, agg || ': empty input gives NULL')
+FROM matrix ORDER BY agg \gexec
+SELECT is(g2.v IS NULL, NOT nulls_count,
+          agg || CASE WHEN nulls_count THEN ': an all-NULL group counts its rows'
+                      ELSE ': an all-NULL group gives NULL' END)
+FROM matrix JOIN serial_groups g2 USING (agg) WHERE g2.grp = 2 ORDER BY agg;
+SELECT is(g3.v IS NOT DISTINCT FROM g1.v, NOT nulls_count,
+          agg || ': a group whose first rows are NULL gives the answer without them')
+FROM matrix JOIN serial_groups g1 USING (agg) JOIN serial_groups g3 USING (agg)
+WHERE g1.grp = 1 AND g3.grp = 3 ORDER BY agg;
+SELECT isnt(v, NULL, agg || ': ordinary data gives an answer')
+FROM serial_groups WHERE grp = 1 ORDER BY agg;
+
+-- forced parallel, with and without the leader: partial in EXPLAIN, and the serial answer
+SET LOCAL max_parallel_workers_per_gather = 2;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SELECT format($q$SELECT ok(plan_of(%L) ~ 'Partial (Hash|Group)?Aggregate', %L)$q$,
+              pg_temp.grouped(name, args, 'm'), agg || ': the parallel plan aggregates partially')
+FROM matrix ORDER BY agg \gexec
+SELECT format($q$SELECT is((%s), %L, %L)$q$, pg_temp.grouped(name, args, 'm'), result,
+              agg || ': parallel = serial')
+FROM matrix JOIN serial_results USING (agg) ORDER BY agg \gexec
+SET LOCAL parallel_leader_participation = off;
+SELECT format($q$SELECT is((%s), %L, %L)$q$, pg_temp.grouped(name, args, 'm'), result,
+              agg || ': parallel without the leader = serial')
+FROM matrix JOIN serial_results USING (agg) ORDER BY agg \gexec
+RESET parallel_leader_participation;
+
+-- partitionwise: partial aggregates per partition, combined in the same process
+SET LOCAL max_parallel_workers_per_gather = 0;
+SET LOCAL enable_partitionwise_aggregate = on;
+SELECT format($q$SELECT ok(plan_of(%L) ~ 'Partial (Hash|Group)?Aggregate', %L)$q$,
+              pg_temp.grouped(name, args, 'mp'), agg || ': the partitionwise plan aggregates partially')
+FROM matrix ORDER BY agg \gexec
+SELECT format($q$SELECT is((%s), %L, %L)$q$, pg_temp.grouped(name, args, 'mp'), result,
+              agg || ': partitionwise = serial')
+FROM matrix JOIN serial_results USING (agg) ORDER BY agg \gexec
+SET LOCAL enable_partitionwise_aggregate = off;
+
+-- windows: the whole group as one frame, then a sliding frame of 4 rows
+-- (the first 150 rows of each group, so NULL-led frames are in it) against
+-- the aggregate recomputed over the same rows
+SELECT format($q$SELECT is((SELECT string_agg(grp || '=' || coalesce(v::text, 'NULL'), E'\n' ORDER BY grp)
+                            FROM (SELECT DISTINCT grp, (%s(%s) OVER (PARTITION BY grp))::text AS v FROM m) x),
+                           %L, %L)$q$, name, args, result, agg || ': as a window over the whole group = serial')
+FROM matrix JOIN serial_results USING (agg) ORDER BY agg \gexec
+CREATE TEMP TABLE head AS
+SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY grp ORDER BY id) AS n FROM m) x WHERE n <= 150;
+SELECT format($q$SELECT is((SELECT count(*) FROM (
+                 SELECT id, grp, (%1$s(%2$s) OVER (PARTITION BY grp ORDER BY id ROWS BETWEEN 3 PRECEDING AND CURRENT ROW))::text AS v
+                 FROM head) w
+                 WHERE v IS DISTINCT FROM (SELECT (%1$s(%2$s))::text FROM head h
+                                           WHERE h.id BETWEEN w.id - 3 AND w.id
+                                             AND h.grp = w.grp)),
+                0::bigint, %3$L)$q$, name, args, agg || ': a sliding frame = the aggregate of its rows')
+FROM matrix WHERE sliding ORDER BY agg \gexec
+
+-- support functions: no PUBLIC EXECUTE unless they are also accessors
+SELECT is(count(*), 0::bigint, 'no support function of an aggregate is executable by PUBLIC, but the accessors')
+FROM (SELECT DISTINCT s AS support
+      FROM pg_aggregate g
+      JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = g.aggfnoid AND d.deptype = 'e'
+      JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi'
+      CROSS JOIN LATERAL unnest(ARRAY[g.aggtransfn, g.aggcombinefn, g.aggserialfn, g.aggdeserialfn,
+                                      g.aggmtransfn, g.aggminvtransfn, g.aggfinalfn, g.aggmfinalfn]::oid[]) s) f
+JOIN pg_proc p ON p.oid = f.support
+WHERE p.pronamespace <> 'pg_catalog'::regnamespace AND p.proname NOT IN ('nps', 'csat', 'ces', 'cli')
+  AND has_function_privilege('public', p.oid, 'EXECUTE');
+
+SELECT * FROM finish();
+ROLLBACK;
