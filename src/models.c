@@ -1192,28 +1192,76 @@ typedef struct Optimization
 {
 	FitData    *data;
 	nlopt_opt	opt;
+	ErrorData  *error;			/* raised inside the objective, to re-raise after NLopt */
 } Optimization;
 
-/* NLopt minimizes: the negative mean log-likelihood, so tolerances do not depend on the row count */
+/*
+ * NLopt minimizes: the negative mean log-likelihood, so tolerances do not
+ * depend on the row count.
+ *
+ * Nothing may jump out through NLopt (its workspace would leak and its
+ * state would be left half-way), so an ERROR raised here, a cancel or
+ * terminate among them, is caught: the optimizer is told to stop, and the
+ * error is raised again once nlopt_optimize has returned and the optimizer
+ * is destroyed.  Interrupts are processed here, at every evaluation; a
+ * parallel worker's message is handled and does not stop the fit.
+ */
 static double
 nlopt_objective(unsigned n, const double *theta, double *grad, void *arg)
 {
 	Optimization *o = (Optimization *) arg;
-	double		ll = fit_loglik(o->data, theta, grad);
+	MemoryContext context = CurrentMemoryContext;
+	volatile double ll = 0;
+	volatile bool failed = false;
 
-	o->data->evaluations++;
-	/*
-	 * A cancel or termination stops the optimizer, to be raised once it has
-	 * returned (an ERROR here would jump out through NLopt).  Not any
-	 * InterruptPending: a parallel worker's message sets it too, and must
-	 * not cut a fit short.
-	 */
-	if (QueryCancelPending || ProcDiePending)
+	if (o->error != NULL)
+	{
 		nlopt_force_stop(o->opt);
+		return HUGE_VAL;
+	}
+	PG_TRY();
+	{
+		CHECK_FOR_INTERRUPTS();
+		ll = fit_loglik(o->data, theta, grad);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(context);
+		o->error = CopyErrorData();
+		FlushErrorState();
+		failed = true;
+	}
+	PG_END_TRY();
+	if (failed)
+	{
+		nlopt_force_stop(o->opt);
+		return HUGE_VAL;
+	}
+	o->data->evaluations++;
 	if (grad != NULL)
 		for (unsigned i = 0; i < n; i++)
 			grad[i] = -grad[i] / o->data->total_weight;
 	return isfinite(ll) ? -ll / o->data->total_weight : HUGE_VAL;
+}
+
+static const char *
+nlopt_result_name(nlopt_result result)
+{
+	switch (result)
+	{
+		case NLOPT_FAILURE:
+			return "NLOPT_FAILURE";
+		case NLOPT_INVALID_ARGS:
+			return "NLOPT_INVALID_ARGS";
+		case NLOPT_OUT_OF_MEMORY:
+			return "NLOPT_OUT_OF_MEMORY";
+		case NLOPT_ROUNDOFF_LIMITED:
+			return "NLOPT_ROUNDOFF_LIMITED";
+		case NLOPT_FORCED_STOP:
+			return "NLOPT_FORCED_STOP";
+		default:
+			return "an NLopt result";
+	}
 }
 
 /*
@@ -1331,6 +1379,7 @@ fit_model(FitData *d)
 		upper[i] = LOG_BOUND;
 	}
 	o.data = d;
+	o.error = NULL;
 	o.opt = nlopt_create(NLOPT_LD_SLSQP, n);
 	if (o.opt == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
@@ -1347,7 +1396,21 @@ fit_model(FitData *d)
 	INSTR_TIME_SET_CURRENT(started);
 	result = nlopt_optimize(o.opt, theta, &min_value);
 	nlopt_destroy(o.opt);
+	if (o.error != NULL)
+		ReThrowError(o.error);
 	CHECK_FOR_INTERRUPTS();
+
+	/*
+	 * NLopt's failures are errors, not models.  Round-off is the exception:
+	 * SLSQP reports it when it cannot improve a flat maximum any further,
+	 * and the checks below decide whether that point is a maximum.
+	 */
+	if (result < 0 && result != NLOPT_ROUNDOFF_LIMITED)
+		ereport(ERROR,
+				(errcode(result == NLOPT_OUT_OF_MEMORY ? ERRCODE_OUT_OF_MEMORY : ERRCODE_INTERNAL_ERROR),
+				 errmsg("%s: the optimizer failed with NLopt result %d (%s)",
+						spec->fit_name, (int) result, nlopt_result_name(result)),
+				 errhint("Check the rows the model is fitted to.")));
 	INSTR_TIME_SET_CURRENT(elapsed);
 	INSTR_TIME_SUBTRACT(elapsed, started);
 	/* for benchmarks: the cost of one likelihood evaluation, apart from the scan */
