@@ -42,10 +42,9 @@ lk_require_agg_context(FunctionCallInfo fcinfo, const char *fname)
  */
 
 MemoryContext
-lk_partial_state_context(void)
+lk_state_context(MemoryContext parent)
 {
-	return AllocSetContextCreate(CurrentMemoryContext, "loyalty_kpi partial state",
-								 ALLOCSET_DEFAULT_SIZES);
+	return AllocSetContextCreate(parent, "loyalty_kpi state", ALLOCSET_DEFAULT_SIZES);
 }
 
 /* Keeps a state made by deserialize for the rest of the aggregate */

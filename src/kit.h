@@ -77,8 +77,11 @@ typedef struct LkStateOps
  */
 extern Datum lk_combine(FunctionCallInfo fcinfo, const LkStateOps *ops);
 
-/* A memory context of its own for a state deserialize makes (see the header) */
-extern MemoryContext lk_partial_state_context(void);
+/*
+ * A memory context of its own for a state, under `parent`: deserialize
+ * passes CurrentMemoryContext (see the header), empty_like the aggregate's.
+ */
+extern MemoryContext lk_state_context(MemoryContext parent);
 
 /* ---------------------------------------------------------------------
  * Serialized states (between a parallel worker and its leader)

@@ -715,8 +715,7 @@ static LkStateHeader *
 fit_empty_like(const LkStateHeader *model, MemoryContext context)
 {
 	const FitState *m = (const FitState *) model;
-	MemoryContext own = AllocSetContextCreate(context, "loyalty_kpi fit state",
-											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext own = lk_state_context(context);
 	FitState   *state = fit_state_new(own, m->kind, m->fname, m->rows->members);
 
 	state->header.own_context = own;
@@ -815,7 +814,7 @@ fit_deserialize(PG_FUNCTION_ARGS)
 	n = lk_serial_count(&buf, 32, fname);
 	if (buf.len - buf.cursor != 32 * n)
 		lk_serial_error(fname, "Its rows are not whole.");
-	own = lk_partial_state_context();
+	own = lk_state_context(CurrentMemoryContext);
 	state = fit_state_new(own, (ModelKind) kind, model_specs[kind].fit_name, n);
 	state->header.own_context = own;
 	state->header.adoptable = true;

@@ -616,8 +616,7 @@ static LkStateHeader *
 orders_empty_like(const LkStateHeader *model, MemoryContext context)
 {
 	const OrdersState *m = (const OrdersState *) model;
-	MemoryContext own = AllocSetContextCreate(context, "loyalty_kpi orders state",
-											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext own = lk_state_context(context);
 	OrdersState *state = orders_new(own, m->fname, m->id_type.type, m->id_type.collation,
 									m->tracks_products, m->product_type.type,
 									m->product_type.collation,
@@ -792,7 +791,7 @@ orders_deserialize(PG_FUNCTION_ARGS)
 	if (tracks_products)
 		product_type = lsecond_oid(aggref->aggargtypes);
 
-	own = lk_partial_state_context();
+	own = lk_state_context(CurrentMemoryContext);
 	old = MemoryContextSwitchTo(own);
 	state = orders_new(own, get_func_name(aggref->aggfnoid),
 					   id_type, lk_arg_collation(fcinfo, 1, id_type),
