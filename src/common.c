@@ -17,16 +17,6 @@
 
 PG_MODULE_MAGIC;
 
-MemoryContext
-lk_agg_context(FunctionCallInfo fcinfo)
-{
-	MemoryContext aggcontext;
-
-	if (AggCheckCallContext(fcinfo, &aggcontext))
-		return aggcontext;
-	return NULL;
-}
-
 void
 lk_check_confidence_level(const char *fname, double level)
 {

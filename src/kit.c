@@ -23,6 +23,16 @@
 #include "utils/timestamp.h"
 
 MemoryContext
+lk_agg_context(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcontext;
+
+	if (AggCheckCallContext(fcinfo, &aggcontext))
+		return aggcontext;
+	return NULL;
+}
+
+MemoryContext
 lk_require_agg_context(FunctionCallInfo fcinfo, const char *fname)
 {
 	MemoryContext aggcontext;
@@ -360,16 +370,16 @@ grid_build(LkPeriodGrid *grid, MemoryContext context, const char *fname)
 }
 
 const LkPeriodGrid *
-lk_period_grid(FmgrInfo *flinfo, TimestampTz from, TimestampTz until, const Interval *step,
-			   const char *fname)
+lk_period_grid(LkPeriodGrid **cache, MemoryContext context, TimestampTz from, TimestampTz until,
+			   const Interval *step, const char *fname)
 {
-	LkPeriodGrid *grid = flinfo->fn_extra;
+	LkPeriodGrid *grid = *cache;
 
 	if (grid != NULL && grid->from == from && grid->until == until &&
 		interval_equal(&grid->step, step) && grid->timezone == session_timezone)
 		return grid;
 	if (grid == NULL)
-		grid = flinfo->fn_extra = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(LkPeriodGrid));
+		grid = *cache = MemoryContextAllocZero(context, sizeof(LkPeriodGrid));
 	else if (grid->bounds != NULL)
 		pfree(grid->bounds);
 	grid->bounds = NULL;
@@ -378,7 +388,7 @@ lk_period_grid(FmgrInfo *flinfo, TimestampTz from, TimestampTz until, const Inte
 	grid->step = *step;
 	/* a failed build leaves no grid that a later call could take for valid */
 	grid->timezone = NULL;
-	grid_build(grid, flinfo->fn_mcxt, fname);
+	grid_build(grid, context, fname);
 	grid->timezone = session_timezone;
 	return grid;
 }

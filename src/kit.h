@@ -34,6 +34,9 @@
  * ---------------------------------------------------------------------
  */
 
+/* The aggregate's memory context, or NULL when called as a plain function */
+extern MemoryContext lk_agg_context(FunctionCallInfo fcinfo);
+
 /*
  * The aggregate's memory context; ERROR 0A000 when fname (a support
  * function that keeps state in memory only an aggregate has) is called
@@ -184,12 +187,13 @@ typedef struct LkPeriodGrid
 #define LK_MAX_PERIODS 100000
 
 /*
- * The grid, built once per query and kept in flinfo's fn_extra (the
- * function calling this must use fn_extra for nothing else).  ERROR 22023
+ * The grid, built once per query: *cache (NULL at first) keeps the last
+ * one, allocated in `context` (a per-query one, such as fn_mcxt).  ERROR 22023
  * for an infinite bound, until <= from, or a step that does not move
  * forward; 54000 past LK_MAX_PERIODS.
  */
-extern const LkPeriodGrid *lk_period_grid(FmgrInfo *flinfo, TimestampTz from, TimestampTz until,
+extern const LkPeriodGrid *lk_period_grid(LkPeriodGrid **cache, MemoryContext context,
+										  TimestampTz from, TimestampTz until,
 										  const Interval *step, const char *fname);
 
 /* Index of the first boundary strictly after t (0..nperiods + 1) */

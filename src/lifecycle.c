@@ -342,7 +342,7 @@ typedef struct LifecycleCallCache
 {
 	LifecycleShape shape;
 	char		fname[NAMEDATALEN];
-	FmgrInfo	grid_owner;		/* its fn_extra holds the period grid */
+	LkPeriodGrid *grid;			/* the query's period grid (kit.h) */
 } LifecycleCallCache;
 
 static const char *const shape_names[] = {
@@ -364,7 +364,6 @@ lifecycle_call_cache(FunctionCallInfo fcinfo)
 		else
 			cache->shape = lk_declared_argtype(fcinfo, 5) == INTERVALOID ? SHAPE_SERIES : SHAPE_BASIS;
 		lk_aggregate_name(fcinfo, shape_names[cache->shape], cache->fname);
-		cache->grid_owner.fn_mcxt = fcinfo->flinfo->fn_mcxt;
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	return cache;
@@ -409,7 +408,7 @@ lifecycle_transition(FunctionCallInfo fcinfo, int sign)
 	else if (cache->shape == SHAPE_BASIS)
 		basis = churn_basis_from_text(cache->fname, PG_GETARG_TEXT_PP(5));
 
-	grid = lk_period_grid(&cache->grid_owner, from, until, step, cache->fname);
+	grid = lk_period_grid(&cache->grid, fcinfo->flinfo->fn_mcxt, from, until, step, cache->fname);
 	if (state == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(aggcontext);
@@ -653,7 +652,8 @@ retention_series_final(PG_FUNCTION_ARGS)
 
 	if (state == NULL)
 		PG_RETURN_NULL();
-	grid = lk_period_grid(fcinfo->flinfo, state->from, state->until, &state->step,
+	grid = lk_period_grid((LkPeriodGrid **) &fcinfo->flinfo->fn_extra, fcinfo->flinfo->fn_mcxt,
+						  state->from, state->until, &state->step,
 						  "retention_series");
 	if (grid->nperiods != state->nperiods || grid->fingerprint != state->fingerprint)
 		ereport(ERROR,

@@ -26,9 +26,6 @@
  */
 #define LK_FORMAT_VERSION 1
 
-/* The aggregate memory context, or NULL when called as a plain function. */
-extern MemoryContext lk_agg_context(FunctionCallInfo fcinfo);
-
 /* ERROR 22023 unless 0 < level < 1; fname names the SQL function. */
 extern void lk_check_confidence_level(const char *fname, double level);
 

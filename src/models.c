@@ -638,6 +638,13 @@ check_fit_frequency(const char *fname, double x)
 		row_error(fname, "frequency", x, "A fit takes frequencies below 1e9.");
 }
 
+static void
+check_weight(const char *fname, double weight)
+{
+	if (!(weight > 0 && isfinite(weight)))
+		row_error(fname, "weight", weight, "A weight is a number of customers, above 0.");
+}
+
 /* The optional weight argument, or 1 */
 static double
 weight_arg(FunctionCallInfo fcinfo, int argno, const char *fname)
@@ -647,8 +654,7 @@ weight_arg(FunctionCallInfo fcinfo, int argno, const char *fname)
 	if (PG_NARGS() <= argno)
 		return 1;
 	weight = PG_GETARG_FLOAT8(argno);
-	if (!(weight > 0 && isfinite(weight)))
-		row_error(fname, "weight", weight, "A weight is a number of customers, above 0.");
+	check_weight(fname, weight);
 	return weight;
 }
 
@@ -831,8 +837,7 @@ fit_deserialize(PG_FUNCTION_ARGS)
 			check_customer(fname, key.v[0], key.v[1], key.v[2]);
 		else
 			check_monetary_value(fname, key.v[1]);
-		if (!(weight > 0 && isfinite(weight)))
-			row_error(fname, "weight", weight, "A weight is a number of customers, above 0.");
+		check_weight(fname, weight);
 		fit_state_add(state, key, weight);
 		if ((i & 0xffff) == 0xffff)
 			CHECK_FOR_INTERRUPTS();
