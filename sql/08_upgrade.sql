@@ -39,3 +39,51 @@ WHERE e.extname = 'loyalty_kpi' AND d.deptype = 'e';
 \c contrib_regression
 DROP DATABASE lk_upgrade;
 DROP DATABASE lk_fresh;
+-- A database still at 1.3 (internal states) runs on this library before it
+-- is updated, serially and in parallel, and its views keep working after
+-- the update moves the aggregates to lifecycle_state and tier_state.
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS lk_at13;
+RESET client_min_messages;
+CREATE DATABASE lk_at13;
+\c lk_at13
+CREATE EXTENSION loyalty_kpi VERSION '1.3';
+-- 3000 customers, one acquired each day from 2024-01-01; every third churns 40 days later
+CREATE TABLE customers AS
+SELECT timestamptz '2024-01-01 00:00+00' + (g % 1000) * interval '1 day' AS acquired_at,
+       CASE WHEN g % 3 = 0 THEN timestamptz '2024-01-01 00:00+00' + (g % 1000 + 40) * interval '1 day' END AS churned_at,
+       (ARRAY['bronze', 'bronze', 'silver', 'gold', 'bronze'])[1 + g % 5] AS tier
+FROM generate_series(1, 3000) g;
+ANALYZE customers;
+CREATE VIEW kpis AS
+SELECT retention_rate(acquired_at, churned_at, '2024-04-01 00:00+00', '2024-07-01 00:00+00') AS crr,
+       churn_rate(acquired_at, churned_at, '2024-04-01 00:00+00', '2024-07-01 00:00+00', 'start') AS ccr_start,
+       (retention_series(acquired_at, churned_at, '2024-01-01 00:00+00', '2025-01-01 00:00+00', '1 month'))[4].end_count AS april_end,
+       tier_distribution(tier) AS tiers
+FROM customers;
+-- the same counts in plain SQL: S, E, N of April to June 2024
+CREATE VIEW by_hand AS
+SELECT 100.0 * (e - n) / s AS crr, 100.0 * (s + n - e) / s AS ccr_start, april_end
+FROM (SELECT count(*) FILTER (WHERE acquired_at < '2024-04-01 00:00+00' AND coalesce(churned_at, 'infinity') >= '2024-04-01 00:00+00') AS s,
+             count(*) FILTER (WHERE acquired_at < '2024-07-01 00:00+00' AND coalesce(churned_at, 'infinity') >= '2024-07-01 00:00+00') AS e,
+             count(*) FILTER (WHERE acquired_at >= '2024-04-01 00:00+00' AND acquired_at < '2024-07-01 00:00+00') AS n,
+             count(*) FILTER (WHERE acquired_at < '2024-05-01 00:00+00' AND coalesce(churned_at, 'infinity') >= '2024-05-01 00:00+00') AS april_end
+      FROM customers) c;
+\set same_as_by_hand 'SELECT abs(k.crr - h.crr) < 1e-9 AND abs(k.ccr_start - h.ccr_start) < 1e-9 AS rates_match, k.april_end = h.april_end AS april_end_matches, k.tiers FROM kpis k, by_hand h'
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT * FROM kpis;
+:same_as_by_hand;
+SET max_parallel_workers_per_gather = 0;
+:same_as_by_hand;
+ALTER EXTENSION loyalty_kpi UPDATE;
+SELECT format_type(a.aggtranstype, NULL) AS state_type, string_agg(DISTINCT p.proname, ', ') AS aggregates, count(*)
+FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+WHERE p.proname IN ('retention_rate', 'churn_rate', 'retention_series', 'tier_distribution')
+GROUP BY 1 ORDER BY 1;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT * FROM kpis;
+:same_as_by_hand;
+RESET max_parallel_workers_per_gather;
+\c contrib_regression
+DROP DATABASE lk_at13;

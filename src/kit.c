@@ -11,6 +11,7 @@
 #include "catalog/pg_collation.h"
 #include "catalog/pg_proc.h"
 #include "common/hashfn.h"
+#include "common/int.h"
 #include "executor/nodeAgg.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
@@ -181,6 +182,146 @@ lk_serial_end(StringInfo buf, const char *fname)
 {
 	if (buf->cursor != buf->len)
 		lk_serial_error(fname, psprintf("%d bytes are left over.", serial_left(buf)));
+}
+
+
+/* ---------------------------------------------------------------------
+ * Stored state types: their text form
+ * ---------------------------------------------------------------------
+ */
+
+void
+lk_text_begin(LkTextReader *r, const char *input, const char *type_name, const char *form)
+{
+	r->input = input;
+	r->p = input;
+	r->type_name = type_name;
+	r->form = form;
+}
+
+void
+lk_text_error(LkTextReader *r, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"", r->type_name, r->input),
+			 errdetail("%s", detail),
+			 errhint("The text form is %s.", r->form)));
+}
+
+bool
+lk_text_accept(LkTextReader *r, const char *literal)
+{
+	size_t		len = strlen(literal);
+
+	if (strncmp(r->p, literal, len) != 0)
+		return false;
+	r->p += len;
+	return true;
+}
+
+void
+lk_text_expect(LkTextReader *r, const char *literal)
+{
+	if (!lk_text_accept(r, literal))
+		lk_text_error(r, psprintf("Expected \"%s\" at \"%.40s\".", literal, r->p));
+}
+
+int64
+lk_text_int64(LkTextReader *r, int64 min, int64 max)
+{
+	const char *c = r->p;
+	bool		negative = (*c == '-');
+	int64		v = 0;
+
+	if (negative)
+		c++;
+	if (!isdigit((unsigned char) *c))
+		lk_text_error(r, psprintf("Expected a whole number at \"%.40s\".", r->p));
+	/* accumulated negatively, so that PG_INT64_MIN reads too */
+	for (; isdigit((unsigned char) *c); c++)
+		if (pg_mul_s64_overflow(v, 10, &v) || pg_sub_s64_overflow(v, *c - '0', &v))
+			lk_text_error(r, psprintf("The number at \"%.40s\" is out of range.", r->p));
+	if (!negative && pg_mul_s64_overflow(v, -1, &v))
+		lk_text_error(r, psprintf("The number at \"%.40s\" is out of range.", r->p));
+	if (v < min || v > max)
+		lk_text_error(r, psprintf("The number at \"%.40s\" is not between " INT64_FORMAT " and " INT64_FORMAT ".",
+								  r->p, min, max));
+	r->p = c;
+	return v;
+}
+
+void
+lk_text_quoted(LkTextReader *r, StringInfo out)
+{
+	const char *c = r->p;
+
+	if (*c++ != '"')
+		lk_text_error(r, psprintf("Expected a double-quoted string at \"%.40s\".", r->p));
+	for (; *c != '"'; c++)
+	{
+		if (*c == '\\')
+			c++;
+		if (*c == '\0')
+			lk_text_error(r, "A quoted string is not closed.");
+		appendStringInfoChar(out, *c);
+	}
+	r->p = c + 1;
+}
+
+void
+lk_text_end(LkTextReader *r)
+{
+	if (*r->p != '\0')
+		lk_text_error(r, psprintf("Unexpected \"%.40s\" at the end.", r->p));
+}
+
+void
+lk_text_append_quoted(StringInfo buf, const char *s, int len)
+{
+	appendStringInfoChar(buf, '"');
+	for (int i = 0; i < len; i++)
+	{
+		if (s[i] == '"' || s[i] == '\\')
+			appendStringInfoChar(buf, '\\');
+		appendStringInfoChar(buf, s[i]);
+	}
+	appendStringInfoChar(buf, '"');
+}
+
+
+Datum
+lk_state_send(FunctionCallInfo fcinfo, LkStateSend send)
+{
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	send(&buf, PG_DETOAST_DATUM(PG_GETARG_DATUM(0)));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+Datum
+lk_state_recv(FunctionCallInfo fcinfo, LkStateRecv recv, const char *fname)
+{
+	PG_RETURN_POINTER(recv((StringInfo) PG_GETARG_POINTER(0), fname));
+}
+
+Datum
+lk_state_serialize(FunctionCallInfo fcinfo, LkStateSend send, const char *fname)
+{
+	lk_require_agg_context(fcinfo, fname);
+	return lk_state_send(fcinfo, send);
+}
+
+Datum
+lk_state_deserialize(FunctionCallInfo fcinfo, LkStateRecv recv, const char *fname)
+{
+	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+
+	lk_require_agg_context(fcinfo, fname);
+	initReadOnlyStringInfo(&buf, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
+	PG_RETURN_POINTER(recv(&buf, fname));
 }
 
 

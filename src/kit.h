@@ -113,6 +113,63 @@ extern void lk_serial_end(StringInfo buf, const char *fname);
 pg_noreturn extern void lk_serial_error(const char *fname, const char *detail);
 
 /* ---------------------------------------------------------------------
+ * Stored state types: their text form
+ *
+ * A non-internal state type (what Citus ships between nodes as text) is
+ * read by a small scanner: literals, whole numbers and quoted strings in a
+ * fixed order.  Every mistake is ERROR 22P02 naming the type, with the
+ * form expected as the hint.
+ * ---------------------------------------------------------------------
+ */
+
+typedef struct LkTextReader
+{
+	const char *input;			/* all of it, for messages */
+	const char *p;				/* what is left */
+	const char *type_name;
+	const char *form;			/* the text form, as the hint shows it */
+} LkTextReader;
+
+extern void lk_text_begin(LkTextReader *r, const char *input, const char *type_name,
+						  const char *form);
+pg_noreturn extern void lk_text_error(LkTextReader *r, const char *detail);
+/* Consumes `literal`, or ERROR naming it */
+extern void lk_text_expect(LkTextReader *r, const char *literal);
+/* True, and consumes it, when what is left starts with `literal` */
+extern bool lk_text_accept(LkTextReader *r, const char *literal);
+/* A decimal integer (optional minus sign) in [min, max] */
+extern int64 lk_text_int64(LkTextReader *r, int64 min, int64 max);
+/* A double-quoted string (\" and \\ escaped) appended to out */
+extern void lk_text_quoted(LkTextReader *r, StringInfo out);
+/* ERROR unless everything was read */
+extern void lk_text_end(LkTextReader *r);
+/* Appends s double-quoted, as lk_text_quoted reads it */
+extern void lk_text_append_quoted(StringInfo buf, const char *s, int len);
+
+/*
+ * Binary I/O of a varlena state type, written once: a family gives the
+ * functions that write and read its fields (recv validates, raising 22P03
+ * naming fname).  The same pair serves the serialize and deserialize
+ * functions that 1.1 to 1.3 declared for the internal state, kept so that
+ * a database not yet updated works with this library.
+ */
+typedef void (*LkStateSend) (StringInfo buf, const void *state);
+typedef void *(*LkStateRecv) (StringInfo buf, const char *fname);
+
+extern Datum lk_state_send(FunctionCallInfo fcinfo, LkStateSend send);
+extern Datum lk_state_recv(FunctionCallInfo fcinfo, LkStateRecv recv, const char *fname);
+extern Datum lk_state_serialize(FunctionCallInfo fcinfo, LkStateSend send, const char *fname);
+extern Datum lk_state_deserialize(FunctionCallInfo fcinfo, LkStateRecv recv, const char *fname);
+
+/*
+ * A varlena state argument ready to update in place: PostgreSQL hands an
+ * aggregate its own state untoasted, but a partial state that crossed a
+ * tuple (parallel workers, Citus) may arrive with a short header, and is
+ * then copied into the current context.
+ */
+#define LK_GETARG_VARLENA_STATE(type, n) ((type *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/* ---------------------------------------------------------------------
  * The aggregate call
  * ---------------------------------------------------------------------
  */

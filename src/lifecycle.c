@@ -38,6 +38,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "utils/array.h"
@@ -54,26 +55,37 @@ typedef enum ChurnBasis
 } ChurnBasis;
 
 /*
- * Transition state: counts only.  `from`, `until`, `step` and `basis` are
- * the row arguments every row of a group must repeat, kept to check that;
- * the period boundaries are the query's period grid (kit.h), shared by
- * every group, and `fingerprint` tells whether two states were counted on
- * the same grid (it differs when their time zones put the steps apart).
+ * Transition state: counts only, a real type (lifecycle_state) so that
+ * Citus can combine partial states from its workers, and updated in place
+ * inside the aggregate.  `from`, `until`, `step` and `basis` are the row
+ * arguments every row of a group must repeat, kept to check that; the
+ * period boundaries are the query's period grid (kit.h), shared by every
+ * group, and `fingerprint` tells whether two states were counted on the
+ * same grid (it differs when their time zones put the steps apart).
+ * counts[] holds, for K periods, in_base (K + 2: difference array of "in
+ * the base at boundary b_k"), kept (K + 1: of "at b_k and b_k+1") and
+ * acquired (K: N per period).
  */
 typedef struct LifecycleState
 {
-	LkStateHeader header;
+	int32		vl_len_;		/* varlena header (do not touch directly) */
+	uint8		format;			/* LIFECYCLE_STATE_FORMAT */
+	uint8		basis;			/* ChurnBasis */
+	uint16		unused;
+	int32		nperiods;		/* K */
+	uint32		fingerprint;	/* of the grid the rows were counted on */
 	int64		rows;			/* rows with a non-NULL acquired_at */
 	TimestampTz from;
 	TimestampTz until;
 	Interval	step;			/* zero for a single period */
-	int32		basis;			/* ChurnBasis */
-	int32		nperiods;		/* K */
-	uint32		fingerprint;	/* of the grid the rows were counted on */
-	int64	   *in_base;		/* K + 2: difference array of "in base at b_k" */
-	int64	   *kept;			/* K + 1: difference array of "at b_k and b_k+1" */
-	int64	   *acquired;		/* K: N per period */
+	int64		counts[FLEXIBLE_ARRAY_MEMBER];
 } LifecycleState;
+
+#define LIFECYCLE_STATE_FORMAT 1
+#define LIFECYCLE_SIZE(k)	(offsetof(LifecycleState, counts) + sizeof(int64) * (3 * (Size) (k) + 3))
+#define IN_BASE(s)			((s)->counts)
+#define KEPT(s)				((s)->counts + (s)->nperiods + 2)
+#define ACQUIRED(s)			((s)->counts + 2 * (s)->nperiods + 3)
 
 /* What the final functions read: S, N, E and kept for each period */
 typedef struct PeriodCounts
@@ -226,22 +238,21 @@ churn_rate_from_counts(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-/* A new state, zeroed, for nperiods periods, in the current memory context */
+/* A new state, zeroed, for nperiods periods, in `context` */
 static LifecycleState *
-lifecycle_new(TimestampTz from, TimestampTz until, const Interval *step, ChurnBasis basis,
-			  int nperiods, uint32 fingerprint)
+lifecycle_new(MemoryContext context, TimestampTz from, TimestampTz until, const Interval *step,
+			  ChurnBasis basis, int nperiods, uint32 fingerprint)
 {
-	LifecycleState *state = palloc0(sizeof(LifecycleState));
+	LifecycleState *state = MemoryContextAllocZero(context, LIFECYCLE_SIZE(nperiods));
 
+	SET_VARSIZE(state, LIFECYCLE_SIZE(nperiods));
+	state->format = LIFECYCLE_STATE_FORMAT;
 	state->from = from;
 	state->until = until;
 	state->step = *step;
 	state->basis = basis;
 	state->nperiods = nperiods;
 	state->fingerprint = fingerprint;
-	state->in_base = palloc0(sizeof(int64) * (nperiods + 2));
-	state->kept = palloc0(sizeof(int64) * (nperiods + 1));
-	state->acquired = palloc0(sizeof(int64) * nperiods);
 	return state;
 }
 
@@ -285,17 +296,17 @@ lifecycle_add(LifecycleState *state, const LkPeriodGrid *grid, TimestampTz acqui
 	last = lk_grid_first_after(grid, churned) - 1;
 	if (first <= last)
 	{
-		state->in_base[first] += sign;
-		state->in_base[last + 1] -= sign;
+		IN_BASE(state)[first] += sign;
+		IN_BASE(state)[last + 1] -= sign;
 		if (first < last)
 		{
-			state->kept[first] += sign;
-			state->kept[last] -= sign;
+			KEPT(state)[first] += sign;
+			KEPT(state)[last] -= sign;
 		}
 	}
 	/* acquired in period first - 1 when that is a period */
 	if (first >= 1 && first <= state->nperiods)
-		state->acquired[first - 1] += sign;
+		ACQUIRED(state)[first - 1] += sign;
 }
 
 /* S, N, E and kept of every period: prefix sums of the difference arrays */
@@ -303,16 +314,16 @@ static PeriodCounts *
 lifecycle_counts(const LifecycleState *state)
 {
 	PeriodCounts *counts = palloc(sizeof(PeriodCounts) * state->nperiods);
-	int64		in_base = state->in_base[0];
+	int64		in_base = IN_BASE(state)[0];
 	int64		kept = 0;
 
 	for (int k = 0; k < state->nperiods; k++)
 	{
-		kept += state->kept[k];
+		kept += KEPT(state)[k];
 		counts[k].start = in_base;
-		in_base += state->in_base[k + 1];
+		in_base += IN_BASE(state)[k + 1];
 		counts[k].end = in_base;
-		counts[k].acquired = state->acquired[k];
+		counts[k].acquired = ACQUIRED(state)[k];
 		counts[k].kept = kept;
 	}
 	return counts;
@@ -343,6 +354,7 @@ typedef struct LifecycleCallCache
 	LifecycleShape shape;
 	char		fname[NAMEDATALEN];
 	LkPeriodGrid *grid;			/* the query's period grid (kit.h) */
+	bool		internal_state; /* declared so by a database still at 1.3 */
 } LifecycleCallCache;
 
 static const char *const shape_names[] = {
@@ -364,6 +376,7 @@ lifecycle_call_cache(FunctionCallInfo fcinfo)
 		else
 			cache->shape = lk_declared_argtype(fcinfo, 5) == INTERVALOID ? SHAPE_SERIES : SHAPE_BASIS;
 		lk_aggregate_name(fcinfo, shape_names[cache->shape], cache->fname);
+		cache->internal_state = lk_declared_argtype(fcinfo, 0) == INTERNALOID;
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	return cache;
@@ -380,7 +393,7 @@ lifecycle_transition(FunctionCallInfo fcinfo, int sign)
 {
 	LifecycleCallCache *cache = lifecycle_call_cache(fcinfo);
 	MemoryContext aggcontext = lk_require_agg_context(fcinfo, shape_names[cache->shape]);
-	LifecycleState *state = PG_ARGISNULL(0) ? NULL : (LifecycleState *) PG_GETARG_POINTER(0);
+	LifecycleState *state = PG_ARGISNULL(0) ? NULL : LK_GETARG_VARLENA_STATE(LifecycleState, 0);
 	Interval	no_step = {0};
 	const Interval *step = &no_step;
 	ChurnBasis	basis = CHURN_BASIS_ALL;
@@ -411,10 +424,12 @@ lifecycle_transition(FunctionCallInfo fcinfo, int sign)
 	grid = lk_period_grid(&cache->grid, fcinfo->flinfo->fn_mcxt, from, until, step, cache->fname);
 	if (state == NULL)
 	{
-		MemoryContext old = MemoryContextSwitchTo(aggcontext);
-
-		state = lifecycle_new(from, until, step, basis, grid->nperiods, grid->fingerprint);
-		MemoryContextSwitchTo(old);
+		/*
+		 * The executor copies a new state value into its own context; an
+		 * internal one (a database not yet updated from 1.3) it keeps as is.
+		 */
+		state = lifecycle_new(cache->internal_state ? aggcontext : CurrentMemoryContext,
+							  from, until, step, basis, grid->nperiods, grid->fingerprint);
 	}
 	else if (!same_parameters(state, from, until, step, basis))
 		parameters_changed(cache->fname);
@@ -441,29 +456,13 @@ lifecycle_retract(PG_FUNCTION_ARGS)
 
 
 /* ---------------------------------------------------------------------
- * Combine, serialize, deserialize (parallel query)
+ * Combine (parallel query, partitionwise aggregation, Citus)
  * ---------------------------------------------------------------------
  */
 
-static LkStateHeader *
-lifecycle_empty_like(const LkStateHeader *model, MemoryContext context)
-{
-	const LifecycleState *m = (const LifecycleState *) model;
-	MemoryContext old = MemoryContextSwitchTo(context);
-	LifecycleState *state = lifecycle_new(m->from, m->until, &m->step, m->basis,
-										  m->nperiods, m->fingerprint);
-
-	MemoryContextSwitchTo(old);
-	return &state->header;
-}
-
 static void
-lifecycle_merge(LkStateHeader *into, const LkStateHeader *from)
+lifecycle_merge(LifecycleState *a, const LifecycleState *b)
 {
-	LifecycleState *a = (LifecycleState *) into;
-	const LifecycleState *b = (const LifecycleState *) from;
-	int			k = a->nperiods;
-
 	if (!same_parameters(a, b->from, b->until, &b->step, b->basis))
 		parameters_changed("lifecycle_combine");
 	if (a->nperiods != b->nperiods || a->fingerprint != b->fingerprint)
@@ -472,101 +471,294 @@ lifecycle_merge(LkStateHeader *into, const LkStateHeader *from)
 				 errmsg("lifecycle_combine: partial results were counted on different period boundaries"),
 				 errhint("Every node must use the same TimeZone setting.")));
 	lk_add_count(&a->rows, b->rows, "lifecycle_combine");
-	/* every count below is bounded by rows, so these cannot overflow */
-	for (int i = 0; i < k + 2; i++)
-		a->in_base[i] += b->in_base[i];
-	for (int i = 0; i < k + 1; i++)
-		a->kept[i] += b->kept[i];
-	for (int i = 0; i < k; i++)
-		a->acquired[i] += b->acquired[i];
+	/* every count is bounded by rows (checked on input), so these cannot overflow */
+	for (int i = 0; i < 3 * a->nperiods + 3; i++)
+		a->counts[i] += b->counts[i];
 }
 
-static const LkStateOps lifecycle_ops = {
-	.combine_name = "lifecycle_combine",
-	.empty_like = lifecycle_empty_like,
-	.merge = lifecycle_merge,
-};
-
+/*
+ * STRICT, so the executor handles the NULL cases and copies the first
+ * partial state it keeps.  Under a database still at 1.3 (internal state,
+ * not strict) the NULL cases come here: the other state is then copied
+ * into the aggregate's context, as the executor would.
+ */
 PG_FUNCTION_INFO_V1(lifecycle_combine);
 Datum
 lifecycle_combine(PG_FUNCTION_ARGS)
 {
-	return lk_combine(fcinfo, &lifecycle_ops);
+	MemoryContext aggcontext = lk_require_agg_context(fcinfo, "lifecycle_combine");
+	LifecycleState *a;
+	LifecycleState *b;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	b = LK_GETARG_VARLENA_STATE(LifecycleState, 1);
+	if (PG_ARGISNULL(0))
+	{
+		a = MemoryContextAlloc(aggcontext, VARSIZE(b));
+		memcpy(a, b, VARSIZE(b));
+		PG_RETURN_POINTER(a);
+	}
+	a = LK_GETARG_VARLENA_STATE(LifecycleState, 0);
+	lifecycle_merge(a, b);
+	PG_RETURN_POINTER(a);
 }
 
-/* Serialized form: format, parameters, grid, then the three arrays */
-#define LIFECYCLE_SERIAL_FORMAT 1
 
+/* ---------------------------------------------------------------------
+ * The type lifecycle_state: text and binary I/O
+ *
+ * Text: v1;rows=R;from=F;until=U;step=M,D,T;basis=all;grid=H;in_base=..;
+ * kept=..;acquired=.. -- from and until in microseconds since 2000-01-01
+ * 00:00 UTC (PostgreSQL's own count, so no DateStyle or TimeZone touches
+ * them), the step as months, days and microseconds, the grid fingerprint,
+ * then the three count arrays, comma-separated.  Binary: the same fields
+ * in network order, after the format byte.
+ * ---------------------------------------------------------------------
+ */
+
+#define LIFECYCLE_TEXT_FORM "v1;rows=R;from=F;until=U;step=M,D,T;basis=all|start;grid=H;in_base=..;kept=..;acquired=.. (see the README)"
+
+/*
+ * Why a state read from outside cannot be one the aggregates make, or
+ * NULL.  Checking that every period's counts are what rows could give
+ * (0 <= S, N; S + N <= rows; E <= S + N; kept <= S, E) also keeps every
+ * sum of merged states within int64.
+ */
+static const char *
+lifecycle_state_problem(const LifecycleState *state)
+{
+	int64		start = 0;
+	int64		kept = 0;
+	int			k = state->nperiods;
+
+	if (state->format != LIFECYCLE_STATE_FORMAT)
+		return psprintf("Format %d is not one this release reads (it reads %d).",
+						state->format, LIFECYCLE_STATE_FORMAT);
+	if (state->basis > CHURN_BASIS_START)
+		return "The churn basis is unknown.";
+	if (k < 1 || k > LK_MAX_PERIODS || VARSIZE(state) != LIFECYCLE_SIZE(k))
+		return "The number of periods does not match the counts.";
+	if (state->rows < 0 || state->from >= state->until ||
+		TIMESTAMP_NOT_FINITE(state->from) || TIMESTAMP_NOT_FINITE(state->until))
+		return "The rows or the period bounds are out of range.";
+	if (k > 1 && state->step.month == 0 && state->step.day == 0 && state->step.time == 0)
+		return "A series of periods needs a step.";
+	for (int i = 0; i <= k; i++)
+	{
+		int64		end = start;
+		int64		next_kept = kept;
+
+		if (pg_add_s64_overflow(start, IN_BASE(state)[i], &end) ||
+			pg_add_s64_overflow(kept, KEPT(state)[i], &next_kept) || end < 0 || next_kept < 0 ||
+			end > state->rows || next_kept > state->rows)
+			return "A count runs outside 0 to rows.";
+		if (i > 0)
+		{
+			int64		acquired = ACQUIRED(state)[i - 1];
+
+			/* period i - 1 runs from boundary i - 1 (start) to i (end) */
+			if (acquired < 0 || acquired > state->rows - start || end - acquired > start ||
+				kept > start || kept > end)
+				return "A period's counts are not ones its customers could give.";
+		}
+		start = end;
+		kept = next_kept;
+	}
+	if (IN_BASE(state)[k + 1] != -start || kept != 0)
+		return "The difference arrays do not sum to zero.";
+	return NULL;
+}
+
+static void
+append_counts(StringInfo buf, const char *name, const int64 *counts, int n)
+{
+	appendStringInfo(buf, ";%s=", name);
+	for (int i = 0; i < n; i++)
+		appendStringInfo(buf, i ? "," INT64_FORMAT : INT64_FORMAT, counts[i]);
+}
+
+static void
+read_counts(LkTextReader *r, const char *name, int64 *counts, int n)
+{
+	lk_text_expect(r, psprintf(";%s=", name));
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0)
+			lk_text_expect(r, ",");
+		counts[i] = lk_text_int64(r, PG_INT64_MIN, PG_INT64_MAX);
+	}
+}
+
+/* Counts the periods of the text form: one more than the commas of acquired */
+static int
+text_periods(LkTextReader *r)
+{
+	const char *acquired = strstr(r->p, ";acquired=");
+	int			k = 1;
+
+	if (acquired == NULL)
+		lk_text_error(r, "It has no acquired counts.");
+	for (const char *c = acquired; *c; c++)
+		if (*c == ',' && ++k > LK_MAX_PERIODS)
+			lk_text_error(r, "It has more periods than a series may have.");
+	return k;
+}
+
+PG_FUNCTION_INFO_V1(lifecycle_state_in);
+Datum
+lifecycle_state_in(PG_FUNCTION_ARGS)
+{
+	LkTextReader r;
+	LifecycleState head = {0};
+	LifecycleState *state;
+	const char *problem;
+
+	lk_text_begin(&r, PG_GETARG_CSTRING(0), "lifecycle_state", LIFECYCLE_TEXT_FORM);
+	lk_text_expect(&r, "v");
+	head.format = (uint8) lk_text_int64(&r, 0, 255);
+	if (head.format != LIFECYCLE_STATE_FORMAT)
+		lk_text_error(&r, psprintf("Format %d is not one this release reads (it reads %d).",
+								   head.format, LIFECYCLE_STATE_FORMAT));
+	lk_text_expect(&r, ";rows=");
+	head.rows = lk_text_int64(&r, 0, PG_INT64_MAX);
+	lk_text_expect(&r, ";from=");
+	head.from = lk_text_int64(&r, PG_INT64_MIN, PG_INT64_MAX);
+	lk_text_expect(&r, ";until=");
+	head.until = lk_text_int64(&r, PG_INT64_MIN, PG_INT64_MAX);
+	lk_text_expect(&r, ";step=");
+	head.step.month = (int32) lk_text_int64(&r, PG_INT32_MIN, PG_INT32_MAX);
+	lk_text_expect(&r, ",");
+	head.step.day = (int32) lk_text_int64(&r, PG_INT32_MIN, PG_INT32_MAX);
+	lk_text_expect(&r, ",");
+	head.step.time = lk_text_int64(&r, PG_INT64_MIN, PG_INT64_MAX);
+	lk_text_expect(&r, ";basis=");
+	if (lk_text_accept(&r, churn_basis_names[CHURN_BASIS_ALL]))
+		head.basis = CHURN_BASIS_ALL;
+	else if (lk_text_accept(&r, churn_basis_names[CHURN_BASIS_START]))
+		head.basis = CHURN_BASIS_START;
+	else
+		lk_text_error(&r, "The basis must be all or start.");
+	lk_text_expect(&r, ";grid=");
+	head.fingerprint = (uint32) lk_text_int64(&r, 0, PG_UINT32_MAX);
+
+	state = lifecycle_new(CurrentMemoryContext, head.from, head.until, &head.step, head.basis,
+						  text_periods(&r), head.fingerprint);
+	state->rows = head.rows;
+	read_counts(&r, "in_base", IN_BASE(state), state->nperiods + 2);
+	read_counts(&r, "kept", KEPT(state), state->nperiods + 1);
+	read_counts(&r, "acquired", ACQUIRED(state), state->nperiods);
+	lk_text_end(&r);
+	if ((problem = lifecycle_state_problem(state)) != NULL)
+		lk_text_error(&r, problem);
+	PG_RETURN_POINTER(state);
+}
+
+PG_FUNCTION_INFO_V1(lifecycle_state_out);
+Datum
+lifecycle_state_out(PG_FUNCTION_ARGS)
+{
+	const LifecycleState *state = LK_GETARG_VARLENA_STATE(LifecycleState, 0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d;rows=" INT64_FORMAT ";from=" INT64_FORMAT ";until=" INT64_FORMAT
+					 ";step=%d,%d," INT64_FORMAT ";basis=%s;grid=%u",
+					 state->format, state->rows, state->from, state->until,
+					 state->step.month, state->step.day, state->step.time,
+					 churn_basis_names[state->basis], state->fingerprint);
+	append_counts(&buf, "in_base", IN_BASE(state), state->nperiods + 2);
+	append_counts(&buf, "kept", KEPT(state), state->nperiods + 1);
+	append_counts(&buf, "acquired", ACQUIRED(state), state->nperiods);
+	PG_RETURN_CSTRING(buf.data);
+}
+
+static void
+lifecycle_send_fields(StringInfo buf, const void *arg)
+{
+	const LifecycleState *state = arg;
+
+	pq_sendbyte(buf, state->format);
+	pq_sendbyte(buf, state->basis);
+	pq_sendint32(buf, state->nperiods);
+	pq_sendint32(buf, state->fingerprint);
+	pq_sendint64(buf, state->rows);
+	pq_sendint64(buf, state->from);
+	pq_sendint64(buf, state->until);
+	pq_sendint32(buf, state->step.month);
+	pq_sendint32(buf, state->step.day);
+	pq_sendint64(buf, state->step.time);
+	for (int i = 0; i < 3 * state->nperiods + 3; i++)
+		pq_sendint64(buf, state->counts[i]);
+}
+
+/* The binary form; fname names the caller for errors (recv or deserialize) */
+static void *
+lifecycle_recv_fields(StringInfo buf, const char *fname)
+{
+	LifecycleState head = {0};
+	LifecycleState *state;
+	const char *problem;
+	int			left = buf->len - buf->cursor;
+
+	if (left < 2 + 4 * 2 + 8 * 3 + 4 * 2 + 8)
+		lk_serial_error(fname, "It ends inside the header.");
+	head.format = pq_getmsgbyte(buf);
+	head.basis = pq_getmsgbyte(buf);
+	head.nperiods = pq_getmsgint(buf, 4);
+	head.fingerprint = pq_getmsgint(buf, 4);
+	head.rows = pq_getmsgint64(buf);
+	head.from = pq_getmsgint64(buf);
+	head.until = pq_getmsgint64(buf);
+	head.step.month = pq_getmsgint(buf, 4);
+	head.step.day = pq_getmsgint(buf, 4);
+	head.step.time = pq_getmsgint64(buf);
+	if (head.format != LIFECYCLE_STATE_FORMAT)
+		lk_serial_error(fname, psprintf("Format %d is not %d.", head.format, LIFECYCLE_STATE_FORMAT));
+	if (head.nperiods < 1 || head.nperiods > LK_MAX_PERIODS ||
+		buf->len - buf->cursor != 8 * (3 * head.nperiods + 3))
+		lk_serial_error(fname, "Its number of periods does not match its length.");
+	state = lifecycle_new(CurrentMemoryContext, head.from, head.until, &head.step, head.basis,
+						  head.nperiods, head.fingerprint);
+	state->rows = head.rows;
+	for (int i = 0; i < 3 * state->nperiods + 3; i++)
+		state->counts[i] = pq_getmsgint64(buf);
+	if ((problem = lifecycle_state_problem(state)) != NULL)
+		lk_serial_error(fname, problem);
+	return state;
+}
+
+PG_FUNCTION_INFO_V1(lifecycle_state_recv);
+Datum
+lifecycle_state_recv(PG_FUNCTION_ARGS)
+{
+	return lk_state_recv(fcinfo, lifecycle_recv_fields, "lifecycle_state_recv");
+}
+
+PG_FUNCTION_INFO_V1(lifecycle_state_send);
+Datum
+lifecycle_state_send(PG_FUNCTION_ARGS)
+{
+	return lk_state_send(fcinfo, lifecycle_send_fields);
+}
+
+/* The 1.1 to 1.3 internal state's, kept for a database not yet updated (kit.h) */
 PG_FUNCTION_INFO_V1(lifecycle_serialize);
 Datum
 lifecycle_serialize(PG_FUNCTION_ARGS)
 {
-	LifecycleState *state = (LifecycleState *) PG_GETARG_POINTER(0);
-	int			k = state->nperiods;
-	StringInfoData buf;
-
-	lk_require_agg_context(fcinfo, "lifecycle_serialize");
-	lk_serial_begin(&buf, LIFECYCLE_SERIAL_FORMAT);
-	pq_sendint64(&buf, state->rows);
-	pq_sendint64(&buf, state->from);
-	pq_sendint64(&buf, state->until);
-	pq_sendint64(&buf, state->step.time);
-	pq_sendint32(&buf, state->step.day);
-	pq_sendint32(&buf, state->step.month);
-	pq_sendint32(&buf, state->basis);
-	pq_sendint32(&buf, state->fingerprint);
-	pq_sendint32(&buf, k);
-	for (int i = 0; i < k + 2; i++)
-		pq_sendint64(&buf, state->in_base[i]);
-	for (int i = 0; i < k + 1; i++)
-		pq_sendint64(&buf, state->kept[i]);
-	for (int i = 0; i < k; i++)
-		pq_sendint64(&buf, state->acquired[i]);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return lk_state_serialize(fcinfo, lifecycle_send_fields, "lifecycle_serialize");
 }
 
-/* Into the current (per-input-tuple) context: combine copies what it keeps */
 PG_FUNCTION_INFO_V1(lifecycle_deserialize);
 Datum
 lifecycle_deserialize(PG_FUNCTION_ARGS)
 {
-	const char *fname = "lifecycle_deserialize";
-	StringInfoData buf;
-	LifecycleState *state;
-	int64		rows;
-	TimestampTz from,
-				until;
-	Interval	step;
-	int32		basis;
-	uint32		fingerprint;
-	int			k;
-
-	lk_require_agg_context(fcinfo, fname);
-	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, LIFECYCLE_SERIAL_FORMAT, fname);
-	if (buf.len - buf.cursor < 8 * 4 + 4 * 4)
-		lk_serial_error(fname, "It ends inside the header.");
-	rows = pq_getmsgint64(&buf);
-	from = pq_getmsgint64(&buf);
-	until = pq_getmsgint64(&buf);
-	step.time = pq_getmsgint64(&buf);
-	step.day = pq_getmsgint(&buf, 4);
-	step.month = pq_getmsgint(&buf, 4);
-	basis = pq_getmsgint(&buf, 4);
-	fingerprint = pq_getmsgint(&buf, 4);
-	k = lk_serial_count(&buf, 3 * 8, fname);
-	if (k < 1 || k > LK_MAX_PERIODS || basis < CHURN_BASIS_ALL || basis > CHURN_BASIS_START ||
-		rows < 0 || buf.len - buf.cursor != 8 * (3 * k + 3))
-		lk_serial_error(fname, "Its header does not describe its counts.");
-	state = lifecycle_new(from, until, &step, basis, k, fingerprint);
-	state->rows = rows;
-	for (int i = 0; i < k + 2; i++)
-		state->in_base[i] = pq_getmsgint64(&buf);
-	for (int i = 0; i < k + 1; i++)
-		state->kept[i] = pq_getmsgint64(&buf);
-	for (int i = 0; i < k; i++)
-		state->acquired[i] = pq_getmsgint64(&buf);
-	lk_serial_end(&buf, fname);
-	PG_RETURN_POINTER(state);
+	return lk_state_deserialize(fcinfo, lifecycle_recv_fields, "lifecycle_deserialize");
 }
 
 
@@ -579,7 +771,7 @@ lifecycle_deserialize(PG_FUNCTION_ARGS)
 static LifecycleState *
 final_state(FunctionCallInfo fcinfo)
 {
-	LifecycleState *state = PG_ARGISNULL(0) ? NULL : (LifecycleState *) PG_GETARG_POINTER(0);
+	LifecycleState *state = PG_ARGISNULL(0) ? NULL : LK_GETARG_VARLENA_STATE(LifecycleState, 0);
 
 	return (state == NULL || state->rows == 0) ? NULL : state;
 }

@@ -37,6 +37,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "utils/array.h"
@@ -593,60 +594,99 @@ points_liability(PG_FUNCTION_ARGS)
 
 
 /* ---------------------------------------------------------------------
- * Tier distribution: internal state, a short list of tiers and counts
+ * Tier distribution: the state is the type tier_state, a short list of
+ * tiers and their counts, so that Citus can combine it across nodes.  It
+ * is updated in place; a new tier makes a longer copy, which the executor
+ * keeps (programs have a handful of tiers, so that is rare).
  * ---------------------------------------------------------------------
  */
 
 /* Programs have a handful of tiers; more than this is a misuse (use GROUP BY). */
 #define MAX_TIERS 1000
+#define TIER_STATE_FORMAT 1
 
 typedef struct TierState
 {
-	LkStateHeader header;
-	MemoryContext context;		/* where names and arrays live */
-	Oid			collation;
-	bool		bytewise;		/* deterministic collation: equal iff bytes equal */
-	int			ntiers;
-	int			capacity;
-	int64		members;
-	text	  **names;
-	int64	   *counts;
+	int32		vl_len_;		/* varlena header (do not touch directly) */
+	uint8		format;			/* TIER_STATE_FORMAT */
+	uint8		unused[3];
+	int32		ntiers;
+	int64		members;		/* sum of the counts */
+	char		entries[FLEXIBLE_ARRAY_MEMBER]; /* TierEntry, each 8-aligned */
 } TierState;
 
-static TierState *
-tiers_new(MemoryContext context, Oid collation)
+typedef struct TierEntry
 {
-	TierState  *state = MemoryContextAllocZero(context, sizeof(TierState));
+	int64		count;
+	int32		len;			/* of the name */
+	char		name[FLEXIBLE_ARRAY_MEMBER];
+} TierEntry;
 
-	state->context = context;
-	state->collation = collation;
-	state->bytewise = !OidIsValid(collation) || get_collation_isdeterministic(collation);
-	state->capacity = 8;
-	state->names = MemoryContextAlloc(context, sizeof(text *) * state->capacity);
-	state->counts = MemoryContextAlloc(context, sizeof(int64) * state->capacity);
+#define TIER_ENTRY_SIZE(len)	TYPEALIGN(8, offsetof(TierEntry, name) + (Size) (len))
+#define TIER_HEADER_SIZE		offsetof(TierState, entries)
+#define TIER_FIRST(s)			((TierEntry *) (s)->entries)
+#define TIER_NEXT(e)			((TierEntry *) ((char *) (e) + TIER_ENTRY_SIZE((e)->len)))
+
+/* How a query compares tier names, looked up once (fn_extra) */
+typedef struct TierCallCache
+{
+	Oid			collation;
+	bool		bytewise;		/* deterministic collation: equal iff bytes equal */
+	bool		internal_state; /* declared so by a database still at 1.3 */
+} TierCallCache;
+
+static TierCallCache *
+tier_call_cache(FunctionCallInfo fcinfo)
+{
+	TierCallCache *cache = fcinfo->flinfo->fn_extra;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TierCallCache));
+		cache->collation = lk_arg_collation(fcinfo, 1, TEXTOID);
+		cache->bytewise = get_collation_isdeterministic(cache->collation);
+		cache->internal_state = lk_declared_argtype(fcinfo, 0) == INTERNALOID;
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	return cache;
+}
+
+static TierState *
+tiers_new(MemoryContext context)
+{
+	TierState  *state = MemoryContextAllocZero(context, TIER_HEADER_SIZE);
+
+	SET_VARSIZE(state, TIER_HEADER_SIZE);
+	state->format = TIER_STATE_FORMAT;
 	return state;
 }
 
 static bool
-tier_equal(const TierState *state, const text *a, const text *b)
+tier_equal(const TierCallCache *cache, const TierEntry *e, const char *name, int len)
 {
-	if (state->bytewise)
-		return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
-			memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
-	return varstr_cmp(VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a),
-					  VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), state->collation) == 0;
+	if (cache->bytewise)
+		return e->len == len && memcmp(e->name, name, len) == 0;
+	return varstr_cmp(e->name, e->len, name, len, cache->collation) == 0;
 }
 
-static void
-tiers_add(TierState *state, const text *name, int64 count)
+/*
+ * Adds count members of tier `name`; returns the state, which is a new,
+ * longer copy in `context` when the tier is new.
+ */
+static TierState *
+tiers_add(TierState *state, const TierCallCache *cache, const char *name, int len,
+		  int64 count, MemoryContext context)
 {
+	TierEntry  *e = TIER_FIRST(state);
 	int			i;
 
-	for (i = 0; i < state->ntiers; i++)
-		if (tier_equal(state, state->names[i], name))
+	for (i = 0; i < state->ntiers; i++, e = TIER_NEXT(e))
+		if (tier_equal(cache, e, name, len))
 			break;
 	if (i == state->ntiers)
 	{
+		TierState  *longer;
+
 		if (count < 0)
 			elog(ERROR, "tier_distribution: taking back a member of an unknown tier");
 		if (state->ntiers >= MAX_TIERS)
@@ -654,31 +694,37 @@ tiers_add(TierState *state, const text *name, int64 count)
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("tier_distribution: more than %d distinct tiers", MAX_TIERS),
 					 errhint("For many distinct values use GROUP BY and count(*).")));
-		if (state->ntiers == state->capacity)
-		{
-			state->capacity *= 2;
-			state->names = repalloc(state->names, sizeof(text *) * state->capacity);
-			state->counts = repalloc(state->counts, sizeof(int64) * state->capacity);
-		}
-		state->names[i] = MemoryContextAlloc(state->context, VARSIZE_ANY(name));
-		memcpy(state->names[i], name, VARSIZE_ANY(name));
-		state->counts[i] = 0;
-		state->ntiers++;
+		longer = MemoryContextAllocZero(context, VARSIZE(state) + TIER_ENTRY_SIZE(len));
+		memcpy(longer, state, VARSIZE(state));
+		SET_VARSIZE(longer, VARSIZE(state) + TIER_ENTRY_SIZE(len));
+		e = (TierEntry *) ((char *) longer + VARSIZE(state));
+		e->len = len;
+		memcpy(e->name, name, len);
+		longer->ntiers++;
+		state = longer;
 	}
-	lk_add_count(&state->counts[i], count, "tier_distribution");
+	lk_add_count(&e->count, count, "tier_distribution");
 	lk_add_count(&state->members, count, "tier_distribution");
+	return state;
 }
 
 static Datum
 tier_step(FunctionCallInfo fcinfo, int sign)
 {
 	MemoryContext aggcontext = lk_require_agg_context(fcinfo, "tier_distribution");
-	TierState  *state = PG_ARGISNULL(0) ? NULL : (TierState *) PG_GETARG_POINTER(0);
+	TierCallCache *cache = tier_call_cache(fcinfo);
+	/* the executor copies a new state value into its context; an internal one it keeps */
+	MemoryContext context = cache->internal_state ? aggcontext : CurrentMemoryContext;
+	TierState  *state = PG_ARGISNULL(0) ? NULL : LK_GETARG_VARLENA_STATE(TierState, 0);
 
 	if (state == NULL)
-		state = tiers_new(aggcontext, lk_arg_collation(fcinfo, 1, TEXTOID));
+		state = tiers_new(context);
 	if (!PG_ARGISNULL(1))
-		tiers_add(state, PG_GETARG_TEXT_PP(1), sign);
+	{
+		text	   *name = PG_GETARG_TEXT_PP(1);
+
+		state = tiers_add(state, cache, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), sign, context);
+	}
 	PG_RETURN_POINTER(state);
 }
 
@@ -696,135 +742,267 @@ tier_retract(PG_FUNCTION_ARGS)
 	return tier_step(fcinfo, -1);
 }
 
-static LkStateHeader *
-tiers_empty_like(const LkStateHeader *model, MemoryContext context)
-{
-	return &tiers_new(context, ((const TierState *) model)->collation)->header;
-}
-
-static void
-tiers_merge(LkStateHeader *into, const LkStateHeader *from)
-{
-	TierState  *a = (TierState *) into;
-	const TierState *b = (const TierState *) from;
-
-	for (int i = 0; i < b->ntiers; i++)
-		tiers_add(a, b->names[i], b->counts[i]);
-}
-
-static const LkStateOps tiers_ops = {
-	.combine_name = "tier_combine",
-	.empty_like = tiers_empty_like,
-	.merge = tiers_merge,
-};
-
+/*
+ * STRICT, so the executor handles the NULL cases; under a database still
+ * at 1.3 (internal state, not strict) they come here.
+ */
 PG_FUNCTION_INFO_V1(tier_combine);
 Datum
 tier_combine(PG_FUNCTION_ARGS)
 {
-	return lk_combine(fcinfo, &tiers_ops);
-}
+	MemoryContext aggcontext = lk_require_agg_context(fcinfo, "tier_combine");
+	TierCallCache *cache = tier_call_cache(fcinfo);
+	MemoryContext context = cache->internal_state ? aggcontext : CurrentMemoryContext;
+	TierState  *a;
+	TierState  *b;
+	TierEntry  *e;
 
-/* Serialized: a format byte, the number of tiers, then each one's count and name */
-#define TIERS_SERIAL_FORMAT 1
-
-PG_FUNCTION_INFO_V1(tier_serialize);
-Datum
-tier_serialize(PG_FUNCTION_ARGS)
-{
-	TierState  *state = (TierState *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
-
-	lk_require_agg_context(fcinfo, "tier_serialize");
-	lk_serial_begin(&buf, TIERS_SERIAL_FORMAT);
-	pq_sendint32(&buf, state->ntiers);
-	for (int i = 0; i < state->ntiers; i++)
+	if (PG_ARGISNULL(1))
 	{
-		pq_sendint64(&buf, state->counts[i]);
-		pq_sendint32(&buf, VARSIZE_ANY_EXHDR(state->names[i]));
-		pq_sendbytes(&buf, VARDATA_ANY(state->names[i]), VARSIZE_ANY_EXHDR(state->names[i]));
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	b = LK_GETARG_VARLENA_STATE(TierState, 1);
+	a = PG_ARGISNULL(0) ? tiers_new(context) : LK_GETARG_VARLENA_STATE(TierState, 0);
+	e = TIER_FIRST(b);
+	for (int i = 0; i < b->ntiers; i++, e = TIER_NEXT(e))
+		a = tiers_add(a, cache, e->name, e->len, e->count, context);
+	PG_RETURN_POINTER(a);
 }
 
-/* Into the current (per-input-tuple) context: combine copies what it keeps */
-PG_FUNCTION_INFO_V1(tier_deserialize);
-Datum
-tier_deserialize(PG_FUNCTION_ARGS)
+
+/* ---------------------------------------------------------------------
+ * The type tier_state: text and binary I/O
+ *
+ * Text: v1;members=N;tiers=T;COUNT:"NAME";COUNT:"NAME"... with \" and \\
+ * escaped in names.  Binary: format byte, the number of tiers, then each
+ * one's count, name length and name.
+ * ---------------------------------------------------------------------
+ */
+
+#define TIER_TEXT_FORM "v1;members=N;tiers=T;COUNT:\"NAME\";... such as v1;members=3;tiers=2;2:\"gold\";1:\"silver\""
+
+/*
+ * Why a state read from outside is not one the aggregate makes, or NULL:
+ * the counts must sum to members, and names must be distinct bytes (a
+ * nondeterministic collation may still merge two of them, which only adds
+ * their counts).
+ */
+static const char *
+tier_state_problem(const TierState *state)
 {
-	const char *fname = "tier_deserialize";
+	const TierEntry *e = TIER_FIRST(state);
+	int64		sum = 0;
+
+	if (state->ntiers < 0 || state->ntiers > MAX_TIERS)
+		return "The number of tiers is out of range.";
+	for (int i = 0; i < state->ntiers; i++, e = TIER_NEXT(e))
+	{
+		const TierEntry *f = TIER_FIRST(state);
+
+		if (e->count < 0 || pg_add_s64_overflow(sum, e->count, &sum))
+			return "A tier's count is out of range.";
+		for (int j = 0; j < i; j++, f = TIER_NEXT(f))
+			if (f->len == e->len && memcmp(f->name, e->name, e->len) == 0)
+				return "A tier appears twice.";
+	}
+	if (sum != state->members)
+		return "The counts do not sum to the members.";
+	return NULL;
+}
+
+/* Appends one tier read from outside (no collation: names are kept as given) */
+static TierState *
+tier_append_read(TierState *state, const char *name, int len, int64 count)
+{
+	TierState  *longer = repalloc(state, VARSIZE(state) + TIER_ENTRY_SIZE(len));
+	TierEntry  *e = (TierEntry *) ((char *) longer + VARSIZE(longer));
+
+	memset(e, 0, TIER_ENTRY_SIZE(len));
+	e->count = count;
+	e->len = len;
+	memcpy(e->name, name, len);
+	SET_VARSIZE(longer, VARSIZE(longer) + TIER_ENTRY_SIZE(len));
+	longer->ntiers++;
+	return longer;
+}
+
+PG_FUNCTION_INFO_V1(tier_state_in);
+Datum
+tier_state_in(PG_FUNCTION_ARGS)
+{
+	LkTextReader r;
+	TierState  *state = tiers_new(CurrentMemoryContext);
+	StringInfoData name;
+	const char *problem;
+	int64		ntiers;
+
+	lk_text_begin(&r, PG_GETARG_CSTRING(0), "tier_state", TIER_TEXT_FORM);
+	lk_text_expect(&r, "v1;members=");
+	state->members = lk_text_int64(&r, 0, PG_INT64_MAX);
+	lk_text_expect(&r, ";tiers=");
+	ntiers = lk_text_int64(&r, 0, MAX_TIERS);
+	initStringInfo(&name);
+	for (int i = 0; i < ntiers; i++)
+	{
+		int64		count;
+
+		lk_text_expect(&r, ";");
+		count = lk_text_int64(&r, 0, PG_INT64_MAX);
+		lk_text_expect(&r, ":");
+		resetStringInfo(&name);
+		lk_text_quoted(&r, &name);
+		state = tier_append_read(state, name.data, name.len, count);
+	}
+	lk_text_end(&r);
+	if ((problem = tier_state_problem(state)) != NULL)
+		lk_text_error(&r, problem);
+	PG_RETURN_POINTER(state);
+}
+
+PG_FUNCTION_INFO_V1(tier_state_out);
+Datum
+tier_state_out(PG_FUNCTION_ARGS)
+{
+	const TierState *state = LK_GETARG_VARLENA_STATE(TierState, 0);
+	const TierEntry *e = TIER_FIRST(state);
 	StringInfoData buf;
-	TierState  *state;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d;members=" INT64_FORMAT ";tiers=%d",
+					 state->format, state->members, state->ntiers);
+	for (int i = 0; i < state->ntiers; i++, e = TIER_NEXT(e))
+	{
+		appendStringInfo(&buf, ";" INT64_FORMAT ":", e->count);
+		lk_text_append_quoted(&buf, e->name, e->len);
+	}
+	PG_RETURN_CSTRING(buf.data);
+}
+
+static void
+tier_send_fields(StringInfo buf, const void *arg)
+{
+	const TierState *state = arg;
+	const TierEntry *e = TIER_FIRST(state);
+
+	pq_sendbyte(buf, state->format);
+	pq_sendint32(buf, state->ntiers);
+	for (int i = 0; i < state->ntiers; i++, e = TIER_NEXT(e))
+	{
+		pq_sendint64(buf, e->count);
+		pq_sendint32(buf, e->len);
+		pq_sendbytes(buf, e->name, e->len);
+	}
+}
+
+/* fname names the caller for errors (recv or deserialize) */
+static void *
+tier_recv_fields(StringInfo buf, const char *fname)
+{
+	TierState  *state = tiers_new(CurrentMemoryContext);
+	const char *problem;
 	int			ntiers;
 
-	lk_require_agg_context(fcinfo, fname);
-	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, TIERS_SERIAL_FORMAT, fname);
-	state = tiers_new(CurrentMemoryContext, lk_arg_collation(fcinfo, 1, TEXTOID));
-	ntiers = lk_serial_count(&buf, 8 + 4, fname);
+	if (buf->len - buf->cursor < 1 || pq_getmsgbyte(buf) != TIER_STATE_FORMAT)
+		lk_serial_error(fname, psprintf("It does not start with format %d.", TIER_STATE_FORMAT));
+	ntiers = lk_serial_count(buf, 8 + 4, fname);
+	if (ntiers > MAX_TIERS)
+		lk_serial_error(fname, "It has more tiers than a state may hold.");
 	for (int i = 0; i < ntiers; i++)
 	{
 		int64		count;
 		int			len;
-		text	   *name;
 
-		if (buf.len - buf.cursor < 8 + 4)
+		if (buf->len - buf->cursor < 8 + 4)
 			lk_serial_error(fname, "It ends inside a tier.");
-		count = pq_getmsgint64(&buf);
-		len = (int) pq_getmsgint(&buf, 4);
-		if (count < 0 || len < 0 || len > buf.len - buf.cursor)
+		count = pq_getmsgint64(buf);
+		len = (int) pq_getmsgint(buf, 4);
+		if (count < 0 || len < 0 || len > buf->len - buf->cursor ||
+			pg_add_s64_overflow(state->members, count, &state->members))
 			lk_serial_error(fname, "A tier's count or name length is out of range.");
-		name = (text *) palloc(VARHDRSZ + len);
-		SET_VARSIZE(name, VARHDRSZ + len);
-		lk_serial_copy(&buf, VARDATA(name), len, fname);
-		tiers_add(state, name, count);
+		state = tier_append_read(state, buf->data + buf->cursor, len, count);
+		buf->cursor += len;
 	}
-	lk_serial_end(&buf, fname);
-	PG_RETURN_POINTER(state);
+	lk_serial_end(buf, fname);
+	if ((problem = tier_state_problem(state)) != NULL)
+		lk_serial_error(fname, problem);
+	return state;
 }
 
-/* qsort_arg comparator: tier indexes by tier name, in the aggregate's collation */
+PG_FUNCTION_INFO_V1(tier_state_recv);
+Datum
+tier_state_recv(PG_FUNCTION_ARGS)
+{
+	return lk_state_recv(fcinfo, tier_recv_fields, "tier_state_recv");
+}
+
+PG_FUNCTION_INFO_V1(tier_state_send);
+Datum
+tier_state_send(PG_FUNCTION_ARGS)
+{
+	return lk_state_send(fcinfo, tier_send_fields);
+}
+
+/* The 1.1 to 1.3 internal state's, kept for a database not yet updated (kit.h) */
+PG_FUNCTION_INFO_V1(tier_serialize);
+Datum
+tier_serialize(PG_FUNCTION_ARGS)
+{
+	return lk_state_serialize(fcinfo, tier_send_fields, "tier_serialize");
+}
+
+PG_FUNCTION_INFO_V1(tier_deserialize);
+Datum
+tier_deserialize(PG_FUNCTION_ARGS)
+{
+	return lk_state_deserialize(fcinfo, tier_recv_fields, "tier_deserialize");
+}
+
+/* qsort_arg comparator: tiers by name, in the aggregate's collation */
 static int
 tier_order(const void *a, const void *b, void *arg)
 {
-	const TierState *state = arg;
-	const text *x = state->names[*(const int *) a];
-	const text *y = state->names[*(const int *) b];
+	const TierEntry *x = *(const TierEntry *const *) a;
+	const TierEntry *y = *(const TierEntry *const *) b;
 
-	return varstr_cmp(VARDATA_ANY(x), VARSIZE_ANY_EXHDR(x),
-					  VARDATA_ANY(y), VARSIZE_ANY_EXHDR(y),
-					  OidIsValid(state->collation) ? state->collation : DEFAULT_COLLATION_OID);
+	return varstr_cmp(x->name, x->len, y->name, y->len, *(const Oid *) arg);
 }
 
 PG_FUNCTION_INFO_V1(tier_distribution_final);
 Datum
 tier_distribution_final(PG_FUNCTION_ARGS)
 {
-	TierState  *state = PG_ARGISNULL(0) ? NULL : (TierState *) PG_GETARG_POINTER(0);
+	TierState  *state = PG_ARGISNULL(0) ? NULL : LK_GETARG_VARLENA_STATE(TierState, 0);
+	TierCallCache *cache;
 	TupleDesc	desc;
-	int		   *order;
+	TierEntry **order;
+	TierEntry  *e;
 	Datum	   *rows;
 	int			nrows = 0;
 
 	if (state == NULL || state->members == 0)
 		PG_RETURN_NULL();
+	cache = tier_call_cache(fcinfo);
 	desc = lk_result_row_desc(fcinfo, true, 3);
-	/* sort indexes, not the state: it stays as it is for window frames */
-	order = palloc(sizeof(int) * state->ntiers);
-	for (int i = 0; i < state->ntiers; i++)
-		order[i] = i;
-	qsort_arg(order, state->ntiers, sizeof(int), tier_order, state);
+	/* sort pointers, not the state: it stays as it is for window frames */
+	order = palloc(sizeof(TierEntry *) * state->ntiers);
+	e = TIER_FIRST(state);
+	for (int i = 0; i < state->ntiers; i++, e = TIER_NEXT(e))
+		order[i] = e;
+	qsort_arg(order, state->ntiers, sizeof(TierEntry *), tier_order, &cache->collation);
 	rows = palloc(sizeof(Datum) * state->ntiers);
 	for (int k = 0; k < state->ntiers; k++)
 	{
-		int			i = order[k];
 		Datum		values[3];
 		bool		nulls[3] = {0};
 
-		if (state->counts[i] == 0)
+		e = order[k];
+		if (e->count == 0)
 			continue;			/* every member of it left the window frame */
-		values[0] = PointerGetDatum(state->names[i]);
-		values[1] = Int64GetDatum(state->counts[i]);
-		values[2] = Float8GetDatum(100.0 * (double) state->counts[i] / (double) state->members);
+		values[0] = PointerGetDatum(cstring_to_text_with_len(e->name, e->len));
+		values[1] = Int64GetDatum(e->count);
+		values[2] = Float8GetDatum(100.0 * (double) e->count / (double) state->members);
 		rows[nrows++] = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
 	}
 	PG_RETURN_ARRAYTYPE_P(lk_composite_array(fcinfo, rows, nrows));

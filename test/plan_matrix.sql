@@ -206,6 +206,69 @@ SELECT format($q$SELECT is((SELECT count(*) FROM (
                 0::bigint, %3$L)$q$, name, args, agg || ': a sliding frame = the aggregate of its rows')
 FROM matrix WHERE sliding ORDER BY agg \gexec
 
+-- distributed, as Citus runs it: every aggregate whose state is not internal
+-- is aggregated partially on each "worker" (here: three shards, id % 3) by
+-- an aggregate made of its transition function alone, its state is shipped
+-- as text and read back on the "coordinator", where an aggregate made of
+-- its combine and final functions finishes it (Citus's worker_partial_agg
+-- and coordinator_combine_agg).  Only the per-customer aggregates, whose
+-- state grows with the customers, may keep an internal state.
+SELECT set_eq(
+  $$SELECT p.proname::text FROM pg_aggregate g JOIN pg_proc p ON p.oid = g.aggfnoid
+    JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+    JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi'
+    WHERE g.aggtranstype = 'internal'::regtype$$,
+  ARRAY['repeat_purchase_rate', 'one_and_done_rate', 'purchase_frequency', 'upsell_ratio', 'clv',
+        'btyd_summary', 'bgnbd_fit', 'gamma_gamma_fit'],
+  'only the per-customer aggregates keep an internal state');
+CREATE SCHEMA citus_sim;
+CREATE TABLE distributed AS
+SELECT m.agg, m.name, m.args, row_number() OVER (ORDER BY m.agg) AS k,
+       g.aggtransfn::regproc AS sfunc, format_type(g.aggtranstype, NULL) AS stype, g.agginitval,
+       g.aggcombinefn::regproc AS combinefn, g.aggfinalfn::regproc AS finalfn,
+       (SELECT string_agg(format_type(t, NULL), ', ' ORDER BY o)
+        FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, o)) AS argtypes
+FROM matrix m JOIN pg_aggregate g ON g.aggfnoid = m.agg::regprocedure
+JOIN pg_proc p ON p.oid = g.aggfnoid
+WHERE g.aggtranstype <> 'internal'::regtype;
+SELECT format('CREATE AGGREGATE citus_sim.partial_%s(%s) (SFUNC = %s, STYPE = %s%s)',
+              k, argtypes, sfunc, stype, CASE WHEN agginitval IS NOT NULL THEN format(', INITCOND = %L', agginitval) ELSE '' END)
+FROM distributed ORDER BY k \gexec
+SELECT format('CREATE AGGREGATE citus_sim.combine_%s(%s) (SFUNC = %s, STYPE = %s%s%s)',
+              k, stype, combinefn, stype, CASE WHEN agginitval IS NOT NULL THEN format(', INITCOND = %L', agginitval) ELSE '' END,
+              CASE WHEN finalfn <> 0 THEN format(', FINALFUNC = %s', finalfn) ELSE '' END)
+FROM distributed ORDER BY k \gexec
+-- Every number the same, but floating-point statistics combined in another
+-- order (member_lift's Youngs-Cramer sums of squares) may differ in the
+-- last bits, as PostgreSQL's own variance aggregates do: 1e-12 relative.
+CREATE FUNCTION pg_temp.same_numbers(got text, want text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+  number constant text := '-?[0-9]+(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?';
+  g text[] := ARRAY(SELECT x[1] FROM regexp_matches(got, number, 'g') x);
+  w text[] := ARRAY(SELECT x[1] FROM regexp_matches(want, number, 'g') x);
+BEGIN
+  IF regexp_replace(got, number, '#', 'g') IS DISTINCT FROM regexp_replace(want, number, '#', 'g')
+     OR cardinality(g) <> cardinality(w) THEN
+    RETURN false;
+  END IF;
+  FOR i IN 1 .. cardinality(g) LOOP
+    IF abs(g[i]::float8 - w[i]::float8) > 1e-12 * greatest(abs(w[i]::float8), 1e-300) THEN
+      RETURN false;
+    END IF;
+  END LOOP;
+  RETURN true;
+END $$;
+SELECT format($q$SELECT ok(pg_temp.same_numbers(
+                             (SELECT string_agg(grp || '=' || coalesce(v::text, 'NULL'), E'\n' ORDER BY grp)
+                              FROM (SELECT grp, citus_sim.combine_%1$s(state::%2$s) AS v
+                                    FROM (SELECT grp, id %% 3 AS shard, (citus_sim.partial_%1$s(%3$s))::text AS state
+                                          FROM m GROUP BY grp, id %% 3) workers
+                                    GROUP BY grp) coordinator),
+                             %4$L), %5$L)$q$,
+              k, stype, args, result, agg || ': partial states shipped as text and combined = serial')
+FROM distributed JOIN serial_results USING (agg) ORDER BY agg \gexec
+SELECT ok(NOT pg_temp.same_numbers('1=(2,3.0000000001)', '1=(2,3)'), 'same_numbers tells numbers apart');
+
 -- support functions: no PUBLIC EXECUTE unless they are also accessors
 SELECT is(count(*), 0::bigint, 'no support function of an aggregate is executable by PUBLIC, but the accessors')
 FROM (SELECT DISTINCT s AS support

@@ -1,0 +1,193 @@
+/*
+ * loyalty_kpi 1.3 -> 1.4: real state types for the aggregates whose state
+ * does not grow with the number of customers.
+ *
+ * retention_rate, churn_rate and retention_series keep their counts in
+ * lifecycle_state, tier_distribution its tiers in tier_state, instead of
+ * internal.  A real state type with text I/O that reads back exactly is
+ * what Citus needs to aggregate partially on its workers (it ships each
+ * worker's state to the coordinator as text and combines there); parallel
+ * query now moves the state itself, so the serialize and deserialize
+ * functions go.  The aggregates keep their signatures and results, so
+ * views that use them keep working.
+ */
+
+\echo Use "ALTER EXTENSION loyalty_kpi UPDATE TO '1.4'" to load this file. \quit
+
+-- lifecycle_state (src/lifecycle.c)
+
+CREATE TYPE @extschema@.lifecycle_state;
+
+CREATE FUNCTION @extschema@.lifecycle_state_in(cstring) RETURNS @extschema@.lifecycle_state
+AS 'MODULE_PATHNAME', 'lifecycle_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.lifecycle_state_out(@extschema@.lifecycle_state) RETURNS cstring
+AS 'MODULE_PATHNAME', 'lifecycle_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.lifecycle_state_recv(internal) RETURNS @extschema@.lifecycle_state
+AS 'MODULE_PATHNAME', 'lifecycle_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.lifecycle_state_send(@extschema@.lifecycle_state) RETURNS bytea
+AS 'MODULE_PATHNAME', 'lifecycle_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.lifecycle_state (
+    INPUT = @extschema@.lifecycle_state_in, OUTPUT = @extschema@.lifecycle_state_out,
+    RECEIVE = @extschema@.lifecycle_state_recv, SEND = @extschema@.lifecycle_state_send,
+    INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended);
+
+CREATE FUNCTION @extschema@.lifecycle_accum(@extschema@.lifecycle_state, timestamptz, timestamptz, timestamptz, timestamptz)
+RETURNS @extschema@.lifecycle_state
+AS 'MODULE_PATHNAME', 'lifecycle_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.lifecycle_retract(@extschema@.lifecycle_state, timestamptz, timestamptz, timestamptz, timestamptz)
+RETURNS @extschema@.lifecycle_state
+AS 'MODULE_PATHNAME', 'lifecycle_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.lifecycle_accum(@extschema@.lifecycle_state, timestamptz, timestamptz, timestamptz, timestamptz, text)
+RETURNS @extschema@.lifecycle_state
+AS 'MODULE_PATHNAME', 'lifecycle_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.lifecycle_retract(@extschema@.lifecycle_state, timestamptz, timestamptz, timestamptz, timestamptz, text)
+RETURNS @extschema@.lifecycle_state
+AS 'MODULE_PATHNAME', 'lifecycle_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- calendar steps depend on the session's TimeZone
+CREATE FUNCTION @extschema@.lifecycle_accum(@extschema@.lifecycle_state, timestamptz, timestamptz, timestamptz, timestamptz, interval)
+RETURNS @extschema@.lifecycle_state
+AS 'MODULE_PATHNAME', 'lifecycle_accum' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.lifecycle_retract(@extschema@.lifecycle_state, timestamptz, timestamptz, timestamptz, timestamptz, interval)
+RETURNS @extschema@.lifecycle_state
+AS 'MODULE_PATHNAME', 'lifecycle_retract' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.lifecycle_combine(@extschema@.lifecycle_state, @extschema@.lifecycle_state)
+RETURNS @extschema@.lifecycle_state
+AS 'MODULE_PATHNAME', 'lifecycle_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.retention_rate_final(@extschema@.lifecycle_state) RETURNS double precision
+AS 'MODULE_PATHNAME', 'retention_rate_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.churn_rate_final(@extschema@.lifecycle_state) RETURNS double precision
+AS 'MODULE_PATHNAME', 'churn_rate_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.retention_series_final(@extschema@.lifecycle_state) RETURNS @extschema@.customer_period[]
+AS 'MODULE_PATHNAME', 'retention_series_final' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE OR REPLACE AGGREGATE @extschema@.retention_rate(acquired_at timestamptz, churned_at timestamptz,
+                                                       period_start timestamptz, period_end timestamptz) (
+    SFUNC = @extschema@.lifecycle_accum, STYPE = @extschema@.lifecycle_state,
+    FINALFUNC = @extschema@.retention_rate_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = @extschema@.lifecycle_combine,
+    MSFUNC = @extschema@.lifecycle_accum, MINVFUNC = @extschema@.lifecycle_retract,
+    MSTYPE = @extschema@.lifecycle_state,
+    MFINALFUNC = @extschema@.retention_rate_final, MFINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+
+CREATE OR REPLACE AGGREGATE @extschema@.churn_rate(acquired_at timestamptz, churned_at timestamptz,
+                                                   period_start timestamptz, period_end timestamptz) (
+    SFUNC = @extschema@.lifecycle_accum, STYPE = @extschema@.lifecycle_state,
+    FINALFUNC = @extschema@.churn_rate_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = @extschema@.lifecycle_combine,
+    MSFUNC = @extschema@.lifecycle_accum, MINVFUNC = @extschema@.lifecycle_retract,
+    MSTYPE = @extschema@.lifecycle_state,
+    MFINALFUNC = @extschema@.churn_rate_final, MFINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+
+CREATE OR REPLACE AGGREGATE @extschema@.churn_rate(acquired_at timestamptz, churned_at timestamptz,
+                                                   period_start timestamptz, period_end timestamptz, basis text) (
+    SFUNC = @extschema@.lifecycle_accum, STYPE = @extschema@.lifecycle_state,
+    FINALFUNC = @extschema@.churn_rate_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = @extschema@.lifecycle_combine,
+    MSFUNC = @extschema@.lifecycle_accum, MINVFUNC = @extschema@.lifecycle_retract,
+    MSTYPE = @extschema@.lifecycle_state,
+    MFINALFUNC = @extschema@.churn_rate_final, MFINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+
+CREATE OR REPLACE AGGREGATE @extschema@.retention_series(acquired_at timestamptz, churned_at timestamptz,
+                                                         first_start timestamptz, last_end timestamptz, step interval) (
+    SFUNC = @extschema@.lifecycle_accum, STYPE = @extschema@.lifecycle_state,
+    FINALFUNC = @extschema@.retention_series_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = @extschema@.lifecycle_combine,
+    MSFUNC = @extschema@.lifecycle_accum, MINVFUNC = @extschema@.lifecycle_retract,
+    MSTYPE = @extschema@.lifecycle_state,
+    MFINALFUNC = @extschema@.retention_series_final, MFINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+
+DROP FUNCTION @extschema@.lifecycle_accum(internal, timestamptz, timestamptz, timestamptz, timestamptz);
+DROP FUNCTION @extschema@.lifecycle_retract(internal, timestamptz, timestamptz, timestamptz, timestamptz);
+DROP FUNCTION @extschema@.lifecycle_accum(internal, timestamptz, timestamptz, timestamptz, timestamptz, text);
+DROP FUNCTION @extschema@.lifecycle_retract(internal, timestamptz, timestamptz, timestamptz, timestamptz, text);
+DROP FUNCTION @extschema@.lifecycle_accum(internal, timestamptz, timestamptz, timestamptz, timestamptz, interval);
+DROP FUNCTION @extschema@.lifecycle_retract(internal, timestamptz, timestamptz, timestamptz, timestamptz, interval);
+DROP FUNCTION @extschema@.lifecycle_combine(internal, internal);
+DROP FUNCTION @extschema@.lifecycle_serialize(internal);
+DROP FUNCTION @extschema@.lifecycle_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.retention_rate_final(internal);
+DROP FUNCTION @extschema@.churn_rate_final(internal);
+DROP FUNCTION @extschema@.retention_series_final(internal);
+
+-- tier_state (src/program.c)
+
+CREATE TYPE @extschema@.tier_state;
+
+CREATE FUNCTION @extschema@.tier_state_in(cstring) RETURNS @extschema@.tier_state
+AS 'MODULE_PATHNAME', 'tier_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.tier_state_out(@extschema@.tier_state) RETURNS cstring
+AS 'MODULE_PATHNAME', 'tier_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.tier_state_recv(internal) RETURNS @extschema@.tier_state
+AS 'MODULE_PATHNAME', 'tier_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.tier_state_send(@extschema@.tier_state) RETURNS bytea
+AS 'MODULE_PATHNAME', 'tier_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.tier_state (
+    INPUT = @extschema@.tier_state_in, OUTPUT = @extschema@.tier_state_out,
+    RECEIVE = @extschema@.tier_state_recv, SEND = @extschema@.tier_state_send,
+    INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended);
+
+CREATE FUNCTION @extschema@.tier_accum(@extschema@.tier_state, text) RETURNS @extschema@.tier_state
+AS 'MODULE_PATHNAME', 'tier_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.tier_retract(@extschema@.tier_state, text) RETURNS @extschema@.tier_state
+AS 'MODULE_PATHNAME', 'tier_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.tier_combine(@extschema@.tier_state, @extschema@.tier_state) RETURNS @extschema@.tier_state
+AS 'MODULE_PATHNAME', 'tier_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.tier_distribution_final(@extschema@.tier_state) RETURNS @extschema@.tier_share[]
+AS 'MODULE_PATHNAME', 'tier_distribution_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE OR REPLACE AGGREGATE @extschema@.tier_distribution(tier text) (
+    SFUNC = @extschema@.tier_accum, STYPE = @extschema@.tier_state,
+    FINALFUNC = @extschema@.tier_distribution_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = @extschema@.tier_combine,
+    MSFUNC = @extschema@.tier_accum, MINVFUNC = @extschema@.tier_retract, MSTYPE = @extschema@.tier_state,
+    MFINALFUNC = @extschema@.tier_distribution_final, MFINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+
+DROP FUNCTION @extschema@.tier_accum(internal, text);
+DROP FUNCTION @extschema@.tier_retract(internal, text);
+DROP FUNCTION @extschema@.tier_combine(internal, internal);
+DROP FUNCTION @extschema@.tier_serialize(internal);
+DROP FUNCTION @extschema@.tier_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.tier_distribution_final(internal);
+
+-- as 1.3 did for the others: support functions are the aggregates' own
+REVOKE EXECUTE ON FUNCTION
+    @extschema@.lifecycle_accum(@extschema@.lifecycle_state, timestamptz, timestamptz, timestamptz, timestamptz),
+    @extschema@.lifecycle_retract(@extschema@.lifecycle_state, timestamptz, timestamptz, timestamptz, timestamptz),
+    @extschema@.lifecycle_accum(@extschema@.lifecycle_state, timestamptz, timestamptz, timestamptz, timestamptz, text),
+    @extschema@.lifecycle_retract(@extschema@.lifecycle_state, timestamptz, timestamptz, timestamptz, timestamptz, text),
+    @extschema@.lifecycle_accum(@extschema@.lifecycle_state, timestamptz, timestamptz, timestamptz, timestamptz, interval),
+    @extschema@.lifecycle_retract(@extschema@.lifecycle_state, timestamptz, timestamptz, timestamptz, timestamptz, interval),
+    @extschema@.lifecycle_combine(@extschema@.lifecycle_state, @extschema@.lifecycle_state),
+    @extschema@.retention_rate_final(@extschema@.lifecycle_state),
+    @extschema@.churn_rate_final(@extschema@.lifecycle_state),
+    @extschema@.retention_series_final(@extschema@.lifecycle_state),
+    @extschema@.tier_accum(@extschema@.tier_state, text),
+    @extschema@.tier_retract(@extschema@.tier_state, text),
+    @extschema@.tier_combine(@extschema@.tier_state, @extschema@.tier_state),
+    @extschema@.tier_distribution_final(@extschema@.tier_state)
+FROM PUBLIC;
