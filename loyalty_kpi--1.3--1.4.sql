@@ -10,6 +10,12 @@
  * query now moves the state itself, so the serialize and deserialize
  * functions go.  The aggregates keep their signatures and results, so
  * views that use them keep working.
+ *
+ * The stored models move to format 2 (src/models.c): room for any number
+ * of parameters, and the time unit a BG/NBD fit was given, with
+ * bgnbd_fit(..., time_unit) to record it, time_unit(model) to read it, and
+ * predictions that take the caller's time unit to check it.  Format-1
+ * values, on disk or in text, still read.
  */
 
 \echo Use "ALTER EXTENSION loyalty_kpi UPDATE TO '1.4'" to load this file. \quit
@@ -191,3 +197,64 @@ REVOKE EXECUTE ON FUNCTION
     @extschema@.tier_combine(@extschema@.tier_state, @extschema@.tier_state),
     @extschema@.tier_distribution_final(@extschema@.tier_state)
 FROM PUBLIC;
+
+-- the stored models' time unit (src/models.c)
+
+CREATE FUNCTION @extschema@.bgnbd_fit_accum(internal, double precision, double precision, double precision,
+                                            interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.bgnbd_fit_accum(internal, double precision, double precision, double precision,
+                                            double precision, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+REVOKE EXECUTE ON FUNCTION
+    @extschema@.bgnbd_fit_accum(internal, double precision, double precision, double precision, interval),
+    @extschema@.bgnbd_fit_accum(internal, double precision, double precision, double precision, double precision, interval)
+FROM PUBLIC;
+
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision,
+                                       age double precision, time_unit interval) (
+    SFUNC = @extschema@.bgnbd_fit_accum, STYPE = internal,
+    FINALFUNC = @extschema@.bgnbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = @extschema@.fit_combine,
+    SERIALFUNC = @extschema@.fit_serialize, DESERIALFUNC = @extschema@.fit_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision,
+                                       age double precision, customers double precision, time_unit interval) (
+    SFUNC = @extschema@.bgnbd_fit_accum, STYPE = internal,
+    FINALFUNC = @extschema@.bgnbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = @extschema@.fit_combine,
+    SERIALFUNC = @extschema@.fit_serialize, DESERIALFUNC = @extschema@.fit_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE FUNCTION @extschema@.time_unit(@extschema@.bgnbd_model) RETURNS interval
+AS 'MODULE_PATHNAME', 'model_time_unit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- the predictions, given the unit their times are in: checked against the model's
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.bgnbd_model, t double precision,
+                                               frequency double precision, recency double precision,
+                                               age double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.bgnbd_model, t double precision,
+                                               time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.probability_alive(model @extschema@.bgnbd_model, frequency double precision,
+                                              recency double precision, age double precision,
+                                              time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.bgnbd_model, spend @extschema@.gamma_gamma_model,
+                                          frequency double precision, recency double precision,
+                                          age double precision, monetary_value double precision,
+                                          periods integer, period_length double precision,
+                                          discount_rate double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;

@@ -22,7 +22,8 @@ SELECT id, bg, gg FROM kept_models ORDER BY id;
 SELECT id, parameter(bg, 'alpha'), standard_error(bg, 'r'), log_likelihood(bg), fitted_customers(bg),
        evaluations(bg), converged(bg), parameter(gg, 'gamma'), evaluations(gg)
 FROM kept_models ORDER BY id;
--- binary: version, kind, nparams, converged, iterations, customers, LL, (estimate, se) pairs
+-- binary: version, kind, nparams, converged, iterations, customers, LL, time unit
+-- (microseconds, days, months; zero: not recorded), (estimate, se) pairs
 SELECT gamma_gamma_model_send('v1:gamma_gamma:p=1,q=2,gamma=3;se=NaN,NaN,NaN;log_likelihood=0;customers=2;iterations=2;converged=true');
 \copy kept_models TO 'results/models.bin' (FORMAT binary)
 CREATE TABLE reloaded_models (LIKE kept_models);
@@ -34,7 +35,7 @@ FROM kept_models k JOIN reloaded_models r USING (id);
 
 -- malformed text: 22P02 with a detail saying what is wrong
 SELECT ''::bgnbd_model;
-SELECT 'v2:bgnbd:r=1,alpha=1,a=1,b=1;se=1,1,1,1;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model;
+SELECT 'v3:bgnbd:r=1,alpha=1,a=1,b=1;se=1,1,1,1;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model;
 SELECT 'v1:gamma_gamma:p=1,q=2,gamma=3;se=1,1,1;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model;
 SELECT 'v1:bgnbd:r=1,alpha=1,b=1,a=1;se=1,1,1,1;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model;
 SELECT 'v1:bgnbd:r=0,alpha=1,a=1,b=1;se=1,1,1,1;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model;
@@ -72,15 +73,57 @@ SELECT 'v1:gamma_gamma:p=1,q=2,gamma=3;se=NaN,NaN,NaN;log_likelihood=0;customers
 \copy model_binary_in FROM 'results/model_bad.bin' (FORMAT binary)
 \copy (SELECT pg_copy_file(bgnbd_model_send(bg)) FROM kept_models WHERE id = 1) TO PROGRAM 'base64 -d > results/model_bad.bin'
 \copy model_binary_in FROM 'results/model_bad.bin' (FORMAT binary)
--- a converged flag of 7; a negative parameter p (its float8 at byte offset 24)
+-- a converged flag of 7; a negative parameter p (its float8 at byte offset 40)
 \copy (SELECT pg_copy_file(set_byte(gamma_gamma_model_send(m), 3, 7)) FROM good) TO PROGRAM 'base64 -d > results/model_bad.bin'
 \copy model_binary_in FROM 'results/model_bad.bin' (FORMAT binary)
-\copy (SELECT pg_copy_file(overlay(gamma_gamma_model_send(m) PLACING float8send(-1) FROM 25)) FROM good) TO PROGRAM 'base64 -d > results/model_bad.bin'
+\copy (SELECT pg_copy_file(overlay(gamma_gamma_model_send(m) PLACING float8send(-1) FROM 41)) FROM good) TO PROGRAM 'base64 -d > results/model_bad.bin'
 \copy model_binary_in FROM 'results/model_bad.bin' (FORMAT binary)
 \set VERBOSITY sqlstate
 \copy model_binary_in FROM 'results/model_bad.bin' (FORMAT binary)
 \set VERBOSITY default
 SELECT gg FROM model_binary_in;
+
+-- Format 2 records the time unit a BG/NBD fit was given.  On CDNOW's
+-- summary (weeks): the same model as without it, plus the unit; the text
+-- reads back to the same value in any IntervalStyle.
+CREATE TABLE cdnow_weeks (id int, frequency int, recency float8, t float8);
+\copy cdnow_weeks FROM '../shared/data/cdnow/cdnow_customers_summary.csv' CSV HEADER
+CREATE TABLE weekly AS
+SELECT bgnbd_fit(frequency, recency, t, interval '7 days') AS bg, bgnbd_fit(frequency, recency, t) AS plain
+FROM cdnow_weeks;
+SELECT time_unit(bg), time_unit(plain),
+       replace(bg::text, ';time_unit=7 days', '') = plain::text AS same_fit_otherwise,
+       round(parameter(bg, 'r')::numeric, 4) AS r
+FROM weekly;
+SET IntervalStyle = iso_8601;
+SELECT bg::text LIKE '%;time_unit=7 days' AS same_text_any_style, bg::text::bgnbd_model::text = bg::text AS reads_back
+FROM weekly;
+RESET IntervalStyle;
+-- predictions given a time unit check it; the unit is a constant of the fit
+SELECT round(expected_purchases(bg, 39, 2, 30.43, 38.86, '7 days')::numeric, 3) AS weeks_ok,
+       round(probability_alive(bg, 2, 30.43, 38.86, '1 week')::numeric, 4) AS one_week_is_7_days
+FROM weekly;
+SELECT expected_purchases(bg, 39, '1 day') FROM weekly;
+SELECT expected_purchases(plain, 39, '7 days') FROM weekly;
+SELECT bgnbd_fit(frequency, recency, t, CASE WHEN id < 100 THEN interval '7 days' ELSE '1 day' END) FROM cdnow_weeks;
+SELECT bgnbd_fit(frequency, recency, t, interval '-7 days') FROM cdnow_weeks;
+SELECT bgnbd_fit(frequency, recency, t, NULL::interval) FROM cdnow_weeks;
+-- and a model stored by 1.2 or 1.3 (format 1, on disk as these bytes on
+-- x86-64) still reads, without a time unit
+-- (the bytes are made a value by a type sharing bytea's I/O and the model's layout)
+CREATE SCHEMA stored_by_1_2;
+CREATE TYPE stored_by_1_2.model;
+CREATE FUNCTION stored_by_1_2.model_in(cstring) RETURNS stored_by_1_2.model AS 'byteain' LANGUAGE internal IMMUTABLE STRICT;
+CREATE FUNCTION stored_by_1_2.model_out(stored_by_1_2.model) RETURNS cstring AS 'byteaout' LANGUAGE internal IMMUTABLE STRICT;
+CREATE TYPE stored_by_1_2.model (INPUT = stored_by_1_2.model_in, OUTPUT = stored_by_1_2.model_out,
+                                 INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended);
+CREATE CAST (stored_by_1_2.model AS bgnbd_model) WITHOUT FUNCTION;
+CREATE TABLE stored_by_1_2.models AS
+SELECT ('\x010104011c0000000000000000000000006aa240a2c7c47836b7c2c0f65a42d0480dcf3fe2f2cad674a71140b8a91bc0525fe93f3b20d966f1670340923e59eaa6b7893f1b25049ec734d83fa7dd6a12a5c5c73f795b9e3e3192e63f'::stored_by_1_2.model)::bgnbd_model AS m;
+SELECT m AS format_1_read, time_unit(m), converged(m), round(expected_purchases(m, 39, 2, 30.43, 38.86)::numeric, 3) AS cdnow_example
+FROM stored_by_1_2.models;
+DROP SCHEMA stored_by_1_2 CASCADE;
+DROP TABLE weekly, cdnow_weeks;
 
 -- pg_dump / pg_restore: fitted models in a table and in a materialized view
 SET client_min_messages = warning;

@@ -70,3 +70,31 @@ SELECT (SELECT bgnbd_fit(x, t_x, age ORDER BY g) FROM fit_rows)::text
        (SELECT gamma_gamma_fit(x, zbar ORDER BY g) FROM fit_rows)::text
      = (SELECT gamma_gamma_fit(x, zbar ORDER BY md5(g::text)) FROM fit_rows)::text AS gamma_gamma_same_any_order;
 DROP TABLE fit_rows;
+-- 5. One rule decides converged (README, "Data that cannot identify a
+--    model"), whatever the row order.  Spend with no heterogeneity between
+--    customers (every customer's spend is Gamma(4, 0.5): one common nu) has
+--    no finite maximum: q and gamma run away together with q / gamma fixed.
+--    1.2 returned q, gamma near 10^6 and said converged in 4 or 5 of 13 row
+--    orders; now every order gives the same model, flagged not converged,
+--    and predictions refuse it.
+SELECT setseed(0.25);
+CREATE TABLE flat_spend AS
+SELECT c, x, (SELECT sum(-ln(1 - random())) / 0.5 FROM generate_series(1, 4 * x)) / x AS zbar
+FROM (SELECT c, 1 + c % 5 AS x FROM generate_series(1, 3000) c) s;
+CREATE TABLE flat_fits AS
+SELECT k, (SELECT gamma_gamma_fit(x, zbar ORDER BY md5(c::text || k)) FROM flat_spend) AS gg
+FROM generate_series(1, 13) k;
+SELECT count(DISTINCT gg::text) AS distinct_models, bool_or(converged(gg)) AS any_converged,
+       min(parameter(gg, 'q')) > 1e6 AS q_ran_away, min(parameter(gg, 'gamma')) > 1e6 AS gamma_ran_away,
+       round(min(parameter(gg, 'q') / parameter(gg, 'gamma'))::numeric, 1) AS q_over_gamma_is_nu_0_5
+FROM flat_fits;
+SELECT expected_spend(gg) FROM flat_fits WHERE k = 1;
+-- the same customers with heterogeneous nu (Gamma(3, 6) across customers) converge
+CREATE TABLE varied_spend AS
+SELECT c, x, (SELECT sum(-ln(1 - random())) FROM generate_series(1, 4 * x)) / (nu * x) AS zbar
+FROM (SELECT c, 1 + c % 5 AS x,
+             (SELECT sum(-ln(1 - random())) / 6 FROM generate_series(1, 3 + 0 * c)) AS nu
+      FROM generate_series(1, 3000) c) s;
+SELECT converged(gamma_gamma_fit(x, zbar)) AS heterogeneous_converges FROM varied_spend;
+DROP TABLE flat_spend, flat_fits, varied_spend;
+

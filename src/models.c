@@ -48,12 +48,14 @@
 #include <math.h>
 #include <nlopt.h>
 
+#include "catalog/pg_type.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/timestamp.h"
 
 /* ---------------------------------------------------------------------
  * The stored model
@@ -84,33 +86,77 @@ static const ModelSpec model_specs[MODEL_KIND_MAX + 1] = {
 	[MODEL_GAMMA_GAMMA] = {"gamma_gamma", "gamma_gamma_model", "gamma_gamma_fit", 3, {"p", "q", "gamma"}},
 };
 
-/* A fitted model; a varlena so that a later format version may grow it */
+/*
+ * A fitted model, format 2: the fields, the time unit the rows were
+ * measured in (zero when the fit was not told it), then the estimates and
+ * standard errors, nparams of each, so a model with more parameters fits
+ * the same layout.
+ */
+#define MODEL_FORMAT 2
+
 typedef struct Model
 {
-	int32		vl_len_;
-	uint8		version;
+	int32		vl_len_;		/* varlena header (do not touch directly) */
+	uint8		version;		/* MODEL_FORMAT */
 	uint8		kind;
 	uint8		nparams;
 	bool		converged;
 	int32		iterations;		/* likelihood evaluations the fit took */
 	double		customers;		/* summed weight of the rows fitted */
 	double		log_likelihood;
-	double		estimate[MODEL_MAX_PARAMS];
-	double		std_error[MODEL_MAX_PARAMS];	/* NaN where the information is singular */
+	Interval	time_unit;		/* all zero: not recorded */
+	double		values[FLEXIBLE_ARRAY_MEMBER];	/* estimates, then standard errors */
 } Model;
+
+#define MODEL_SIZE(nparams)		(offsetof(Model, values) + 2 * sizeof(double) * (nparams))
+#define MODEL_ESTIMATE(m)		((m)->values)
+/* NaN where the information is singular */
+#define MODEL_STD_ERROR(m)		((m)->values + (m)->nparams)
+
+/* Format 1 (1.2 and 1.3), read from tables and dumps: fixed room for four parameters */
+typedef struct ModelV1
+{
+	int32		vl_len_;
+	uint8		version;
+	uint8		kind;
+	uint8		nparams;
+	bool		converged;
+	int32		iterations;
+	double		customers;
+	double		log_likelihood;
+	double		estimate[4];
+	double		std_error[4];
+} ModelV1;
+
+static bool
+has_time_unit(const Model *m)
+{
+	return m->time_unit.month != 0 || m->time_unit.day != 0 || m->time_unit.time != 0;
+}
 
 static Model *
 model_new(ModelKind kind)
 {
-	Model	   *m = palloc0(sizeof(Model));
+	int			n = model_specs[kind].nparams;
+	Model	   *m = palloc0(MODEL_SIZE(n));
 
-	SET_VARSIZE(m, sizeof(Model));
-	m->version = LK_FORMAT_VERSION;
+	SET_VARSIZE(m, MODEL_SIZE(n));
+	m->version = MODEL_FORMAT;
 	m->kind = kind;
-	m->nparams = model_specs[kind].nparams;
-	for (int i = 0; i < MODEL_MAX_PARAMS; i++)
-		m->std_error[i] = get_float8_nan();
+	m->nparams = n;
+	for (int i = 0; i < n; i++)
+		MODEL_STD_ERROR(m)[i] = get_float8_nan();
 	return m;
+}
+
+/* A time unit a fit may record: not negative in any field, not zero */
+static const char *
+time_unit_problem(const Interval *unit)
+{
+	if (unit->month < 0 || unit->day < 0 || unit->time < 0 ||
+		(unit->month == 0 && unit->day == 0 && unit->time == 0))
+		return "The time unit must be a positive interval, such as '7 days'.";
+	return NULL;
 }
 
 /* Why a model's fields cannot be a model of this kind, or NULL when they can */
@@ -119,16 +165,19 @@ model_problem(const Model *m, ModelKind kind)
 {
 	const ModelSpec *spec = &model_specs[kind];
 
-	if (m->version != LK_FORMAT_VERSION)
-		return psprintf("Format version %d is not one this release reads (it reads %d).",
-						m->version, LK_FORMAT_VERSION);
+	if (m->version != MODEL_FORMAT)
+		return psprintf("Format version %d is not one this release reads (it reads 1 and %d).",
+						m->version, MODEL_FORMAT);
 	if (m->kind != kind || m->nparams != spec->nparams)
 		return psprintf("It is not a %s.", spec->type_name);
 	for (int i = 0; i < spec->nparams; i++)
 	{
-		if (!isfinite(m->estimate[i]) || m->estimate[i] <= 0)
+		double		estimate = MODEL_ESTIMATE(m)[i];
+		double		se = MODEL_STD_ERROR(m)[i];
+
+		if (!isfinite(estimate) || estimate <= 0)
 			return psprintf("Parameter %s must be a positive finite number.", spec->params[i]);
-		if (!isnan(m->std_error[i]) && !(isfinite(m->std_error[i]) && m->std_error[i] >= 0))
+		if (!isnan(se) && !(isfinite(se) && se >= 0))
 			return psprintf("The standard error of %s must be a non-negative number or NaN.",
 							spec->params[i]);
 	}
@@ -138,7 +187,30 @@ model_problem(const Model *m, ModelKind kind)
 		return "The number of customers must be positive.";
 	if (m->iterations < 0)
 		return "The number of iterations must not be negative.";
+	if (has_time_unit(m) && time_unit_problem(&m->time_unit) != NULL)
+		return time_unit_problem(&m->time_unit);
+	if (kind != MODEL_BGNBD && has_time_unit(m))
+		return "Only a purchase model records a time unit.";
 	return NULL;
+}
+
+/* A format-1 value as format 2 (no time unit recorded); NULL when it is not one */
+static Model *
+model_from_v1(const ModelV1 *old)
+{
+	Model	   *m;
+
+	if (VARSIZE(old) != sizeof(ModelV1) || old->kind < 1 || old->kind > MODEL_KIND_MAX ||
+		old->nparams != model_specs[old->kind].nparams)
+		return NULL;
+	m = model_new((ModelKind) old->kind);
+	m->converged = old->converged;
+	m->iterations = old->iterations;
+	m->customers = old->customers;
+	m->log_likelihood = old->log_likelihood;
+	memcpy(MODEL_ESTIMATE(m), old->estimate, sizeof(double) * m->nparams);
+	memcpy(MODEL_STD_ERROR(m), old->std_error, sizeof(double) * m->nparams);
+	return m;
 }
 
 /* The model argument, detoasted and checked to be of this kind (or, MODEL_ANY, of one) */
@@ -147,8 +219,11 @@ model_arg(FunctionCallInfo fcinfo, int argno, ModelKind kind)
 {
 	Model	   *m = (Model *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
-	if (VARSIZE(m) != sizeof(Model) ||
-		(kind == MODEL_ANY && (m->kind < 1 || m->kind > MODEL_KIND_MAX)))
+	/* values stored by 1.2 and 1.3 stay as they were on disk */
+	if (VARSIZE(m) >= offsetof(Model, values) && m->version == 1)
+		m = model_from_v1((const ModelV1 *) m);
+	if (m == NULL || VARSIZE(m) < offsetof(Model, values) ||
+		m->kind < 1 || m->kind > MODEL_KIND_MAX || VARSIZE(m) != MODEL_SIZE(m->nparams))
 		elog(ERROR, "corrupt model value");
 	if (kind == MODEL_ANY)
 		kind = (ModelKind) m->kind;
@@ -170,7 +245,66 @@ require_converged(const Model *m, const char *fname)
 				 errhint("Check the data it was fitted to; converged(model) tells whether a model can be used.")));
 }
 
-/* --- text form: v1:bgnbd:r=..,alpha=..,a=..,b=..;se=..,..;log_likelihood=..;customers=..;iterations=..;converged=true */
+/*
+ * A time unit in PostgreSQL's own interval style, whatever IntervalStyle
+ * says, so a model's text is the same in every session (interval input
+ * reads it back).  Units are validated positive in every field.
+ */
+static char *
+interval_text(const Interval *unit)
+{
+	StringInfoData buf;
+	int64		seconds = unit->time / USECS_PER_SEC;
+	int64		fraction = unit->time % USECS_PER_SEC;
+
+	initStringInfo(&buf);
+	if (unit->month != 0)
+		appendStringInfo(&buf, "%d mon%s", unit->month, unit->month == 1 ? "" : "s");
+	if (unit->day != 0)
+		appendStringInfo(&buf, "%s%d day%s", buf.len ? " " : "", unit->day, unit->day == 1 ? "" : "s");
+	if (unit->time != 0 || buf.len == 0)
+	{
+		appendStringInfo(&buf, "%s%02lld:%02d:%02d", buf.len ? " " : "", (long long) (seconds / 3600),
+						 (int) (seconds / 60 % 60), (int) (seconds % 60));
+		if (fraction != 0)
+			appendStringInfo(&buf, ".%06d", (int) fraction);
+	}
+	return buf.data;
+}
+
+/*
+ * Predictions given the caller's time unit (their last argument, when
+ * PG_NARGS() is one more than the form without it) check it is the
+ * model's: times in another unit would give numbers that look right.
+ */
+static void
+check_time_unit(FunctionCallInfo fcinfo, int nargs_without, const Model *m, const char *fname)
+{
+	const Interval *unit;
+
+	if (PG_NARGS() <= nargs_without)
+		return;
+	unit = PG_GETARG_INTERVAL_P(nargs_without);
+	if (!has_time_unit(m))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the model does not record the time unit it was fitted in", fname),
+				 errhint("Fit it with bgnbd_fit(frequency, recency, age, time_unit), or call %s without a time unit.",
+						 fname)));
+	if (unit->month != m->time_unit.month || unit->day != m->time_unit.day ||
+		unit->time != m->time_unit.time)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the model was fitted in units of %s, not %s", fname,
+						interval_text(&m->time_unit), interval_text(unit)),
+				 errhint("Give times in the unit the model was fitted in.")));
+}
+
+/*
+ * Text form: v2:bgnbd:r=..,alpha=..,a=..,b=..;se=..,..;log_likelihood=..;
+ * customers=..;iterations=..;converged=true[;time_unit=7 days].  Format 1
+ * (no time unit) still reads.
+ */
 
 pg_noreturn static void
 model_syntax_error(ModelKind kind, const char *input, const char *detail)
@@ -210,6 +344,30 @@ read_number(ModelKind kind, const char *input, const char **p, bool nan_ok)
 	return v;
 }
 
+/* The time unit at the end of the text form, through interval's own input (any IntervalStyle) */
+static void
+read_time_unit(ModelKind kind, const char *input, const char *p, Interval *unit)
+{
+	MemoryContext context = CurrentMemoryContext;
+	Interval   *volatile read = NULL;
+
+	/* interval_in only allocates, so its error can be turned into ours */
+	PG_TRY();
+	{
+		read = DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(p),
+													 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(context);
+		FlushErrorState();
+	}
+	PG_END_TRY();
+	if (read == NULL)
+		model_syntax_error(kind, input, psprintf("The time unit \"%s\" is not an interval.", p));
+	*unit = *read;
+}
+
 static Datum
 model_in(FunctionCallInfo fcinfo, ModelKind kind)
 {
@@ -219,19 +377,26 @@ model_in(FunctionCallInfo fcinfo, ModelKind kind)
 	Model	   *m = model_new(kind);
 	const char *problem;
 	double		iterations;
+	int			version;
 
-	expect_text(kind, input, &p, psprintf("v%d:%s:", LK_FORMAT_VERSION, spec->name));
+	if (strncmp(p, "v1:", 3) == 0 || strncmp(p, "v2:", 3) == 0)
+		version = p[1] - '0';
+	else
+		model_syntax_error(kind, input, psprintf("Format versions 1 and %d read; it starts with \"%.3s\".",
+												 MODEL_FORMAT, p));
+	p += 3;
+	expect_text(kind, input, &p, psprintf("%s:", spec->name));
 	for (int i = 0; i < spec->nparams; i++)
 	{
 		expect_text(kind, input, &p, psprintf("%s%s=", i ? "," : "", spec->params[i]));
-		m->estimate[i] = read_number(kind, input, &p, false);
+		MODEL_ESTIMATE(m)[i] = read_number(kind, input, &p, false);
 	}
 	expect_text(kind, input, &p, ";se=");
 	for (int i = 0; i < spec->nparams; i++)
 	{
 		if (i > 0)
 			expect_text(kind, input, &p, ",");
-		m->std_error[i] = read_number(kind, input, &p, true);
+		MODEL_STD_ERROR(m)[i] = read_number(kind, input, &p, true);
 	}
 	expect_text(kind, input, &p, ";log_likelihood=");
 	m->log_likelihood = read_number(kind, input, &p, false);
@@ -243,12 +408,21 @@ model_in(FunctionCallInfo fcinfo, ModelKind kind)
 		model_syntax_error(kind, input, "The iterations must be a whole number.");
 	m->iterations = (int32) iterations;
 	expect_text(kind, input, &p, ";converged=");
-	if (strcmp(p, "true") == 0)
+	if (strncmp(p, "true", 4) == 0)
 		m->converged = true;
-	else if (strcmp(p, "false") == 0)
+	else if (strncmp(p, "false", 5) == 0)
 		m->converged = false;
 	else
-		model_syntax_error(kind, input, "It must end with converged=true or converged=false.");
+		model_syntax_error(kind, input, "Expected converged=true or converged=false.");
+	p += m->converged ? 4 : 5;
+	if (version == MODEL_FORMAT && strncmp(p, ";time_unit=", 11) == 0)
+	{
+		read_time_unit(kind, input, p + 11, &m->time_unit);
+		if (!has_time_unit(m))
+			model_syntax_error(kind, input, "The time unit must be a positive interval, such as '7 days'.");
+	}
+	else if (*p != '\0')
+		model_syntax_error(kind, input, psprintf("Unexpected \"%s\" at the end.", p));
 	if ((problem = model_problem(m, kind)) != NULL)
 		model_syntax_error(kind, input, problem);
 	PG_RETURN_POINTER(m);
@@ -281,14 +455,14 @@ model_out(FunctionCallInfo fcinfo, ModelKind kind)
 	for (int i = 0; i < spec->nparams; i++)
 	{
 		appendStringInfo(&buf, "%s%s=", i ? "," : "", spec->params[i]);
-		append_double(&buf, m->estimate[i]);
+		append_double(&buf, MODEL_ESTIMATE(m)[i]);
 	}
 	appendStringInfoString(&buf, ";se=");
 	for (int i = 0; i < spec->nparams; i++)
 	{
 		if (i > 0)
 			appendStringInfoChar(&buf, ',');
-		append_double(&buf, m->std_error[i]);
+		append_double(&buf, MODEL_STD_ERROR(m)[i]);
 	}
 	appendStringInfoString(&buf, ";log_likelihood=");
 	append_double(&buf, m->log_likelihood);
@@ -296,11 +470,17 @@ model_out(FunctionCallInfo fcinfo, ModelKind kind)
 	append_double(&buf, m->customers);
 	appendStringInfo(&buf, ";iterations=%d;converged=%s", m->iterations,
 					 m->converged ? "true" : "false");
+	if (has_time_unit(m))
+		appendStringInfo(&buf, ";time_unit=%s", interval_text(&m->time_unit));
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* --- binary form: version, kind, nparams, converged (bytes), iterations (int32), customers,
- * log-likelihood, then estimate and standard error of each parameter (float8) */
+/*
+ * Binary form: version, kind, nparams, converged (bytes), iterations
+ * (int32), customers, log-likelihood, then (format 2) the time unit as
+ * microseconds, days and months, then the estimate and standard error of
+ * each parameter (float8).
+ */
 
 pg_noreturn static void
 model_binary_error(ModelKind kind, const char *detail)
@@ -317,19 +497,25 @@ model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	Model	   *m = model_new(kind);
 	const char *problem;
-	int			converged;
+	int			version,
+				nparams,
+				converged;
 
 	if (buf->len - buf->cursor < 4)
 		model_binary_error(kind, psprintf("It is %d bytes long; the header alone takes 4.",
 										  buf->len - buf->cursor));
-	m->version = pq_getmsgbyte(buf);
+	version = pq_getmsgbyte(buf);
 	m->kind = pq_getmsgbyte(buf);
-	m->nparams = pq_getmsgbyte(buf);
+	nparams = pq_getmsgbyte(buf);
 	converged = pq_getmsgbyte(buf);
-	/* a header this release reads: then the fields; otherwise model_problem says why not */
-	if (m->version == LK_FORMAT_VERSION && m->kind == kind && m->nparams == model_specs[kind].nparams)
+	if (version != 1 && version != MODEL_FORMAT)
+		model_binary_error(kind, psprintf("Format version %d is not one this release reads (it reads 1 and %d).",
+										  version, MODEL_FORMAT));
+	if (m->kind != kind || nparams != m->nparams)
+		model_binary_error(kind, psprintf("It is not a %s.", model_specs[kind].type_name));
+	else
 	{
-		int			expected_len = 4 + 4 + 8 + 8 + 16 * (int) m->nparams;
+		int			expected_len = 4 + 4 + 8 + 8 + (version == 1 ? 0 : 16) + 16 * nparams;
 
 		if (buf->len - buf->cursor != expected_len - 4)
 			model_binary_error(kind, psprintf("Expected %d bytes, got %d.",
@@ -337,10 +523,16 @@ model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 		m->iterations = (int32) pq_getmsgint(buf, 4);
 		m->customers = pq_getmsgfloat8(buf);
 		m->log_likelihood = pq_getmsgfloat8(buf);
-		for (int i = 0; i < m->nparams; i++)
+		if (version == MODEL_FORMAT)
 		{
-			m->estimate[i] = pq_getmsgfloat8(buf);
-			m->std_error[i] = pq_getmsgfloat8(buf);
+			m->time_unit.time = pq_getmsgint64(buf);
+			m->time_unit.day = pq_getmsgint(buf, 4);
+			m->time_unit.month = pq_getmsgint(buf, 4);
+		}
+		for (int i = 0; i < nparams; i++)
+		{
+			MODEL_ESTIMATE(m)[i] = pq_getmsgfloat8(buf);
+			MODEL_STD_ERROR(m)[i] = pq_getmsgfloat8(buf);
 		}
 	}
 	if (converged > 1)
@@ -367,10 +559,13 @@ model_send(FunctionCallInfo fcinfo, ModelKind kind)
 	pq_sendint32(&buf, m->iterations);
 	pq_sendfloat8(&buf, m->customers);
 	pq_sendfloat8(&buf, m->log_likelihood);
+	pq_sendint64(&buf, m->time_unit.time);
+	pq_sendint32(&buf, m->time_unit.day);
+	pq_sendint32(&buf, m->time_unit.month);
 	for (int i = 0; i < m->nparams; i++)
 	{
-		pq_sendfloat8(&buf, m->estimate[i]);
-		pq_sendfloat8(&buf, m->std_error[i]);
+		pq_sendfloat8(&buf, MODEL_ESTIMATE(m)[i]);
+		pq_sendfloat8(&buf, MODEL_STD_ERROR(m)[i]);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -411,6 +606,21 @@ model_iterations(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(model_arg(fcinfo, 0, MODEL_ANY)->iterations);
 }
 
+/* time_unit(model): the unit bgnbd_fit was given, or NULL */
+PG_FUNCTION_INFO_V1(model_time_unit);
+Datum
+model_time_unit(PG_FUNCTION_ARGS)
+{
+	const Model *m = model_arg(fcinfo, 0, MODEL_ANY);
+	Interval   *unit;
+
+	if (!has_time_unit(m))
+		PG_RETURN_NULL();
+	unit = palloc(sizeof(Interval));
+	*unit = m->time_unit;
+	PG_RETURN_INTERVAL_P(unit);
+}
+
 PG_FUNCTION_INFO_V1(model_converged);
 Datum
 model_converged(PG_FUNCTION_ARGS)
@@ -444,7 +654,7 @@ model_parameter(PG_FUNCTION_ARGS)
 {
 	const Model *m = model_arg(fcinfo, 0, MODEL_ANY);
 
-	PG_RETURN_FLOAT8(m->estimate[param_index(m, PG_GETARG_TEXT_PP(1))]);
+	PG_RETURN_FLOAT8(MODEL_ESTIMATE(m)[param_index(m, PG_GETARG_TEXT_PP(1))]);
 }
 
 PG_FUNCTION_INFO_V1(model_standard_error);
@@ -452,7 +662,7 @@ Datum
 model_standard_error(PG_FUNCTION_ARGS)
 {
 	const Model *m = model_arg(fcinfo, 0, MODEL_ANY);
-	double		se = m->std_error[param_index(m, PG_GETARG_TEXT_PP(1))];
+	double		se = MODEL_STD_ERROR(m)[param_index(m, PG_GETARG_TEXT_PP(1))];
 
 	if (isnan(se))
 		PG_RETURN_NULL();
@@ -566,6 +776,7 @@ typedef struct FitState
 {
 	LkStateHeader header;
 	ModelKind	kind;
+	Interval	time_unit;		/* bgnbd_fit's, when given; else all zero */
 	fitrows_hash *rows;
 	char		fname[NAMEDATALEN];
 } FitState;
@@ -659,21 +870,77 @@ weight_arg(FunctionCallInfo fcinfo, int argno, const char *fname)
 }
 
 /*
- * bgnbd_fit(frequency, recency, age [, weight]): one customer's (x, t_x, T)
- * in any one time unit, or a weighted row standing for `weight` customers.
+ * bgnbd_fit(frequency, recency, age [, weight] [, time_unit]): one
+ * customer's (x, t_x, T) in one time unit, or a weighted row standing for
+ * `weight` customers; the model records the time unit when it is given.
+ * Which form was called comes from the declared signature, once per query.
  */
+typedef struct BgnbdCallForm
+{
+	bool		weighted;
+	bool		has_unit;
+} BgnbdCallForm;
+
+static const BgnbdCallForm *
+bgnbd_call_form(FunctionCallInfo fcinfo)
+{
+	BgnbdCallForm *form = fcinfo->flinfo->fn_extra;
+
+	if (form == NULL)
+	{
+		form = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(BgnbdCallForm));
+		form->has_unit = lk_declared_argtype(fcinfo, PG_NARGS() - 1) == INTERVALOID;
+		form->weighted = PG_NARGS() - (form->has_unit ? 1 : 0) > 4;
+		fcinfo->flinfo->fn_extra = form;
+	}
+	return form;
+}
+
+/* The time unit argument: not NULL, positive, and the same in every row */
+static void
+bgnbd_time_unit(FunctionCallInfo fcinfo, FitState *state, bool first)
+{
+	const Interval *unit;
+	const char *problem;
+
+	if (PG_ARGISNULL(PG_NARGS() - 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: the time unit must not be NULL", state->fname),
+				 errhint("Pass the unit recency and age are measured in, as btyd_summary was given it.")));
+	unit = PG_GETARG_INTERVAL_P(PG_NARGS() - 1);
+	if ((problem = time_unit_problem(unit)) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: invalid time unit %s", state->fname, interval_text(unit)),
+				 errhint("%s", problem)));
+	if (first)
+		state->time_unit = *unit;
+	else if (memcmp(unit, &state->time_unit, sizeof(Interval)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the time unit must be the same in every row", state->fname),
+				 errhint("Pass the time unit as a constant.")));
+}
+
 PG_FUNCTION_INFO_V1(bgnbd_fit_accum);
 Datum
 bgnbd_fit_accum(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = lk_require_agg_context(fcinfo, "bgnbd_fit_accum");
+	const BgnbdCallForm *form = bgnbd_call_form(fcinfo);
 	FitState   *state = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
-	bool		weighted = PG_NARGS() > 4;
 	FitKey		key;
 
 	if (state == NULL)
+	{
 		state = fit_state_new(aggcontext, MODEL_BGNBD, "bgnbd_fit", 0);
-	for (int i = 1; i <= (weighted ? 4 : 3); i++)
+		if (form->has_unit)
+			bgnbd_time_unit(fcinfo, state, true);
+	}
+	else if (form->has_unit)
+		bgnbd_time_unit(fcinfo, state, false);
+	for (int i = 1; i <= (form->weighted ? 4 : 3); i++)
 		if (PG_ARGISNULL(i))
 			PG_RETURN_POINTER(state);
 
@@ -685,7 +952,7 @@ bgnbd_fit_accum(PG_FUNCTION_ARGS)
 	if (key.v[0] == 0 && key.v[1] != 0)
 		row_error(state->fname, "recency", key.v[1],
 				  "A customer with no repeat purchase (frequency 0) has recency 0.");
-	fit_state_add(state, key, weight_arg(fcinfo, 4, state->fname));
+	fit_state_add(state, key, form->weighted ? weight_arg(fcinfo, 4, state->fname) : 1);
 	PG_RETURN_POINTER(state);
 }
 
@@ -724,6 +991,7 @@ fit_empty_like(const LkStateHeader *model, MemoryContext context)
 	MemoryContext own = lk_state_context(context);
 	FitState   *state = fit_state_new(own, m->kind, m->fname, m->rows->members);
 
+	state->time_unit = m->time_unit;
 	state->header.own_context = own;
 	return &state->header;
 }
@@ -737,8 +1005,8 @@ fit_merge(LkStateHeader *into, const LkStateHeader *from)
 	FitEntry   *e;
 	uint32		n = 0;
 
-	if (a->kind != b->kind)
-		elog(ERROR, "%s: combining states of different models", a->fname);
+	if (a->kind != b->kind || memcmp(&a->time_unit, &b->time_unit, sizeof(Interval)) != 0)
+		elog(ERROR, "%s: combining states of different models or time units", a->fname);
 	fitrows_start_iterate(b->rows, &it);
 	while ((e = fitrows_iterate(b->rows, &it)) != NULL)
 	{
@@ -768,8 +1036,8 @@ fit_combine(PG_FUNCTION_ARGS)
 	return lk_combine(fcinfo, &fit_ops);
 }
 
-/* Serialized: a format byte, the model kind, then the distinct rows with their weights */
-#define FIT_SERIAL_FORMAT 1
+/* Serialized: a format byte, the model kind, the time unit, then the distinct rows with their weights */
+#define FIT_SERIAL_FORMAT 2
 
 PG_FUNCTION_INFO_V1(fit_serialize);
 Datum
@@ -783,6 +1051,9 @@ fit_serialize(PG_FUNCTION_ARGS)
 	lk_require_agg_context(fcinfo, "fit_serialize");
 	lk_serial_begin(&buf, FIT_SERIAL_FORMAT);
 	pq_sendbyte(&buf, state->kind);
+	pq_sendint64(&buf, state->time_unit.time);
+	pq_sendint32(&buf, state->time_unit.day);
+	pq_sendint32(&buf, state->time_unit.month);
 	pq_sendint32(&buf, (int32) state->rows->members);
 	fitrows_start_iterate(state->rows, &it);
 	while ((e = fitrows_iterate(state->rows, &it)) != NULL)
@@ -808,20 +1079,28 @@ fit_deserialize(PG_FUNCTION_ARGS)
 	FitState   *state;
 	MemoryContext own;
 	int			kind;
+	Interval	unit;
 	int32		n;
 
 	lk_require_agg_context(fcinfo, fname);
 	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, FIT_SERIAL_FORMAT, fname);
-	if (buf.len - buf.cursor < 1)
-		lk_serial_error(fname, "It ends before the model kind.");
+	if (buf.len - buf.cursor < 1 + 16)
+		lk_serial_error(fname, "It ends before the model kind and time unit.");
 	kind = pq_getmsgbyte(&buf);
+	unit.time = pq_getmsgint64(&buf);
+	unit.day = pq_getmsgint(&buf, 4);
+	unit.month = pq_getmsgint(&buf, 4);
 	if (kind < 1 || kind > MODEL_KIND_MAX)
 		lk_serial_error(fname, psprintf("Model kind %d is unknown.", kind));
+	if ((unit.time != 0 || unit.day != 0 || unit.month != 0) &&
+		(kind != MODEL_BGNBD || time_unit_problem(&unit) != NULL))
+		lk_serial_error(fname, "Its time unit is out of range.");
 	n = lk_serial_count(&buf, 32, fname);
 	if (buf.len - buf.cursor != 32 * n)
 		lk_serial_error(fname, "Its rows are not whole.");
 	own = lk_state_context(CurrentMemoryContext);
 	state = fit_state_new(own, (ModelKind) kind, model_specs[kind].fit_name, n);
+	state->time_unit = unit;
 	state->header.own_context = own;
 	state->header.adoptable = true;
 	for (int32 i = 0; i < n; i++)
@@ -1431,7 +1710,7 @@ fit_model(FitData *d)
 				 errmsg("%s: the likelihood could not be evaluated at the fitted parameters",
 						spec->fit_name)));
 	for (int i = 0; i < n; i++)
-		m->estimate[i] = exp(theta[i]);
+		MODEL_ESTIMATE(m)[i] = exp(theta[i]);
 
 	/*
 	 * Converged: stopped on a tolerance (or on rounding, which SLSQP reports
@@ -1447,9 +1726,9 @@ fit_model(FitData *d)
 	}
 	if (standard_errors(d, theta, n, se))
 	{
-		memcpy(m->std_error, se, sizeof(double) * n);
+		memcpy(MODEL_STD_ERROR(m), se, sizeof(double) * n);
 		for (int i = 0; i < n; i++)
-			ok &= se[i] / m->estimate[i] <= LOG_SE_LIMIT;
+			ok &= se[i] / MODEL_ESTIMATE(m)[i] <= LOG_SE_LIMIT;
 	}
 	else
 		ok = false;
@@ -1473,6 +1752,7 @@ bgnbd_fit_final(PG_FUNCTION_ARGS)
 {
 	FitState   *state = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
 	FitData    *d;
+	Model	   *m;
 
 	if (state == NULL || state->rows->members == 0)
 		PG_RETURN_NULL();
@@ -1483,7 +1763,9 @@ bgnbd_fit_final(PG_FUNCTION_ARGS)
 	if (d->nrows == 0)
 		cannot_identify(state->fname, "No customer made a repeat purchase (every frequency is 0).",
 						"The purchase rate and the dropout cannot be told apart without repeat purchases.");
-	PG_RETURN_POINTER(fit_model(d));
+	m = fit_model(d);
+	m->time_unit = state->time_unit;
+	PG_RETURN_POINTER(m);
 }
 
 PG_FUNCTION_INFO_V1(gamma_gamma_fit_final);
@@ -1519,10 +1801,10 @@ check_horizon(const char *fname, double t)
 static double
 bgnbd_log_dropout_odds(const Model *m, double x, double t_x, double T)
 {
-	double		r = m->estimate[0],
-				alpha = m->estimate[1],
-				a = m->estimate[2],
-				b = m->estimate[3];
+	double		r = MODEL_ESTIMATE(m)[0],
+				alpha = MODEL_ESTIMATE(m)[1],
+				a = MODEL_ESTIMATE(m)[2],
+				b = MODEL_ESTIMATE(m)[3];
 
 	if (x == 0)
 		return -INFINITY;
@@ -1539,10 +1821,10 @@ bgnbd_log_dropout_odds(const Model *m, double x, double t_x, double T)
 static double
 expected_conditional(const Model *m, double t, double x, double t_x, double T, const char *fname)
 {
-	double		r = m->estimate[0],
-				alpha = m->estimate[1],
-				a = m->estimate[2],
-				b = m->estimate[3];
+	double		r = MODEL_ESTIMATE(m)[0],
+				alpha = MODEL_ESTIMATE(m)[1],
+				a = MODEL_ESTIMATE(m)[2],
+				b = MODEL_ESTIMATE(m)[3];
 	double		z = t / (alpha + T + t);
 	double		factor;
 
@@ -1570,6 +1852,7 @@ bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 				T = PG_GETARG_FLOAT8(4);
 
 	require_converged(m, "expected_purchases");
+	check_time_unit(fcinfo, 5, m, "expected_purchases");
 	check_horizon("expected_purchases", t);
 	check_customer("expected_purchases", x, t_x, T);
 	PG_RETURN_FLOAT8(expected_conditional(m, t, x, t_x, T, "expected_purchases"));
@@ -1584,6 +1867,7 @@ bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
 	double		t = PG_GETARG_FLOAT8(1);
 
 	require_converged(m, "expected_purchases");
+	check_time_unit(fcinfo, 2, m, "expected_purchases");
 	check_horizon("expected_purchases", t);
 	PG_RETURN_FLOAT8(expected_conditional(m, t, 0, 0, 0, "expected_purchases"));
 }
@@ -1598,6 +1882,7 @@ bgnbd_probability_alive(PG_FUNCTION_ARGS)
 				T = PG_GETARG_FLOAT8(3);
 
 	require_converged(m, "probability_alive");
+	check_time_unit(fcinfo, 4, m, "probability_alive");
 	check_customer("probability_alive", x, t_x, T);
 	PG_RETURN_FLOAT8(1 / (1 + exp(bgnbd_log_dropout_odds(m, x, t_x, T))));
 }
@@ -1609,9 +1894,9 @@ bgnbd_probability_alive(PG_FUNCTION_ARGS)
 static double
 expected_spend(const Model *m, double x, double zbar, const char *fname)
 {
-	double		p = m->estimate[0],
-				q = m->estimate[1],
-				g = m->estimate[2];
+	double		p = MODEL_ESTIMATE(m)[0],
+				q = MODEL_ESTIMATE(m)[1],
+				g = MODEL_ESTIMATE(m)[2];
 
 	if (q <= 1)
 		ereport(ERROR,
@@ -1699,7 +1984,8 @@ predicted_clv(PG_FUNCTION_ARGS)
 				value = 0;
 	int32		periods;
 
-	for (int i = 0; i < 9; i++)
+	/* NULL anywhere but the mean spend (NULL when x = 0) gives NULL */
+	for (int i = 0; i < PG_NARGS(); i++)
 		if (PG_ARGISNULL(i) && i != 5)
 			PG_RETURN_NULL();
 	if (!spend_args(fcinfo, 2, 5, fname, &x, &zbar))
@@ -1708,6 +1994,7 @@ predicted_clv(PG_FUNCTION_ARGS)
 	gg = model_arg(fcinfo, 1, MODEL_GAMMA_GAMMA);
 	require_converged(bg, fname);
 	require_converged(gg, fname);
+	check_time_unit(fcinfo, 9, bg, fname);
 	t_x = PG_GETARG_FLOAT8(3);
 	T = PG_GETARG_FLOAT8(4);
 	check_customer(fname, x, t_x, T);

@@ -112,6 +112,10 @@ INSERT INTO matrix_args (agg, args, nulls_count, sliding) VALUES
   ('bgnbd_fit(double precision,double precision,double precision)', 'frequency, recency, age', false, false),
   ('bgnbd_fit(double precision,double precision,double precision,double precision)',
    'frequency, recency, age, 2', false, false),
+  ('bgnbd_fit(double precision,double precision,double precision,interval)',
+   $$frequency, recency, age, interval '7 days'$$, false, false),
+  ('bgnbd_fit(double precision,double precision,double precision,double precision,interval)',
+   $$frequency, recency, age, 2, interval '7 days'$$, false, false),
   ('gamma_gamma_fit(double precision,double precision)', 'frequency, monetary', false, false),
   ('gamma_gamma_fit(double precision,double precision,double precision)', 'frequency, monetary, 3', false, false);
 
@@ -124,7 +128,7 @@ FROM (SELECT p.oid::regprocedure::text AS agg, p.proname AS name
       JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi') c
 LEFT JOIN matrix_args a USING (agg);
 
-SELECT cmp_ok((SELECT count(*) FROM matrix), '>=', 56::bigint, 'the catalog lists the aggregates (56 in 1.3)');
+SELECT cmp_ok((SELECT count(*) FROM matrix), '>=', 58::bigint, 'the catalog lists the aggregates (58 in 1.4)');
 SELECT is(args IS NOT NULL, true, agg || ': the matrix knows how to call it') FROM matrix ORDER BY agg;
 SELECT is((SELECT count(*) FROM matrix_args a WHERE NOT EXISTS (SELECT 1 FROM matrix m WHERE m.agg = a.agg)),
           0::bigint, 'every entry of the matrix names an aggregate of the extension');
