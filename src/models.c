@@ -533,6 +533,9 @@ model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 		{
 			MODEL_ESTIMATE(m)[i] = pq_getmsgfloat8(buf);
 			MODEL_STD_ERROR(m)[i] = pq_getmsgfloat8(buf);
+			/* one NaN, as the text form reads it, so both forms round-trip */
+			if (isnan(MODEL_STD_ERROR(m)[i]))
+				MODEL_STD_ERROR(m)[i] = get_float8_nan();
 		}
 	}
 	if (converged > 1)
