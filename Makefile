@@ -1,5 +1,5 @@
 # loyalty_kpi: PGXS build.  Targets a user runs: all, install, installcheck,
-# and (through scripts/) test, demo, bench.
+# and (through scripts/) test, demo, bench, valgrind.
 EXTENSION = loyalty_kpi
 MODULE_big = loyalty_kpi
 OBJS = src/common.o src/kit.o src/survey.o src/lifecycle.o src/orders.o src/program.o src/clv.o src/models.o
@@ -18,10 +18,13 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # The README's commands: each sets up a fresh Debian 12 machine as needed.
-.PHONY: test demo bench
+# valgrind: the regression suite under valgrind (slow; not in CI).
+.PHONY: test demo bench valgrind
 test:
 	bash scripts/test.sh
 demo:
 	bash scripts/demo.sh
 bench:
 	bash scripts/bench.sh
+valgrind:
+	bash scripts/valgrind.sh
