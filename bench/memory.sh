@@ -10,18 +10,19 @@
 #    the serial plan's HashAggregate: merged partial states must be freed,
 #    so the aim is at most 1.2.
 set -euo pipefail
-GROUPS=${GROUPS:-200000}
+SURVEY_GROUPS=${SURVEY_GROUPS:-200000}
 ROWS=${ROWS:-2000000}
 ORDERS=${ORDERS:-3000000}
 CUSTOMERS=${CUSTOMERS:-600000}
 db=lk_bench_memory
+dropdb --if-exists "$db"
 createdb "$db"
 
 psql -X -q -d "$db" <<SQL
 CREATE EXTENSION loyalty_kpi;
 SELECT setseed(0.5) \g /dev/null
 CREATE UNLOGGED TABLE surveys AS
-SELECT g % $GROUPS AS grp, floor(random() * 11)::int AS score, 1 + floor(random() * 5)::int AS csat,
+SELECT g % $SURVEY_GROUPS AS grp, floor(random() * 11)::int AS score, 1 + floor(random() * 5)::int AS csat,
        1 + floor(random() * 7)::int AS effort, 1 + floor(random() * 6)::int AS r1,
        1 + floor(random() * 6)::int AS r2, 1 + floor(random() * 6)::int AS r3
 FROM generate_series(1, $ROWS) g;
@@ -64,12 +65,12 @@ peak_kb() {
 }
 
 echo
-echo "Survey summaries, $GROUPS groups of $((ROWS / GROUPS)) answers:"
+echo "Survey summaries, $SURVEY_GROUPS groups of $((ROWS / SURVEY_GROUPS)) answers:"
 floor_kb=$(peak_kb "$serial" "SELECT grp, count(*) FROM surveys GROUP BY grp")
 for agg in "nps_summary(score)" "csat_summary(csat, 5)" "ces_summary(effort)" "cli_summary(r1, r2, r3)"; do
     kb=$(peak_kb "$serial" "SELECT grp, $agg FROM surveys GROUP BY grp")
     own=$(psql -X -At -d "$db" -c "SELECT pg_column_size($agg) FROM surveys WHERE grp = 1")
-    awk -v a="$agg" -v kb="$kb" -v floor="$floor_kb" -v g="$GROUPS" -v own="$own" 'BEGIN {
+    awk -v a="$agg" -v kb="$kb" -v floor="$floor_kb" -v g="$SURVEY_GROUPS" -v own="$own" 'BEGIN {
         printf "  %-26s %7.1f MB: %5.1f bytes per group over count(*) grouped the same way; the state itself is %d bytes\n",
                a, kb / 1024, (kb - floor) * 1024 / g, own }'
 done
@@ -131,4 +132,4 @@ missing=$(psql -X -At -d "$db" -c "SELECT string_agg(DISTINCT p.proname, ', ') F
     JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e' JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi'
     WHERE p.proname NOT IN ($(sort -u "$seen" | sed "s/.*/'&'/" | paste -sd,))")
 [ -n "$missing" ] && echo "  not measured (add them here): $missing"
-dropdb "$db"
+[ -n "${KEEP:-}" ] || dropdb "$db"

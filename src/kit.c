@@ -60,8 +60,10 @@ lk_state_context(MemoryContext parent)
 
 /* Keeps a state made by deserialize for the rest of the aggregate */
 static void
-adopt(LkStateHeader *state, MemoryContext aggcontext)
+adopt(LkStateHeader *state, MemoryContext aggcontext, const LkStateOps *ops)
 {
+	if (ops->keep != NULL)
+		ops->keep(state);
 	MemoryContextSetParent(state->own_context, aggcontext);
 	state->adoptable = false;
 }
@@ -83,7 +85,7 @@ lk_combine(FunctionCallInfo fcinfo, const LkStateOps *ops)
 	{
 		if (b->adoptable)
 		{
-			adopt(b, aggcontext);
+			adopt(b, aggcontext, ops);
 			PG_RETURN_POINTER(b);
 		}
 
@@ -99,7 +101,7 @@ lk_combine(FunctionCallInfo fcinfo, const LkStateOps *ops)
 		/* the larger one takes the smaller: less to insert, nothing copied twice */
 		LkStateHeader *swap = a;
 
-		adopt(b, aggcontext);
+		adopt(b, aggcontext, ops);
 		a = b;
 		b = swap;
 		ops->merge(a, b);

@@ -71,6 +71,12 @@ typedef struct LkStateOps
 	void		(*merge) (LkStateHeader *into, const LkStateHeader *from);
 	/* how much a state holds, to merge the smaller into the larger; may be NULL */
 	int64		(*size) (const LkStateHeader *state);
+	/*
+	 * Makes a deserialized state whole before the aggregate keeps it; may
+	 * be NULL.  Lets deserialize leave a state half-read when it will
+	 * mostly be merged into another and freed (orders.c).
+	 */
+	void		(*keep) (LkStateHeader *state);
 } LkStateOps;
 
 /*

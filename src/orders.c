@@ -162,6 +162,13 @@ typedef struct OrdersState
 	int64		many_products;
 	/* clv: the revenue */
 	LkSum		amount;
+	/*
+	 * A deserialized state is read into a table only if the aggregate keeps
+	 * it; one merged into another is read straight from its message.
+	 */
+	bool		is_pending;
+	int32		pending_customers;
+	StringInfoData pending;		/* the message, at its first customer */
 	/* rows added but not yet in the table (see BATCH_ROWS) */
 	int			nwaiting;
 	Size		waiting_bytes_used;
@@ -611,6 +618,10 @@ orders_merge(OrdersState *a, const OrdersState *b)
 	orders_add_entries(a, batch, n);
 }
 
+/* deserialized states (below) */
+static void orders_read_pending(OrdersState *from, OrdersState *into);
+static void orders_keep(LkStateHeader *header);
+
 /* An empty state like model, with a memory context of its own under `context` */
 static LkStateHeader *
 orders_empty_like(const LkStateHeader *model, MemoryContext context)
@@ -637,15 +648,22 @@ orders_merge_states(LkStateHeader *into, const LkStateHeader *from)
 		elog(ERROR, "%s: combining states of different types", a->fname);
 	/* rows still waiting in a batch change how a state is kept, not what it holds */
 	orders_flush(a);
-	orders_flush(b);
-	orders_merge(a, b);
+	if (b->is_pending)
+		orders_read_pending(b, a);
+	else
+	{
+		orders_flush(b);
+		orders_merge(a, b);
+	}
 	lk_sum_merge(&a->amount, &b->amount, a->fname);
 }
 
 static int64
-orders_size(const LkStateHeader *state)
+orders_size(const LkStateHeader *header)
 {
-	return ((const OrdersState *) state)->customers;
+	const OrdersState *state = (const OrdersState *) header;
+
+	return state->is_pending ? state->pending_customers : state->customers;
 }
 
 static const LkStateOps orders_ops = {
@@ -653,6 +671,7 @@ static const LkStateOps orders_ops = {
 	.empty_like = orders_empty_like,
 	.merge = orders_merge_states,
 	.size = orders_size,
+	.keep = orders_keep,
 };
 
 PG_FUNCTION_INFO_V1(orders_combine);
@@ -748,9 +767,83 @@ orders_serialize(PG_FUNCTION_ARGS)
 }
 
 /*
- * Builds the state in a memory context of its own under the current one,
- * so that combine can keep it whole (the largest partial state becomes the
- * result without a copy) or free it whole once merged.
+ * Reads the customers of a pending state's message into `into` (the state
+ * itself when it is kept, or the state it is merged into), validating each
+ * as it goes.
+ */
+static void
+orders_read_pending(OrdersState *from, OrdersState *into)
+{
+	const char *fname = "orders_deserialize";
+	StringInfo	buf = &from->pending;
+	CustomerEntry batch[BATCH_ROWS];
+	char	   *id_scratch[BATCH_ROWS];
+	char	   *product_scratch[BATCH_ROWS];
+	Size		id_scratch_size[BATCH_ROWS];
+	Size		product_scratch_size[BATCH_ROWS];
+	int			n;
+
+	Assert(from->is_pending);
+	for (int k = 0; k < BATCH_ROWS; k++)
+	{
+		id_scratch_size[k] = product_scratch_size[k] = 64;
+		id_scratch[k] = MemoryContextAlloc(from->context, 64);
+		product_scratch[k] = MemoryContextAlloc(from->context, 64);
+	}
+	for (int32 i = 0; i < from->pending_customers; i += n)
+	{
+		n = Min(BATCH_ROWS, from->pending_customers - i);
+		for (int k = 0; k < n; k++)
+		{
+			CustomerEntry *e = &batch[k];
+			int			flags;
+
+			if (buf->len - buf->cursor < 8 + 1)
+				lk_serial_error(fname, "It ends inside a customer.");
+			e->orders = pq_getmsgint64(buf);
+			flags = pq_getmsgbyte(buf);
+			if (e->orders <= 0 || flags > 3 || (!from->tracks_products && flags != 0))
+				lk_serial_error(fname, "A customer's order count or flags are out of range.");
+			e->has_product = (flags & 1) != 0;
+			e->many_products = (flags & 2) != 0;
+			e->id = get_id(buf, &from->id_type, &id_scratch[k], &id_scratch_size[k]);
+			e->product = e->has_product
+				? get_id(buf, &from->product_type, &product_scratch[k], &product_scratch_size[k])
+				: (Datum) 0;
+			e->hash = id_hash(&from->id_type, e->id);
+		}
+		orders_add_entries(into, batch, n);
+		CHECK_FOR_INTERRUPTS();
+	}
+	lk_serial_end(buf, fname);
+	from->is_pending = false;
+	for (int k = 0; k < BATCH_ROWS; k++)
+	{
+		pfree(id_scratch[k]);
+		pfree(product_scratch[k]);
+	}
+}
+
+/* A pending state the aggregate keeps: read into its own table, sized once */
+static void
+orders_keep(LkStateHeader *header)
+{
+	OrdersState *state = (OrdersState *) header;
+
+	if (!state->is_pending)
+		return;
+	customers_grow(state->table, (uint64) (state->pending_customers / 0.9) + 1);
+	orders_read_pending(state, state);
+}
+
+/*
+ * Parallel workers send a table of up to every customer for each partial
+ * state, and combine keeps one and merges the others into it, so only the
+ * kept one needs a table: the state made here holds the header and the
+ * message (which lives until combine has run on it), and is read into a
+ * table by orders_keep or straight into another by merge.  Its memory
+ * context is its own, under the current one, so combine can keep it whole
+ * or free it whole once merged.
  */
 PG_FUNCTION_INFO_V1(orders_deserialize);
 Datum
@@ -761,18 +854,11 @@ orders_deserialize(PG_FUNCTION_ARGS)
 	Aggref	   *aggref;
 	OrdersState *state;
 	MemoryContext own;
-	MemoryContext old;
 	bool		tracks_products;
 	LkSum		amount;
 	int32		customers;
 	Oid			id_type;
 	Oid			product_type = InvalidOid;
-	CustomerEntry batch[BATCH_ROWS];
-	char	   *id_scratch[BATCH_ROWS];
-	char	   *product_scratch[BATCH_ROWS];
-	Size		id_scratch_size[BATCH_ROWS];
-	Size		product_scratch_size[BATCH_ROWS];
-	int			n;
 
 	lk_require_agg_context(fcinfo, fname);
 	aggref = lk_call_aggref(fcinfo);
@@ -792,53 +878,17 @@ orders_deserialize(PG_FUNCTION_ARGS)
 		product_type = lsecond_oid(aggref->aggargtypes);
 
 	own = lk_state_context(CurrentMemoryContext);
-	old = MemoryContextSwitchTo(own);
 	state = orders_new(own, get_func_name(aggref->aggfnoid),
 					   id_type, lk_arg_collation(fcinfo, 1, id_type),
 					   tracks_products, product_type,
 					   tracks_products ? lk_arg_collation(fcinfo, 2, product_type) : InvalidOid,
-					   (uint32) customers);
+					   0);
 	state->header.own_context = own;
 	state->header.adoptable = true;
 	state->amount = amount;
-	for (int k = 0; k < BATCH_ROWS; k++)
-	{
-		id_scratch_size[k] = product_scratch_size[k] = 64;
-		id_scratch[k] = palloc(64);
-		product_scratch[k] = palloc(64);
-	}
-	for (int32 i = 0; i < customers; i += n)
-	{
-		n = Min(BATCH_ROWS, customers - i);
-		for (int k = 0; k < n; k++)
-		{
-			CustomerEntry *e = &batch[k];
-			int			flags;
-
-			if (buf.len - buf.cursor < 8 + 1)
-				lk_serial_error(fname, "It ends inside a customer.");
-			e->orders = pq_getmsgint64(&buf);
-			flags = pq_getmsgbyte(&buf);
-			if (e->orders <= 0 || flags > 3 || (!tracks_products && flags != 0))
-				lk_serial_error(fname, "A customer's order count or flags are out of range.");
-			e->has_product = (flags & 1) != 0;
-			e->many_products = (flags & 2) != 0;
-			e->id = get_id(&buf, &state->id_type, &id_scratch[k], &id_scratch_size[k]);
-			e->product = e->has_product
-				? get_id(&buf, &state->product_type, &product_scratch[k], &product_scratch_size[k])
-				: (Datum) 0;
-			e->hash = id_hash(&state->id_type, e->id);
-		}
-		orders_add_entries(state, batch, n);
-		CHECK_FOR_INTERRUPTS();
-	}
-	lk_serial_end(&buf, fname);
-	for (int k = 0; k < BATCH_ROWS; k++)
-	{
-		pfree(id_scratch[k]);
-		pfree(product_scratch[k]);
-	}
-	MemoryContextSwitchTo(old);
+	state->is_pending = true;
+	state->pending_customers = customers;
+	state->pending = buf;
 	PG_RETURN_POINTER(state);
 }
 
