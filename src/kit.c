@@ -14,6 +14,7 @@
 #include "common/int.h"
 #include "executor/nodeAgg.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "pgtime.h"
@@ -192,6 +193,13 @@ lk_serial_end(StringInfo buf, const char *fname)
  * ---------------------------------------------------------------------
  */
 
+/* Up to 40 bytes of what is left, cut at a character boundary, for messages */
+static char *
+excerpt(const char *p)
+{
+	return pnstrdup(p, pg_mbcliplen(p, strlen(p), 40));
+}
+
 void
 lk_text_begin(LkTextReader *r, const char *input, const char *type_name, const char *form)
 {
@@ -226,7 +234,7 @@ void
 lk_text_expect(LkTextReader *r, const char *literal)
 {
 	if (!lk_text_accept(r, literal))
-		lk_text_error(r, psprintf("Expected \"%s\" at \"%.40s\".", literal, r->p));
+		lk_text_error(r, psprintf("Expected \"%s\" at \"%s\".", literal, excerpt(r->p)));
 }
 
 int64
@@ -239,16 +247,16 @@ lk_text_int64(LkTextReader *r, int64 min, int64 max)
 	if (negative)
 		c++;
 	if (!isdigit((unsigned char) *c))
-		lk_text_error(r, psprintf("Expected a whole number at \"%.40s\".", r->p));
+		lk_text_error(r, psprintf("Expected a whole number at \"%s\".", excerpt(r->p)));
 	/* accumulated negatively, so that PG_INT64_MIN reads too */
 	for (; isdigit((unsigned char) *c); c++)
 		if (pg_mul_s64_overflow(v, 10, &v) || pg_sub_s64_overflow(v, *c - '0', &v))
-			lk_text_error(r, psprintf("The number at \"%.40s\" is out of range.", r->p));
+			lk_text_error(r, psprintf("The number at \"%s\" is out of range.", excerpt(r->p)));
 	if (!negative && pg_mul_s64_overflow(v, -1, &v))
-		lk_text_error(r, psprintf("The number at \"%.40s\" is out of range.", r->p));
+		lk_text_error(r, psprintf("The number at \"%s\" is out of range.", excerpt(r->p)));
 	if (v < min || v > max)
-		lk_text_error(r, psprintf("The number at \"%.40s\" is not between " INT64_FORMAT " and " INT64_FORMAT ".",
-								  r->p, min, max));
+		lk_text_error(r, psprintf("The number at \"%s\" is not between " INT64_FORMAT " and " INT64_FORMAT ".",
+								  excerpt(r->p), min, max));
 	r->p = c;
 	return v;
 }
@@ -259,7 +267,7 @@ lk_text_quoted(LkTextReader *r, StringInfo out)
 	const char *c = r->p;
 
 	if (*c++ != '"')
-		lk_text_error(r, psprintf("Expected a double-quoted string at \"%.40s\".", r->p));
+		lk_text_error(r, psprintf("Expected a double-quoted string at \"%s\".", excerpt(r->p)));
 	for (; *c != '"'; c++)
 	{
 		if (*c == '\\')
@@ -275,7 +283,7 @@ void
 lk_text_end(LkTextReader *r)
 {
 	if (*r->p != '\0')
-		lk_text_error(r, psprintf("Unexpected \"%.40s\" at the end.", r->p));
+		lk_text_error(r, psprintf("Unexpected \"%s\" at the end.", excerpt(r->p)));
 }
 
 void

@@ -382,8 +382,8 @@ model_in(FunctionCallInfo fcinfo, ModelKind kind)
 	if (strncmp(p, "v1:", 3) == 0 || strncmp(p, "v2:", 3) == 0)
 		version = p[1] - '0';
 	else
-		model_syntax_error(kind, input, psprintf("Format versions 1 and %d read; it starts with \"%.3s\".",
-												 MODEL_FORMAT, p));
+		model_syntax_error(kind, input, psprintf("It must start with \"v1:\" or \"v%d:\", the format versions this release reads.",
+												 MODEL_FORMAT));
 	p += 3;
 	expect_text(kind, input, &p, psprintf("%s:", spec->name));
 	for (int i = 0; i < spec->nparams; i++)
