@@ -51,13 +51,6 @@ out_of_range(const char *fname, const char *what, double value, const char *hint
 }
 
 static void
-check_finite(const char *fname, const char *what, double value)
-{
-	if (!isfinite(value))
-		out_of_range(fname, what, value, "It must be a finite number.");
-}
-
-static void
 check_cost(const char *fname, const char *what, double value)
 {
 	if (!(value >= 0 && isfinite(value)))
@@ -71,11 +64,11 @@ clv_basic(PG_FUNCTION_ARGS)
 	double		value = PG_GETARG_FLOAT8(0);
 	double		periods = PG_GETARG_FLOAT8(1);
 
-	check_finite("clv_basic", "value per period", value);
+	lk_check_finite("clv_basic", "value per period", value);
 	if (!(periods >= 0 && isfinite(periods)))
 		out_of_range("clv_basic", "lifespan", periods,
 					 "The lifespan is a finite number of periods (or orders), 0 or more.");
-	PG_RETURN_FLOAT8(value * periods);
+	PG_RETURN_FLOAT8(lk_finite_result("clv_basic", value * periods));
 }
 
 PG_FUNCTION_INFO_V1(clv_from_churn);
@@ -87,7 +80,7 @@ clv_from_churn(PG_FUNCTION_ARGS)
 	double		discount = PG_GETARG_FLOAT8(2);
 	double		acquisition = PG_GETARG_FLOAT8(3);
 
-	check_finite("clv_from_churn", "value per period", value);
+	lk_check_finite("clv_from_churn", "value per period", value);
 	if (!(churn > 0 && churn <= 100))
 		out_of_range("clv_from_churn", "churn rate", churn,
 					 "The churn rate is a percentage per period above 0 and at most 100 (the lifespan is 100 / churn periods).");
@@ -97,7 +90,10 @@ clv_from_churn(PG_FUNCTION_ARGS)
 	check_cost("clv_from_churn", "acquisition cost", acquisition);
 	churn /= 100;
 	discount /= 100;
-	PG_RETURN_FLOAT8(value * (1 + discount) / (discount + churn) - acquisition);
+	/* no value per period is no value over any lifespan, however long */
+	if (value == 0)
+		PG_RETURN_FLOAT8(0.0 - acquisition);
+	PG_RETURN_FLOAT8(lk_finite_result("clv_from_churn", value / (discount + churn) * (1 + discount) - acquisition));
 }
 
 PG_FUNCTION_INFO_V1(clv_net);
@@ -108,10 +104,10 @@ clv_net(PG_FUNCTION_ARGS)
 	double		acquisition = PG_GETARG_FLOAT8(1);
 	double		service = PG_GETARG_FLOAT8(2);
 
-	check_finite("clv_net", "revenue", revenue);
+	lk_check_finite("clv_net", "revenue", revenue);
 	check_cost("clv_net", "acquisition cost", acquisition);
 	check_cost("clv_net", "service cost", service);
-	PG_RETURN_FLOAT8(revenue - acquisition - service);
+	PG_RETURN_FLOAT8(lk_finite_result("clv_net", revenue - acquisition - service));
 }
 
 

@@ -158,6 +158,25 @@ lk_invalid_number(const char *fname, int sqlerrcode, const char *what, double va
 }
 
 void
+lk_check_finite(const char *fname, const char *what, double value)
+{
+	if (!isfinite(value))
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, what, value,
+						  "It must be a finite number.");
+}
+
+double
+lk_finite_result(const char *fname, double result)
+{
+	if (!isfinite(result))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: value out of range: overflow", fname),
+				 errhint("The result passes the largest double precision number.")));
+	return result;
+}
+
+void
 lk_add_count(int64 *count, int64 delta, const char *fname)
 {
 	if (pg_add_s64_overflow(*count, delta, count))

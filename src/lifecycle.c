@@ -110,13 +110,19 @@ retention_from_counts(int64 s, int64 e, int64 n, bool *isnull)
 	return *isnull ? 0.0 : 100.0 * (double) (e - n) / (double) s;
 }
 
+/*
+ * Lost over S + N (or S), in double precision: S + N and S + N - E would
+ * wrap in int64 for counts near 2^63 (1.2 returned -100), while s - e and
+ * e - n cannot, and a rate needs no more than double's 16 digits.
+ */
 static double
 churn_from_counts(int64 s, int64 e, int64 n, ChurnBasis basis, bool *isnull)
 {
-	int64		denominator = basis == CHURN_BASIS_START ? s : s + n;
+	double		lost = (double) (s - e) + (double) n;
+	double		denominator = basis == CHURN_BASIS_START ? (double) s : (double) s + (double) n;
 
 	*isnull = (denominator == 0);
-	return *isnull ? 0.0 : 100.0 * (double) (s + n - e) / (double) denominator;
+	return *isnull ? 0.0 : 100.0 * lost / denominator;
 }
 
 static const char *const churn_basis_names[] = {

@@ -56,6 +56,16 @@ extern const char *lk_timestamptz_text(int64 t);
 pg_noreturn extern void lk_invalid_number(const char *fname, int sqlerrcode, const char *what,
 										  double value, const char *hint);
 
+/* ERROR 22003 naming fname and the value unless it is finite (not NaN or +-Infinity) */
+extern void lk_check_finite(const char *fname, const char *what, double value);
+
+/*
+ * result, or ERROR 22003 when it is not finite: float.c's rule (finite
+ * inputs, an infinite result is an overflow), and a NaN from finite inputs
+ * is one that happened on the way.
+ */
+extern double lk_finite_result(const char *fname, double result);
+
 /* *count += delta, or ERROR 22003 naming fname when int64 would overflow. */
 extern void lk_add_count(int64 *count, int64 delta, const char *fname);
 

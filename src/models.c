@@ -45,6 +45,7 @@
  */
 #include "loyalty_kpi.h"
 
+#include <float.h>
 #include <math.h>
 #include <nlopt.h>
 
@@ -697,33 +698,84 @@ digamma(double x)
 
 /* Terms the 2F1 series may take: z = 0.9999 needs about 4e5 */
 #define HYP2F1_MAX_TERMS 10000000
+/* Interrupts are checked this often (a term costs a few ns: well under 50 ms) */
+#define HYP2F1_INTERRUPT_TERMS 4096
+/* Relative error the predictions promise (README), or an error instead */
+#define PREDICTION_TOLERANCE 1e-8
 
-/*
- * Gauss's 2F1(a, b; c; z) for 0 <= z < 1 and c > 0 by its power series.
- * Callers pass parameters (see expected_conditional) whose terms stay
- * bounded, so the sum is accurate and only its length grows as z -> 1.
- */
-static double
-hyp2f1(double a, double b, double c, double z, const char *fname)
+pg_noreturn static void
+series_too_long(const char *fname, double z)
 {
-	double		term = 1;
-	double		sum = 1;
-
-	for (int n = 0; n < HYP2F1_MAX_TERMS; n++)
-	{
-		term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z;
-		sum += term;
-		if (fabs(term) <= 1e-17 * fabs(sum))
-			return sum;
-		if ((n & 0xffff) == 0xffff)
-			CHECK_FOR_INTERRUPTS();
-	}
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 			 errmsg("%s: the horizon is too long for the model's time scale", fname),
 			 errdetail("The hypergeometric series at z = %g did not converge in %d terms.",
 					   z, HYP2F1_MAX_TERMS),
 			 errhint("Use a horizon at most about 10000 times alpha + age.")));
+}
+
+pg_noreturn static void
+accuracy_lost(const char *fname, double relative_error)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s: the prediction cannot be computed to a relative error of %g at these parameters",
+					fname, PREDICTION_TOLERANCE),
+			 errdetail("Rounding could change it by a relative %.1e.", relative_error),
+			 errhint("This happens where a is within about 1e-7 of 1, or at horizons near 0.")));
+}
+
+/*
+ * Sums a power series sum_{n>=1} u_n with u_1 = first and u_{n+1} = u_n
+ * (A + n)(B + n) / ((C + n)(n + 1)) z, for 0 <= z < 1 and C > 0 (the
+ * 2F1 series after its leading 1, or the same with one Pochhammer factor
+ * shifted).  The terms are kept with a running scale: *log_scale (0 at
+ * first) gathers what was taken out, so the sum is sum * e^log_scale and
+ * neither it nor its terms overflow.  *magnitude is the sum of the terms'
+ * absolute values (same scale); the rounding error is a few machine
+ * epsilons of it per term's product, so *terms is returned too.
+ */
+static double
+power_series(double first, double A, double B, double C, double z, double *magnitude,
+			 double *log_scale, int *terms, const char *fname)
+{
+	double		term = first;
+	double		sum = first;
+	int			n;
+
+	*magnitude = fabs(first);
+	for (n = 1; n < HYP2F1_MAX_TERMS; n++)
+	{
+		double		ratio = (A + n) * (B + n) / ((C + n) * (n + 1)) * z;
+		double		bound;
+
+		term *= ratio;
+		sum += term;
+		*magnitude += fabs(term);
+
+		/*
+		 * The rest of the series is at most |term| rho / (1 - rho), rho the
+		 * larger of this ratio and z (the ratios tend to z): near z = 1
+		 * the terms shrink slowly, and the last term alone would
+		 * understate what is left.
+		 */
+		bound = Max(fabs(ratio), z);
+		if (term == 0 || (bound < 1 && fabs(term) * bound / (1 - bound) <= 1e-17 * *magnitude))
+			break;
+		if (*magnitude > 1e200)
+		{
+			term *= 1e-200;
+			sum *= 1e-200;
+			*magnitude *= 1e-200;
+			*log_scale += 200 * M_LN10;
+		}
+		if (n % HYP2F1_INTERRUPT_TERMS == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (n == HYP2F1_MAX_TERMS)
+		series_too_long(fname, z);
+	*terms = n;
+	return sum;
 }
 
 
@@ -818,6 +870,7 @@ row_error(const char *fname, const char *what, double value, const char *hint)
 static void
 check_frequency(const char *fname, double x)
 {
+	lk_check_finite(fname, "frequency", x);
 	if (!(x >= 0 && x == floor(x)))
 		row_error(fname, "frequency", x,
 				  "The frequency is the number of repeat purchases: a whole number, 0 or more.");
@@ -827,7 +880,9 @@ static void
 check_customer(const char *fname, double x, double t_x, double T)
 {
 	check_frequency(fname, x);
-	if (!(T >= 0 && isfinite(T)))
+	lk_check_finite(fname, "age", T);
+	lk_check_finite(fname, "recency", t_x);
+	if (!(T >= 0))
 		row_error(fname, "age", T,
 				  "The age (T) is the time from the first purchase to the end of observation, 0 or more.");
 	if (!(t_x >= 0 && t_x <= T))
@@ -838,7 +893,8 @@ check_customer(const char *fname, double x, double t_x, double T)
 static void
 check_monetary_value(const char *fname, double zbar)
 {
-	if (!(zbar > 0 && isfinite(zbar)))
+	lk_check_finite(fname, "monetary value", zbar);
+	if (!(zbar > 0))
 		row_error(fname, "monetary value", zbar,
 				  "The monetary value is a repeat customer's mean spend per repeat purchase, above 0.");
 }
@@ -1815,11 +1871,24 @@ bgnbd_log_dropout_odds(const Model *m, double x, double t_x, double T)
 }
 
 /*
- * E[Y(t) | x, t_x, T], eq. 10 of FHL 2005.  Its factor
- * ((A+T)/(A+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z) is rewritten by Euler's
- * transformation as (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z): the same
- * number, but the series' terms shrink from the start instead of growing
- * with x before they shrink.
+ * E[Y(t) | x, t_x, T], eq. 10 of FHL 2005: with z = t / (A+T+t),
+ * L = ln((A+T) / (A+T+t)) = ln(1 - z) and c = a + b + x - 1,
+ *	 E = c / (a - 1) (1 - F) P(alive),
+ *	 F = e^((r+x) L) 2F1(r+x, b+x; c; z).
+ * Two forms of the same number, each where its series has terms of one
+ * sign:
+ *	 a + b - 1 - r >= 0: Euler's transformation, F = e^((a-1) L)
+ *		2F1(a+b-1-r, a-1; c; z).  Its terms after the leading 1 all carry
+ *		the factor a - 1, which is divided out:
+ *		(1 - F) / (a - 1) = -expm1((a-1) L) / (a-1)
+ *							- e^((a-1) L) sum_{n>=1} (a+b-1-r)_n (a)_{n-1} z^n / ((c)_n n!)
+ *		so there is no 0/0 near a = 1, and a = 1 itself is its limit.
+ *	 a + b - 1 - r < 0 (large r): the series as written, every term
+ *		positive, summed with a running scale.
+ * Euler's form alone (1.2) summed terms of both signs for large r:
+ * cancellation gave 46 where 19 is right, and then negative numbers.  The
+ * rounding error of what is left is bounded from the terms' magnitudes;
+ * where it passes PREDICTION_TOLERANCE relative, an error, not a number.
  */
 static double
 expected_conditional(const Model *m, double t, double x, double t_x, double T, const char *fname)
@@ -1829,18 +1898,48 @@ expected_conditional(const Model *m, double t, double x, double t_x, double T, c
 				a = MODEL_ESTIMATE(m)[2],
 				b = MODEL_ESTIMATE(m)[3];
 	double		z = t / (alpha + T + t);
-	double		factor;
+	/* ln(1 - z) to a few epsilons of itself: a difference of logs would not be */
+	double		L = z < 0.5 ? log1p(-z) : log((alpha + T) / (alpha + T + t));
+	double		c = a + b + x - 1;
+	double		d = a - 1;
+	double		magnitude,
+				log_scale = 0,
+				sum,
+				ratio;			/* (1 - F) / (a - 1) */
+	double		error;
+	int			terms;
 
 	if (t == 0)
 		return 0;
-	if (fabs(a - 1) < 1e-12)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: the expectation has no closed form at a = 1", fname)));
-	factor = pow(1 - z, a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z, fname);
+	if (a + b - 1 - r >= 0)
+	{
+		double		head = d == 0 ? -L : -expm1(d * L) / d;
+		double		first = (a + b - 1 - r) * z / c;	/* the n = 1 term without a - 1 */
+
+		sum = power_series(first, a + b - 1 - r, a - 1, c, z, &magnitude, &log_scale, &terms, fname);
+		/* the loop's B + n is (a - 1) + n = a + (n - 1): the shifted factor */
+		ratio = head - exp(d * L + log_scale) * sum;
+		error = DBL_EPSILON * ((4 + 4 * fabs(d * L)) * fabs(head)
+							   + (8.0 + terms + 4 * fabs(d * L)) * exp(d * L + log_scale) * magnitude);
+	}
+	else
+	{
+		double		F;
+
+		/* 2F1's leading 1 stays out of the sum: the sum may have been rescaled */
+		sum = power_series((r + x) * (b + x) * z / c, r + x, b + x, c, z,
+						   &magnitude, &log_scale, &terms, fname);
+		F = exp((r + x) * L) + exp((r + x) * L + log_scale) * sum;
+		/* each term's product of `terms` ratios, and the prefactor's exponent */
+		error = DBL_EPSILON * ((8.0 + terms) * exp((r + x) * L + log_scale) * magnitude
+							   + (4 + 4 * fabs((r + x) * L)) * F);
+		ratio = (1 - F) / d;
+		error /= fabs(d);
+	}
+	if (!(error <= PREDICTION_TOLERANCE * fabs(ratio)))
+		accuracy_lost(fname, error / fabs(ratio));
 	/* 1 / (1 + odds) is P(alive) */
-	return (a + b + x - 1) / (a - 1) * (1 - factor)
-		/ (1 + exp(bgnbd_log_dropout_odds(m, x, t_x, T)));
+	return c * ratio / (1 + exp(bgnbd_log_dropout_odds(m, x, t_x, T)));
 }
 
 /* expected_purchases(model, t, frequency, recency, age) */
@@ -1858,7 +1957,7 @@ bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 	check_time_unit(fcinfo, 5, m, "expected_purchases");
 	check_horizon("expected_purchases", t);
 	check_customer("expected_purchases", x, t_x, T);
-	PG_RETURN_FLOAT8(expected_conditional(m, t, x, t_x, T, "expected_purchases"));
+	PG_RETURN_FLOAT8(lk_finite_result("expected_purchases", expected_conditional(m, t, x, t_x, T, "expected_purchases")));
 }
 
 /* expected_purchases(model, t): E[X(t)] of a new customer, eq. 7 (x = t_x = T = 0 in eq. 10) */
@@ -1872,7 +1971,7 @@ bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
 	require_converged(m, "expected_purchases");
 	check_time_unit(fcinfo, 2, m, "expected_purchases");
 	check_horizon("expected_purchases", t);
-	PG_RETURN_FLOAT8(expected_conditional(m, t, 0, 0, 0, "expected_purchases"));
+	PG_RETURN_FLOAT8(lk_finite_result("expected_purchases", expected_conditional(m, t, 0, 0, 0, "expected_purchases")));
 }
 
 PG_FUNCTION_INFO_V1(bgnbd_probability_alive);
@@ -1887,7 +1986,8 @@ bgnbd_probability_alive(PG_FUNCTION_ARGS)
 	require_converged(m, "probability_alive");
 	check_time_unit(fcinfo, 4, m, "probability_alive");
 	check_customer("probability_alive", x, t_x, T);
-	PG_RETURN_FLOAT8(1 / (1 + exp(bgnbd_log_dropout_odds(m, x, t_x, T))));
+	PG_RETURN_FLOAT8(lk_finite_result("probability_alive",
+									  1 / (1 + exp(bgnbd_log_dropout_odds(m, x, t_x, T)))));
 }
 
 /*
@@ -1946,7 +2046,7 @@ gamma_gamma_expected_spend(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	m = model_arg(fcinfo, 0, MODEL_GAMMA_GAMMA);
 	require_converged(m, "expected_spend");
-	PG_RETURN_FLOAT8(expected_spend(m, x, zbar, "expected_spend"));
+	PG_RETURN_FLOAT8(lk_finite_result("expected_spend", expected_spend(m, x, zbar, "expected_spend")));
 }
 
 /* expected_spend(model): the population mean spend per purchase */
@@ -1957,7 +2057,7 @@ gamma_gamma_mean_spend(PG_FUNCTION_ARGS)
 	const Model *m = model_arg(fcinfo, 0, MODEL_GAMMA_GAMMA);
 
 	require_converged(m, "expected_spend");
-	PG_RETURN_FLOAT8(expected_spend(m, 0, 0, "expected_spend"));
+	PG_RETURN_FLOAT8(lk_finite_result("expected_spend", expected_spend(m, 0, 0, "expected_spend")));
 }
 
 /*
@@ -2020,6 +2120,7 @@ predicted_clv(PG_FUNCTION_ARGS)
 
 		value += (cumulative - previous) * spend / pow(1 + discount / 100, i);
 		previous = cumulative;
+		CHECK_FOR_INTERRUPTS();
 	}
-	PG_RETURN_FLOAT8(value);
+	PG_RETURN_FLOAT8(lk_finite_result(fname, value));
 }

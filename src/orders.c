@@ -192,6 +192,11 @@ id_type_init(IdType *t, Oid type, Oid collation, const char *fname, const char *
 	t->hash = t->equal = NULL;
 	if (type == INT2OID || type == INT4OID || type == INT8OID)
 		t->kind = ID_INTEGER;
+	else if (type == UNKNOWNOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INDETERMINATE_DATATYPE),
+				 errmsg("%s: could not determine the %s's data type", fname, what),
+				 errhint("Cast it, such as NULL::bigint or 'c-17'::text.")));
 	else if (type == UUIDOID || type == BYTEAOID ||
 			 ((type == TEXTOID || type == VARCHAROID) &&
 			  OidIsValid(collation) && get_collation_isdeterministic(collation)))

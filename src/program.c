@@ -589,7 +589,7 @@ points_liability(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("points_liability: expected redemption rate %g is out of range", rate),
 				 errhint("The rate is a percentage from 0 to 100, such as 100 - breakage.")));
-	PG_RETURN_FLOAT8(outstanding * cost * rate / 100.0);
+	PG_RETURN_FLOAT8(lk_finite_result("points_liability", outstanding * cost * (rate / 100.0)));
 }
 
 

@@ -555,8 +555,12 @@ survey_merge(FunctionCallInfo fcinfo, int sign)
 		else
 		{
 			a->counts[i] -= b->counts[i];
+			/* only a direct call can get here: a window takes back what it added */
 			if (a->counts[i] < 0)
-				elog(ERROR, "rollup: taking back a summary that was never added");
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("rollup: cannot take back a summary that is not part of the other"),
+						 errhint("The second summary's counts must each be at most the first's.")));
 		}
 	}
 	if (sign > 0)
@@ -763,7 +767,14 @@ nps_diff_pvalue(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	nps_adjusted_wald(a, &est_a, &var_a);
 	nps_adjusted_wald(b, &est_b, &var_b);
-	PG_RETURN_FLOAT8(lk_two_sided_p((est_a - est_b) / sqrt(var_a + var_b)));
+	/*
+	 * With billions of answers all of one kind the variances round to 0:
+	 * then equal estimates are no evidence of a difference (p = 1), and
+	 * different ones all the evidence there is (p = 0), never 0 / 0.
+	 */
+	if (!(var_a + var_b > 0))
+		PG_RETURN_FLOAT8(est_a == est_b ? 1.0 : 0.0);
+	PG_RETURN_FLOAT8(Min(1.0, Max(0.0, lk_two_sided_p((est_a - est_b) / sqrt(var_a + var_b)))));
 }
 
 /* ---- CSAT, CES, CLI ---- */
