@@ -457,9 +457,13 @@ survey_step(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers, int delta)
 	}
 	else
 	{
+		/* a window takes back only what it added: this is a direct call */
 		if (unlikely(s->counts[value - s->lo] == 0))
-			elog(ERROR, "%s: taking back an answer %d that was never counted",
-				 cache->fname, value);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: cannot take back an answer %d the summary does not count",
+							cache->fname, value),
+					 errhint("It is a support function of the aggregate's window form; call the aggregate instead.")));
 		s->counts[value - s->lo]--;
 		s->total--;
 	}

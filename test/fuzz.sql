@@ -9,10 +9,10 @@
 --  2. The same for the binary form, through COPY (FORMAT binary) into each
 --     type's receive function: a byte flipped, cut, extended, a count or a
 --     float overwritten.  An accepted value's text and binary forms agree.
---  3. Every SQL-callable function of the extension (all but those taking
---     internal, which SQL cannot call) is called directly with NULLs and
---     with edge values of its argument types: any answer, or an error of
---     any class but XX (internal error); never a crash.
+--  3. Every SQL-callable function and aggregate of the extension (all but
+--     those taking internal, which SQL cannot call) is called directly with
+--     NULLs and with edge values of its argument types: any answer, or an
+--     error of any class but XX (internal error); never a crash.
 -- One transaction, rolled back.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
@@ -42,6 +42,8 @@ CREATE TABLE fuzz.seeds (type regtype, value text);
 INSERT INTO fuzz.seeds
 SELECT 'survey_summary'::regtype, s::text FROM (
   SELECT nps_summary(g % 11) FROM generate_series(1, 50) g
+  UNION ALL SELECT nps_summary((g * 7) % 11) FROM generate_series(1, 30) g GROUP BY g % 3
+  UNION ALL SELECT csat_summary(1 + (g * 3) % 5, 5) FROM generate_series(1, 12) g GROUP BY g % 2
   UNION ALL SELECT csat_summary(1 + g % 5, 5) FROM generate_series(1, 7) g
   UNION ALL SELECT csat_summary(1 + g % 10, 10) FROM generate_series(1, 30) g
   UNION ALL SELECT ces_summary(1 + g % 7) FROM generate_series(1, 3) g
@@ -244,23 +246,27 @@ CREATE TABLE fuzz.calls (fn regprocedure, call text);
 INSERT INTO fuzz.calls
 SELECT p.oid::regprocedure,
        format('SELECT %s(%s)', p.oid::regproc,
-              (SELECT string_agg(format('NULL::%s', t::regtype), ', ' ORDER BY o)
+              (SELECT string_agg(CASE WHEN t = '"any"'::regtype THEN 'NULL' ELSE format('NULL::%s', t::regtype) END,
+                                 ', ' ORDER BY o)
                FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, o)))
 FROM pg_proc p JOIN ext_objects x ON x.classid = 'pg_proc'::regclass AND x.objid = p.oid
-WHERE p.prokind = 'f' AND p.pronargs > 0
+WHERE p.prokind IN ('f', 'a') AND p.pronargs > 0
   AND NOT ('internal'::regtype = ANY (p.proargtypes::regtype[]) OR 'cstring'::regtype = ANY (p.proargtypes::regtype[]));
 INSERT INTO fuzz.calls
 SELECT p.oid::regprocedure,
        format('SELECT %s(%s)', p.oid::regproc,
               (SELECT string_agg(coalesce(
-                        (SELECT format('%L::%s', s.value, t::regtype) FROM fuzz.samples s
-                         WHERE s.type = t::regtype AND random() < 0.95 + 0 * k * o
+                        -- an "any" argument (the per-customer aggregates' ids) gets a value of some type
+                        (SELECT format('%L::%s', s.value, s.type) FROM fuzz.samples s
+                         WHERE (s.type = t::regtype OR (t = '"any"'::regtype AND s.type IN
+                                  ('bigint', 'integer', 'text', 'double precision', 'numeric', 'boolean', 'date')))
+                           AND random() < 0.95 + 0 * k * o
                          ORDER BY random() LIMIT 1),
-                        format('NULL::%s', t::regtype)), ', ' ORDER BY o)
+                        CASE WHEN t = '"any"'::regtype THEN 'NULL' ELSE format('NULL::%s', t::regtype) END), ', ' ORDER BY o)
                FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, o)))
 FROM pg_proc p JOIN ext_objects x ON x.classid = 'pg_proc'::regclass AND x.objid = p.oid
 CROSS JOIN generate_series(1, 40) k
-WHERE p.prokind = 'f' AND p.pronargs > 0
+WHERE p.prokind IN ('f', 'a') AND p.pronargs > 0
   AND NOT ('internal'::regtype = ANY (p.proargtypes::regtype[]) OR 'cstring'::regtype = ANY (p.proargtypes::regtype[]));
 CREATE FUNCTION fuzz.run_calls() RETURNS TABLE (fn regprocedure, calls int, answered int, broken text[])
 LANGUAGE plpgsql AS $$
@@ -286,8 +292,8 @@ BEGIN
   IF fn IS NOT NULL THEN RETURN NEXT; END IF;
 END $$;
 CREATE TABLE fuzz.call_results AS SELECT * FROM fuzz.run_calls();
-SELECT cmp_ok((SELECT count(*) FROM fuzz.call_results), '>=', 100::bigint,
-              'direct calls reach every SQL-callable function (over 100 of them)');
+SELECT cmp_ok((SELECT count(*) FROM fuzz.call_results), '>=', 170::bigint,
+              'direct calls reach every SQL-callable function and aggregate (over 170 of them)');
 SELECT is(broken, '{}'::text[], fn || ': direct calls answer or fail cleanly')
 FROM fuzz.call_results ORDER BY fn::text;
 SELECT ok((SELECT sum(answered) FROM fuzz.call_results) > 1000, 'many direct calls got an answer, not only errors');
