@@ -64,6 +64,39 @@ SELECT is(round(expected_purchases(
             t)::numeric, 6), v, format('large r: E[X(%s)] = %s (mpmath)', t, v))
 FROM (VALUES (10, 10.686033), (52, 19.202703), (100, 23.473088), (200, 28.661394)) e(t, v);
 
+-- P(alive), a closed form: within 1e-12 relative at every point
+CREATE TABLE alive (r text, alpha text, a text, b text, x float8, t_x float8, age float8, p_alive numeric);
+\copy alive FROM 'test/reference/alive_grid.csv' CSV HEADER
+SELECT is((SELECT count(*) FROM alive a
+           CROSS JOIN LATERAL (SELECT probability_alive(format('v2:bgnbd:r=%s,alpha=%s,a=%s,b=%s;se=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true',
+                                                               a.r, a.alpha, a.a, a.b)::bgnbd_model, a.x, a.t_x, a.age) AS got) g
+           WHERE NOT (abs(a.p_alive) < 1e-300 AND g.got < 1e-300)
+             AND NOT (abs(a.p_alive) >= 1e-300 AND abs(g.got - a.p_alive::float8) <= 1e-12 * a.p_alive::float8)),
+          0::bigint, format('P(alive) within 1e-12 at all %s reference points', (SELECT count(*) FROM alive)));
+
+-- predicted_clv: within 1e-7 relative, or refused with 22003
+CREATE TABLE clv_ref (r text, alpha text, a text, b text, p text, q text, gamma text, x float8, t_x float8,
+                      age float8, monetary_value float8, periods int, period_length float8, discount float8, clv numeric);
+\copy clv_ref FROM 'test/reference/clv_grid.csv' CSV HEADER
+CREATE FUNCTION pg_temp.clv_outcome(c clv_ref) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  v float8;
+BEGIN
+  v := predicted_clv(format('v2:bgnbd:r=%s,alpha=%s,a=%s,b=%s;se=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true',
+                            c.r, c.alpha, c.a, c.b)::bgnbd_model,
+                     format('v2:gamma_gamma:p=%s,q=%s,gamma=%s;se=NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true',
+                            c.p, c.q, c.gamma)::gamma_gamma_model,
+                     c.x, c.t_x, c.age, CASE WHEN c.x > 0 THEN c.monetary_value END, c.periods, c.period_length, c.discount);
+  RETURN CASE WHEN abs(v - c.clv::float8) <= 1e-7 * abs(c.clv::float8) THEN 'within'
+              ELSE format('wrong: %s, reference %s', v, c.clv) END;
+EXCEPTION WHEN numeric_value_out_of_range THEN
+  RETURN 'refused';
+END $$;
+SELECT is((SELECT array_agg(o) FROM (SELECT pg_temp.clv_outcome(c) AS o FROM clv_ref c) x WHERE o NOT IN ('within', 'refused')),
+          NULL, format('predicted_clv within 1e-7 or refused at all %s reference points', (SELECT count(*) FROM clv_ref)));
+SELECT is((SELECT count(*) FROM clv_ref c WHERE pg_temp.clv_outcome(c) = 'refused'), 0::bigint,
+          'and none of them is refused');
+
 -- a cancel stops a long prediction promptly: interrupts are checked in every
 -- series and every period (1.2: 3.7 s under a 100 ms statement_timeout)
 CREATE FUNCTION pg_temp.ms_until_canceled(q text) RETURNS float8 LANGUAGE plpgsql AS $$
