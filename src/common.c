@@ -112,20 +112,52 @@ incomplete_beta_fraction(double a, double b, double x)
 	return h;
 }
 
-/* Regularized incomplete beta function I_x(a, b), for a, b > 0. */
+/*
+ * lgamma(a + b) - lgamma(a) for a > 0, b >= 0, to a few units in the last
+ * place even where both lgammas are huge beside their difference (a large,
+ * b small: a Student t with millions of degrees of freedom has a = df / 2
+ * and b = 1/2).  From Stirling's series lgamma(z) = (z - 1/2) ln z - z +
+ * ln(2 pi) / 2 + S(z), the difference is
+ *	 (a - 1/2) log1p(b / a) + b (ln(a + b) - 1) + S(a + b) - S(a),
+ * every piece of it small; S to z^-9, exact to double precision for z >= 10.
+ */
 static double
-incomplete_beta(double a, double b, double x)
+stirling_tail(double z)
 {
+	double		f = 1.0 / (z * z);
+
+	return (1.0 / 12 - f * (1.0 / 360 - f * (1.0 / 1260 - f * (1.0 / 1680 - f * (1.0 / 1188))))) / z;
+}
+
+static double
+lgamma_difference(double a, double b)
+{
+	if (a < 10)
+		return lgamma(a + b) - lgamma(a);
+	return (a - 0.5) * log1p(b / a) + b * (log(a + b) - 1.0) + (stirling_tail(a + b) - stirling_tail(a));
+}
+
+/*
+ * Regularized incomplete beta function I_x(a, b), for a, b > 0, given both
+ * x and y = 1 - x as the caller can compute them: near x = 1 the logarithm
+ * of x is taken from y, which keeps the digits that 1 - y would lose.
+ */
+static double
+incomplete_beta(double a, double b, double x, double y)
+{
+	double		log_x = x < 0.5 ? log(x) : log1p(-y);
+	double		log_y = y < 0.5 ? log(y) : log1p(-x);
 	double		log_front;
 
 	if (x <= 0.0)
 		return 0.0;
-	if (x >= 1.0)
+	if (y <= 0.0)
 		return 1.0;
-	log_front = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
+	/* ln B(a, b) through the difference from the larger argument, which keeps its digits */
+	log_front = lgamma_difference(Max(a, b), Min(a, b)) - lgamma(Min(a, b)) + a * log_x + b * log_y;
 	if (x < (a + 1.0) / (a + b + 2.0))
 		return exp(log_front) * incomplete_beta_fraction(a, b, x) / a;
-	return 1.0 - exp(log_front) * incomplete_beta_fraction(b, a, 1.0 - x) / b;
+	return 1.0 - exp(log_front) * incomplete_beta_fraction(b, a, y) / b;
 }
 
 double
@@ -135,8 +167,8 @@ lk_student_t_two_sided_p(double t, double df)
 		return NAN;
 	if (isinf(t))
 		return 0.0;
-	/* P(|T| > |t|) = I_{df / (df + t^2)}(df / 2, 1 / 2) */
-	return incomplete_beta(0.5 * df, 0.5, df / (df + t * t));
+	/* P(|T| > |t|) = I_{df / (df + t^2)}(df / 2, 1 / 2), a probability */
+	return Min(1.0, Max(0.0, incomplete_beta(0.5 * df, 0.5, df / (df + t * t), t * t / (df + t * t))));
 }
 
 void
