@@ -74,6 +74,16 @@ SELECT is((SELECT count(*) FROM alive a
              AND NOT (abs(a.p_alive) >= 1e-300 AND abs(g.got - a.p_alive::float8) <= 1e-12 * a.p_alive::float8)),
           0::bigint, format('P(alive) within 1e-12 at all %s reference points', (SELECT count(*) FROM alive)));
 
+-- the Gamma-Gamma expected spend, a closed form: within 1e-13 relative at every point
+CREATE TABLE spend_ref (p text, q text, gamma text, x float8, monetary_value float8, spend numeric);
+\copy spend_ref FROM 'test/reference/spend_grid.csv' CSV HEADER
+SELECT is((SELECT count(*) FROM spend_ref s
+           CROSS JOIN LATERAL (SELECT expected_spend(format('v2:gamma_gamma:p=%s,q=%s,gamma=%s;se=NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true',
+                                                            s.p, s.q, s.gamma)::gamma_gamma_model,
+                                                     s.x, CASE WHEN s.x > 0 THEN s.monetary_value END) AS got) g
+           WHERE NOT abs(g.got - s.spend::float8) <= 1e-13 * s.spend::float8),
+          0::bigint, format('expected_spend within 1e-13 at all %s reference points', (SELECT count(*) FROM spend_ref)));
+
 -- predicted_clv: within 1e-7 relative, or refused with 22003
 CREATE TABLE clv_ref (r text, alpha text, a text, b text, p text, q text, gamma text, x float8, t_x float8,
                       age float8, monetary_value float8, periods int, period_length float8, discount float8, clv numeric);

@@ -2,8 +2,8 @@
 """Reference values for the BG/NBD predictions, computed with mpmath at 40
 significant digits, independently of the extension's C (which sums the
 series in double precision).  Writes bgnbd_grid.csv (expected purchases),
-alive_grid.csv (P(alive)) and clv_grid.csv (predicted_clv with a
-Gamma-Gamma spend) beside this file; the suite
+alive_grid.csv (P(alive)), spend_grid.csv (the Gamma-Gamma expected
+spend) and clv_grid.csv (predicted_clv) beside this file; the suite
 (test/prediction_accuracy.sql) reads them and checks every point.
 Run it again only to change the grid: python3 test/reference/bgnbd_grid.py
 
@@ -73,6 +73,19 @@ def write_alive(here):
             w.writerow([r, alpha, a, b, x, tx, T, mp.nstr(v, 20)])
 
 
+def write_spend(here):
+    P = ["0.01", "1", "6.25", "100", "1e6"]
+    Q = ["1.01", "3.74", "100", "1e6"]
+    G = ["0.01", "15.44", "1000", "1e6"]
+    XZ = [("0", "0"), ("1", "0.01"), ("2", "22.35"), ("1000", "50"), ("100000", "1e6")]
+    with open(os.path.join(here, "spend_grid.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["p", "q", "gamma", "x", "monetary_value", "spend"])
+        for p, q, g, (x, zbar) in itertools.product(P, Q, G, XZ):
+            v = spend(*(mpf(s) for s in (p, q, g, x, zbar)))
+            w.writerow([p, q, g, x, zbar, mp.nstr(v, 20)])
+
+
 def write_clv(here):
     # CDNOW's published estimates and two others; 12 and 52 periods
     models = [("0.243", "4.414", "0.793", "2.426"), ("20", "100", "2.5", "100"), ("100", "20", "0.8", "2.5")]
@@ -92,6 +105,7 @@ def write_clv(here):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     write_alive(here)
+    write_spend(here)
     write_clv(here)
     out = os.path.join(here, "bgnbd_grid.csv")
     with open(out, "w", newline="") as f:
