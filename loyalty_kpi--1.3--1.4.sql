@@ -258,3 +258,95 @@ CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.bgnbd_model, spe
                                           discount_rate double precision, time_unit interval)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- Survey answers as real and double precision (src/survey.c): the same
+-- whole-number and range checks as numeric, so 7.5 is an error, not the 8
+-- that a cast to integer would make of it.  The overloads are generated:
+-- each kind has a transition pair and a direct and a summary aggregate.
+DO $$
+DECLARE
+    kind record;
+    t text;
+    args text;
+BEGIN
+    FOR kind IN SELECT * FROM (VALUES
+        ('nps', 1, false, 'nps_agg', 'nps', 'nps_summary'),
+        ('csat', 1, true, 'csat_agg', 'csat', 'csat_summary'),
+        ('ces', 1, false, 'ces_agg', 'ces', 'ces_summary'),
+        ('cli', 3, false, 'cli_score', 'cli', 'cli_summary'))
+        AS k(name, answers, scale, direct, accessor, summary)
+    LOOP
+        FOREACH t IN ARRAY ARRAY['real', 'double precision'] LOOP
+            args := pg_catalog.array_to_string(pg_catalog.array_fill(t, ARRAY[kind.answers]), ', ')
+                    || CASE WHEN kind.scale THEN ', integer' ELSE '' END;
+            EXECUTE pg_catalog.format(
+                'CREATE FUNCTION @extschema@.%1$s_accum(@extschema@.survey_summary, %2$s) '
+                'RETURNS @extschema@.survey_summary AS ''MODULE_PATHNAME'', ''%1$s_accum'' '
+                'LANGUAGE C IMMUTABLE PARALLEL SAFE', kind.name, args);
+            EXECUTE pg_catalog.format(
+                'CREATE FUNCTION @extschema@.%1$s_retract(@extschema@.survey_summary, %2$s) '
+                'RETURNS @extschema@.survey_summary AS ''MODULE_PATHNAME'', ''%1$s_retract'' '
+                'LANGUAGE C IMMUTABLE PARALLEL SAFE', kind.name, args);
+            EXECUTE pg_catalog.format(
+                'REVOKE EXECUTE ON FUNCTION @extschema@.%1$s_accum(@extschema@.survey_summary, %2$s), '
+                '@extschema@.%1$s_retract(@extschema@.survey_summary, %2$s) FROM PUBLIC', kind.name, args);
+            EXECUTE pg_catalog.format(
+                'CREATE AGGREGATE @extschema@.%1$s(%2$s) ('
+                'SFUNC = @extschema@.%3$s_accum, STYPE = @extschema@.survey_summary, '
+                'FINALFUNC = @extschema@.%4$s, FINALFUNC_MODIFY = READ_ONLY, '
+                'COMBINEFUNC = @extschema@.survey_combine, '
+                'MSFUNC = @extschema@.%3$s_accum, MINVFUNC = @extschema@.%3$s_retract, '
+                'MSTYPE = @extschema@.survey_summary, '
+                'MFINALFUNC = @extschema@.%4$s, MFINALFUNC_MODIFY = READ_ONLY, PARALLEL = SAFE)',
+                kind.direct, args, kind.name, kind.accessor);
+            EXECUTE pg_catalog.format(
+                'CREATE AGGREGATE @extschema@.%1$s(%2$s) ('
+                'SFUNC = @extschema@.%3$s_accum, STYPE = @extschema@.survey_summary, '
+                'FINALFUNC = @extschema@.survey_summary_final, FINALFUNC_MODIFY = READ_ONLY, '
+                'COMBINEFUNC = @extschema@.survey_combine, '
+                'MSFUNC = @extschema@.%3$s_accum, MINVFUNC = @extschema@.%3$s_retract, '
+                'MSTYPE = @extschema@.survey_summary, '
+                'MFINALFUNC = @extschema@.survey_summary_final, MFINALFUNC_MODIFY = READ_ONLY, PARALLEL = SAFE)',
+                kind.summary, args, kind.name);
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+-- tier_distribution over an enum: tiers in the enum's order (src/program.c)
+CREATE FUNCTION @extschema@.tier_accum(@extschema@.tier_state, anyenum) RETURNS @extschema@.tier_state
+AS 'MODULE_PATHNAME', 'tier_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.tier_retract(@extschema@.tier_state, anyenum) RETURNS @extschema@.tier_state
+AS 'MODULE_PATHNAME', 'tier_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+REVOKE EXECUTE ON FUNCTION @extschema@.tier_accum(@extschema@.tier_state, anyenum),
+    @extschema@.tier_retract(@extschema@.tier_state, anyenum) FROM PUBLIC;
+
+-- the final function's extra argument carries the enum type, for the order
+CREATE FUNCTION @extschema@.tier_distribution_final(@extschema@.tier_state, anyenum) RETURNS @extschema@.tier_share[]
+AS 'MODULE_PATHNAME', 'tier_distribution_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+REVOKE EXECUTE ON FUNCTION @extschema@.tier_distribution_final(@extschema@.tier_state, anyenum) FROM PUBLIC;
+
+CREATE AGGREGATE @extschema@.tier_distribution(tier anyenum) (
+    SFUNC = @extschema@.tier_accum, STYPE = @extschema@.tier_state,
+    FINALFUNC = @extschema@.tier_distribution_final, FINALFUNC_EXTRA, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = @extschema@.tier_combine,
+    MSFUNC = @extschema@.tier_accum, MINVFUNC = @extschema@.tier_retract, MSTYPE = @extschema@.tier_state,
+    MFINALFUNC = @extschema@.tier_distribution_final, MFINALFUNC_EXTRA, MFINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+
+-- jsonb for the stored values: named fields instead of the text form
+-- (the composites the API returns already have to_jsonb)
+CREATE FUNCTION @extschema@.survey_summary_jsonb(@extschema@.survey_summary) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'survey_summary_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (@extschema@.survey_summary AS jsonb) WITH FUNCTION @extschema@.survey_summary_jsonb(@extschema@.survey_summary);
+
+CREATE FUNCTION @extschema@.bgnbd_model_jsonb(@extschema@.bgnbd_model) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'bgnbd_model_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (@extschema@.bgnbd_model AS jsonb) WITH FUNCTION @extschema@.bgnbd_model_jsonb(@extschema@.bgnbd_model);
+
+CREATE FUNCTION @extschema@.gamma_gamma_model_jsonb(@extschema@.gamma_gamma_model) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'gamma_gamma_model_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (@extschema@.gamma_gamma_model AS jsonb) WITH FUNCTION @extschema@.gamma_gamma_model_jsonb(@extschema@.gamma_gamma_model);

@@ -56,6 +56,7 @@
 #include "portability/instr_time.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
 /* ---------------------------------------------------------------------
@@ -574,6 +575,51 @@ model_send(FunctionCallInfo fcinfo, ModelKind kind)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/*
+ * jsonb: {"model": "bgnbd", "parameters": {"r": {"estimate": .., "standard_error": ..},
+ * ...}, "log_likelihood": .., "customers": .., "evaluations": .., "converged": true,
+ * "time_unit": "7 days"}; a standard error the information could not give is
+ * null, and so is an unrecorded time unit.
+ */
+static void
+append_json_number(StringInfo buf, double v)
+{
+	if (isnan(v))
+		appendStringInfoString(buf, "null");
+	else
+		append_double(buf, v);
+}
+
+static Datum
+model_jsonb(FunctionCallInfo fcinfo, ModelKind kind)
+{
+	const Model *m = model_arg(fcinfo, 0, kind);
+	const ModelSpec *spec = &model_specs[kind];
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"model\": \"%s\", \"version\": %d, \"parameters\": {", spec->name, m->version);
+	for (int i = 0; i < spec->nparams; i++)
+	{
+		appendStringInfo(&buf, "%s\"%s\": {\"estimate\": ", i ? ", " : "", spec->params[i]);
+		append_json_number(&buf, MODEL_ESTIMATE(m)[i]);
+		appendStringInfoString(&buf, ", \"standard_error\": ");
+		append_json_number(&buf, MODEL_STD_ERROR(m)[i]);
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoString(&buf, "}, \"log_likelihood\": ");
+	append_json_number(&buf, m->log_likelihood);
+	appendStringInfoString(&buf, ", \"customers\": ");
+	append_json_number(&buf, m->customers);
+	appendStringInfo(&buf, ", \"evaluations\": %d, \"converged\": %s, \"time_unit\": ",
+					 m->iterations, m->converged ? "true" : "false");
+	if (has_time_unit(m))
+		appendStringInfo(&buf, "\"%s\"}", interval_text(&m->time_unit));
+	else
+		appendStringInfoString(&buf, "null}");
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+}
+
 #define MODEL_IO_FUNCTIONS(prefix, kind) \
 PG_FUNCTION_INFO_V1(prefix##_in); \
 Datum prefix##_in(PG_FUNCTION_ARGS) { return model_in(fcinfo, kind); } \
@@ -582,7 +628,9 @@ Datum prefix##_out(PG_FUNCTION_ARGS) { return model_out(fcinfo, kind); } \
 PG_FUNCTION_INFO_V1(prefix##_recv); \
 Datum prefix##_recv(PG_FUNCTION_ARGS) { return model_recv(fcinfo, kind); } \
 PG_FUNCTION_INFO_V1(prefix##_send); \
-Datum prefix##_send(PG_FUNCTION_ARGS) { return model_send(fcinfo, kind); }
+Datum prefix##_send(PG_FUNCTION_ARGS) { return model_send(fcinfo, kind); } \
+PG_FUNCTION_INFO_V1(prefix##_jsonb); \
+Datum prefix##_jsonb(PG_FUNCTION_ARGS) { return model_jsonb(fcinfo, kind); }
 
 MODEL_IO_FUNCTIONS(bgnbd_model, MODEL_BGNBD)
 MODEL_IO_FUNCTIONS(gamma_gamma_model, MODEL_GAMMA_GAMMA)

@@ -32,11 +32,14 @@
  */
 #include "loyalty_kpi.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "access/htup_details.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
+#include "utils/syscache.h"
+#include "catalog/pg_enum.h"
 #include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -627,12 +630,19 @@ typedef struct TierEntry
 #define TIER_FIRST(s)			((TierEntry *) (s)->entries)
 #define TIER_NEXT(e)			((TierEntry *) ((char *) (e) + TIER_ENTRY_SIZE((e)->len)))
 
+/* Enum tiers: the labels of the values seen, so a label is looked up once per query */
+#define TIER_ENUM_CACHE 16
+
 /* How a query compares tier names, looked up once (fn_extra) */
 typedef struct TierCallCache
 {
 	Oid			collation;
 	bool		bytewise;		/* deterministic collation: equal iff bytes equal */
 	bool		internal_state; /* declared so by a database still at 1.3 */
+	bool		is_enum;		/* tier_distribution(anyenum): tiers are enum labels */
+	int			nlabels;
+	Oid			label_oid[TIER_ENUM_CACHE];
+	char	   *label[TIER_ENUM_CACHE];
 } TierCallCache;
 
 static TierCallCache *
@@ -646,6 +656,10 @@ tier_call_cache(FunctionCallInfo fcinfo)
 		cache->collation = lk_arg_collation(fcinfo, 1, TEXTOID);
 		cache->bytewise = get_collation_isdeterministic(cache->collation);
 		cache->internal_state = lk_declared_argtype(fcinfo, 0) == INTERNALOID;
+		/* the transition functions say whether tiers are an enum's; others read the state */
+		cache->is_enum = PG_NARGS() > 1 && lk_declared_argtype(fcinfo, 1) == ANYENUMOID;
+		if (cache->is_enum)
+			cache->bytewise = true; /* labels are equal when their bytes are */
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	return cache;
@@ -708,6 +722,28 @@ tiers_add(TierState *state, const TierCallCache *cache, const char *name, int le
 	return state;
 }
 
+/*
+ * An enum tier is kept by its label, not its OID: the state's text form
+ * must mean the same on every node, and OIDs differ between databases.
+ */
+static const char *
+tier_enum_label(FunctionCallInfo fcinfo, TierCallCache *cache, Oid value)
+{
+	char	   *label;
+
+	for (int i = 0; i < cache->nlabels; i++)
+		if (cache->label_oid[i] == value)
+			return cache->label[i];
+	label = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt,
+								DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(value))));
+	if (cache->nlabels < TIER_ENUM_CACHE)
+	{
+		cache->label_oid[cache->nlabels] = value;
+		cache->label[cache->nlabels++] = label;
+	}
+	return label;
+}
+
 static Datum
 tier_step(FunctionCallInfo fcinfo, int sign)
 {
@@ -721,9 +757,18 @@ tier_step(FunctionCallInfo fcinfo, int sign)
 		state = tiers_new(context);
 	if (!PG_ARGISNULL(1))
 	{
-		text	   *name = PG_GETARG_TEXT_PP(1);
+		if (cache->is_enum)
+		{
+			const char *label = tier_enum_label(fcinfo, cache, PG_GETARG_OID(1));
 
-		state = tiers_add(state, cache, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), sign, context);
+			state = tiers_add(state, cache, label, strlen(label), sign, context);
+		}
+		else
+		{
+			text	   *name = PG_GETARG_TEXT_PP(1);
+
+			state = tiers_add(state, cache, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), sign, context);
+		}
 	}
 	PG_RETURN_POINTER(state);
 }
@@ -969,6 +1014,63 @@ tier_order(const void *a, const void *b, void *arg)
 	return varstr_cmp(x->name, x->len, y->name, y->len, *(const Oid *) arg);
 }
 
+/* A tier and where its label stands in the enum */
+typedef struct EnumTier
+{
+	TierEntry  *entry;
+	float4		sort_order;
+} EnumTier;
+
+static int
+enum_tier_order(const void *a, const void *b)
+{
+	float4		x = ((const EnumTier *) a)->sort_order;
+	float4		y = ((const EnumTier *) b)->sort_order;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The enum type of tier_distribution(anyenum), whose final function is
+ * called with an extra argument of the input type (FINALFUNC_EXTRA), in
+ * plain and window aggregation alike; InvalidOid for text tiers, or when
+ * the call has no expression to tell (Citus): then labels sort as text.
+ */
+static Oid
+tier_enum_type(FunctionCallInfo fcinfo)
+{
+	Oid			type;
+
+	if (PG_NARGS() < 2)
+		return InvalidOid;
+	type = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	return OidIsValid(type) && type_is_enum(type) ? type : InvalidOid;
+}
+
+/* Sorts order[] (the state's tiers) by the enum's order of their labels */
+static void
+sort_by_enum(TierEntry **order, int ntiers, Oid enum_type)
+{
+	EnumTier   *tiers = palloc(sizeof(EnumTier) * ntiers);
+
+	for (int i = 0; i < ntiers; i++)
+	{
+		char	   *label = pnstrdup(order[i]->name, order[i]->len);
+		HeapTuple	tuple = SearchSysCache2(ENUMTYPOIDNAME, ObjectIdGetDatum(enum_type),
+											CStringGetDatum(label));
+
+		tiers[i].entry = order[i];
+		/* a label the enum no longer has goes last */
+		tiers[i].sort_order = HeapTupleIsValid(tuple)
+			? ((Form_pg_enum) GETSTRUCT(tuple))->enumsortorder : FLT_MAX;
+		if (HeapTupleIsValid(tuple))
+			ReleaseSysCache(tuple);
+	}
+	qsort(tiers, ntiers, sizeof(EnumTier), enum_tier_order);
+	for (int i = 0; i < ntiers; i++)
+		order[i] = tiers[i].entry;
+}
+
 PG_FUNCTION_INFO_V1(tier_distribution_final);
 Datum
 tier_distribution_final(PG_FUNCTION_ARGS)
@@ -980,6 +1082,7 @@ tier_distribution_final(PG_FUNCTION_ARGS)
 	TierEntry  *e;
 	Datum	   *rows;
 	int			nrows = 0;
+	Oid			enum_type;
 
 	if (state == NULL || state->members == 0)
 		PG_RETURN_NULL();
@@ -990,7 +1093,10 @@ tier_distribution_final(PG_FUNCTION_ARGS)
 	e = TIER_FIRST(state);
 	for (int i = 0; i < state->ntiers; i++, e = TIER_NEXT(e))
 		order[i] = e;
-	qsort_arg(order, state->ntiers, sizeof(TierEntry *), tier_order, &cache->collation);
+	if (OidIsValid(enum_type = tier_enum_type(fcinfo)))
+		sort_by_enum(order, state->ntiers, enum_type);
+	else
+		qsort_arg(order, state->ntiers, sizeof(TierEntry *), tier_order, &cache->collation);
 	rows = palloc(sizeof(Datum) * state->ntiers);
 	for (int k = 0; k < state->ntiers; k++)
 	{

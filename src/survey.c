@@ -49,6 +49,8 @@
 #include "libpq/pqformat.h"
 #include "nodes/primnodes.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
@@ -354,6 +356,21 @@ survey_read_answer(FunctionCallInfo fcinfo, int argno, const SurveyCallCache *ca
 					survey_answer_error(cache, kind, scale,
 										numeric_normalize(num), "is not a whole number");
 				return whole;
+			}
+		case FLOAT4OID:
+		case FLOAT8OID:
+			{
+				/* the same checks as numeric: 7.5 is an error, not 8 */
+				double		f = cache->argtype[argno] == FLOAT4OID
+					? (double) DatumGetFloat4(d) : DatumGetFloat8(d);
+
+				if (isnan(f) || isinf(f))
+					survey_answer_error(cache, kind, scale, float8out_internal(f), "is not a number");
+				if (f < lo || f > scale)
+					survey_answer_error(cache, kind, scale, float8out_internal(f), "is out of range");
+				if (f != floor(f))
+					survey_answer_error(cache, kind, scale, float8out_internal(f), "is not a whole number");
+				return (int) f;
 			}
 		default:
 			elog(ERROR, "%s: unexpected argument type %u", cache->fname,
@@ -951,6 +968,28 @@ survey_summary_out(PG_FUNCTION_ARGS)
 	for (int i = 0; i < SURVEY_SLOTS(s); i++)
 		appendStringInfo(&buf, i ? "," INT64_FORMAT : INT64_FORMAT, s->counts[i]);
 	PG_RETURN_CSTRING(buf.data);
+}
+
+/*
+ * jsonb: the summary's fields by name, for clients that want structure
+ * rather than the text form: {"version": 1, "kind": "nps", "low": 0,
+ * "high": 10, "total": 4, "counts": {"0": 1, ..., "10": 4}} (for CLI, the
+ * counts are of the respondent's total of three answers).
+ */
+PG_FUNCTION_INFO_V1(survey_summary_jsonb);
+Datum
+survey_summary_jsonb(PG_FUNCTION_ARGS)
+{
+	SurveySummary *s = PG_GETARG_SURVEY(0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d, \"kind\": \"%s\", \"low\": %d, \"high\": %d, \"total\": " INT64_FORMAT ", \"counts\": {",
+					 s->version, survey_kinds[s->kind].name, s->lo, s->hi, s->total);
+	for (int i = 0; i < SURVEY_SLOTS(s); i++)
+		appendStringInfo(&buf, "%s\"%d\": " INT64_FORMAT, i ? ", " : "", s->lo + i, s->counts[i]);
+	appendStringInfoString(&buf, "}}");
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 }
 
 pg_noreturn static void
