@@ -350,3 +350,109 @@ CREATE CAST (@extschema@.bgnbd_model AS jsonb) WITH FUNCTION @extschema@.bgnbd_m
 CREATE FUNCTION @extschema@.gamma_gamma_model_jsonb(@extschema@.gamma_gamma_model) RETURNS jsonb
 AS 'MODULE_PATHNAME', 'gamma_gamma_model_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (@extschema@.gamma_gamma_model AS jsonb) WITH FUNCTION @extschema@.gamma_gamma_model_jsonb(@extschema@.gamma_gamma_model);
+
+-- Descriptions in the database (\df+, \da+, BI tools): one line per
+-- user-facing function, aggregate and type, with what it computes, its
+-- formula or unit, and what NULL means.  A name's overloads share it.
+-- test/descriptions.sql fails if a user-facing object has none.
+DO $$
+DECLARE
+    d record;
+    f regprocedure;
+BEGIN
+    FOR d IN SELECT * FROM (VALUES
+        -- survey aggregates
+        ('nps_agg', 'Net Promoter Score of 0-10 scores: % promoters (9-10) minus % detractors (0-6), from -100 to 100. NULL scores are skipped; NULL when there is none.'),
+        ('nps_summary', 'The counts of 0-10 scores as a survey_summary, to store and merge with rollup(); read with nps(), promoters(), nps_ci_lower(), ... NULL when there is no score.'),
+        ('csat_agg', 'Customer satisfaction, %: answers in the top two values of a 1-to-scale question (4-5 on 1-5). NULL answers are skipped; NULL when there is none.'),
+        ('csat_summary', 'The counts of 1-to-scale CSAT answers as a survey_summary; read with csat(), mean_score(). NULL when there is no answer.'),
+        ('ces_agg', 'Customer Effort Score: the mean of 1-7 answers (7 = easiest). NULL answers are skipped; NULL when there is none.'),
+        ('ces_summary', 'The counts of 1-7 CES answers as a survey_summary; read with ces(), ces_easy_share(). NULL when there is no answer.'),
+        ('cli_score', 'Customer Loyalty Index: the mean 1-6 answer to recommend, repurchase and try other products, over respondents who gave all three; NULL when none did.'),
+        ('cli_summary', 'The counts of respondents'' three-answer totals (3-18) as a survey_summary; read with cli(). NULL when no respondent gave all three answers.'),
+        ('rollup', 'Merges survey summaries of one kind and scale (their counts add), for months from daily summaries and sliding windows. NULL when there is none.'),
+        -- survey accessors
+        ('nps', 'NPS of an NPS summary: % promoters minus % detractors, from -100 to 100; NULL for an empty summary.'),
+        ('csat', 'CSAT of a CSAT summary: % of answers in the top two values; NULL for an empty summary.'),
+        ('ces', 'CES of a CES summary: the mean answer, 1-7; NULL for an empty summary.'),
+        ('cli', 'CLI of a CLI summary: the mean answer, 1-6; NULL for an empty summary.'),
+        ('ces_easy_share', 'Share of easy answers (5-7) in a CES summary, %; NULL for an empty summary.'),
+        ('promoters', 'Number of promoters (scores 9-10) in an NPS summary.'),
+        ('passives', 'Number of passives (scores 7-8) in an NPS summary.'),
+        ('detractors', 'Number of detractors (scores 0-6) in an NPS summary.'),
+        ('responses', 'Number of answers in a survey summary (CLI: respondents who gave all three).'),
+        ('mean_score', 'Mean answer of a survey summary (for CLI, the CLI); NULL for an empty summary.'),
+        ('nps_stderr', 'Standard error of the NPS of a summary, in NPS points: 100 sqrt((p + d - (p - d)^2) / n); NULL for an empty summary.'),
+        ('nps_ci_lower', 'Lower bound of the NPS confidence interval at the level (default 0.95), adjusted Wald, in NPS points; NULL for an empty summary.'),
+        ('nps_ci_upper', 'Upper bound of the NPS confidence interval at the level (default 0.95), adjusted Wald, in NPS points; NULL for an empty summary.'),
+        ('nps_diff_pvalue', 'Two-sided p-value, 0 to 1, that the NPS of two summaries differ (adjusted Wald z test); NULL when either is empty.'),
+        ('survey_summary_eq', 'Whether two survey summaries are equal: same kind, scale and counts (the = operator).'),
+        ('survey_summary_ne', 'Whether two survey summaries differ (the <> operator).'),
+        ('survey_summary_hash', 'Hash of a survey summary, for DISTINCT, GROUP BY and UNION.'),
+        -- customer base
+        ('retention_rate', 'Customer retention rate of [period_start, period_end), %: (E - N) / S * 100, from one (acquired_at, churned_at) row per customer or from the counts S, E, N. The aggregate gives NULL when S = 0.'),
+        ('churn_rate', 'Customer churn rate of the period, %: lost / (S + N) * 100 (basis ''all'', the default) or lost / S * 100 (basis ''start''), from customer rows or counts. NULL when the base is 0, or for NULL counts.'),
+        ('retention_series', 'For every period first_start + k * step before last_end, from one scan: start, new, end, lost and retained counts and the rates, as an array of customer_period. NULL when no row has an acquisition date.'),
+        -- orders
+        ('repeat_purchase_rate', 'Share of customers with two or more orders, %, from one row per order (any id type). NULL ids are skipped; NULL when there is no order.'),
+        ('one_and_done_rate', 'Share of customers with exactly one order, %, from one row per order. NULL when there is no order.'),
+        ('purchase_frequency', 'Orders per customer (a count, not a share), from one row per order. NULL when there is no order.'),
+        ('upsell_ratio', 'Customers who bought more than one distinct product per customer who bought exactly one (a ratio, not a share). NULL when nobody bought exactly one.'),
+        ('clv', 'Historical value per customer: total amount / distinct customers, from one row per order. NULL when there is no order.'),
+        -- loyalty program
+        ('enrollment_rate', 'Share of customers offered the program who enrolled (true), %. NULLs are skipped; NULL when there is none.'),
+        ('active_rate', 'Share of members whose last activity is in [as_of - window, as_of), %; a member with a NULL last activity is inactive. NULL when there is no member.'),
+        ('redemption_participation', 'Share of members with at least one redemption, %. NULL counts are skipped; NULL when there is none.'),
+        ('redemption_frequency', 'Redemptions per member (a count, not a share). NULL when there is no member.'),
+        ('redemption_rate', 'Redemption rate, %: basis ''members'' (members who redeemed / members), ''points'' or ''value'' (redeemed / issued). NULL when there is no row.'),
+        ('breakage', 'Share of issued points never redeemed, %: (issued - redeemed) / issued * 100, over one issue cohort. NULL when there is no row.'),
+        ('points_liability', 'Liability of outstanding points: points x cost per point x expected redemption rate (%) / 100.'),
+        ('tier_distribution', 'Members in each tier and their share, %, as an array of tier_share: text tiers in collation order, enum tiers in the enum''s order. NULL when there is no member.'),
+        ('member_lift', 'Members'' mean spend over the others'', % (lift), with Welch''s unequal-variance t test and its two-sided p-value, as a spend_lift row. NULL when there is no row.'),
+        -- CLV
+        ('clv_basic', 'CLV = value per period x lifespan in periods (or average order value x orders).'),
+        ('clv_from_churn', 'CLV = value per period x (1 + d) / (d + c) - acquisition cost, with churn c and discount d in % per period (value x 100 / churn when d = 0).'),
+        ('clv_net', 'CLV = revenue - acquisition cost - service cost.'),
+        ('btyd_summary', 'One customer''s BTYD summary from their transactions up to observation_end (use with GROUP BY customer): frequency (repeat purchase days), recency and age in time units, mean repeat spend. NULL when there is no purchase.'),
+        ('bgnbd_fit', 'The BG/NBD purchase model fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.'),
+        ('gamma_gamma_fit', 'The Gamma-Gamma spend model fitted by maximum likelihood to repeat customers (frequency > 0, mean spend), optionally weighted. NULL when there is no repeat customer.'),
+        ('parameter', 'A fitted model''s parameter by name (BG/NBD: r, alpha, a, b; Gamma-Gamma: p, q, gamma).'),
+        ('standard_error', 'Standard error of a fitted model''s parameter, from the observed information; NULL where the information could not give one.'),
+        ('log_likelihood', 'Log-likelihood of a fitted model at its estimates.'),
+        ('fitted_customers', 'Number of customers (summed weights) a model was fitted to.'),
+        ('evaluations', 'Likelihood evaluations the fit took.'),
+        ('converged', 'Whether the fit reached an interior maximum with every parameter identified (README: the rule); predictions refuse a model that did not.'),
+        ('time_unit', 'The time unit a BG/NBD model was fitted in (bgnbd_fit with a time unit); NULL when not recorded.'),
+        ('expected_purchases', 'BG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.'),
+        ('probability_alive', 'BG/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.'),
+        ('expected_spend', 'Gamma-Gamma: expected spend per purchase of a customer with (frequency, mean spend), or the population mean; NULL mean spend allowed at frequency 0.'),
+        ('predicted_clv', 'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD and Gamma-Gamma). A given time unit must be the purchase model''s.'),
+        ('survey_summary_jsonb', 'A survey summary as jsonb: kind, low, high, total and the counts by value.'),
+        ('bgnbd_model_jsonb', 'A BG/NBD model as jsonb: parameters with standard errors, log-likelihood, customers, evaluations, converged, time unit.'),
+        ('gamma_gamma_model_jsonb', 'A Gamma-Gamma model as jsonb: parameters with standard errors, log-likelihood, customers, evaluations, converged.')
+        ) AS c(name, comment)
+    LOOP
+        FOR f IN
+            SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+            JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+             AND dep.objid = p.oid AND dep.deptype = 'e'
+            JOIN pg_catalog.pg_extension e ON e.oid = dep.refobjid AND e.extname = 'loyalty_kpi'
+            WHERE p.proname = d.name AND p.pronamespace = '@extschema@'::pg_catalog.regnamespace
+        LOOP
+            EXECUTE pg_catalog.format('COMMENT ON %s %s IS %L',
+                CASE (SELECT prokind FROM pg_catalog.pg_proc WHERE oid = f) WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END,
+                f, d.comment);
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+COMMENT ON TYPE @extschema@.survey_summary IS 'Counts of survey answers by value, with kind (nps, csat, ces, cli) and scale: the state of the survey aggregates, stored and merged with rollup(). Text form v1:KIND:LO-HI:COUNTS.';
+COMMENT ON TYPE @extschema@.bgnbd_model IS 'A fitted BG/NBD purchase model: r, alpha, a, b with standard errors, log-likelihood, converged flag and time unit.';
+COMMENT ON TYPE @extschema@.gamma_gamma_model IS 'A fitted Gamma-Gamma spend model: p, q, gamma with standard errors, log-likelihood and converged flag.';
+COMMENT ON TYPE @extschema@.lifecycle_state IS 'Partial state of retention_rate, churn_rate and retention_series (counts per period), for distributed aggregation; not meant to be read.';
+COMMENT ON TYPE @extschema@.tier_state IS 'Partial state of tier_distribution (a count per tier), for distributed aggregation; not meant to be read.';
+COMMENT ON TYPE @extschema@.btyd_customer IS 'One customer''s BTYD summary: frequency, recency and age in time units, mean repeat spend (NULL without a repeat purchase).';
+COMMENT ON TYPE @extschema@.customer_period IS 'One period of retention_series: bounds, start, new, end, lost and retained counts, retention and churn rates (%), churn reduction and growth.';
+COMMENT ON TYPE @extschema@.spend_lift IS 'Result of member_lift: counts and means of both arms, the lift (%), Welch''s t statistic, degrees of freedom and two-sided p-value.';
+COMMENT ON TYPE @extschema@.tier_share IS 'One tier of tier_distribution: the tier, its members and their share (%).';

@@ -1,0 +1,38 @@
+-- pgTAP: every user-facing object of the extension has a description
+-- (COMMENT): each function and aggregate that is not only a support
+-- function of an aggregate or a type (the four accessors nps, csat, ces
+-- and cli are both), and each type.  Read from the catalog, so an object
+-- added without one fails here.
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS loyalty_kpi;
+SELECT no_plan();
+
+CREATE TEMP VIEW members AS
+SELECT d.classid, d.objid FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+WHERE e.extname = 'loyalty_kpi' AND d.deptype = 'e';
+CREATE TEMP VIEW support AS
+SELECT DISTINCT unnest(ARRAY[aggtransfn, aggcombinefn, aggserialfn, aggdeserialfn, aggmtransfn,
+                             aggminvtransfn, aggfinalfn, aggmfinalfn]::oid[]) AS oid FROM pg_aggregate
+UNION SELECT unnest(ARRAY[typinput, typoutput, typreceive, typsend]::oid[]) FROM pg_type;
+
+SELECT is(array_agg(p.oid::regprocedure::text ORDER BY 1), NULL,
+          'every user-facing function and aggregate has a description')
+FROM pg_proc p JOIN members m ON m.classid = 'pg_proc'::regclass AND m.objid = p.oid
+WHERE (p.oid NOT IN (SELECT oid FROM support) OR p.proname IN ('nps', 'csat', 'ces', 'cli'))
+  AND obj_description(p.oid, 'pg_proc') IS NULL;
+SELECT is(array_agg(t.oid::regtype::text ORDER BY 1), NULL, 'every type has a description')
+FROM pg_type t JOIN members m ON m.classid = 'pg_type'::regclass AND m.objid = t.oid
+WHERE t.typtype IN ('b', 'c') AND obj_description(t.oid, 'pg_type') IS NULL;
+-- one line each, with something to say
+SELECT is(array_agg(p.proname::text ORDER BY 1), NULL, 'descriptions are one line of 30 to 300 characters')
+FROM pg_proc p JOIN members m ON m.classid = 'pg_proc'::regclass AND m.objid = p.oid
+WHERE obj_description(p.oid, 'pg_proc') IS NOT NULL
+  AND (length(obj_description(p.oid, 'pg_proc')) NOT BETWEEN 30 AND 300
+       OR obj_description(p.oid, 'pg_proc') LIKE E'%\n%');
+SELECT cmp_ok((SELECT count(*) FROM pg_proc p JOIN members m ON m.classid = 'pg_proc'::regclass AND m.objid = p.oid
+               WHERE obj_description(p.oid, 'pg_proc') IS NOT NULL), '>', 100::bigint,
+              'over 100 functions and aggregates are described');
+
+SELECT * FROM finish();
+ROLLBACK;
