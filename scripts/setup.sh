@@ -11,8 +11,9 @@ SUDO=""
 
 # postgresql-common brings pg_virtualenv; libtap-parser-sourcehandler-pgtap-perl brings pg_prove
 # libnlopt-dev: the optimizer the CLV models are fitted with
+# python3-psycopg2: the suite reads KPI views as a client application does
 packages=(make gcc postgresql-15 postgresql-server-dev-15 postgresql-common libnlopt-dev
-          pgtap postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl)
+          pgtap postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl python3-psycopg2)
 # a caller may need more (bench.sh: python3 for the CLV simulator)
 packages+=(${LK_EXTRA_PACKAGES:-})
 missing=()
