@@ -11,9 +11,11 @@ SUDO=""
 
 # postgresql-common brings pg_virtualenv; libtap-parser-sourcehandler-pgtap-perl brings pg_prove
 # libnlopt-dev: the optimizer the CLV models are fitted with
-# python3-psycopg2: the suite reads KPI views as a client application does
+# python3-psycopg2: the suite reads KPI views as a client application does;
+# postgresql-15-cron: it refreshes a materialized view on a schedule
 packages=(make gcc postgresql-15 postgresql-server-dev-15 postgresql-common libnlopt-dev
-          pgtap postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl python3-psycopg2)
+          pgtap postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl python3-psycopg2
+          postgresql-15-cron)
 # a caller may need more (bench.sh: python3 for the CLV simulator)
 packages+=(${LK_EXTRA_PACKAGES:-})
 missing=()

@@ -8,7 +8,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [ "${1:-}" != "--in-cluster" ]; then
     bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
-    exec pg_virtualenv -v 15 bash scripts/test.sh --in-cluster
+    # pg_cron runs the scheduled-refresh test's job (sql/16_scheduled_refresh.sql),
+    # in a background worker, in the database that test creates
+    exec pg_virtualenv -v 15 -o shared_preload_libraries=pg_cron -o cron.database_name=lk_cron \
+        -o cron.use_background_workers=on -o max_worker_processes=16 \
+        bash scripts/test.sh --in-cluster
 fi
 
 # Inside the throwaway cluster (PGHOST, PGPORT, PGUSER set by pg_virtualenv).
