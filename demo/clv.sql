@@ -50,24 +50,31 @@ SELECT customer_id, frequency, round(recency::numeric, 1) AS recency, round(age:
 FROM summary, models
 ORDER BY clv_12_months DESC, customer_id LIMIT 10;
 
--- the fitted models, kept to score without refitting
-CREATE TABLE models AS
-SELECT bgnbd_fit(frequency, recency, age) AS purchases, gamma_gamma_fit(frequency, monetary_value) AS spend
-FROM (SELECT (btyd_summary(purchased_on, amount, '1997-09-30', '7 days')).*
-      FROM transactions GROUP BY customer_id) s;
+-- the per-customer summary and its distinct rows with their counts, the
+-- tables the README's examples read; the fitted models, kept to score
+-- without refitting (the README's own example creates `models`)
+CREATE TABLE customer_summary AS
+SELECT customer_id, (btyd_summary(purchased_on, amount, '1997-09-30', '7 days')).*
+FROM transactions GROUP BY customer_id;
+CREATE TABLE summary_counts AS
+SELECT frequency, recency, age, count(*)::float8 AS n FROM customer_summary GROUP BY 1, 2, 3;
+CREATE TABLE cdnow_models AS
+SELECT bgnbd_fit(frequency, recency, age, interval '7 days') AS purchases,
+       gamma_gamma_fit(frequency, monetary_value) AS spend
+FROM customer_summary;
 
 \echo
 \echo '== The fitted models beside the published estimates (Fader, Hardie and Lee 2005)'
 SELECT 'BG/NBD' AS model, n AS parameter, round(parameter(purchases, n)::numeric, 3) AS estimate,
        round(standard_error(purchases, n)::numeric, 3) AS standard_error, published
-FROM models, unnest(ARRAY['r', 'alpha', 'a', 'b'], ARRAY[0.243, 4.414, 0.793, 2.426]) AS p(n, published)
+FROM cdnow_models, unnest(ARRAY['r', 'alpha', 'a', 'b'], ARRAY[0.243, 4.414, 0.793, 2.426]) AS p(n, published)
 UNION ALL
 SELECT 'Gamma-Gamma', n, round(parameter(spend, n)::numeric, 3), round(standard_error(spend, n)::numeric, 3), published
-FROM models, unnest(ARRAY['p', 'q', 'gamma'], ARRAY[6.25, 3.74, 15.44]) AS p(n, published);
+FROM cdnow_models, unnest(ARRAY['p', 'q', 'gamma'], ARRAY[6.25, 3.74, 15.44]) AS p(n, published);
 SELECT round(log_likelihood(purchases)::numeric, 1) AS bgnbd_log_likelihood, converged(purchases) AS bgnbd_converged,
        round(log_likelihood(spend)::numeric, 1) AS gamma_gamma_log_likelihood, converged(spend) AS gamma_gamma_converged,
        round(expected_spend(spend)::numeric, 2) AS population_mean_spend
-FROM models;
+FROM cdnow_models;
 
 \echo
 \echo '== A new customer''s expected purchases in the first t weeks, E[X(t)], beside CDNOW''s actual repeat purchases per customer in the first t weeks (every customer observed to 65)'
@@ -76,4 +83,4 @@ SELECT t AS weeks, round(expected_purchases(purchases, t)::numeric, 3) AS expect
                 SELECT DISTINCT customer_id, purchased_on FROM transactions t2
                 WHERE purchased_on <= (SELECT min(purchased_on) FROM transactions t3 WHERE t3.customer_id = t2.customer_id) + 7 * t) d)
              / 2357.0, 3) AS actual
-FROM models, (VALUES (4), (13), (26), (39), (52), (65)) w(t);
+FROM cdnow_models, (VALUES (4), (13), (26), (39), (52), (65)) w(t);

@@ -62,23 +62,23 @@ FROM surveys GROUP BY segment ORDER BY segment;
 
 \echo
 \echo 3. Two-step: daily summaries kept in a materialized view ...
-CREATE MATERIALIZED VIEW survey_daily AS
+CREATE MATERIALIZED VIEW survey_daily_by_channel AS
 SELECT answered_at::date AS day, segment, channel,
        nps_summary(nps_score) AS nps, csat_summary(csat, 5) AS csat,
        ces_summary(effort) AS ces, cli_summary(recommend, repurchase, try_other) AS cli
 FROM surveys GROUP BY 1, 2, 3;
-SELECT count(*) AS daily_rows, pg_size_pretty(pg_total_relation_size('survey_daily')) AS size FROM survey_daily;
+SELECT count(*) AS daily_rows, pg_size_pretty(pg_total_relation_size('survey_daily_by_channel')) AS size FROM survey_daily_by_channel;
 
 \echo ... rolled up to quarters per segment without touching the raw rows
 SELECT to_char(date_trunc('quarter', day), 'YYYY-"Q"Q') AS quarter, segment,
        responses(rollup(nps)) AS answers, round(nps(rollup(nps))::numeric, 1) AS nps,
        round(csat(rollup(csat))::numeric, 1) AS csat_pct, round(cli(rollup(cli))::numeric, 2) AS cli
-FROM survey_daily GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 12;
+FROM survey_daily_by_channel GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 12;
 
 \echo ... and exactly what the raw rows give (months where the two differ: expect 0)
 SELECT count(*) AS months_that_differ FROM (
   SELECT date_trunc('month', day) AS m, rollup(nps) AS nps, rollup(csat) AS csat, rollup(ces) AS ces, rollup(cli) AS cli
-  FROM survey_daily GROUP BY 1
+  FROM survey_daily_by_channel GROUP BY 1
   EXCEPT
   SELECT date_trunc('month', answered_at), nps_summary(nps_score), csat_summary(csat, 5), ces_summary(effort),
          cli_summary(recommend, repurchase, try_other)
@@ -88,5 +88,5 @@ SELECT count(*) AS months_that_differ FROM (
 \echo 4. A 30-day rolling NPS per channel from the daily summaries (O(1) per row), last days of the data
 SELECT day, channel, round(nps(rolling)::numeric, 1) AS nps_30d, responses(rolling) AS answers_30d
 FROM (SELECT day, channel, rollup(s) OVER (PARTITION BY channel ORDER BY day RANGE BETWEEN interval '29 days' PRECEDING AND CURRENT ROW) AS rolling
-      FROM (SELECT day, channel, rollup(nps) AS s FROM survey_daily GROUP BY 1, 2) d) r
+      FROM (SELECT day, channel, rollup(nps) AS s FROM survey_daily_by_channel GROUP BY 1, 2) d) r
 WHERE day >= date '2026-12-29' ORDER BY day, channel;

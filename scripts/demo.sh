@@ -2,14 +2,25 @@
 # The demo: sets the machine up (setup.sh), starts a throwaway PostgreSQL 15
 # cluster (pg_virtualenv), loads generated survey, customer, order and
 # loyalty-program data and prints the KPIs; then the CLV part, on CDNOW.
+# With --explore it then opens psql in the demo's database, where every
+# SQL example of the README runs (the suite checks that they do).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [ "${1:-}" != "--in-cluster" ]; then
     bash scripts/setup.sh
-    exec pg_virtualenv -v 15 bash scripts/demo.sh --in-cluster
+    exec pg_virtualenv -v 15 bash scripts/demo.sh --in-cluster "$@"
 fi
 createdb lk_demo
 psql -X -q -d lk_demo -f demo/surveys.sql
 psql -X -q -d lk_demo -f demo/customers.sql
 psql -X -q -d lk_demo -f demo/clv.sql
+
+# --explore: stay in the demo's database, in psql, until you quit (\q);
+# the throwaway cluster goes when you leave
+if [ "${2:-}" = "--explore" ]; then
+    echo
+    echo "The demo's tables are in database lk_demo (host ${PGHOST:-}, port ${PGPORT:-})."
+    echo "Try the README's examples: they run against these tables. \\q to leave; the cluster goes with it."
+    exec psql -X -d lk_demo
+fi
