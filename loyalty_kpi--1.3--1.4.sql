@@ -456,3 +456,39 @@ COMMENT ON TYPE @extschema@.btyd_customer IS 'One customer''s BTYD summary: freq
 COMMENT ON TYPE @extschema@.customer_period IS 'One period of retention_series: bounds, start, new, end, lost and retained counts, retention and churn rates (%), churn reduction and growth.';
 COMMENT ON TYPE @extschema@.spend_lift IS 'Result of member_lift: counts and means of both arms, the lift (%), Welch''s t statistic, degrees of freedom and two-sided p-value.';
 COMMENT ON TYPE @extschema@.tier_share IS 'One tier of tier_distribution: the tier, its members and their share (%).';
+
+-- Support functions out of the user's way: the transition, combine,
+-- serialize, deserialize and final functions of the aggregates (but the
+-- four that are also accessors, nps, csat, ces and cli) and the types'
+-- input and output functions move to a schema of their own, so the
+-- extension's schema lists the API only (\df, a BI tool's function
+-- browser).  Aggregates and types refer to them by OID: views and stored
+-- values do not notice.
+CREATE SCHEMA loyalty_kpi_internal;
+COMMENT ON SCHEMA loyalty_kpi_internal IS
+    'Support functions of loyalty_kpi''s aggregates and types: not an API, called by the aggregates and types in the extension''s schema.';
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN
+        WITH members AS (
+            SELECT dep.objid FROM pg_catalog.pg_depend dep
+            JOIN pg_catalog.pg_extension e ON e.oid = dep.refobjid AND e.extname = 'loyalty_kpi'
+            WHERE dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND dep.deptype = 'e'),
+        support AS (
+            SELECT pg_catalog.unnest(ARRAY[a.aggtransfn, a.aggcombinefn, a.aggserialfn, a.aggdeserialfn,
+                                           a.aggmtransfn, a.aggminvtransfn, a.aggfinalfn, a.aggmfinalfn]::pg_catalog.oid[]) AS oid
+            FROM pg_catalog.pg_aggregate a
+            UNION
+            SELECT pg_catalog.unnest(ARRAY[t.typinput, t.typoutput, t.typreceive, t.typsend]::pg_catalog.oid[])
+            FROM pg_catalog.pg_type t WHERE t.typnamespace = '@extschema@'::pg_catalog.regnamespace)
+        SELECT DISTINCT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+        JOIN members m ON m.objid = p.oid JOIN support s ON s.oid = p.oid
+        WHERE p.pronamespace = '@extschema@'::pg_catalog.regnamespace
+          AND p.proname NOT IN ('nps', 'csat', 'ces', 'cli')
+    LOOP
+        EXECUTE pg_catalog.format('ALTER FUNCTION %s SET SCHEMA loyalty_kpi_internal', f);
+    END LOOP;
+END
+$$;

@@ -1,6 +1,8 @@
 -- survey_summary as a stored value: text and binary I/O, validation of
 -- malformed input, rollup() of summaries, and int64 overflow.
 
+-- the support functions called directly here live in loyalty_kpi_internal (1.4)
+SET search_path = public, loyalty_kpi_internal;
 CREATE TABLE stored (id int PRIMARY KEY, s survey_summary);
 INSERT INTO stored VALUES
  (1, 'v1:nps:0-10:1,0,0,1,0,1,1,3,3,6,4'),

@@ -1,4 +1,6 @@
 -- Loyalty-program KPIs, each on a handful of rows worked out by hand.
+-- the support functions called directly here live in loyalty_kpi_internal (1.4)
+SET search_path = public, loyalty_kpi_internal;
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS loyalty_kpi;
 RESET client_min_messages;

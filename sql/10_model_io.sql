@@ -2,6 +2,8 @@
 -- back to the same bits, the binary form too (COPY BINARY), malformed
 -- input is refused with 22P02 / 22P03, and fitted models survive
 -- pg_dump / pg_restore.
+-- the support functions called directly here live in loyalty_kpi_internal (1.4)
+SET search_path = public, loyalty_kpi_internal;
 CREATE TABLE kept_models (id int, bg bgnbd_model, gg gamma_gamma_model);
 INSERT INTO kept_models VALUES
  (1, 'v1:bgnbd:r=0.24259290856272003,alpha=4.413531643044481,a=0.7928861381636159,b=2.425753406048924;se=0.012557319666626019,0.3782214205862872,0.18571914099969186,0.7053457472819523;log_likelihood=-9582.425560567357;customers=2357;iterations=28;converged=true',
@@ -13,8 +15,8 @@ INSERT INTO kept_models VALUES
 SET extra_float_digits = -15;
 SELECT id, bg::text::bgnbd_model::text = bg::text AS bg_round_trip,
        gg::text::gamma_gamma_model::text = gg::text AS gg_round_trip,
-       bgnbd_model_send(bg::text::bgnbd_model) = bgnbd_model_send(bg) AS bg_same_bits,
-       gamma_gamma_model_send(gg::text::gamma_gamma_model) = gamma_gamma_model_send(gg) AS gg_same_bits
+       loyalty_kpi_internal.bgnbd_model_send(bg::text::bgnbd_model) = loyalty_kpi_internal.bgnbd_model_send(bg) AS bg_same_bits,
+       loyalty_kpi_internal.gamma_gamma_model_send(gg::text::gamma_gamma_model) = loyalty_kpi_internal.gamma_gamma_model_send(gg) AS gg_same_bits
 FROM kept_models ORDER BY id;
 RESET extra_float_digits;
 SELECT id, bg, gg FROM kept_models ORDER BY id;
@@ -24,7 +26,7 @@ SELECT id, parameter(bg, 'alpha'), standard_error(bg, 'r'), log_likelihood(bg), 
 FROM kept_models ORDER BY id;
 -- binary: version, kind, nparams, converged, iterations, customers, LL, time unit
 -- (microseconds, days, months; zero: not recorded), (estimate, se) pairs
-SELECT gamma_gamma_model_send('v1:gamma_gamma:p=1,q=2,gamma=3;se=NaN,NaN,NaN;log_likelihood=0;customers=2;iterations=2;converged=true');
+SELECT loyalty_kpi_internal.gamma_gamma_model_send('v1:gamma_gamma:p=1,q=2,gamma=3;se=NaN,NaN,NaN;log_likelihood=0;customers=2;iterations=2;converged=true');
 \copy kept_models TO 'results/models.bin' (FORMAT binary)
 CREATE TABLE reloaded_models (LIKE kept_models);
 \copy reloaded_models FROM 'results/models.bin' (FORMAT binary)
@@ -61,22 +63,22 @@ CREATE TABLE model_binary_in (gg gamma_gamma_model);
 CREATE TABLE good AS
 SELECT 'v1:gamma_gamma:p=1,q=2,gamma=3;se=NaN,NaN,NaN;log_likelihood=0;customers=2;iterations=2;converged=true'::gamma_gamma_model AS m;
 -- first a well-formed file, so that the failures below are the value's
-\copy (SELECT pg_copy_file(gamma_gamma_model_send(m)) FROM good) TO PROGRAM 'base64 -d > results/model_bad.bin'
+\copy (SELECT pg_copy_file(loyalty_kpi_internal.gamma_gamma_model_send(m)) FROM good) TO PROGRAM 'base64 -d > results/model_bad.bin'
 \copy model_binary_in FROM 'results/model_bad.bin' (FORMAT binary)
 -- truncated
-\copy (SELECT pg_copy_file(substr(gamma_gamma_model_send(m), 1, 40)) FROM good) TO PROGRAM 'base64 -d > results/model_bad.bin'
+\copy (SELECT pg_copy_file(substr(loyalty_kpi_internal.gamma_gamma_model_send(m), 1, 40)) FROM good) TO PROGRAM 'base64 -d > results/model_bad.bin'
 \copy model_binary_in FROM 'results/model_bad.bin' (FORMAT binary)
 \copy (SELECT pg_copy_file('\x0102'::bytea)) TO PROGRAM 'base64 -d > results/model_bad.bin'
 \copy model_binary_in FROM 'results/model_bad.bin' (FORMAT binary)
 -- another format version; another kind (a BG/NBD model where a spend model belongs)
-\copy (SELECT pg_copy_file(set_byte(gamma_gamma_model_send(m), 0, 9)) FROM good) TO PROGRAM 'base64 -d > results/model_bad.bin'
+\copy (SELECT pg_copy_file(set_byte(loyalty_kpi_internal.gamma_gamma_model_send(m), 0, 9)) FROM good) TO PROGRAM 'base64 -d > results/model_bad.bin'
 \copy model_binary_in FROM 'results/model_bad.bin' (FORMAT binary)
-\copy (SELECT pg_copy_file(bgnbd_model_send(bg)) FROM kept_models WHERE id = 1) TO PROGRAM 'base64 -d > results/model_bad.bin'
+\copy (SELECT pg_copy_file(loyalty_kpi_internal.bgnbd_model_send(bg)) FROM kept_models WHERE id = 1) TO PROGRAM 'base64 -d > results/model_bad.bin'
 \copy model_binary_in FROM 'results/model_bad.bin' (FORMAT binary)
 -- a converged flag of 7; a negative parameter p (its float8 at byte offset 40)
-\copy (SELECT pg_copy_file(set_byte(gamma_gamma_model_send(m), 3, 7)) FROM good) TO PROGRAM 'base64 -d > results/model_bad.bin'
+\copy (SELECT pg_copy_file(set_byte(loyalty_kpi_internal.gamma_gamma_model_send(m), 3, 7)) FROM good) TO PROGRAM 'base64 -d > results/model_bad.bin'
 \copy model_binary_in FROM 'results/model_bad.bin' (FORMAT binary)
-\copy (SELECT pg_copy_file(overlay(gamma_gamma_model_send(m) PLACING float8send(-1) FROM 41)) FROM good) TO PROGRAM 'base64 -d > results/model_bad.bin'
+\copy (SELECT pg_copy_file(overlay(loyalty_kpi_internal.gamma_gamma_model_send(m) PLACING float8send(-1) FROM 41)) FROM good) TO PROGRAM 'base64 -d > results/model_bad.bin'
 \copy model_binary_in FROM 'results/model_bad.bin' (FORMAT binary)
 \set VERBOSITY sqlstate
 \copy model_binary_in FROM 'results/model_bad.bin' (FORMAT binary)
@@ -134,7 +136,7 @@ CREATE DATABASE lk_model_src;
 CREATE DATABASE lk_model_dst;
 \! psql -X -q -d lk_model_src -c "CREATE EXTENSION loyalty_kpi" -c "CREATE TABLE s0 (id int, x int, t_x float8, t float8, z float8)" -c "\copy s0 FROM '../shared/data/cdnow/cdnow_customers_summary_with_transactions.csv' CSV HEADER" -c "CREATE TABLE s AS SELECT 1 + id % 2 AS segment, x, t_x, t, z FROM s0" -c "CREATE MATERIALIZED VIEW fitted AS SELECT segment, bgnbd_fit(x, t_x, t) AS bg, gamma_gamma_fit(x, z) AS gg FROM s GROUP BY segment"
 \! f=$(mktemp) && pg_dump -Fc -d lk_model_src -f "$f" && pg_restore -d lk_model_dst "$f"; rm -f "$f"
-\! q="SELECT string_agg(concat_ws('|', segment, bg, gg, bgnbd_model_send(bg), gamma_gamma_model_send(gg)), ';' ORDER BY segment) FROM fitted"; a=$(psql -X -At -d lk_model_src -c "$q"); b=$(psql -X -At -d lk_model_dst -c "$q"); if [ -n "$a" ] && [ "$a" = "$b" ]; then echo "restored models are identical"; else echo "restored models DIFFER"; fi
+\! q="SELECT string_agg(concat_ws('|', segment, bg, gg, loyalty_kpi_internal.bgnbd_model_send(bg), loyalty_kpi_internal.gamma_gamma_model_send(gg)), ';' ORDER BY segment) FROM fitted"; a=$(psql -X -At -d lk_model_src -c "$q"); b=$(psql -X -At -d lk_model_dst -c "$q"); if [ -n "$a" ] && [ "$a" = "$b" ]; then echo "restored models are identical"; else echo "restored models DIFFER"; fi
 \! psql -X -d lk_model_dst -c "SELECT segment, converged(bg), round(expected_purchases(bg, 39, 2, 30.43, 38.86)::numeric, 2) AS next_39_weeks, converged(gg) FROM fitted ORDER BY segment" -c "REFRESH MATERIALIZED VIEW fitted" -c "SELECT count(*) AS segments FROM fitted"
 DROP DATABASE lk_model_src;
 DROP DATABASE lk_model_dst;

@@ -1,6 +1,8 @@
 -- Hardening (1.3): each defect found from outside in 1.2 has a test here
 -- that failed on 1.2 (the plan matrix in test/plan_matrix.sql walks every
 -- aggregate through every plan; these are the exact reports).
+-- the support functions called directly here live in loyalty_kpi_internal (1.4)
+SET search_path = public, loyalty_kpi_internal;
 SET TimeZone = 'UTC';
 
 -- 1. A parallel btyd_summary over rows whose purchase dates are all NULL
@@ -34,10 +36,11 @@ SELECT points_accum(NULL::float8[], 1, 1);
 SELECT points_accum(NULL::float8[], 1, 1, 'points');
 SELECT lift_accum(NULL::float8[], 1, true);
 SELECT enrollment_accum(NULL, NULL) IS NULL AS sql_null, lift_accum(NULL, NULL, NULL) IS NULL AS sql_null_too;
--- and PUBLIC may no longer call them; the aggregates still work for anyone
+-- and PUBLIC may no longer call them (since 1.4 they live in a schema
+-- PUBLIC has no USAGE on); the aggregates still work for anyone
 CREATE ROLE lk_nobody;
 SET ROLE lk_nobody;
-SELECT enrollment_accum('{0,0,0}'::bigint[], true);
+SELECT loyalty_kpi_internal.enrollment_accum('{0,0,0}'::bigint[], true);
 SELECT enrollment_rate(e) AS enrollment, nps_agg(s) AS nps
 FROM (VALUES (true, 10), (false, 3)) v(e, s);
 RESET ROLE;

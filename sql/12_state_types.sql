@@ -2,6 +2,8 @@
 -- reads back exactly (what Citus ships between nodes), binary I/O, clean
 -- errors for malformed values, and the time zone rule of calendar steps.
 -- Then the calendar-step functions across both daylight-saving changes.
+-- the support functions called directly here live in loyalty_kpi_internal (1.4)
+SET search_path = public, loyalty_kpi_internal;
 SET TimeZone = 'UTC';
 
 -- A worker-side "partial" aggregate, as Citus builds one from the

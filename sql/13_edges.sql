@@ -1,6 +1,8 @@
 -- Numbers at the edges of their domain (1.4): each case gave a confident
 -- wrong number, NaN or Infinity, or an internal error, in 1.2.  Now the
 -- right value or a clear error with its SQLSTATE.
+-- the support functions called directly here live in loyalty_kpi_internal (1.4)
+SET search_path = public, loyalty_kpi_internal;
 \set VERBOSITY sqlstate
 SET extra_float_digits = 0;
 

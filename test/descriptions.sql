@@ -1,4 +1,5 @@
--- pgTAP: every user-facing object of the extension has a description
+-- pgTAP: every user-facing object of the extension has a description, and
+-- the extension's schema holds nothing else
 -- (COMMENT): each function and aggregate that is not only a support
 -- function of an aggregate or a type (the four accessors nps, csat, ces
 -- and cli are both), and each type.  Read from the catalog, so an object
@@ -33,6 +34,18 @@ WHERE obj_description(p.oid, 'pg_proc') IS NOT NULL
 SELECT cmp_ok((SELECT count(*) FROM pg_proc p JOIN members m ON m.classid = 'pg_proc'::regclass AND m.objid = p.oid
                WHERE obj_description(p.oid, 'pg_proc') IS NOT NULL), '>', 100::bigint,
               'over 100 functions and aggregates are described');
+
+-- the extension's schema holds the API only: its support functions live in
+-- loyalty_kpi_internal (1.4), so \df and a BI tool's function browser list
+-- what an analyst calls
+SELECT is(array_agg(p.oid::regprocedure::text ORDER BY 1), NULL,
+          'no support function of an aggregate or a type in the extension''s schema (but the accessors)')
+FROM pg_proc p JOIN members m ON m.classid = 'pg_proc'::regclass AND m.objid = p.oid
+JOIN pg_extension e ON e.extname = 'loyalty_kpi'
+WHERE p.pronamespace = e.extnamespace AND p.oid IN (SELECT oid FROM support)
+  AND p.proname NOT IN ('nps', 'csat', 'ces', 'cli');
+SELECT cmp_ok((SELECT count(*) FROM pg_proc WHERE pronamespace = 'loyalty_kpi_internal'::regnamespace),
+              '>', 100::bigint, 'the support functions are in loyalty_kpi_internal');
 
 SELECT * FROM finish();
 ROLLBACK;

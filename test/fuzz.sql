@@ -19,6 +19,8 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS loyalty_kpi;
 SELECT no_plan();
 SET LOCAL TimeZone = 'UTC';
+-- support functions are called directly: they live in loyalty_kpi_internal (1.4)
+SET LOCAL search_path = public, loyalty_kpi_internal;
 SELECT setseed(0.1234);
 
 -- the extension's own functions and base types
