@@ -9,12 +9,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [ "${1:-}" != "--in-cluster" ]; then
     bash scripts/setup.sh
-    exec pg_virtualenv -v 15 bash scripts/demo.sh --in-cluster "$@"
+    # pg_cron refreshes the demo's daily summaries on a schedule (demo/refresh.sql)
+    exec pg_virtualenv -v 15 -o shared_preload_libraries=pg_cron -o cron.database_name=lk_demo \
+        -o cron.use_background_workers=on -o max_worker_processes=16 \
+        bash scripts/demo.sh --in-cluster "$@"
 fi
 createdb lk_demo
 psql -X -q -d lk_demo -f demo/surveys.sql
 psql -X -q -d lk_demo -f demo/customers.sql
 psql -X -q -d lk_demo -f demo/clv.sql
+psql -X -q -d lk_demo -f demo/refresh.sql
 
 # --explore: stay in the demo's database, in psql, until you quit (\q);
 # the throwaway cluster goes when you leave

@@ -60,3 +60,9 @@ FROM (SELECT member_lift(100 + ((g * 37) % 1000) / 100.0 + CASE WHEN g % 2 = 0 T
       FROM (VALUES (0.03, 0.028460391072545398801::float8), (0.003, 0.44319422959190438663)) r(d, p),
            generate_series(1, 400000) g GROUP BY d, p) x
 ORDER BY p;
+
+-- a fraction where a percent belongs is computed as given, with a NOTICE
+\set VERBOSITY default
+SELECT clv_from_churn(150, 0.2) AS lifespan_of_500_periods;
+SELECT points_liability(250000, 0.01, 0.8) AS liability;
+SELECT clv_from_churn(150, 20, 0.5) AS half_a_percent_discount_is_silent;

@@ -88,6 +88,12 @@ clv_from_churn(PG_FUNCTION_ARGS)
 		out_of_range("clv_from_churn", "discount rate", discount,
 					 "The discount rate is a percentage per period, 0 or more.");
 	check_cost("clv_from_churn", "acquisition cost", acquisition);
+	/* a fraction where a percent belongs gives a lifespan 100 times too long: say so */
+	if (churn < 1)
+		ereport(NOTICE,
+				(errmsg("clv_from_churn: churn rate %g is read as %g %% per period, a lifespan of %g periods",
+						churn, churn, 100 / churn),
+				 errhint("The churn rate is a percentage: for 20 %% pass 20, not 0.2.")));
 	churn /= 100;
 	discount /= 100;
 	/* no value per period is no value over any lifespan, however long */

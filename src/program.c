@@ -592,6 +592,11 @@ points_liability(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("points_liability: expected redemption rate %g is out of range", rate),
 				 errhint("The rate is a percentage from 0 to 100, such as 100 - breakage.")));
+	/* a fraction where a percent belongs gives a liability 100 times too small: say so */
+	if (rate > 0.0 && rate < 1.0)
+		ereport(NOTICE,
+				(errmsg("points_liability: expected redemption rate %g is read as %g %%", rate, rate),
+				 errhint("The rate is a percentage: for 80 %% pass 80, not 0.8.")));
 	PG_RETURN_FLOAT8(lk_finite_result("points_liability", outstanding * cost * (rate / 100.0)));
 }
 
