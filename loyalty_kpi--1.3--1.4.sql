@@ -492,3 +492,37 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- Argument names on the accessors' first argument (\df, named notation,
+-- tools that show signatures): summary for a survey_summary, model for a
+-- fitted model, a and b where two summaries are compared.  Each function
+-- is replaced by its own definition with the names added (same OID, so
+-- the aggregates and operators that use it do not notice).
+DO $$
+DECLARE
+    f record;
+    named text;
+BEGIN
+    FOR f IN
+        SELECT p.oid, pg_catalog.pg_get_function_arguments(p.oid) AS args,
+               pg_catalog.format_type(p.proargtypes[0], NULL) AS first_type,
+               p.pronargs > 1 AND p.proargtypes[1] = p.proargtypes[0] AS pair
+        FROM pg_catalog.pg_proc p
+        JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+         AND dep.objid = p.oid AND dep.deptype = 'e'
+        JOIN pg_catalog.pg_extension e ON e.oid = dep.refobjid AND e.extname = 'loyalty_kpi'
+        WHERE p.pronamespace = '@extschema@'::pg_catalog.regnamespace AND p.prokind = 'f' AND p.pronargs > 0
+          AND (p.proargnames IS NULL OR p.proargnames[1] = '')
+          AND p.proargtypes[0] IN ('@extschema@.survey_summary'::pg_catalog.regtype,
+                                   '@extschema@.bgnbd_model'::pg_catalog.regtype,
+                                   '@extschema@.gamma_gamma_model'::pg_catalog.regtype)
+    LOOP
+        named := CASE
+            WHEN f.pair THEN pg_catalog.format('a %s, b %s', f.first_type, f.first_type)
+                             || pg_catalog.substr(f.args, pg_catalog.length(f.first_type || ', ' || f.first_type) + 1)
+            WHEN f.first_type LIKE '%model' THEN 'model ' || f.args
+            ELSE 'summary ' || f.args END;
+        EXECUTE pg_catalog.replace(pg_catalog.pg_get_functiondef(f.oid), '(' || f.args || ')', '(' || named || ')');
+    END LOOP;
+END
+$$;
