@@ -526,3 +526,43 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- Argument names on the survey aggregates too (\da shows nps_agg(score
+-- integer)): each is replaced by its own definition, read from the
+-- catalog, with the names added.
+DO $$
+DECLARE
+    g record;
+    names text[];
+    args text;
+BEGIN
+    FOR g IN
+        SELECT p.oid, p.proname, p.pronargs, p.proargtypes, a.*
+        FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid
+        JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+         AND dep.objid = p.oid AND dep.deptype = 'e'
+        JOIN pg_catalog.pg_extension e ON e.oid = dep.refobjid AND e.extname = 'loyalty_kpi'
+        WHERE p.pronamespace = '@extschema@'::pg_catalog.regnamespace
+          AND (p.proargnames IS NULL OR '' = ANY (p.proargnames))
+    LOOP
+        names := CASE
+            WHEN g.proname IN ('nps_agg', 'nps_summary') THEN ARRAY['score']
+            WHEN g.proname IN ('csat_agg', 'csat_summary') THEN ARRAY['answer', 'scale']
+            WHEN g.proname IN ('ces_agg', 'ces_summary') THEN ARRAY['answer']
+            WHEN g.proname IN ('cli_score', 'cli_summary') THEN ARRAY['recommend', 'repurchase', 'try_other']
+            WHEN g.proname = 'rollup' THEN ARRAY['summary'] END;
+        IF names IS NULL OR pg_catalog.cardinality(names) <> g.pronargs THEN
+            RAISE EXCEPTION 'no argument names for aggregate %', g.oid::pg_catalog.regprocedure;
+        END IF;
+        SELECT pg_catalog.string_agg(names[i + 1] || ' ' || pg_catalog.format_type(g.proargtypes[i], NULL), ', ' ORDER BY i)
+        INTO args FROM pg_catalog.generate_series(0, g.pronargs - 1) i;
+        EXECUTE pg_catalog.format(
+            'CREATE OR REPLACE AGGREGATE @extschema@.%I(%s) (SFUNC = %s, STYPE = %s, FINALFUNC = %s, '
+            'FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = %s, MSFUNC = %s, MINVFUNC = %s, MSTYPE = %s, '
+            'MFINALFUNC = %s, MFINALFUNC_MODIFY = READ_ONLY, PARALLEL = SAFE)',
+            g.proname, args, g.aggtransfn, pg_catalog.format_type(g.aggtranstype, NULL), g.aggfinalfn,
+            g.aggcombinefn, g.aggmtransfn, g.aggminvtransfn, pg_catalog.format_type(g.aggmtranstype, NULL),
+            g.aggmfinalfn);
+    END LOOP;
+END
+$$;

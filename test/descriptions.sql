@@ -47,13 +47,14 @@ WHERE p.pronamespace = e.extnamespace AND p.oid IN (SELECT oid FROM support)
 SELECT cmp_ok((SELECT count(*) FROM pg_proc WHERE pronamespace = 'loyalty_kpi_internal'::regnamespace),
               '>', 100::bigint, 'the support functions are in loyalty_kpi_internal');
 
--- the accessors name their first argument (summary, model, or a and b)
+-- functions and aggregates name their arguments (accessors: summary,
+-- model, or a and b; survey aggregates: score, answer, scale, ...)
 SELECT is(array_agg(p.oid::regprocedure::text ORDER BY 1), NULL,
-          'every function in the extension''s schema names its first argument')
+          'every function and aggregate in the extension''s schema names its arguments')
 FROM pg_proc p JOIN members m ON m.classid = 'pg_proc'::regclass AND m.objid = p.oid
 JOIN pg_extension e ON e.extname = 'loyalty_kpi'
-WHERE p.pronamespace = e.extnamespace AND p.prokind = 'f' AND p.pronargs > 0
-  AND (p.proargnames IS NULL OR p.proargnames[1] = '');
+WHERE p.pronamespace = e.extnamespace AND p.pronargs > 0
+  AND (p.proargnames IS NULL OR '' = ANY (p.proargnames[1:p.pronargs]));
 
 SELECT * FROM finish();
 ROLLBACK;
