@@ -40,6 +40,9 @@ SELECT g AS id, random() < 0.35 AS enrolled,
        (ARRAY['bronze', 'silver', 'gold', 'platinum'])[1 + floor(4 * random() ^ 2)::int] AS tier,
        20 + random() * 100 AS spend
 FROM generate_series(1, $MEMBERS) g;
+CREATE TYPE member_tier AS ENUM ('bronze', 'silver', 'gold', 'platinum');
+ALTER TABLE members ADD COLUMN tier_enum member_tier;
+UPDATE members SET tier_enum = tier::member_tier;
 VACUUM ANALYZE orders;
 VACUUM ANALYZE customers;
 VACUUM ANALYZE members;
@@ -126,6 +129,7 @@ bench tiers "floor: count(tier)" "$serial" "SELECT count(tier) $m"
 bench tiers "plain: GROUP BY tier, count * 100 / sum(count) OVER ()" "$serial" \
     "SELECT tier, 100.0 * count(*) / sum(count(*)) OVER () $m GROUP BY tier"
 bench tiers "tier_distribution(tier)" "$serial" "SELECT tier_distribution(tier) $m"
+bench tiers "tier_distribution(tier_enum), an enum column" "$serial" "SELECT tier_distribution(tier_enum) $m"
 
 bench lift "floor: count(spend)" "$serial" "SELECT count(spend) $m"
 bench lift "plain: avg, var_samp, count per arm (Welch t in SQL, no p)" "$serial" \

@@ -35,6 +35,7 @@ bench nps-serial  "plain: 100.0 * (count FILTER >= 9 - count FILTER <= 6) / coun
 bench nps-serial  "nps_agg(score)" "$serial" "SELECT nps_agg(score) $t"
 bench nps-serial  "nps(nps_summary(score))" "$serial" "SELECT nps(nps_summary(score)) $t"
 bench nps-serial  "nps_agg(score::numeric)" "$serial" "SELECT nps_agg(score::numeric) $t"
+bench nps-serial  "nps_agg(score::float8)" "$serial" "SELECT nps_agg(score::float8) $t"
 
 bench nps-parallel "floor: count(score)" "$parallel" "SELECT count(score) $t"
 bench nps-parallel "plain: 100.0 * (count FILTER >= 9 - count FILTER <= 6) / count" "$parallel" \
