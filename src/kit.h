@@ -168,6 +168,26 @@ extern Datum lk_state_serialize(FunctionCallInfo fcinfo, LkStateSend send, const
 extern Datum lk_state_deserialize(FunctionCallInfo fcinfo, LkStateRecv recv, const char *fname);
 
 /*
+ * The SQL-callable binary I/O of a state type named PREFIX_state
+ * (PREFIX_state_recv, PREFIX_state_send) and the serialize and deserialize
+ * functions 1.1 to 1.3 declared (PREFIX_serialize, PREFIX_deserialize),
+ * from the family's static PREFIX_send_fields and PREFIX_recv_fields.
+ */
+#define LK_STATE_BINARY_IO(prefix) \
+PG_FUNCTION_INFO_V1(prefix##_state_recv); \
+Datum prefix##_state_recv(PG_FUNCTION_ARGS) \
+{ return lk_state_recv(fcinfo, prefix##_recv_fields, #prefix "_state_recv"); } \
+PG_FUNCTION_INFO_V1(prefix##_state_send); \
+Datum prefix##_state_send(PG_FUNCTION_ARGS) \
+{ return lk_state_send(fcinfo, prefix##_send_fields); } \
+PG_FUNCTION_INFO_V1(prefix##_serialize); \
+Datum prefix##_serialize(PG_FUNCTION_ARGS) \
+{ return lk_state_serialize(fcinfo, prefix##_send_fields, #prefix "_serialize"); } \
+PG_FUNCTION_INFO_V1(prefix##_deserialize); \
+Datum prefix##_deserialize(PG_FUNCTION_ARGS) \
+{ return lk_state_deserialize(fcinfo, prefix##_recv_fields, #prefix "_deserialize"); }
+
+/*
  * A varlena state argument ready to update in place: PostgreSQL hands an
  * aggregate its own state untoasted, but a partial state that crossed a
  * tuple (parallel workers, Citus) may arrive with a short header, and is

@@ -738,34 +738,8 @@ lifecycle_recv_fields(StringInfo buf, const char *fname)
 	return state;
 }
 
-PG_FUNCTION_INFO_V1(lifecycle_state_recv);
-Datum
-lifecycle_state_recv(PG_FUNCTION_ARGS)
-{
-	return lk_state_recv(fcinfo, lifecycle_recv_fields, "lifecycle_state_recv");
-}
-
-PG_FUNCTION_INFO_V1(lifecycle_state_send);
-Datum
-lifecycle_state_send(PG_FUNCTION_ARGS)
-{
-	return lk_state_send(fcinfo, lifecycle_send_fields);
-}
-
-/* The 1.1 to 1.3 internal state's, kept for a database not yet updated (kit.h) */
-PG_FUNCTION_INFO_V1(lifecycle_serialize);
-Datum
-lifecycle_serialize(PG_FUNCTION_ARGS)
-{
-	return lk_state_serialize(fcinfo, lifecycle_send_fields, "lifecycle_serialize");
-}
-
-PG_FUNCTION_INFO_V1(lifecycle_deserialize);
-Datum
-lifecycle_deserialize(PG_FUNCTION_ARGS)
-{
-	return lk_state_deserialize(fcinfo, lifecycle_recv_fields, "lifecycle_deserialize");
-}
+/* the type's binary I/O, and the 1.1 to 1.3 internal state's, kept for a database not yet updated */
+LK_STATE_BINARY_IO(lifecycle)
 
 
 /* ---------------------------------------------------------------------

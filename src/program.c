@@ -980,34 +980,8 @@ tier_recv_fields(StringInfo buf, const char *fname)
 	return state;
 }
 
-PG_FUNCTION_INFO_V1(tier_state_recv);
-Datum
-tier_state_recv(PG_FUNCTION_ARGS)
-{
-	return lk_state_recv(fcinfo, tier_recv_fields, "tier_state_recv");
-}
-
-PG_FUNCTION_INFO_V1(tier_state_send);
-Datum
-tier_state_send(PG_FUNCTION_ARGS)
-{
-	return lk_state_send(fcinfo, tier_send_fields);
-}
-
-/* The 1.1 to 1.3 internal state's, kept for a database not yet updated (kit.h) */
-PG_FUNCTION_INFO_V1(tier_serialize);
-Datum
-tier_serialize(PG_FUNCTION_ARGS)
-{
-	return lk_state_serialize(fcinfo, tier_send_fields, "tier_serialize");
-}
-
-PG_FUNCTION_INFO_V1(tier_deserialize);
-Datum
-tier_deserialize(PG_FUNCTION_ARGS)
-{
-	return lk_state_deserialize(fcinfo, tier_recv_fields, "tier_deserialize");
-}
+/* the type's binary I/O, and the 1.1 to 1.3 internal state's, kept for a database not yet updated */
+LK_STATE_BINARY_IO(tier)
 
 /* qsort_arg comparator: tiers by name, in the aggregate's collation */
 static int
