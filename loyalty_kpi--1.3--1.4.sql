@@ -566,3 +566,16 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- jsonb for the two state types as well, so every stored type has one
+CREATE FUNCTION @extschema@.lifecycle_state_jsonb(state @extschema@.lifecycle_state) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'lifecycle_state_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (@extschema@.lifecycle_state AS jsonb) WITH FUNCTION @extschema@.lifecycle_state_jsonb(@extschema@.lifecycle_state);
+COMMENT ON FUNCTION @extschema@.lifecycle_state_jsonb(@extschema@.lifecycle_state) IS
+    'A lifecycle_state as jsonb: rows, period bounds (microseconds since 2000), step, basis, grid and the per-period difference arrays.';
+
+CREATE FUNCTION @extschema@.tier_state_jsonb(state @extschema@.tier_state) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'tier_state_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (@extschema@.tier_state AS jsonb) WITH FUNCTION @extschema@.tier_state_jsonb(@extschema@.tier_state);
+COMMENT ON FUNCTION @extschema@.tier_state_jsonb(@extschema@.tier_state) IS
+    'A tier_state as jsonb: the members and each tier''s count, by tier name.';

@@ -38,3 +38,10 @@ SELECT ('v1:gamma_gamma:p=6.25,q=3.74,gamma=15.44;se=NaN,NaN,NaN;log_likelihood=
        #> '{parameters,gamma}' AS gamma, ('v1:gamma_gamma:p=6.25,q=3.74,gamma=15.44;se=NaN,NaN,NaN;log_likelihood=-4055.9;customers=946;iterations=29;converged=true'::gamma_gamma_model::jsonb) -> 'time_unit' AS no_time_unit;
 -- the composites the API returns have PostgreSQL's own to_jsonb
 SELECT to_jsonb(r) FROM unnest((SELECT tier_distribution(tier) FROM members)) r LIMIT 1;
+-- and the state types (as Citus ships them between nodes) have jsonb too
+CREATE AGGREGATE tier_partial(text) (SFUNC = loyalty_kpi_internal.tier_accum, STYPE = tier_state);
+SELECT tier_partial(tier::text)::jsonb AS tier_state FROM members;
+CREATE AGGREGATE series_partial(timestamptz, timestamptz, timestamptz, timestamptz, interval)
+  (SFUNC = loyalty_kpi_internal.lifecycle_accum, STYPE = lifecycle_state);
+SELECT jsonb_pretty(series_partial(a, NULL, '2024-01-01 00:00+00', '2024-04-01 00:00+00', '1 month')::jsonb - 'grid') AS lifecycle_state
+FROM (VALUES (timestamptz '2024-01-15 00:00+00'), ('2024-02-20 00:00+00')) v(a);

@@ -45,6 +45,7 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/lsyscache.h"
+#include "utils/jsonb.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 
@@ -740,6 +741,41 @@ lifecycle_recv_fields(StringInfo buf, const char *fname)
 
 /* the type's binary I/O, and the 1.1 to 1.3 internal state's, kept for a database not yet updated */
 LK_STATE_BINARY_IO(lifecycle)
+
+/*
+ * jsonb: the fields by name, times as in the text form (microseconds since
+ * 2000-01-01 UTC): {"version": 1, "rows": .., "from": .., "until": ..,
+ * "step": {"months": .., "days": .., "microseconds": ..}, "basis": "all",
+ * "grid": .., "in_base": [..], "kept": [..], "acquired": [..]}
+ */
+static void
+append_json_counts(StringInfo buf, const char *name, const int64 *counts, int n)
+{
+	appendStringInfo(buf, ", \"%s\": [", name);
+	for (int i = 0; i < n; i++)
+		appendStringInfo(buf, i ? ", " INT64_FORMAT : INT64_FORMAT, counts[i]);
+	appendStringInfoChar(buf, ']');
+}
+
+PG_FUNCTION_INFO_V1(lifecycle_state_jsonb);
+Datum
+lifecycle_state_jsonb(PG_FUNCTION_ARGS)
+{
+	const LifecycleState *state = LK_GETARG_VARLENA_STATE(LifecycleState, 0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d, \"rows\": " INT64_FORMAT ", \"from\": " INT64_FORMAT
+					 ", \"until\": " INT64_FORMAT ", \"step\": {\"months\": %d, \"days\": %d, \"microseconds\": "
+					 INT64_FORMAT "}, \"basis\": \"%s\", \"grid\": %u",
+					 state->format, state->rows, state->from, state->until, state->step.month,
+					 state->step.day, state->step.time, churn_basis_names[state->basis], state->fingerprint);
+	append_json_counts(&buf, "in_base", IN_BASE(state), state->nperiods + 2);
+	append_json_counts(&buf, "kept", KEPT(state), state->nperiods + 1);
+	append_json_counts(&buf, "acquired", ACQUIRED(state), state->nperiods);
+	appendStringInfoChar(&buf, '}');
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+}
 
 
 /* ---------------------------------------------------------------------

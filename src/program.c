@@ -46,6 +46,8 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/jsonb.h"
+#include "utils/json.h"
 #include "utils/pg_locale.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
@@ -982,6 +984,29 @@ tier_recv_fields(StringInfo buf, const char *fname)
 
 /* the type's binary I/O, and the 1.1 to 1.3 internal state's, kept for a database not yet updated */
 LK_STATE_BINARY_IO(tier)
+
+/* jsonb: {"version": 1, "members": 10, "tiers": {"gold": 3, ...}} */
+PG_FUNCTION_INFO_V1(tier_state_jsonb);
+Datum
+tier_state_jsonb(PG_FUNCTION_ARGS)
+{
+	const TierState *state = LK_GETARG_VARLENA_STATE(TierState, 0);
+	const TierEntry *e = TIER_FIRST(state);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d, \"members\": " INT64_FORMAT ", \"tiers\": {",
+					 state->format, state->members);
+	for (int i = 0; i < state->ntiers; i++, e = TIER_NEXT(e))
+	{
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		escape_json(&buf, pnstrdup(e->name, e->len));
+		appendStringInfo(&buf, ": " INT64_FORMAT, e->count);
+	}
+	appendStringInfoString(&buf, "}}");
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+}
 
 /* qsort_arg comparator: tiers by name, in the aggregate's collation */
 static int
