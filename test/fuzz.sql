@@ -146,10 +146,8 @@ SELECT ok(accepted >= 30 AND rejected >= 300,
 FROM fuzz.text_results ORDER BY type::text;
 
 -- Binary: each mutation in a one-row COPY BINARY file, read by the type's receive function
-CREATE FUNCTION fuzz.copy_file(field bytea) RETURNS bytea LANGUAGE sql AS $$
-  SELECT '\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea
-      || int2send(1::smallint) || int4send(length(field)) || field || int2send(-1::smallint)
-$$;
+-- the one-row COPY BINARY file the regression tests build (base64 there)
+\ir ../sql/include/pg_copy_file.psql
 CREATE FUNCTION fuzz.mutate_bytes(b bytea) RETURNS bytea LANGUAGE plpgsql AS $$
 DECLARE
   len int := length(b);
@@ -186,7 +184,7 @@ BEGIN
   EXECUTE format('CREATE TEMP TABLE fuzz_in (v %s)', t);
   FOR i IN 1 .. n LOOP
     m := fuzz.mutate_bytes(sends[1 + floor(random() * cardinality(sends))::int]);
-    lo := lo_from_bytea(0, fuzz.copy_file(m));
+    lo := lo_from_bytea(0, decode(pg_copy_file(m), 'base64'));
     PERFORM lo_export(lo, path);
     PERFORM lo_unlink(lo);
     BEGIN
