@@ -13,9 +13,20 @@ SHLIB_LINK = -lnlopt
 # pg_regress: every sql/*.sql, in name order
 REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 
+# The full install script of the current version, built from the SQL of
+# each family (src/*.sql beside its C) with the overload templates
+# expanded; older versions install from 1.0 and the upgrade scripts.
+EXTVERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+INSTALL_SQL = src/loyalty_kpi.sql src/survey.sql src/lifecycle.sql src/orders.sql src/program.sql \
+              src/clv.sql src/models.sql src/privileges.sql
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_SQL) scripts/expand_overloads.awk $(EXTENSION).control
+	awk -f scripts/expand_overloads.awk $(INSTALL_SQL) > $@
 
 # The README's commands: each sets up a fresh Debian 12 machine as needed.
 # valgrind: the regression suite under valgrind (slow; not in CI).

@@ -39,7 +39,7 @@ FROM pg_aggregate a JOIN pg_depend d ON d.objid = a.aggfnoid AND d.classid = 'pg
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi'
 WHERE a.aggcombinefn = 0 OR a.aggfinalmodify <> 'r'
    OR (a.aggmtransfn <> 0 AND a.aggmfinalmodify <> 'r')
-ORDER BY 1;
+ORDER BY a.aggfnoid::regprocedure::text COLLATE "C";
 -- and a moving-aggregate pair (O(1) windows), except these: float sums
 -- cannot be taken back exactly, nor "bought a second product", nor a
 -- customer's first purchase day; a model fit is redone over its frame
@@ -47,7 +47,7 @@ SELECT a.aggfnoid::regprocedure AS aggregate
 FROM pg_aggregate a JOIN pg_depend d ON d.objid = a.aggfnoid AND d.classid = 'pg_proc'::regclass
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi'
 WHERE a.aggmtransfn = 0 OR a.aggminvtransfn = 0
-ORDER BY 1;
+ORDER BY a.aggfnoid::regprocedure::text COLLATE "C";
 SELECT count(*) AS aggregates
 FROM pg_aggregate a JOIN pg_depend d ON d.objid = a.aggfnoid AND d.classid = 'pg_proc'::regclass
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi';

@@ -1,14 +1,24 @@
 -- Upgrade 1.0 -> 1.1 -> ... -> newest: a database on 1.0 holding stored summaries is
 -- updated with ALTER EXTENSION ... UPDATE (through every script); the
 -- summaries read back the same, the new functions work, and the extension's
--- objects match a fresh install of the newest version exactly (name, arguments, result, C symbol, volatility,
--- parallel safety, strictness, aggregate support functions).
+-- objects match a fresh install of the newest version, which runs the full
+-- install script built from src/*.sql, exactly: every line of
+-- pg_temp.members() (sql/include/extension_members.psql) is the same.
 SET client_min_messages = warning;
 DROP DATABASE IF EXISTS lk_upgrade;
 DROP DATABASE IF EXISTS lk_fresh;
 RESET client_min_messages;
 CREATE DATABASE lk_upgrade;
 CREATE DATABASE lk_fresh;
+-- the fresh install first: its member lines are what every upgrade must give
+\c lk_fresh
+CREATE EXTENSION loyalty_kpi;
+\i sql/include/extension_members.psql
+SELECT string_agg(line, E'\n') AS fresh FROM pg_temp.members() line \gset
+SELECT count(*) AS member_objects FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+WHERE e.extname = 'loyalty_kpi' AND d.deptype = 'e';
+-- :differences lists the lines only this database or only the fresh one has
+\set differences 'SELECT * FROM (SELECT ''only here'' AS side, line FROM pg_temp.members() line EXCEPT SELECT ''only here'', f FROM unnest(string_to_array(:''fresh'', E''\\n'')) f) here UNION ALL (SELECT ''only fresh'', f FROM unnest(string_to_array(:''fresh'', E''\\n'')) f EXCEPT SELECT ''only fresh'', line FROM pg_temp.members() line) ORDER BY 2, 1'
 \c lk_upgrade
 CREATE EXTENSION loyalty_kpi VERSION '1.0';
 CREATE TABLE kept AS
@@ -25,15 +35,9 @@ SELECT count(*) AS segments, bool_and(b.nps = k.nps::text AND b.csat = k.csat::t
 FROM kept k JOIN before b USING (segment);
 -- 1.1's and 1.2's functions are there
 SELECT retention_rate(100, 95, 20) AS seed_example, clv_basic(150, 2) AS clv_seed_example;
--- the catalog description of every member object
+-- the upgraded objects are the fresh install's, line for line
 \i sql/include/extension_members.psql
-SELECT pg_temp.members() AS upgraded \gset
-SELECT count(*) AS member_objects FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
-WHERE e.extname = 'loyalty_kpi' AND d.deptype = 'e';
-\c lk_fresh
-CREATE EXTENSION loyalty_kpi;
-\i sql/include/extension_members.psql
-SELECT pg_temp.members() = :'upgraded' AS same_objects_as_upgraded;
+:differences;
 SELECT count(*) AS member_objects FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
 WHERE e.extname = 'loyalty_kpi' AND d.deptype = 'e';
 \c contrib_regression
@@ -77,6 +81,9 @@ EXPLAIN (COSTS OFF) SELECT * FROM kpis;
 SET max_parallel_workers_per_gather = 0;
 :same_as_by_hand;
 ALTER EXTENSION loyalty_kpi UPDATE;
+-- from the previous version too, the objects are the fresh install's
+\i sql/include/extension_members.psql
+:differences;
 SELECT format_type(a.aggtranstype, NULL) AS state_type, string_agg(DISTINCT p.proname, ', ') AS aggregates, count(*)
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
 WHERE p.proname IN ('retention_rate', 'churn_rate', 'retention_series', 'tier_distribution')

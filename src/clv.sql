@@ -1,0 +1,78 @@
+/* ---------------------------------------------------------------------
+ * The seeds' CLV formulas (src/clv.c)
+ * ---------------------------------------------------------------------
+ */
+
+-- value per period x lifespan in periods: AOV x lifespan (seed 001), yearly value x years (seed 003)
+CREATE FUNCTION @extschema@.clv_basic(value_per_period double precision, lifespan double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'clv_basic' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.clv_basic(double precision, double precision) IS
+    'CLV = value per period x lifespan in periods (or average order value x orders).';
+
+-- value x (1 + d) / (d + c) - acquisition cost; c and d percentages per period
+CREATE FUNCTION @extschema@.clv_from_churn(value_per_period double precision, churn_rate double precision, discount_rate double precision DEFAULT 0, acquisition_cost double precision DEFAULT 0)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'clv_from_churn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.clv_from_churn(double precision, double precision, double precision, double precision) IS
+    'CLV = value per period x (1 + d) / (d + c) - acquisition cost, with churn c and discount d in % per period (value x 100 / churn when d = 0).';
+
+-- revenue - acquisition cost - service cost (seed 000)
+CREATE FUNCTION @extschema@.clv_net(revenue double precision, acquisition_cost double precision, service_cost double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'clv_net' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.clv_net(double precision, double precision, double precision) IS
+    'CLV = revenue - acquisition cost - service cost.';
+
+/* ---------------------------------------------------------------------
+ * The BTYD per-customer summary (src/clv.c)
+ * ---------------------------------------------------------------------
+ */
+
+CREATE TYPE @extschema@.btyd_customer AS (
+    frequency integer,              -- x: distinct purchase days - 1
+    recency double precision,       -- t_x: first to last purchase, in time units
+    age double precision,           -- T: first purchase to the observation end, in time units
+    monetary_value double precision -- mean value of the repeat purchase days; NULL when x = 0
+);
+COMMENT ON TYPE @extschema@.btyd_customer IS
+    'One customer''s BTYD summary: frequency, recency and age in time units, mean repeat spend (NULL without a repeat purchase).';
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_date(internal, date, double precision, date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- calendar days of the purchase times in the session's time zone: STABLE
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_timestamptz(internal, timestamptz, double precision, date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_timestamptz' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_combine(internal, internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_serialize(internal) RETURNS bytea
+AS 'MODULE_PATHNAME', 'btyd_summary_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_deserialize(bytea, internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_final(internal) RETURNS @extschema@.btyd_customer
+AS 'MODULE_PATHNAME', 'btyd_summary_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_on date, amount double precision, observation_end date, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_date, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.btyd_summary(date, double precision, date, interval) IS
+    'One customer''s BTYD summary from their transactions up to observation_end (use with GROUP BY customer): frequency (repeat purchase days), recency and age in time units, mean repeat spend. NULL when there is no purchase.';
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_at timestamptz, amount double precision, observation_end date, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_timestamptz, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.btyd_summary(timestamptz, double precision, date, interval) IS
+    'One customer''s BTYD summary from their transactions up to observation_end (use with GROUP BY customer): frequency (repeat purchase days), recency and age in time units, mean repeat spend. NULL when there is no purchase.';

@@ -1,0 +1,268 @@
+/* ---------------------------------------------------------------------
+ * The fitted models as stored types (src/models.c): BG/NBD for purchases,
+ * Gamma-Gamma for spend.  Both carry the estimates with their standard
+ * errors, the log-likelihood, the customers, the evaluations and whether
+ * the fit converged; a BG/NBD model also its time unit.
+ * ---------------------------------------------------------------------
+ */
+
+-- The two types and the accessors they share (one C function serves both)
+-- @each M: bgnbd_model, gamma_gamma_model
+CREATE TYPE @extschema@.@M@;
+
+CREATE FUNCTION loyalty_kpi_internal.@M@_in(cstring) RETURNS @extschema@.@M@
+AS 'MODULE_PATHNAME', '@M@_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.@M@_out(@extschema@.@M@) RETURNS cstring
+AS 'MODULE_PATHNAME', '@M@_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.@M@_recv(internal) RETURNS @extschema@.@M@
+AS 'MODULE_PATHNAME', '@M@_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.@M@_send(@extschema@.@M@) RETURNS bytea
+AS 'MODULE_PATHNAME', '@M@_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.@M@ (
+    INPUT = loyalty_kpi_internal.@M@_in, OUTPUT = loyalty_kpi_internal.@M@_out,
+    RECEIVE = loyalty_kpi_internal.@M@_recv, SEND = loyalty_kpi_internal.@M@_send,
+    INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = plain);
+
+CREATE FUNCTION @extschema@.@M@_jsonb(model @extschema@.@M@) RETURNS jsonb
+AS 'MODULE_PATHNAME', '@M@_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (@extschema@.@M@ AS jsonb) WITH FUNCTION @extschema@.@M@_jsonb(@extschema@.@M@);
+
+CREATE FUNCTION @extschema@.parameter(model @extschema@.@M@, name text) RETURNS double precision
+AS 'MODULE_PATHNAME', 'model_parameter' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.parameter(@extschema@.@M@, text) IS
+    'A fitted model''s parameter by name (BG/NBD: r, alpha, a, b; Gamma-Gamma: p, q, gamma).';
+
+CREATE FUNCTION @extschema@.standard_error(model @extschema@.@M@, name text) RETURNS double precision
+AS 'MODULE_PATHNAME', 'model_standard_error' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.standard_error(@extschema@.@M@, text) IS
+    'Standard error of a fitted model''s parameter, from the observed information; NULL where the information could not give one.';
+
+CREATE FUNCTION @extschema@.log_likelihood(model @extschema@.@M@) RETURNS double precision
+AS 'MODULE_PATHNAME', 'model_log_likelihood' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.log_likelihood(@extschema@.@M@) IS
+    'Log-likelihood of a fitted model at its estimates.';
+
+CREATE FUNCTION @extschema@.fitted_customers(model @extschema@.@M@) RETURNS double precision
+AS 'MODULE_PATHNAME', 'model_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_customers(@extschema@.@M@) IS
+    'Number of customers (summed weights) a model was fitted to.';
+
+CREATE FUNCTION @extschema@.evaluations(model @extschema@.@M@) RETURNS integer
+AS 'MODULE_PATHNAME', 'model_iterations' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.evaluations(@extschema@.@M@) IS
+    'Likelihood evaluations the fit took.';
+
+CREATE FUNCTION @extschema@.converged(model @extschema@.@M@) RETURNS boolean
+AS 'MODULE_PATHNAME', 'model_converged' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.converged(@extschema@.@M@) IS
+    'Whether the fit reached an interior maximum with every parameter identified (README: the rule); predictions refuse a model that did not.';
+
+-- @end
+
+COMMENT ON TYPE @extschema@.bgnbd_model IS
+    'A fitted BG/NBD purchase model: r, alpha, a, b with standard errors, log-likelihood, converged flag and time unit.';
+COMMENT ON FUNCTION @extschema@.bgnbd_model_jsonb(@extschema@.bgnbd_model) IS
+    'A BG/NBD model as jsonb: parameters with standard errors, log-likelihood, customers, evaluations, converged, time unit.';
+COMMENT ON TYPE @extschema@.gamma_gamma_model IS
+    'A fitted Gamma-Gamma spend model: p, q, gamma with standard errors, log-likelihood and converged flag.';
+COMMENT ON FUNCTION @extschema@.gamma_gamma_model_jsonb(@extschema@.gamma_gamma_model) IS
+    'A Gamma-Gamma model as jsonb: parameters with standard errors, log-likelihood, customers, evaluations, converged.';
+
+CREATE FUNCTION @extschema@.time_unit(model @extschema@.bgnbd_model) RETURNS interval
+AS 'MODULE_PATHNAME', 'model_time_unit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.time_unit(@extschema@.bgnbd_model) IS
+    'The time unit a BG/NBD model was fitted in (bgnbd_fit with a time unit); NULL when not recorded.';
+
+/* ---------------------------------------------------------------------
+ * Fitting: distinct rows with weights, merged across parallel workers
+ * ---------------------------------------------------------------------
+ */
+
+-- the C reads the optional weight and time unit by their types
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_fit_accum(internal, double precision, double precision, double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_fit_accum(internal, double precision, double precision, double precision,
+                                                     double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_fit_accum(internal, double precision, double precision, double precision,
+                                                     interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_fit_accum(internal, double precision, double precision, double precision,
+                                                     double precision, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.gamma_gamma_fit_accum(internal, double precision, double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'gamma_gamma_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.gamma_gamma_fit_accum(internal, double precision, double precision, double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'gamma_gamma_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.fit_combine(internal, internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'fit_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.fit_serialize(internal) RETURNS bytea
+AS 'MODULE_PATHNAME', 'fit_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.fit_deserialize(bytea, internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'fit_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_fit_final(internal) RETURNS @extschema@.bgnbd_model
+AS 'MODULE_PATHNAME', 'bgnbd_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.gamma_gamma_fit_final(internal) RETURNS @extschema@.gamma_gamma_model
+AS 'MODULE_PATHNAME', 'gamma_gamma_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision) (
+    SFUNC = loyalty_kpi_internal.bgnbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgnbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision) IS
+    'The BG/NBD purchase model fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       customers double precision) (
+    SFUNC = loyalty_kpi_internal.bgnbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgnbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision) IS
+    'The BG/NBD purchase model fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       time_unit interval) (
+    SFUNC = loyalty_kpi_internal.bgnbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgnbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, interval) IS
+    'The BG/NBD purchase model fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       customers double precision, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.bgnbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgnbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision, interval) IS
+    'The BG/NBD purchase model fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.gamma_gamma_fit(frequency double precision, monetary_value double precision) (
+    SFUNC = loyalty_kpi_internal.gamma_gamma_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.gamma_gamma_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.gamma_gamma_fit(double precision, double precision) IS
+    'The Gamma-Gamma spend model fitted by maximum likelihood to repeat customers (frequency > 0, mean spend), optionally weighted. NULL when there is no repeat customer.';
+
+CREATE AGGREGATE @extschema@.gamma_gamma_fit(frequency double precision, monetary_value double precision,
+                                             customers double precision) (
+    SFUNC = loyalty_kpi_internal.gamma_gamma_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.gamma_gamma_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.gamma_gamma_fit(double precision, double precision, double precision) IS
+    'The Gamma-Gamma spend model fitted by maximum likelihood to repeat customers (frequency > 0, mean spend), optionally weighted. NULL when there is no repeat customer.';
+
+/* ---------------------------------------------------------------------
+ * Predictions.  Times are in the unit the model was fitted in; the
+ * overloads with a time_unit check it against the model's (22023).
+ * ---------------------------------------------------------------------
+ */
+
+-- E[Y(t) | x, t_x, T]: the customer's expected purchases in the next t
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.bgnbd_model, t double precision,
+                                               frequency double precision, recency double precision, age double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.bgnbd_model, double precision, double precision, double precision, double precision) IS
+    'BG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.bgnbd_model, t double precision,
+                                               frequency double precision, recency double precision, age double precision,
+                                               time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.bgnbd_model, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+-- E[X(t)]: a new customer's expected purchases in the first t after the first purchase
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.bgnbd_model, t double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.bgnbd_model, double precision) IS
+    'BG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.bgnbd_model, t double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.bgnbd_model, double precision, interval) IS
+    'BG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.probability_alive(model @extschema@.bgnbd_model, frequency double precision,
+                                              recency double precision, age double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.bgnbd_model, double precision, double precision, double precision) IS
+    'BG/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.probability_alive(model @extschema@.bgnbd_model, frequency double precision,
+                                              recency double precision, age double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.bgnbd_model, double precision, double precision, double precision, interval) IS
+    'BG/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+
+-- not STRICT: monetary_value is NULL (no repeat purchase) when frequency = 0
+CREATE FUNCTION @extschema@.expected_spend(model @extschema@.gamma_gamma_model, frequency double precision,
+                                           monetary_value double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'gamma_gamma_expected_spend' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_spend(@extschema@.gamma_gamma_model, double precision, double precision) IS
+    'Gamma-Gamma: expected spend per purchase of a customer with (frequency, mean spend), or the population mean; NULL mean spend allowed at frequency 0.';
+
+-- the population's mean spend per purchase, p gamma / (q - 1)
+CREATE FUNCTION @extschema@.expected_spend(model @extschema@.gamma_gamma_model) RETURNS double precision
+AS 'MODULE_PATHNAME', 'gamma_gamma_mean_spend' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_spend(@extschema@.gamma_gamma_model) IS
+    'Gamma-Gamma: expected spend per purchase of a customer with (frequency, mean spend), or the population mean; NULL mean spend allowed at frequency 0.';
+
+-- sum over periods of discounted expected purchases x expected spend; not STRICT, as expected_spend
+CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.bgnbd_model, spend @extschema@.gamma_gamma_model,
+                                          frequency double precision, recency double precision,
+                                          age double precision, monetary_value double precision,
+                                          periods integer, period_length double precision,
+                                          discount_rate double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.bgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision) IS
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD and Gamma-Gamma). A given time unit must be the purchase model''s.';
+
+CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.bgnbd_model, spend @extschema@.gamma_gamma_model,
+                                          frequency double precision, recency double precision,
+                                          age double precision, monetary_value double precision,
+                                          periods integer, period_length double precision,
+                                          discount_rate double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.bgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, interval) IS
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD and Gamma-Gamma). A given time unit must be the purchase model''s.';

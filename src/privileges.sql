@@ -1,0 +1,23 @@
+/* ---------------------------------------------------------------------
+ * Privileges (last, once every function exists)
+ * ---------------------------------------------------------------------
+ */
+
+-- The support functions are the aggregates' own: PUBLIC may not call them
+-- directly (every aggregate still works for every role; only direct
+-- calls, which no user needs, are refused).  The types' input and output
+-- functions stay callable, as for any type.
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN
+        SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+        WHERE p.pronamespace = 'loyalty_kpi_internal'::pg_catalog.regnamespace
+          AND NOT EXISTS (SELECT FROM pg_catalog.pg_type t
+                          WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
+    LOOP
+        EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+    END LOOP;
+END
+$$;
