@@ -171,6 +171,74 @@ lk_student_t_two_sided_p(double t, double df)
 	return Min(1.0, Max(0.0, incomplete_beta(0.5 * df, 0.5, df / (df + t * t), t * t / (df + t * t))));
 }
 
+/*
+ * Regularized upper incomplete gamma function Q(a, x) = Gamma(a, x) / Gamma(a),
+ * for a > 0 and x > 0: below x = a + 1 through the series of the lower
+ * function P = 1 - Q, above it through Legendre's continued fraction for Q
+ * evaluated by the modified Lentz method (Press et al., Numerical Recipes,
+ * 6.2), each on the side where it converges fast and loses no digits.
+ */
+static double
+incomplete_gamma_upper(double a, double x)
+{
+	double		log_front = a * log(x) - x - lgamma(a);
+
+	if (x < a + 1.0)
+	{
+		double		term = 1.0 / a;
+		double		sum = term;
+
+		for (int n = 1; n < 10000; n++)
+		{
+			term *= x / (a + n);
+			sum += term;
+			if (fabs(term) < fabs(sum) * 1e-17)
+				break;
+		}
+		return 1.0 - sum * exp(log_front);
+	}
+	else
+	{
+		const double tiny = 1e-300;
+		double		b = x + 1.0 - a;
+		double		c = 1.0 / tiny;
+		double		d = 1.0 / b;
+		double		h = d;
+
+		for (int n = 1; n < 10000; n++)
+		{
+			double		an = -n * (n - a);
+			double		delta;
+
+			b += 2.0;
+			d = an * d + b;
+			if (fabs(d) < tiny)
+				d = tiny;
+			c = b + an / c;
+			if (fabs(c) < tiny)
+				c = tiny;
+			d = 1.0 / d;
+			delta = d * c;
+			h *= delta;
+			if (fabs(delta - 1.0) < 1e-16)
+				break;
+		}
+		return exp(log_front) * h;
+	}
+}
+
+double
+lk_chi_square_upper_p(double x, double df)
+{
+	if (isnan(x) || isnan(df) || df <= 0.0)
+		return NAN;
+	if (x <= 0.0)
+		return 1.0;
+	if (isinf(x))
+		return 0.0;
+	return Min(1.0, Max(0.0, incomplete_gamma_upper(0.5 * df, 0.5 * x)));
+}
+
 void
 lk_aggregate_name(FunctionCallInfo fcinfo, const char *fallback, char *buf)
 {

@@ -279,6 +279,28 @@ lk_text_quoted(LkTextReader *r, StringInfo out)
 	r->p = c + 1;
 }
 
+double
+lk_text_double(LkTextReader *r)
+{
+	const char *c = r->p;
+	char	   *end;
+	double		v;
+
+	/* strtod would also take spaces, "inf", "nan" and hexadecimal */
+	if (!(isdigit((unsigned char) *c) ||
+		  ((*c == '-' || *c == '.') && (isdigit((unsigned char) c[1]) || c[1] == '.'))))
+		lk_text_error(r, psprintf("Expected a number at \"%s\".", excerpt(r->p)));
+	errno = 0;
+	v = strtod(c, &end);
+	if (end == c || (c[0] == '0' && (c[1] == 'x' || c[1] == 'X')))
+		lk_text_error(r, psprintf("Expected a number at \"%s\".", excerpt(r->p)));
+	/* as float8in: an overflow, or an underflow to zero, is out of range */
+	if (isinf(v) || isnan(v) || (errno == ERANGE && v == 0.0))
+		lk_text_error(r, psprintf("The number at \"%s\" is out of range.", excerpt(r->p)));
+	r->p = end;
+	return v;
+}
+
 void
 lk_text_end(LkTextReader *r)
 {

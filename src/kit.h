@@ -147,6 +147,8 @@ extern bool lk_text_accept(LkTextReader *r, const char *literal);
 extern int64 lk_text_int64(LkTextReader *r, int64 min, int64 max);
 /* A double-quoted string (\" and \\ escaped) appended to out */
 extern void lk_text_quoted(LkTextReader *r, StringInfo out);
+/* A finite number in decimal notation (as float8out writes it) */
+extern double lk_text_double(LkTextReader *r);
 /* ERROR unless everything was read */
 extern void lk_text_end(LkTextReader *r);
 /* Appends s double-quoted, as lk_text_quoted reads it */

@@ -39,6 +39,9 @@ extern double lk_two_sided_p(double z);
 /* Two-sided p-value of a Student t statistic with df degrees of freedom. */
 extern double lk_student_t_two_sided_p(double t, double df);
 
+/* P(X > x) for a chi-square variable with df degrees of freedom */
+extern double lk_chi_square_upper_p(double x, double df);
+
 /*
  * Copies into buf (NAMEDATALEN bytes) the name of the aggregate that called
  * a transition function, for messages.  A window call has no Aggref, so it
