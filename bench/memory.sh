@@ -49,6 +49,12 @@ SELECT g % 1000 AS grp, random() < 0.35 AS enrolled,
        (ARRAY['bronze', 'silver', 'gold', 'platinum'])[1 + floor(4 * random() ^ 2)::int] AS tier,
        20 + random() * 100 AS spend
 FROM generate_series(1, $ROWS) g;
+CREATE UNLOGGED TABLE tenures AS
+SELECT g % 1000 AS grp, floor(-ln(1 - random()) * 400)::int AS days, random() < 0.4 AS churned
+FROM generate_series(1, $ROWS) g;
+CREATE UNLOGGED TABLE tenure_summaries AS
+SELECT grp % 10 AS grp, survival_summary(days, churned) AS s FROM tenures GROUP BY tenures.grp;
+VACUUM ANALYZE tenures; VACUUM ANALYZE tenure_summaries;
 VACUUM ANALYZE surveys; VACUUM ANALYZE daily; VACUUM ANALYZE orders; VACUUM ANALYZE summary;
 VACUUM ANALYZE customers; VACUUM ANALYZE members;
 SQL
@@ -125,6 +131,9 @@ measure "redemption_rate(issued, redeemed, 'points')" "members GROUP BY grp"
 measure "breakage(issued, redeemed)" "members GROUP BY grp"
 measure "tier_distribution(tier)" "members GROUP BY grp"
 measure "member_lift(spend, enrolled)" "members GROUP BY grp"
+measure "survival_summary(days, churned)" "tenures GROUP BY grp"
+measure "rollup(s)" "tenure_summaries GROUP BY grp"
+measure "logrank_test(s)" "tenure_summaries GROUP BY grp"
 measure "bgnbd_fit(frequency, recency, age)" "summary GROUP BY region"
 measure "gamma_gamma_fit(frequency, monetary_value)" "summary GROUP BY region"
 # an aggregate added without a line here is named, so the table stays whole

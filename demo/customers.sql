@@ -117,3 +117,23 @@ FROM program GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT members, others, round(member_mean::numeric, 2) AS member_mean, round(other_mean::numeric, 2) AS other_mean,
        round(lift::numeric, 1) AS lift_pct, round(t_statistic::numeric, 1) AS t, p_value
 FROM (SELECT (member_lift(spend, enrolled)).* FROM program) r;
+
+\echo
+\echo How long customers stay, per acquisition channel: Kaplan-Meier, customers still active censored at 2026-01-01
+CREATE TABLE tenure_by_channel AS
+SELECT channel, survival_summary(acquired_at, churned_at, '2026-01-01', '1 day') AS s
+FROM customers GROUP BY channel;
+SELECT channel, at_risk(s, 0) AS customers,
+       round(median_survival(s)::numeric) AS median_days,
+       round(median_survival_ci_lower(s)::numeric) AS median_lower, round(median_survival_ci_upper(s)::numeric) AS median_upper,
+       round(survival_at(s, 365)::numeric, 3) AS still_active_after_1y,
+       round(rmst(s, 365)::numeric, 1) AS mean_days_of_first_year, round(rmst(s, 730)::numeric, 1) AS mean_days_of_first_2y,
+       round(rmst_stderr(s, 730)::numeric, 1) AS stderr_2y
+FROM tenure_by_channel ORDER BY channel;
+\echo Do the channels keep customers equally long? The log-rank test over the three summaries
+SELECT round(chi_square::numeric, 1) AS chi_square, degrees_of_freedom, p_value
+FROM (SELECT (logrank_test(s)).* FROM tenure_by_channel) t;
+\echo The partner curve every 90 days, with 95% intervals (survival_curve gives the value at every distinct tenure)
+SELECT d AS days, at_risk(s, d), round(survival_at(s, d)::numeric, 3) AS survival,
+       round(survival_ci_lower(s, d)::numeric, 3) AS lower, round(survival_ci_upper(s, d)::numeric, 3) AS upper
+FROM tenure_by_channel, generate_series(0, 720, 90) d WHERE channel = 'partner' ORDER BY d;

@@ -42,7 +42,8 @@ WHERE a.aggcombinefn = 0 OR a.aggfinalmodify <> 'r'
 ORDER BY a.aggfnoid::regprocedure::text COLLATE "C";
 -- and a moving-aggregate pair (O(1) windows), except these: float sums
 -- cannot be taken back exactly, nor "bought a second product", nor a
--- customer's first purchase day; a model fit is redone over its frame
+-- customer's first purchase day; a model fit is redone over its frame,
+-- and so is a log-rank test over its groups' summaries
 SELECT a.aggfnoid::regprocedure AS aggregate
 FROM pg_aggregate a JOIN pg_depend d ON d.objid = a.aggfnoid AND d.classid = 'pg_proc'::regclass
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi'

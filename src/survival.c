@@ -489,8 +489,9 @@ survival_step(FunctionCallInfo fcinfo, int sign)
 	PG_RETURN_POINTER(s);
 
 skip:
+	/* an empty summary, not NULL: a window's moving transition must not return NULL */
 	if (s == NULL)
-		PG_RETURN_NULL();
+		s = survival_alloc(16, CurrentMemoryContext);
 	PG_RETURN_POINTER(s);
 }
 

@@ -61,6 +61,11 @@ UNION ALL
 SELECT 'tier_state', fuzz.tier_state(t)::text
 FROM (VALUES ('gold'), ('silver'), ('say "hi"\'), ('gold')) v(t)
 UNION ALL
+SELECT 'survival_summary', s::text FROM (
+  SELECT survival_summary(g % 17, g % 3 = 0) FROM generate_series(1, 60) g
+  UNION ALL SELECT survival_summary(g * 0.25, g % 2 = 0) FROM generate_series(1, 9) g
+  UNION ALL SELECT survival_summary(d, d > 4) FROM (VALUES (0), (5), (5)) v(d)) x(s)
+UNION ALL
 SELECT 'bgnbd_model', v FROM (VALUES
   ('v1:bgnbd:r=0.24259290856272003,alpha=4.413531643044481,a=0.7928861381636159,b=2.425753406048924;se=0.012557319666626019,0.3782214205862872,0.18571914099969186,0.7053457472819523;log_likelihood=-9582.425560567357;customers=2357;iterations=28;converged=true'),
   ('v2:bgnbd:r=1e-300,alpha=1.7976931348623157e+308,a=5e-324,b=1;se=NaN,0,NaN,1e+300;log_likelihood=12.5;customers=0.5;iterations=0;converged=false;time_unit=7 days'),
@@ -157,6 +162,7 @@ DECLARE
     float8send('Infinity'), float8send(-1), float8send(1e308), float8send(5e-324)];
   w bytea := words[1 + floor(random() * array_length(words, 1))::int];
 BEGIN
+  IF len = 0 THEN RETURN w; END IF;                                          -- cut to nothing before
   CASE floor(random() * 6)::int
   WHEN 0 THEN RETURN set_byte(b, pos, floor(random() * 256)::int);          -- a byte changed
   WHEN 1 THEN RETURN substr(b, 1, pos);                                      -- cut
@@ -239,7 +245,10 @@ INSERT INTO fuzz.samples VALUES
   ('bigint[]', '{0,0,0,0,0,0,0}'), ('bigint[]', '{9223372036854775807,9223372036854775807,9223372036854775807}'),
   ('double precision[]', '{}'), ('double precision[]', '{0,0,0,0,0,0}'), ('double precision[]', '{0,0,0,0,0,0,0}'),
   ('double precision[]', '{NaN,NaN,NaN,NaN,NaN,NaN}'), ('double precision[]', '{1,-1,1,-1,1,-1,1}'),
-  ('double precision[]', '{1e308,1e308,1e308,1e308,1e308,1e308,1e308}');
+  ('double precision[]', '{1e308,1e308,1e308,1e308,1e308,1e308,1e308}'),
+  ('survival_summary[]', '{}'), ('survival_summary[]', '{NULL}'), ('survival_summary[]', '{v1;1:1:0,v1;1:0:1;2:1:0}'),
+  ('survival_summary[]', '{{v1;1:1:0},{v1;2:1:0}}'), ('survival_summary[]', '{v1,v1;0:1:0}'),
+  ('survival_summary[]', '{v1;1:1:0,v1;1:1:0,v1;3:1:0}');
 INSERT INTO fuzz.samples SELECT type, value FROM fuzz.seeds;
 CREATE TABLE fuzz.calls (fn regprocedure, call text);
 -- all NULL, then 40 random draws from the samples (with NULLs among them)

@@ -41,6 +41,9 @@ SELECT id, grp,
                                 + (g % 24) * interval '1 hour' END AS acquired_at,
        CASE WHEN NOT blank AND g % 3 <> 0 THEN timestamptz '2024-01-01' + (g % 400) * interval '1 day'
                                 + ((g * 7) % 300) * interval '1 day' END AS churned_at,
+       CASE WHEN NOT blank THEN (g * 37) % 400 END AS days,
+       CASE WHEN NOT blank THEN g % 3 = 0 END AS churned,
+       CASE WHEN NOT blank THEN format('v1;%s:%s:%s', g % 50, g % 2, 1 - g % 2)::survival_summary END AS survs,
        CASE WHEN NOT blank THEN (g * 7919) % 997 END::bigint AS customer_id,
        CASE WHEN NOT blank THEN 'c' || (g * 7919) % 997 END AS customer_code,
        CASE WHEN NOT blank THEN g % 13 END AS product_id,
@@ -121,7 +124,15 @@ INSERT INTO matrix_args (agg, args, nulls_count, sliding) VALUES
   ('bgnbd_fit(double precision,double precision,double precision,double precision,interval)',
    $$frequency, recency, age, 2, interval '7 days'$$, false, false),
   ('gamma_gamma_fit(double precision,double precision)', 'frequency, monetary', false, false),
-  ('gamma_gamma_fit(double precision,double precision,double precision)', 'frequency, monetary, 3', false, false);
+  ('gamma_gamma_fit(double precision,double precision,double precision)', 'frequency, monetary, 3', false, false),
+  ('survival_summary(integer,boolean)', 'days, churned', false, true),
+  ('survival_summary(bigint,boolean)', 'days::bigint, churned', false, true),
+  ('survival_summary(numeric,boolean)', 'days * 0.5, churned', false, true),
+  ('survival_summary(double precision,boolean)', 'days / 7.0::float8, churned', false, true),
+  ('survival_summary(timestamp with time zone,timestamp with time zone,timestamp with time zone,interval)',
+   $$acquired_at, greatest(churned_at, acquired_at), '2025-01-01', '1 day'$$, false, true),
+  ('rollup(survival_summary)', 'survs', false, true),
+  ('logrank_test(survival_summary)', 'survs', false, true);
 
 -- every aggregate of the extension, from the catalog
 CREATE TABLE matrix AS
@@ -132,7 +143,7 @@ FROM (SELECT p.oid::regprocedure::text AS agg, p.proname AS name
       JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi') c
 LEFT JOIN matrix_args a USING (agg);
 
-SELECT cmp_ok((SELECT count(*) FROM matrix), '>=', 75::bigint, 'the catalog lists the aggregates (75 in 1.4)');
+SELECT cmp_ok((SELECT count(*) FROM matrix), '>=', 82::bigint, 'the catalog lists the aggregates (82 in 1.5)');
 SELECT is(args IS NOT NULL, true, agg || ': the matrix knows how to call it') FROM matrix ORDER BY agg;
 SELECT is((SELECT count(*) FROM matrix_args a WHERE NOT EXISTS (SELECT 1 FROM matrix m WHERE m.agg = a.agg)),
           0::bigint, 'every entry of the matrix names an aggregate of the extension');
