@@ -279,6 +279,15 @@ lk_text_quoted(LkTextReader *r, StringInfo out)
 	r->p = c + 1;
 }
 
+void
+lk_binary_error(const char *type_name, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary %s value", type_name),
+			 errdetail("%s", detail)));
+}
+
 double
 lk_text_double(LkTextReader *r)
 {

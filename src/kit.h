@@ -154,6 +154,9 @@ extern void lk_text_end(LkTextReader *r);
 /* Appends s double-quoted, as lk_text_quoted reads it */
 extern void lk_text_append_quoted(StringInfo buf, const char *s, int len);
 
+/* ERROR 22P03: a stored type's binary form is not one it reads */
+pg_noreturn extern void lk_binary_error(const char *type_name, const char *detail);
+
 /*
  * Binary I/O of a varlena state type, written once: a family gives the
  * functions that write and read its fields (recv validates, raising 22P03

@@ -484,14 +484,6 @@ model_out(FunctionCallInfo fcinfo, ModelKind kind)
  * each parameter (float8).
  */
 
-pg_noreturn static void
-model_binary_error(ModelKind kind, const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary %s value", model_specs[kind].type_name),
-			 errdetail("%s", detail)));
-}
 
 static Datum
 model_recv(FunctionCallInfo fcinfo, ModelKind kind)
@@ -504,23 +496,23 @@ model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 				converged;
 
 	if (buf->len - buf->cursor < 4)
-		model_binary_error(kind, psprintf("It is %d bytes long; the header alone takes 4.",
+		lk_binary_error(model_specs[kind].type_name, psprintf("It is %d bytes long; the header alone takes 4.",
 										  buf->len - buf->cursor));
 	version = pq_getmsgbyte(buf);
 	m->kind = pq_getmsgbyte(buf);
 	nparams = pq_getmsgbyte(buf);
 	converged = pq_getmsgbyte(buf);
 	if (version != 1 && version != MODEL_FORMAT)
-		model_binary_error(kind, psprintf("Format version %d is not one this release reads (it reads 1 and %d).",
+		lk_binary_error(model_specs[kind].type_name, psprintf("Format version %d is not one this release reads (it reads 1 and %d).",
 										  version, MODEL_FORMAT));
 	if (m->kind != kind || nparams != m->nparams)
-		model_binary_error(kind, psprintf("It is not a %s.", model_specs[kind].type_name));
+		lk_binary_error(model_specs[kind].type_name, psprintf("It is not a %s.", model_specs[kind].type_name));
 	else
 	{
 		int			expected_len = 4 + 4 + 8 + 8 + (version == 1 ? 0 : 16) + 16 * nparams;
 
 		if (buf->len - buf->cursor != expected_len - 4)
-			model_binary_error(kind, psprintf("Expected %d bytes, got %d.",
+			lk_binary_error(model_specs[kind].type_name, psprintf("Expected %d bytes, got %d.",
 											  expected_len, buf->len - buf->cursor + 4));
 		m->iterations = (int32) pq_getmsgint(buf, 4);
 		m->customers = pq_getmsgfloat8(buf);
@@ -545,7 +537,7 @@ model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 	else
 		problem = model_problem(m, kind);
 	if (problem != NULL)
-		model_binary_error(kind, problem);
+		lk_binary_error(model_specs[kind].type_name, problem);
 	m->converged = converged == 1;
 	PG_RETURN_POINTER(m);
 }

@@ -992,14 +992,6 @@ survey_summary_jsonb(PG_FUNCTION_ARGS)
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 }
 
-pg_noreturn static void
-survey_binary_error(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary survey_summary value"),
-			 errdetail("%s", detail)));
-}
 
 PG_FUNCTION_INFO_V1(survey_summary_recv);
 Datum
@@ -1014,19 +1006,19 @@ survey_summary_recv(PG_FUNCTION_ARGS)
 	SurveySummary *s;
 
 	if (buf->len - buf->cursor < 4)
-		survey_binary_error(psprintf("It is %d bytes long; the header alone takes 4.",
+		lk_binary_error("survey_summary", psprintf("It is %d bytes long; the header alone takes 4.",
 									 buf->len - buf->cursor));
 	version = pq_getmsgbyte(buf);
 	kind = pq_getmsgbyte(buf);
 	lo = pq_getmsgbyte(buf);
 	hi = pq_getmsgbyte(buf);
 	if (version != LK_FORMAT_VERSION)
-		survey_binary_error(psprintf("Format version %d is not one this release reads (it reads %d).",
+		lk_binary_error("survey_summary", psprintf("Format version %d is not one this release reads (it reads %d).",
 									 version, LK_FORMAT_VERSION));
 	if ((problem = survey_shape_problem(kind, lo, hi)) != NULL)
-		survey_binary_error(problem);
+		lk_binary_error("survey_summary", problem);
 	if (buf->len - buf->cursor != (hi - lo + 1) * (int) sizeof(int64))
-		survey_binary_error(psprintf("Expected %d bytes of counts after the header, got %d.",
+		lk_binary_error("survey_summary", psprintf("Expected %d bytes of counts after the header, got %d.",
 									 (hi - lo + 1) * (int) sizeof(int64),
 									 buf->len - buf->cursor));
 
@@ -1035,7 +1027,7 @@ survey_summary_recv(PG_FUNCTION_ARGS)
 	{
 		s->counts[i] = pq_getmsgint64(buf);
 		if (s->counts[i] < 0)
-			survey_binary_error(psprintf("Count %d is negative.", i + 1));
+			lk_binary_error("survey_summary", psprintf("Count %d is negative.", i + 1));
 	}
 	pq_getmsgend(buf);
 	survey_set_total(s);

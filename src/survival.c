@@ -64,6 +64,7 @@
 #include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "port/pg_bitutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -182,13 +183,42 @@ survival_merge_tail(SurvivalSummary *s)
 	pfree(merged);
 }
 
-/* Index of `time` in the sorted run, or -1 */
-static int
+/*
+ * Index of `time` in the sorted run, or -1.  Tenures are mostly whole
+ * days or weeks with few gaps, so the index is first guessed from the
+ * run's first time (exact when the run holds every whole value from it)
+ * and from where the time falls between the first and last; the binary
+ * search is the fallback.
+ */
+static inline int
 survival_find(const SurvivalSummary *s, double time)
 {
+	int			n = s->nsorted;
 	int			lo = 0,
-				hi = s->nsorted - 1;
+				hi = n - 1;
 
+	if (n > 0)
+	{
+		double		first = s->times[0].time,
+					last = s->times[n - 1].time;
+		double		offset = time - first;
+
+		if (offset >= 0 && offset < n && s->times[(int) offset].time == time)
+			return (int) offset;
+		if (time >= first && time <= last && last > first)
+		{
+			int			guess = (int) ((n - 1) * (offset / (last - first)));
+
+			guess = Min(Max(guess, 0), n - 1);
+			if (s->times[guess].time == time)
+				return guess;
+			/* the run is sorted: the time is on one side of the guess */
+			if (s->times[guess].time < time)
+				lo = guess + 1;
+			else
+				hi = guess - 1;
+		}
+	}
 	while (lo <= hi)
 	{
 		int			mid = lo + (hi - lo) / 2;
@@ -218,10 +248,13 @@ survival_reserve(SurvivalSummary *s, int extra, MemoryContext context)
 
 	if (used + extra <= capacity)
 		return s;
-	capacity = Max(capacity * 2, used + extra);
-	capacity = Max(capacity, 16);
-	if (capacity > SURVIVAL_MAX_TIMES && used + extra <= SURVIVAL_MAX_TIMES)
-		capacity = SURVIVAL_MAX_TIMES;
+	/*
+	 * Twice the room, sized to fill a power-of-two allocation, which is
+	 * what the memory context hands out for small ones anyway.
+	 */
+	capacity = (int) Min(((Size) pg_nextpower2_64(SURVIVAL_SIZE(Max(capacity * 2, used + extra))) -
+						  SURVIVAL_HEADER) / sizeof(SurvivalTime), (Size) SURVIVAL_MAX_TIMES);
+	capacity = Max(capacity, used + extra);
 	longer = survival_alloc(capacity, context);
 	memcpy(longer, s, SURVIVAL_SIZE(used));
 	SET_VARSIZE(longer, SURVIVAL_SIZE(capacity));
@@ -338,6 +371,8 @@ survival_call_cache(FunctionCallInfo fcinfo)
 
 	if (cache == NULL)
 	{
+		/* once per call site: a direct call has a call site of its own */
+		lk_require_agg_context(fcinfo, "survival_summary");
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SurvivalCallCache));
 		if (PG_NARGS() == 3)
 			cache->duration_type = lk_declared_argtype(fcinfo, 1);
@@ -468,7 +503,6 @@ survival_step(FunctionCallInfo fcinfo, int sign)
 	double		duration;
 	bool		event;
 
-	lk_require_agg_context(fcinfo, "survival_summary");
 	cache = survival_call_cache(fcinfo);
 	s = PG_ARGISNULL(0) ? NULL : LK_GETARG_VARLENA_STATE(SurvivalSummary, 0);
 	if (PG_NARGS() == 5)
@@ -485,6 +519,22 @@ survival_step(FunctionCallInfo fcinfo, int sign)
 	}
 	if (s == NULL)
 		s = survival_alloc(16, CurrentMemoryContext);
+	else if (sign > 0)
+	{
+		/* most rows: one more customer at a time the run already holds */
+		int			i = survival_find(s, duration);
+
+		if (i >= 0 && likely(s->customers < PG_INT64_MAX))
+		{
+			/* every count is at most the total, so none can overflow either */
+			if (event)
+				s->times[i].events++;
+			else
+				s->times[i].censored++;
+			s->customers++;
+			PG_RETURN_POINTER(s);
+		}
+	}
 	s = survival_add(s, duration, event ? 1 : 0, event ? 0 : 1, sign, CurrentMemoryContext, cache->fname);
 	PG_RETURN_POINTER(s);
 
@@ -671,14 +721,6 @@ survival_summary_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-pg_noreturn static void
-survival_binary_error(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary survival_summary value"),
-			 errdetail("%s", detail)));
-}
 
 PG_FUNCTION_INFO_V1(survival_summary_recv);
 Datum
@@ -691,13 +733,13 @@ survival_summary_recv(PG_FUNCTION_ARGS)
 	int32		n;
 
 	if (buf->len - buf->cursor < 5)
-		survival_binary_error("The header takes 5 bytes.");
+		lk_binary_error("survival_summary", "The header takes 5 bytes.");
 	format = pq_getmsgbyte(buf);
 	if (format != SURVIVAL_FORMAT)
-		survival_binary_error(psprintf("Unknown format %d.", format));
+		lk_binary_error("survival_summary", psprintf("Unknown format %d.", format));
 	n = pq_getmsgint(buf, 4);
 	if (n < 0 || n > (buf->len - buf->cursor) / 24)
-		survival_binary_error(psprintf("%d times do not fit in the %d bytes left.", n, buf->len - buf->cursor));
+		lk_binary_error("survival_summary", psprintf("%d times do not fit in the %d bytes left.", n, buf->len - buf->cursor));
 	s = survival_alloc(n, CurrentMemoryContext);
 	for (int i = 0; i < n; i++)
 	{
@@ -707,9 +749,9 @@ survival_summary_recv(PG_FUNCTION_ARGS)
 	}
 	s->nsorted = n;
 	if (buf->cursor != buf->len)
-		survival_binary_error("There are bytes after the last time.");
+		lk_binary_error("survival_summary", "There are bytes after the last time.");
 	if ((problem = survival_problem(s)) != NULL)
-		survival_binary_error(problem);
+		lk_binary_error("survival_summary", problem);
 	for (int i = 0; i < n; i++)
 		s->customers += s->times[i].events + s->times[i].censored;
 	PG_RETURN_POINTER(s);
@@ -886,19 +928,33 @@ survival_band(double surv, double g, double z, SurvivalTransform transform,
 	return false;
 }
 
+/*
+ * The curve of the summary in argument 0 and the index of the last time at
+ * or before the time in argument 1 (-1 before the first); false for an
+ * empty summary, which reads as NULL.
+ */
+static bool
+survival_read_point(FunctionCallInfo fcinfo, const char *fname, SurvivalCurve *c, int *i)
+{
+	const SurvivalSummary *s = survival_getarg(fcinfo, 0);
+	double		t = survival_read_time(fname, "time", PG_GETARG_FLOAT8(1));
+
+	if (s->customers == 0)
+		return false;
+	survival_curve(s, c);
+	*i = survival_index(c, t);
+	return true;
+}
+
 PG_FUNCTION_INFO_V1(survival_at);
 Datum
 survival_at(PG_FUNCTION_ARGS)
 {
-	const SurvivalSummary *s = survival_getarg(fcinfo, 0);
-	double		t = survival_read_time("survival_at", "time", PG_GETARG_FLOAT8(1));
 	SurvivalCurve c;
 	int			i;
 
-	if (s->customers == 0)
+	if (!survival_read_point(fcinfo, "survival_at", &c, &i))
 		PG_RETURN_NULL();
-	survival_curve(s, &c);
-	i = survival_index(&c, t);
 	PG_RETURN_FLOAT8(i < 0 ? 1.0 : c.surv[i]);
 }
 
@@ -906,15 +962,11 @@ PG_FUNCTION_INFO_V1(survival_stderr);
 Datum
 survival_stderr(PG_FUNCTION_ARGS)
 {
-	const SurvivalSummary *s = survival_getarg(fcinfo, 0);
-	double		t = survival_read_time("survival_stderr", "time", PG_GETARG_FLOAT8(1));
 	SurvivalCurve c;
 	int			i;
 
-	if (s->customers == 0)
+	if (!survival_read_point(fcinfo, "survival_stderr", &c, &i))
 		PG_RETURN_NULL();
-	survival_curve(s, &c);
-	i = survival_index(&c, t);
 	if (i < 0)
 		PG_RETURN_FLOAT8(0.0);
 	if (c.surv[i] <= 0.0 || isinf(c.greenwood[i]))
@@ -925,8 +977,6 @@ survival_stderr(PG_FUNCTION_ARGS)
 static Datum
 survival_ci(FunctionCallInfo fcinfo, bool upper, const char *fname)
 {
-	const SurvivalSummary *s = survival_getarg(fcinfo, 0);
-	double		t = survival_read_time(fname, "time", PG_GETARG_FLOAT8(1));
 	double		z = survival_z(fname, PG_GETARG_FLOAT8(2));
 	SurvivalTransform transform = survival_read_transform(fname, PG_GETARG_TEXT_PP(3));
 	SurvivalCurve c;
@@ -934,10 +984,8 @@ survival_ci(FunctionCallInfo fcinfo, bool upper, const char *fname)
 				hi;
 	int			i;
 
-	if (s->customers == 0)
+	if (!survival_read_point(fcinfo, fname, &c, &i))
 		PG_RETURN_NULL();
-	survival_curve(s, &c);
-	i = survival_index(&c, t);
 	if (!survival_band(i < 0 ? 1.0 : c.surv[i], i < 0 ? 0.0 : c.greenwood[i], z, transform, &lo, &hi))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(upper ? hi : lo);
