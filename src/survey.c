@@ -258,41 +258,53 @@ survey_share(const SurveySummary *s, int lo, int hi)
  * ---------------------------------------------------------------------
  */
 
-/* Looked up once per call site and kept in fn_extra */
+/*
+ * Looked up once per call site and kept in fn_extra, so that a row costs
+ * none of it.  A call site is either always inside an aggregate or never
+ * (a direct call), so that is looked up once too.
+ */
 typedef struct SurveyCallCache
 {
 	Oid			argtype[4];		/* type of each answer argument (1..3) */
+	bool		in_aggregate;	/* the state is the aggregate's own */
 	char		fname[NAMEDATALEN]; /* the aggregate, for messages */
 	Numeric		whole[SURVEY_ANSWER_MAX + 1];	/* 0..max as numeric, to compare with */
 } SurveyCallCache;
 
-static SurveyCallCache *
+static pg_noinline SurveyCallCache *
+survey_call_cache_init(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers)
+{
+	SurveyCallCache *cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SurveyCallCache));
+
+	cache->in_aggregate = lk_agg_context(fcinfo) != NULL;
+	/*
+	 * Each overload has its own SQL transition function, so the declared
+	 * signature names the answer type; a call expression need not be
+	 * there (Citus calls transition functions without one).
+	 */
+	for (int i = 1; i <= nanswers; i++)
+		cache->argtype[i] = lk_declared_argtype(fcinfo, i);
+	if (cache->argtype[1] == NUMERICOID)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		for (int v = 0; v <= SURVEY_ANSWER_MAX; v++)
+			cache->whole[v] = DatumGetNumeric(DirectFunctionCall1(int4_numeric, Int32GetDatum(v)));
+		MemoryContextSwitchTo(old);
+	}
+	lk_aggregate_name(fcinfo, survey_kinds[kind].aggname, cache->fname);
+	fcinfo->flinfo->fn_extra = cache;
+	return cache;
+}
+
+static inline SurveyCallCache *
 survey_call_cache(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers)
 {
 	SurveyCallCache *cache = fcinfo->flinfo->fn_extra;
 
-	if (cache == NULL)
-	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SurveyCallCache));
-		/*
-		 * Each overload has its own SQL transition function, so the declared
-		 * signature names the answer type; a call expression need not be
-		 * there (Citus calls transition functions without one).
-		 */
-		for (int i = 1; i <= nanswers; i++)
-			cache->argtype[i] = lk_declared_argtype(fcinfo, i);
-		if (cache->argtype[1] == NUMERICOID)
-		{
-			MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-			for (int v = 0; v <= SURVEY_ANSWER_MAX; v++)
-				cache->whole[v] = DatumGetNumeric(DirectFunctionCall1(int4_numeric, Int32GetDatum(v)));
-			MemoryContextSwitchTo(old);
-		}
-		lk_aggregate_name(fcinfo, survey_kinds[kind].aggname, cache->fname);
-		fcinfo->flinfo->fn_extra = cache;
-	}
-	return cache;
+	if (likely(cache != NULL))
+		return cache;
+	return survey_call_cache_init(fcinfo, kind, nanswers);
 }
 
 pg_noreturn static void
@@ -316,26 +328,15 @@ numeric_cmp_whole(Datum a, Numeric b)
 	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, NumericGetDatum(b)));
 }
 
-/* The answer in argument argno, checked to be a whole number lo..scale */
-static int
-survey_read_answer(FunctionCallInfo fcinfo, int argno, const SurveyCallCache *cache,
-				   SurveyKind kind, int scale)
+/* A numeric or float answer, checked to be a whole number lo..scale */
+static pg_noinline int
+survey_read_fractional_answer(Datum d, Oid argtype, const SurveyCallCache *cache,
+							  SurveyKind kind, int scale)
 {
 	int			lo = survey_kinds[kind].answer_lo;
-	Datum		d = PG_GETARG_DATUM(argno);
-	int64		v;
 
-	switch (cache->argtype[argno])
+	switch (argtype)
 	{
-		case INT2OID:
-			v = DatumGetInt16(d);
-			break;
-		case INT4OID:
-			v = DatumGetInt32(d);
-			break;
-		case INT8OID:
-			v = DatumGetInt64(d);
-			break;
 		case NUMERICOID:
 			{
 				Numeric		num = DatumGetNumeric(d);
@@ -361,7 +362,7 @@ survey_read_answer(FunctionCallInfo fcinfo, int argno, const SurveyCallCache *ca
 		case FLOAT8OID:
 			{
 				/* the same checks as numeric: 7.5 is an error, not 8 */
-				double		f = cache->argtype[argno] == FLOAT4OID
+				double		f = argtype == FLOAT4OID
 					? (double) DatumGetFloat4(d) : DatumGetFloat8(d);
 
 				if (isnan(f) || isinf(f))
@@ -373,16 +374,55 @@ survey_read_answer(FunctionCallInfo fcinfo, int argno, const SurveyCallCache *ca
 				return (int) f;
 			}
 		default:
-			elog(ERROR, "%s: unexpected argument type %u", cache->fname,
-				 cache->argtype[argno]);
+			elog(ERROR, "%s: unexpected argument type %u", cache->fname, argtype);
 	}
-	if (v < lo || v > scale)
+}
+
+/*
+ * The answer in argument argno, checked to be a whole number lo..scale.
+ * Inline, so that an integer answer costs a switch and a range check per
+ * row; numeric and float answers go to the function above.
+ */
+static pg_attribute_always_inline int
+survey_read_answer(FunctionCallInfo fcinfo, int argno, const SurveyCallCache *cache,
+				   SurveyKind kind, int scale)
+{
+	int			lo = survey_kinds[kind].answer_lo;
+	Datum		d = PG_GETARG_DATUM(argno);
+	int64		v;
+
+	switch (cache->argtype[argno])
+	{
+		case INT4OID:
+			v = DatumGetInt32(d);
+			break;
+		case INT2OID:
+			v = DatumGetInt16(d);
+			break;
+		case INT8OID:
+			v = DatumGetInt64(d);
+			break;
+		case FLOAT8OID:
+		case FLOAT4OID:
+			{
+				double		f = cache->argtype[argno] == FLOAT8OID
+					? DatumGetFloat8(d) : (double) DatumGetFloat4(d);
+
+				/* NaN fails the first test; the function below says what is wrong */
+				if (likely(f >= lo && f <= scale && f == (double) (int) f))
+					return (int) f;
+				return survey_read_fractional_answer(d, cache->argtype[argno], cache, kind, scale);
+			}
+		default:
+			return survey_read_fractional_answer(d, cache->argtype[argno], cache, kind, scale);
+	}
+	if (unlikely(v < lo || v > scale))
 		survey_answer_error(cache, kind, scale, psprintf(INT64_FORMAT, v), "is out of range");
 	return (int) v;
 }
 
 /* The scale argument of the CSAT aggregates */
-static int
+static inline int
 survey_read_scale(FunctionCallInfo fcinfo, int argno, const SurveyCallCache *cache)
 {
 	const SurveyKindInfo *info = &survey_kinds[SURVEY_CSAT];
@@ -411,7 +451,7 @@ static pg_attribute_always_inline Datum
 survey_step(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers, int delta)
 {
 	SurveyCallCache *cache = survey_call_cache(fcinfo, kind, nanswers);
-	MemoryContext aggcontext = lk_agg_context(fcinfo);
+	bool		in_aggregate = cache->in_aggregate;
 	int			scale = survey_kinds[kind].scale_min;
 	SurveySummary *s;
 	int			value = 0;
@@ -443,7 +483,7 @@ survey_step(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers, int delta)
 		 * Inside an aggregate the state is the one this function allocated:
 		 * no detoasting or validation on the per-row path.
 		 */
-		s = aggcontext ? (SurveySummary *) PG_GETARG_POINTER(0) : PG_GETARG_SURVEY(0);
+		s = in_aggregate ? (SurveySummary *) PG_GETARG_POINTER(0) : PG_GETARG_SURVEY(0);
 		if (s->kind != kind || s->hi != survey_slot_hi(kind, scale))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -453,7 +493,7 @@ survey_step(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers, int delta)
 							survey_describe(s->kind, s->lo, s->hi)),
 					 errhint("Every row of one group must use the same scale.")));
 		/* outside an aggregate we may not scribble on our input */
-		if (aggcontext == NULL)
+		if (!in_aggregate)
 			s = survey_copy(s);
 	}
 	if (skip)

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Instructions per row, where wall time on this noisy machine cannot
+# decide: each query runs in a single-user backend (postgres --single, one
+# process, nothing else in it) under valgrind --tool=callgrind, and its
+# instruction count, less that of the same backend running SELECT 1, is
+# divided by the rows.  Every survey aggregate and answer type beside
+# count(score), the floor, and the plain SQL.  Run by scripts/bench.sh (or
+# alone, as root or as a user who can run initdb); needs valgrind.
+set -euo pipefail
+ROWS=${ROWS:-1000000}
+bindir=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+as_owner() { if [ "$(id -u)" = 0 ]; then su postgres -c "$1"; else bash -c "$1"; fi; }
+[ "$(id -u)" = 0 ] && chown postgres "$work"
+as_owner "$bindir/initdb -D $work/data -A trust --no-sync >/dev/null"
+
+# the data, loaded by a single-user backend without valgrind
+as_owner "$bindir/postgres --single -D $work/data -c fsync=off postgres >/dev/null" <<SQL
+CREATE EXTENSION loyalty_kpi;
+SELECT setseed(0.5);
+CREATE TABLE surveys AS SELECT floor(random() * 11)::int AS score, 1 + floor(random() * 5)::int AS csat, 1 + floor(random() * 7)::int AS effort, 1 + floor(random() * 6)::int AS r1, 1 + floor(random() * 6)::int AS r2, 1 + floor(random() * 6)::int AS r3 FROM generate_series(1, $ROWS);
+ALTER TABLE surveys ADD COLUMN score_smallint smallint, ADD COLUMN score_bigint bigint, ADD COLUMN score_numeric numeric, ADD COLUMN score_real real, ADD COLUMN score_double double precision;
+UPDATE surveys SET score_smallint = score, score_bigint = score, score_numeric = score, score_real = score, score_double = score;
+VACUUM FULL surveys;
+VACUUM ANALYZE surveys;
+SQL
+
+# instructions QUERY: Ir of QUERY run warm: a single-user backend (jit and
+# parallel off) running it twice, less one running it once, so start-up,
+# catalog lookups and the first read of the table drop out
+instructions() {
+    local out="$work/callgrind.out" q1 q2
+    run() {
+        { printf 'SET jit = off;\nSET max_parallel_workers_per_gather = 0;\n'; for _ in $(seq "$2"); do printf '%s;\n' "$1"; done; } |
+            as_owner "valgrind --tool=callgrind --callgrind-out-file=$out $bindir/postgres --single -D $work/data -c fsync=off postgres" >/dev/null 2>&1
+        awk '/^summary:/ { print $2 }' "$out"
+        rm -f "$out"
+    }
+    q1=$(run "$1" 1)
+    q2=$(run "$1" 2)
+    echo $((q2 - q1))
+}
+
+echo
+echo "Instructions per row (callgrind, single-user backend, $ROWS rows, warm: a second run less the first):"
+printf "  %-62s %8s %8s %8s\n" "query" "per row" "floor" "/floor"
+row() {	# row LABEL COLUMN QUERY: beside count(COLUMN), the floor for that column
+    local ir floor
+    ir=$(instructions "$3")
+    floor=$(instructions "SELECT count($2) FROM surveys")
+    awk -v l="$1" -v q="$ir" -v f="$floor" -v n="$ROWS" 'BEGIN {
+        printf "  %-62s %8.1f %8.1f %8.3f\n", l, q / n, f / n, q / f }'
+}
+row "plain: 100.0 * (count FILTER >= 9 - count FILTER <= 6) / count" score \
+    "SELECT 100.0 * (count(*) FILTER (WHERE score >= 9) - count(*) FILTER (WHERE score <= 6)) / count(score) FROM surveys"
+row "nps_agg(score), integer" score "SELECT nps_agg(score) FROM surveys"
+for t in smallint bigint numeric real double; do
+    row "nps_agg(score_$t), a $t column" "score_$t" "SELECT nps_agg(score_$t) FROM surveys"
+done
+row "nps_summary(score)" score "SELECT nps_summary(score) FROM surveys"
+row "csat_agg(csat, 5)" csat "SELECT csat_agg(csat, 5) FROM surveys"
+row "ces_agg(effort)" effort "SELECT ces_agg(effort) FROM surveys"
+row "cli_score(r1, r2, r3)" "r1 + r2 + r3" "SELECT cli_score(r1, r2, r3) FROM surveys"
