@@ -54,11 +54,13 @@ initReadOnlyStringInfo(StringInfo str, char *data, int len)
 #define lk_numeric_is_inf(num) numeric_is_inf(num)
 #endif
 
-/* Ask for a cache line to be loaded for writing; a hint, nothing more */
+/* Ask for a cache line to be loaded for reading or writing; a hint, nothing more */
 #if defined(__GNUC__) || defined(__clang__)
 #define lk_prefetch_for_write(addr) __builtin_prefetch((addr), 1)
+#define lk_prefetch_for_read(addr) __builtin_prefetch((addr), 0)
 #else
 #define lk_prefetch_for_write(addr) ((void) (addr))
+#define lk_prefetch_for_read(addr) ((void) (addr))
 #endif
 
 /* Ask for transparent huge pages over [p, p + size); a hint, nothing more */

@@ -446,6 +446,20 @@ orders_add(OrdersState *state, Datum id, uint32 hash, int64 orders,
 static void
 orders_flush(OrdersState *state)
 {
+	/*
+	 * An id kept by reference (text, uuid) is compared through a pointer
+	 * into the arena: a second miss per row.  The rows' buckets were
+	 * prefetched when they arrived, so read them now and prefetch the ids
+	 * they hold, letting those misses overlap too.
+	 */
+	if (state->id_type.kind != ID_INTEGER && !state->id_type.typbyval)
+		for (int i = 0; i < state->nwaiting; i++)
+		{
+			const CustomerEntry *e = &state->table->data[state->waiting[i].hash & state->table->sizemask];
+
+			if (e->status == customers_SH_IN_USE)
+				lk_prefetch_for_read(DatumGetPointer(e->id));
+		}
 	for (int i = 0; i < state->nwaiting; i++)
 	{
 		WaitingRow *w = &state->waiting[i];
