@@ -33,3 +33,11 @@ report() {
                        ms[i] / floor_ms[group[i]], ms[i] / plain_ms[group[i]]
         }' "$results"
 }
+
+# hashagg_peak_kb SETTINGS QUERY: the top HashAggregate's peak memory (kB),
+# the executor's own count from EXPLAIN ANALYZE; for a parallel plan that is
+# the Finalize node, above the Gather
+hashagg_peak_kb() {
+    psql -X -q -At -d "$db" -c "$1" -c "EXPLAIN (ANALYZE, FORMAT JSON, COSTS OFF, TIMING OFF) $2" |
+        grep -m1 '"Peak Memory Usage"' | grep -o '[0-9]*'
+}

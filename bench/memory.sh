@@ -15,6 +15,7 @@ ROWS=${ROWS:-2000000}
 ORDERS=${ORDERS:-3000000}
 CUSTOMERS=${CUSTOMERS:-600000}
 db=lk_bench_memory
+source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 dropdb --if-exists "$db"
 createdb "$db"
 
@@ -63,18 +64,12 @@ settings="SET jit = off; SET work_mem = '2GB'; SET enable_sort = off;"
 serial="$settings SET max_parallel_workers_per_gather = 0;"
 parallel="$settings SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;"
 
-# peak_kb SETTINGS QUERY: the top HashAggregate's peak memory (kB); for a
-# parallel plan that is the Finalize node, above the Gather
-peak_kb() {
-    psql -X -q -At -d "$db" -c "$1" -c "EXPLAIN (ANALYZE, FORMAT JSON, COSTS OFF, TIMING OFF) $2" |
-        grep -m1 '"Peak Memory Usage"' | grep -o '[0-9]*'
-}
 
 echo
 echo "Survey summaries, $SURVEY_GROUPS groups of $((ROWS / SURVEY_GROUPS)) answers:"
-floor_kb=$(peak_kb "$serial" "SELECT grp, count(*) FROM surveys GROUP BY grp")
+floor_kb=$(hashagg_peak_kb "$serial" "SELECT grp, count(*) FROM surveys GROUP BY grp")
 for agg in "nps_summary(score)" "csat_summary(csat, 5)" "ces_summary(effort)" "cli_summary(r1, r2, r3)"; do
-    kb=$(peak_kb "$serial" "SELECT grp, $agg FROM surveys GROUP BY grp")
+    kb=$(hashagg_peak_kb "$serial" "SELECT grp, $agg FROM surveys GROUP BY grp")
     own=$(psql -X -At -d "$db" -c "SELECT pg_column_size($agg) FROM surveys WHERE grp = 1")
     awk -v a="$agg" -v kb="$kb" -v floor="$floor_kb" -v g="$SURVEY_GROUPS" -v own="$own" 'BEGIN {
         printf "  %-26s %7.1f MB: %5.1f bytes per group over count(*) grouped the same way; the state itself is %d bytes\n",
@@ -86,7 +81,7 @@ echo
 echo "Per-customer states, 4 groups, $distinct customers in all (serial HashAggregate):"
 for agg in "repeat_purchase_rate(customer_id)" "repeat_purchase_rate(customer_code)" \
            "upsell_ratio(customer_id, product_id)" "clv(customer_id, amount)"; do
-    kb=$(peak_kb "$serial" "SELECT region, $agg FROM orders GROUP BY region")
+    kb=$(hashagg_peak_kb "$serial" "SELECT region, $agg FROM orders GROUP BY region")
     awk -v a="$agg" -v kb="$kb" -v n="$distinct" 'BEGIN {
         printf "  %-40s %7.1f MB, %5.1f bytes per customer\n", a, kb / 1024, kb * 1024 / n }'
 done
@@ -95,12 +90,12 @@ echo
 echo "Finalize (2 workers) over serial, peak memory of the top HashAggregate (aim: at most 1.2):"
 printf "  %-62s %10s %10s %7s\n" "aggregate, grouped" "serial MB" "final MB" "ratio"
 ratio() {	# ratio LABEL QUERY
-    s=$(peak_kb "$serial" "$2")
-    p=$(peak_kb "$parallel" "$2")
+    s=$(hashagg_peak_kb "$serial" "$2")
+    p=$(hashagg_peak_kb "$parallel" "$2")
     awk -v a="$1" -v s="$s" -v p="$p" 'BEGIN { printf "  %-62s %10.1f %10.1f %7.2f\n", a, s / 1024, p / 1024, p / s }'
 }
 seen=$(mktemp)
-trap 'rm -f "$seen"' EXIT
+trap 'rm -f "$seen" "$results"' EXIT
 measure() {	# measure AGGREGATE_CALL FROM_AND_GROUP
     echo "${1%%(*}" >>"$seen"
     ratio "$1 $2" "SELECT $1 FROM $2"

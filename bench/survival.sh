@@ -55,13 +55,9 @@ report "Survival: $CUSTOMERS customers, $(psql -X -At -d "$db" -c "SELECT count(
 
 # memory: 10,000 groups of about 1,000 customers, each with its own distinct tenures
 echo
-peak_kb() {
-    psql -X -q -At -d "$db" -c "$1" -c "EXPLAIN (ANALYZE, FORMAT JSON, COSTS OFF, TIMING OFF) $2" |
-        grep -m1 '"Peak Memory Usage"' | grep -o '[0-9]*'
-}
 settings="SET jit = off; SET work_mem = '2GB'; SET enable_sort = off; SET max_parallel_workers_per_gather = 0;"
-floor_kb=$(peak_kb "$settings" "SELECT id % 10000, count(*) FROM tenures GROUP BY 1")
-kb=$(peak_kb "$settings" "SELECT id % 10000, survival_summary(days, churned) FROM tenures GROUP BY 1")
+floor_kb=$(hashagg_peak_kb "$settings" "SELECT id % 10000, count(*) FROM tenures GROUP BY 1")
+kb=$(hashagg_peak_kb "$settings" "SELECT id % 10000, survival_summary(days, churned) FROM tenures GROUP BY 1")
 times=$(psql -X -At -d "$db" -c "SELECT sum(n) FROM (SELECT count(DISTINCT days) AS n FROM tenures GROUP BY id % 10000) x")
 size=$(psql -X -At -d "$db" -c "SELECT sum(pg_column_size(s))::bigint FROM (SELECT survival_summary(days, churned) AS s FROM tenures GROUP BY id % 10000) x")
 awk -v kb="$kb" -v floor="$floor_kb" -v n="$times" -v size="$size" 'BEGIN {

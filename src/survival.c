@@ -272,6 +272,18 @@ survival_add(SurvivalSummary *s, double time, int64 events, int64 censored, int 
 	int			i = survival_find(s, time);
 	SurvivalTime *t;
 
+	/*
+	 * Most rows: one more customer at a time the run already holds.  Every
+	 * count is at most the total, so checking the total is enough.
+	 */
+	if (i >= 0 && sign > 0 && ((events == 1 && censored == 0) || (events == 0 && censored == 1)) &&
+		likely(s->customers < PG_INT64_MAX))
+	{
+		s->times[i].events += events;
+		s->times[i].censored += censored;
+		s->customers++;
+		return s;
+	}
 	if (i < 0 && sign < 0 && s->ntail > 0)
 	{
 		survival_merge_tail(s);
@@ -339,16 +351,23 @@ survival_is_canonical(const SurvivalSummary *s)
 	return true;
 }
 
+/* ERROR unless a summary is in the format this library reads */
+static inline void
+survival_check_format(const SurvivalSummary *s, const char *fname)
+{
+	if (s->format != SURVIVAL_FORMAT)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("%s: unknown survival_summary format %d", fname, s->format)));
+}
+
 /* A summary argument, detoasted, and canonical for the readers below */
 static const SurvivalSummary *
 survival_getarg(FunctionCallInfo fcinfo, int n)
 {
 	SurvivalSummary *s = (SurvivalSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n));
 
-	if (s->format != SURVIVAL_FORMAT)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("survival_summary: unknown format %d", s->format)));
+	survival_check_format(s, "survival_summary");
 	return survival_is_canonical(s) ? s : survival_canonical(s);
 }
 
@@ -519,22 +538,6 @@ survival_step(FunctionCallInfo fcinfo, int sign)
 	}
 	if (s == NULL)
 		s = survival_alloc(16, CurrentMemoryContext);
-	else if (sign > 0)
-	{
-		/* most rows: one more customer at a time the run already holds */
-		int			i = survival_find(s, duration);
-
-		if (i >= 0 && likely(s->customers < PG_INT64_MAX))
-		{
-			/* every count is at most the total, so none can overflow either */
-			if (event)
-				s->times[i].events++;
-			else
-				s->times[i].censored++;
-			s->customers++;
-			PG_RETURN_POINTER(s);
-		}
-	}
 	s = survival_add(s, duration, event ? 1 : 0, event ? 0 : 1, sign, CurrentMemoryContext, cache->fname);
 	PG_RETURN_POINTER(s);
 
@@ -573,10 +576,8 @@ survival_merge(FunctionCallInfo fcinfo, int sign, const char *fname)
 	lk_require_agg_context(fcinfo, fname);
 	a = LK_GETARG_VARLENA_STATE(SurvivalSummary, 0);
 	b = (const SurvivalSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
-	if (a->format != SURVIVAL_FORMAT || b->format != SURVIVAL_FORMAT)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("%s: unknown survival_summary format", fname)));
+	survival_check_format(a, fname);
+	survival_check_format(b, fname);
 	for (int i = 0; i < b->nsorted + b->ntail; i++)
 		a = survival_add(a, b->times[i].time, b->times[i].events, b->times[i].censored, sign,
 						 CurrentMemoryContext, fname);
@@ -1175,8 +1176,7 @@ static void
 survival_rmst(const SurvivalSummary *s, double tau, double *rmst, double *variance)
 {
 	SurvivalCurve c;
-	double		area = 0.0,
-				var = 0.0,
+	double		var = 0.0,
 				tail_area = 0.0;
 	int			m;
 
@@ -1199,8 +1199,7 @@ survival_rmst(const SurvivalSummary *s, double tau, double *rmst, double *varian
 				var += tail_area * tail_area * (double) d / ((double) n * (double) (n - d));
 		}
 	}
-	area = tail_area;
-	*rmst = area;
+	*rmst = tail_area;
 	*variance = var;
 }
 
@@ -1391,6 +1390,14 @@ solve_linear(double *v, double *u, int k)
 	return true;
 }
 
+/* Group j's next time if it is t, else NULL */
+static inline const SurvivalTime *
+group_time_at(const SurvivalSummary *const *groups, const int *next, int j, double t)
+{
+	return next[j] < groups[j]->nsorted && groups[j]->times[next[j]].time == t
+		? &groups[j]->times[next[j]] : NULL;
+}
+
 /*
  * The final function of logrank_test: its state is the array of the
  * groups' summaries (array_append, array_cat), NULLs skipped.  Result:
@@ -1431,10 +1438,7 @@ logrank_final(PG_FUNCTION_ARGS)
 		{
 			const SurvivalSummary *s = (const SurvivalSummary *) PG_DETOAST_DATUM(elems[i]);
 
-			if (s->format != SURVIVAL_FORMAT)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_CORRUPTED),
-						 errmsg("logrank_test: unknown survival_summary format %d", s->format)));
+			survival_check_format(s, "logrank_test");
 			if (!survival_is_canonical(s))
 				s = survival_canonical(s);
 			if (s->customers > 0)
@@ -1465,9 +1469,11 @@ logrank_final(PG_FUNCTION_ARGS)
 			break;
 		for (int j = 0; j < g; j++)
 		{
+			const SurvivalTime *at = group_time_at(groups, next, j, t);
+
 			n += at_risk[j];
-			if (next[j] < groups[j]->nsorted && groups[j]->times[next[j]].time == t)
-				d += groups[j]->times[next[j]].events;
+			if (at)
+				d += at->events;
 		}
 		if (d > 0)
 		{
@@ -1477,8 +1483,8 @@ logrank_final(PG_FUNCTION_ARGS)
 			for (int j = 0; j < g; j++)
 			{
 				double		share = (double) at_risk[j] / (double) n;
-				int64		dj = (next[j] < groups[j]->nsorted && groups[j]->times[next[j]].time == t)
-					? groups[j]->times[next[j]].events : 0;
+				const SurvivalTime *at = group_time_at(groups, next, j, t);
+				int64		dj = at ? at->events : 0;
 
 				expected[j] += at_risk[j] * dn;
 				observed_minus_expected[j] += (double) dj - at_risk[j] * dn;
@@ -1487,11 +1493,15 @@ logrank_final(PG_FUNCTION_ARGS)
 			}
 		}
 		for (int j = 0; j < g; j++)
-			if (next[j] < groups[j]->nsorted && groups[j]->times[next[j]].time == t)
+		{
+			const SurvivalTime *at = group_time_at(groups, next, j, t);
+
+			if (at)
 			{
-				at_risk[j] -= groups[j]->times[next[j]].events + groups[j]->times[next[j]].censored;
+				at_risk[j] -= at->events + at->censored;
 				next[j]++;
 			}
+		}
 	}
 
 	/* as R's survdiff: the groups with an expected count, all but the first */
