@@ -10,6 +10,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "common/int.h"
 #include "executor/nodeAgg.h"
@@ -22,6 +23,7 @@
 #include "utils/memutils.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 #include "utils/timestamp.h"
 
 MemoryContext
@@ -591,4 +593,307 @@ lk_grid_first_after(const LkPeriodGrid *grid, TimestampTz t)
 			lo = mid + 1;
 	}
 	return lo;
+}
+
+
+/* ---------------------------------------------------------------------
+ * The open-ended calendar of cohorts
+ * ---------------------------------------------------------------------
+ */
+
+LkCalendar *
+lk_calendar(LkCalendar **cache, MemoryContext context, const Interval *step, const char *fname)
+{
+	LkCalendar *cal = *cache;
+
+	if (cal != NULL && interval_equal(&cal->step, step) && cal->timezone == session_timezone)
+	{
+		cal->fname = fname;
+		return cal;
+	}
+	if (step->month < 0 || step->day < 0 || step->time < 0 ||
+		(step->month == 0 && step->day == 0 && step->time == 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: invalid period %s", fname,
+						DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(step)))),
+				 errhint("Use a positive period such as '1 month', '7 days' or '1 day', with no negative part.")));
+	if (cal == NULL)
+		cal = *cache = MemoryContextAllocZero(context, sizeof(LkCalendar));
+	else if (cal->bounds != NULL)
+		pfree(cal->bounds);
+	cal->step = *step;
+	cal->context = context;
+	cal->fname = fname;
+	/* local midnight of 2000-01-01, or of Monday 2000-01-03 for steps of days and times */
+	cal->anchor = DatumGetTimestampTz(DirectFunctionCall1(timestamp_timestamptz,
+														  TimestampGetDatum(step->month != 0 ? 0 : 2 * USECS_PER_DAY)));
+	cal->approx_step = step->month * (DAYS_PER_YEAR / MONTHS_PER_YEAR) * USECS_PER_DAY +
+		(double) step->day * USECS_PER_DAY + (double) step->time;
+	cal->kmin = 0;
+	cal->nbounds = 0;
+	cal->capacity = 0;
+	cal->bounds = NULL;
+	cal->timezone = session_timezone;
+	return cal;
+}
+
+/* Makes bound(k) known for every k in [lo, hi], growing by half again at least */
+static void
+calendar_cover(LkCalendar *cal, int64 lo, int64 hi)
+{
+	int64		old_lo = cal->kmin;
+	int64		old_hi = (int64) cal->kmin + cal->nbounds - 1;
+	int64		new_lo = lo;
+	int64		new_hi = hi;
+	TimestampTz *bounds;
+
+	if (cal->nbounds > 0)
+	{
+		if (lo >= old_lo && hi <= old_hi)
+			return;
+		new_lo = Min(lo, old_lo);
+		new_hi = Max(hi, old_hi);
+		if (new_lo < old_lo)
+			new_lo = Min(new_lo, old_lo - cal->nbounds / 2);
+		if (new_hi > old_hi)
+			new_hi = Max(new_hi, old_hi + cal->nbounds / 2);
+		/* growing for amortization alone must not pass the limit */
+		if (new_hi - new_lo + 1 > LK_MAX_PERIODS && hi - Min(lo, old_lo) < LK_MAX_PERIODS &&
+			Max(hi, old_hi) - lo < LK_MAX_PERIODS)
+		{
+			new_lo = Min(lo, old_lo);
+			new_hi = Max(hi, old_hi);
+		}
+	}
+	if (new_hi - new_lo + 1 > LK_MAX_PERIODS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s: the data span more than %d periods of %s", cal->fname, LK_MAX_PERIODS,
+						DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&cal->step)))),
+				 errhint("Use a longer period, or restrict the rows with WHERE.")));
+	bounds = MemoryContextAlloc(cal->context, sizeof(TimestampTz) * (new_hi - new_lo + 1));
+	for (int64 k = new_lo; k <= new_hi; k++)
+	{
+		if (cal->nbounds > 0 && k >= old_lo && k <= old_hi)
+			bounds[k - new_lo] = cal->bounds[k - old_lo];
+		else
+		{
+			CHECK_FOR_INTERRUPTS();
+			bounds[k - new_lo] = boundary_at(cal->anchor, &cal->step, (int) k);
+		}
+		if (k > new_lo && bounds[k - new_lo] <= bounds[k - new_lo - 1])
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("%s: periods of %s do not move forward near %s", cal->fname,
+							DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&cal->step))),
+							lk_timestamptz_text(bounds[k - new_lo - 1])),
+					 errhint("Dates this far from the year 2000 are out of the calendar's range.")));
+	}
+	if (cal->bounds != NULL)
+		pfree(cal->bounds);
+	cal->bounds = bounds;
+	cal->kmin = (int32) new_lo;
+	cal->nbounds = (int32) (new_hi - new_lo + 1);
+}
+
+int32
+lk_calendar_period(LkCalendar *cal, TimestampTz t)
+{
+	int			lo,
+				hi;
+
+	if (TIMESTAMP_NOT_FINITE(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: an infinite timestamp has no period", cal->fname),
+				 errhint("Filter out rows with infinite dates.")));
+	if (cal->nbounds < 2 || t < cal->bounds[0] || t >= cal->bounds[cal->nbounds - 1])
+	{
+		/* a guess from the mean step, then whole periods until t is inside */
+		double		guess = floor(((double) t - (double) cal->anchor) / cal->approx_step);
+		int64		k = (int64) Max(Min(guess, (double) PG_INT32_MAX / 2), (double) PG_INT32_MIN / 2);
+
+		calendar_cover(cal, k - 2, k + 2);
+		while (t < cal->bounds[0])
+			calendar_cover(cal, (int64) cal->kmin - 1, cal->kmin);
+		while (t >= cal->bounds[cal->nbounds - 1])
+			calendar_cover(cal, cal->kmin, (int64) cal->kmin + cal->nbounds);
+	}
+	/* the last bound <= t */
+	lo = 0;
+	hi = cal->nbounds - 1;
+	while (hi - lo > 1)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (cal->bounds[mid] <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return cal->kmin + lo;
+}
+
+TimestampTz
+lk_calendar_bound(LkCalendar *cal, int32 k)
+{
+	calendar_cover(cal, k, k);
+	return cal->bounds[k - cal->kmin];
+}
+
+
+/* ---------------------------------------------------------------------
+ * Customer ids of any type
+ * ---------------------------------------------------------------------
+ */
+
+void
+lk_id_type_init(LkIdType *t, Oid type, Oid collation, const char *fname, const char *what)
+{
+	t->type = type;
+	t->collation = collation;
+	get_typlenbyval(type, &t->typlen, &t->typbyval);
+	t->hash = t->equal = NULL;
+	if (type == INT2OID || type == INT4OID || type == INT8OID)
+		t->kind = LK_ID_INTEGER;
+	else if (type == UNKNOWNOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INDETERMINATE_DATATYPE),
+				 errmsg("%s: could not determine the %s's data type", fname, what),
+				 errhint("Cast it, such as NULL::bigint or 'c-17'::text.")));
+	else if (type == UUIDOID || type == BYTEAOID ||
+			 ((type == TEXTOID || type == VARCHAROID) &&
+			  OidIsValid(collation) && get_collation_isdeterministic(collation)))
+		t->kind = LK_ID_BYTES;	/* equal exactly when the bytes are equal */
+	else
+	{
+		TypeCacheEntry *tc = lookup_type_cache(type, TYPECACHE_HASH_PROC_FINFO |
+											   TYPECACHE_EQ_OPR_FINFO);
+
+		if (!OidIsValid(tc->hash_proc) || !OidIsValid(tc->eq_opr))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("%s: %s type %s has no hash function", fname, what,
+							format_type_be(type)),
+					 errhint("Cast the %s to text or to an integer type.", what)));
+		t->kind = LK_ID_OPCLASS;
+		t->hash = &tc->hash_proc_finfo;
+		t->equal = &tc->eq_opr_finfo;
+	}
+}
+
+Oid
+lk_any_argtype(FunctionCallInfo fcinfo, int argno, const char *fname)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+
+	if (!OidIsValid(type))
+	{
+		Aggref	   *aggref = lk_call_aggref(fcinfo);
+
+		if (aggref != NULL && argno >= 1 && argno <= list_length(aggref->aggargtypes))
+			type = list_nth_oid(aggref->aggargtypes, argno - 1);
+	}
+	if (!OidIsValid(type))
+		elog(ERROR, "%s: could not determine the type of argument %d", fname, argno);
+	return type;
+}
+
+Datum
+lk_id_from_row(const LkIdType *t, Datum value)
+{
+	if (t->kind == LK_ID_INTEGER)
+	{
+		switch (t->type)
+		{
+			case INT2OID:
+				return Int64GetDatum((int64) DatumGetInt16(value));
+			case INT4OID:
+				return Int64GetDatum((int64) DatumGetInt32(value));
+			default:
+				return value;
+		}
+	}
+	if (!t->typbyval && t->typlen == -1)
+		return PointerGetDatum(PG_DETOAST_DATUM_PACKED(value));
+	return value;
+}
+
+#define ARENA_BLOCK (64 * 1024)
+
+void *
+lk_arena_alloc(LkArena *arena, Size size)
+{
+	void	   *p;
+
+	size = MAXALIGN(size);
+	if (size > arena->left)
+	{
+		Size		block = Max(ARENA_BLOCK, size);
+
+		arena->next = MemoryContextAllocHuge(arena->context, block);
+		arena->left = block;
+	}
+	p = arena->next;
+	arena->next += size;
+	arena->left -= size;
+	return p;
+}
+
+Datum
+lk_id_keep(LkArena *arena, const LkIdType *t, Datum id)
+{
+	Size		size;
+	void	   *copy;
+
+	if (t->kind == LK_ID_INTEGER || t->typbyval)
+		return id;
+	size = lk_id_size(t, id);
+	copy = lk_arena_alloc(arena, size);
+	memcpy(copy, DatumGetPointer(id), size);
+	return PointerGetDatum(copy);
+}
+
+void
+lk_id_send(StringInfo buf, const LkIdType *t, Datum id)
+{
+	if (t->kind == LK_ID_INTEGER || t->typbyval)
+		pq_sendint64(buf, (int64) id);
+	else
+	{
+		Size		size = lk_id_size(t, id);
+
+		pq_sendint32(buf, (uint32) size);
+		pq_sendbytes(buf, DatumGetPointer(id), size);
+	}
+}
+
+Datum
+lk_id_receive(StringInfo buf, const LkIdType *t, char **scratch, Size *scratch_size,
+			  const char *fname)
+{
+	int			size;
+
+	if (t->kind == LK_ID_INTEGER || t->typbyval)
+	{
+		if (buf->len - buf->cursor < 8)
+			lk_serial_error(fname, "It ends inside an id.");
+		return (Datum) pq_getmsgint64(buf);
+	}
+	if (buf->len - buf->cursor < 4)
+		lk_serial_error(fname, "It ends before an id's length.");
+	size = (int) pq_getmsgint(buf, 4);
+	if (size < 1 || (t->typlen > 0 && size != t->typlen) ||
+		(t->typlen == -1 && size < (int) VARHDRSZ_SHORT))
+		lk_serial_error(fname, psprintf("An id has length %d.", size));
+	if ((Size) size > *scratch_size)
+	{
+		*scratch_size = Max((Size) size, 2 * *scratch_size);
+		*scratch = repalloc(*scratch, *scratch_size);
+	}
+	lk_serial_copy(buf, *scratch, size, fname);
+	if (t->typlen == -1 && VARSIZE_ANY(*scratch) != (Size) size)
+		lk_serial_error(fname, "An id's length does not match its header.");
+	return PointerGetDatum(*scratch);
 }

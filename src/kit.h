@@ -15,7 +15,9 @@
  *	   do not need a call expression (Citus calls without one);
  *	 - checked sums: int64 counts (common.c) and compensated float sums
  *	   that raise float.c's overflow error;
- *	 - the calendar period grid from + k * step, built once per query.
+ *	 - the calendar period grid from + k * step, built once per query,
+ *	   and the open-ended calendar anchor + k * step of the cohorts;
+ *	 - customer ids of any type: hashed, compared and kept in an arena.
  */
 #ifndef LOYALTY_KPI_KIT_H
 #define LOYALTY_KPI_KIT_H
@@ -286,5 +288,182 @@ extern const LkPeriodGrid *lk_period_grid(LkPeriodGrid **cache, MemoryContext co
 
 /* Index of the first boundary strictly after t (0..nperiods + 1) */
 extern int	lk_grid_first_after(const LkPeriodGrid *grid, TimestampTz t);
+
+/*
+ * The open-ended calendar of cohorts: period k is [bound(k), bound(k + 1))
+ * with bound(k) = anchor + k * step, in the session's time zone, for any k
+ * the data reach.  The anchor is local midnight of 2000-01-01 for steps
+ * with months (so '1 month' periods are calendar months, '3 months'
+ * quarters) and of Monday 2000-01-03 otherwise (so '7 days' periods are
+ * ISO weeks, as date_trunc('week') gives).  Every bound is computed from
+ * the anchor, never from a neighbour, so a worker that saw other rows
+ * numbers the periods the same.  Bounds are kept for the range of k seen
+ * (LK_MAX_PERIODS at most), and found by binary search.
+ */
+typedef struct LkCalendar
+{
+	Interval	step;
+	TimestampTz anchor;
+	pg_tz	   *timezone;		/* the session's, when it was made */
+	double		approx_step;	/* microseconds, to guess k before searching */
+	int32		kmin;			/* bounds[i] = bound(kmin + i) */
+	int32		nbounds;
+	int32		capacity;
+	TimestampTz *bounds;
+	MemoryContext context;
+	const char *fname;
+} LkCalendar;
+
+/*
+ * The calendar of `step`, kept in *cache (allocated in `context`, a
+ * per-query one) while the step and the time zone stay the same.  ERROR
+ * 22023 for a step that is zero or has a negative part.
+ */
+extern LkCalendar *lk_calendar(LkCalendar **cache, MemoryContext context, const Interval *step,
+							   const char *fname);
+/* The period k holding t; ERROR 22008 for an infinite t, 54000 past LK_MAX_PERIODS */
+extern int32 lk_calendar_period(LkCalendar *cal, TimestampTz t);
+/* bound(k), the start of period k */
+extern TimestampTz lk_calendar_bound(LkCalendar *cal, int32 k);
+
+/* ---------------------------------------------------------------------
+ * Customer ids of any type
+ *
+ * The per-customer aggregates take the id as "any": integer ids are the
+ * key itself; text, varchar, bytea (deterministic collation) and uuid ids
+ * are compared as bytes; every other type goes through its hash opclass.
+ * ---------------------------------------------------------------------
+ */
+
+typedef enum LkIdKind
+{
+	LK_ID_INTEGER,				/* int2/int4/int8: the value, widened to int8, is the key */
+	LK_ID_BYTES,				/* varlena or fixed-length bytes compared with memcmp */
+	LK_ID_OPCLASS				/* the type's hash and equality functions */
+} LkIdKind;
+
+typedef struct LkIdType
+{
+	Oid			type;
+	Oid			collation;
+	LkIdKind	kind;
+	int16		typlen;
+	bool		typbyval;
+	FmgrInfo   *hash;			/* LK_ID_OPCLASS only */
+	FmgrInfo   *equal;			/* LK_ID_OPCLASS only */
+} LkIdType;
+
+/* ERROR 42P18 for an unknown-type literal, 42883 for a type without hashing */
+extern void lk_id_type_init(LkIdType *t, Oid type, Oid collation, const char *fname, const char *what);
+
+/*
+ * The type of "any" argument argno (1-based) of an aggregate's transition
+ * call: from the call expression, or from the Aggref where a caller
+ * (Citus, a window) gives none.
+ */
+extern Oid	lk_any_argtype(FunctionCallInfo fcinfo, int argno, const char *fname);
+
+/* A row's id as the table compares it: integers widened, varlenas detoasted */
+extern Datum lk_id_from_row(const LkIdType *t, Datum value);
+
+static inline Size
+lk_id_size(const LkIdType *t, Datum id)
+{
+	return t->typlen > 0 ? (Size) t->typlen : VARSIZE_ANY(DatumGetPointer(id));
+}
+
+/* The splitmix64 finalizer: every input bit reaches the low 32 */
+static inline uint32
+lk_mix64(uint64 h)
+{
+	h = (h ^ (h >> 30)) * UINT64CONST(0xbf58476d1ce4e5b9);
+	h = (h ^ (h >> 27)) * UINT64CONST(0x94d049bb133111eb);
+	return (uint32) (h ^ (h >> 31));
+}
+
+/*
+ * A hash of an id's bytes, eight at a time: customer ids are short (codes,
+ * uuids), where this takes a fraction of hash_bytes's instructions, and
+ * the finalizer mixes every byte into the bits a table uses.  Nothing
+ * stores these hashes: a deserialized state computes them again.
+ */
+static inline uint32
+lk_id_bytes_hash(const unsigned char *p, Size len)
+{
+	uint64		h = UINT64CONST(0x9e3779b97f4a7c15) ^ len;
+	uint64		word;
+
+	for (; len >= 8; p += 8, len -= 8)
+	{
+		memcpy(&word, p, 8);
+		h = (h ^ word) * UINT64CONST(0xff51afd7ed558ccd);
+		h ^= h >> 32;
+	}
+	word = 0;
+	for (Size i = 0; i < len; i++)
+		word |= (uint64) p[i] << (8 * i);
+	return lk_mix64(h ^ word);
+}
+
+static inline uint32
+lk_id_hash(const LkIdType *t, Datum id)
+{
+	switch (t->kind)
+	{
+		case LK_ID_INTEGER:
+			return lk_mix64((uint64) DatumGetInt64(id));
+		case LK_ID_BYTES:
+			if (t->typlen > 0)
+				return lk_id_bytes_hash((const unsigned char *) DatumGetPointer(id), t->typlen);
+			return lk_id_bytes_hash((const unsigned char *) VARDATA_ANY(DatumGetPointer(id)),
+									VARSIZE_ANY_EXHDR(DatumGetPointer(id)));
+		case LK_ID_OPCLASS:
+			return DatumGetUInt32(FunctionCall1Coll(t->hash, t->collation, id));
+	}
+	pg_unreachable();
+}
+
+static inline bool
+lk_id_equal(const LkIdType *t, Datum a, Datum b)
+{
+	switch (t->kind)
+	{
+		case LK_ID_INTEGER:
+			return a == b;
+		case LK_ID_BYTES:
+			if (t->typlen > 0)
+				return memcmp(DatumGetPointer(a), DatumGetPointer(b), t->typlen) == 0;
+			return VARSIZE_ANY_EXHDR(DatumGetPointer(a)) == VARSIZE_ANY_EXHDR(DatumGetPointer(b)) &&
+				memcmp(VARDATA_ANY(DatumGetPointer(a)), VARDATA_ANY(DatumGetPointer(b)),
+					   VARSIZE_ANY_EXHDR(DatumGetPointer(a))) == 0;
+		case LK_ID_OPCLASS:
+			return DatumGetBool(FunctionCall2Coll(t->equal, t->collation, a, b));
+	}
+	pg_unreachable();
+}
+
+/* Ids that are not integers are copied into an arena of 64 kB blocks */
+typedef struct LkArena
+{
+	MemoryContext context;
+	char	   *next;
+	Size		left;
+} LkArena;
+
+extern void *lk_arena_alloc(LkArena *arena, Size size);
+
+/* The id as a table keeps it: by-reference values copied into the arena */
+extern Datum lk_id_keep(LkArena *arena, const LkIdType *t, Datum id);
+
+/* Serialized ids: by-value ones as 8 bytes, others as a 4-byte length and the bytes */
+extern void lk_id_send(StringInfo buf, const LkIdType *t, Datum id);
+
+/*
+ * The id as lk_id_send wrote it.  By-reference ids are copied into
+ * *scratch (grown as needed), aligned, and checked to be the length their
+ * type says; ERROR 22P03 naming fname otherwise.
+ */
+extern Datum lk_id_receive(StringInfo buf, const LkIdType *t, char **scratch, Size *scratch_size,
+						   const char *fname);
 
 #endif							/* LOYALTY_KPI_KIT_H */

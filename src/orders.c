@@ -50,28 +50,9 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
-/* How ids of one column are hashed, compared and kept */
-typedef enum IdKind
-{
-	ID_INTEGER,					/* int2/int4/int8: the value is the key */
-	ID_BYTES,					/* varlena or fixed-length bytes compared with memcmp */
-	ID_OPCLASS					/* the type's hash and equality functions */
-} IdKind;
-
-typedef struct IdType
-{
-	Oid			type;
-	Oid			collation;
-	IdKind		kind;
-	int16		typlen;
-	bool		typbyval;
-	FmgrInfo   *hash;			/* ID_OPCLASS only */
-	FmgrInfo   *equal;			/* ID_OPCLASS only */
-} IdType;
-
 typedef struct CustomerEntry
 {
-	Datum		id;				/* ID_INTEGER: the value; otherwise a pointer into the arena */
+	Datum		id;				/* LK_ID_INTEGER: the value; otherwise a pointer into the arena */
 	Datum		product;		/* first product seen, encoded the same way */
 	int64		orders;
 	uint32		hash;
@@ -80,16 +61,13 @@ typedef struct CustomerEntry
 	bool		many_products;	/* a second, different product was seen */
 } CustomerEntry;
 
-static inline uint32 id_hash(const IdType *t, Datum id);
-static inline bool id_equal(const IdType *t, Datum a, Datum b);
-
 #define SH_PREFIX customers
 #define SH_ELEMENT_TYPE CustomerEntry
 #define SH_KEY_TYPE Datum
 #define SH_KEY id
-/* the table's private data is the customer id's IdType */
-#define SH_HASH_KEY(tb, key) id_hash((const IdType *) (tb)->private_data, key)
-#define SH_EQUAL(tb, a, b) id_equal((const IdType *) (tb)->private_data, a, b)
+/* the table's private data is the customer id's LkIdType */
+#define SH_HASH_KEY(tb, key) lk_id_hash((const LkIdType *) (tb)->private_data, key)
+#define SH_EQUAL(tb, a, b) lk_id_equal((const LkIdType *) (tb)->private_data, a, b)
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)
 #define SH_SCOPE static inline
@@ -122,9 +100,6 @@ customers_free(customers_hash *tb, void *pointer)
 	pfree(pointer);
 }
 
-/* Ids that are not integers are copied here, in 64 kB blocks */
-#define ARENA_BLOCK (64 * 1024)
-
 /*
  * Rows wait in a batch of this many before they reach the table.  With a
  * million customers the table is far larger than the CPU caches, so every
@@ -147,13 +122,12 @@ typedef struct WaitingRow
 typedef struct OrdersState
 {
 	LkStateHeader header;
-	IdType		id_type;
-	IdType		product_type;
+	LkIdType		id_type;
+	LkIdType		product_type;
 	bool		tracks_products;	/* upsell_ratio: products matter */
 	customers_hash *table;
 	MemoryContext context;
-	char	   *arena_next;
-	Size		arena_left;
+	LkArena		arena;
 	/* tallies over entries with orders > 0 */
 	int64		customers;
 	int64		once;			/* exactly one order */
@@ -179,178 +153,6 @@ typedef struct OrdersState
 
 
 /* ---------------------------------------------------------------------
- * Ids of any type
- * ---------------------------------------------------------------------
- */
-
-static void
-id_type_init(IdType *t, Oid type, Oid collation, const char *fname, const char *what)
-{
-	t->type = type;
-	t->collation = collation;
-	get_typlenbyval(type, &t->typlen, &t->typbyval);
-	t->hash = t->equal = NULL;
-	if (type == INT2OID || type == INT4OID || type == INT8OID)
-		t->kind = ID_INTEGER;
-	else if (type == UNKNOWNOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INDETERMINATE_DATATYPE),
-				 errmsg("%s: could not determine the %s's data type", fname, what),
-				 errhint("Cast it, such as NULL::bigint or 'c-17'::text.")));
-	else if (type == UUIDOID || type == BYTEAOID ||
-			 ((type == TEXTOID || type == VARCHAROID) &&
-			  OidIsValid(collation) && get_collation_isdeterministic(collation)))
-		t->kind = ID_BYTES;		/* equal exactly when the bytes are equal */
-	else
-	{
-		TypeCacheEntry *tc = lookup_type_cache(type, TYPECACHE_HASH_PROC_FINFO |
-											   TYPECACHE_EQ_OPR_FINFO);
-
-		if (!OidIsValid(tc->hash_proc) || !OidIsValid(tc->eq_opr))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_FUNCTION),
-					 errmsg("%s: %s type %s has no hash function", fname, what,
-							format_type_be(type)),
-					 errhint("Cast the %s to text or to an integer type.", what)));
-		t->kind = ID_OPCLASS;
-		t->hash = &tc->hash_proc_finfo;
-		t->equal = &tc->eq_opr_finfo;
-	}
-}
-
-static inline Size
-id_bytes_size(const IdType *t, Datum id)
-{
-	return t->typlen > 0 ? (Size) t->typlen : VARSIZE_ANY(DatumGetPointer(id));
-}
-
-/* The splitmix64 finalizer: every input bit reaches the low 32 */
-static inline uint32
-mix64(uint64 h)
-{
-	h = (h ^ (h >> 30)) * UINT64CONST(0xbf58476d1ce4e5b9);
-	h = (h ^ (h >> 27)) * UINT64CONST(0x94d049bb133111eb);
-	return (uint32) (h ^ (h >> 31));
-}
-
-/*
- * A hash of an id's bytes, eight at a time: customer ids are short (codes,
- * uuids), where this takes a fraction of hash_bytes's instructions, and
- * the finalizer mixes every byte into the bits the table uses.  Nothing
- * stores these hashes: a deserialized state computes them again.
- */
-static inline uint32
-id_bytes_hash(const unsigned char *p, Size len)
-{
-	uint64		h = UINT64CONST(0x9e3779b97f4a7c15) ^ len;
-	uint64		word;
-
-	for (; len >= 8; p += 8, len -= 8)
-	{
-		memcpy(&word, p, 8);
-		h = (h ^ word) * UINT64CONST(0xff51afd7ed558ccd);
-		h ^= h >> 32;
-	}
-	word = 0;
-	for (Size i = 0; i < len; i++)
-		word |= (uint64) p[i] << (8 * i);
-	return mix64(h ^ word);
-}
-
-static inline uint32
-id_hash(const IdType *t, Datum id)
-{
-	switch (t->kind)
-	{
-		case ID_INTEGER:
-			return mix64((uint64) DatumGetInt64(id));
-		case ID_BYTES:
-			if (t->typlen > 0)
-				return id_bytes_hash((const unsigned char *) DatumGetPointer(id), t->typlen);
-			return id_bytes_hash((const unsigned char *) VARDATA_ANY(DatumGetPointer(id)),
-								 VARSIZE_ANY_EXHDR(DatumGetPointer(id)));
-		case ID_OPCLASS:
-			return DatumGetUInt32(FunctionCall1Coll(t->hash, t->collation, id));
-	}
-	pg_unreachable();
-}
-
-static inline bool
-id_equal(const IdType *t, Datum a, Datum b)
-{
-	switch (t->kind)
-	{
-		case ID_INTEGER:
-			return a == b;
-		case ID_BYTES:
-			if (t->typlen > 0)
-				return memcmp(DatumGetPointer(a), DatumGetPointer(b), t->typlen) == 0;
-			return VARSIZE_ANY_EXHDR(DatumGetPointer(a)) == VARSIZE_ANY_EXHDR(DatumGetPointer(b)) &&
-				memcmp(VARDATA_ANY(DatumGetPointer(a)), VARDATA_ANY(DatumGetPointer(b)),
-					   VARSIZE_ANY_EXHDR(DatumGetPointer(a))) == 0;
-		case ID_OPCLASS:
-			return DatumGetBool(FunctionCall2Coll(t->equal, t->collation, a, b));
-	}
-	pg_unreachable();
-}
-
-/* A row's id as the table compares it: integers widened, varlenas detoasted */
-static Datum
-id_from_row(const IdType *t, Datum value)
-{
-	if (t->kind == ID_INTEGER)
-	{
-		switch (t->type)
-		{
-			case INT2OID:
-				return Int64GetDatum((int64) DatumGetInt16(value));
-			case INT4OID:
-				return Int64GetDatum((int64) DatumGetInt32(value));
-			default:
-				return value;
-		}
-	}
-	if (!t->typbyval && t->typlen == -1)
-		return PointerGetDatum(PG_DETOAST_DATUM_PACKED(value));
-	return value;
-}
-
-static void *
-arena_alloc(OrdersState *state, Size size)
-{
-	void	   *p;
-
-	size = MAXALIGN(size);
-	if (size > state->arena_left)
-	{
-		Size		block = Max(ARENA_BLOCK, size);
-
-		state->arena_next = MemoryContextAllocHuge(state->context, block);
-		state->arena_left = block;
-	}
-	p = state->arena_next;
-	state->arena_next += size;
-	state->arena_left -= size;
-	return p;
-}
-
-/* The id as kept in the table: by-reference values copied into the arena */
-static Datum
-id_keep(OrdersState *state, const IdType *t, Datum id)
-{
-	Size		size;
-	void	   *copy;
-
-	if (t->kind == ID_INTEGER || t->typbyval)
-		return id;
-	size = id_bytes_size(t, id);
-	copy = arena_alloc(state, size);
-	memcpy(copy, DatumGetPointer(id), size);
-	return PointerGetDatum(copy);
-}
-
-
-/* ---------------------------------------------------------------------
  * The state and its tallies
  * ---------------------------------------------------------------------
  */
@@ -364,10 +166,11 @@ orders_new(MemoryContext context, const char *fname, Oid id_type, Oid id_collati
 
 	strlcpy(state->fname, fname, NAMEDATALEN);
 	state->context = context;
-	id_type_init(&state->id_type, id_type, id_collation, fname, "customer id");
+	state->arena.context = context;
+	lk_id_type_init(&state->id_type, id_type, id_collation, fname, "customer id");
 	state->tracks_products = tracks_products;
 	if (tracks_products)
-		id_type_init(&state->product_type, product_type, product_collation, fname, "product id");
+		lk_id_type_init(&state->product_type, product_type, product_collation, fname, "product id");
 	/* small to start: with GROUP BY there is one table per group */
 	state->table = customers_create(context, Max(256, customers), &state->id_type);
 	MemoryContextSwitchTo(old);
@@ -409,7 +212,7 @@ orders_add(OrdersState *state, Datum id, uint32 hash, int64 orders,
 		e = customers_insert_hash(state->table, id, hash, &found);
 		if (!found)
 		{
-			e->id = id_keep(state, &state->id_type, id);
+			e->id = lk_id_keep(&state->arena, &state->id_type, id);
 			e->orders = 0;
 			e->has_product = false;
 			e->many_products = false;
@@ -428,11 +231,11 @@ orders_add(OrdersState *state, Datum id, uint32 hash, int64 orders,
 	{
 		if (!e->has_product)
 		{
-			e->product = id_keep(state, &state->product_type, product);
+			e->product = lk_id_keep(&state->arena, &state->product_type, product);
 			e->has_product = true;
 		}
 		else if (!e->many_products &&
-				 !id_equal(&state->product_type, e->product, product))
+				 !lk_id_equal(&state->product_type, e->product, product))
 			e->many_products = true;
 		e->many_products |= many_products;
 	}
@@ -452,7 +255,7 @@ orders_flush(OrdersState *state)
 	 * prefetched when they arrived, so read them now and prefetch the ids
 	 * they hold, letting those misses overlap too.
 	 */
-	if (state->id_type.kind != ID_INTEGER && !state->id_type.typbyval)
+	if (state->id_type.kind != LK_ID_INTEGER && !state->id_type.typbyval)
 		for (int i = 0; i < state->nwaiting; i++)
 		{
 			const CustomerEntry *e = &state->table->data[state->waiting[i].hash & state->table->sizemask];
@@ -472,14 +275,14 @@ orders_flush(OrdersState *state)
 
 /* Sets *copy to the id, by-reference ids copied into the batch's buffer; false when it does not fit */
 static bool
-batch_copy(OrdersState *state, const IdType *t, Datum id, Datum *copy)
+batch_copy(OrdersState *state, const LkIdType *t, Datum id, Datum *copy)
 {
 	Size		size;
 
 	*copy = id;
-	if (t->kind == ID_INTEGER || t->typbyval)
+	if (t->kind == LK_ID_INTEGER || t->typbyval)
 		return true;
-	size = id_bytes_size(t, id);
+	size = lk_id_size(t, id);
 	if (state->waiting_bytes_used + MAXALIGN(size) > BATCH_BYTES)
 		return false;
 	*copy = PointerGetDatum(state->waiting_bytes + state->waiting_bytes_used);
@@ -492,7 +295,7 @@ batch_copy(OrdersState *state, const IdType *t, Datum id, Datum *copy)
 static void
 orders_add_row(OrdersState *state, Datum id, bool has_product, Datum product)
 {
-	uint32		hash = id_hash(&state->id_type, id);
+	uint32		hash = lk_id_hash(&state->id_type, id);
 	Size		used = state->waiting_bytes_used;
 	Datum		id_copy;
 	Datum		product_copy = (Datum) 0;
@@ -531,22 +334,14 @@ static OrdersState *
 orders_state_arg(FunctionCallInfo fcinfo, bool with_product, const char *fallback)
 {
 	MemoryContext aggcontext = lk_require_agg_context(fcinfo, fallback);
-	Aggref	   *aggref;
 	char		fname[NAMEDATALEN];
 	Oid			types[2] = {InvalidOid, InvalidOid};
 
 	if (!PG_ARGISNULL(0))
 		return (OrdersState *) PG_GETARG_POINTER(0);
 	lk_aggregate_name(fcinfo, fallback, fname);
-	aggref = lk_call_aggref(fcinfo);
 	for (int i = 0; i < (with_product ? 2 : 1); i++)
-	{
-		types[i] = get_fn_expr_argtype(fcinfo->flinfo, i + 1);
-		if (!OidIsValid(types[i]) && aggref != NULL)
-			types[i] = list_nth_oid(aggref->aggargtypes, i);
-		if (!OidIsValid(types[i]))
-			elog(ERROR, "%s: could not determine the type of argument %d", fname, i + 1);
-	}
+		types[i] = lk_any_argtype(fcinfo, i + 1, fname);
 	return orders_new(aggcontext, fname,
 					  types[0], lk_arg_collation(fcinfo, 1, types[0]),
 					  with_product,
@@ -564,16 +359,16 @@ orders_transition(FunctionCallInfo fcinfo, bool with_product, int sign, const ch
 	if (PG_ARGISNULL(1) || (with_product && PG_ARGISNULL(2)))
 		PG_RETURN_POINTER(state);
 
-	id = id_from_row(&state->id_type, PG_GETARG_DATUM(1));
+	id = lk_id_from_row(&state->id_type, PG_GETARG_DATUM(1));
 	if (with_product)
-		product = id_from_row(&state->product_type, PG_GETARG_DATUM(2));
+		product = lk_id_from_row(&state->product_type, PG_GETARG_DATUM(2));
 	if (sign > 0)
 		orders_add_row(state, id, with_product, product);
 	else
 	{
 		/* the order to take back may still be waiting */
 		orders_flush(state);
-		orders_add(state, id, id_hash(&state->id_type, id), sign, with_product, product, false);
+		orders_add(state, id, lk_id_hash(&state->id_type, id), sign, with_product, product, false);
 	}
 	PG_RETURN_POINTER(state);
 }
@@ -595,7 +390,7 @@ orders_amount_accum(PG_FUNCTION_ARGS)
 				 errmsg("%s: invalid amount %g", state->fname, amount),
 				 errhint("An order's amount is a finite number.")));
 	lk_sum_add(&state->amount, amount, state->fname);
-	orders_add_row(state, id_from_row(&state->id_type, PG_GETARG_DATUM(1)), false, (Datum) 0);
+	orders_add_row(state, lk_id_from_row(&state->id_type, PG_GETARG_DATUM(1)), false, (Datum) 0);
 	PG_RETURN_POINTER(state);
 }
 
@@ -736,53 +531,6 @@ orders_combine(PG_FUNCTION_ARGS)
 /* the least a serialized customer takes: orders, flags, a 4-byte id length */
 #define ORDERS_MIN_ENTRY_BYTES (8 + 1 + 4)
 
-static void
-send_id(StringInfo buf, const IdType *t, Datum id)
-{
-	if (t->kind == ID_INTEGER || t->typbyval)
-		pq_sendint64(buf, (int64) id);
-	else
-	{
-		Size		size = id_bytes_size(t, id);
-
-		pq_sendint32(buf, (uint32) size);
-		pq_sendbytes(buf, DatumGetPointer(id), size);
-	}
-}
-
-/*
- * The id as it was sent.  By-reference ids are copied into *scratch,
- * aligned (hash and equality functions may read them as structs), and
- * checked to be the length their type says.
- */
-static Datum
-get_id(StringInfo buf, const IdType *t, char **scratch, Size *scratch_size)
-{
-	int			size;
-
-	if (t->kind == ID_INTEGER || t->typbyval)
-	{
-		if (buf->len - buf->cursor < 8)
-			lk_serial_error("orders_deserialize", "It ends inside an id.");
-		return (Datum) pq_getmsgint64(buf);
-	}
-	if (buf->len - buf->cursor < 4)
-		lk_serial_error("orders_deserialize", "It ends before an id's length.");
-	size = (int) pq_getmsgint(buf, 4);
-	if (size < 1 || (t->typlen > 0 && size != t->typlen) ||
-		(t->typlen == -1 && size < (int) VARHDRSZ_SHORT))
-		lk_serial_error("orders_deserialize", psprintf("An id has length %d.", size));
-	if ((Size) size > *scratch_size)
-	{
-		*scratch_size = Max((Size) size, 2 * *scratch_size);
-		*scratch = repalloc(*scratch, *scratch_size);
-	}
-	lk_serial_copy(buf, *scratch, size, "orders_deserialize");
-	if (t->typlen == -1 && VARSIZE_ANY(*scratch) != (Size) size)
-		lk_serial_error("orders_deserialize", "An id's length does not match its header.");
-	return PointerGetDatum(*scratch);
-}
-
 PG_FUNCTION_INFO_V1(orders_serialize);
 Datum
 orders_serialize(PG_FUNCTION_ARGS)
@@ -803,8 +551,8 @@ orders_serialize(PG_FUNCTION_ARGS)
 	while ((e = customers_iterate(state->table, &it)) != NULL)
 	{
 		/* one message is one bytea: past 1 GB it cannot be sent, so say what to do */
-		if (unlikely((Size) buf.len > MaxAllocSize - 2 * BLCKSZ - 2 * (Size) id_bytes_size(&state->id_type, e->id)
-					 - (e->has_product ? (Size) id_bytes_size(&state->product_type, e->product) : 0)))
+		if (unlikely((Size) buf.len > MaxAllocSize - 2 * BLCKSZ - 2 * (Size) lk_id_size(&state->id_type, e->id)
+					 - (e->has_product ? (Size) lk_id_size(&state->product_type, e->product) : 0)))
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("%s: a parallel worker's customers pass 1 GB, more than one message can hold",
@@ -812,9 +560,9 @@ orders_serialize(PG_FUNCTION_ARGS)
 					 errhint("Run the query without parallel workers (SET max_parallel_workers_per_gather = 0), or aggregate a shorter id such as md5(customer_id).")));
 		pq_sendint64(&buf, e->orders);
 		pq_sendbyte(&buf, (e->has_product ? 1 : 0) | (e->many_products ? 2 : 0));
-		send_id(&buf, &state->id_type, e->id);
+		lk_id_send(&buf, &state->id_type, e->id);
 		if (e->has_product)
-			send_id(&buf, &state->product_type, e->product);
+			lk_id_send(&buf, &state->product_type, e->product);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -859,11 +607,11 @@ orders_read_pending(OrdersState *from, OrdersState *into)
 				lk_serial_error(fname, "A customer's order count or flags are out of range.");
 			e->has_product = (flags & 1) != 0;
 			e->many_products = (flags & 2) != 0;
-			e->id = get_id(buf, &from->id_type, &id_scratch[k], &id_scratch_size[k]);
+			e->id = lk_id_receive(buf, &from->id_type, &id_scratch[k], &id_scratch_size[k], fname);
 			e->product = e->has_product
-				? get_id(buf, &from->product_type, &product_scratch[k], &product_scratch_size[k])
+				? lk_id_receive(buf, &from->product_type, &product_scratch[k], &product_scratch_size[k], fname)
 				: (Datum) 0;
-			e->hash = id_hash(&from->id_type, e->id);
+			e->hash = lk_id_hash(&from->id_type, e->id);
 		}
 		orders_add_entries(into, batch, n);
 		CHECK_FOR_INTERRUPTS();
