@@ -1,0 +1,211 @@
+/*
+ * loyalty_kpi 1.5 -> 1.6: cohort retention tables, lifecycle buckets and
+ * RFM segments.
+ *
+ * cohort_retention, acquisition_cohort_retention and lifecycle_counts from
+ * one row per activity and cohort_average over a cohort table
+ * (src/cohort.c, src/cohort.sql); the RFM model: rfm_fit, the stored
+ * rfm_model, rfm_score and rfm_segment (src/rfm.c, src/rfm.sql).  Nothing
+ * that 1.5 had changes.
+ */
+
+\echo Use "ALTER EXTENSION loyalty_kpi UPDATE TO '1.6'" to load this file. \quit
+
+/* ---------------------------------------------------------------------
+ * Cohort retention tables and lifecycle buckets (src/cohort.c), from one
+ * row per activity (or order), any customer id type with a hash opclass.
+ * The state is a hash table of customers (internal), each with a bitmap
+ * of the periods they were active in, serialized for parallel workers.
+ * ---------------------------------------------------------------------
+ */
+
+-- one cell of a cohort table; column order is fixed by cohort_retention_final()
+CREATE TYPE @extschema@.cohort_cell AS (
+    cohort_start   timestamptz,       -- the cohort's period
+    period_offset  integer,           -- k: periods after the cohort's (a bracket's first)
+    last_offset    integer,           -- the window's last offset: k for 'on', the bracket's last, NULL when open
+    period_start   timestamptz,       -- the start of period k
+    period_end     timestamptz,       -- when the cell is complete: the end of period k (of the bracket's last)
+    cohort_size    bigint,
+    retained       bigint,            -- the cohort's customers active in the window (so far, when not complete)
+    retention_rate double precision,  -- retained / cohort_size * 100; NULL while not complete
+    complete       boolean            -- period_end <= as_of
+);
+COMMENT ON TYPE @extschema@.cohort_cell IS
+    'One cell of cohort_retention: the cohort, the offset k (or bracket), its window, the cohort''s size, the customers retained and the rate (%), NULL while the cell is not complete at as_of.';
+
+-- one period of lifecycle_counts; column order is fixed by lifecycle_counts_final()
+CREATE TYPE @extschema@.lifecycle_period AS (
+    period_start       timestamptz,
+    period_end         timestamptz,
+    new_count          bigint,            -- first activity ever (or acquisition) in the period
+    returning_count    bigint,            -- active in it and in the previous period
+    resurrecting_count bigint,            -- active in it, not in the previous period, not new
+    dormant_count      bigint,            -- active in the previous period, not in this one (a positive count)
+    active_count       bigint,            -- active in it
+    quick_ratio        double precision   -- (new + resurrecting) / dormant; NULL when none went dormant
+);
+COMMENT ON TYPE @extschema@.lifecycle_period IS
+    'One period of lifecycle_counts: new, returning, resurrecting, dormant and active customers, and the quick ratio (new + resurrecting) / dormant.';
+
+-- One transition function per form: the C reads what follows as_of (a
+-- mode, brackets, the cohorts) by position and declared type.
+CREATE FUNCTION loyalty_kpi_internal.cohort_accum(internal, "any", timestamptz, interval, timestamptz)
+RETURNS internal AS 'MODULE_PATHNAME', 'cohort_accum' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION loyalty_kpi_internal.cohort_accum(internal, "any", timestamptz, interval, timestamptz, text)
+RETURNS internal AS 'MODULE_PATHNAME', 'cohort_accum' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION loyalty_kpi_internal.cohort_accum(internal, "any", timestamptz, interval, timestamptz, text, text)
+RETURNS internal AS 'MODULE_PATHNAME', 'cohort_accum' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION loyalty_kpi_internal.cohort_accum(internal, "any", timestamptz, interval, timestamptz, int4range[])
+RETURNS internal AS 'MODULE_PATHNAME', 'cohort_accum' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION loyalty_kpi_internal.cohort_accum(internal, "any", timestamptz, interval, timestamptz, int4range[], text)
+RETURNS internal AS 'MODULE_PATHNAME', 'cohort_accum' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION loyalty_kpi_internal.cohort_acquired_accum(internal, "any", timestamptz, timestamptz, interval, timestamptz)
+RETURNS internal AS 'MODULE_PATHNAME', 'cohort_acquired_accum' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION loyalty_kpi_internal.cohort_acquired_accum(internal, "any", timestamptz, timestamptz, interval, timestamptz, text)
+RETURNS internal AS 'MODULE_PATHNAME', 'cohort_acquired_accum' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION loyalty_kpi_internal.cohort_acquired_accum(internal, "any", timestamptz, timestamptz, interval, timestamptz, int4range[])
+RETURNS internal AS 'MODULE_PATHNAME', 'cohort_acquired_accum' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION loyalty_kpi_internal.lifecycle_counts_accum(internal, "any", timestamptz, timestamptz, timestamptz, interval)
+RETURNS internal AS 'MODULE_PATHNAME', 'lifecycle_counts_accum' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION loyalty_kpi_internal.lifecycle_counts_acquired_accum(internal, "any", timestamptz, timestamptz, timestamptz, timestamptz, interval)
+RETURNS internal AS 'MODULE_PATHNAME', 'lifecycle_counts_acquired_accum' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.activity_combine(internal, internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'activity_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loyalty_kpi_internal.activity_serialize(internal) RETURNS bytea
+AS 'MODULE_PATHNAME', 'activity_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION loyalty_kpi_internal.activity_deserialize(bytea, internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'activity_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- STABLE: the periods are calendar steps in the session's TimeZone
+CREATE FUNCTION loyalty_kpi_internal.cohort_retention_final(internal) RETURNS @extschema@.cohort_cell[]
+AS 'MODULE_PATHNAME', 'cohort_retention_final' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION loyalty_kpi_internal.lifecycle_counts_final(internal) RETURNS @extschema@.lifecycle_period[]
+AS 'MODULE_PATHNAME', 'lifecycle_counts_final' LANGUAGE C STABLE PARALLEL SAFE;
+
+-- The aggregates: no inverse (a window frame is recomputed), and the same
+-- state, combine and serialization for every form.
+CREATE AGGREGATE @extschema@.cohort_retention(customer_id "any", active_at timestamptz, period interval, as_of timestamptz) (
+    SFUNC = loyalty_kpi_internal.cohort_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.cohort_retention_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.activity_combine,
+    SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.cohort_retention("any", timestamptz, interval, timestamptz) IS
+    'The cohort retention table in one scan, as an array of cohort_cell (read it with unnest): each cohort (the period of a customer''s first activity, or of acquired_at) and period offset k, the cohort''s size, the customers active in period k (mode ''on'', the default), in k or later (''on_or_after'') or in a bracket of periods (int4range[]), and the rate (%), NULL while the cell has not ended at as_of. cohorts ''recurring'': a customer joins every period''s cohort they were active in. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.cohort_retention(customer_id "any", active_at timestamptz, period interval, as_of timestamptz, mode text) (
+    SFUNC = loyalty_kpi_internal.cohort_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.cohort_retention_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.activity_combine,
+    SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.cohort_retention("any", timestamptz, interval, timestamptz, text) IS
+    'The cohort retention table in one scan, as an array of cohort_cell (read it with unnest): each cohort (the period of a customer''s first activity, or of acquired_at) and period offset k, the cohort''s size, the customers active in period k (mode ''on'', the default), in k or later (''on_or_after'') or in a bracket of periods (int4range[]), and the rate (%), NULL while the cell has not ended at as_of. cohorts ''recurring'': a customer joins every period''s cohort they were active in. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.cohort_retention(customer_id "any", active_at timestamptz, period interval, as_of timestamptz, mode text, cohorts text) (
+    SFUNC = loyalty_kpi_internal.cohort_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.cohort_retention_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.activity_combine,
+    SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.cohort_retention("any", timestamptz, interval, timestamptz, text, text) IS
+    'The cohort retention table in one scan, as an array of cohort_cell (read it with unnest): each cohort (the period of a customer''s first activity, or of acquired_at) and period offset k, the cohort''s size, the customers active in period k (mode ''on'', the default), in k or later (''on_or_after'') or in a bracket of periods (int4range[]), and the rate (%), NULL while the cell has not ended at as_of. cohorts ''recurring'': a customer joins every period''s cohort they were active in. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.cohort_retention(customer_id "any", active_at timestamptz, period interval, as_of timestamptz, brackets int4range[]) (
+    SFUNC = loyalty_kpi_internal.cohort_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.cohort_retention_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.activity_combine,
+    SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.cohort_retention("any", timestamptz, interval, timestamptz, int4range[]) IS
+    'The cohort retention table in one scan, as an array of cohort_cell (read it with unnest): each cohort (the period of a customer''s first activity, or of acquired_at) and period offset k, the cohort''s size, the customers active in period k (mode ''on'', the default), in k or later (''on_or_after'') or in a bracket of periods (int4range[]), and the rate (%), NULL while the cell has not ended at as_of. cohorts ''recurring'': a customer joins every period''s cohort they were active in. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.cohort_retention(customer_id "any", active_at timestamptz, period interval, as_of timestamptz, brackets int4range[], cohorts text) (
+    SFUNC = loyalty_kpi_internal.cohort_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.cohort_retention_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.activity_combine,
+    SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.cohort_retention("any", timestamptz, interval, timestamptz, int4range[], text) IS
+    'The cohort retention table in one scan, as an array of cohort_cell (read it with unnest): each cohort (the period of a customer''s first activity, or of acquired_at) and period offset k, the cohort''s size, the customers active in period k (mode ''on'', the default), in k or later (''on_or_after'') or in a bracket of periods (int4range[]), and the rate (%), NULL while the cell has not ended at as_of. cohorts ''recurring'': a customer joins every period''s cohort they were active in. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.acquisition_cohort_retention(customer_id "any", acquired_at timestamptz, active_at timestamptz, period interval, as_of timestamptz) (
+    SFUNC = loyalty_kpi_internal.cohort_acquired_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.cohort_retention_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.activity_combine,
+    SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.acquisition_cohort_retention("any", timestamptz, timestamptz, interval, timestamptz) IS
+    'cohort_retention with cohorts by acquisition: each row''s acquired_at (the same on every row of a customer) gives the cohort, active_at the activity (NULL: acquired, not active); activity before the acquisition''s period does not count. An array of cohort_cell; NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.acquisition_cohort_retention(customer_id "any", acquired_at timestamptz, active_at timestamptz, period interval, as_of timestamptz, mode text) (
+    SFUNC = loyalty_kpi_internal.cohort_acquired_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.cohort_retention_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.activity_combine,
+    SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.acquisition_cohort_retention("any", timestamptz, timestamptz, interval, timestamptz, text) IS
+    'cohort_retention with cohorts by acquisition: each row''s acquired_at (the same on every row of a customer) gives the cohort, active_at the activity (NULL: acquired, not active); activity before the acquisition''s period does not count. An array of cohort_cell; NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.acquisition_cohort_retention(customer_id "any", acquired_at timestamptz, active_at timestamptz, period interval, as_of timestamptz, brackets int4range[]) (
+    SFUNC = loyalty_kpi_internal.cohort_acquired_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.cohort_retention_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.activity_combine,
+    SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.acquisition_cohort_retention("any", timestamptz, timestamptz, interval, timestamptz, int4range[]) IS
+    'cohort_retention with cohorts by acquisition: each row''s acquired_at (the same on every row of a customer) gives the cohort, active_at the activity (NULL: acquired, not active); activity before the acquisition''s period does not count. An array of cohort_cell; NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.lifecycle_counts(customer_id "any", active_at timestamptz, first_start timestamptz, last_end timestamptz, step interval) (
+    SFUNC = loyalty_kpi_internal.lifecycle_counts_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.lifecycle_counts_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.activity_combine,
+    SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.lifecycle_counts("any", timestamptz, timestamptz, timestamptz, interval) IS
+    'For each period first_start + k * step before last_end, in one scan: customers new (first activity ever, or acquired_at, in the period), returning (active in it and the previous period), resurrecting (active, not in the previous period, not new) and dormant (active in the previous period, not in this one), the active, and the quick ratio (new + resurrecting) / dormant, as an array of lifecycle_period. Rows before first_start count for who is new. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.lifecycle_counts(customer_id "any", acquired_at timestamptz, active_at timestamptz, first_start timestamptz, last_end timestamptz, step interval) (
+    SFUNC = loyalty_kpi_internal.lifecycle_counts_acquired_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.lifecycle_counts_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.activity_combine,
+    SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.lifecycle_counts("any", timestamptz, timestamptz, timestamptz, timestamptz, interval) IS
+    'For each period first_start + k * step before last_end, in one scan: customers new (first activity ever, or acquired_at, in the period), returning (active in it and the previous period), resurrecting (active, not in the previous period, not new) and dormant (active in the previous period, not in this one), the active, and the quick ratio (new + resurrecting) / dormant, as an array of lifecycle_period. Rows before first_start count for who is new. NULL when there is no row.';
+
+-- The headline retention curve: for each offset (or bracket), the pooled
+-- rate over the complete cells, sum(retained) / sum(cohort_size) * 100.
+CREATE FUNCTION @extschema@.cohort_average(cells @extschema@.cohort_cell[])
+RETURNS TABLE (period_offset integer, last_offset integer, cohorts bigint, cohort_size bigint,
+               retained bigint, retention_rate double precision)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT c.period_offset, c.last_offset, pg_catalog.count(*),
+           pg_catalog.sum(c.cohort_size)::bigint, pg_catalog.sum(c.retained)::bigint,
+           100.0::double precision * pg_catalog.sum(c.retained) / pg_catalog.sum(c.cohort_size)
+    FROM pg_catalog.unnest(cells) AS c
+    WHERE c.complete
+    GROUP BY c.period_offset, c.last_offset
+    ORDER BY c.period_offset, c.last_offset
+$$;
+COMMENT ON FUNCTION @extschema@.cohort_average(@extschema@.cohort_cell[]) IS
+    'The retention curve over a cohort table: for each offset (or bracket), the complete cells'' pooled rate sum(retained) / sum(cohort_size) * 100, which is each cohort''s rate weighted by its size.';
+
+-- as the full install script does (src/privileges.sql): support functions are the aggregates' own
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN
+        SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+        WHERE p.pronamespace = 'loyalty_kpi_internal'::pg_catalog.regnamespace
+          AND NOT EXISTS (SELECT FROM pg_catalog.pg_type t
+                          WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
+    LOOP
+        EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+    END LOOP;
+END
+$$;
