@@ -13,6 +13,7 @@
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "common/int.h"
+#include "common/shortest_dec.h"
 #include "executor/nodeAgg.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
@@ -317,6 +318,20 @@ lk_text_end(LkTextReader *r)
 {
 	if (*r->p != '\0')
 		lk_text_error(r, psprintf("Unexpected \"%s\" at the end.", excerpt(r->p)));
+}
+
+void
+lk_append_double(StringInfo buf, double v)
+{
+	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	if (isnan(v))
+		appendStringInfoString(buf, "NaN");
+	else
+	{
+		double_to_shortest_decimal_buf(v, digits);
+		appendStringInfoString(buf, digits);
+	}
 }
 
 void

@@ -153,6 +153,11 @@ extern void lk_text_quoted(LkTextReader *r, StringInfo out);
 extern double lk_text_double(LkTextReader *r);
 /* ERROR unless everything was read */
 extern void lk_text_end(LkTextReader *r);
+/*
+ * Appends the shortest text that reads back to the same double, whatever
+ * extra_float_digits says ("NaN" for a NaN)
+ */
+extern void lk_append_double(StringInfo buf, double v);
 /* Appends s double-quoted, as lk_text_quoted reads it */
 extern void lk_text_append_quoted(StringInfo buf, const char *s, int len);
 

@@ -430,21 +430,6 @@ model_in(FunctionCallInfo fcinfo, ModelKind kind)
 	PG_RETURN_POINTER(m);
 }
 
-/* Shortest text that reads back to the same double, whatever extra_float_digits says */
-static void
-append_double(StringInfo buf, double v)
-{
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	if (isnan(v))
-		appendStringInfoString(buf, "NaN");
-	else
-	{
-		double_to_shortest_decimal_buf(v, digits);
-		appendStringInfoString(buf, digits);
-	}
-}
-
 static Datum
 model_out(FunctionCallInfo fcinfo, ModelKind kind)
 {
@@ -457,19 +442,19 @@ model_out(FunctionCallInfo fcinfo, ModelKind kind)
 	for (int i = 0; i < spec->nparams; i++)
 	{
 		appendStringInfo(&buf, "%s%s=", i ? "," : "", spec->params[i]);
-		append_double(&buf, MODEL_ESTIMATE(m)[i]);
+		lk_append_double(&buf, MODEL_ESTIMATE(m)[i]);
 	}
 	appendStringInfoString(&buf, ";se=");
 	for (int i = 0; i < spec->nparams; i++)
 	{
 		if (i > 0)
 			appendStringInfoChar(&buf, ',');
-		append_double(&buf, MODEL_STD_ERROR(m)[i]);
+		lk_append_double(&buf, MODEL_STD_ERROR(m)[i]);
 	}
 	appendStringInfoString(&buf, ";log_likelihood=");
-	append_double(&buf, m->log_likelihood);
+	lk_append_double(&buf, m->log_likelihood);
 	appendStringInfoString(&buf, ";customers=");
-	append_double(&buf, m->customers);
+	lk_append_double(&buf, m->customers);
 	appendStringInfo(&buf, ";iterations=%d;converged=%s", m->iterations,
 					 m->converged ? "true" : "false");
 	if (has_time_unit(m))
@@ -579,7 +564,7 @@ append_json_number(StringInfo buf, double v)
 	if (isnan(v))
 		appendStringInfoString(buf, "null");
 	else
-		append_double(buf, v);
+		lk_append_double(buf, v);
 }
 
 static Datum

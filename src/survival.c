@@ -644,15 +644,6 @@ survival_problem(const SurvivalSummary *s)
 	return NULL;
 }
 
-static void
-append_double(StringInfo buf, double v)
-{
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(v, digits);
-	appendStringInfoString(buf, digits);
-}
-
 PG_FUNCTION_INFO_V1(survival_summary_out);
 Datum
 survival_summary_out(PG_FUNCTION_ARGS)
@@ -665,7 +656,7 @@ survival_summary_out(PG_FUNCTION_ARGS)
 	for (int i = 0; i < s->nsorted; i++)
 	{
 		appendStringInfoChar(&buf, ';');
-		append_double(&buf, s->times[i].time);
+		lk_append_double(&buf, s->times[i].time);
 		appendStringInfo(&buf, ":" INT64_FORMAT ":" INT64_FORMAT, s->times[i].events, s->times[i].censored);
 	}
 	PG_RETURN_CSTRING(buf.data);
@@ -775,7 +766,7 @@ survival_summary_jsonb(PG_FUNCTION_ARGS)
 	for (int i = 0; i < s->nsorted; i++)
 	{
 		appendStringInfoString(&buf, i ? ", {\"time\": " : "{\"time\": ");
-		append_double(&buf, s->times[i].time);
+		lk_append_double(&buf, s->times[i].time);
 		appendStringInfo(&buf, ", \"events\": " INT64_FORMAT ", \"censored\": " INT64_FORMAT "}",
 						 s->times[i].events, s->times[i].censored);
 	}

@@ -132,7 +132,27 @@ INSERT INTO matrix_args (agg, args, nulls_count, sliding) VALUES
   ('survival_summary(timestamp with time zone,timestamp with time zone,timestamp with time zone,interval)',
    $$acquired_at, greatest(churned_at, acquired_at), '2025-01-01', '1 day'$$, false, true),
   ('rollup(survival_summary)', 'survs', false, true),
-  ('logrank_test(survival_summary)', 'survs', false, true);
+  ('logrank_test(survival_summary)', 'survs', false, true),
+  ('cohort_retention("any",timestamp with time zone,interval,timestamp with time zone)',
+   $$customer_id, acquired_at, '1 month', '2025-03-01'$$, false, true),
+  ('cohort_retention("any",timestamp with time zone,interval,timestamp with time zone,text)',
+   $$customer_code, acquired_at, '7 days', '2025-03-01', 'on_or_after'$$, false, true),
+  ('cohort_retention("any",timestamp with time zone,interval,timestamp with time zone,text,text)',
+   $$customer_id, acquired_at, '1 month', '2025-03-01', 'on', 'recurring'$$, false, true),
+  ('cohort_retention("any",timestamp with time zone,interval,timestamp with time zone,int4range[])',
+   $$customer_code, acquired_at, '1 month', '2025-03-01', '{"[1,2]","[3,5]","[6,)"}'$$, false, true),
+  ('cohort_retention("any",timestamp with time zone,interval,timestamp with time zone,int4range[],text)',
+   $$customer_id, acquired_at, '1 month', '2025-03-01', '{"[0,0]","[1,3]"}', 'recurring'$$, false, true),
+  ('acquisition_cohort_retention("any",timestamp with time zone,timestamp with time zone,interval,timestamp with time zone)',
+   $$customer_id, timestamptz '2024-01-01' + (customer_id % 12) * interval '1 month', acquired_at, '1 month', '2025-03-01'$$, false, true),
+  ('acquisition_cohort_retention("any",timestamp with time zone,timestamp with time zone,interval,timestamp with time zone,text)',
+   $$customer_code, timestamptz '2024-01-01' + (customer_id % 12) * interval '1 month', acquired_at, '1 month', '2025-03-01', 'on_or_after'$$, false, true),
+  ('acquisition_cohort_retention("any",timestamp with time zone,timestamp with time zone,interval,timestamp with time zone,int4range[])',
+   $$customer_id, timestamptz '2024-01-01' + (customer_id % 12) * interval '1 month', acquired_at, '1 month', '2025-03-01', '{"[1,3]"}'$$, false, true),
+  ('lifecycle_counts("any",timestamp with time zone,timestamp with time zone,timestamp with time zone,interval)',
+   $$customer_id, acquired_at, '2024-03-01', '2025-01-01', '1 month'$$, false, true),
+  ('lifecycle_counts("any",timestamp with time zone,timestamp with time zone,timestamp with time zone,timestamp with time zone,interval)',
+   $$customer_code, timestamptz '2024-01-01' + (customer_id % 12) * interval '1 month', acquired_at, '2024-03-01', '2025-01-01', '1 month'$$, false, true);
 
 -- every aggregate of the extension, from the catalog
 CREATE TABLE matrix AS
@@ -143,7 +163,7 @@ FROM (SELECT p.oid::regprocedure::text AS agg, p.proname AS name
       JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi') c
 LEFT JOIN matrix_args a USING (agg);
 
-SELECT cmp_ok((SELECT count(*) FROM matrix), '>=', 82::bigint, 'the catalog lists the aggregates (82 in 1.5)');
+SELECT cmp_ok((SELECT count(*) FROM matrix), '>=', 92::bigint, 'the catalog lists the aggregates (92 in 1.6)');
 SELECT is(args IS NOT NULL, true, agg || ': the matrix knows how to call it') FROM matrix ORDER BY agg;
 SELECT is((SELECT count(*) FROM matrix_args a WHERE NOT EXISTS (SELECT 1 FROM matrix m WHERE m.agg = a.agg)),
           0::bigint, 'every entry of the matrix names an aggregate of the extension');
@@ -238,7 +258,8 @@ SELECT set_eq(
     JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi'
     WHERE g.aggtranstype = 'internal'::regtype$$,
   ARRAY['repeat_purchase_rate', 'one_and_done_rate', 'purchase_frequency', 'upsell_ratio', 'clv',
-        'btyd_summary', 'bgnbd_fit', 'gamma_gamma_fit'],
+        'btyd_summary', 'bgnbd_fit', 'gamma_gamma_fit',
+        'cohort_retention', 'acquisition_cohort_retention', 'lifecycle_counts'],
   'only the per-customer aggregates keep an internal state');
 CREATE SCHEMA citus_sim;
 CREATE TABLE distributed AS
