@@ -137,3 +137,45 @@ FROM (SELECT (logrank_test(s)).* FROM tenure_by_channel) t;
 SELECT d AS days, at_risk(s, d), round(survival_at(s, d)::numeric, 3) AS survival,
        round(survival_ci_lower(s, d)::numeric, 3) AS lower, round(survival_ci_upper(s, d)::numeric, 3) AS upper
 FROM tenure_by_channel, generate_series(0, 720, 90) d WHERE channel = 'partner' ORDER BY d;
+
+\echo
+\echo Monthly cohort retention from the orders (cohort = month of the first order, as of 2025-12-15):
+\echo percent of each cohort ordering again k months later, a dash where month k has not ended yet
+WITH cells AS (
+  SELECT * FROM unnest((SELECT cohort_retention(customer_id, ordered_at, '1 month', '2025-12-15') FROM orders)))
+SELECT to_char(cohort_start, 'YYYY-MM') AS cohort, max(cohort_size) AS customers,
+       string_agg(coalesce(lpad(round(retention_rate)::text, 4), '   -'), '' ORDER BY period_offset)
+         FILTER (WHERE period_offset BETWEEN 1 AND 11) AS "k=1   2   3   4   5   6   7   8   9  10  11"
+FROM cells GROUP BY cohort_start ORDER BY cohort_start;
+\echo The headline curve: the pooled rate of each offset over the complete cells
+SELECT period_offset AS k, cohorts, cohort_size AS customers, round(retention_rate::numeric, 1) AS retention
+FROM cohort_average((SELECT cohort_retention(customer_id, ordered_at, '1 month', '2025-12-15') FROM orders))
+WHERE period_offset BETWEEN 1 AND 6;
+
+\echo
+\echo Lifecycle per month (the PostHog buckets): new, returning, resurrecting, dormant, and the quick ratio
+SELECT to_char(period_start, 'YYYY-MM') AS month, new_count AS new, returning_count AS returning,
+       resurrecting_count AS resurrecting, dormant_count AS dormant, round(quick_ratio::numeric, 2) AS quick_ratio
+FROM unnest((SELECT lifecycle_counts(customer_id, ordered_at, '2025-01-01', '2026-01-01', '1 month') FROM orders));
+
+\echo
+\echo RFM segments at 2026-01-01: recency in days since the last order (lower is better), orders, spend
+CREATE TABLE rfm_customers AS
+SELECT customer_id, extract(epoch FROM timestamptz '2026-01-01' - max(ordered_at)) / 86400 AS recency,
+       count(*)::float8 AS frequency, sum(amount)::float8 AS monetary
+FROM orders GROUP BY customer_id;
+SELECT rfm_fit(recency, frequency, monetary) AS model FROM rfm_customers \gset
+SELECT rfm_segment(rfm_score(:'model', recency, frequency, monetary), '[
+  {"segment": "Champions",          "r": [4, 5], "f": [4, 5]},
+  {"segment": "Loyal",              "r": [3, 5], "f": [3, 5]},
+  {"segment": "New",                "r": [5, 5], "f": [1, 1]},
+  {"segment": "Promising",          "r": [4, 4], "f": [1, 1]},
+  {"segment": "Potential loyalist", "r": [4, 5], "f": [2, 3]},
+  {"segment": "Needs attention",    "r": [3, 3], "f": [2, 3]},
+  {"segment": "About to sleep",     "r": [3, 3], "f": [1, 2]},
+  {"segment": "Cannot lose them",   "r": [1, 1], "f": [4, 5]},
+  {"segment": "At risk",            "r": [1, 2], "f": [3, 5]},
+  {"segment": "Hibernating",        "r": [1, 2], "f": [2, 2]},
+  {"segment": "Lost",               "r": [1, 2], "f": [1, 1]}]') AS segment,
+  count(*) AS customers, round(avg(monetary)::numeric, 2) AS mean_spend
+FROM rfm_customers GROUP BY 1 ORDER BY 2 DESC;

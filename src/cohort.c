@@ -39,6 +39,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rangetypes.h"
 #include "utils/timestamp.h"
@@ -267,7 +268,7 @@ parse_mode(const char *fname, text *mode)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("%s: unknown mode \"%s\"", fname, s),
-			 errhint("The mode is 'on' (active in period k) or 'on_or_after' (in period k or later); for brackets give an int4range[] such as '{\"[1,3]\",\"[4,6]\"}'::int4range[].")));
+			 errhint("The mode is 'on' (active in period k), 'on_or_after' (in period k or later), or brackets of periods such as '{\"[1,3]\",\"[4,6]\"}'.")));
 }
 
 static bool
@@ -419,13 +420,23 @@ cohort_transition(FunctionCallInfo fcinfo, bool acquisition)
 		{
 			MemoryContext old = MemoryContextSwitchTo(aggcontext);
 
-			if (lk_declared_argtype(fcinfo, mode_arg) == TEXTOID)
-				state->mode = parse_mode(state->fname, PG_GETARG_TEXT_PP(mode_arg));
-			else
+			if (lk_declared_argtype(fcinfo, mode_arg) != TEXTOID)
 			{
 				state->mode = MODE_BRACKETS;
 				parse_brackets(state, PG_GETARG_ARRAYTYPE_P(mode_arg));
 			}
+			else if (VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(mode_arg)) > 0 &&
+					 *VARDATA_ANY(PG_GETARG_TEXT_PP(mode_arg)) == '{')
+			{
+				/* brackets written as a literal, which resolves to text: read as int4range[] */
+				state->mode = MODE_BRACKETS;
+				parse_brackets(state, DatumGetArrayTypeP(OidFunctionCall3(F_ARRAY_IN,
+																		  CStringGetDatum(text_to_cstring(PG_GETARG_TEXT_PP(mode_arg))),
+																		  ObjectIdGetDatum(INT4RANGEOID),
+																		  Int32GetDatum(-1))));
+			}
+			else
+				state->mode = parse_mode(state->fname, PG_GETARG_TEXT_PP(mode_arg));
 			if (PG_NARGS() > mode_arg + 1)
 				state->recurring = parse_recurring(state->fname, PG_GETARG_TEXT_PP(mode_arg + 1));
 			state->seen_mode = datumCopy(PG_GETARG_DATUM(mode_arg), false, -1);

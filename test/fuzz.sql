@@ -73,7 +73,12 @@ SELECT 'bgnbd_model', v FROM (VALUES
 UNION ALL
 SELECT 'gamma_gamma_model', v FROM (VALUES
   ('v2:gamma_gamma:p=6.24880231523658,q=3.744588391723397,gamma=15.447748289578143;se=1.1896869364760159,0.29016560033832756,4.159993709981049;log_likelihood=-4055.9232435028453;customers=946;iterations=29;converged=true'),
-  ('v1:gamma_gamma:p=1,q=2,gamma=3;se=NaN,NaN,NaN;log_likelihood=0;customers=2;iterations=2147483647;converged=false')) v(v);
+  ('v1:gamma_gamma:p=1,q=2,gamma=3;se=NaN,NaN,NaN;log_likelihood=0;customers=2;iterations=2147483647;converged=false')) v(v)
+UNION ALL
+SELECT 'rfm_model', s::text FROM (
+  SELECT rfm_fit(g % 30, g % 7, g * 1.25) FROM generate_series(1, 50) g
+  UNION ALL SELECT rfm_fit(g, 1, -g * 1e300, 2) FROM generate_series(1, 3) g
+  UNION ALL SELECT rfm_fit(0.1 * g, g, g, 10) FROM generate_series(1, 1) g) x(s);
 SELECT is((SELECT array_agg(type::text ORDER BY type::text) FROM ext_types t
            WHERE NOT EXISTS (SELECT 1 FROM fuzz.seeds s WHERE s.type = t.type)),
           NULL, 'the fuzzer has seeds for every type of the extension');

@@ -152,7 +152,9 @@ INSERT INTO matrix_args (agg, args, nulls_count, sliding) VALUES
   ('lifecycle_counts("any",timestamp with time zone,timestamp with time zone,timestamp with time zone,interval)',
    $$customer_id, acquired_at, '2024-03-01', '2025-01-01', '1 month'$$, false, true),
   ('lifecycle_counts("any",timestamp with time zone,timestamp with time zone,timestamp with time zone,timestamp with time zone,interval)',
-   $$customer_code, timestamptz '2024-01-01' + (customer_id % 12) * interval '1 month', acquired_at, '2024-03-01', '2025-01-01', '1 month'$$, false, true);
+   $$customer_code, timestamptz '2024-01-01' + (customer_id % 12) * interval '1 month', acquired_at, '2024-03-01', '2025-01-01', '1 month'$$, false, true),
+  ('rfm_fit(double precision,double precision,double precision)', 'days, frequency, amount', false, true),
+  ('rfm_fit(double precision,double precision,double precision,integer)', 'days, frequency, amount, 4', false, true);
 
 -- every aggregate of the extension, from the catalog
 CREATE TABLE matrix AS
@@ -163,7 +165,7 @@ FROM (SELECT p.oid::regprocedure::text AS agg, p.proname AS name
       JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi') c
 LEFT JOIN matrix_args a USING (agg);
 
-SELECT cmp_ok((SELECT count(*) FROM matrix), '>=', 92::bigint, 'the catalog lists the aggregates (92 in 1.6)');
+SELECT cmp_ok((SELECT count(*) FROM matrix), '>=', 94::bigint, 'the catalog lists the aggregates (94 in 1.6)');
 SELECT is(args IS NOT NULL, true, agg || ': the matrix knows how to call it') FROM matrix ORDER BY agg;
 SELECT is((SELECT count(*) FROM matrix_args a WHERE NOT EXISTS (SELECT 1 FROM matrix m WHERE m.agg = a.agg)),
           0::bigint, 'every entry of the matrix names an aggregate of the extension');
@@ -259,7 +261,7 @@ SELECT set_eq(
     WHERE g.aggtranstype = 'internal'::regtype$$,
   ARRAY['repeat_purchase_rate', 'one_and_done_rate', 'purchase_frequency', 'upsell_ratio', 'clv',
         'btyd_summary', 'bgnbd_fit', 'gamma_gamma_fit',
-        'cohort_retention', 'acquisition_cohort_retention', 'lifecycle_counts'],
+        'cohort_retention', 'acquisition_cohort_retention', 'lifecycle_counts', 'rfm_fit'],
   'only the per-customer aggregates keep an internal state');
 CREATE SCHEMA citus_sim;
 CREATE TABLE distributed AS
