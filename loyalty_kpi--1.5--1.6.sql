@@ -93,7 +93,7 @@ CREATE AGGREGATE @extschema@.cohort_retention(customer_id "any", active_at times
     SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.cohort_retention("any", timestamptz, interval, timestamptz) IS
-    'The cohort retention table in one scan, as an array of cohort_cell (read it with unnest): each cohort (the period of a customer''s first activity, or of acquired_at) and period offset k, the cohort''s size, the customers active in period k (mode ''on'', the default), in k or later (''on_or_after'') or in a bracket of periods (int4range[]), and the rate (%), NULL while the cell has not ended at as_of. cohorts ''recurring'': a customer joins every period''s cohort they were active in. NULL when there is no row.';
+    'The cohort table in one scan, an array of cohort_cell: per cohort (period of first activity) and offset k, the size, the customers active in k (''on''), in k or later (''on_or_after'') or in a bracket, and the rate (%), NULL until the cell ends at as_of.';
 
 CREATE AGGREGATE @extschema@.cohort_retention(customer_id "any", active_at timestamptz, period interval, as_of timestamptz, mode text) (
     SFUNC = loyalty_kpi_internal.cohort_accum, STYPE = internal,
@@ -102,7 +102,7 @@ CREATE AGGREGATE @extschema@.cohort_retention(customer_id "any", active_at times
     SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.cohort_retention("any", timestamptz, interval, timestamptz, text) IS
-    'The cohort retention table in one scan, as an array of cohort_cell (read it with unnest): each cohort (the period of a customer''s first activity, or of acquired_at) and period offset k, the cohort''s size, the customers active in period k (mode ''on'', the default), in k or later (''on_or_after'') or in a bracket of periods (int4range[]), and the rate (%), NULL while the cell has not ended at as_of. cohorts ''recurring'': a customer joins every period''s cohort they were active in. NULL when there is no row.';
+    'The cohort table in one scan, an array of cohort_cell: per cohort (period of first activity) and offset k, the size, the customers active in k (''on''), in k or later (''on_or_after'') or in a bracket, and the rate (%), NULL until the cell ends at as_of.';
 
 CREATE AGGREGATE @extschema@.cohort_retention(customer_id "any", active_at timestamptz, period interval, as_of timestamptz, mode text, cohorts text) (
     SFUNC = loyalty_kpi_internal.cohort_accum, STYPE = internal,
@@ -111,7 +111,7 @@ CREATE AGGREGATE @extschema@.cohort_retention(customer_id "any", active_at times
     SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.cohort_retention("any", timestamptz, interval, timestamptz, text, text) IS
-    'The cohort retention table in one scan, as an array of cohort_cell (read it with unnest): each cohort (the period of a customer''s first activity, or of acquired_at) and period offset k, the cohort''s size, the customers active in period k (mode ''on'', the default), in k or later (''on_or_after'') or in a bracket of periods (int4range[]), and the rate (%), NULL while the cell has not ended at as_of. cohorts ''recurring'': a customer joins every period''s cohort they were active in. NULL when there is no row.';
+    'The cohort table in one scan, an array of cohort_cell: per cohort (period of first activity) and offset k, the size, the customers active in k (''on''), in k or later (''on_or_after'') or in a bracket, and the rate (%), NULL until the cell ends at as_of.';
 
 CREATE AGGREGATE @extschema@.cohort_retention(customer_id "any", active_at timestamptz, period interval, as_of timestamptz, brackets int4range[]) (
     SFUNC = loyalty_kpi_internal.cohort_accum, STYPE = internal,
@@ -120,7 +120,7 @@ CREATE AGGREGATE @extschema@.cohort_retention(customer_id "any", active_at times
     SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.cohort_retention("any", timestamptz, interval, timestamptz, int4range[]) IS
-    'The cohort retention table in one scan, as an array of cohort_cell (read it with unnest): each cohort (the period of a customer''s first activity, or of acquired_at) and period offset k, the cohort''s size, the customers active in period k (mode ''on'', the default), in k or later (''on_or_after'') or in a bracket of periods (int4range[]), and the rate (%), NULL while the cell has not ended at as_of. cohorts ''recurring'': a customer joins every period''s cohort they were active in. NULL when there is no row.';
+    'The cohort table in one scan, an array of cohort_cell: per cohort (period of first activity) and offset k, the size, the customers active in k (''on''), in k or later (''on_or_after'') or in a bracket, and the rate (%), NULL until the cell ends at as_of.';
 
 CREATE AGGREGATE @extschema@.cohort_retention(customer_id "any", active_at timestamptz, period interval, as_of timestamptz, brackets int4range[], cohorts text) (
     SFUNC = loyalty_kpi_internal.cohort_accum, STYPE = internal,
@@ -129,7 +129,7 @@ CREATE AGGREGATE @extschema@.cohort_retention(customer_id "any", active_at times
     SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.cohort_retention("any", timestamptz, interval, timestamptz, int4range[], text) IS
-    'The cohort retention table in one scan, as an array of cohort_cell (read it with unnest): each cohort (the period of a customer''s first activity, or of acquired_at) and period offset k, the cohort''s size, the customers active in period k (mode ''on'', the default), in k or later (''on_or_after'') or in a bracket of periods (int4range[]), and the rate (%), NULL while the cell has not ended at as_of. cohorts ''recurring'': a customer joins every period''s cohort they were active in. NULL when there is no row.';
+    'The cohort table in one scan, an array of cohort_cell: per cohort (period of first activity) and offset k, the size, the customers active in k (''on''), in k or later (''on_or_after'') or in a bracket, and the rate (%), NULL until the cell ends at as_of.';
 
 CREATE AGGREGATE @extschema@.acquisition_cohort_retention(customer_id "any", acquired_at timestamptz, active_at timestamptz, period interval, as_of timestamptz) (
     SFUNC = loyalty_kpi_internal.cohort_acquired_accum, STYPE = internal,
@@ -138,7 +138,7 @@ CREATE AGGREGATE @extschema@.acquisition_cohort_retention(customer_id "any", acq
     SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.acquisition_cohort_retention("any", timestamptz, timestamptz, interval, timestamptz) IS
-    'cohort_retention with cohorts by acquisition: each row''s acquired_at (the same on every row of a customer) gives the cohort, active_at the activity (NULL: acquired, not active); activity before the acquisition''s period does not count. An array of cohort_cell; NULL when there is no row.';
+    'cohort_retention with cohorts from acquired_at (the same on every row of a customer); a NULL active_at is a customer never active, and activity before the acquisition''s period does not count. NULL when there is no row.';
 
 CREATE AGGREGATE @extschema@.acquisition_cohort_retention(customer_id "any", acquired_at timestamptz, active_at timestamptz, period interval, as_of timestamptz, mode text) (
     SFUNC = loyalty_kpi_internal.cohort_acquired_accum, STYPE = internal,
@@ -147,7 +147,7 @@ CREATE AGGREGATE @extschema@.acquisition_cohort_retention(customer_id "any", acq
     SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.acquisition_cohort_retention("any", timestamptz, timestamptz, interval, timestamptz, text) IS
-    'cohort_retention with cohorts by acquisition: each row''s acquired_at (the same on every row of a customer) gives the cohort, active_at the activity (NULL: acquired, not active); activity before the acquisition''s period does not count. An array of cohort_cell; NULL when there is no row.';
+    'cohort_retention with cohorts from acquired_at (the same on every row of a customer); a NULL active_at is a customer never active, and activity before the acquisition''s period does not count. NULL when there is no row.';
 
 CREATE AGGREGATE @extschema@.acquisition_cohort_retention(customer_id "any", acquired_at timestamptz, active_at timestamptz, period interval, as_of timestamptz, brackets int4range[]) (
     SFUNC = loyalty_kpi_internal.cohort_acquired_accum, STYPE = internal,
@@ -156,7 +156,7 @@ CREATE AGGREGATE @extschema@.acquisition_cohort_retention(customer_id "any", acq
     SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.acquisition_cohort_retention("any", timestamptz, timestamptz, interval, timestamptz, int4range[]) IS
-    'cohort_retention with cohorts by acquisition: each row''s acquired_at (the same on every row of a customer) gives the cohort, active_at the activity (NULL: acquired, not active); activity before the acquisition''s period does not count. An array of cohort_cell; NULL when there is no row.';
+    'cohort_retention with cohorts from acquired_at (the same on every row of a customer); a NULL active_at is a customer never active, and activity before the acquisition''s period does not count. NULL when there is no row.';
 
 CREATE AGGREGATE @extschema@.lifecycle_counts(customer_id "any", active_at timestamptz, first_start timestamptz, last_end timestamptz, step interval) (
     SFUNC = loyalty_kpi_internal.lifecycle_counts_accum, STYPE = internal,
@@ -165,7 +165,7 @@ CREATE AGGREGATE @extschema@.lifecycle_counts(customer_id "any", active_at times
     SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.lifecycle_counts("any", timestamptz, timestamptz, timestamptz, interval) IS
-    'For each period first_start + k * step before last_end, in one scan: customers new (first activity ever, or acquired_at, in the period), returning (active in it and the previous period), resurrecting (active, not in the previous period, not new) and dormant (active in the previous period, not in this one), the active, and the quick ratio (new + resurrecting) / dormant, as an array of lifecycle_period. Rows before first_start count for who is new. NULL when there is no row.';
+    'Per period first_start + k * step, in one scan: customers new, returning, resurrecting and dormant (PostHog''s definitions), the active, and the quick ratio (new + resurrecting) / dormant, as an array of lifecycle_period. NULL when there is no row.';
 
 CREATE AGGREGATE @extschema@.lifecycle_counts(customer_id "any", acquired_at timestamptz, active_at timestamptz, first_start timestamptz, last_end timestamptz, step interval) (
     SFUNC = loyalty_kpi_internal.lifecycle_counts_acquired_accum, STYPE = internal,
@@ -174,7 +174,7 @@ CREATE AGGREGATE @extschema@.lifecycle_counts(customer_id "any", acquired_at tim
     SERIALFUNC = loyalty_kpi_internal.activity_serialize, DESERIALFUNC = loyalty_kpi_internal.activity_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.lifecycle_counts("any", timestamptz, timestamptz, timestamptz, timestamptz, interval) IS
-    'For each period first_start + k * step before last_end, in one scan: customers new (first activity ever, or acquired_at, in the period), returning (active in it and the previous period), resurrecting (active, not in the previous period, not new) and dormant (active in the previous period, not in this one), the active, and the quick ratio (new + resurrecting) / dormant, as an array of lifecycle_period. Rows before first_start count for who is new. NULL when there is no row.';
+    'Per period first_start + k * step, in one scan: customers new, returning, resurrecting and dormant (PostHog''s definitions), the active, and the quick ratio (new + resurrecting) / dormant, as an array of lifecycle_period. NULL when there is no row.';
 
 -- The headline retention curve: for each offset (or bracket), the pooled
 -- rate over the complete cells, sum(retained) / sum(cohort_size) * 100.
