@@ -73,7 +73,7 @@ bench rfm "plain: ntile(5) per dimension (ties may split)" "$settings" \
                                         ntile(5) OVER (ORDER BY monetary) AS c FROM rfm_customers) s"
 bench rfm "rfm_fit, then rfm_score for every customer" "$settings" \
     "WITH model AS (SELECT rfm_fit(recency, frequency, monetary) AS m FROM rfm_customers)
-     SELECT sum((s).r + (s).f + (s).m) FROM (SELECT rfm_score(m, recency, frequency, monetary) AS s FROM rfm_customers, model) x"
+     SELECT sum(s.r + s.f + s.m) FROM rfm_customers, model, rfm_score(m, recency, frequency, monetary) s"
 report "Cohorts: $ROWS activity rows from $CUSTOMERS customers, 2024-2025; RFM over $(psql -X -At -d "$db" -c "SELECT count(*) FROM rfm_customers") customers; median of $RUNS runs, jit off"
 
 # memory: 10 groups of a tenth of the customers each, beside count(*) grouped the same way

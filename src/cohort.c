@@ -1110,13 +1110,9 @@ activity_serialize(PG_FUNCTION_ARGS)
 	activity_start_iterate(state->table, &it);
 	while ((e = activity_iterate(state->table, &it)) != NULL)
 	{
-		if (unlikely((Size) buf.len > MaxAllocSize - 2 * BLCKSZ - 8 * (Size) entry_nwords(e)
-					 - 2 * lk_id_size(&state->id_type, e->id)))
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("%s: a parallel worker's customers pass 1 GB, more than one message can hold",
-							state->fname),
-					 errhint("Run the query without parallel workers (SET max_parallel_workers_per_gather = 0), or use a longer period.")));
+		lk_serial_room(&buf, 8 * (Size) entry_nwords(e) + 2 * (Size) lk_id_size(&state->id_type, e->id),
+					   state->fname,
+					   "Run the query without parallel workers (SET max_parallel_workers_per_gather = 0), or use a longer period.");
 		pq_sendint32(&buf, e->first);
 		pq_sendint16(&buf, (uint16) entry_nwords(e));
 		for (int w = 0; w < entry_nwords(e); w++)

@@ -142,6 +142,18 @@ lk_serial_begin(StringInfo buf, uint8 format)
 }
 
 void
+lk_serial_room(StringInfo buf, Size more, const char *fname, const char *hint)
+{
+	/* the margin leaves room for pq_endtypsend's header and what ends the state */
+	if (unlikely((Size) buf->len + more > MaxAllocSize - 2 * BLCKSZ))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s: a parallel worker's state passes 1 GB, more than one message between processes can hold",
+						fname),
+				 errhint("%s", hint)));
+}
+
+void
 lk_serial_open(bytea *bytes, StringInfo buf, uint8 format, const char *fname)
 {
 	initReadOnlyStringInfo(buf, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));

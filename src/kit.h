@@ -103,6 +103,13 @@ extern MemoryContext lk_state_context(MemoryContext parent);
 extern void lk_serial_begin(StringInfo buf, uint8 format);
 
 /*
+ * Before `more` bytes are appended: one serialized state is one bytea, which
+ * cannot pass 1 GB, so ERROR 54000 naming fname, with `hint` (what the user
+ * can do instead), rather than the string buffer's bare out-of-memory.
+ */
+extern void lk_serial_room(StringInfo buf, Size more, const char *fname, const char *hint);
+
+/*
  * Opens a serialized state for reading; ERROR 22P03 unless it starts with
  * `format`.  The bytea must stay alive while buf is read.
  */

@@ -1139,6 +1139,8 @@ fit_serialize(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, state->time_unit.day);
 	pq_sendint32(&buf, state->time_unit.month);
 	pq_sendint32(&buf, (int32) state->rows->members);
+	lk_serial_room(&buf, 32 * (Size) state->rows->members, state->fname,
+				   "Run the fit without parallel workers (SET max_parallel_workers_per_gather = 0), or round the times to fewer distinct values.");
 	fitrows_start_iterate(state->rows, &it);
 	while ((e = fitrows_iterate(state->rows, &it)) != NULL)
 	{

@@ -550,14 +550,10 @@ orders_serialize(PG_FUNCTION_ARGS)
 	customers_start_iterate(state->table, &it);
 	while ((e = customers_iterate(state->table, &it)) != NULL)
 	{
-		/* one message is one bytea: past 1 GB it cannot be sent, so say what to do */
-		if (unlikely((Size) buf.len > MaxAllocSize - 2 * BLCKSZ - 2 * (Size) lk_id_size(&state->id_type, e->id)
-					 - (e->has_product ? (Size) lk_id_size(&state->product_type, e->product) : 0)))
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("%s: a parallel worker's customers pass 1 GB, more than one message can hold",
-							state->fname),
-					 errhint("Run the query without parallel workers (SET max_parallel_workers_per_gather = 0), or aggregate a shorter id such as md5(customer_id).")));
+		lk_serial_room(&buf, 2 * (Size) lk_id_size(&state->id_type, e->id)
+					   + (e->has_product ? (Size) lk_id_size(&state->product_type, e->product) : 0),
+					   state->fname,
+					   "Run the query without parallel workers (SET max_parallel_workers_per_gather = 0), or aggregate a shorter id such as md5(customer_id).");
 		pq_sendint64(&buf, e->orders);
 		pq_sendbyte(&buf, (e->has_product ? 1 : 0) | (e->many_products ? 2 : 0));
 		lk_id_send(&buf, &state->id_type, e->id);

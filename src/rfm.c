@@ -360,12 +360,9 @@ rfm_serialize(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	lk_require_agg_context(fcinfo, "rfm_serialize");
-	if ((Size) s->n * 24 > MaxAllocSize - 64)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("rfm_fit: a parallel worker's customers pass 1 GB, more than one message can hold"),
-				 errhint("Run the query without parallel workers (SET max_parallel_workers_per_gather = 0).")));
 	lk_serial_begin(&buf, RFM_SERIAL_FORMAT);
+	lk_serial_room(&buf, 24 * (Size) s->n + 8, "rfm_fit",
+				   "Run the query without parallel workers (SET max_parallel_workers_per_gather = 0).");
 	pq_sendint32(&buf, s->bins);
 	pq_sendint32(&buf, (int32) s->n);
 	for (int64 i = 0; i < 3 * s->n; i++)
