@@ -71,9 +71,13 @@ bench rfm "plain: percentile_cont cut points, then counts of cut points below" "
 bench rfm "plain: ntile(5) per dimension (ties may split)" "$settings" \
     "SELECT sum(a + b + c) FROM (SELECT ntile(5) OVER (ORDER BY recency DESC) AS a, ntile(5) OVER (ORDER BY frequency) AS b,
                                         ntile(5) OVER (ORDER BY monetary) AS c FROM rfm_customers) s"
-bench rfm "rfm_fit, then rfm_score for every customer" "$settings" \
+bench rfm "rfm_fit, then rfm_score for every customer (in the select list)" "$settings" \
+    "WITH model AS (SELECT rfm_fit(recency, frequency, monetary) AS m FROM rfm_customers)
+     SELECT sum((s).r + (s).f + (s).m) FROM (SELECT rfm_score(m, recency, frequency, monetary) AS s FROM rfm_customers, model OFFSET 0) x"
+bench rfm "rfm_fit, then rfm_score in FROM (a function scan per customer)" "$settings" \
     "WITH model AS (SELECT rfm_fit(recency, frequency, monetary) AS m FROM rfm_customers)
      SELECT sum(s.r + s.f + s.m) FROM rfm_customers, model, rfm_score(m, recency, frequency, monetary) s"
+bench rfm "rfm_fit alone" "$settings" "SELECT rfm_fit(recency, frequency, monetary) IS NOT NULL FROM rfm_customers"
 report "Cohorts: $ROWS activity rows from $CUSTOMERS customers, 2024-2025; RFM over $(psql -X -At -d "$db" -c "SELECT count(*) FROM rfm_customers") customers; median of $RUNS runs, jit off"
 
 # memory: 10 groups of a tenth of the customers each, beside count(*) grouped the same way

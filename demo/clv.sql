@@ -84,3 +84,37 @@ SELECT t AS weeks, round(expected_purchases(purchases, t)::numeric, 3) AS expect
                 WHERE purchased_on <= (SELECT min(purchased_on) FROM transactions t3 WHERE t3.customer_id = t2.customer_id) + 7 * t) d)
              / 2357.0, 3) AS actual
 FROM cdnow_models, (VALUES (4), (13), (26), (39), (52), (65)) w(t);
+
+\echo
+\echo '== Subscriptions: the sBG model (Fader and Hardie 2007) fitted to the paper''s survivors at years 0-7 of 1,000 customers each'
+CREATE TABLE subscription_survivors (segment text, year int, alive int);
+INSERT INTO subscription_survivors
+SELECT 'high end', y - 1, a FROM unnest('{1000,869,743,653,593,551,517,491}'::int[]) WITH ORDINALITY u(a, y)
+UNION ALL
+SELECT 'regular', y - 1, a FROM unnest('{1000,631,468,382,326,289,262,241}'::int[]) WITH ORDINALITY u(a, y);
+CREATE TABLE subscription_models AS
+SELECT segment, sbg_fit(year, lost, still_active) AS m
+FROM (SELECT segment, year, lag(alive) OVER w - alive AS lost, CASE WHEN year = 7 THEN alive ELSE 0 END AS still_active
+      FROM subscription_survivors WINDOW w AS (PARTITION BY segment ORDER BY year)) by_year
+WHERE year > 0 GROUP BY segment;
+SELECT segment, round(parameter(m, 'alpha')::numeric, 3) AS alpha, round(parameter(m, 'beta')::numeric, 3) AS beta,
+       CASE segment WHEN 'high end' THEN '0.668, 3.806' ELSE '0.704, 1.182' END AS published,
+       round(log_likelihood(m)::numeric, 1) AS log_likelihood,
+       round(discounted_expected_lifetime(m, 10)::numeric, 2) AS del_at_10pct,
+       round(discounted_expected_lifetime(m, 10, 7)::numeric, 2) AS derl_after_7_renewals
+FROM subscription_models ORDER BY segment;
+
+\echo
+\echo '== The projection: survivors of 1,000 at years 8 to 12 and each year''s retention rate, beside one churn rate for everybody fitted to the same years (lost / customer-years at risk), which ignores how customers differ'
+WITH constant AS (
+  SELECT segment, sum(lost)::float8 / sum(at_risk) AS churn
+  FROM (SELECT segment, lag(alive) OVER w - alive AS lost, lag(alive) OVER w AS at_risk
+        FROM subscription_survivors WINDOW w AS (PARTITION BY segment ORDER BY year)) x
+  GROUP BY segment)
+SELECT year, round(1000 * survival_probability(h.m, year)) AS high_end, round(retention_rate(h.m, year)::numeric, 1) AS high_end_retention_pct,
+       round(1000 * (1 - hc.churn) ^ year) AS high_end_one_rate,
+       round(1000 * survival_probability(r.m, year)) AS regular, round(retention_rate(r.m, year)::numeric, 1) AS regular_retention_pct,
+       round(1000 * (1 - rc.churn) ^ year) AS regular_one_rate
+FROM subscription_models h JOIN constant hc USING (segment), subscription_models r JOIN constant rc USING (segment),
+     generate_series(8, 12) year
+WHERE h.segment = 'high end' AND r.segment = 'regular' ORDER BY year;

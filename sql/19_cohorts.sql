@@ -217,16 +217,7 @@ SELECT cohort_retention(c, t, '1 month', now()) IS NULL AS empty, lifecycle_coun
 SELECT cohort_retention(NULL::int, t, '1 month', now()) IS NULL AS null_ids, rfm_fit(NULL, 2, 3) IS NULL AS null_rfm FROM act;
 
 -- bad input: SQLSTATE, message and hint of each
-CREATE FUNCTION pg_temp.fails(query text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE state text; message text; detail text; hint text;
-BEGIN
-  EXECUTE query;
-  RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL,
-                          hint = PG_EXCEPTION_HINT;
-  RETURN state || ': ' || message || coalesce(' DETAIL: ' || nullif(detail, ''), '') || coalesce(' HINT: ' || nullif(hint, ''), '');
-END $$;
+\i sql/include/fails.psql
 SELECT pg_temp.fails(q) FROM (VALUES
   ($q$SELECT cohort_retention(c, t, '1 month', '2024-04-15', 'weekly') FROM act$q$),
   ($q$SELECT cohort_retention(c, t, '1 month', '2024-04-15', 'on', 'second') FROM act$q$),

@@ -1,13 +1,16 @@
 /* ---------------------------------------------------------------------
- * The fitted models as stored types (src/models.c): BG/NBD for purchases,
- * Gamma-Gamma for spend.  Both carry the estimates with their standard
- * errors, the log-likelihood, the customers, the evaluations and whether
- * the fit converged; a BG/NBD model also its time unit.
+ * The fitted models as stored types (src/model.c): BG/NBD for purchases,
+ * Gamma-Gamma for spend, sBG for contractual retention.  Each carries the
+ * estimates with their standard errors, the log-likelihood, the
+ * customers, the evaluations and whether the fit converged; a BG/NBD
+ * model also its time unit.  The fits and predictions of BG/NBD and
+ * Gamma-Gamma follow (src/bgnbd.c, src/gamma_gamma.c); sBG's are in
+ * src/sbg.sql.
  * ---------------------------------------------------------------------
  */
 
--- The two types and the accessors they share (one C function serves both)
--- @each M: bgnbd_model, gamma_gamma_model
+-- The types and the accessors they share (one C function serves all)
+-- @each M: bgnbd_model, gamma_gamma_model, sbg_model
 CREATE TYPE @extschema@.@M@;
 
 CREATE FUNCTION loyalty_kpi_internal.@M@_in(cstring) RETURNS @extschema@.@M@
@@ -34,7 +37,7 @@ CREATE CAST (@extschema@.@M@ AS jsonb) WITH FUNCTION @extschema@.@M@_jsonb(@exts
 CREATE FUNCTION @extschema@.parameter(model @extschema@.@M@, name text) RETURNS double precision
 AS 'MODULE_PATHNAME', 'model_parameter' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.parameter(@extschema@.@M@, text) IS
-    'A fitted model''s parameter by name (BG/NBD: r, alpha, a, b; Gamma-Gamma: p, q, gamma).';
+    'A fitted model''s parameter by name (BG/NBD: r, alpha, a, b; Gamma-Gamma: p, q, gamma; sBG: alpha, beta).';
 
 CREATE FUNCTION @extschema@.standard_error(model @extschema@.@M@, name text) RETURNS double precision
 AS 'MODULE_PATHNAME', 'model_standard_error' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -71,6 +74,10 @@ COMMENT ON TYPE @extschema@.gamma_gamma_model IS
     'A fitted Gamma-Gamma spend model: p, q, gamma with standard errors, log-likelihood and converged flag.';
 COMMENT ON FUNCTION @extschema@.gamma_gamma_model_jsonb(@extschema@.gamma_gamma_model) IS
     'A Gamma-Gamma model as jsonb: parameters with standard errors, log-likelihood, customers, evaluations, converged.';
+COMMENT ON TYPE @extschema@.sbg_model IS
+    'A fitted sBG contractual retention model: alpha, beta with standard errors, log-likelihood and converged flag.';
+COMMENT ON FUNCTION @extschema@.sbg_model_jsonb(@extschema@.sbg_model) IS
+    'An sBG model as jsonb: parameters with standard errors, log-likelihood, customers, evaluations, converged.';
 
 CREATE FUNCTION @extschema@.time_unit(model @extschema@.bgnbd_model) RETURNS interval
 AS 'MODULE_PATHNAME', 'model_time_unit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -75,6 +75,10 @@ SELECT 'gamma_gamma_model', v FROM (VALUES
   ('v2:gamma_gamma:p=6.24880231523658,q=3.744588391723397,gamma=15.447748289578143;se=1.1896869364760159,0.29016560033832756,4.159993709981049;log_likelihood=-4055.9232435028453;customers=946;iterations=29;converged=true'),
   ('v1:gamma_gamma:p=1,q=2,gamma=3;se=NaN,NaN,NaN;log_likelihood=0;customers=2;iterations=2147483647;converged=false')) v(v)
 UNION ALL
+SELECT 'sbg_model', v FROM (VALUES
+  ('v2:sbg:alpha=0.6680883480424851,beta=3.806094935491281;se=0.10373493059419535,0.7855316860286662;log_likelihood=-1611.1581473911554;customers=1000;iterations=15;converged=true'),
+  ('v2:sbg:alpha=5e-324,beta=1.7976931348623157e+308;se=NaN,0;log_likelihood=-0.5;customers=1e+300;iterations=0;converged=false')) v(v)
+UNION ALL
 SELECT 'rfm_model', s::text FROM (
   SELECT rfm_fit(g % 30, g % 7, g * 1.25) FROM generate_series(1, 50) g
   UNION ALL SELECT rfm_fit(g, 1, -g * 1e300, 2) FROM generate_series(1, 3) g
@@ -91,7 +95,7 @@ DECLARE
     '-9223372036854775808', '-9223372036854775809', '2147483647', '2147483648', '4294967295', '4294967296',
     '99999999999999999999999', '255', '256', '100001', '', ' ', ',', ';', ':', '=', '"', '\', '-', '{', '}',
     'v0', 'v1', 'v2', 'v3', 'v255', 'x', 'true', 'false', 'all', 'start', '1 day', '-1 day', '0 days',
-    'nps', 'csat', 'ces', 'cli', 'bgnbd', 'gamma_gamma', 'time_unit=', 'rows=', 'tiers='];
+    'nps', 'csat', 'ces', 'cli', 'bgnbd', 'gamma_gamma', 'sbg', 'time_unit=', 'rows=', 'tiers='];
   runs text[];
   numeric_runs int[];
   pick int;

@@ -125,6 +125,9 @@ INSERT INTO matrix_args (agg, args, nulls_count, sliding) VALUES
    $$frequency, recency, age, 2, interval '7 days'$$, false, false),
   ('gamma_gamma_fit(double precision,double precision)', 'frequency, monetary', false, false),
   ('gamma_gamma_fit(double precision,double precision,double precision)', 'frequency, monetary, 3', false, false),
+  ('sbg_fit(integer,boolean)', '1 + days % 12, churned', false, false),
+  ('sbg_fit(integer,boolean,double precision)', '1 + days % 12, churned, 2', false, false),
+  ('sbg_fit(integer,double precision,double precision)', '1 + days % 12, redeemed, issued', false, false),
   ('survival_summary(integer,boolean)', 'days, churned', false, true),
   ('survival_summary(bigint,boolean)', 'days::bigint, churned', false, true),
   ('survival_summary(numeric,boolean)', 'days * 0.5, churned', false, true),
@@ -260,7 +263,7 @@ SELECT set_eq(
     JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi'
     WHERE g.aggtranstype = 'internal'::regtype$$,
   ARRAY['repeat_purchase_rate', 'one_and_done_rate', 'purchase_frequency', 'upsell_ratio', 'clv',
-        'btyd_summary', 'bgnbd_fit', 'gamma_gamma_fit',
+        'btyd_summary', 'bgnbd_fit', 'gamma_gamma_fit', 'sbg_fit',
         'cohort_retention', 'acquisition_cohort_retention', 'lifecycle_counts', 'rfm_fit'],
   'only the per-customer aggregates keep an internal state');
 CREATE SCHEMA citus_sim;

@@ -1,0 +1,405 @@
+/*
+ * bgnbd.c
+ *		The BG/NBD purchase model (Fader, Hardie and Lee 2005, "Counting
+ *		your customers the easy way"): its fit's rows, likelihood with
+ *		gradient, and predictions.
+ *
+ * While alive a customer buys at Poisson rate lambda ~ Gamma(r, alpha);
+ * after each purchase the customer drops out with probability
+ * p ~ Beta(a, b).  From a customer's (x, t_x, T) = (repeat purchases, time
+ * of the last one, time since the first), with A = alpha:
+ *	 LL = lgamma(r+x) - lgamma(r) + r ln A
+ *		+ lgamma(a+b) + lgamma(b+x) - lgamma(b) - lgamma(a+b+x)
+ *		+ ln( (A+T)^-(r+x) + [x>0] a/(b+x-1) (A+t_x)^-(r+x) )
+ *	 P(alive | x, t_x, T) = 1 / (1 + [x>0] a/(b+x-1) ((A+T)/(A+t_x))^(r+x))
+ *	 E[Y(t) | x, t_x, T] = (a+b+x-1)/(a-1)
+ *		* (1 - ((A+T)/(A+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(A+T+t)))
+ *		* P(alive) / ... (eq. 10 of the paper; see bgnbd_expected_conditional)
+ *	 E[X(t)] for a new customer: the same with x = t_x = T = 0 (eq. 7).
+ *
+ * Per-x terms (lgamma, digamma) are computed once per distinct x and
+ * ln(A + time) once per distinct time, so an evaluation costs an exp and a
+ * log1p per repeat-customer row.
+ */
+#include "model.h"
+
+#include <float.h>
+#include <math.h>
+
+/* A row: (x, t_x, T) */
+void
+bgnbd_check_row(const char *fname, const FitKey *key)
+{
+	fit_check_fit_frequency(fname, key->v[0]);
+	fit_check_customer(fname, key->v[0], key->v[1], key->v[2]);
+}
+
+/*
+ * The rows of a fit, arranged so that an evaluation does each piece of
+ * work once: per distinct x (lgamma, digamma), per distinct time (logs),
+ * per row with x > 0 (what depends on both).
+ */
+typedef struct BgnbdData
+{
+	FitDistinctX x;				/* distinct x, the summed weight of their rows */
+
+	/* distinct times (t_x and T values); x = 0 rows summed by T */
+	int			ntimes;
+	double	   *times;
+	double	   *zero_weight;	/* per time: the weight of rows (0, 0, T = time) */
+	double	   *log_at;			/* scratch: ln(alpha + time) */
+	double	   *inv_at;			/* scratch: 1 / (alpha + time) */
+
+	/* rows with x > 0 */
+	int			nrows;
+	int		   *row_x;			/* index into xs */
+	int		   *row_recency;	/* index into times */
+	int		   *row_age;		/* index into times */
+	double	   *row_weight;
+} BgnbdData;
+
+void
+bgnbd_arrange(FitData *fit)
+{
+	BgnbdData  *d = palloc0(sizeof(BgnbdData));
+	int			n = fit->n;
+
+	fit_distinct_x(fit, &d->x);
+
+	d->times = palloc(sizeof(double) * 2 * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		d->times[2 * i] = fit->keys[i].v[1];
+		d->times[2 * i + 1] = fit->keys[i].v[2];
+	}
+	d->ntimes = fit_sort_unique(d->times, 2 * n);
+	d->zero_weight = palloc0(sizeof(double) * Max(d->ntimes, 1));
+	d->log_at = palloc(sizeof(double) * Max(d->ntimes, 1));
+	d->inv_at = palloc(sizeof(double) * Max(d->ntimes, 1));
+
+	d->row_x = palloc(sizeof(int) * Max(n, 1));
+	d->row_recency = palloc(sizeof(int) * Max(n, 1));
+	d->row_age = palloc(sizeof(int) * Max(n, 1));
+	d->row_weight = palloc(sizeof(double) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		const FitKey *key = &fit->keys[i];
+		int			xi = fit_index_of(d->x.xs, d->x.nx, key->v[0]);
+
+		if (key->v[0] == 0)
+		{
+			/* only T matters for them: summed per T, no per-row work */
+			d->zero_weight[fit_index_of(d->times, d->ntimes, key->v[2])] += fit->weights[i];
+			continue;
+		}
+		d->row_x[d->nrows] = xi;
+		d->row_weight[d->nrows] = fit->weights[i];
+		d->row_recency[d->nrows] = fit_index_of(d->times, d->ntimes, key->v[1]);
+		d->row_age[d->nrows] = fit_index_of(d->times, d->ntimes, key->v[2]);
+		d->nrows++;
+	}
+	fit->arranged = d;
+}
+
+/*
+ * bgnbd_fit(frequency, recency, age [, weight] [, time_unit]): one
+ * customer's (x, t_x, T) in one time unit, or a weighted row standing for
+ * `weight` customers; the model records the time unit when it is given.
+ */
+PG_FUNCTION_INFO_V1(bgnbd_fit_accum);
+Datum
+bgnbd_fit_accum(PG_FUNCTION_ARGS)
+{
+	const FitCallForm *form = fit_call_form(fcinfo);
+	bool		first = PG_ARGISNULL(0);
+	FitState   *state = fit_state_get(fcinfo, MODEL_BGNBD, "bgnbd_fit_accum");
+	const char *fname = fit_state_fname(state);
+	FitKey		key;
+
+	if (form->has_unit)
+		fit_time_unit_arg(fcinfo, state, first);
+	for (int i = 1; i <= (form->weighted ? 4 : 3); i++)
+		if (PG_ARGISNULL(i))
+			PG_RETURN_POINTER(state);
+
+	key.v[0] = PG_GETARG_FLOAT8(1);
+	key.v[1] = PG_GETARG_FLOAT8(2);
+	key.v[2] = PG_GETARG_FLOAT8(3);
+	bgnbd_check_row(fname, &key);
+	if (key.v[0] == 0 && key.v[1] != 0)
+		fit_row_error(fname, "recency", key.v[1],
+					  "A customer with no repeat purchase (frequency 0) has recency 0.");
+	fit_state_add(state, key, form->weighted ? fit_weight_arg(fcinfo, 4, fname) : 1);
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * BG/NBD: the summed log-likelihood at exp(theta) = (r, alpha, a, b), and
+ * its gradient with respect to theta.
+ */
+double
+bgnbd_loglik(FitData *fit, const double *theta, double *grad)
+{
+	BgnbdData  *d = (BgnbdData *) fit->arranged;
+	double		r = exp(theta[0]),
+				alpha = exp(theta[1]),
+				a = exp(theta[2]),
+				b = exp(theta[3]);
+	double		ll = 0,
+				g_r = 0,
+				g_alpha = 0,
+				g_a = 0,
+				g_b = 0;
+	double		log_alpha = log(alpha);
+	double		lg_r = lgamma(r),
+				lg_ab = lgamma(a + b),
+				lg_b = lgamma(b);
+	double		psi_r = digamma(r),
+				psi_ab = digamma(a + b),
+				psi_b = digamma(b);
+	double		log_a = log(a);
+	double	   *x_c4 = d->x.scratch;	/* ln a - ln(b+x-1) */
+	double	   *x_inv_b = d->x.scratch + d->x.nx;	/* 1/(b+x-1) */
+
+	for (int k = 0; k < d->ntimes; k++)
+	{
+		d->log_at[k] = log(alpha + d->times[k]);
+		d->inv_at[k] = 1 / (alpha + d->times[k]);
+	}
+
+	/* the parts that depend on x alone, times the weight of that x */
+	for (int j = 0; j < d->x.nx; j++)
+	{
+		double		x = d->x.xs[j];
+		double		w = d->x.weight[j];
+
+		ll += w * (lgamma(r + x) - lg_r + r * log_alpha
+				   + lg_ab + lgamma(b + x) - lg_b - lgamma(a + b + x));
+		g_r += w * (digamma(r + x) - psi_r + log_alpha);
+		g_alpha += w * r / alpha;
+		g_a += w * (psi_ab - digamma(a + b + x));
+		g_b += w * (psi_ab + digamma(b + x) - psi_b - digamma(a + b + x));
+		if (x > 0)
+		{
+			x_c4[j] = log_a - log(b + x - 1);
+			x_inv_b[j] = 1 / (b + x - 1);
+		}
+	}
+
+	/* x = 0: ln (A+T)^-r */
+	for (int k = 0; k < d->ntimes; k++)
+	{
+		double		w = d->zero_weight[k];
+
+		if (w == 0)
+			continue;
+		ll -= w * r * d->log_at[k];
+		g_r -= w * d->log_at[k];
+		g_alpha -= w * r * d->inv_at[k];
+	}
+
+	/* x > 0: ln(exp(l3) + exp(l4)) with l3 = -(r+x) ln(A+T), l4 = c4 - (r+x) ln(A+t_x) */
+	for (int i = 0; i < d->nrows; i++)
+	{
+		int			j = d->row_x[i];
+		int			kt = d->row_age[i];
+		int			kr = d->row_recency[i];
+		double		w = d->row_weight[i];
+		double		rx = r + d->x.xs[j];
+		double		l3 = -rx * d->log_at[kt];
+		double		l4 = x_c4[j] - rx * d->log_at[kr];
+		double		diff = l4 - l3;
+		double		e = exp(-fabs(diff));
+		double		w4 = diff > 0 ? 1 / (1 + e) : e / (1 + e);	/* share of the l4 term */
+		double		w3 = 1 - w4;
+
+		ll += w * (Max(l3, l4) + log1p(e));
+		g_r -= w * (w3 * d->log_at[kt] + w4 * d->log_at[kr]);
+		g_alpha -= w * rx * (w3 * d->inv_at[kt] + w4 * d->inv_at[kr]);
+		g_a += w * w4 / a;
+		g_b -= w * w4 * x_inv_b[j];
+	}
+
+	if (grad != NULL)
+	{
+		grad[0] = g_r * r;
+		grad[1] = g_alpha * alpha;
+		grad[2] = g_a * a;
+		grad[3] = g_b * b;
+	}
+	return ll;
+}
+
+PG_FUNCTION_INFO_V1(bgnbd_fit_final);
+Datum
+bgnbd_fit_final(PG_FUNCTION_ARGS)
+{
+	FitState   *state = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
+	FitData    *d;
+	Model	   *m;
+
+	if (fit_state_is_empty(state))
+		PG_RETURN_NULL();
+	d = fit_data_build(state);
+	if (d->total_weight < 2)
+		fit_cannot_identify(d->fname, "It was given a single customer.",
+							"Fit the model to many customers, usually all of one acquisition cohort.");
+	if (((BgnbdData *) d->arranged)->nrows == 0)
+		fit_cannot_identify(d->fname, "No customer made a repeat purchase (every frequency is 0).",
+							"The purchase rate and the dropout cannot be told apart without repeat purchases.");
+	m = fit_model(d);
+	m->time_unit = *fit_state_time_unit(state);
+	PG_RETURN_POINTER(m);
+}
+
+/* ---------------------------------------------------------------------
+ * Predictions
+ * ---------------------------------------------------------------------
+ */
+
+#define HORIZON_HINT "Use a horizon at most about 10000 times alpha + age."
+#define NEAR_ONE_HINT "This happens where a is within about 1e-7 of 1, or at horizons near 0."
+
+static void
+check_horizon(const char *fname, double t)
+{
+	if (!(t >= 0 && isfinite(t)))
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "horizon", t,
+						  "The horizon is a time of 0 or more, in the unit the model was fitted in.");
+}
+
+/* ln of a/(b+x-1) ((A+T)/(A+t_x))^(r+x), the odds of having dropped out; -inf for x = 0 */
+static double
+bgnbd_log_dropout_odds(const Model *m, double x, double t_x, double T)
+{
+	double		r = MODEL_ESTIMATE(m)[0],
+				alpha = MODEL_ESTIMATE(m)[1],
+				a = MODEL_ESTIMATE(m)[2],
+				b = MODEL_ESTIMATE(m)[3];
+
+	if (x == 0)
+		return -INFINITY;
+	return log(a) - log(b + x - 1) + (r + x) * (log(alpha + T) - log(alpha + t_x));
+}
+
+/*
+ * E[Y(t) | x, t_x, T], eq. 10 of FHL 2005: with z = t / (A+T+t),
+ * L = ln((A+T) / (A+T+t)) = ln(1 - z) and c = a + b + x - 1,
+ *	 E = c / (a - 1) (1 - F) P(alive),
+ *	 F = e^((r+x) L) 2F1(r+x, b+x; c; z).
+ * Two forms of the same number, each where its series has terms of one
+ * sign:
+ *	 a + b - 1 - r >= 0: Euler's transformation, F = e^((a-1) L)
+ *		2F1(a+b-1-r, a-1; c; z).  Its terms after the leading 1 all carry
+ *		the factor a - 1, which is divided out:
+ *		(1 - F) / (a - 1) = -expm1((a-1) L) / (a-1)
+ *							- e^((a-1) L) sum_{n>=1} (a+b-1-r)_n (a)_{n-1} z^n / ((c)_n n!)
+ *		so there is no 0/0 near a = 1, and a = 1 itself is its limit.
+ *	 a + b - 1 - r < 0 (large r): the series as written, every term
+ *		positive, summed with a running scale.
+ * Euler's form alone (1.2) summed terms of both signs for large r:
+ * cancellation gave 46 where 19 is right, and then negative numbers.  The
+ * rounding error of what is left is bounded from the terms' magnitudes;
+ * where it passes PREDICTION_TOLERANCE relative, an error, not a number.
+ */
+double
+bgnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T, const char *fname)
+{
+	double		r = MODEL_ESTIMATE(m)[0],
+				alpha = MODEL_ESTIMATE(m)[1],
+				a = MODEL_ESTIMATE(m)[2],
+				b = MODEL_ESTIMATE(m)[3];
+	double		z = t / (alpha + T + t);
+	/* ln(1 - z) to a few epsilons of itself: a difference of logs would not be */
+	double		L = z < 0.5 ? log1p(-z) : log((alpha + T) / (alpha + T + t));
+	double		c = a + b + x - 1;
+	double		d = a - 1;
+	double		magnitude,
+				log_scale = 0,
+				sum,
+				ratio;			/* (1 - F) / (a - 1) */
+	double		error;
+	int			terms;
+
+	if (t == 0)
+		return 0;
+	if (a + b - 1 - r >= 0)
+	{
+		double		head = d == 0 ? -L : -expm1(d * L) / d;
+		double		first = (a + b - 1 - r) * z / c;	/* the n = 1 term without a - 1 */
+
+		sum = power_series(first, a + b - 1 - r, a - 1, c, z, &magnitude, &log_scale, &terms, fname,
+						   "the horizon is too long for the model's time scale", HORIZON_HINT);
+		/* the loop's B + n is (a - 1) + n = a + (n - 1): the shifted factor */
+		ratio = head - exp(d * L + log_scale) * sum;
+		error = DBL_EPSILON * ((4 + 4 * fabs(d * L)) * fabs(head)
+							   + (8.0 + terms + 4 * fabs(d * L)) * exp(d * L + log_scale) * magnitude);
+	}
+	else
+	{
+		double		F;
+
+		/* 2F1's leading 1 stays out of the sum: the sum may have been rescaled */
+		sum = power_series((r + x) * (b + x) * z / c, r + x, b + x, c, z,
+						   &magnitude, &log_scale, &terms, fname,
+						   "the horizon is too long for the model's time scale", HORIZON_HINT);
+		F = exp((r + x) * L) + exp((r + x) * L + log_scale) * sum;
+		/* each term's product of `terms` ratios, and the prefactor's exponent */
+		error = DBL_EPSILON * ((8.0 + terms) * exp((r + x) * L + log_scale) * magnitude
+							   + (4 + 4 * fabs((r + x) * L)) * F);
+		ratio = (1 - F) / d;
+		error /= fabs(d);
+	}
+	if (!(error <= PREDICTION_TOLERANCE * fabs(ratio)))
+		prediction_accuracy_lost(fname, error / fabs(ratio), NEAR_ONE_HINT);
+	/* 1 / (1 + odds) is P(alive) */
+	return c * ratio / (1 + exp(bgnbd_log_dropout_odds(m, x, t_x, T)));
+}
+
+/* expected_purchases(model, t, frequency, recency, age) */
+PG_FUNCTION_INFO_V1(bgnbd_expected_purchases);
+Datum
+bgnbd_expected_purchases(PG_FUNCTION_ARGS)
+{
+	const Model *m = model_arg(fcinfo, 0, MODEL_BGNBD);
+	double		t = PG_GETARG_FLOAT8(1);
+	double		x = PG_GETARG_FLOAT8(2),
+				t_x = PG_GETARG_FLOAT8(3),
+				T = PG_GETARG_FLOAT8(4);
+
+	model_require_converged(m, "expected_purchases");
+	model_check_time_unit(fcinfo, 5, m, "expected_purchases");
+	check_horizon("expected_purchases", t);
+	fit_check_customer("expected_purchases", x, t_x, T);
+	PG_RETURN_FLOAT8(lk_finite_result("expected_purchases", bgnbd_expected_conditional(m, t, x, t_x, T, "expected_purchases")));
+}
+
+/* expected_purchases(model, t): E[X(t)] of a new customer, eq. 7 (x = t_x = T = 0 in eq. 10) */
+PG_FUNCTION_INFO_V1(bgnbd_expected_purchases_new);
+Datum
+bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
+{
+	const Model *m = model_arg(fcinfo, 0, MODEL_BGNBD);
+	double		t = PG_GETARG_FLOAT8(1);
+
+	model_require_converged(m, "expected_purchases");
+	model_check_time_unit(fcinfo, 2, m, "expected_purchases");
+	check_horizon("expected_purchases", t);
+	PG_RETURN_FLOAT8(lk_finite_result("expected_purchases", bgnbd_expected_conditional(m, t, 0, 0, 0, "expected_purchases")));
+}
+
+PG_FUNCTION_INFO_V1(bgnbd_probability_alive);
+Datum
+bgnbd_probability_alive(PG_FUNCTION_ARGS)
+{
+	const Model *m = model_arg(fcinfo, 0, MODEL_BGNBD);
+	double		x = PG_GETARG_FLOAT8(1),
+				t_x = PG_GETARG_FLOAT8(2),
+				T = PG_GETARG_FLOAT8(3);
+
+	model_require_converged(m, "probability_alive");
+	model_check_time_unit(fcinfo, 4, m, "probability_alive");
+	fit_check_customer("probability_alive", x, t_x, T);
+	PG_RETURN_FLOAT8(lk_finite_result("probability_alive",
+									  1 / (1 + exp(bgnbd_log_dropout_odds(m, x, t_x, T)))));
+}

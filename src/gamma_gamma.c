@@ -1,0 +1,292 @@
+/*
+ * gamma_gamma.c
+ *		The Gamma-Gamma spend model (Fader, Hardie and Lee 2005b, "RFM and
+ *		CLV"; Colombo and Jiang 1999): its fit's rows, likelihood with
+ *		gradient, expected spend, and the CLV that combines it with a
+ *		purchase model.
+ *
+ * A repeat customer's spends are Gamma(p, nu) with nu ~ Gamma(q, gamma);
+ * from x repeat purchases of mean zbar:
+ *	 LL = lgamma(px+q) - lgamma(px) - lgamma(q) + q ln gamma
+ *		+ (px-1) ln zbar + px ln x - (px+q) ln(gamma + x zbar)
+ *	 E[spend | x, zbar] = p (gamma + x zbar) / (px + q - 1)
+ */
+#include "model.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+
+/* A row: (x, zbar, 0), x > 0 */
+void
+gamma_gamma_check_row(const char *fname, const FitKey *key)
+{
+	fit_check_fit_frequency(fname, key->v[0]);
+	fit_check_monetary_value(fname, key->v[1]);
+}
+
+/* The rows arranged: per distinct x (lgamma, digamma), per row (what depends on zbar) */
+typedef struct GammaGammaData
+{
+	FitDistinctX x;				/* distinct x, the summed weight of their rows */
+
+	int			nrows;
+	int		   *row_x;			/* index into xs */
+	double	   *row_value;		/* zbar */
+	double	   *row_const;		/* ln zbar + ln x, fixed per row */
+	double	   *row_weight;
+	double		weighted_log_value;	/* sum of weight * ln zbar, fixed */
+} GammaGammaData;
+
+void
+gamma_gamma_arrange(FitData *fit)
+{
+	GammaGammaData *d = palloc0(sizeof(GammaGammaData));
+	int			n = fit->n;
+
+	fit_distinct_x(fit, &d->x);
+	d->row_x = palloc(sizeof(int) * Max(n, 1));
+	d->row_value = palloc(sizeof(double) * Max(n, 1));
+	d->row_const = palloc(sizeof(double) * Max(n, 1));
+	d->row_weight = palloc(sizeof(double) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		const FitKey *key = &fit->keys[i];
+		int			xi = fit_index_of(d->x.xs, d->x.nx, key->v[0]);
+
+		d->row_x[i] = xi;
+		d->row_weight[i] = fit->weights[i];
+		d->row_value[i] = key->v[1];
+		d->row_const[i] = log(key->v[1]) + log(key->v[0]);
+		d->weighted_log_value += fit->weights[i] * log(key->v[1]);
+	}
+	d->nrows = n;
+	fit->arranged = d;
+}
+
+/*
+ * gamma_gamma_fit(frequency, monetary_value [, weight]): a repeat customer's
+ * x and mean repeat spend.  Rows with frequency 0 (no repeat purchase, no
+ * mean) are not part of this model and are skipped.
+ */
+PG_FUNCTION_INFO_V1(gamma_gamma_fit_accum);
+Datum
+gamma_gamma_fit_accum(PG_FUNCTION_ARGS)
+{
+	FitState   *state = fit_state_get(fcinfo, MODEL_GAMMA_GAMMA, "gamma_gamma_fit_accum");
+	const char *fname = fit_state_fname(state);
+	bool		weighted = PG_NARGS() > 3;
+	FitKey		key = {{0, 0, 0}};
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(state);
+	key.v[0] = PG_GETARG_FLOAT8(1);
+	fit_check_fit_frequency(fname, key.v[0]);
+	if (key.v[0] == 0 || PG_ARGISNULL(2) || (weighted && PG_ARGISNULL(3)))
+		PG_RETURN_POINTER(state);
+	key.v[1] = PG_GETARG_FLOAT8(2);
+	fit_check_monetary_value(fname, key.v[1]);
+	fit_state_add(state, key, fit_weight_arg(fcinfo, 3, fname));
+	PG_RETURN_POINTER(state);
+}
+
+double
+gamma_gamma_loglik(FitData *fit, const double *theta, double *grad)
+{
+	GammaGammaData *d = (GammaGammaData *) fit->arranged;
+	double		p = exp(theta[0]),
+				q = exp(theta[1]),
+				g = exp(theta[2]);
+	double		ll = 0,
+				g_p = 0,
+				g_q = 0,
+				g_g = 0;
+	double		lg_q = lgamma(q),
+				psi_q = digamma(q),
+				log_g = log(g);
+	double	   *x_psi_sum = d->x.scratch;	/* psi(px+q) */
+	double	   *x_psi_px = d->x.scratch + d->x.nx;	/* psi(px) */
+
+	for (int j = 0; j < d->x.nx; j++)
+	{
+		double		px = p * d->x.xs[j];
+
+		x_psi_sum[j] = digamma(px + q);
+		x_psi_px[j] = digamma(px);
+		ll += d->x.weight[j] * (lgamma(px + q) - lgamma(px) - lg_q + q * log_g);
+		g_q += d->x.weight[j] * (x_psi_sum[j] - psi_q + log_g);
+		g_g += d->x.weight[j] * q / g;
+	}
+	for (int i = 0; i < d->nrows; i++)
+	{
+		int			j = d->row_x[i];
+		double		x = d->x.xs[j];
+		double		w = d->row_weight[i];
+		double		px = p * x;
+		double		log_mix = log(g + x * d->row_value[i]);
+
+		/* (px-1) ln zbar + px ln x = px (ln zbar + ln x) - ln zbar; the last summed once */
+		ll += w * (px * d->row_const[i] - (px + q) * log_mix);
+		g_p += w * x * (x_psi_sum[j] - x_psi_px[j] + d->row_const[i] - log_mix);
+		g_q -= w * log_mix;
+		g_g -= w * (px + q) / (g + x * d->row_value[i]);
+	}
+	if (grad != NULL)
+	{
+		grad[0] = g_p * p;
+		grad[1] = g_q * q;
+		grad[2] = g_g * g;
+	}
+	return ll - d->weighted_log_value;
+}
+
+PG_FUNCTION_INFO_V1(gamma_gamma_fit_final);
+Datum
+gamma_gamma_fit_final(PG_FUNCTION_ARGS)
+{
+	FitState   *state = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
+	FitData    *d;
+
+	if (fit_state_is_empty(state))
+		PG_RETURN_NULL();
+	d = fit_data_build(state);
+	if (d->total_weight < 2 || d->n < 2)
+		fit_cannot_identify(d->fname, "It needs at least two repeat customers with different spend.",
+							"Fit the model to the repeat customers (frequency > 0) of a whole cohort.");
+	PG_RETURN_POINTER(fit_model(d));
+}
+
+/*
+ * E[spend | x, zbar] = p (gamma + x zbar) / (p x + q - 1); with x = 0 the
+ * population mean p gamma / (q - 1).  Needs q > 1 (else the mean is infinite).
+ */
+static double
+expected_spend(const Model *m, double x, double zbar, const char *fname)
+{
+	double		p = MODEL_ESTIMATE(m)[0],
+				q = MODEL_ESTIMATE(m)[1],
+				g = MODEL_ESTIMATE(m)[2];
+
+	if (q <= 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the spend model has q = %g, so its mean spend is infinite", fname, q),
+				 errhint("A Gamma-Gamma model has a finite mean spend only when q > 1.")));
+	return p * (g + x * zbar) / (p * x + q - 1);
+}
+
+/*
+ * Reads a customer's frequency and monetary value (arguments x_arg and
+ * zbar_arg); false when the answer is NULL.  A NULL monetary value is
+ * allowed at x = 0, where the summary has no repeat purchase to average.
+ */
+static bool
+spend_args(FunctionCallInfo fcinfo, int x_arg, int zbar_arg, const char *fname, double *x, double *zbar)
+{
+	if (PG_ARGISNULL(x_arg))
+		return false;
+	*x = PG_GETARG_FLOAT8(x_arg);
+	fit_check_frequency(fname, *x);
+	if (*x == 0)
+	{
+		*zbar = 0;
+		return true;
+	}
+	if (PG_ARGISNULL(zbar_arg))
+		return false;
+	*zbar = PG_GETARG_FLOAT8(zbar_arg);
+	fit_check_monetary_value(fname, *zbar);
+	return true;
+}
+
+/* expected_spend(model, frequency, monetary_value); not STRICT: monetary_value may be NULL at x = 0 */
+PG_FUNCTION_INFO_V1(gamma_gamma_expected_spend);
+Datum
+gamma_gamma_expected_spend(PG_FUNCTION_ARGS)
+{
+	const Model *m;
+	double		x,
+				zbar;
+
+	if (PG_ARGISNULL(0) || !spend_args(fcinfo, 1, 2, "expected_spend", &x, &zbar))
+		PG_RETURN_NULL();
+	m = model_arg(fcinfo, 0, MODEL_GAMMA_GAMMA);
+	model_require_converged(m, "expected_spend");
+	PG_RETURN_FLOAT8(lk_finite_result("expected_spend", expected_spend(m, x, zbar, "expected_spend")));
+}
+
+/* expected_spend(model): the population mean spend per purchase */
+PG_FUNCTION_INFO_V1(gamma_gamma_mean_spend);
+Datum
+gamma_gamma_mean_spend(PG_FUNCTION_ARGS)
+{
+	const Model *m = model_arg(fcinfo, 0, MODEL_GAMMA_GAMMA);
+
+	model_require_converged(m, "expected_spend");
+	PG_RETURN_FLOAT8(lk_finite_result("expected_spend", expected_spend(m, 0, 0, "expected_spend")));
+}
+
+/*
+ * predicted_clv(purchases, spend, frequency, recency, age, monetary_value,
+ *				 periods, period_length, discount_rate):
+ *	 sum over i = 1..periods of
+ *		(E[Y(i L)] - E[Y((i-1) L)]) * E[spend] / (1 + d/100)^i
+ * the expected purchases of each period (length L in the model's time
+ * unit), times the expected spend, discounted at d percent per period.
+ * Not STRICT, as expected_spend: monetary_value may be NULL at x = 0.
+ */
+PG_FUNCTION_INFO_V1(predicted_clv);
+Datum
+predicted_clv(PG_FUNCTION_ARGS)
+{
+	const char *fname = "predicted_clv";
+	const Model *bg;
+	const Model *gg;
+	double		x,
+				t_x,
+				T,
+				zbar,
+				spend,
+				length,
+				discount,
+				previous = 0,
+				value = 0;
+	int32		periods;
+
+	/* NULL anywhere but the mean spend (NULL when x = 0) gives NULL */
+	for (int i = 0; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i) && i != 5)
+			PG_RETURN_NULL();
+	if (!spend_args(fcinfo, 2, 5, fname, &x, &zbar))
+		PG_RETURN_NULL();
+	bg = model_arg(fcinfo, 0, MODEL_BGNBD);
+	gg = model_arg(fcinfo, 1, MODEL_GAMMA_GAMMA);
+	model_require_converged(bg, fname);
+	model_require_converged(gg, fname);
+	model_check_time_unit(fcinfo, 9, bg, fname);
+	t_x = PG_GETARG_FLOAT8(3);
+	T = PG_GETARG_FLOAT8(4);
+	fit_check_customer(fname, x, t_x, T);
+	periods = PG_GETARG_INT32(6);
+	length = PG_GETARG_FLOAT8(7);
+	discount = PG_GETARG_FLOAT8(8);
+	if (periods < 0 || periods > 100000)
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "number of periods", periods,
+						  "The horizon is 0 to 100000 periods.");
+	if (!(length > 0 && isfinite(length)))
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "period length", length,
+						  "The period length is above 0, in the unit the purchase model was fitted in.");
+	if (!(discount >= 0 && isfinite(discount)))
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", discount,
+						  "The discount rate is a percentage per period, 0 or more.");
+	spend = expected_spend(gg, x, zbar, fname);
+	for (int i = 1; i <= periods; i++)
+	{
+		double		cumulative = bgnbd_expected_conditional(bg, i * length, x, t_x, T, fname);
+
+		value += (cumulative - previous) * spend / pow(1 + discount / 100, i);
+		previous = cumulative;
+		CHECK_FOR_INTERRUPTS();
+	}
+	PG_RETURN_FLOAT8(lk_finite_result(fname, value));
+}

@@ -1,0 +1,609 @@
+/*
+ * model.c
+ *		The stored model type every customer-base model shares (text,
+ *		binary and jsonb forms, a format version, every field validated on
+ *		input), its accessors, and the table of model kinds (model.h says
+ *		where the rest of a model lives).
+ *
+ * Text form: v2:bgnbd:r=..,alpha=..,a=..,b=..;se=..,..;log_likelihood=..;
+ * customers=..;iterations=..;converged=true[;time_unit=7 days].  Format 1
+ * (1.2 and 1.3: no time unit) still reads, from text, binary and disk.
+ */
+#include "model.h"
+
+#include <math.h>
+
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+const ModelSpec model_specs[MODEL_KIND_MAX + 1] = {
+	[MODEL_BGNBD] = {"bgnbd", "bgnbd_model", "bgnbd_fit", 4, {"r", "alpha", "a", "b"}, true,
+	bgnbd_check_row, bgnbd_arrange, bgnbd_loglik},
+	[MODEL_GAMMA_GAMMA] = {"gamma_gamma", "gamma_gamma_model", "gamma_gamma_fit", 3, {"p", "q", "gamma"}, false,
+	gamma_gamma_check_row, gamma_gamma_arrange, gamma_gamma_loglik},
+	[MODEL_SBG] = {"sbg", "sbg_model", "sbg_fit", 2, {"alpha", "beta"}, false,
+	sbg_check_row, sbg_arrange, sbg_loglik},
+};
+
+/* Format 1 (1.2 and 1.3), read from tables and dumps: fixed room for four parameters */
+typedef struct ModelV1
+{
+	int32		vl_len_;
+	uint8		version;
+	uint8		kind;
+	uint8		nparams;
+	bool		converged;
+	int32		iterations;
+	double		customers;
+	double		log_likelihood;
+	double		estimate[4];
+	double		std_error[4];
+} ModelV1;
+
+bool
+model_has_time_unit(const Model *m)
+{
+	return m->time_unit.month != 0 || m->time_unit.day != 0 || m->time_unit.time != 0;
+}
+
+Model *
+model_new(ModelKind kind)
+{
+	int			n = model_specs[kind].nparams;
+	Model	   *m = palloc0(MODEL_SIZE(n));
+
+	SET_VARSIZE(m, MODEL_SIZE(n));
+	m->version = MODEL_FORMAT;
+	m->kind = kind;
+	m->nparams = n;
+	for (int i = 0; i < n; i++)
+		MODEL_STD_ERROR(m)[i] = get_float8_nan();
+	return m;
+}
+
+/* A time unit a fit may record: not negative in any field, not zero */
+const char *
+model_time_unit_problem(const Interval *unit)
+{
+	if (unit->month < 0 || unit->day < 0 || unit->time < 0 ||
+		(unit->month == 0 && unit->day == 0 && unit->time == 0))
+		return "The time unit must be a positive interval, such as '7 days'.";
+	return NULL;
+}
+
+/* Why a model's fields cannot be a model of this kind, or NULL when they can */
+static const char *
+model_problem(const Model *m, ModelKind kind)
+{
+	const ModelSpec *spec = &model_specs[kind];
+
+	if (m->version != MODEL_FORMAT)
+		return psprintf("Format version %d is not one this release reads (it reads 1 and %d).",
+						m->version, MODEL_FORMAT);
+	if (m->kind != kind || m->nparams != spec->nparams)
+		return psprintf("It is not a %s.", spec->type_name);
+	for (int i = 0; i < spec->nparams; i++)
+	{
+		double		estimate = MODEL_ESTIMATE(m)[i];
+		double		se = MODEL_STD_ERROR(m)[i];
+
+		if (!isfinite(estimate) || estimate <= 0)
+			return psprintf("Parameter %s must be a positive finite number.", spec->params[i]);
+		if (!isnan(se) && !(isfinite(se) && se >= 0))
+			return psprintf("The standard error of %s must be a non-negative number or NaN.",
+							spec->params[i]);
+	}
+	if (!isfinite(m->log_likelihood))
+		return "The log-likelihood must be finite.";
+	if (!isfinite(m->customers) || m->customers <= 0)
+		return "The number of customers must be positive.";
+	if (m->iterations < 0)
+		return "The number of iterations must not be negative.";
+	if (model_has_time_unit(m) && model_time_unit_problem(&m->time_unit) != NULL)
+		return model_time_unit_problem(&m->time_unit);
+	if (!spec->has_time_unit && model_has_time_unit(m))
+		return psprintf("A model of type %s records no time unit.", spec->type_name);
+	return NULL;
+}
+
+/* A format-1 value as format 2 (no time unit recorded); NULL when it is not one */
+static Model *
+model_from_v1(const ModelV1 *old)
+{
+	Model	   *m;
+
+	if (VARSIZE(old) != sizeof(ModelV1) || old->kind < 1 || old->kind > MODEL_KIND_MAX ||
+		old->nparams != model_specs[old->kind].nparams)
+		return NULL;
+	m = model_new((ModelKind) old->kind);
+	m->converged = old->converged;
+	m->iterations = old->iterations;
+	m->customers = old->customers;
+	m->log_likelihood = old->log_likelihood;
+	memcpy(MODEL_ESTIMATE(m), old->estimate, sizeof(double) * m->nparams);
+	memcpy(MODEL_STD_ERROR(m), old->std_error, sizeof(double) * m->nparams);
+	return m;
+}
+
+/* The model argument, detoasted and checked to be of this kind (or, MODEL_ANY, of one) */
+const Model *
+model_arg(FunctionCallInfo fcinfo, int argno, ModelKind kind)
+{
+	Model	   *m = (Model *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	/* values stored by 1.2 and 1.3 stay as they were on disk */
+	if (VARSIZE(m) >= offsetof(Model, values) && m->version == 1)
+		m = model_from_v1((const ModelV1 *) m);
+	if (m == NULL || VARSIZE(m) < offsetof(Model, values) ||
+		m->kind < 1 || m->kind > MODEL_KIND_MAX || VARSIZE(m) != MODEL_SIZE(m->nparams))
+		elog(ERROR, "corrupt model value");
+	if (kind == MODEL_ANY)
+		kind = (ModelKind) m->kind;
+	if (model_problem(m, kind) != NULL)
+		elog(ERROR, "corrupt %s value", model_specs[kind].type_name);
+	return m;
+}
+
+/* Predictions from a model whose fit did not converge would be numbers presented as right */
+void
+model_require_converged(const Model *m, const char *fname)
+{
+	if (!m->converged)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the %s did not converge", fname, model_specs[m->kind].type_name),
+				 errdetail("Its fit stopped after %d evaluations without reaching a maximum of the likelihood.",
+						   m->iterations),
+				 errhint("Check the data it was fitted to; converged(model) tells whether a model can be used.")));
+}
+
+/*
+ * A time unit in PostgreSQL's own interval style, whatever IntervalStyle
+ * says, so a model's text is the same in every session (interval input
+ * reads it back).  Units are validated positive in every field.
+ */
+char *
+model_interval_text(const Interval *unit)
+{
+	StringInfoData buf;
+	int64		seconds = unit->time / USECS_PER_SEC;
+	int64		fraction = unit->time % USECS_PER_SEC;
+
+	initStringInfo(&buf);
+	if (unit->month != 0)
+		appendStringInfo(&buf, "%d mon%s", unit->month, unit->month == 1 ? "" : "s");
+	if (unit->day != 0)
+		appendStringInfo(&buf, "%s%d day%s", buf.len ? " " : "", unit->day, unit->day == 1 ? "" : "s");
+	if (unit->time != 0 || buf.len == 0)
+	{
+		appendStringInfo(&buf, "%s%02lld:%02d:%02d", buf.len ? " " : "", (long long) (seconds / 3600),
+						 (int) (seconds / 60 % 60), (int) (seconds % 60));
+		if (fraction != 0)
+			appendStringInfo(&buf, ".%06d", (int) fraction);
+	}
+	return buf.data;
+}
+
+/*
+ * Predictions given the caller's time unit (their last argument, when
+ * PG_NARGS() is one more than the form without it) check it is the
+ * model's: times in another unit would give numbers that look right.
+ */
+void
+model_check_time_unit(FunctionCallInfo fcinfo, int nargs_without, const Model *m, const char *fname)
+{
+	const Interval *unit;
+
+	if (PG_NARGS() <= nargs_without)
+		return;
+	unit = PG_GETARG_INTERVAL_P(nargs_without);
+	if (!model_has_time_unit(m))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the model does not record the time unit it was fitted in", fname),
+				 errhint("Fit it with bgnbd_fit(frequency, recency, age, time_unit), or call %s without a time unit.",
+						 fname)));
+	if (unit->month != m->time_unit.month || unit->day != m->time_unit.day ||
+		unit->time != m->time_unit.time)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the model was fitted in units of %s, not %s", fname,
+						model_interval_text(&m->time_unit), model_interval_text(unit)),
+				 errhint("Give times in the unit the model was fitted in.")));
+}
+
+pg_noreturn static void
+model_syntax_error(ModelKind kind, const char *input, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"", model_specs[kind].type_name, input),
+			 errdetail("%s", detail)));
+}
+
+/* Consumes `literal` at *p, or reports what was expected */
+static void
+expect_text(ModelKind kind, const char *input, const char **p, const char *literal)
+{
+	size_t		len = strlen(literal);
+
+	if (strncmp(*p, literal, len) != 0)
+		model_syntax_error(kind, input, psprintf("Expected \"%s\" at \"%s\".", literal, *p));
+	*p += len;
+}
+
+/* Reads a number (NaN only where nan_ok) at *p */
+static double
+read_number(ModelKind kind, const char *input, const char **p, bool nan_ok)
+{
+	char	   *end;
+	double		v;
+
+	if (**p == '\0' || isspace((unsigned char) **p))
+		model_syntax_error(kind, input, psprintf("Expected a number at \"%s\".", *p));
+	errno = 0;
+	v = strtod(*p, &end);
+	/* ERANGE on underflow still gives a number (a denormal or 0, which the checks judge) */
+	if (end == *p || (isnan(v) && !nan_ok) || isinf(v))
+		model_syntax_error(kind, input, psprintf("Expected a finite number at \"%s\".", *p));
+	*p = end;
+	return v;
+}
+
+/* The time unit at the end of the text form, through interval's own input (any IntervalStyle) */
+static void
+read_time_unit(ModelKind kind, const char *input, const char *p, Interval *unit)
+{
+	MemoryContext context = CurrentMemoryContext;
+	Interval   *volatile read = NULL;
+
+	/* interval_in only allocates, so its error can be turned into ours */
+	PG_TRY();
+	{
+		read = DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(p),
+													 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(context);
+		FlushErrorState();
+	}
+	PG_END_TRY();
+	if (read == NULL)
+		model_syntax_error(kind, input, psprintf("The time unit \"%s\" is not an interval.", p));
+	*unit = *read;
+}
+
+static Datum
+model_in(FunctionCallInfo fcinfo, ModelKind kind)
+{
+	const char *input = PG_GETARG_CSTRING(0);
+	const ModelSpec *spec = &model_specs[kind];
+	const char *p = input;
+	Model	   *m = model_new(kind);
+	const char *problem;
+	double		iterations;
+	int			version;
+
+	if (strncmp(p, "v1:", 3) == 0 || strncmp(p, "v2:", 3) == 0)
+		version = p[1] - '0';
+	else
+		model_syntax_error(kind, input, psprintf("It must start with \"v1:\" or \"v%d:\", the format versions this release reads.",
+												 MODEL_FORMAT));
+	p += 3;
+	expect_text(kind, input, &p, psprintf("%s:", spec->name));
+	for (int i = 0; i < spec->nparams; i++)
+	{
+		expect_text(kind, input, &p, psprintf("%s%s=", i ? "," : "", spec->params[i]));
+		MODEL_ESTIMATE(m)[i] = read_number(kind, input, &p, false);
+	}
+	expect_text(kind, input, &p, ";se=");
+	for (int i = 0; i < spec->nparams; i++)
+	{
+		if (i > 0)
+			expect_text(kind, input, &p, ",");
+		MODEL_STD_ERROR(m)[i] = read_number(kind, input, &p, true);
+	}
+	expect_text(kind, input, &p, ";log_likelihood=");
+	m->log_likelihood = read_number(kind, input, &p, false);
+	expect_text(kind, input, &p, ";customers=");
+	m->customers = read_number(kind, input, &p, false);
+	expect_text(kind, input, &p, ";iterations=");
+	iterations = read_number(kind, input, &p, false);
+	if (iterations != floor(iterations) || iterations < 0 || iterations > PG_INT32_MAX)
+		model_syntax_error(kind, input, "The iterations must be a whole number.");
+	m->iterations = (int32) iterations;
+	expect_text(kind, input, &p, ";converged=");
+	if (strncmp(p, "true", 4) == 0)
+		m->converged = true;
+	else if (strncmp(p, "false", 5) == 0)
+		m->converged = false;
+	else
+		model_syntax_error(kind, input, "Expected converged=true or converged=false.");
+	p += m->converged ? 4 : 5;
+	if (version == MODEL_FORMAT && strncmp(p, ";time_unit=", 11) == 0)
+	{
+		read_time_unit(kind, input, p + 11, &m->time_unit);
+		if (!model_has_time_unit(m))
+			model_syntax_error(kind, input, "The time unit must be a positive interval, such as '7 days'.");
+	}
+	else if (*p != '\0')
+		model_syntax_error(kind, input, psprintf("Unexpected \"%s\" at the end.", p));
+	if ((problem = model_problem(m, kind)) != NULL)
+		model_syntax_error(kind, input, problem);
+	PG_RETURN_POINTER(m);
+}
+
+static Datum
+model_out(FunctionCallInfo fcinfo, ModelKind kind)
+{
+	const Model *m = model_arg(fcinfo, 0, kind);
+	const ModelSpec *spec = &model_specs[kind];
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d:%s:", m->version, spec->name);
+	for (int i = 0; i < spec->nparams; i++)
+	{
+		appendStringInfo(&buf, "%s%s=", i ? "," : "", spec->params[i]);
+		lk_append_double(&buf, MODEL_ESTIMATE(m)[i]);
+	}
+	appendStringInfoString(&buf, ";se=");
+	for (int i = 0; i < spec->nparams; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		lk_append_double(&buf, MODEL_STD_ERROR(m)[i]);
+	}
+	appendStringInfoString(&buf, ";log_likelihood=");
+	lk_append_double(&buf, m->log_likelihood);
+	appendStringInfoString(&buf, ";customers=");
+	lk_append_double(&buf, m->customers);
+	appendStringInfo(&buf, ";iterations=%d;converged=%s", m->iterations,
+					 m->converged ? "true" : "false");
+	if (model_has_time_unit(m))
+		appendStringInfo(&buf, ";time_unit=%s", model_interval_text(&m->time_unit));
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/*
+ * Binary form: version, kind, nparams, converged (bytes), iterations
+ * (int32), customers, log-likelihood, then (format 2) the time unit as
+ * microseconds, days and months, then the estimate and standard error of
+ * each parameter (float8).
+ */
+
+
+static Datum
+model_recv(FunctionCallInfo fcinfo, ModelKind kind)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	Model	   *m = model_new(kind);
+	const char *problem;
+	int			version,
+				nparams,
+				converged;
+
+	if (buf->len - buf->cursor < 4)
+		lk_binary_error(model_specs[kind].type_name, psprintf("It is %d bytes long; the header alone takes 4.",
+										  buf->len - buf->cursor));
+	version = pq_getmsgbyte(buf);
+	m->kind = pq_getmsgbyte(buf);
+	nparams = pq_getmsgbyte(buf);
+	converged = pq_getmsgbyte(buf);
+	if (version != 1 && version != MODEL_FORMAT)
+		lk_binary_error(model_specs[kind].type_name, psprintf("Format version %d is not one this release reads (it reads 1 and %d).",
+										  version, MODEL_FORMAT));
+	if (m->kind != kind || nparams != m->nparams)
+		lk_binary_error(model_specs[kind].type_name, psprintf("It is not a %s.", model_specs[kind].type_name));
+	else
+	{
+		int			expected_len = 4 + 4 + 8 + 8 + (version == 1 ? 0 : 16) + 16 * nparams;
+
+		if (buf->len - buf->cursor != expected_len - 4)
+			lk_binary_error(model_specs[kind].type_name, psprintf("Expected %d bytes, got %d.",
+											  expected_len, buf->len - buf->cursor + 4));
+		m->iterations = (int32) pq_getmsgint(buf, 4);
+		m->customers = pq_getmsgfloat8(buf);
+		m->log_likelihood = pq_getmsgfloat8(buf);
+		if (version == MODEL_FORMAT)
+		{
+			m->time_unit.time = pq_getmsgint64(buf);
+			m->time_unit.day = pq_getmsgint(buf, 4);
+			m->time_unit.month = pq_getmsgint(buf, 4);
+		}
+		for (int i = 0; i < nparams; i++)
+		{
+			MODEL_ESTIMATE(m)[i] = pq_getmsgfloat8(buf);
+			MODEL_STD_ERROR(m)[i] = pq_getmsgfloat8(buf);
+			/* one NaN, as the text form reads it, so both forms round-trip */
+			if (isnan(MODEL_STD_ERROR(m)[i]))
+				MODEL_STD_ERROR(m)[i] = get_float8_nan();
+		}
+	}
+	if (converged > 1)
+		problem = "The converged flag must be 0 or 1.";
+	else
+		problem = model_problem(m, kind);
+	if (problem != NULL)
+		lk_binary_error(model_specs[kind].type_name, problem);
+	m->converged = converged == 1;
+	PG_RETURN_POINTER(m);
+}
+
+static Datum
+model_send(FunctionCallInfo fcinfo, ModelKind kind)
+{
+	const Model *m = model_arg(fcinfo, 0, kind);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, m->version);
+	pq_sendbyte(&buf, m->kind);
+	pq_sendbyte(&buf, m->nparams);
+	pq_sendbyte(&buf, m->converged ? 1 : 0);
+	pq_sendint32(&buf, m->iterations);
+	pq_sendfloat8(&buf, m->customers);
+	pq_sendfloat8(&buf, m->log_likelihood);
+	pq_sendint64(&buf, m->time_unit.time);
+	pq_sendint32(&buf, m->time_unit.day);
+	pq_sendint32(&buf, m->time_unit.month);
+	for (int i = 0; i < m->nparams; i++)
+	{
+		pq_sendfloat8(&buf, MODEL_ESTIMATE(m)[i]);
+		pq_sendfloat8(&buf, MODEL_STD_ERROR(m)[i]);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/*
+ * jsonb: {"model": "bgnbd", "parameters": {"r": {"estimate": .., "standard_error": ..},
+ * ...}, "log_likelihood": .., "customers": .., "evaluations": .., "converged": true,
+ * "time_unit": "7 days"}; a standard error the information could not give is
+ * null, and so is an unrecorded time unit.
+ */
+static void
+append_json_number(StringInfo buf, double v)
+{
+	if (isnan(v))
+		appendStringInfoString(buf, "null");
+	else
+		lk_append_double(buf, v);
+}
+
+static Datum
+model_jsonb(FunctionCallInfo fcinfo, ModelKind kind)
+{
+	const Model *m = model_arg(fcinfo, 0, kind);
+	const ModelSpec *spec = &model_specs[kind];
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"model\": \"%s\", \"version\": %d, \"parameters\": {", spec->name, m->version);
+	for (int i = 0; i < spec->nparams; i++)
+	{
+		appendStringInfo(&buf, "%s\"%s\": {\"estimate\": ", i ? ", " : "", spec->params[i]);
+		append_json_number(&buf, MODEL_ESTIMATE(m)[i]);
+		appendStringInfoString(&buf, ", \"standard_error\": ");
+		append_json_number(&buf, MODEL_STD_ERROR(m)[i]);
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoString(&buf, "}, \"log_likelihood\": ");
+	append_json_number(&buf, m->log_likelihood);
+	appendStringInfoString(&buf, ", \"customers\": ");
+	append_json_number(&buf, m->customers);
+	appendStringInfo(&buf, ", \"evaluations\": %d, \"converged\": %s, \"time_unit\": ",
+					 m->iterations, m->converged ? "true" : "false");
+	if (model_has_time_unit(m))
+		appendStringInfo(&buf, "\"%s\"}", model_interval_text(&m->time_unit));
+	else
+		appendStringInfoString(&buf, "null}");
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+}
+
+#define MODEL_IO_FUNCTIONS(prefix, kind) \
+PG_FUNCTION_INFO_V1(prefix##_in); \
+Datum prefix##_in(PG_FUNCTION_ARGS) { return model_in(fcinfo, kind); } \
+PG_FUNCTION_INFO_V1(prefix##_out); \
+Datum prefix##_out(PG_FUNCTION_ARGS) { return model_out(fcinfo, kind); } \
+PG_FUNCTION_INFO_V1(prefix##_recv); \
+Datum prefix##_recv(PG_FUNCTION_ARGS) { return model_recv(fcinfo, kind); } \
+PG_FUNCTION_INFO_V1(prefix##_send); \
+Datum prefix##_send(PG_FUNCTION_ARGS) { return model_send(fcinfo, kind); } \
+PG_FUNCTION_INFO_V1(prefix##_jsonb); \
+Datum prefix##_jsonb(PG_FUNCTION_ARGS) { return model_jsonb(fcinfo, kind); }
+
+MODEL_IO_FUNCTIONS(bgnbd_model, MODEL_BGNBD)
+MODEL_IO_FUNCTIONS(gamma_gamma_model, MODEL_GAMMA_GAMMA)
+
+/* --- accessors, one C function each for both model types (the SQL declares the overloads) */
+
+PG_FUNCTION_INFO_V1(model_log_likelihood);
+Datum
+model_log_likelihood(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(model_arg(fcinfo, 0, MODEL_ANY)->log_likelihood);
+}
+
+PG_FUNCTION_INFO_V1(model_customers);
+Datum
+model_customers(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(model_arg(fcinfo, 0, MODEL_ANY)->customers);
+}
+
+PG_FUNCTION_INFO_V1(model_iterations);
+Datum
+model_iterations(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(model_arg(fcinfo, 0, MODEL_ANY)->iterations);
+}
+
+/* time_unit(model): the unit bgnbd_fit was given, or NULL */
+PG_FUNCTION_INFO_V1(model_time_unit);
+Datum
+model_time_unit(PG_FUNCTION_ARGS)
+{
+	const Model *m = model_arg(fcinfo, 0, MODEL_ANY);
+	Interval   *unit;
+
+	if (!model_has_time_unit(m))
+		PG_RETURN_NULL();
+	unit = palloc(sizeof(Interval));
+	*unit = m->time_unit;
+	PG_RETURN_INTERVAL_P(unit);
+}
+
+PG_FUNCTION_INFO_V1(model_converged);
+Datum
+model_converged(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(model_arg(fcinfo, 0, MODEL_ANY)->converged);
+}
+
+/* The index of a parameter by name, or ERROR 22023 listing the names */
+static int
+param_index(const Model *m, const text *name)
+{
+	const ModelSpec *spec = &model_specs[m->kind];
+	char	   *wanted = text_to_cstring(name);
+	StringInfoData names;
+
+	for (int i = 0; i < spec->nparams; i++)
+		if (strcmp(wanted, spec->params[i]) == 0)
+			return i;
+	initStringInfo(&names);
+	for (int i = 0; i < spec->nparams; i++)
+		appendStringInfo(&names, "%s%s", i ? ", " : "", spec->params[i]);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("a %s has no parameter \"%s\"", spec->type_name, wanted),
+			 errhint("Its parameters are %s.", names.data)));
+}
+
+PG_FUNCTION_INFO_V1(model_parameter);
+Datum
+model_parameter(PG_FUNCTION_ARGS)
+{
+	const Model *m = model_arg(fcinfo, 0, MODEL_ANY);
+
+	PG_RETURN_FLOAT8(MODEL_ESTIMATE(m)[param_index(m, PG_GETARG_TEXT_PP(1))]);
+}
+
+PG_FUNCTION_INFO_V1(model_standard_error);
+Datum
+model_standard_error(PG_FUNCTION_ARGS)
+{
+	const Model *m = model_arg(fcinfo, 0, MODEL_ANY);
+	double		se = MODEL_STD_ERROR(m)[param_index(m, PG_GETARG_TEXT_PP(1))];
+
+	if (isnan(se))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(se);
+}
+
+
+MODEL_IO_FUNCTIONS(sbg_model, MODEL_SBG)

@@ -1,0 +1,241 @@
+/*
+ * model.h
+ *		The house of the customer-base models: the stored model type, the
+ *		table of model kinds, the fitting machinery every model shares and
+ *		the special functions their likelihoods and predictions need.
+ *
+ *	 model.c		the stored type (text, binary, jsonb), the accessors and
+ *					the table of model kinds
+ *	 model_fit.c	the fitting aggregates' state (distinct rows with
+ *					weights), combine/serialize/deserialize, and maximum
+ *					likelihood with standard errors
+ *	 special.c		digamma, the hypergeometric power series
+ *	 bgnbd.c, gamma_gamma.c, sbg.c
+ *					one model family each: its rows, likelihood with
+ *					gradient, and predictions
+ *
+ * A new model is one new file (a ModelFamily) and a row in model_specs.
+ */
+#ifndef LOYALTY_KPI_MODEL_H
+#define LOYALTY_KPI_MODEL_H
+
+#include "loyalty_kpi.h"
+
+#include "datatype/timestamp.h"
+
+/* ---------------------------------------------------------------------
+ * Model kinds
+ * ---------------------------------------------------------------------
+ */
+
+/* Numbers are stored in every model value: never renumber */
+typedef enum ModelKind
+{
+	MODEL_ANY = 0,				/* model_arg of the accessors: whichever kind it is */
+	MODEL_BGNBD = 1,
+	MODEL_GAMMA_GAMMA = 2,
+	MODEL_SBG = 3
+} ModelKind;
+
+#define MODEL_KIND_MAX 3
+#define MODEL_MAX_PARAMS 4
+
+/* One row a fit was given, as (up to) three numbers; what they mean is the model's */
+typedef struct FitKey
+{
+	double		v[3];
+} FitKey;
+
+typedef struct FitData FitData;
+
+typedef struct ModelSpec
+{
+	const char *name;			/* in the text form */
+	const char *type_name;		/* the SQL type, for messages */
+	const char *fit_name;		/* the fitting aggregate, for messages */
+	int			nparams;
+	const char *params[MODEL_MAX_PARAMS];
+	bool		has_time_unit;	/* its fits may record the unit of time of the rows */
+
+	/* ERROR unless a row could have come from this model's transition function */
+	void		(*check_row) (const char *fname, const FitKey *key);
+
+	/*
+	 * Arranges the sorted distinct rows (d->keys, d->weights) for fast
+	 * evaluation, into d->arranged; then the summed log-likelihood at
+	 * exp(theta) and its gradient with respect to theta (grad may be NULL).
+	 */
+	void		(*arrange) (FitData *d);
+	double		(*loglik) (FitData *d, const double *theta, double *grad);
+} ModelSpec;
+
+extern const ModelSpec model_specs[MODEL_KIND_MAX + 1];
+
+/* ---------------------------------------------------------------------
+ * The stored model (model.c)
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * A fitted model, format 2: the fields, the time unit the rows were
+ * measured in (zero when the fit was not told it), then the estimates and
+ * standard errors, nparams of each, so a model with more parameters fits
+ * the same layout.
+ */
+#define MODEL_FORMAT 2
+
+typedef struct Model
+{
+	int32		vl_len_;		/* varlena header (do not touch directly) */
+	uint8		version;		/* MODEL_FORMAT */
+	uint8		kind;
+	uint8		nparams;
+	bool		converged;
+	int32		iterations;		/* likelihood evaluations the fit took */
+	double		customers;		/* summed weight of the rows fitted */
+	double		log_likelihood;
+	Interval	time_unit;		/* all zero: not recorded */
+	double		values[FLEXIBLE_ARRAY_MEMBER];	/* estimates, then standard errors */
+} Model;
+
+#define MODEL_SIZE(nparams)		(offsetof(Model, values) + 2 * sizeof(double) * (nparams))
+#define MODEL_ESTIMATE(m)		((m)->values)
+/* NaN where the information is singular */
+#define MODEL_STD_ERROR(m)		((m)->values + (m)->nparams)
+
+extern Model *model_new(ModelKind kind);
+extern bool model_has_time_unit(const Model *m);
+/* Why an interval cannot be a time unit, or NULL when it can */
+extern const char *model_time_unit_problem(const Interval *unit);
+/* A time unit in PostgreSQL's own interval style, whatever IntervalStyle says */
+extern char *model_interval_text(const Interval *unit);
+
+/* The model argument, detoasted and checked to be of this kind (or, MODEL_ANY, of one) */
+extern const Model *model_arg(FunctionCallInfo fcinfo, int argno, ModelKind kind);
+/* ERROR 22023 for a model whose fit did not converge */
+extern void model_require_converged(const Model *m, const char *fname);
+/* ERROR 22023 when the caller's time unit (argument nargs_without, if given) is not the model's */
+extern void model_check_time_unit(FunctionCallInfo fcinfo, int nargs_without, const Model *m,
+								  const char *fname);
+
+/* ---------------------------------------------------------------------
+ * Fitting (model_fit.c)
+ * ---------------------------------------------------------------------
+ */
+
+/* The aggregate state: distinct rows with their summed weights */
+typedef struct FitState FitState;
+
+extern FitState *fit_state_get(FunctionCallInfo fcinfo, ModelKind kind, const char *accum_name);
+extern void fit_state_add(FitState *state, FitKey key, double weight);
+extern const char *fit_state_fname(const FitState *state);
+extern void fit_state_set_time_unit(FitState *state, const Interval *unit, bool first);
+extern bool fit_state_is_empty(const FitState *state);
+extern const Interval *fit_state_time_unit(const FitState *state);
+
+/* The rows of a fit, sorted, so that a fit does not depend on their order */
+struct FitData
+{
+	ModelKind	kind;
+	const char *fname;
+	int			n;				/* distinct rows */
+	FitKey	   *keys;			/* sorted */
+	double	   *weights;
+	double		total_weight;
+	int			evaluations;
+	void	   *arranged;		/* the model's own arrangement (ModelSpec.arrange) */
+};
+
+extern FitData *fit_data_build(FitState *state);
+/* Maximizes the likelihood from all parameters 1; the model with its standard errors */
+extern Model *fit_model(FitData *d);
+pg_noreturn extern void fit_cannot_identify(const char *fname, const char *detail, const char *hint);
+
+/*
+ * The distinct frequencies x of a fit's rows (key v[0]), sorted, with the
+ * summed weight of each and two scratch doubles each, for the per-x terms
+ * (lgamma, digamma) a likelihood computes once per distinct x.
+ */
+typedef struct FitDistinctX
+{
+	int			nx;
+	double	   *xs;
+	double	   *weight;
+	double	   *scratch;		/* 2 * nx */
+} FitDistinctX;
+
+extern void fit_distinct_x(const FitData *fit, FitDistinctX *x);
+
+/* Distinct values: sorted in place, duplicates removed; the new length */
+extern int	fit_sort_unique(double *a, int n);
+/* The index of v in the sorted array a[0..n) (v is there) */
+extern int	fit_index_of(const double *a, int n, double v);
+
+/* A purchase model's fit: (frequency, recency, age [, weight] [, time_unit]) */
+typedef struct FitCallForm
+{
+	bool		weighted;
+	bool		has_unit;
+} FitCallForm;
+
+extern const FitCallForm *fit_call_form(FunctionCallInfo fcinfo);
+/* ERROR unless the time unit argument (the last) is positive and the same in every row */
+extern void fit_time_unit_arg(FunctionCallInfo fcinfo, FitState *state, bool first);
+
+/* Row checks shared by the models: ERROR 22023 naming the field and fname */
+pg_noreturn extern void fit_row_error(const char *fname, const char *what, double value, const char *hint);
+extern void fit_check_frequency(const char *fname, double x);
+extern void fit_check_customer(const char *fname, double x, double t_x, double T);
+extern void fit_check_monetary_value(const char *fname, double zbar);
+extern void fit_check_fit_frequency(const char *fname, double x);
+extern void fit_check_weight(const char *fname, double weight);
+/* The optional weight argument argno, or 1 */
+extern double fit_weight_arg(FunctionCallInfo fcinfo, int argno, const char *fname);
+
+/* ---------------------------------------------------------------------
+ * Special functions (special.c)
+ * ---------------------------------------------------------------------
+ */
+
+/* Relative error the predictions promise (README), or an error instead */
+#define PREDICTION_TOLERANCE 1e-8
+
+extern double digamma(double x);
+
+/*
+ * Sums sum_{n>=1} u_n with u_1 = first and u_{n+1} = u_n (A + n)(B + n) /
+ * ((C + n)(n + 1)) z, for 0 <= z < 1 and C > 0, with a running scale
+ * (*log_scale) and the magnitude and number of terms for an error bound.
+ * When it does not converge in time: ERROR 22003 "fname: too_long_message"
+ * with too_long_hint.
+ */
+extern double power_series(double first, double A, double B, double C, double z, double *magnitude,
+						   double *log_scale, int *terms, const char *fname,
+						   const char *too_long_message, const char *too_long_hint);
+pg_noreturn extern void prediction_accuracy_lost(const char *fname, double relative_error, const char *hint);
+
+/* ---------------------------------------------------------------------
+ * Model families: what model.c's table and the predictions of other
+ * families use
+ * ---------------------------------------------------------------------
+ */
+
+/* bgnbd.c */
+extern void bgnbd_check_row(const char *fname, const FitKey *key);
+extern void bgnbd_arrange(FitData *d);
+extern double bgnbd_loglik(FitData *d, const double *theta, double *grad);
+/* E[Y(t) | x, t_x, T]: the purchases a customer is expected to make in the next t */
+extern double bgnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T,
+										 const char *fname);
+
+/* gamma_gamma.c */
+extern void gamma_gamma_check_row(const char *fname, const FitKey *key);
+extern void gamma_gamma_arrange(FitData *d);
+extern double gamma_gamma_loglik(FitData *d, const double *theta, double *grad);
+
+/* sbg.c */
+extern void sbg_check_row(const char *fname, const FitKey *key);
+extern void sbg_arrange(FitData *d);
+extern double sbg_loglik(FitData *d, const double *theta, double *grad);
+
+#endif							/* LOYALTY_KPI_MODEL_H */

@@ -1,0 +1,776 @@
+/*
+ * model_fit.c
+ *		What every model's fit shares: the aggregate state, combine,
+ *		serialize and deserialize, the rows sorted for a fit that does not
+ *		depend on their order, and maximum likelihood with standard errors.
+ *
+ * The aggregates collapse identical rows into one weighted row (a hash
+ * table), so memory grows with distinct rows, not customers, and partial
+ * states from parallel workers merge.  The final function maximizes the
+ * summed log-likelihood over log-parameters with NLopt's SLSQP
+ * (BSD-licensed; the library is Debian's libnlopt0, see the README), using
+ * the model's analytic gradient.  Standard errors come from the inverse of
+ * the observed information (a central difference of the analytic
+ * gradient).  A model is "converged" only when the optimizer stopped on a
+ * tolerance, the gradient is near zero, no parameter sits on its bound,
+ * the information is positive definite and every parameter is identified
+ * (LOG_SE_LIMIT); predictions refuse a model that is not.
+ */
+#include "model.h"
+
+#include <math.h>
+#include <nlopt.h>
+
+#include "catalog/pg_type.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "portability/instr_time.h"
+#include "utils/timestamp.h"
+
+/* ---------------------------------------------------------------------
+ * The fitting state: distinct rows with their weights
+ * ---------------------------------------------------------------------
+ */
+
+typedef struct FitEntry
+{
+	FitKey		key;
+	double		weight;
+	uint32		hash;
+	char		status;
+} FitEntry;
+
+static inline uint32
+fit_key_hash(FitKey key)
+{
+	uint64		h = 0x9E3779B97F4A7C15;
+
+	for (int i = 0; i < 3; i++)
+	{
+		uint64		bits;
+
+		memcpy(&bits, &key.v[i], sizeof(bits));
+		h = (h ^ bits) * 0xBF58476D1CE4E5B9;
+		h ^= h >> 31;
+	}
+	return (uint32) (h ^ (h >> 32));
+}
+
+#define SH_PREFIX fitrows
+#define SH_ELEMENT_TYPE FitEntry
+#define SH_KEY_TYPE FitKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) fit_key_hash(k)
+#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(FitKey)) == 0)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+struct FitState
+{
+	LkStateHeader header;
+	ModelKind	kind;
+	Interval	time_unit;		/* a purchase model's, when given; else all zero */
+	fitrows_hash *rows;
+	char		fname[NAMEDATALEN];
+};
+
+static FitState *
+fit_state_new(MemoryContext context, ModelKind kind, const char *fname, uint32 size)
+{
+	FitState   *state = MemoryContextAllocZero(context, sizeof(FitState));
+
+	state->kind = kind;
+	strlcpy(state->fname, fname, NAMEDATALEN);
+	state->rows = fitrows_create(context, Max(size, 64), NULL);
+	return state;
+}
+
+/* The transition's state (argument 0), new in the aggregate's context when NULL */
+FitState *
+fit_state_get(FunctionCallInfo fcinfo, ModelKind kind, const char *accum_name)
+{
+	MemoryContext aggcontext = lk_require_agg_context(fcinfo, accum_name);
+
+	if (!PG_ARGISNULL(0))
+		return (FitState *) PG_GETARG_POINTER(0);
+	return fit_state_new(aggcontext, kind, model_specs[kind].fit_name, 0);
+}
+
+const char *
+fit_state_fname(const FitState *state)
+{
+	return state->fname;
+}
+
+bool
+fit_state_is_empty(const FitState *state)
+{
+	return state == NULL || state->rows->members == 0;
+}
+
+const Interval *
+fit_state_time_unit(const FitState *state)
+{
+	return &state->time_unit;
+}
+
+void
+fit_state_add(FitState *state, FitKey key, double weight)
+{
+	bool		found;
+	FitEntry   *e;
+
+	/* -0.0 and 0.0 are one value, and must be one key */
+	for (int i = 0; i < 3; i++)
+		key.v[i] += 0.0;
+	e = fitrows_insert(state->rows, key, &found);
+	e->weight = found ? e->weight + weight : weight;
+}
+
+/* What a row of a summary may hold; ERROR 22023 naming the field otherwise */
+void
+fit_row_error(const char *fname, const char *what, double value, const char *hint)
+{
+	lk_invalid_number(fname, ERRCODE_INVALID_PARAMETER_VALUE, what, value, hint);
+}
+
+void
+fit_check_frequency(const char *fname, double x)
+{
+	lk_check_finite(fname, "frequency", x);
+	if (!(x >= 0 && x == floor(x)))
+		fit_row_error(fname, "frequency", x,
+				  "The frequency is the number of repeat purchases: a whole number, 0 or more.");
+}
+
+void
+fit_check_customer(const char *fname, double x, double t_x, double T)
+{
+	fit_check_frequency(fname, x);
+	lk_check_finite(fname, "age", T);
+	lk_check_finite(fname, "recency", t_x);
+	if (!(T >= 0))
+		fit_row_error(fname, "age", T,
+				  "The age (T) is the time from the first purchase to the end of observation, 0 or more.");
+	if (!(t_x >= 0 && t_x <= T))
+		fit_row_error(fname, "recency", t_x,
+				  "The recency (t_x) is the time from the first to the last purchase, from 0 to the age.");
+}
+
+void
+fit_check_monetary_value(const char *fname, double zbar)
+{
+	lk_check_finite(fname, "monetary value", zbar);
+	if (!(zbar > 0))
+		fit_row_error(fname, "monetary value", zbar,
+				  "The monetary value is a repeat customer's mean spend per repeat purchase, above 0.");
+}
+
+/* Rows of a fit: what every summary row may hold, and a frequency a fit can sum over */
+void
+fit_check_fit_frequency(const char *fname, double x)
+{
+	fit_check_frequency(fname, x);
+	if (!(x < 1e9))
+		fit_row_error(fname, "frequency", x, "A fit takes frequencies below 1e9.");
+}
+
+void
+fit_check_weight(const char *fname, double weight)
+{
+	if (!(weight > 0 && isfinite(weight)))
+		fit_row_error(fname, "weight", weight, "A weight is a number of customers, above 0.");
+}
+
+/* The optional weight argument, or 1 */
+double
+fit_weight_arg(FunctionCallInfo fcinfo, int argno, const char *fname)
+{
+	double		weight;
+
+	if (PG_NARGS() <= argno)
+		return 1;
+	weight = PG_GETARG_FLOAT8(argno);
+	fit_check_weight(fname, weight);
+	return weight;
+}
+
+/*
+ * A purchase model's fit (frequency, recency, age [, weight] [, time_unit]):
+ * which form was called comes from the declared signature, once per query.
+ */
+const FitCallForm *
+fit_call_form(FunctionCallInfo fcinfo)
+{
+	FitCallForm *form = fcinfo->flinfo->fn_extra;
+
+	if (form == NULL)
+	{
+		form = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(FitCallForm));
+		form->has_unit = lk_declared_argtype(fcinfo, PG_NARGS() - 1) == INTERVALOID;
+		form->weighted = PG_NARGS() - (form->has_unit ? 1 : 0) > 4;
+		fcinfo->flinfo->fn_extra = form;
+	}
+	return form;
+}
+
+/* The time unit argument (the last): not NULL, positive, and the same in every row */
+void
+fit_time_unit_arg(FunctionCallInfo fcinfo, FitState *state, bool first)
+{
+	const Interval *unit;
+	const char *problem;
+
+	if (PG_ARGISNULL(PG_NARGS() - 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: the time unit must not be NULL", state->fname),
+				 errhint("Pass the unit recency and age are measured in, as btyd_summary was given it.")));
+	unit = PG_GETARG_INTERVAL_P(PG_NARGS() - 1);
+	if ((problem = model_time_unit_problem(unit)) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: invalid time unit %s", state->fname, model_interval_text(unit)),
+				 errhint("%s", problem)));
+	if (first)
+		state->time_unit = *unit;
+	else if (memcmp(unit, &state->time_unit, sizeof(Interval)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the time unit must be the same in every row", state->fname),
+				 errhint("Pass the time unit as a constant.")));
+}
+
+static LkStateHeader *
+fit_empty_like(const LkStateHeader *model, MemoryContext context)
+{
+	const FitState *m = (const FitState *) model;
+	MemoryContext own = lk_state_context(context);
+	FitState   *state = fit_state_new(own, m->kind, m->fname, m->rows->members);
+
+	state->time_unit = m->time_unit;
+	state->header.own_context = own;
+	return &state->header;
+}
+
+static void
+fit_merge(LkStateHeader *into, const LkStateHeader *from)
+{
+	FitState   *a = (FitState *) into;
+	const FitState *b = (const FitState *) from;
+	fitrows_iterator it;
+	FitEntry   *e;
+	uint32		n = 0;
+
+	if (a->kind != b->kind || memcmp(&a->time_unit, &b->time_unit, sizeof(Interval)) != 0)
+		elog(ERROR, "%s: combining states of different models or time units", a->fname);
+	fitrows_start_iterate(b->rows, &it);
+	while ((e = fitrows_iterate(b->rows, &it)) != NULL)
+	{
+		fit_state_add(a, e->key, e->weight);
+		if ((++n & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+static int64
+fit_size(const LkStateHeader *state)
+{
+	return ((const FitState *) state)->rows->members;
+}
+
+static const LkStateOps fit_ops = {
+	.combine_name = "fit_combine",
+	.empty_like = fit_empty_like,
+	.merge = fit_merge,
+	.size = fit_size,
+};
+
+PG_FUNCTION_INFO_V1(fit_combine);
+Datum
+fit_combine(PG_FUNCTION_ARGS)
+{
+	return lk_combine(fcinfo, &fit_ops);
+}
+
+/* Serialized: a format byte, the model kind, the time unit, then the distinct rows with their weights */
+#define FIT_SERIAL_FORMAT 2
+
+PG_FUNCTION_INFO_V1(fit_serialize);
+Datum
+fit_serialize(PG_FUNCTION_ARGS)
+{
+	FitState   *state = (FitState *) PG_GETARG_POINTER(0);
+	fitrows_iterator it;
+	FitEntry   *e;
+	StringInfoData buf;
+
+	lk_require_agg_context(fcinfo, "fit_serialize");
+	lk_serial_begin(&buf, FIT_SERIAL_FORMAT);
+	pq_sendbyte(&buf, state->kind);
+	pq_sendint64(&buf, state->time_unit.time);
+	pq_sendint32(&buf, state->time_unit.day);
+	pq_sendint32(&buf, state->time_unit.month);
+	pq_sendint32(&buf, (int32) state->rows->members);
+	lk_serial_room(&buf, 32 * (Size) state->rows->members, state->fname,
+				   "Run the fit without parallel workers (SET max_parallel_workers_per_gather = 0), or round the times to fewer distinct values.");
+	fitrows_start_iterate(state->rows, &it);
+	while ((e = fitrows_iterate(state->rows, &it)) != NULL)
+	{
+		for (int i = 0; i < 3; i++)
+			pq_sendfloat8(&buf, e->key.v[i]);
+		pq_sendfloat8(&buf, e->weight);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/*
+ * Into a memory context of its own under the current one, so combine can
+ * keep the largest partial state whole and free the others once merged.
+ * Rows are checked as the transition checks them.
+ */
+PG_FUNCTION_INFO_V1(fit_deserialize);
+Datum
+fit_deserialize(PG_FUNCTION_ARGS)
+{
+	const char *fname = "fit_deserialize";
+	StringInfoData buf;
+	FitState   *state;
+	MemoryContext own;
+	int			kind;
+	Interval	unit;
+	int32		n;
+
+	lk_require_agg_context(fcinfo, fname);
+	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, FIT_SERIAL_FORMAT, fname);
+	if (buf.len - buf.cursor < 1 + 16)
+		lk_serial_error(fname, "It ends before the model kind and time unit.");
+	kind = pq_getmsgbyte(&buf);
+	unit.time = pq_getmsgint64(&buf);
+	unit.day = pq_getmsgint(&buf, 4);
+	unit.month = pq_getmsgint(&buf, 4);
+	if (kind < 1 || kind > MODEL_KIND_MAX)
+		lk_serial_error(fname, psprintf("Model kind %d is unknown.", kind));
+	if ((unit.time != 0 || unit.day != 0 || unit.month != 0) &&
+		(!model_specs[kind].has_time_unit || model_time_unit_problem(&unit) != NULL))
+		lk_serial_error(fname, "Its time unit is out of range.");
+	n = lk_serial_count(&buf, 32, fname);
+	if (buf.len - buf.cursor != 32 * n)
+		lk_serial_error(fname, "Its rows are not whole.");
+	own = lk_state_context(CurrentMemoryContext);
+	state = fit_state_new(own, (ModelKind) kind, model_specs[kind].fit_name, n);
+	state->time_unit = unit;
+	state->header.own_context = own;
+	state->header.adoptable = true;
+	for (int32 i = 0; i < n; i++)
+	{
+		FitKey		key;
+		double		weight;
+
+		for (int k = 0; k < 3; k++)
+			key.v[k] = pq_getmsgfloat8(&buf);
+		weight = pq_getmsgfloat8(&buf);
+		model_specs[kind].check_row(fname, &key);
+		fit_check_weight(fname, weight);
+		fit_state_add(state, key, weight);
+		if ((i & 0xffff) == 0xffff)
+			CHECK_FOR_INTERRUPTS();
+	}
+	lk_serial_end(&buf, fname);
+	PG_RETURN_POINTER(state);
+}
+
+/* ---------------------------------------------------------------------
+ * The rows of a fit, sorted
+ * ---------------------------------------------------------------------
+ */
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Orders rows by their numbers, first to last */
+static int
+cmp_fit_entry(const void *a, const void *b)
+{
+	const FitKey *x = &(*(FitEntry *const *) a)->key;
+	const FitKey *y = &(*(FitEntry *const *) b)->key;
+
+	for (int i = 0; i < 3; i++)
+		if (x->v[i] != y->v[i])
+			return x->v[i] < y->v[i] ? -1 : 1;
+	return 0;
+}
+
+int
+fit_index_of(const double *a, int n, double v)
+{
+	const double *p = bsearch(&v, a, n, sizeof(double), cmp_double);
+
+	Assert(p != NULL);
+	return (int) (p - a);
+}
+
+int
+fit_sort_unique(double *a, int n)
+{
+	int			m = 0;
+
+	qsort(a, n, sizeof(double), cmp_double);
+	for (int i = 0; i < n; i++)
+		if (m == 0 || a[m - 1] != a[i])
+			a[m++] = a[i];
+	return m;
+}
+
+void
+fit_distinct_x(const FitData *fit, FitDistinctX *x)
+{
+	x->xs = palloc(sizeof(double) * Max(fit->n, 1));
+	for (int i = 0; i < fit->n; i++)
+		x->xs[i] = fit->keys[i].v[0];
+	x->nx = fit_sort_unique(x->xs, fit->n);
+	x->weight = palloc0(sizeof(double) * Max(x->nx, 1));
+	x->scratch = palloc0(sizeof(double) * 2 * Max(x->nx, 1));
+	for (int i = 0; i < fit->n; i++)
+		x->weight[fit_index_of(x->xs, x->nx, fit->keys[i].v[0])] += fit->weights[i];
+}
+
+FitData *
+fit_data_build(FitState *state)
+{
+	FitData    *d = palloc0(sizeof(FitData));
+	int			n = state->rows->members;
+	FitEntry  **entries = palloc(sizeof(FitEntry *) * Max(n, 1));
+	fitrows_iterator it;
+	FitEntry   *e;
+	int			k = 0;
+
+	d->kind = state->kind;
+	d->fname = state->fname;
+	fitrows_start_iterate(state->rows, &it);
+	while ((e = fitrows_iterate(state->rows, &it)) != NULL)
+		entries[k++] = e;
+
+	/*
+	 * The hash table's order follows the input's (row order, plan, workers):
+	 * sorted rows make every sum of a likelihood, and so the fit, the same
+	 * to the bit however the rows arrived.
+	 */
+	qsort(entries, n, sizeof(FitEntry *), cmp_fit_entry);
+	d->n = n;
+	d->keys = palloc(sizeof(FitKey) * Max(n, 1));
+	d->weights = palloc(sizeof(double) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		d->keys[i] = entries[i]->key;
+		d->weights[i] = entries[i]->weight;
+		d->total_weight += entries[i]->weight;
+	}
+	pfree(entries);
+	model_specs[d->kind].arrange(d);
+	return d;
+}
+
+/* ---------------------------------------------------------------------
+ * Maximizing the likelihood
+ * ---------------------------------------------------------------------
+ */
+
+/* Log-parameters stay in [-LOG_BOUND, LOG_BOUND]: e^-20 .. e^20 */
+#define LOG_BOUND 20.0
+/* A fit that ends with a log-parameter this near its bound has not found an interior maximum */
+#define BOUND_MARGIN 0.01
+#define MAX_EVALUATIONS 2000
+/* Largest gradient (of the mean log-likelihood, per log-parameter) a maximum may have */
+#define GRADIENT_TOLERANCE 1e-5
+/*
+ * Largest standard error of a log-parameter the data may leave: above it
+ * the 95% interval spans more than a factor e^20, i.e. the data do not
+ * identify that parameter (say a -> 0 when nobody seems to drop out).
+ */
+#define LOG_SE_LIMIT 5.0
+
+typedef struct Optimization
+{
+	FitData    *data;
+	nlopt_opt	opt;
+	ErrorData  *error;			/* raised inside the objective, to re-raise after NLopt */
+} Optimization;
+
+/*
+ * NLopt minimizes: the negative mean log-likelihood, so tolerances do not
+ * depend on the row count.
+ *
+ * Nothing may jump out through NLopt (its workspace would leak and its
+ * state would be left half-way), so an ERROR raised here, a cancel or
+ * terminate among them, is caught: the optimizer is told to stop, and the
+ * error is raised again once nlopt_optimize has returned and the optimizer
+ * is destroyed.  Interrupts are processed here, at every evaluation; a
+ * parallel worker's message is handled and does not stop the fit.
+ */
+static double
+nlopt_objective(unsigned n, const double *theta, double *grad, void *arg)
+{
+	Optimization *o = (Optimization *) arg;
+	MemoryContext context = CurrentMemoryContext;
+	volatile double ll = 0;
+	volatile bool failed = false;
+
+	if (o->error != NULL)
+	{
+		nlopt_force_stop(o->opt);
+		return HUGE_VAL;
+	}
+	PG_TRY();
+	{
+		CHECK_FOR_INTERRUPTS();
+		ll = model_specs[o->data->kind].loglik(o->data, theta, grad);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(context);
+		o->error = CopyErrorData();
+		FlushErrorState();
+		failed = true;
+	}
+	PG_END_TRY();
+	if (failed)
+	{
+		nlopt_force_stop(o->opt);
+		return HUGE_VAL;
+	}
+	o->data->evaluations++;
+	if (grad != NULL)
+		for (unsigned i = 0; i < n; i++)
+			grad[i] = -grad[i] / o->data->total_weight;
+	return isfinite(ll) ? -ll / o->data->total_weight : HUGE_VAL;
+}
+
+static const char *
+nlopt_result_name(nlopt_result result)
+{
+	switch (result)
+	{
+		case NLOPT_FAILURE:
+			return "NLOPT_FAILURE";
+		case NLOPT_INVALID_ARGS:
+			return "NLOPT_INVALID_ARGS";
+		case NLOPT_OUT_OF_MEMORY:
+			return "NLOPT_OUT_OF_MEMORY";
+		case NLOPT_ROUNDOFF_LIMITED:
+			return "NLOPT_ROUNDOFF_LIMITED";
+		case NLOPT_FORCED_STOP:
+			return "NLOPT_FORCED_STOP";
+		default:
+			return "an NLopt result";
+	}
+}
+
+/*
+ * Inverts the symmetric matrix h (n x n) in place by Cholesky; false when
+ * it is not positive definite.
+ */
+static bool
+invert_positive_definite(double *h, int n)
+{
+	double		l[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS] = {0};
+	double		inv[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS] = {0};
+
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j <= i; j++)
+		{
+			double		s = h[i * n + j];
+
+			for (int k = 0; k < j; k++)
+				s -= l[i * n + k] * l[j * n + k];
+			if (i == j)
+			{
+				if (!(s > 0))
+					return false;
+				l[i * n + i] = sqrt(s);
+			}
+			else
+				l[i * n + j] = s / l[j * n + j];
+		}
+	/* columns of L^-T L^-1: solve L y = e_c, then L^T z = y */
+	for (int c = 0; c < n; c++)
+	{
+		double		y[MODEL_MAX_PARAMS];
+
+		for (int i = 0; i < n; i++)
+		{
+			double		s = (i == c);
+
+			for (int k = 0; k < i; k++)
+				s -= l[i * n + k] * y[k];
+			y[i] = s / l[i * n + i];
+		}
+		for (int i = n - 1; i >= 0; i--)
+		{
+			double		s = y[i];
+
+			for (int k = i + 1; k < n; k++)
+				s -= l[k * n + i] * inv[k * n + c];
+			inv[i * n + c] = s / l[i * n + i];
+		}
+	}
+	memcpy(h, inv, sizeof(double) * n * n);
+	return true;
+}
+
+/*
+ * Standard errors of the parameters from the observed information: the
+ * Hessian of -LL in log-parameters by central differences of the analytic
+ * gradient, inverted; then se(param) = param * se(log param) (delta
+ * method).  False when the information is not positive definite.
+ */
+static bool
+standard_errors(FitData *d, const double *theta, int n, double *se)
+{
+	double		h[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS];
+	const double step = 1e-5;
+
+	for (int j = 0; j < n; j++)
+	{
+		double		up[MODEL_MAX_PARAMS],
+					down[MODEL_MAX_PARAMS],
+					g_up[MODEL_MAX_PARAMS],
+					g_down[MODEL_MAX_PARAMS];
+
+		memcpy(up, theta, sizeof(double) * n);
+		memcpy(down, theta, sizeof(double) * n);
+		up[j] += step;
+		down[j] -= step;
+		model_specs[d->kind].loglik(d, up, g_up);
+		model_specs[d->kind].loglik(d, down, g_down);
+		for (int i = 0; i < n; i++)
+			h[i * n + j] = -(g_up[i] - g_down[i]) / (2 * step);
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++)
+			h[i * n + j] = h[j * n + i] = (h[i * n + j] + h[j * n + i]) / 2;
+	if (!invert_positive_definite(h, n))
+		return false;
+	for (int i = 0; i < n; i++)
+		se[i] = exp(theta[i]) * sqrt(h[i * n + i]);
+	return true;
+}
+
+/* Fits the model to the rows, from all parameters 1 (as the papers and lifetimes start) */
+Model *
+fit_model(FitData *d)
+{
+	const ModelSpec *spec = &model_specs[d->kind];
+	int			n = spec->nparams;
+	Model	   *m = model_new(d->kind);
+	double		theta[MODEL_MAX_PARAMS] = {0};
+	double		lower[MODEL_MAX_PARAMS],
+				upper[MODEL_MAX_PARAMS];
+	double		grad[MODEL_MAX_PARAMS];
+	double		se[MODEL_MAX_PARAMS];
+	double		min_value;
+	Optimization o;
+	nlopt_result result;
+	bool		ok;
+	instr_time	started,
+				elapsed;
+
+	for (int i = 0; i < n; i++)
+	{
+		lower[i] = -LOG_BOUND;
+		upper[i] = LOG_BOUND;
+	}
+	o.data = d;
+	o.error = NULL;
+	o.opt = nlopt_create(NLOPT_LD_SLSQP, n);
+	if (o.opt == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	if (nlopt_set_min_objective(o.opt, nlopt_objective, &o) < 0 ||
+		nlopt_set_lower_bounds(o.opt, lower) < 0 ||
+		nlopt_set_upper_bounds(o.opt, upper) < 0 ||
+		nlopt_set_ftol_rel(o.opt, 1e-14) < 0 ||
+		nlopt_set_xtol_rel(o.opt, 1e-10) < 0 ||
+		nlopt_set_maxeval(o.opt, MAX_EVALUATIONS) < 0)
+	{
+		nlopt_destroy(o.opt);
+		elog(ERROR, "%s: could not set up the optimizer", spec->fit_name);
+	}
+	INSTR_TIME_SET_CURRENT(started);
+	result = nlopt_optimize(o.opt, theta, &min_value);
+	nlopt_destroy(o.opt);
+	if (o.error != NULL)
+		ReThrowError(o.error);
+	CHECK_FOR_INTERRUPTS();
+
+	/*
+	 * NLopt's failures are errors, not models.  Round-off is the exception:
+	 * SLSQP reports it when it cannot improve a flat maximum any further,
+	 * and the checks below decide whether that point is a maximum.
+	 */
+	if (result < 0 && result != NLOPT_ROUNDOFF_LIMITED)
+		ereport(ERROR,
+				(errcode(result == NLOPT_OUT_OF_MEMORY ? ERRCODE_OUT_OF_MEMORY : ERRCODE_INTERNAL_ERROR),
+				 errmsg("%s: the optimizer failed with NLopt result %d (%s)",
+						spec->fit_name, (int) result, nlopt_result_name(result)),
+				 errhint("Check the rows the model is fitted to.")));
+	INSTR_TIME_SET_CURRENT(elapsed);
+	INSTR_TIME_SUBTRACT(elapsed, started);
+	/* for benchmarks: the cost of one likelihood evaluation, apart from the scan */
+	elog(DEBUG1, "%s: %d distinct rows, %d likelihood evaluations in %.3f ms (%.3f ms each), NLopt result %d",
+		 spec->fit_name, d->n, d->evaluations, INSTR_TIME_GET_MILLISEC(elapsed),
+		 INSTR_TIME_GET_MILLISEC(elapsed) / Max(d->evaluations, 1), (int) result);
+
+	m->iterations = d->evaluations;
+	m->customers = d->total_weight;
+	m->log_likelihood = model_specs[d->kind].loglik(d, theta, grad);
+	if (!isfinite(m->log_likelihood))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: the likelihood could not be evaluated at the fitted parameters",
+						spec->fit_name)));
+	for (int i = 0; i < n; i++)
+		MODEL_ESTIMATE(m)[i] = exp(theta[i]);
+
+	/*
+	 * Converged: stopped on a tolerance (or on rounding, which SLSQP reports
+	 * near a flat maximum), at a stationary point inside the bounds, with a
+	 * positive definite information matrix and every parameter identified.
+	 */
+	ok = result > 0 && result != NLOPT_MAXEVAL_REACHED && result != NLOPT_MAXTIME_REACHED;
+	ok |= result == NLOPT_ROUNDOFF_LIMITED;
+	for (int i = 0; i < n; i++)
+	{
+		ok &= fabs(grad[i]) / d->total_weight <= GRADIENT_TOLERANCE;
+		ok &= fabs(theta[i]) < LOG_BOUND - BOUND_MARGIN;
+	}
+	if (standard_errors(d, theta, n, se))
+	{
+		memcpy(MODEL_STD_ERROR(m), se, sizeof(double) * n);
+		for (int i = 0; i < n; i++)
+			ok &= se[i] / MODEL_ESTIMATE(m)[i] <= LOG_SE_LIMIT;
+	}
+	else
+		ok = false;
+	m->converged = ok;
+	return m;
+}
+
+void
+fit_cannot_identify(const char *fname, const char *detail, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s: the data cannot identify the model", fname),
+			 errdetail("%s", detail),
+			 errhint("%s", hint)));
+}

@@ -1,0 +1,109 @@
+/*
+ * special.c
+ *		Special functions of the customer-base models: digamma, and the
+ *		power series behind the Gauss hypergeometric function 2F1, summed
+ *		with a running scale and a bound on its rounding error.
+ */
+#include "model.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+
+/* psi(x) for x > 0: recurrence up to 6, then the asymptotic series (error < 1e-15) */
+double
+digamma(double x)
+{
+	double		result = 0;
+	double		f;
+
+	while (x < 6)
+	{
+		result -= 1 / x;
+		x += 1;
+	}
+	f = 1 / (x * x);
+	return result + log(x) - 0.5 / x
+		- f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
+}
+
+/* Terms the 2F1 series may take: z = 0.9999 needs about 4e5 */
+#define HYP2F1_MAX_TERMS 10000000
+/* Interrupts are checked this often (a term costs a few ns: well under 50 ms) */
+#define HYP2F1_INTERRUPT_TERMS 4096
+
+pg_noreturn static void
+series_too_long(const char *fname, double z, const char *message, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s: %s", fname, message),
+			 errdetail("The hypergeometric series at z = %g did not converge in %d terms.",
+					   z, HYP2F1_MAX_TERMS),
+			 errhint("%s", hint)));
+}
+
+void
+prediction_accuracy_lost(const char *fname, double relative_error, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s: the prediction cannot be computed to a relative error of %g at these parameters",
+					fname, PREDICTION_TOLERANCE),
+			 errdetail("Rounding could change it by a relative %.1e.", relative_error),
+			 errhint("%s", hint)));
+}
+
+/*
+ * Sums a power series sum_{n>=1} u_n with u_1 = first and u_{n+1} = u_n
+ * (A + n)(B + n) / ((C + n)(n + 1)) z, for 0 <= z < 1 and C > 0 (the
+ * 2F1 series after its leading 1, or the same with one Pochhammer factor
+ * shifted).  The terms are kept with a running scale: *log_scale (0 at
+ * first) gathers what was taken out, so the sum is sum * e^log_scale and
+ * neither it nor its terms overflow.  *magnitude is the sum of the terms'
+ * absolute values (same scale); the rounding error is a few machine
+ * epsilons of it per term's product, so *terms is returned too.
+ */
+double
+power_series(double first, double A, double B, double C, double z, double *magnitude,
+			 double *log_scale, int *terms, const char *fname,
+			 const char *too_long_message, const char *too_long_hint)
+{
+	double		term = first;
+	double		sum = first;
+	int			n;
+
+	*magnitude = fabs(first);
+	for (n = 1; n < HYP2F1_MAX_TERMS; n++)
+	{
+		double		ratio = (A + n) * (B + n) / ((C + n) * (n + 1)) * z;
+		double		bound;
+
+		term *= ratio;
+		sum += term;
+		*magnitude += fabs(term);
+
+		/*
+		 * The rest of the series is at most |term| rho / (1 - rho), rho the
+		 * larger of this ratio and z (the ratios tend to z): near z = 1
+		 * the terms shrink slowly, and the last term alone would
+		 * understate what is left.
+		 */
+		bound = Max(fabs(ratio), z);
+		if (term == 0 || (bound < 1 && fabs(term) * bound / (1 - bound) <= 1e-17 * *magnitude))
+			break;
+		if (*magnitude > 1e200)
+		{
+			term *= 1e-200;
+			sum *= 1e-200;
+			*magnitude *= 1e-200;
+			*log_scale += 200 * M_LN10;
+		}
+		if (n % HYP2F1_INTERRUPT_TERMS == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (n == HYP2F1_MAX_TERMS)
+		series_too_long(fname, z, too_long_message, too_long_hint);
+	*terms = n;
+	return sum;
+}
