@@ -1,8 +1,9 @@
 /*
  * bgnbd.c
  *		The BG/NBD purchase model (Fader, Hardie and Lee 2005, "Counting
- *		your customers the easy way"): its fit's rows, likelihood with
- *		gradient, and predictions.
+ *		your customers the easy way") and its variant MBG/NBD (Batislam,
+ *		Denizel and Filiztekin 2007): their fits' rows, likelihoods with
+ *		gradients, and predictions.
  *
  * While alive a customer buys at Poisson rate lambda ~ Gamma(r, alpha);
  * after each purchase the customer drops out with probability
@@ -102,17 +103,16 @@ bgnbd_arrange(FitData *fit)
 }
 
 /*
- * bgnbd_fit(frequency, recency, age [, weight] [, time_unit]): one
- * customer's (x, t_x, T) in one time unit, or a weighted row standing for
- * `weight` customers; the model records the time unit when it is given.
+ * bgnbd_fit and mbgnbd_fit(frequency, recency, age [, weight] [, time_unit]):
+ * one customer's (x, t_x, T) in one time unit, or a weighted row standing
+ * for `weight` customers; the model records the time unit when it is given.
  */
-PG_FUNCTION_INFO_V1(bgnbd_fit_accum);
-Datum
-bgnbd_fit_accum(PG_FUNCTION_ARGS)
+static Datum
+nbd_fit_accum(FunctionCallInfo fcinfo, ModelKind kind, const char *accum_name)
 {
 	const FitCallForm *form = fit_call_form(fcinfo);
 	bool		first = PG_ARGISNULL(0);
-	FitState   *state = fit_state_get(fcinfo, MODEL_BGNBD, "bgnbd_fit_accum");
+	FitState   *state = fit_state_get(fcinfo, kind, accum_name);
 	const char *fname = fit_state_fname(state);
 	FitKey		key;
 
@@ -131,6 +131,20 @@ bgnbd_fit_accum(PG_FUNCTION_ARGS)
 					  "A customer with no repeat purchase (frequency 0) has recency 0.");
 	fit_state_add(state, key, form->weighted ? fit_weight_arg(fcinfo, 4, fname) : 1);
 	PG_RETURN_POINTER(state);
+}
+
+PG_FUNCTION_INFO_V1(bgnbd_fit_accum);
+Datum
+bgnbd_fit_accum(PG_FUNCTION_ARGS)
+{
+	return nbd_fit_accum(fcinfo, MODEL_BGNBD, "bgnbd_fit_accum");
+}
+
+PG_FUNCTION_INFO_V1(mbgnbd_fit_accum);
+Datum
+mbgnbd_fit_accum(PG_FUNCTION_ARGS)
+{
+	return nbd_fit_accum(fcinfo, MODEL_MBGNBD, "mbgnbd_fit_accum");
 }
 
 /*
@@ -230,9 +244,117 @@ bgnbd_loglik(FitData *fit, const double *theta, double *grad)
 	return ll;
 }
 
-PG_FUNCTION_INFO_V1(bgnbd_fit_final);
-Datum
-bgnbd_fit_final(PG_FUNCTION_ARGS)
+/*
+ * MBG/NBD (Batislam, Denizel and Filiztekin 2007): as BG/NBD, but a customer
+ * may also drop out at time 0, right after the first purchase, so the
+ * second term is there for x = 0 too:
+ *	 LL = lgamma(r+x) - lgamma(r) + r ln A + lgamma(a+b) + lgamma(b+x) - lgamma(b)
+ *		- lgamma(a+b+x+1) + ln( (b+x) (A+T)^-(r+x) + a (A+t_x)^-(r+x) )
+ *	 P(alive | x, t_x, T) = 1 / (1 + a/(b+x) ((A+T)/(A+t_x))^(r+x))
+ *	 E[Y(t) | x, t_x, T]: BG/NBD's with b + 1 for b, times this P(alive).
+ */
+double
+mbgnbd_loglik(FitData *fit, const double *theta, double *grad)
+{
+	BgnbdData  *d = (BgnbdData *) fit->arranged;
+	double		r = exp(theta[0]),
+				alpha = exp(theta[1]),
+				a = exp(theta[2]),
+				b = exp(theta[3]);
+	double		ll = 0,
+				g_r = 0,
+				g_alpha = 0,
+				g_a = 0,
+				g_b = 0;
+	double		log_alpha = log(alpha),
+				log_a = log(a);
+	double		lg_r = lgamma(r),
+				lg_ab = lgamma(a + b),
+				lg_b = lgamma(b);
+	double		psi_r = digamma(r),
+				psi_ab = digamma(a + b),
+				psi_b = digamma(b);
+	double	   *x_log_bx = d->x.scratch;	/* ln(b+x) */
+	double	   *x_inv_bx = d->x.scratch + d->x.nx;	/* 1/(b+x) */
+
+	for (int k = 0; k < d->ntimes; k++)
+	{
+		d->log_at[k] = log(alpha + d->times[k]);
+		d->inv_at[k] = 1 / (alpha + d->times[k]);
+	}
+	for (int j = 0; j < d->x.nx; j++)
+	{
+		double		x = d->x.xs[j];
+		double		w = d->x.weight[j];
+
+		ll += w * (lgamma(r + x) - lg_r + r * log_alpha + lg_ab + lgamma(b + x) - lg_b - lgamma(a + b + x + 1));
+		g_r += w * (digamma(r + x) - psi_r + log_alpha);
+		g_alpha += w * r / alpha;
+		g_a += w * (psi_ab - digamma(a + b + x + 1));
+		g_b += w * (psi_ab + digamma(b + x) - psi_b - digamma(a + b + x + 1));
+		x_log_bx[j] = log(b + x);
+		x_inv_bx[j] = 1 / (b + x);
+	}
+
+	/* x = 0 (t_x = 0), summed per T: ln(b (A+T)^-r + a A^-r) */
+	for (int k = 0; k < d->ntimes; k++)
+	{
+		double		w = d->zero_weight[k];
+		double		l3,
+					l4,
+					diff,
+					e,
+					w4;
+
+		if (w == 0)
+			continue;
+		l3 = log(b) - r * d->log_at[k];
+		l4 = log_a - r * log_alpha;
+		diff = l4 - l3;
+		e = exp(-fabs(diff));
+		w4 = diff > 0 ? 1 / (1 + e) : e / (1 + e);
+		ll += w * (Max(l3, l4) + log1p(e));
+		g_r -= w * ((1 - w4) * d->log_at[k] + w4 * log_alpha);
+		g_alpha -= w * r * ((1 - w4) * d->inv_at[k] + w4 / alpha);
+		g_a += w * w4 / a;
+		g_b += w * (1 - w4) / b;
+	}
+
+	/* x > 0: ln((b+x) (A+T)^-(r+x) + a (A+t_x)^-(r+x)) */
+	for (int i = 0; i < d->nrows; i++)
+	{
+		int			j = d->row_x[i];
+		int			kt = d->row_age[i];
+		int			kr = d->row_recency[i];
+		double		w = d->row_weight[i];
+		double		rx = r + d->x.xs[j];
+		double		l3 = x_log_bx[j] - rx * d->log_at[kt];
+		double		l4 = log_a - rx * d->log_at[kr];
+		double		diff = l4 - l3;
+		double		e = exp(-fabs(diff));
+		double		w4 = diff > 0 ? 1 / (1 + e) : e / (1 + e);
+		double		w3 = 1 - w4;
+
+		ll += w * (Max(l3, l4) + log1p(e));
+		g_r -= w * (w3 * d->log_at[kt] + w4 * d->log_at[kr]);
+		g_alpha -= w * rx * (w3 * d->inv_at[kt] + w4 * d->inv_at[kr]);
+		g_a += w * w4 / a;
+		g_b += w * w3 * x_inv_bx[j];
+	}
+
+	if (grad != NULL)
+	{
+		grad[0] = g_r * r;
+		grad[1] = g_alpha * alpha;
+		grad[2] = g_a * a;
+		grad[3] = g_b * b;
+	}
+	return ll;
+}
+
+/* Both models' final function: repeat purchases are needed to tell the rate from the dropout */
+static Datum
+nbd_fit_final(FunctionCallInfo fcinfo)
 {
 	FitState   *state = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
 	FitData    *d;
@@ -252,6 +374,20 @@ bgnbd_fit_final(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(m);
 }
 
+PG_FUNCTION_INFO_V1(bgnbd_fit_final);
+Datum
+bgnbd_fit_final(PG_FUNCTION_ARGS)
+{
+	return nbd_fit_final(fcinfo);
+}
+
+PG_FUNCTION_INFO_V1(mbgnbd_fit_final);
+Datum
+mbgnbd_fit_final(PG_FUNCTION_ARGS)
+{
+	return nbd_fit_final(fcinfo);
+}
+
 /* ---------------------------------------------------------------------
  * Predictions
  * ---------------------------------------------------------------------
@@ -260,32 +396,47 @@ bgnbd_fit_final(PG_FUNCTION_ARGS)
 #define HORIZON_HINT "Use a horizon at most about 10000 times alpha + age."
 #define NEAR_ONE_HINT "This happens where a is within about 1e-7 of 1, or at horizons near 0."
 
-static void
-check_horizon(const char *fname, double t)
+/* The purchase model argument: a BG/NBD or an MBG/NBD model (the SQL declares one overload each) */
+static const Model *
+nbd_model_arg(FunctionCallInfo fcinfo)
+{
+	const Model *m = model_arg(fcinfo, 0, MODEL_ANY);
+
+	if (m->kind != MODEL_BGNBD && m->kind != MODEL_MBGNBD)
+		elog(ERROR, "not a BG/NBD or MBG/NBD model");
+	return m;
+}
+
+void
+nbd_check_horizon(const char *fname, double t)
 {
 	if (!(t >= 0 && isfinite(t)))
 		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "horizon", t,
 						  "The horizon is a time of 0 or more, in the unit the model was fitted in.");
 }
 
-/* ln of a/(b+x-1) ((A+T)/(A+t_x))^(r+x), the odds of having dropped out; -inf for x = 0 */
+/*
+ * ln of the odds of having dropped out: BG/NBD a/(b+x-1) ((A+T)/(A+t_x))^(r+x),
+ * -inf for x = 0; MBG/NBD a/(b+x) ((A+T)/(A+t_x))^(r+x), for every x
+ */
 static double
-bgnbd_log_dropout_odds(const Model *m, double x, double t_x, double T)
+nbd_log_dropout_odds(const Model *m, double x, double t_x, double T)
 {
 	double		r = MODEL_ESTIMATE(m)[0],
 				alpha = MODEL_ESTIMATE(m)[1],
 				a = MODEL_ESTIMATE(m)[2],
 				b = MODEL_ESTIMATE(m)[3];
+	double		shift = m->kind == MODEL_MBGNBD ? 0 : 1;
 
-	if (x == 0)
+	if (x == 0 && m->kind == MODEL_BGNBD)
 		return -INFINITY;
-	return log(a) - log(b + x - 1) + (r + x) * (log(alpha + T) - log(alpha + t_x));
+	return log(a) - log(b + x - shift) + (r + x) * (log(alpha + T) - log(alpha + t_x));
 }
 
 /*
- * E[Y(t) | x, t_x, T], eq. 10 of FHL 2005: with z = t / (A+T+t),
+ * E[Y(t) | x, t_x, T] / P(alive), eq. 10 of FHL 2005: with z = t / (A+T+t),
  * L = ln((A+T) / (A+T+t)) = ln(1 - z) and c = a + b + x - 1,
- *	 E = c / (a - 1) (1 - F) P(alive),
+ *	 E = c / (a - 1) (1 - F) P(alive), returned without P(alive),
  *	 F = e^((r+x) L) 2F1(r+x, b+x; c; z).
  * Two forms of the same number, each where its series has terms of one
  * sign:
@@ -303,12 +454,9 @@ bgnbd_log_dropout_odds(const Model *m, double x, double t_x, double T)
  * where it passes PREDICTION_TOLERANCE relative, an error, not a number.
  */
 double
-bgnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T, const char *fname)
+nbd_expected_if_alive(double r, double alpha, double a, double b, double t, double x, double T,
+					  const char *fname)
 {
-	double		r = MODEL_ESTIMATE(m)[0],
-				alpha = MODEL_ESTIMATE(m)[1],
-				a = MODEL_ESTIMATE(m)[2],
-				b = MODEL_ESTIMATE(m)[3];
 	double		z = t / (alpha + T + t);
 	/* ln(1 - z) to a few epsilons of itself: a difference of logs would not be */
 	double		L = z < 0.5 ? log1p(-z) : log((alpha + T) / (alpha + T + t));
@@ -352,8 +500,19 @@ bgnbd_expected_conditional(const Model *m, double t, double x, double t_x, doubl
 	}
 	if (!(error <= PREDICTION_TOLERANCE * fabs(ratio)))
 		prediction_accuracy_lost(fname, error / fabs(ratio), NEAR_ONE_HINT);
+	return c * ratio;
+}
+
+double
+nbd_expected_conditional(const Model *m, double t, double x, double t_x, double T, const char *fname)
+{
+	const double *p = MODEL_ESTIMATE(m);
+	/* MBG/NBD's expectation is BG/NBD's with b + 1 in b's place */
+	double		b = p[3] + (m->kind == MODEL_MBGNBD ? 1 : 0);
+
 	/* 1 / (1 + odds) is P(alive) */
-	return c * ratio / (1 + exp(bgnbd_log_dropout_odds(m, x, t_x, T)));
+	return nbd_expected_if_alive(p[0], p[1], p[2], b, t, x, T, fname)
+		/ (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
 }
 
 /* expected_purchases(model, t, frequency, recency, age) */
@@ -361,7 +520,7 @@ PG_FUNCTION_INFO_V1(bgnbd_expected_purchases);
 Datum
 bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 {
-	const Model *m = model_arg(fcinfo, 0, MODEL_BGNBD);
+	const Model *m = nbd_model_arg(fcinfo);
 	double		t = PG_GETARG_FLOAT8(1);
 	double		x = PG_GETARG_FLOAT8(2),
 				t_x = PG_GETARG_FLOAT8(3),
@@ -369,9 +528,9 @@ bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 
 	model_require_converged(m, "expected_purchases");
 	model_check_time_unit(fcinfo, 5, m, "expected_purchases");
-	check_horizon("expected_purchases", t);
+	nbd_check_horizon("expected_purchases", t);
 	fit_check_customer("expected_purchases", x, t_x, T);
-	PG_RETURN_FLOAT8(lk_finite_result("expected_purchases", bgnbd_expected_conditional(m, t, x, t_x, T, "expected_purchases")));
+	PG_RETURN_FLOAT8(lk_finite_result("expected_purchases", nbd_expected_conditional(m, t, x, t_x, T, "expected_purchases")));
 }
 
 /* expected_purchases(model, t): E[X(t)] of a new customer, eq. 7 (x = t_x = T = 0 in eq. 10) */
@@ -379,20 +538,20 @@ PG_FUNCTION_INFO_V1(bgnbd_expected_purchases_new);
 Datum
 bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
 {
-	const Model *m = model_arg(fcinfo, 0, MODEL_BGNBD);
+	const Model *m = nbd_model_arg(fcinfo);
 	double		t = PG_GETARG_FLOAT8(1);
 
 	model_require_converged(m, "expected_purchases");
 	model_check_time_unit(fcinfo, 2, m, "expected_purchases");
-	check_horizon("expected_purchases", t);
-	PG_RETURN_FLOAT8(lk_finite_result("expected_purchases", bgnbd_expected_conditional(m, t, 0, 0, 0, "expected_purchases")));
+	nbd_check_horizon("expected_purchases", t);
+	PG_RETURN_FLOAT8(lk_finite_result("expected_purchases", nbd_expected_conditional(m, t, 0, 0, 0, "expected_purchases")));
 }
 
 PG_FUNCTION_INFO_V1(bgnbd_probability_alive);
 Datum
 bgnbd_probability_alive(PG_FUNCTION_ARGS)
 {
-	const Model *m = model_arg(fcinfo, 0, MODEL_BGNBD);
+	const Model *m = nbd_model_arg(fcinfo);
 	double		x = PG_GETARG_FLOAT8(1),
 				t_x = PG_GETARG_FLOAT8(2),
 				T = PG_GETARG_FLOAT8(3);
@@ -401,5 +560,5 @@ bgnbd_probability_alive(PG_FUNCTION_ARGS)
 	model_check_time_unit(fcinfo, 4, m, "probability_alive");
 	fit_check_customer("probability_alive", x, t_x, T);
 	PG_RETURN_FLOAT8(lk_finite_result("probability_alive",
-									  1 / (1 + exp(bgnbd_log_dropout_odds(m, x, t_x, T)))));
+									  1 / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)))));
 }

@@ -259,7 +259,10 @@ predicted_clv(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 	if (!spend_args(fcinfo, 2, 5, fname, &x, &zbar))
 		PG_RETURN_NULL();
-	bg = model_arg(fcinfo, 0, MODEL_BGNBD);
+	/* a BG/NBD or an MBG/NBD purchase model: the SQL declares one overload each */
+	bg = model_arg(fcinfo, 0, MODEL_ANY);
+	if (bg->kind != MODEL_BGNBD && bg->kind != MODEL_MBGNBD)
+		elog(ERROR, "predicted_clv: not a BG/NBD or MBG/NBD model");
 	gg = model_arg(fcinfo, 1, MODEL_GAMMA_GAMMA);
 	model_require_converged(bg, fname);
 	model_require_converged(gg, fname);
@@ -282,7 +285,7 @@ predicted_clv(PG_FUNCTION_ARGS)
 	spend = expected_spend(gg, x, zbar, fname);
 	for (int i = 1; i <= periods; i++)
 	{
-		double		cumulative = bgnbd_expected_conditional(bg, i * length, x, t_x, T, fname);
+		double		cumulative = nbd_expected_conditional(bg, i * length, x, t_x, T, fname);
 
 		value += (cumulative - previous) * spend / pow(1 + discount / 100, i);
 		previous = cumulative;

@@ -26,6 +26,10 @@ const ModelSpec model_specs[MODEL_KIND_MAX + 1] = {
 	gamma_gamma_check_row, gamma_gamma_arrange, gamma_gamma_loglik},
 	[MODEL_SBG] = {"sbg", "sbg_model", "sbg_fit", 2, {"alpha", "beta"}, false,
 	sbg_check_row, sbg_arrange, sbg_loglik},
+	[MODEL_BGBB] = {"bgbb", "bgbb_model", "bgbb_fit", 4, {"alpha", "beta", "gamma", "delta"}, false,
+	bgbb_check_row, bgbb_arrange, bgbb_loglik},
+	[MODEL_MBGNBD] = {"mbgnbd", "mbgnbd_model", "mbgnbd_fit", 4, {"r", "alpha", "a", "b"}, true,
+	bgnbd_check_row, bgnbd_arrange, mbgnbd_loglik},
 };
 
 /* Format 1 (1.2 and 1.3), read from tables and dumps: fixed room for four parameters */
@@ -204,8 +208,8 @@ model_check_time_unit(FunctionCallInfo fcinfo, int nargs_without, const Model *m
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: the model does not record the time unit it was fitted in", fname),
-				 errhint("Fit it with bgnbd_fit(frequency, recency, age, time_unit), or call %s without a time unit.",
-						 fname)));
+				 errhint("Fit it with %s(frequency, recency, age, time_unit), or call %s without a time unit.",
+						 model_specs[m->kind].fit_name, fname)));
 	if (unit->month != m->time_unit.month || unit->day != m->time_unit.day ||
 		unit->time != m->time_unit.time)
 		ereport(ERROR,
@@ -607,3 +611,5 @@ model_standard_error(PG_FUNCTION_ARGS)
 
 
 MODEL_IO_FUNCTIONS(sbg_model, MODEL_SBG)
+MODEL_IO_FUNCTIONS(bgbb_model, MODEL_BGBB)
+MODEL_IO_FUNCTIONS(mbgnbd_model, MODEL_MBGNBD)

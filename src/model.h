@@ -10,7 +10,7 @@
  *					weights), combine/serialize/deserialize, and maximum
  *					likelihood with standard errors
  *	 special.c		digamma, the hypergeometric power series
- *	 bgnbd.c, gamma_gamma.c, sbg.c
+ *	 bgnbd.c (BG/NBD, MBG/NBD), gamma_gamma.c, sbg.c, bgbb.c
  *					one model family each: its rows, likelihood with
  *					gradient, and predictions
  *
@@ -34,10 +34,12 @@ typedef enum ModelKind
 	MODEL_ANY = 0,				/* model_arg of the accessors: whichever kind it is */
 	MODEL_BGNBD = 1,
 	MODEL_GAMMA_GAMMA = 2,
-	MODEL_SBG = 3
+	MODEL_SBG = 3,
+	MODEL_BGBB = 4,
+	MODEL_MBGNBD = 5
 } ModelKind;
 
-#define MODEL_KIND_MAX 3
+#define MODEL_KIND_MAX 5
 #define MODEL_MAX_PARAMS 4
 
 /* One row a fit was given, as (up to) three numbers; what they mean is the model's */
@@ -212,6 +214,8 @@ extern double digamma(double x);
 extern double power_series(double first, double A, double B, double C, double z, double *magnitude,
 						   double *log_scale, int *terms, const char *fname,
 						   const char *too_long_message, const char *too_long_hint);
+/* 2F1(1, b; c; z), 0 <= z < 1: a discounted sum; ERROR 22003 when z is too near 1 */
+extern double hyp2f1_unit_a(double b, double c, double z, const char *fname);
 pg_noreturn extern void prediction_accuracy_lost(const char *fname, double relative_error, const char *hint);
 
 /* ---------------------------------------------------------------------
@@ -220,13 +224,23 @@ pg_noreturn extern void prediction_accuracy_lost(const char *fname, double relat
  * ---------------------------------------------------------------------
  */
 
-/* bgnbd.c */
+/* bgnbd.c: BG/NBD and MBG/NBD, which share rows, arrangement and predictions */
 extern void bgnbd_check_row(const char *fname, const FitKey *key);
 extern void bgnbd_arrange(FitData *d);
 extern double bgnbd_loglik(FitData *d, const double *theta, double *grad);
-/* E[Y(t) | x, t_x, T]: the purchases a customer is expected to make in the next t */
-extern double bgnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T,
-										 const char *fname);
+extern double mbgnbd_loglik(FitData *d, const double *theta, double *grad);
+/* E[Y(t) | x, t_x, T] of a BG/NBD or MBG/NBD model: the purchases expected in the next t */
+extern double nbd_expected_conditional(const Model *m, double t, double x, double t_x, double T,
+									   const char *fname);
+/*
+ * The same divided by P(alive) at (r, alpha, a, b), which MBG/NBD shares
+ * with b + 1 in b's place: c/(a-1) (1 - ((A+T)/(A+T+t))^(r+x) 2F1(r+x, b+x; c; z)),
+ * c = a + b + x - 1, within PREDICTION_TOLERANCE or an error
+ */
+extern double nbd_expected_if_alive(double r, double alpha, double a, double b, double t, double x,
+									double T, const char *fname);
+/* ERROR 22003 unless the horizon is 0 or more */
+extern void nbd_check_horizon(const char *fname, double t);
 
 /* gamma_gamma.c */
 extern void gamma_gamma_check_row(const char *fname, const FitKey *key);
@@ -237,5 +251,10 @@ extern double gamma_gamma_loglik(FitData *d, const double *theta, double *grad);
 extern void sbg_check_row(const char *fname, const FitKey *key);
 extern void sbg_arrange(FitData *d);
 extern double sbg_loglik(FitData *d, const double *theta, double *grad);
+
+/* bgbb.c */
+extern void bgbb_check_row(const char *fname, const FitKey *key);
+extern void bgbb_arrange(FitData *d);
+extern double bgbb_loglik(FitData *d, const double *theta, double *grad);
 
 #endif							/* LOYALTY_KPI_MODEL_H */

@@ -1,16 +1,17 @@
 /* ---------------------------------------------------------------------
- * The fitted models as stored types (src/model.c): BG/NBD for purchases,
- * Gamma-Gamma for spend, sBG for contractual retention.  Each carries the
- * estimates with their standard errors, the log-likelihood, the
- * customers, the evaluations and whether the fit converged; a BG/NBD
- * model also its time unit.  The fits and predictions of BG/NBD and
- * Gamma-Gamma follow (src/bgnbd.c, src/gamma_gamma.c); sBG's are in
- * src/sbg.sql.
+ * The fitted models as stored types (src/model.c): BG/NBD and MBG/NBD for
+ * purchases, Gamma-Gamma for spend, sBG for contractual retention, BG/BB
+ * for discrete-time purchases.  Each carries the estimates with their
+ * standard errors, the log-likelihood, the customers, the evaluations and
+ * whether the fit converged; a BG/NBD or MBG/NBD model also its time unit.  The fits' shared combine, serialize and
+ * deserialize follow, then Gamma-Gamma's fit and predictions
+ * (src/gamma_gamma.c); the BG/NBD family's, sBG's and BG/BB's are in
+ * src/bgnbd.sql, src/sbg.sql and src/bgbb.sql.
  * ---------------------------------------------------------------------
  */
 
 -- The types and the accessors they share (one C function serves all)
--- @each M: bgnbd_model, gamma_gamma_model, sbg_model
+-- @each M: bgnbd_model, gamma_gamma_model, sbg_model, bgbb_model, mbgnbd_model
 CREATE TYPE @extschema@.@M@;
 
 CREATE FUNCTION loyalty_kpi_internal.@M@_in(cstring) RETURNS @extschema@.@M@
@@ -37,7 +38,7 @@ CREATE CAST (@extschema@.@M@ AS jsonb) WITH FUNCTION @extschema@.@M@_jsonb(@exts
 CREATE FUNCTION @extschema@.parameter(model @extschema@.@M@, name text) RETURNS double precision
 AS 'MODULE_PATHNAME', 'model_parameter' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.parameter(@extschema@.@M@, text) IS
-    'A fitted model''s parameter by name (BG/NBD: r, alpha, a, b; Gamma-Gamma: p, q, gamma; sBG: alpha, beta).';
+    'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
 
 CREATE FUNCTION @extschema@.standard_error(model @extschema@.@M@, name text) RETURNS double precision
 AS 'MODULE_PATHNAME', 'model_standard_error' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -78,36 +79,19 @@ COMMENT ON TYPE @extschema@.sbg_model IS
     'A fitted sBG contractual retention model: alpha, beta with standard errors, log-likelihood and converged flag.';
 COMMENT ON FUNCTION @extschema@.sbg_model_jsonb(@extschema@.sbg_model) IS
     'An sBG model as jsonb: parameters with standard errors, log-likelihood, customers, evaluations, converged.';
-
-CREATE FUNCTION @extschema@.time_unit(model @extschema@.bgnbd_model) RETURNS interval
-AS 'MODULE_PATHNAME', 'model_time_unit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.time_unit(@extschema@.bgnbd_model) IS
-    'The time unit a BG/NBD model was fitted in (bgnbd_fit with a time unit); NULL when not recorded.';
+COMMENT ON TYPE @extschema@.mbgnbd_model IS
+    'A fitted MBG/NBD purchase model: r, alpha, a, b with standard errors, log-likelihood, converged flag and time unit.';
+COMMENT ON FUNCTION @extschema@.mbgnbd_model_jsonb(@extschema@.mbgnbd_model) IS
+    'An MBG/NBD model as jsonb: parameters with standard errors, log-likelihood, customers, evaluations, converged, time unit.';
+COMMENT ON TYPE @extschema@.bgbb_model IS
+    'A fitted BG/BB discrete-time purchase model: alpha, beta, gamma, delta with standard errors, log-likelihood and converged flag.';
+COMMENT ON FUNCTION @extschema@.bgbb_model_jsonb(@extschema@.bgbb_model) IS
+    'A BG/BB model as jsonb: parameters with standard errors, log-likelihood, customers, evaluations, converged.';
 
 /* ---------------------------------------------------------------------
  * Fitting: distinct rows with weights, merged across parallel workers
  * ---------------------------------------------------------------------
  */
-
--- the C reads the optional weight and time unit by their types
-CREATE FUNCTION loyalty_kpi_internal.bgnbd_fit_accum(internal, double precision, double precision, double precision)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'bgnbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-
-CREATE FUNCTION loyalty_kpi_internal.bgnbd_fit_accum(internal, double precision, double precision, double precision,
-                                                     double precision)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'bgnbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-
-CREATE FUNCTION loyalty_kpi_internal.bgnbd_fit_accum(internal, double precision, double precision, double precision,
-                                                     interval)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'bgnbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-
-CREATE FUNCTION loyalty_kpi_internal.bgnbd_fit_accum(internal, double precision, double precision, double precision,
-                                                     double precision, interval)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'bgnbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE FUNCTION loyalty_kpi_internal.gamma_gamma_fit_accum(internal, double precision, double precision)
 RETURNS internal
@@ -126,50 +110,8 @@ AS 'MODULE_PATHNAME', 'fit_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION loyalty_kpi_internal.fit_deserialize(bytea, internal) RETURNS internal
 AS 'MODULE_PATHNAME', 'fit_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-CREATE FUNCTION loyalty_kpi_internal.bgnbd_fit_final(internal) RETURNS @extschema@.bgnbd_model
-AS 'MODULE_PATHNAME', 'bgnbd_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-
 CREATE FUNCTION loyalty_kpi_internal.gamma_gamma_fit_final(internal) RETURNS @extschema@.gamma_gamma_model
 AS 'MODULE_PATHNAME', 'gamma_gamma_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-
-CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision) (
-    SFUNC = loyalty_kpi_internal.bgnbd_fit_accum, STYPE = internal,
-    FINALFUNC = loyalty_kpi_internal.bgnbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
-    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
-    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
-    PARALLEL = SAFE);
-COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision) IS
-    'The BG/NBD purchase model fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
-
-CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
-                                       customers double precision) (
-    SFUNC = loyalty_kpi_internal.bgnbd_fit_accum, STYPE = internal,
-    FINALFUNC = loyalty_kpi_internal.bgnbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
-    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
-    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
-    PARALLEL = SAFE);
-COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision) IS
-    'The BG/NBD purchase model fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
-
-CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
-                                       time_unit interval) (
-    SFUNC = loyalty_kpi_internal.bgnbd_fit_accum, STYPE = internal,
-    FINALFUNC = loyalty_kpi_internal.bgnbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
-    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
-    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
-    PARALLEL = SAFE);
-COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, interval) IS
-    'The BG/NBD purchase model fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
-
-CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
-                                       customers double precision, time_unit interval) (
-    SFUNC = loyalty_kpi_internal.bgnbd_fit_accum, STYPE = internal,
-    FINALFUNC = loyalty_kpi_internal.bgnbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
-    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
-    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
-    PARALLEL = SAFE);
-COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision, interval) IS
-    'The BG/NBD purchase model fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
 
 CREATE AGGREGATE @extschema@.gamma_gamma_fit(frequency double precision, monetary_value double precision) (
     SFUNC = loyalty_kpi_internal.gamma_gamma_fit_accum, STYPE = internal,
@@ -191,53 +133,10 @@ COMMENT ON AGGREGATE @extschema@.gamma_gamma_fit(double precision, double precis
     'The Gamma-Gamma spend model fitted by maximum likelihood to repeat customers (frequency > 0, mean spend), optionally weighted. NULL when there is no repeat customer.';
 
 /* ---------------------------------------------------------------------
- * Predictions.  Times are in the unit the model was fitted in; the
- * overloads with a time_unit check it against the model's (22023).
+ * Gamma-Gamma's predictions (predicted_clv, which combines them with a
+ * purchase model, is in src/bgnbd.sql)
  * ---------------------------------------------------------------------
  */
-
--- E[Y(t) | x, t_x, T]: the customer's expected purchases in the next t
-CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.bgnbd_model, t double precision,
-                                               frequency double precision, recency double precision, age double precision)
-RETURNS double precision
-AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.bgnbd_model, double precision, double precision, double precision, double precision) IS
-    'BG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
-
-CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.bgnbd_model, t double precision,
-                                               frequency double precision, recency double precision, age double precision,
-                                               time_unit interval)
-RETURNS double precision
-AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.bgnbd_model, double precision, double precision, double precision, double precision, interval) IS
-    'BG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
-
--- E[X(t)]: a new customer's expected purchases in the first t after the first purchase
-CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.bgnbd_model, t double precision)
-RETURNS double precision
-AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.bgnbd_model, double precision) IS
-    'BG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
-
-CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.bgnbd_model, t double precision, time_unit interval)
-RETURNS double precision
-AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.bgnbd_model, double precision, interval) IS
-    'BG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
-
-CREATE FUNCTION @extschema@.probability_alive(model @extschema@.bgnbd_model, frequency double precision,
-                                              recency double precision, age double precision)
-RETURNS double precision
-AS 'MODULE_PATHNAME', 'bgnbd_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.bgnbd_model, double precision, double precision, double precision) IS
-    'BG/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
-
-CREATE FUNCTION @extschema@.probability_alive(model @extschema@.bgnbd_model, frequency double precision,
-                                              recency double precision, age double precision, time_unit interval)
-RETURNS double precision
-AS 'MODULE_PATHNAME', 'bgnbd_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.bgnbd_model, double precision, double precision, double precision, interval) IS
-    'BG/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
 
 -- not STRICT: monetary_value is NULL (no repeat purchase) when frequency = 0
 CREATE FUNCTION @extschema@.expected_spend(model @extschema@.gamma_gamma_model, frequency double precision,
@@ -253,23 +152,3 @@ AS 'MODULE_PATHNAME', 'gamma_gamma_mean_spend' LANGUAGE C IMMUTABLE STRICT PARAL
 COMMENT ON FUNCTION @extschema@.expected_spend(@extschema@.gamma_gamma_model) IS
     'Gamma-Gamma: expected spend per purchase of a customer with (frequency, mean spend), or the population mean; NULL mean spend allowed at frequency 0.';
 
--- sum over periods of discounted expected purchases x expected spend; not STRICT, as expected_spend
-CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.bgnbd_model, spend @extschema@.gamma_gamma_model,
-                                          frequency double precision, recency double precision,
-                                          age double precision, monetary_value double precision,
-                                          periods integer, period_length double precision,
-                                          discount_rate double precision)
-RETURNS double precision
-AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.bgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision) IS
-    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD and Gamma-Gamma). A given time unit must be the purchase model''s.';
-
-CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.bgnbd_model, spend @extschema@.gamma_gamma_model,
-                                          frequency double precision, recency double precision,
-                                          age double precision, monetary_value double precision,
-                                          periods integer, period_length double precision,
-                                          discount_rate double precision, time_unit interval)
-RETURNS double precision
-AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.bgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, interval) IS
-    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD and Gamma-Gamma). A given time unit must be the purchase model''s.';

@@ -284,27 +284,6 @@ sbg_expected_lifetime(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(lk_finite_result("expected_lifetime", (alpha + beta - 1) / (alpha - 1)));
 }
 
-#define DISCOUNT_HINT "Use a discount rate of 0.01 percent per period or more, or 0 when alpha > 1."
-
-/*
- * 2F1(1, b; c; z) for 0 <= z < 1: sum_{j>=0} (b)_j / (c)_j z^j, terms all
- * positive, so the rounding error is a few epsilons per term.
- */
-static double
-hyp2f1_one(double b, double c, double z, const char *fname)
-{
-	double		magnitude,
-				log_scale = 0,
-				sum;
-	int			terms;
-
-	if (z == 0)
-		return 1;
-	sum = power_series(b * z / c, 1, b, c, z, &magnitude, &log_scale, &terms, fname,
-					   "the discount rate is too close to 0 for the series", DISCOUNT_HINT);
-	return 1 + exp(log_scale) * sum;
-}
-
 /*
  * discounted_expected_lifetime(model, discount_rate [, renewals]): DEL of a
  * new customer (their first period counts 1), or DERL of a customer who has
@@ -345,5 +324,5 @@ sbg_discounted_lifetime(PG_FUNCTION_ARGS)
 					 errhint("Give a discount rate above 0.")));
 		PG_RETURN_FLOAT8(lk_finite_result(fname, lead * (c - 1) / (alpha - 1)));
 	}
-	PG_RETURN_FLOAT8(lk_finite_result(fname, lead * hyp2f1_one(b, c, 1 / (1 + d / 100), fname)));
+	PG_RETURN_FLOAT8(lk_finite_result(fname, lead * hyp2f1_unit_a(b, c, 1 / (1 + d / 100), fname)));
 }

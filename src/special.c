@@ -107,3 +107,24 @@ power_series(double first, double A, double B, double C, double z, double *magni
 	*terms = n;
 	return sum;
 }
+
+/*
+ * 2F1(1, b; c; z) for 0 <= z < 1, b, c > 0: sum_{j>=0} (b)_j / (c)_j z^j,
+ * the discounted sums of the retention models (z = 1 / (1 + rate)).  Terms
+ * are all positive, so the rounding error is a few epsilons per term.
+ */
+double
+hyp2f1_unit_a(double b, double c, double z, const char *fname)
+{
+	double		magnitude,
+				log_scale = 0,
+				sum;
+	int			terms;
+
+	if (z == 0)
+		return 1;
+	sum = power_series(b * z / c, 1, b, c, z, &magnitude, &log_scale, &terms, fname,
+					   "the discount rate is too close to 0 for the series",
+					   "Use a discount rate of 0.01 percent per period or more.");
+	return 1 + exp(log_scale) * sum;
+}

@@ -79,6 +79,14 @@ SELECT 'sbg_model', v FROM (VALUES
   ('v2:sbg:alpha=0.6680883480424851,beta=3.806094935491281;se=0.10373493059419535,0.7855316860286662;log_likelihood=-1611.1581473911554;customers=1000;iterations=15;converged=true'),
   ('v2:sbg:alpha=5e-324,beta=1.7976931348623157e+308;se=NaN,0;log_likelihood=-0.5;customers=1e+300;iterations=0;converged=false')) v(v)
 UNION ALL
+SELECT 'mbgnbd_model', v FROM (VALUES
+  ('v2:mbgnbd:r=0.5,alpha=6.2,a=0.9,b=1.6;se=0.02,0.3,0.1,0.2;log_likelihood=-9580;customers=2357;iterations=30;converged=true;time_unit=7 days'),
+  ('v2:mbgnbd:r=1e-300,alpha=1.7976931348623157e+308,a=1,b=5e-324;se=NaN,0,NaN,1e+300;log_likelihood=12.5;customers=0.5;iterations=0;converged=true')) v(v)
+UNION ALL
+SELECT 'bgbb_model', v FROM (VALUES
+  ('v2:bgbb:alpha=1.2035223204825638,beta=0.7497163234184353,gamma=0.6567183036305131,delta=2.7834428482760685;se=0.06939136465547055,0.029447716067572356,0.05100987639363878,0.32081913241861404;log_likelihood=-33225.581274347;customers=11104;iterations=27;converged=true'),
+  ('v2:bgbb:alpha=1e-300,beta=1e+300,gamma=1,delta=5e-324;se=NaN,NaN,0,1;log_likelihood=-1e-300;customers=2;iterations=1;converged=true')) v(v)
+UNION ALL
 SELECT 'rfm_model', s::text FROM (
   SELECT rfm_fit(g % 30, g % 7, g * 1.25) FROM generate_series(1, 50) g
   UNION ALL SELECT rfm_fit(g, 1, -g * 1e300, 2) FROM generate_series(1, 3) g
@@ -95,7 +103,7 @@ DECLARE
     '-9223372036854775808', '-9223372036854775809', '2147483647', '2147483648', '4294967295', '4294967296',
     '99999999999999999999999', '255', '256', '100001', '', ' ', ',', ';', ':', '=', '"', '\', '-', '{', '}',
     'v0', 'v1', 'v2', 'v3', 'v255', 'x', 'true', 'false', 'all', 'start', '1 day', '-1 day', '0 days',
-    'nps', 'csat', 'ces', 'cli', 'bgnbd', 'gamma_gamma', 'sbg', 'time_unit=', 'rows=', 'tiers='];
+    'nps', 'csat', 'ces', 'cli', 'bgnbd', 'gamma_gamma', 'sbg', 'bgbb', 'mbgnbd', 'time_unit=', 'rows=', 'tiers='];
   runs text[];
   numeric_runs int[];
   pick int;

@@ -1,0 +1,458 @@
+/*
+ * bgbb.c
+ *		The BG/BB model of discrete-time purchases (Fader, Hardie and Shang
+ *		2010, "Customer-base analysis in a discrete-time noncontractual
+ *		setting"): its fit's rows, likelihood with gradient, and
+ *		predictions.
+ *
+ * At each of n transaction opportunities (a yearly fundraiser, an event)
+ * an active customer transacts with probability p ~ Beta(alpha, beta), and
+ * may become inactive before the next one with probability
+ * theta ~ Beta(gamma, delta).  From a customer's (x, t_x, n) = (transactions,
+ * the opportunity of the last one (0 when none), opportunities), with
+ * B the beta function and A = B(alpha, beta), G = B(gamma, delta):
+ *	 L = B(alpha+x, beta+n-x)/A B(gamma, delta+n)/G
+ *	   + sum_{i=0}^{n-t_x-1} B(alpha+x, beta+t_x-x+i)/A B(gamma+1, delta+t_x+i)/G
+ *	 P(active at n+1 | x, t_x, n) = B(alpha+x, beta+n-x)/A B(gamma, delta+n+1)/G / L
+ *	 E[X(n, n+n*) | x, t_x, n] = B(alpha+x+1, beta+n-x)/A
+ *		sum_{k=1}^{n*} B(gamma, delta+n+k)/G / L
+ *	 DERT(d | x, t_x, n) = B(alpha+x+1, beta+n-x)/A B(gamma, delta+n+1)/G
+ *		2F1(1, delta+n+1; gamma+delta+n+1; 1/(1+d)) / ((1+d) L)
+ * and a new customer's E[X(n)] = alpha/(alpha+beta) sum_{k=1}^{n} B(gamma, delta+k)/G.
+ *
+ * An evaluation computes lgamma and digamma once per argument it needs
+ * (beta + m, alpha + beta + m, delta + m, gamma + delta + m for m up to the
+ * largest n, alpha + x per distinct x), so the terms of L cost additions.
+ */
+#include "model.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+
+/* Opportunities a row may have: each row's L has up to n terms */
+#define BGBB_MAX_OPPORTUNITIES 100000
+
+static void
+bgbb_check_triple(const char *fname, double x, double t_x, double n)
+{
+	lk_check_finite(fname, "frequency", x);
+	lk_check_finite(fname, "recency", t_x);
+	lk_check_finite(fname, "number of opportunities", n);
+	if (!(n == floor(n) && n >= 1 && n <= BGBB_MAX_OPPORTUNITIES))
+		fit_row_error(fname, "number of opportunities", n,
+					  "The opportunities are a whole number from 1 to 100000.");
+	if (!(x == floor(x) && x >= 0 && x <= n))
+		fit_row_error(fname, "frequency", x,
+					  "The frequency is the number of opportunities with a transaction: a whole number from 0 to the opportunities.");
+	if (!(t_x == floor(t_x) && t_x >= x && t_x <= n && (x > 0 || t_x == 0) && (x == 0 || t_x >= 1)))
+		fit_row_error(fname, "recency", t_x,
+					  "The recency is the opportunity of the last transaction (0 when there is none): from the frequency to the opportunities.");
+}
+
+void
+bgbb_check_row(const char *fname, const FitKey *key)
+{
+	bgbb_check_triple(fname, key->v[0], key->v[1], key->v[2]);
+}
+
+/*
+ * bgbb_fit(frequency, recency, opportunities [, customers]): a customer's
+ * (x, t_x, n), or a row standing for `customers` of them.  A row with a
+ * NULL is skipped.
+ */
+PG_FUNCTION_INFO_V1(bgbb_fit_accum);
+Datum
+bgbb_fit_accum(PG_FUNCTION_ARGS)
+{
+	FitState   *state = fit_state_get(fcinfo, MODEL_BGBB, "bgbb_fit_accum");
+	const char *fname = fit_state_fname(state);
+	FitKey		key;
+
+	for (int i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+			PG_RETURN_POINTER(state);
+	for (int i = 0; i < 3; i++)
+		key.v[i] = PG_GETARG_INT32(1 + i);
+	bgbb_check_row(fname, &key);
+	fit_state_add(state, key, fit_weight_arg(fcinfo, 4, fname));
+	PG_RETURN_POINTER(state);
+}
+
+/* Per evaluation: lgamma and digamma of base + m, m = 0 .. size - 1 */
+typedef struct GammaTable
+{
+	double	   *lg;
+	double	   *psi;
+} GammaTable;
+
+typedef struct BgbbData
+{
+	FitDistinctX x;
+	int			max_n;
+	GammaTable	b,				/* beta + m */
+				ab,				/* alpha + beta + m */
+				d,				/* delta + m */
+				gd;				/* gamma + delta + m */
+	double	   *lg_ax;			/* lgamma(alpha + x) per distinct x */
+	double	   *psi_ax;
+	double	   *lg_terms;		/* scratch: ln of each term of a row's L */
+} BgbbData;
+
+static void
+gamma_table_alloc(GammaTable *t, int size)
+{
+	t->lg = palloc(sizeof(double) * size);
+	t->psi = palloc(sizeof(double) * size);
+}
+
+static void
+gamma_table_fill(GammaTable *t, double base, int size)
+{
+	for (int m = 0; m < size; m++)
+	{
+		t->lg[m] = lgamma(base + m);
+		t->psi[m] = digamma(base + m);
+	}
+}
+
+void
+bgbb_arrange(FitData *fit)
+{
+	BgbbData   *d = palloc0(sizeof(BgbbData));
+
+	fit_distinct_x(fit, &d->x);
+	for (int i = 0; i < fit->n; i++)
+		d->max_n = Max(d->max_n, (int) fit->keys[i].v[2]);
+	/* arguments up to + max_n + 1 (gamma + delta + t_x + i + 1) */
+	gamma_table_alloc(&d->b, d->max_n + 2);
+	gamma_table_alloc(&d->ab, d->max_n + 2);
+	gamma_table_alloc(&d->d, d->max_n + 2);
+	gamma_table_alloc(&d->gd, d->max_n + 2);
+	d->lg_ax = palloc(sizeof(double) * Max(d->x.nx, 1));
+	d->psi_ax = palloc(sizeof(double) * Max(d->x.nx, 1));
+	d->lg_terms = palloc(sizeof(double) * (d->max_n + 1));
+	fit->arranged = d;
+}
+
+/*
+ * A row's ln L without the constant
+ *	 C = lgamma(alpha+beta) - lgamma(alpha) - lgamma(beta) + lgamma(gamma+delta) - lgamma(delta)
+ * that every term carries, and its gradient in (alpha, beta, gamma, delta)
+ * likewise (added once per row by the caller).  The terms, with m and e as
+ * in the file's comment and j = x + m:
+ *	 first:  lgamma(alpha+x) + lgamma(beta+m) - lgamma(alpha+beta+j) + lgamma(delta+e) - lgamma(gamma+delta+e)
+ *	 others: the same with ln gamma added and lgamma(gamma+delta+e+1)
+ * (lgamma(gamma+1) - lgamma(gamma) = ln gamma); ln L is their log-sum-exp.
+ */
+static double
+bgbb_row(const BgbbData *d, int xi, int x, int t_x, int n, double log_gamma, double inv_gamma, double *grad)
+{
+	int			nterms = 1 + (n - t_x);
+	double		top = -INFINITY,
+				total = 0;
+
+	for (int k = 0; k < nterms; k++)
+	{
+		int			m = k == 0 ? n - x : t_x - x + (k - 1);
+		int			e = k == 0 ? n : t_x + (k - 1);
+		int			f = k == 0 ? e : e + 1;		/* gamma + delta + f */
+		double		l = d->lg_ax[xi] + d->b.lg[m] - d->ab.lg[x + m] + d->d.lg[e] - d->gd.lg[f]
+			+ (k == 0 ? 0 : log_gamma);
+
+		d->lg_terms[k] = l;
+		top = Max(top, l);
+	}
+	for (int i = 0; i < 4; i++)
+		grad[i] = 0;
+	for (int k = 0; k < nterms; k++)
+	{
+		int			m = k == 0 ? n - x : t_x - x + (k - 1);
+		int			e = k == 0 ? n : t_x + (k - 1);
+		int			f = k == 0 ? e : e + 1;
+		double		w = exp(d->lg_terms[k] - top);
+
+		total += w;
+		grad[0] += w * (d->psi_ax[xi] - d->ab.psi[x + m]);
+		grad[1] += w * (d->b.psi[m] - d->ab.psi[x + m]);
+		grad[2] += w * ((k == 0 ? 0 : inv_gamma) - d->gd.psi[f]);
+		grad[3] += w * (d->d.psi[e] - d->gd.psi[f]);
+	}
+	for (int i = 0; i < 4; i++)
+		grad[i] /= total;
+	return top + log(total);
+}
+
+double
+bgbb_loglik(FitData *fit, const double *theta, double *grad)
+{
+	BgbbData   *d = (BgbbData *) fit->arranged;
+	double		alpha = exp(theta[0]),
+				beta = exp(theta[1]),
+				gamma = exp(theta[2]),
+				delta = exp(theta[3]);
+	int			size = d->max_n + 1;
+	double		constant = lgamma(alpha + beta) - lgamma(alpha) - lgamma(beta)
+		+ lgamma(gamma + delta) - lgamma(delta);
+	double		g_constant[4] = {
+		digamma(alpha + beta) - digamma(alpha),
+		digamma(alpha + beta) - digamma(beta),
+		digamma(gamma + delta),
+		digamma(gamma + delta) - digamma(delta)
+	};
+	double		ll = 0,
+				g[4] = {0, 0, 0, 0};
+
+	gamma_table_fill(&d->b, beta, size);
+	gamma_table_fill(&d->ab, alpha + beta, size);
+	gamma_table_fill(&d->d, delta, size);
+	gamma_table_fill(&d->gd, gamma + delta, size);
+	for (int j = 0; j < d->x.nx; j++)
+	{
+		d->lg_ax[j] = lgamma(alpha + d->x.xs[j]);
+		d->psi_ax[j] = digamma(alpha + d->x.xs[j]);
+	}
+	for (int i = 0; i < fit->n; i++)
+	{
+		const FitKey *key = &fit->keys[i];
+		double		w = fit->weights[i];
+		double		row_grad[4];
+		int			xi = fit_index_of(d->x.xs, d->x.nx, key->v[0]);
+
+		ll += w * (constant + bgbb_row(d, xi, (int) key->v[0], (int) key->v[1], (int) key->v[2],
+									   log(gamma), 1 / gamma, row_grad));
+		for (int k = 0; k < 4; k++)
+			g[k] += w * (g_constant[k] + row_grad[k]);
+	}
+	if (grad != NULL)
+	{
+		grad[0] = g[0] * alpha;
+		grad[1] = g[1] * beta;
+		grad[2] = g[2] * gamma;
+		grad[3] = g[3] * delta;
+	}
+	return ll;
+}
+
+PG_FUNCTION_INFO_V1(bgbb_fit_final);
+Datum
+bgbb_fit_final(PG_FUNCTION_ARGS)
+{
+	FitState   *state = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
+	FitData    *d;
+	bool		some = false,
+				not_all = false;
+
+	if (fit_state_is_empty(state))
+		PG_RETURN_NULL();
+	d = fit_data_build(state);
+	for (int i = 0; i < d->n; i++)
+	{
+		some |= d->keys[i].v[0] > 0;
+		not_all |= d->keys[i].v[0] < d->keys[i].v[2];
+	}
+	if (d->total_weight < 2)
+		fit_cannot_identify(d->fname, "It was given a single customer.",
+							"Fit the model to many customers, usually all of one cohort.");
+	if (!some || !not_all)
+		fit_cannot_identify(d->fname, some ? "Every customer transacted at every opportunity." : "No customer transacted.",
+							"The transaction and dropout probabilities cannot be told apart from such data.");
+	PG_RETURN_POINTER(fit_model(d));
+}
+
+/* ---------------------------------------------------------------------
+ * Predictions
+ * ---------------------------------------------------------------------
+ */
+
+typedef struct BgbbParams
+{
+	double		alpha,
+				beta,
+				gamma,
+				delta;
+} BgbbParams;
+
+static BgbbParams
+bgbb_params(const Model *m)
+{
+	BgbbParams	p = {MODEL_ESTIMATE(m)[0], MODEL_ESTIMATE(m)[1], MODEL_ESTIMATE(m)[2], MODEL_ESTIMATE(m)[3]};
+
+	return p;
+}
+
+static double
+lbeta(double a, double b)
+{
+	return lgamma(a) + lgamma(b) - lgamma(a + b);
+}
+
+/* ln L(x, t_x, n) at the model's parameters, summed term by term (log-sum-exp) */
+static double
+bgbb_log_likelihood_of(const BgbbParams *p, int x, int t_x, int n)
+{
+	double		la = lbeta(p->alpha, p->beta),
+				lg = lbeta(p->gamma, p->delta);
+	double		first = lbeta(p->alpha + x, p->beta + n - x) - la + lbeta(p->gamma, p->delta + n) - lg;
+	double		top = first,
+				sum;
+
+	for (int i = 0; i < n - t_x; i++)
+		top = Max(top, lbeta(p->alpha + x, p->beta + t_x - x + i) - la + lbeta(p->gamma + 1, p->delta + t_x + i) - lg);
+	sum = exp(first - top);
+	for (int i = 0; i < n - t_x; i++)
+		sum += exp(lbeta(p->alpha + x, p->beta + t_x - x + i) - la + lbeta(p->gamma + 1, p->delta + t_x + i) - lg - top);
+	return top + log(sum);
+}
+
+/* A customer's (x, t_x, n) arguments at argno.., checked as a fit's rows are */
+static void
+bgbb_customer_args(FunctionCallInfo fcinfo, int argno, const char *fname, int *x, int *t_x, int *n)
+{
+	*x = PG_GETARG_INT32(argno);
+	*t_x = PG_GETARG_INT32(argno + 1);
+	*n = PG_GETARG_INT32(argno + 2);
+	bgbb_check_triple(fname, *x, *t_x, *n);
+}
+
+static const Model *
+bgbb_model_arg(FunctionCallInfo fcinfo, const char *fname)
+{
+	const Model *m = model_arg(fcinfo, 0, MODEL_BGBB);
+
+	model_require_converged(m, fname);
+	return m;
+}
+
+static int32
+opportunities_arg(FunctionCallInfo fcinfo, int argno, const char *fname)
+{
+	int32		k = PG_GETARG_INT32(argno);
+
+	if (k < 0 || k > 10000000)
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "number of future opportunities", k,
+						  "The future opportunities are 0 to 10000000.");
+	return k;
+}
+
+/*
+ * sum_{k=1}^{count} B(gamma, delta+n+k) / B(gamma, delta): the expected
+ * opportunities at which the customer is still active, past n.  Where gamma
+ * is not near 1, the closed form
+ *	 delta/(gamma-1) Gamma(gamma+delta)/Gamma(1+delta)
+ *		[Gamma(1+delta+n)/Gamma(gamma+delta+n) - Gamma(1+delta+n+count)/Gamma(gamma+delta+n+count)];
+ * near 1 it cancels (0/0), so the terms are summed, each the last times
+ * (delta+n+k-1) / (gamma+delta+n+k-1), all positive.
+ */
+static double
+bgbb_active_opportunities(const BgbbParams *p, int n, int count)
+{
+	double		g = p->gamma,
+				dl = p->delta;
+
+	if (count == 0)
+		return 0;
+	if (fabs(g - 1) >= 0.01)
+	{
+		double		head = lgamma(g + dl) - lgamma(1 + dl);
+		double		a = exp(head + lgamma(1 + dl + n) - lgamma(g + dl + n));
+		double		b = exp(head + lgamma(1 + dl + n + count) - lgamma(g + dl + n + count));
+
+		return dl / (g - 1) * (a - b);
+	}
+	else
+	{
+		double		term = exp(lbeta(g, dl + n) - lbeta(g, dl));
+		double		sum = 0;
+
+		for (int k = 1; k <= count; k++)
+		{
+			term *= (dl + n + k - 1) / (g + dl + n + k - 1);
+			sum += term;
+			if ((k & 0xffff) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		return sum;
+	}
+}
+
+/* probability_alive(model, frequency, recency, opportunities): P(active at opportunity n+1) */
+PG_FUNCTION_INFO_V1(bgbb_probability_alive);
+Datum
+bgbb_probability_alive(PG_FUNCTION_ARGS)
+{
+	const char *fname = "probability_alive";
+	const Model *m = bgbb_model_arg(fcinfo, fname);
+	BgbbParams	p = bgbb_params(m);
+	int			x,
+				t_x,
+				n;
+	double		l;
+
+	bgbb_customer_args(fcinfo, 1, fname, &x, &t_x, &n);
+	l = lbeta(p.alpha + x, p.beta + n - x) - lbeta(p.alpha, p.beta)
+		+ lbeta(p.gamma, p.delta + n + 1) - lbeta(p.gamma, p.delta);
+	PG_RETURN_FLOAT8(lk_finite_result(fname, exp(l - bgbb_log_likelihood_of(&p, x, t_x, n))));
+}
+
+/* expected_purchases(model, future, frequency, recency, opportunities): E[X(n, n+n*) | x, t_x, n] */
+PG_FUNCTION_INFO_V1(bgbb_expected_purchases);
+Datum
+bgbb_expected_purchases(PG_FUNCTION_ARGS)
+{
+	const char *fname = "expected_purchases";
+	const Model *m = bgbb_model_arg(fcinfo, fname);
+	BgbbParams	p = bgbb_params(m);
+	int32		future = opportunities_arg(fcinfo, 1, fname);
+	int			x,
+				t_x,
+				n;
+	double		l;
+
+	bgbb_customer_args(fcinfo, 2, fname, &x, &t_x, &n);
+	l = lbeta(p.alpha + x + 1, p.beta + n - x) - lbeta(p.alpha, p.beta) - bgbb_log_likelihood_of(&p, x, t_x, n);
+	PG_RETURN_FLOAT8(lk_finite_result(fname, exp(l) * bgbb_active_opportunities(&p, n, future)));
+}
+
+/* expected_purchases(model, opportunities): a new customer's E[X(n)] */
+PG_FUNCTION_INFO_V1(bgbb_expected_purchases_new);
+Datum
+bgbb_expected_purchases_new(PG_FUNCTION_ARGS)
+{
+	const char *fname = "expected_purchases";
+	const Model *m = bgbb_model_arg(fcinfo, fname);
+	BgbbParams	p = bgbb_params(m);
+	int32		n = opportunities_arg(fcinfo, 1, fname);
+
+	PG_RETURN_FLOAT8(lk_finite_result(fname, p.alpha / (p.alpha + p.beta) * bgbb_active_opportunities(&p, 0, n)));
+}
+
+/*
+ * discounted_expected_transactions(model, discount_rate, frequency, recency,
+ * opportunities): DERT, the customer's future transactions discounted at
+ * the rate (% per opportunity), the next opportunity discounted once.
+ */
+PG_FUNCTION_INFO_V1(bgbb_discounted_transactions);
+Datum
+bgbb_discounted_transactions(PG_FUNCTION_ARGS)
+{
+	const char *fname = "discounted_expected_transactions";
+	const Model *m = bgbb_model_arg(fcinfo, fname);
+	BgbbParams	p = bgbb_params(m);
+	double		d = PG_GETARG_FLOAT8(1);
+	int			x,
+				t_x,
+				n;
+	double		l;
+
+	if (!(d > 0 && isfinite(d)))
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", d,
+						  "The discount rate is a percentage per opportunity, above 0.");
+	bgbb_customer_args(fcinfo, 2, fname, &x, &t_x, &n);
+	l = lbeta(p.alpha + x + 1, p.beta + n - x) - lbeta(p.alpha, p.beta)
+		+ lbeta(p.gamma, p.delta + n + 1) - lbeta(p.gamma, p.delta)
+		- bgbb_log_likelihood_of(&p, x, t_x, n);
+	PG_RETURN_FLOAT8(lk_finite_result(fname, exp(l) / (1 + d / 100)
+									  * hyp2f1_unit_a(p.delta + n + 1, p.gamma + p.delta + n + 1,
+													  1 / (1 + d / 100), fname)));
+}

@@ -1,0 +1,61 @@
+/* ---------------------------------------------------------------------
+ * The BG/BB model of discrete-time purchases (src/bgbb.c): the fit over
+ * (frequency, recency, opportunities) rows and its predictions.  The
+ * stored type bgbb_model and its accessors are in src/models.sql.
+ * ---------------------------------------------------------------------
+ */
+
+CREATE FUNCTION loyalty_kpi_internal.bgbb_fit_accum(internal, integer, integer, integer) RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgbb_fit_accum(internal, integer, integer, integer, double precision) RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgbb_fit_final(internal) RETURNS @extschema@.bgbb_model
+AS 'MODULE_PATHNAME', 'bgbb_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.bgbb_fit(frequency integer, recency integer, opportunities integer) (
+    SFUNC = loyalty_kpi_internal.bgbb_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgbb_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.bgbb_fit(integer, integer, integer) IS
+    'The BG/BB discrete-time model fitted by maximum likelihood to (frequency, recency, opportunities) rows, optionally weighted by a number of customers. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.bgbb_fit(frequency integer, recency integer, opportunities integer,
+                                      customers double precision) (
+    SFUNC = loyalty_kpi_internal.bgbb_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgbb_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.bgbb_fit(integer, integer, integer, double precision) IS
+    'The BG/BB discrete-time model fitted by maximum likelihood to (frequency, recency, opportunities) rows, optionally weighted by a number of customers. NULL when there is no row.';
+
+CREATE FUNCTION @extschema@.probability_alive(model @extschema@.bgbb_model, frequency integer, recency integer,
+                                              opportunities integer)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgbb_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.bgbb_model, integer, integer, integer) IS
+    'BG/BB: probability, 0 to 1, that a customer with (frequency, recency, opportunities) is still active at the next opportunity.';
+
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.bgbb_model, future integer, frequency integer,
+                                               recency integer, opportunities integer)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgbb_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.bgbb_model, integer, integer, integer, integer) IS
+    'BG/BB: expected transactions in the next `future` opportunities of a customer with (frequency, recency, opportunities).';
+
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.bgbb_model, opportunities integer)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgbb_expected_purchases_new' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.bgbb_model, integer) IS
+    'BG/BB: a new customer''s expected transactions in their first n opportunities.';
+
+CREATE FUNCTION @extschema@.discounted_expected_transactions(model @extschema@.bgbb_model, discount_rate double precision,
+                                                             frequency integer, recency integer, opportunities integer)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgbb_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.bgbb_model, double precision, integer, integer, integer) IS
+    'BG/BB: DERT, a customer''s future transactions discounted at the rate in % per opportunity (the next one discounted once); CLV = value per transaction x DERT.';

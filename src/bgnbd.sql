@@ -1,0 +1,144 @@
+/* ---------------------------------------------------------------------
+ * The BG/NBD family (src/bgnbd.c): BG/NBD, and MBG/NBD, in which a
+ * customer may also drop out right after the first purchase.  Both take
+ * the same rows and call forms and give the same predictions, so one
+ * template makes both; their types and accessors are in src/models.sql
+ * with the fits' shared combine, serialize and deserialize.  Times are in
+ * the unit the model was fitted in; the overloads with a time_unit check
+ * it against the model's (22023).
+ * ---------------------------------------------------------------------
+ */
+
+-- @each P: bgnbd, mbgnbd
+-- the C reads the optional weight and time unit by their types
+CREATE FUNCTION loyalty_kpi_internal.@P@_fit_accum(internal, double precision, double precision, double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', '@P@_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.@P@_fit_accum(internal, double precision, double precision, double precision,
+                                                  double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', '@P@_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.@P@_fit_accum(internal, double precision, double precision, double precision,
+                                                  interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', '@P@_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.@P@_fit_accum(internal, double precision, double precision, double precision,
+                                                  double precision, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', '@P@_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.@P@_fit_final(internal) RETURNS @extschema@.@P@_model
+AS 'MODULE_PATHNAME', '@P@_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision) (
+    SFUNC = loyalty_kpi_internal.@P@_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.@P@_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision) IS
+    'A BG/NBD-family purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
+                                       customers double precision) (
+    SFUNC = loyalty_kpi_internal.@P@_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.@P@_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision) IS
+    'A BG/NBD-family purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
+                                       time_unit interval) (
+    SFUNC = loyalty_kpi_internal.@P@_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.@P@_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, interval) IS
+    'A BG/NBD-family purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
+                                       customers double precision, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.@P@_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.@P@_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision, interval) IS
+    'A BG/NBD-family purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+CREATE FUNCTION @extschema@.time_unit(model @extschema@.@P@_model) RETURNS interval
+AS 'MODULE_PATHNAME', 'model_time_unit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.time_unit(@extschema@.@P@_model) IS
+    'The time unit a BG/NBD or MBG/NBD model was fitted in (its fit with a time unit); NULL when not recorded.';
+
+-- E[Y(t) | x, t_x, T]: the customer's expected purchases in the next t
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t double precision,
+                                               frequency double precision, recency double precision, age double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.@P@_model, double precision, double precision, double precision, double precision) IS
+    'BG/NBD or MBG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t double precision,
+                                               frequency double precision, recency double precision, age double precision,
+                                               time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.@P@_model, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD or MBG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+-- E[X(t)]: a new customer's expected purchases in the first t after the first purchase
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.@P@_model, double precision) IS
+    'BG/NBD or MBG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.@P@_model, double precision, interval) IS
+    'BG/NBD or MBG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.probability_alive(model @extschema@.@P@_model, frequency double precision,
+                                              recency double precision, age double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.@P@_model, double precision, double precision, double precision) IS
+    'BG/NBD or MBG/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.probability_alive(model @extschema@.@P@_model, frequency double precision,
+                                              recency double precision, age double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.@P@_model, double precision, double precision, double precision, interval) IS
+    'BG/NBD or MBG/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+
+-- sum over periods of discounted expected purchases x expected spend; not STRICT, as expected_spend
+CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.@P@_model, spend @extschema@.gamma_gamma_model,
+                                          frequency double precision, recency double precision,
+                                          age double precision, monetary_value double precision,
+                                          periods integer, period_length double precision,
+                                          discount_rate double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.@P@_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision) IS
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD or MBG/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+
+CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.@P@_model, spend @extschema@.gamma_gamma_model,
+                                          frequency double precision, recency double precision,
+                                          age double precision, monetary_value double precision,
+                                          periods integer, period_length double precision,
+                                          discount_rate double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.@P@_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, interval) IS
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD or MBG/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+
+-- @end
