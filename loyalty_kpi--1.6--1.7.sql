@@ -15,6 +15,16 @@
 
 \echo Use "ALTER EXTENSION loyalty_kpi UPDATE TO '1.7'" to load this file. \quit
 
+-- What the *_interval functions return: a prediction with its delta-method
+-- standard error and confidence interval (src/model.c)
+CREATE TYPE @extschema@.prediction_interval AS (
+    estimate double precision,
+    standard_error double precision,  -- NULL when the model stores no covariance (fitted before 1.7)
+    lower double precision,
+    upper double precision);
+COMMENT ON TYPE @extschema@.prediction_interval IS
+    'A model''s prediction with its delta-method standard error and confidence interval (log scale for positive quantities, logit scale for probabilities).';
+
 -- the types and their accessors, as src/models.sql's template makes them for every model type
 CREATE TYPE @extschema@.sbg_model;
 
@@ -326,6 +336,86 @@ AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.mbgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, interval) IS
     'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD or MBG/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
 
+-- intervals: the prediction with its delta-method standard error (src/model.c)
+CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.mbgnbd_model, frequency double precision,
+                                                       recency double precision, age double precision,
+                                                       level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_probability_alive_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.mbgnbd_model, double precision, double precision, double precision, double precision) IS
+    'BG/NBD or MBG/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.mbgnbd_model, t double precision,
+                                                        frequency double precision, recency double precision,
+                                                        age double precision, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.mbgnbd_model, double precision, double precision, double precision, double precision, double precision) IS
+    'BG/NBD or MBG/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.mbgnbd_model, t double precision,
+                                                        level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.mbgnbd_model, double precision, double precision) IS
+    'BG/NBD or MBG/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level (default 0.95).';
+
+-- not STRICT, as predicted_clv; the two fits' variances add
+CREATE FUNCTION @extschema@.predicted_clv_interval(purchases @extschema@.mbgnbd_model, spend @extschema@.gamma_gamma_model,
+                                                   frequency double precision, recency double precision,
+                                                   age double precision, monetary_value double precision,
+                                                   periods integer, period_length double precision,
+                                                   discount_rate double precision, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'predicted_clv_interval' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.mbgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, double precision) IS
+    'predicted_clv with its delta-method standard error (both fits'' variances added) and confidence interval (log scale) at the level (default 0.95).';
+
+-- BG/NBD's intervals, from the same template
+-- intervals: the prediction with its delta-method standard error (src/model.c)
+CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.bgnbd_model, frequency double precision,
+                                                       recency double precision, age double precision,
+                                                       level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_probability_alive_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.bgnbd_model, double precision, double precision, double precision, double precision) IS
+    'BG/NBD or MBG/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.bgnbd_model, t double precision,
+                                                        frequency double precision, recency double precision,
+                                                        age double precision, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.bgnbd_model, double precision, double precision, double precision, double precision, double precision) IS
+    'BG/NBD or MBG/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.bgnbd_model, t double precision,
+                                                        level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.bgnbd_model, double precision, double precision) IS
+    'BG/NBD or MBG/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level (default 0.95).';
+
+-- not STRICT, as predicted_clv; the two fits' variances add
+CREATE FUNCTION @extschema@.predicted_clv_interval(purchases @extschema@.bgnbd_model, spend @extschema@.gamma_gamma_model,
+                                                   frequency double precision, recency double precision,
+                                                   age double precision, monetary_value double precision,
+                                                   periods integer, period_length double precision,
+                                                   discount_rate double precision, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'predicted_clv_interval' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.bgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, double precision) IS
+    'predicted_clv with its delta-method standard error (both fits'' variances added) and confidence interval (log scale) at the level (default 0.95).';
+
+-- Gamma-Gamma's interval (src/models.sql)
+-- not STRICT, as expected_spend
+CREATE FUNCTION @extschema@.expected_spend_interval(model @extschema@.gamma_gamma_model, frequency double precision,
+                                                    monetary_value double precision, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'gamma_gamma_expected_spend_interval' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_spend_interval(@extschema@.gamma_gamma_model, double precision, double precision, double precision) IS
+    'Gamma-Gamma: expected spend per purchase with its delta-method standard error and confidence interval at the level (default 0.95).';
+
 -- BG/NBD's descriptions now name both models of the family
 COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision) IS
     'A BG/NBD-family purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
@@ -353,6 +443,14 @@ COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.bgnbd_model, @extschem
     'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD or MBG/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
 COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.bgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, interval) IS
     'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD or MBG/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.bgnbd_model, double precision, double precision, double precision, double precision) IS
+    'BG/NBD or MBG/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.bgnbd_model, double precision, double precision, double precision, double precision, double precision) IS
+    'BG/NBD or MBG/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.bgnbd_model, double precision, double precision) IS
+    'BG/NBD or MBG/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level (default 0.95).';
+COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.bgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, double precision) IS
+    'predicted_clv with its delta-method standard error (both fits'' variances added) and confidence interval (log scale) at the level (default 0.95).';
 
 /* ---------------------------------------------------------------------
  * The sBG model of contractual retention (src/sbg.c): the fit, from one
@@ -429,6 +527,13 @@ AS 'MODULE_PATHNAME', 'sbg_discounted_lifetime' LANGUAGE C IMMUTABLE STRICT PARA
 COMMENT ON FUNCTION @extschema@.discounted_expected_lifetime(@extschema@.sbg_model, double precision, integer) IS
     'sBG: DERL of a customer who has renewed n times, valued just before the next renewal (it counts 1 if made), later periods discounted at the rate in %.';
 
+CREATE FUNCTION @extschema@.survival_probability_interval(model @extschema@.sbg_model, t integer,
+                                                          level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'sbg_survival_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.survival_probability_interval(@extschema@.sbg_model, integer, double precision) IS
+    'sBG: S(t) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+
 /* ---------------------------------------------------------------------
  * The BG/BB model of discrete-time purchases (src/bgbb.c): the fit over
  * (frequency, recency, opportunities) rows and its predictions.  The
@@ -490,6 +595,21 @@ RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgbb_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.bgbb_model, double precision, integer, integer, integer) IS
     'BG/BB: DERT, a customer''s future transactions discounted at the rate in % per opportunity (the next one discounted once); CLV = value per transaction x DERT.';
+
+CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.bgbb_model, frequency integer, recency integer,
+                                                       opportunities integer, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'bgbb_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.bgbb_model, integer, integer, integer, double precision) IS
+    'BG/BB: P(active at the next opportunity) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.bgbb_model, future integer, frequency integer,
+                                                        recency integer, opportunities integer,
+                                                        level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'bgbb_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.bgbb_model, integer, integer, integer, integer, double precision) IS
+    'BG/BB: expected transactions in the next opportunities with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
 
 -- as the full install script does (src/privileges.sql): support functions are the aggregates' own
 DO $$

@@ -64,6 +64,17 @@ bench "fit 1M" "plain: COPY the rows out for a notebook (no fit)" "$serial" \
     "COPY (SELECT frequency, recency, age $s) TO '/dev/null'"
 bench "fit 1M" "bgnbd_fit(frequency, recency, age)" "$serial" "SELECT bgnbd_fit(frequency, recency, age) $s"
 bench "fit 1M" "bgnbd_fit(frequency, recency, age), parallel" "$parallel" "SELECT bgnbd_fit(frequency, recency, age) $s"
+bench "fit 1M" "mbgnbd_fit(frequency, recency, age)" "$serial" "SELECT mbgnbd_fit(frequency, recency, age) $s"
+
+psql -X -q -d "$db" -c "CREATE TABLE fitted AS SELECT bgnbd_fit(frequency, recency, age) AS m FROM simulated"
+p="FROM simulated, fitted"
+bench "predict 1M" "floor: count(*)" "$serial" "SELECT count(*) $p"
+bench "predict 1M" "probability_alive(m, x, t_x, T)" "$serial" "SELECT sum(probability_alive(m, frequency, recency, age)) $p"
+bench "predict 1M" "expected_purchases(m, 39, x, t_x, T)" "$serial" "SELECT sum(expected_purchases(m, 39, frequency, recency, age)) $p"
+bench "predict 1M" "probability_alive_interval(m, x, t_x, T)" "$serial" \
+    "SELECT sum(i.upper - i.lower) $p, probability_alive_interval(m, frequency, recency, age) i"
+bench "predict 1M" "expected_purchases_interval(m, 39, x, t_x, T)" "$serial" \
+    "SELECT sum(i.upper - i.lower) $p, expected_purchases_interval(m, 39, frequency, recency, age) i"
 
 c="FROM cdnow"
 bench "fit CDNOW" "floor: count(*)" "$serial" "SELECT count(*) $c"
@@ -71,13 +82,14 @@ bench "fit CDNOW" "plain: COPY the rows out for a notebook (no fit)" "$serial" \
     "COPY (SELECT x, t_x, t $c) TO '/dev/null'"
 bench "fit CDNOW" "bgnbd_fit(x, t_x, t)" "$serial" "SELECT bgnbd_fit(x, t_x, t) $c"
 bench "fit CDNOW" "gamma_gamma_fit(x, zbar)" "$serial" "SELECT gamma_gamma_fit(x, zbar) $c"
+bench "fit CDNOW" "mbgnbd_fit(x, t_x, t)" "$serial" "SELECT mbgnbd_fit(x, t_x, t) $c"
 
 report "CLV: median ms of $RUNS runs; $ORDERS orders, $CUSTOMERS simulated customers, CDNOW's 2,357"
 
 echo
 echo "One likelihood evaluation (the fits' DEBUG1 lines: the optimizer's time / evaluations):"
 for q in "SELECT bgnbd_fit(frequency, recency, age) $s" "SELECT bgnbd_fit(x, t_x, t) $c" \
-         "SELECT gamma_gamma_fit(x, zbar) $c"; do
+         "SELECT gamma_gamma_fit(x, zbar) $c" "SELECT mbgnbd_fit(frequency, recency, age) $s"; do
     psql -X -q -d "$db" -c "SET client_min_messages = debug1" -c "$serial" -c "$q" 2>&1 >/dev/null |
         grep -o '[a-z_]*_fit: .*'
 done

@@ -131,6 +131,13 @@ measure "rollup(s)" "tenure_summaries GROUP BY grp"
 measure "logrank_test(s)" "tenure_summaries GROUP BY grp"
 measure "bgnbd_fit(frequency, recency, age)" "summary GROUP BY region"
 measure "gamma_gamma_fit(frequency, monetary_value)" "summary GROUP BY region"
+measure "mbgnbd_fit(frequency, recency, age)" "summary GROUP BY region"
+measure "sbg_fit(1 + days % 12, churned)" "tenures GROUP BY grp"
+measure "bgbb_fit(days % 4, CASE WHEN days % 4 = 0 THEN 0 ELSE days % 4 + days % 3 END, 6)" "tenures GROUP BY grp"
+measure "rfm_fit(age - recency, frequency, coalesce(monetary_value, 0))" "summary GROUP BY region"
+measure "cohort_retention(customer_id, purchased_at, '1 month', date '2025-01-01')" "orders GROUP BY region"
+measure "acquisition_cohort_retention(customer_id, date '2024-01-01' + (customer_id % 12)::int * 30, purchased_at, '1 month', date '2025-01-01')" "orders GROUP BY region"
+measure "lifecycle_counts(customer_id, purchased_at, date '2024-01-01', date '2025-01-01', '1 month')" "orders GROUP BY region"
 # an aggregate added without a line here is named, so the table stays whole
 missing=$(psql -X -At -d "$db" -c "SELECT string_agg(DISTINCT p.proname, ', ') FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
     JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e' JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi'

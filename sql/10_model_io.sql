@@ -37,7 +37,7 @@ FROM kept_models k JOIN reloaded_models r USING (id);
 
 -- malformed text: 22P02 with a detail saying what is wrong
 SELECT ''::bgnbd_model;
-SELECT 'v3:bgnbd:r=1,alpha=1,a=1,b=1;se=1,1,1,1;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model;
+SELECT 'v4:bgnbd:r=1,alpha=1,a=1,b=1;se=1,1,1,1;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model;
 SELECT 'v1:gamma_gamma:p=1,q=2,gamma=3;se=1,1,1;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model;
 SELECT 'v1:bgnbd:r=1,alpha=1,b=1,a=1;se=1,1,1,1;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model;
 SELECT 'v1:bgnbd:r=0,alpha=1,a=1,b=1;se=1,1,1,1;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model;

@@ -99,7 +99,8 @@ FROM sbg_finite;
 -- stored: text, binary and jsonb
 SELECT m::text::sbg_model::text = m::text AS text_round_trip,
        loyalty_kpi_internal.sbg_model_send(m::text::sbg_model) = loyalty_kpi_internal.sbg_model_send(m) AS same_bits,
-       jsonb_pretty(m::jsonb - 'log_likelihood' - 'evaluations' - 'parameters') AS json
+       jsonb_pretty(m::jsonb - 'log_likelihood' - 'evaluations' - 'parameters' - 'log_covariance') AS json,
+       jsonb_array_length(m::jsonb -> 'log_covariance') AS covariance_rows
 FROM sbg_models WHERE segment = 'regular';
 
 -- empty and NULL input give NULL; NULL rows are skipped

@@ -78,7 +78,8 @@ SELECT bgbb_fit(frequency, recency, periods ORDER BY md5(frequency || ',' || rec
 -- stored: text, binary and jsonb
 SELECT m::text::bgbb_model::text = m::text AS text_round_trip,
        loyalty_kpi_internal.bgbb_model_send(m::text::bgbb_model) = loyalty_kpi_internal.bgbb_model_send(m) AS same_bits,
-       jsonb_pretty(m::jsonb - 'log_likelihood' - 'evaluations' - 'parameters') AS json
+       jsonb_pretty(m::jsonb - 'log_likelihood' - 'evaluations' - 'parameters' - 'log_covariance') AS json,
+       jsonb_array_length(m::jsonb -> 'log_covariance') AS covariance_rows
 FROM bgbb_models;
 
 -- empty and NULL input give NULL

@@ -376,42 +376,75 @@ bgbb_active_opportunities(const BgbbParams *p, int n, int count)
 	}
 }
 
-/* probability_alive(model, frequency, recency, opportunities): P(active at opportunity n+1) */
+typedef struct BgbbCustomer
+{
+	int			future,
+				x,
+				t_x,
+				n;
+} BgbbCustomer;
+
+/* P(active at opportunity n+1 | x, t_x, n) */
+static double
+bgbb_predict_alive(const Model *m, const void *arg)
+{
+	const BgbbCustomer *c = arg;
+	BgbbParams	p = bgbb_params(m);
+
+	return exp(lbeta(p.alpha + c->x, p.beta + c->n - c->x) - lbeta(p.alpha, p.beta)
+			   + lbeta(p.gamma, p.delta + c->n + 1) - lbeta(p.gamma, p.delta)
+			   - bgbb_log_likelihood_of(&p, c->x, c->t_x, c->n));
+}
+
+/* E[X(n, n+n*) | x, t_x, n] */
+static double
+bgbb_predict_purchases(const Model *m, const void *arg)
+{
+	const BgbbCustomer *c = arg;
+	BgbbParams	p = bgbb_params(m);
+	double		l = lbeta(p.alpha + c->x + 1, p.beta + c->n - c->x) - lbeta(p.alpha, p.beta)
+		- bgbb_log_likelihood_of(&p, c->x, c->t_x, c->n);
+
+	return exp(l) * bgbb_active_opportunities(&p, c->n, c->future);
+}
+
+/* probability_alive(model, frequency, recency, opportunities [, level]): P(active at opportunity n+1) */
 PG_FUNCTION_INFO_V1(bgbb_probability_alive);
 Datum
 bgbb_probability_alive(PG_FUNCTION_ARGS)
 {
-	const char *fname = "probability_alive";
+	bool		interval = PG_NARGS() > 4;
+	const char *fname = interval ? "probability_alive_interval" : "probability_alive";
 	const Model *m = bgbb_model_arg(fcinfo, fname);
-	BgbbParams	p = bgbb_params(m);
-	int			x,
-				t_x,
-				n;
-	double		l;
+	BgbbCustomer c = {0};
+	double		level = interval ? model_level_arg(fcinfo, fname) : 0;
+	double		estimate;
 
-	bgbb_customer_args(fcinfo, 1, fname, &x, &t_x, &n);
-	l = lbeta(p.alpha + x, p.beta + n - x) - lbeta(p.alpha, p.beta)
-		+ lbeta(p.gamma, p.delta + n + 1) - lbeta(p.gamma, p.delta);
-	PG_RETURN_FLOAT8(lk_finite_result(fname, exp(l - bgbb_log_likelihood_of(&p, x, t_x, n))));
+	bgbb_customer_args(fcinfo, 1, fname, &c.x, &c.t_x, &c.n);
+	estimate = lk_finite_result(fname, bgbb_predict_alive(m, &c));
+	if (!interval)
+		PG_RETURN_FLOAT8(estimate);
+	return model_interval_result(fcinfo, estimate, model_delta_se(m, bgbb_predict_alive, &c), level, true);
 }
 
-/* expected_purchases(model, future, frequency, recency, opportunities): E[X(n, n+n*) | x, t_x, n] */
+/* expected_purchases(model, future, frequency, recency, opportunities [, level]): E[X(n, n+n*) | x, t_x, n] */
 PG_FUNCTION_INFO_V1(bgbb_expected_purchases);
 Datum
 bgbb_expected_purchases(PG_FUNCTION_ARGS)
 {
-	const char *fname = "expected_purchases";
+	bool		interval = PG_NARGS() > 5;
+	const char *fname = interval ? "expected_purchases_interval" : "expected_purchases";
 	const Model *m = bgbb_model_arg(fcinfo, fname);
-	BgbbParams	p = bgbb_params(m);
-	int32		future = opportunities_arg(fcinfo, 1, fname);
-	int			x,
-				t_x,
-				n;
-	double		l;
+	BgbbCustomer c = {0};
+	double		level = interval ? model_level_arg(fcinfo, fname) : 0;
+	double		estimate;
 
-	bgbb_customer_args(fcinfo, 2, fname, &x, &t_x, &n);
-	l = lbeta(p.alpha + x + 1, p.beta + n - x) - lbeta(p.alpha, p.beta) - bgbb_log_likelihood_of(&p, x, t_x, n);
-	PG_RETURN_FLOAT8(lk_finite_result(fname, exp(l) * bgbb_active_opportunities(&p, n, future)));
+	c.future = opportunities_arg(fcinfo, 1, fname);
+	bgbb_customer_args(fcinfo, 2, fname, &c.x, &c.t_x, &c.n);
+	estimate = lk_finite_result(fname, bgbb_predict_purchases(m, &c));
+	if (!interval)
+		PG_RETURN_FLOAT8(estimate);
+	return model_interval_result(fcinfo, estimate, model_delta_se(m, bgbb_predict_purchases, &c), level, false);
 }
 
 /* expected_purchases(model, opportunities): a new customer's E[X(n)] */

@@ -59,3 +59,18 @@ RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgbb_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.bgbb_model, double precision, integer, integer, integer) IS
     'BG/BB: DERT, a customer''s future transactions discounted at the rate in % per opportunity (the next one discounted once); CLV = value per transaction x DERT.';
+
+CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.bgbb_model, frequency integer, recency integer,
+                                                       opportunities integer, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'bgbb_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.bgbb_model, integer, integer, integer, double precision) IS
+    'BG/BB: P(active at the next opportunity) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.bgbb_model, future integer, frequency integer,
+                                                        recency integer, opportunities integer,
+                                                        level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'bgbb_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.bgbb_model, integer, integer, integer, integer, double precision) IS
+    'BG/BB: expected transactions in the next opportunities with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';

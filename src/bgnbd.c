@@ -562,3 +562,74 @@ bgnbd_probability_alive(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(lk_finite_result("probability_alive",
 									  1 / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)))));
 }
+
+/* ---------------------------------------------------------------------
+ * Intervals (delta method, model.c)
+ * ---------------------------------------------------------------------
+ */
+
+typedef struct NbdCustomer
+{
+	double		t,
+				x,
+				t_x,
+				T;
+	const char *fname;
+} NbdCustomer;
+
+static double
+nbd_predict_alive(const Model *m, const void *arg)
+{
+	const NbdCustomer *c = arg;
+
+	return 1 / (1 + exp(nbd_log_dropout_odds(m, c->x, c->t_x, c->T)));
+}
+
+static double
+nbd_predict_purchases(const Model *m, const void *arg)
+{
+	const NbdCustomer *c = arg;
+
+	return nbd_expected_conditional(m, c->t, c->x, c->t_x, c->T, c->fname);
+}
+
+/* probability_alive_interval(model, frequency, recency, age, level) */
+PG_FUNCTION_INFO_V1(nbd_probability_alive_interval);
+Datum
+nbd_probability_alive_interval(PG_FUNCTION_ARGS)
+{
+	const char *fname = "probability_alive_interval";
+	const Model *m = nbd_model_arg(fcinfo);
+	double		level = model_level_arg(fcinfo, fname);
+	NbdCustomer c = {0, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), fname};
+	double		p;
+
+	model_require_converged(m, fname);
+	fit_check_customer(fname, c.x, c.t_x, c.T);
+	p = lk_finite_result(fname, nbd_predict_alive(m, &c));
+	return model_interval_result(fcinfo, p, model_delta_se(m, nbd_predict_alive, &c), level, true);
+}
+
+/* expected_purchases_interval(model, t, frequency, recency, age, level), or (model, t, level) for a new customer */
+PG_FUNCTION_INFO_V1(nbd_expected_purchases_interval);
+Datum
+nbd_expected_purchases_interval(PG_FUNCTION_ARGS)
+{
+	const char *fname = "expected_purchases_interval";
+	const Model *m = nbd_model_arg(fcinfo);
+	double		level = model_level_arg(fcinfo, fname);
+	NbdCustomer c = {PG_GETARG_FLOAT8(1), 0, 0, 0, fname};
+	double		e;
+
+	model_require_converged(m, fname);
+	nbd_check_horizon(fname, c.t);
+	if (PG_NARGS() > 3)
+	{
+		c.x = PG_GETARG_FLOAT8(2);
+		c.t_x = PG_GETARG_FLOAT8(3);
+		c.T = PG_GETARG_FLOAT8(4);
+		fit_check_customer(fname, c.x, c.t_x, c.T);
+	}
+	e = lk_finite_result(fname, nbd_predict_purchases(m, &c));
+	return model_interval_result(fcinfo, e, model_delta_se(m, nbd_predict_purchases, &c), level, false);
+}

@@ -141,4 +141,39 @@ AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.@P@_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, interval) IS
     'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD or MBG/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
 
+-- intervals: the prediction with its delta-method standard error (src/model.c)
+CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.@P@_model, frequency double precision,
+                                                       recency double precision, age double precision,
+                                                       level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_probability_alive_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.@P@_model, double precision, double precision, double precision, double precision) IS
+    'BG/NBD or MBG/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.@P@_model, t double precision,
+                                                        frequency double precision, recency double precision,
+                                                        age double precision, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.@P@_model, double precision, double precision, double precision, double precision, double precision) IS
+    'BG/NBD or MBG/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.@P@_model, t double precision,
+                                                        level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.@P@_model, double precision, double precision) IS
+    'BG/NBD or MBG/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level (default 0.95).';
+
+-- not STRICT, as predicted_clv; the two fits' variances add
+CREATE FUNCTION @extschema@.predicted_clv_interval(purchases @extschema@.@P@_model, spend @extschema@.gamma_gamma_model,
+                                                   frequency double precision, recency double precision,
+                                                   age double precision, monetary_value double precision,
+                                                   periods integer, period_length double precision,
+                                                   discount_rate double precision, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'predicted_clv_interval' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.@P@_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, double precision) IS
+    'predicted_clv with its delta-method standard error (both fits'' variances added) and confidence interval (log scale) at the level (default 0.95).';
+
 -- @end

@@ -235,61 +235,154 @@ gamma_gamma_mean_spend(PG_FUNCTION_ARGS)
  * unit), times the expected spend, discounted at d percent per period.
  * Not STRICT, as expected_spend: monetary_value may be NULL at x = 0.
  */
-PG_FUNCTION_INFO_V1(predicted_clv);
-Datum
-predicted_clv(PG_FUNCTION_ARGS)
+typedef struct ClvArgs
 {
-	const char *fname = "predicted_clv";
 	const Model *bg;
 	const Model *gg;
 	double		x,
 				t_x,
 				T,
 				zbar,
-				spend,
 				length,
-				discount,
-				previous = 0,
-				value = 0;
+				discount;
 	int32		periods;
+	const char *fname;
+} ClvArgs;
 
-	/* NULL anywhere but the mean spend (NULL when x = 0) gives NULL */
-	for (int i = 0; i < PG_NARGS(); i++)
+/*
+ * predicted_clv's arguments (the first nine), checked; false when the
+ * answer is NULL: NULL anywhere but the mean spend, which is NULL when x = 0
+ */
+static bool
+clv_args(FunctionCallInfo fcinfo, const char *fname, ClvArgs *a)
+{
+	for (int i = 0; i < 9; i++)
 		if (PG_ARGISNULL(i) && i != 5)
-			PG_RETURN_NULL();
-	if (!spend_args(fcinfo, 2, 5, fname, &x, &zbar))
-		PG_RETURN_NULL();
+			return false;
+	a->fname = fname;
+	if (!spend_args(fcinfo, 2, 5, fname, &a->x, &a->zbar))
+		return false;
 	/* a BG/NBD or an MBG/NBD purchase model: the SQL declares one overload each */
-	bg = model_arg(fcinfo, 0, MODEL_ANY);
-	if (bg->kind != MODEL_BGNBD && bg->kind != MODEL_MBGNBD)
-		elog(ERROR, "predicted_clv: not a BG/NBD or MBG/NBD model");
-	gg = model_arg(fcinfo, 1, MODEL_GAMMA_GAMMA);
-	model_require_converged(bg, fname);
-	model_require_converged(gg, fname);
-	model_check_time_unit(fcinfo, 9, bg, fname);
-	t_x = PG_GETARG_FLOAT8(3);
-	T = PG_GETARG_FLOAT8(4);
-	fit_check_customer(fname, x, t_x, T);
-	periods = PG_GETARG_INT32(6);
-	length = PG_GETARG_FLOAT8(7);
-	discount = PG_GETARG_FLOAT8(8);
-	if (periods < 0 || periods > 100000)
-		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "number of periods", periods,
+	a->bg = model_arg(fcinfo, 0, MODEL_ANY);
+	if (a->bg->kind != MODEL_BGNBD && a->bg->kind != MODEL_MBGNBD)
+		elog(ERROR, "%s: not a BG/NBD or MBG/NBD model", fname);
+	a->gg = model_arg(fcinfo, 1, MODEL_GAMMA_GAMMA);
+	model_require_converged(a->bg, fname);
+	model_require_converged(a->gg, fname);
+	a->t_x = PG_GETARG_FLOAT8(3);
+	a->T = PG_GETARG_FLOAT8(4);
+	fit_check_customer(fname, a->x, a->t_x, a->T);
+	a->periods = PG_GETARG_INT32(6);
+	a->length = PG_GETARG_FLOAT8(7);
+	a->discount = PG_GETARG_FLOAT8(8);
+	if (a->periods < 0 || a->periods > 100000)
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "number of periods", a->periods,
 						  "The horizon is 0 to 100000 periods.");
-	if (!(length > 0 && isfinite(length)))
-		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "period length", length,
+	if (!(a->length > 0 && isfinite(a->length)))
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "period length", a->length,
 						  "The period length is above 0, in the unit the purchase model was fitted in.");
-	if (!(discount >= 0 && isfinite(discount)))
-		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", discount,
+	if (!(a->discount >= 0 && isfinite(a->discount)))
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", a->discount,
 						  "The discount rate is a percentage per period, 0 or more.");
-	spend = expected_spend(gg, x, zbar, fname);
-	for (int i = 1; i <= periods; i++)
-	{
-		double		cumulative = nbd_expected_conditional(bg, i * length, x, t_x, T, fname);
+	return true;
+}
 
-		value += (cumulative - previous) * spend / pow(1 + discount / 100, i);
+/* The discounted sum at the purchase model bg and the spend model gg */
+static double
+clv_value(const Model *bg, const Model *gg, const ClvArgs *a)
+{
+	double		spend = expected_spend(gg, a->x, a->zbar, a->fname);
+	double		previous = 0,
+				value = 0;
+
+	for (int i = 1; i <= a->periods; i++)
+	{
+		double		cumulative = nbd_expected_conditional(bg, i * a->length, a->x, a->t_x, a->T, a->fname);
+
+		value += (cumulative - previous) * spend / pow(1 + a->discount / 100, i);
 		previous = cumulative;
 		CHECK_FOR_INTERRUPTS();
 	}
-	PG_RETURN_FLOAT8(lk_finite_result(fname, value));
+	return value;
+}
+
+PG_FUNCTION_INFO_V1(predicted_clv);
+Datum
+predicted_clv(PG_FUNCTION_ARGS)
+{
+	ClvArgs		a;
+
+	if (!clv_args(fcinfo, "predicted_clv", &a))
+		PG_RETURN_NULL();
+	model_check_time_unit(fcinfo, 9, a.bg, a.fname);
+	PG_RETURN_FLOAT8(lk_finite_result(a.fname, clv_value(a.bg, a.gg, &a)));
+}
+
+/* The CLV as a function of one model, the other fixed: the two fits are independent */
+static double
+clv_of_purchases(const Model *bg, const void *arg)
+{
+	const ClvArgs *a = arg;
+
+	return clv_value(bg, a->gg, a);
+}
+
+static double
+clv_of_spend(const Model *gg, const void *arg)
+{
+	const ClvArgs *a = arg;
+
+	return clv_value(a->bg, gg, a);
+}
+
+/* predicted_clv_interval(purchases, spend, ..., discount_rate, level): the variances of the two fits add */
+PG_FUNCTION_INFO_V1(predicted_clv_interval);
+Datum
+predicted_clv_interval(PG_FUNCTION_ARGS)
+{
+	ClvArgs		a;
+	double		value,
+				se_bg,
+				se_gg;
+
+	if (!clv_args(fcinfo, "predicted_clv_interval", &a) || PG_ARGISNULL(9))
+		PG_RETURN_NULL();
+	value = lk_finite_result(a.fname, clv_value(a.bg, a.gg, &a));
+	se_bg = model_delta_se(a.bg, clv_of_purchases, &a);
+	se_gg = model_delta_se(a.gg, clv_of_spend, &a);
+	return model_interval_result(fcinfo, value, sqrt(se_bg * se_bg + se_gg * se_gg),
+								 model_level_arg(fcinfo, a.fname), false);
+}
+
+typedef struct SpendArgs
+{
+	double		x,
+				zbar;
+	const char *fname;
+} SpendArgs;
+
+static double
+spend_prediction(const Model *gg, const void *arg)
+{
+	const SpendArgs *a = arg;
+
+	return expected_spend(gg, a->x, a->zbar, a->fname);
+}
+
+/* expected_spend_interval(model, frequency, monetary_value, level); not STRICT, as expected_spend */
+PG_FUNCTION_INFO_V1(gamma_gamma_expected_spend_interval);
+Datum
+gamma_gamma_expected_spend_interval(PG_FUNCTION_ARGS)
+{
+	SpendArgs	a = {0, 0, "expected_spend_interval"};
+	const Model *m;
+	double		level;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(3) || !spend_args(fcinfo, 1, 2, a.fname, &a.x, &a.zbar))
+		PG_RETURN_NULL();
+	level = model_level_arg(fcinfo, a.fname);
+	m = model_arg(fcinfo, 0, MODEL_GAMMA_GAMMA);
+	model_require_converged(m, a.fname);
+	return model_interval_result(fcinfo, lk_finite_result(a.fname, spend_prediction(m, &a)),
+								 model_delta_se(m, spend_prediction, &a), level, false);
 }

@@ -59,7 +59,8 @@ lk_require_agg_context(FunctionCallInfo fcinfo, const char *fname)
 MemoryContext
 lk_state_context(MemoryContext parent)
 {
-	return AllocSetContextCreate(parent, "loyalty_kpi state", ALLOCSET_DEFAULT_SIZES);
+	/* small at first: with many small groups an 8 kB first block would be most of a state */
+	return AllocSetContextCreate(parent, "loyalty_kpi state", ALLOCSET_START_SMALL_SIZES);
 }
 
 /* Keeps a state made by deserialize for the rest of the aggregate */

@@ -5,14 +5,18 @@
  *		input), its accessors, and the table of model kinds (model.h says
  *		where the rest of a model lives).
  *
- * Text form: v2:bgnbd:r=..,alpha=..,a=..,b=..;se=..,..;log_likelihood=..;
- * customers=..;iterations=..;converged=true[;time_unit=7 days].  Format 1
- * (1.2 and 1.3: no time unit) still reads, from text, binary and disk.
+ * Text form: v3:bgnbd:r=..,alpha=..,a=..,b=..;se=..,..;cov=..,..;
+ * log_likelihood=..;customers=..;iterations=..;converged=true
+ * [;time_unit=7 days], cov the covariance of the log-parameters row by
+ * row.  Formats 1 (1.2 and 1.3: no time unit) and 2 (1.4 to 1.6: no
+ * covariance) still read, from text, binary and disk.
  */
 #include "model.h"
 
 #include <math.h>
 
+#include "access/htup_details.h"
+#include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -65,6 +69,8 @@ model_new(ModelKind kind)
 	m->nparams = n;
 	for (int i = 0; i < n; i++)
 		MODEL_STD_ERROR(m)[i] = get_float8_nan();
+	for (int i = 0; i < n * n; i++)
+		MODEL_COVARIANCE(m)[i] = get_float8_nan();
 	return m;
 }
 
@@ -85,7 +91,7 @@ model_problem(const Model *m, ModelKind kind)
 	const ModelSpec *spec = &model_specs[kind];
 
 	if (m->version != MODEL_FORMAT)
-		return psprintf("Format version %d is not one this release reads (it reads 1 and %d).",
+		return psprintf("Format version %d is not one this release reads (it reads 1 to %d).",
 						m->version, MODEL_FORMAT);
 	if (m->kind != kind || m->nparams != spec->nparams)
 		return psprintf("It is not a %s.", spec->type_name);
@@ -100,6 +106,16 @@ model_problem(const Model *m, ModelKind kind)
 			return psprintf("The standard error of %s must be a non-negative number or NaN.",
 							spec->params[i]);
 	}
+	for (int i = 0; i < spec->nparams; i++)
+		for (int j = 0; j < spec->nparams; j++)
+		{
+			double		c = MODEL_COVARIANCE(m)[i * spec->nparams + j];
+			double		t = MODEL_COVARIANCE(m)[j * spec->nparams + i];
+
+			if (!(isnan(c) || isfinite(c)) || (i == j && c < 0) ||
+				!(c == t || (isnan(c) && isnan(t))))
+				return "The covariance must be a symmetric matrix of finite numbers (or NaN) with a non-negative diagonal.";
+		}
 	if (!isfinite(m->log_likelihood))
 		return "The log-likelihood must be finite.";
 	if (!isfinite(m->customers) || m->customers <= 0)
@@ -113,7 +129,7 @@ model_problem(const Model *m, ModelKind kind)
 	return NULL;
 }
 
-/* A format-1 value as format 2 (no time unit recorded); NULL when it is not one */
+/* A format-1 value as format 3 (no time unit recorded, covariance unknown); NULL when it is not one */
 static Model *
 model_from_v1(const ModelV1 *old)
 {
@@ -132,15 +148,33 @@ model_from_v1(const ModelV1 *old)
 	return m;
 }
 
+/* A format-2 value as format 3 (covariance unknown); NULL when it is not one */
+static Model *
+model_from_v2(const Model *old)
+{
+	Model	   *m;
+
+	if (old->kind < 1 || old->kind > MODEL_KIND_MAX || old->nparams != model_specs[old->kind].nparams ||
+		VARSIZE(old) != MODEL_SIZE_V2(old->nparams))
+		return NULL;
+	m = model_new((ModelKind) old->kind);
+	memcpy(m, old, MODEL_SIZE_V2(old->nparams));
+	SET_VARSIZE(m, MODEL_SIZE(m->nparams));
+	m->version = MODEL_FORMAT;
+	return m;
+}
+
 /* The model argument, detoasted and checked to be of this kind (or, MODEL_ANY, of one) */
 const Model *
 model_arg(FunctionCallInfo fcinfo, int argno, ModelKind kind)
 {
 	Model	   *m = (Model *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
-	/* values stored by 1.2 and 1.3 stay as they were on disk */
+	/* values stored by 1.2 to 1.6 stay as they were on disk */
 	if (VARSIZE(m) >= offsetof(Model, values) && m->version == 1)
 		m = model_from_v1((const ModelV1 *) m);
+	else if (VARSIZE(m) >= offsetof(Model, values) && m->version == 2)
+		m = model_from_v2(m);
 	if (m == NULL || VARSIZE(m) < offsetof(Model, values) ||
 		m->kind < 1 || m->kind > MODEL_KIND_MAX || VARSIZE(m) != MODEL_SIZE(m->nparams))
 		elog(ERROR, "corrupt model value");
@@ -292,10 +326,10 @@ model_in(FunctionCallInfo fcinfo, ModelKind kind)
 	double		iterations;
 	int			version;
 
-	if (strncmp(p, "v1:", 3) == 0 || strncmp(p, "v2:", 3) == 0)
+	if (strncmp(p, "v1:", 3) == 0 || strncmp(p, "v2:", 3) == 0 || strncmp(p, "v3:", 3) == 0)
 		version = p[1] - '0';
 	else
-		model_syntax_error(kind, input, psprintf("It must start with \"v1:\" or \"v%d:\", the format versions this release reads.",
+		model_syntax_error(kind, input, psprintf("It must start with \"v1:\", \"v2:\" or \"v%d:\", the format versions this release reads.",
 												 MODEL_FORMAT));
 	p += 3;
 	expect_text(kind, input, &p, psprintf("%s:", spec->name));
@@ -310,6 +344,17 @@ model_in(FunctionCallInfo fcinfo, ModelKind kind)
 		if (i > 0)
 			expect_text(kind, input, &p, ",");
 		MODEL_STD_ERROR(m)[i] = read_number(kind, input, &p, true);
+	}
+	/* format 3: the covariance of the log-parameters, row by row */
+	if (version == MODEL_FORMAT)
+	{
+		expect_text(kind, input, &p, ";cov=");
+		for (int i = 0; i < spec->nparams * spec->nparams; i++)
+		{
+			if (i > 0)
+				expect_text(kind, input, &p, ",");
+			MODEL_COVARIANCE(m)[i] = read_number(kind, input, &p, true);
+		}
 	}
 	expect_text(kind, input, &p, ";log_likelihood=");
 	m->log_likelihood = read_number(kind, input, &p, false);
@@ -328,7 +373,7 @@ model_in(FunctionCallInfo fcinfo, ModelKind kind)
 	else
 		model_syntax_error(kind, input, "Expected converged=true or converged=false.");
 	p += m->converged ? 4 : 5;
-	if (version == MODEL_FORMAT && strncmp(p, ";time_unit=", 11) == 0)
+	if (version >= 2 && strncmp(p, ";time_unit=", 11) == 0)
 	{
 		read_time_unit(kind, input, p + 11, &m->time_unit);
 		if (!model_has_time_unit(m))
@@ -362,6 +407,13 @@ model_out(FunctionCallInfo fcinfo, ModelKind kind)
 			appendStringInfoChar(&buf, ',');
 		lk_append_double(&buf, MODEL_STD_ERROR(m)[i]);
 	}
+	appendStringInfoString(&buf, ";cov=");
+	for (int i = 0; i < spec->nparams * spec->nparams; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		lk_append_double(&buf, MODEL_COVARIANCE(m)[i]);
+	}
 	appendStringInfoString(&buf, ";log_likelihood=");
 	lk_append_double(&buf, m->log_likelihood);
 	appendStringInfoString(&buf, ";customers=");
@@ -375,9 +427,10 @@ model_out(FunctionCallInfo fcinfo, ModelKind kind)
 
 /*
  * Binary form: version, kind, nparams, converged (bytes), iterations
- * (int32), customers, log-likelihood, then (format 2) the time unit as
+ * (int32), customers, log-likelihood, then (format 2 on) the time unit as
  * microseconds, days and months, then the estimate and standard error of
- * each parameter (float8).
+ * each parameter (float8), then (format 3) the covariance of the
+ * log-parameters row by row (float8).
  */
 
 
@@ -398,14 +451,15 @@ model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 	m->kind = pq_getmsgbyte(buf);
 	nparams = pq_getmsgbyte(buf);
 	converged = pq_getmsgbyte(buf);
-	if (version != 1 && version != MODEL_FORMAT)
-		lk_binary_error(model_specs[kind].type_name, psprintf("Format version %d is not one this release reads (it reads 1 and %d).",
+	if (version < 1 || version > MODEL_FORMAT)
+		lk_binary_error(model_specs[kind].type_name, psprintf("Format version %d is not one this release reads (it reads 1 to %d).",
 										  version, MODEL_FORMAT));
 	if (m->kind != kind || nparams != m->nparams)
 		lk_binary_error(model_specs[kind].type_name, psprintf("It is not a %s.", model_specs[kind].type_name));
 	else
 	{
-		int			expected_len = 4 + 4 + 8 + 8 + (version == 1 ? 0 : 16) + 16 * nparams;
+		int			expected_len = 4 + 4 + 8 + 8 + (version == 1 ? 0 : 16) + 16 * nparams
+			+ (version == 3 ? 8 * nparams * nparams : 0);
 
 		if (buf->len - buf->cursor != expected_len - 4)
 			lk_binary_error(model_specs[kind].type_name, psprintf("Expected %d bytes, got %d.",
@@ -413,7 +467,7 @@ model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 		m->iterations = (int32) pq_getmsgint(buf, 4);
 		m->customers = pq_getmsgfloat8(buf);
 		m->log_likelihood = pq_getmsgfloat8(buf);
-		if (version == MODEL_FORMAT)
+		if (version >= 2)
 		{
 			m->time_unit.time = pq_getmsgint64(buf);
 			m->time_unit.day = pq_getmsgint(buf, 4);
@@ -426,6 +480,12 @@ model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 			/* one NaN, as the text form reads it, so both forms round-trip */
 			if (isnan(MODEL_STD_ERROR(m)[i]))
 				MODEL_STD_ERROR(m)[i] = get_float8_nan();
+		}
+		for (int i = 0; version == 3 && i < nparams * nparams; i++)
+		{
+			MODEL_COVARIANCE(m)[i] = pq_getmsgfloat8(buf);
+			if (isnan(MODEL_COVARIANCE(m)[i]))
+				MODEL_COVARIANCE(m)[i] = get_float8_nan();
 		}
 	}
 	if (converged > 1)
@@ -460,14 +520,17 @@ model_send(FunctionCallInfo fcinfo, ModelKind kind)
 		pq_sendfloat8(&buf, MODEL_ESTIMATE(m)[i]);
 		pq_sendfloat8(&buf, MODEL_STD_ERROR(m)[i]);
 	}
+	for (int i = 0; i < m->nparams * m->nparams; i++)
+		pq_sendfloat8(&buf, MODEL_COVARIANCE(m)[i]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
 /*
  * jsonb: {"model": "bgnbd", "parameters": {"r": {"estimate": .., "standard_error": ..},
- * ...}, "log_likelihood": .., "customers": .., "evaluations": .., "converged": true,
- * "time_unit": "7 days"}; a standard error the information could not give is
- * null, and so is an unrecorded time unit.
+ * ...}, "log_covariance": [[..], ..], "log_likelihood": .., "customers": ..,
+ * "evaluations": .., "converged": true, "time_unit": "7 days"}; a standard
+ * error or covariance the information could not give is null, and so is an
+ * unrecorded time unit.
  */
 static void
 append_json_number(StringInfo buf, double v)
@@ -495,7 +558,19 @@ model_jsonb(FunctionCallInfo fcinfo, ModelKind kind)
 		append_json_number(&buf, MODEL_STD_ERROR(m)[i]);
 		appendStringInfoChar(&buf, '}');
 	}
-	appendStringInfoString(&buf, "}, \"log_likelihood\": ");
+	appendStringInfoString(&buf, "}, \"log_covariance\": [");
+	for (int i = 0; i < spec->nparams; i++)
+	{
+		appendStringInfoString(&buf, i ? ", [" : "[");
+		for (int j = 0; j < spec->nparams; j++)
+		{
+			if (j > 0)
+				appendStringInfoString(&buf, ", ");
+			append_json_number(&buf, MODEL_COVARIANCE(m)[i * spec->nparams + j]);
+		}
+		appendStringInfoChar(&buf, ']');
+	}
+	appendStringInfoString(&buf, "], \"log_likelihood\": ");
 	append_json_number(&buf, m->log_likelihood);
 	appendStringInfoString(&buf, ", \"customers\": ");
 	append_json_number(&buf, m->customers);
@@ -613,3 +688,99 @@ model_standard_error(PG_FUNCTION_ARGS)
 MODEL_IO_FUNCTIONS(sbg_model, MODEL_SBG)
 MODEL_IO_FUNCTIONS(bgbb_model, MODEL_BGBB)
 MODEL_IO_FUNCTIONS(mbgnbd_model, MODEL_MBGNBD)
+
+/* ---------------------------------------------------------------------
+ * Intervals on predictions
+ * ---------------------------------------------------------------------
+ */
+
+/* Step in the log-parameters for the gradient: about the cube root of epsilon */
+#define DELTA_STEP 1e-5
+
+double
+model_delta_se(const Model *m, ModelPrediction f, const void *arg)
+{
+	int			n = m->nparams;
+	Model	   *moved = palloc(VARSIZE(m));
+	double		g[MODEL_MAX_PARAMS];
+	double		variance = 0;
+
+	for (int i = 0; i < n * n; i++)
+		if (isnan(MODEL_COVARIANCE(m)[i]))
+			return get_float8_nan();
+	memcpy(moved, m, VARSIZE(m));
+	for (int i = 0; i < n; i++)
+	{
+		double		up,
+					down;
+
+		MODEL_ESTIMATE(moved)[i] = MODEL_ESTIMATE(m)[i] * exp(DELTA_STEP);
+		up = f(moved, arg);
+		MODEL_ESTIMATE(moved)[i] = MODEL_ESTIMATE(m)[i] * exp(-DELTA_STEP);
+		down = f(moved, arg);
+		MODEL_ESTIMATE(moved)[i] = MODEL_ESTIMATE(m)[i];
+		g[i] = (up - down) / (2 * DELTA_STEP);
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			variance += g[i] * MODEL_COVARIANCE(m)[i * n + j] * g[j];
+	pfree(moved);
+	return sqrt(Max(variance, 0));
+}
+
+/* The level argument (the last): 0 < level < 1 */
+double
+model_level_arg(FunctionCallInfo fcinfo, const char *fname)
+{
+	double		level = PG_GETARG_FLOAT8(PG_NARGS() - 1);
+
+	lk_check_confidence_level(fname, level);
+	return level;
+}
+
+Datum
+model_interval_result(FunctionCallInfo fcinfo, double estimate, double se, double level, bool probability)
+{
+	TupleDesc	desc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+	double		z = lk_normal_quantile(0.5 + level / 2);
+
+	/* the row type, once per query */
+	if (desc == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		desc = fcinfo->flinfo->fn_extra = lk_result_row_desc(fcinfo, false, 4);
+		MemoryContextSwitchTo(old);
+	}
+	values[0] = Float8GetDatum(estimate);
+	if (isnan(se))
+		nulls[1] = nulls[2] = nulls[3] = true;
+	else if (probability && estimate > 0 && estimate < 1)
+	{
+		/* logit scale: d logit(p) = dp / (p (1 - p)) */
+		double		logit = log(estimate / (1 - estimate));
+		double		half = z * se / (estimate * (1 - estimate));
+
+		values[1] = Float8GetDatum(se);
+		values[2] = Float8GetDatum(1 / (1 + exp(-(logit - half))));
+		values[3] = Float8GetDatum(1 / (1 + exp(-(logit + half))));
+	}
+	else if (!probability && estimate > 0)
+	{
+		/* log scale: d ln(v) = dv / v */
+		double		half = z * se / estimate;
+
+		values[1] = Float8GetDatum(se);
+		values[2] = Float8GetDatum(estimate * exp(-half));
+		values[3] = Float8GetDatum(estimate * exp(half));
+	}
+	else
+	{
+		/* at 0 or 1 the quantity does not move with the parameters (se 0) */
+		values[1] = Float8GetDatum(se);
+		values[2] = values[3] = Float8GetDatum(estimate);
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}

@@ -79,12 +79,15 @@ extern const ModelSpec model_specs[MODEL_KIND_MAX + 1];
  */
 
 /*
- * A fitted model, format 2: the fields, the time unit the rows were
- * measured in (zero when the fit was not told it), then the estimates and
- * standard errors, nparams of each, so a model with more parameters fits
- * the same layout.
+ * A fitted model, format 3: the fields, the time unit the rows were
+ * measured in (zero when the fit was not told it), then the estimates, the
+ * standard errors and the covariance matrix of the log-parameters (what the
+ * fit maximizes over; row-major, nparams^2), so predictions can carry a
+ * delta-method interval.  Format 2 (1.4 to 1.6) had no covariance and
+ * format 1 (1.2, 1.3) no time unit: both still read, with an unknown (NaN)
+ * covariance.
  */
-#define MODEL_FORMAT 2
+#define MODEL_FORMAT 3
 
 typedef struct Model
 {
@@ -97,13 +100,16 @@ typedef struct Model
 	double		customers;		/* summed weight of the rows fitted */
 	double		log_likelihood;
 	Interval	time_unit;		/* all zero: not recorded */
-	double		values[FLEXIBLE_ARRAY_MEMBER];	/* estimates, then standard errors */
+	double		values[FLEXIBLE_ARRAY_MEMBER];	/* estimates, standard errors, covariance */
 } Model;
 
-#define MODEL_SIZE(nparams)		(offsetof(Model, values) + 2 * sizeof(double) * (nparams))
+#define MODEL_SIZE_V2(nparams)	(offsetof(Model, values) + 2 * sizeof(double) * (nparams))
+#define MODEL_SIZE(nparams)		(MODEL_SIZE_V2(nparams) + sizeof(double) * (nparams) * (nparams))
 #define MODEL_ESTIMATE(m)		((m)->values)
 /* NaN where the information is singular */
 #define MODEL_STD_ERROR(m)		((m)->values + (m)->nparams)
+/* of the log-parameters, row-major; NaN where unknown (singular, or stored by 1.6 or before) */
+#define MODEL_COVARIANCE(m)		((m)->values + 2 * (m)->nparams)
 
 extern Model *model_new(ModelKind kind);
 extern bool model_has_time_unit(const Model *m);
@@ -119,6 +125,27 @@ extern void model_require_converged(const Model *m, const char *fname);
 /* ERROR 22023 when the caller's time unit (argument nargs_without, if given) is not the model's */
 extern void model_check_time_unit(FunctionCallInfo fcinfo, int nargs_without, const Model *m,
 								  const char *fname);
+
+/*
+ * Intervals on predictions (model.c).  A prediction is a function of a
+ * model's parameters; its delta-method standard error is
+ * sqrt(g' C g), g its gradient in the log-parameters (central differences)
+ * and C the stored covariance of the log-parameters.  NaN when C is unknown.
+ */
+typedef double (*ModelPrediction) (const Model *m, const void *arg);
+
+extern double model_delta_se(const Model *m, ModelPrediction f, const void *arg);
+
+/*
+ * The prediction_interval row (estimate, standard_error, lower, upper) at
+ * `level`: on the log scale for a positive quantity, on the logit scale for
+ * a probability, so the bounds stay where the quantity can be; NULL bounds
+ * (and standard error) when the model stores no covariance.
+ */
+extern Datum model_interval_result(FunctionCallInfo fcinfo, double estimate, double se, double level,
+								   bool probability);
+/* The confidence level argument, the last: ERROR 22023 unless 0 < level < 1 */
+extern double model_level_arg(FunctionCallInfo fcinfo, const char *fname);
 
 /* ---------------------------------------------------------------------
  * Fitting (model_fit.c)

@@ -631,11 +631,12 @@ invert_positive_definite(double *h, int n)
 /*
  * Standard errors of the parameters from the observed information: the
  * Hessian of -LL in log-parameters by central differences of the analytic
- * gradient, inverted; then se(param) = param * se(log param) (delta
+ * gradient, inverted (cov, the covariance of the log-parameters, made
+ * exactly symmetric); then se(param) = param * se(log param) (delta
  * method).  False when the information is not positive definite.
  */
 static bool
-standard_errors(FitData *d, const double *theta, int n, double *se)
+standard_errors(FitData *d, const double *theta, int n, double *se, double *cov)
 {
 	double		h[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS];
 	const double step = 1e-5;
@@ -662,7 +663,10 @@ standard_errors(FitData *d, const double *theta, int n, double *se)
 	if (!invert_positive_definite(h, n))
 		return false;
 	for (int i = 0; i < n; i++)
-		se[i] = exp(theta[i]) * sqrt(h[i * n + i]);
+		for (int j = 0; j <= i; j++)
+			cov[i * n + j] = cov[j * n + i] = (h[i * n + j] + h[j * n + i]) / 2;
+	for (int i = 0; i < n; i++)
+		se[i] = exp(theta[i]) * sqrt(cov[i * n + i]);
 	return true;
 }
 
@@ -753,7 +757,7 @@ fit_model(FitData *d)
 		ok &= fabs(grad[i]) / d->total_weight <= GRADIENT_TOLERANCE;
 		ok &= fabs(theta[i]) < LOG_BOUND - BOUND_MARGIN;
 	}
-	if (standard_errors(d, theta, n, se))
+	if (standard_errors(d, theta, n, se, MODEL_COVARIANCE(m)))
 	{
 		memcpy(MODEL_STD_ERROR(m), se, sizeof(double) * n);
 		for (int i = 0; i < n; i++)

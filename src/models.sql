@@ -10,6 +10,16 @@
  * ---------------------------------------------------------------------
  */
 
+-- What the *_interval functions return: a prediction with its delta-method
+-- standard error and confidence interval (src/model.c)
+CREATE TYPE @extschema@.prediction_interval AS (
+    estimate double precision,
+    standard_error double precision,  -- NULL when the model stores no covariance (fitted before 1.7)
+    lower double precision,
+    upper double precision);
+COMMENT ON TYPE @extschema@.prediction_interval IS
+    'A model''s prediction with its delta-method standard error and confidence interval (log scale for positive quantities, logit scale for probabilities).';
+
 -- The types and the accessors they share (one C function serves all)
 -- @each M: bgnbd_model, gamma_gamma_model, sbg_model, bgbb_model, mbgnbd_model
 CREATE TYPE @extschema@.@M@;
@@ -152,3 +162,11 @@ AS 'MODULE_PATHNAME', 'gamma_gamma_mean_spend' LANGUAGE C IMMUTABLE STRICT PARAL
 COMMENT ON FUNCTION @extschema@.expected_spend(@extschema@.gamma_gamma_model) IS
     'Gamma-Gamma: expected spend per purchase of a customer with (frequency, mean spend), or the population mean; NULL mean spend allowed at frequency 0.';
 
+
+-- not STRICT, as expected_spend
+CREATE FUNCTION @extschema@.expected_spend_interval(model @extschema@.gamma_gamma_model, frequency double precision,
+                                                    monetary_value double precision, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'gamma_gamma_expected_spend_interval' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_spend_interval(@extschema@.gamma_gamma_model, double precision, double precision, double precision) IS
+    'Gamma-Gamma: expected spend per purchase with its delta-method standard error and confidence interval at the level (default 0.95).';

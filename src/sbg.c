@@ -326,3 +326,28 @@ sbg_discounted_lifetime(PG_FUNCTION_ARGS)
 	}
 	PG_RETURN_FLOAT8(lk_finite_result(fname, lead * hyp2f1_unit_a(b, c, 1 / (1 + d / 100), fname)));
 }
+
+/* ---------------------------------------------------------------------
+ * Intervals (delta method, model.c)
+ * ---------------------------------------------------------------------
+ */
+
+static double
+sbg_predict_survival(const Model *m, const void *arg)
+{
+	return exp(sbg_log_survival(MODEL_ESTIMATE(m)[0], MODEL_ESTIMATE(m)[1], *(const int32 *) arg));
+}
+
+/* survival_probability_interval(model, t, level) */
+PG_FUNCTION_INFO_V1(sbg_survival_interval);
+Datum
+sbg_survival_interval(PG_FUNCTION_ARGS)
+{
+	const char *fname = "survival_probability_interval";
+	const Model *m = sbg_model_arg(fcinfo, fname);
+	int32		t = periods_arg(fcinfo, 1, fname, 0, "The periods are 0 or more.");
+	double		level = model_level_arg(fcinfo, fname);
+
+	return model_interval_result(fcinfo, lk_finite_result(fname, sbg_predict_survival(m, &t)),
+								 model_delta_se(m, sbg_predict_survival, &t), level, true);
+}

@@ -72,3 +72,10 @@ RETURNS double precision
 AS 'MODULE_PATHNAME', 'sbg_discounted_lifetime' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.discounted_expected_lifetime(@extschema@.sbg_model, double precision, integer) IS
     'sBG: DERL of a customer who has renewed n times, valued just before the next renewal (it counts 1 if made), later periods discounted at the rate in %.';
+
+CREATE FUNCTION @extschema@.survival_probability_interval(model @extschema@.sbg_model, t integer,
+                                                          level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'sbg_survival_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.survival_probability_interval(@extschema@.sbg_model, integer, double precision) IS
+    'sBG: S(t) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';

@@ -205,9 +205,12 @@ BEGIN
   EXECUTE format('SELECT array_agg(%s_send(value::%s) ORDER BY value) FROM fuzz.seeds WHERE type = %L::regtype',
                  (SELECT typname FROM pg_type WHERE oid = t), t, t) INTO sends;
   EXECUTE format('CREATE TEMP TABLE fuzz_in (v %s)', t);
+  -- one large object OID for every file: each new OID would hold a lock until the end of the transaction
+  lo := lo_create(0);
+  PERFORM lo_unlink(lo);
   FOR i IN 1 .. n LOOP
     m := fuzz.mutate_bytes(sends[1 + floor(random() * cardinality(sends))::int]);
-    lo := lo_from_bytea(0, decode(pg_copy_file(m), 'base64'));
+    PERFORM lo_from_bytea(lo, decode(pg_copy_file(m), 'base64'));
     PERFORM lo_export(lo, path);
     PERFORM lo_unlink(lo);
     BEGIN

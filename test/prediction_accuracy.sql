@@ -120,8 +120,8 @@ EXCEPTION WHEN query_canceled THEN
 END $$;
 SET statement_timeout = '100ms';
 SELECT pg_temp.ms_until_canceled($q$
-  SELECT predicted_clv('v2:bgnbd:r=0.2426,alpha=4.4135,a=0.7929,b=2.4258;se=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true',
-                       'v2:gamma_gamma:p=6.2488,q=3.7446,gamma=15.4477;se=NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true',
+  SELECT predicted_clv('v2:bgnbd:r=0.2426,alpha=4.4135,a=0.7929,b=2.4258;se=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model,
+                       'v2:gamma_gamma:p=6.2488,q=3.7446,gamma=15.4477;se=NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true'::gamma_gamma_model,
                        0, 0, 0, NULL, 100000, 0.08, 0)$q$) AS canceled_after \gset
 RESET statement_timeout;
 -- 100 ms of timeout, then the cancel; the bound leaves room for a loaded machine

@@ -1,0 +1,77 @@
+-- Intervals on predictions (delta method over the stored covariance of the
+-- log-parameters): their coverage by simulation.  Data are simulated from
+-- known parameters (bench/simulate_*.py, fixed seeds), refitted once per
+-- replication, and each replication's 95% interval is checked against the
+-- prediction at the true parameters; about 95% of them should hold it.
+-- The interval covers the uncertainty of the fit, not model
+-- misspecification (README).
+SET extra_float_digits = 0;
+
+-- sBG: 200 replications of 1,000 subscribers (alpha 0.668, beta 3.806), each observed 1 to 12
+-- periods: S(10)'s interval
+CREATE TABLE sbg_sims (rep int, periods int, churned boolean);
+\copy sbg_sims FROM PROGRAM 'for i in $(seq 1 200); do python3 bench/simulate_sbg.py 1000 $i 0.668 3.806 | sed "s/^/$i,/"; done' CSV
+CREATE TABLE sbg_truth AS
+SELECT 'v3:sbg:alpha=0.668,beta=3.806;se=NaN,NaN;cov=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=1;iterations=1;converged=true'::sbg_model AS m;
+CREATE TABLE sbg_refits AS SELECT rep, sbg_fit(periods, churned) AS m FROM sbg_sims GROUP BY rep;
+SELECT count(*) AS replications, count(*) FILTER (WHERE converged(m)) AS converged,
+       count(*) FILTER (WHERE (i).lower <= truth AND truth <= (i).upper) AS s10_covered,
+       round((avg((i).standard_error) / stddev((i).estimate))::numeric, 2) AS se_over_sd
+FROM sbg_refits, LATERAL (SELECT survival_probability_interval(m, 10) AS i) x,
+     (SELECT survival_probability(m, 10) AS truth FROM sbg_truth) t;
+
+-- BG/NBD: 200 replications of 3,000 customers from CDNOW's published parameters (weeks)
+CREATE TABLE bg_sims (rep int, frequency int, recency float8, age float8);
+\copy bg_sims FROM PROGRAM 'for i in $(seq 1 200); do python3 bench/simulate_bgnbd.py 3000 $i 0.243 4.414 0.793 2.426 | sed "s/^/$i,/"; done' CSV
+CREATE TABLE bg_truth AS
+SELECT 'v3:bgnbd:r=0.243,alpha=4.414,a=0.793,b=2.426;se=NaN,NaN,NaN,NaN;cov=NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN;log_likelihood=-1;customers=1;iterations=1;converged=true'::bgnbd_model AS m;
+CREATE TABLE bg_refits AS SELECT rep, bgnbd_fit(frequency, recency, age) AS m FROM bg_sims GROUP BY rep;
+-- a new customer's purchases in 52 weeks, and P(alive) and the next 52 weeks of a customer
+-- with (2, 20, 38): how often the interval holds the truth, and the mean standard error over
+-- the spread of the estimates across replications (1 when the standard errors are right)
+SELECT count(*) AS replications, count(*) FILTER (WHERE converged(m)) AS converged,
+       count(*) FILTER (WHERE (e).lower <= e_true AND e_true <= (e).upper) AS new_customer_covered,
+       count(*) FILTER (WHERE (p).lower <= p_true AND p_true <= (p).upper) AS p_alive_covered,
+       count(*) FILTER (WHERE (c).lower <= c_true AND c_true <= (c).upper) AS conditional_covered,
+       round((avg((e).standard_error) / stddev((e).estimate))::numeric, 2) AS se_over_sd_new,
+       round((avg((p).standard_error) / stddev((p).estimate))::numeric, 2) AS se_over_sd_p_alive,
+       round((avg((c).standard_error) / stddev((c).estimate))::numeric, 2) AS se_over_sd_conditional
+FROM bg_refits,
+     LATERAL (SELECT expected_purchases_interval(m, 52) AS e, probability_alive_interval(m, 2, 20, 38) AS p,
+                     expected_purchases_interval(m, 52, 2, 20, 38) AS c) x,
+     (SELECT expected_purchases(m, 52) AS e_true, probability_alive(m, 2, 20, 38) AS p_true,
+             expected_purchases(m, 52, 2, 20, 38) AS c_true FROM bg_truth) t
+WHERE converged(m);
+
+-- the interval's parts: the estimate is the prediction, the bounds hold it, a wider level widens them
+SELECT bool_and((i).estimate = expected_purchases(m, 52, 2, 20, 38)) AS estimate_is_prediction,
+       bool_and((i).lower < (i).estimate AND (i).estimate < (i).upper) AS bounds_hold_it,
+       bool_and((w).lower < (i).lower AND (i).upper < (w).upper) AS wider_at_99
+FROM bg_refits, LATERAL (SELECT expected_purchases_interval(m, 52, 2, 20, 38) AS i,
+                                expected_purchases_interval(m, 52, 2, 20, 38, 0.99) AS w) x
+WHERE converged(m);
+
+-- CDNOW: the CLV interval adds the two fits' variances; BG/BB and spend intervals
+CREATE TABLE iv_cdnow (id int, x int, t_x float8, t float8, zbar float8);
+\copy iv_cdnow FROM '../shared/data/cdnow/cdnow_customers_summary_with_transactions.csv' CSV HEADER
+CREATE TABLE iv_models AS SELECT bgnbd_fit(x, t_x, t) AS bg, gamma_gamma_fit(x, zbar) AS gg FROM iv_cdnow;
+SELECT round((i).estimate::numeric, 4) AS clv, round((i).standard_error::numeric, 4) AS se,
+       round((i).lower::numeric, 4) AS lower, round((i).upper::numeric, 4) AS upper,
+       (i).estimate = predicted_clv(bg, gg, 2, 30.43, 38.86, 22.5, 12, 52 / 12.0, 1) AS estimate_is_prediction,
+       (i).standard_error > (SELECT (expected_spend_interval(gg, 2, 22.5)).standard_error) AS wider_than_spend_alone
+FROM iv_models, LATERAL (SELECT predicted_clv_interval(bg, gg, 2, 30.43, 38.86, 22.5, 12, 52 / 12.0, 1) AS i) x;
+SELECT round((s).estimate::numeric, 4) AS spend, round((s).standard_error::numeric, 4) AS se,
+       round((s).lower::numeric, 4) AS lower, round((s).upper::numeric, 4) AS upper
+FROM iv_models, LATERAL (SELECT expected_spend_interval(gg, 2, 22.5) AS s) x;
+
+-- a model stored before 1.7 (format 2) has no covariance: the estimate, and NULL for the rest
+SELECT (i).estimate > 0 AS estimate, (i).standard_error IS NULL AS no_se, (i).lower IS NULL AS no_lower
+FROM (SELECT expected_purchases_interval('v2:bgnbd:r=0.243,alpha=4.414,a=0.793,b=2.426;se=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=1;iterations=1;converged=true'::bgnbd_model, 52) AS i) x;
+
+-- bad input
+\i sql/include/fails.psql
+SELECT pg_temp.fails(q) FROM (VALUES
+  ($q$SELECT expected_purchases_interval(bg, 52, 1.5) FROM iv_models$q$),
+  ($q$SELECT probability_alive_interval(bg, 2, 40, 38) FROM iv_models$q$),
+  ($q$SELECT survival_probability_interval(m, 5, 0) FROM sbg_truth$q$)
+) v(q);
