@@ -91,6 +91,30 @@ SELECT mbg::text::mbgnbd_model::text = mbg::text AS text_round_trip,
        mbg::jsonb ->> 'model' AS model
 FROM mbg_models;
 
+-- BG/NBD's P(X(t) = n) (eq. 8) against the formula in plain SQL, at t = 39 and 1000 weeks (where
+-- the tail is taken as a sum of terms, and as 1 minus the head):
+-- (b)_n/(a+b)_n p_n + [n > 0] a (b)_(n-1)/(a+b)_n (1 - sum_{j<n} p_j), p_j = (r)_j/j! q^r (1-q)^j, q = A/(A+t)
+WITH p AS (SELECT bg, parameter(bg, 'r') AS r, parameter(bg, 'alpha') AS al, parameter(bg, 'a') AS a,
+                  parameter(bg, 'b') AS b, t FROM mbg_models, (VALUES (39.0), (1000.0)) v(t)),
+pmf AS (SELECT t, j, exp(pg_temp.lpoch(r, j) - pg_temp.lpoch(1, j) + r * ln(al / (al + t)) + j * ln(t / (al + t))) AS pj
+        FROM p, generate_series(0, 40) j),
+formula AS (SELECT p.t, n, exp(pg_temp.lpoch(b, n) - pg_temp.lpoch(a + b, n)) * (SELECT pj FROM pmf WHERE pmf.t = p.t AND j = n)
+                      + CASE WHEN n > 0 THEN exp(ln(a) + pg_temp.lpoch(b, n - 1) - pg_temp.lpoch(a + b, n))
+                                             * (1 - (SELECT sum(pj) FROM pmf WHERE pmf.t = p.t AND j < n)) ELSE 0 END AS prob
+            FROM p, generate_series(0, 30) n)
+SELECT count(*) AS counts, bool_and(abs(purchase_count_probability(bg, t, n) - prob) < 1e-12) AS matches_formula
+FROM formula JOIN p USING (t);
+SELECT round(sum(purchase_count_probability(bg, 39, k))::numeric, 10) AS total_probability
+FROM mbg_models, generate_series(0, 400) k;
+
+-- the paper's Figure 3: how many customers are expected to have each calibration frequency
+-- (the sum over customers of P(X(T) = n) at their own age T, 7 and more together), beside how many have it
+SELECT n AS frequency, (SELECT count(*) FROM mbg_cdnow WHERE least(x, 7) = n) AS customers,
+       round((SELECT sum(CASE WHEN n < 7 THEN purchase_count_probability(bg, t, n)
+                              ELSE 1 - (SELECT sum(purchase_count_probability(bg, t, k)) FROM generate_series(0, 6) k) END)
+              FROM mbg_cdnow)::numeric, 1) AS expected
+FROM mbg_models, generate_series(0, 7) n ORDER BY n;
+
 -- bad input
 \i sql/include/fails.psql
 SELECT pg_temp.fails(q) FROM (VALUES
@@ -101,5 +125,6 @@ SELECT pg_temp.fails(q) FROM (VALUES
   ($q$SELECT expected_purchases(mbgnbd_fit(x, t_x, t, interval '7 days'), 10, interval '1 day') FROM mbg_cdnow$q$),
   ($q$SELECT expected_purchases(mbg, -1) FROM mbg_models$q$),
   ($q$SELECT probability_alive(mbg, 2, 5, 4) FROM mbg_models$q$),
+  ($q$SELECT purchase_count_probability(bg, 39, -1) FROM mbg_models$q$),
   ($q$SELECT 'v2:mbgnbd:r=1,alpha=1,a=1;se=NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true'::mbgnbd_model$q$)
 ) v(q);

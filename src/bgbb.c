@@ -486,6 +486,6 @@ bgbb_discounted_transactions(PG_FUNCTION_ARGS)
 		+ lbeta(p.gamma, p.delta + n + 1) - lbeta(p.gamma, p.delta)
 		- bgbb_log_likelihood_of(&p, x, t_x, n);
 	PG_RETURN_FLOAT8(lk_finite_result(fname, exp(l) / (1 + d / 100)
-									  * hyp2f1_unit_a(p.delta + n + 1, p.gamma + p.delta + n + 1,
+									  * hyp2f1_unit_a_cached(fcinfo, p.delta + n + 1, p.gamma + p.delta + n + 1,
 													  1 / (1 + d / 100), fname)));
 }

@@ -27,6 +27,8 @@
 #include <float.h>
 #include <math.h>
 
+#include "miscadmin.h"
+
 /* A row: (x, t_x, T) */
 void
 bgnbd_check_row(const char *fname, const FitKey *key)
@@ -561,6 +563,92 @@ bgnbd_probability_alive(PG_FUNCTION_ARGS)
 	fit_check_customer("probability_alive", x, t_x, T);
 	PG_RETURN_FLOAT8(lk_finite_result("probability_alive",
 									  1 / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)))));
+}
+
+/*
+ * P(X(t) = n) for a new customer, eq. 8 of FHL 2005: with q = A/(A+t) and
+ * the negative binomial p_j = Gamma(r+j)/(Gamma(r) j!) q^r (1-q)^j,
+ *	 P = B(a, b+n)/B(a, b) p_n + [n > 0] B(a+1, b+n-1)/B(a, b) P(NBD >= n).
+ * The tail P(NBD >= n) is 1 - sum_{j<n} p_j while that sum is below a half,
+ * and otherwise sum_{j>=n} p_j, so neither form subtracts nearly equal
+ * numbers.  BG/NBD only: MBG/NBD's counts differ (a customer may leave at 0).
+ */
+#define COUNT_MAX_TERMS 10000000
+
+static double
+nbd_log_pmf(double r, double log_q, double log_1q, double j)
+{
+	return lgamma(r + j) - lgamma(r) - lgamma(j + 1) + r * log_q + j * log_1q;
+}
+
+static double
+bgnbd_count_probability(const Model *m, double t, int32 n, const char *fname)
+{
+	double		r = MODEL_ESTIMATE(m)[0],
+				alpha = MODEL_ESTIMATE(m)[1],
+				a = MODEL_ESTIMATE(m)[2],
+				b = MODEL_ESTIMATE(m)[3];
+	double		log_q = log(alpha / (alpha + t)),
+				log_1q = log(t / (alpha + t));
+	double		lbeta_ab = lgamma(a) + lgamma(b) - lgamma(a + b);
+	double		head,
+				below = 0,
+				tail;
+
+	if (t == 0)
+		return n == 0 ? 1 : 0;
+	head = exp(lgamma(a) + lgamma(b + n) - lgamma(a + b + n) - lbeta_ab + nbd_log_pmf(r, log_q, log_1q, n));
+	if (n == 0)
+		return head;
+	for (int32 j = 0; j < n && below < 0.5; j++)
+		below += exp(nbd_log_pmf(r, log_q, log_1q, j));
+	if (below < 0.5)
+		tail = 1 - below;
+	else
+	{
+		double		term = exp(nbd_log_pmf(r, log_q, log_1q, n));
+		double		ratio_limit = t / (alpha + t);
+		int32		j;
+
+		tail = 0;
+		for (j = n; j < n + COUNT_MAX_TERMS; j++)
+		{
+			tail += term;
+			term *= (r + j) / (j + 1) * ratio_limit;
+			/* past the mode the ratios fall towards 1 - q: the rest is below term / (1 - ratio) */
+			if ((r + j) / (j + 1) * ratio_limit < 1 &&
+				term / (1 - (r + j) / (j + 1) * ratio_limit) <= 1e-17 * tail)
+				break;
+			if ((j & 0xffff) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		if (j == n + COUNT_MAX_TERMS)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s: the horizon is too long for the model's time scale", fname),
+					 errhint("Use a horizon at most about 10000 times alpha.")));
+	}
+	/* B(a+1, b+n-1) / B(a, b) */
+	return head + exp(lgamma(a + 1) + lgamma(b + n - 1) - lgamma(a + b + n) - lbeta_ab) * tail;
+}
+
+/* purchase_count_probability(model, t, n): P(X(t) = n), a new customer's n repeat purchases in the first t */
+PG_FUNCTION_INFO_V1(bgnbd_count_probability_sql);
+Datum
+bgnbd_count_probability_sql(PG_FUNCTION_ARGS)
+{
+	const char *fname = "purchase_count_probability";
+	const Model *m = model_arg(fcinfo, 0, MODEL_BGNBD);
+	double		t = PG_GETARG_FLOAT8(1);
+	int32		n = PG_GETARG_INT32(2);
+
+	model_require_converged(m, fname);
+	model_check_time_unit(fcinfo, 3, m, fname);
+	nbd_check_horizon(fname, t);
+	if (n < 0)
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "number of purchases", n,
+						  "The number of repeat purchases is 0 or more.");
+	PG_RETURN_FLOAT8(lk_finite_result(fname, bgnbd_count_probability(m, t, n, fname)));
 }
 
 /* ---------------------------------------------------------------------

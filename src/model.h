@@ -243,6 +243,8 @@ extern double power_series(double first, double A, double B, double C, double z,
 						   const char *too_long_message, const char *too_long_hint);
 /* 2F1(1, b; c; z), 0 <= z < 1: a discounted sum; ERROR 22003 when z is too near 1 */
 extern double hyp2f1_unit_a(double b, double c, double z, const char *fname);
+/* The same, remembered in fcinfo's fn_extra for the rest of the query (the caller must not use fn_extra) */
+extern double hyp2f1_unit_a_cached(FunctionCallInfo fcinfo, double b, double c, double z, const char *fname);
 pg_noreturn extern void prediction_accuracy_lost(const char *fname, double relative_error, const char *hint);
 
 /* ---------------------------------------------------------------------

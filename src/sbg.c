@@ -324,7 +324,7 @@ sbg_discounted_lifetime(PG_FUNCTION_ARGS)
 					 errhint("Give a discount rate above 0.")));
 		PG_RETURN_FLOAT8(lk_finite_result(fname, lead * (c - 1) / (alpha - 1)));
 	}
-	PG_RETURN_FLOAT8(lk_finite_result(fname, lead * hyp2f1_unit_a(b, c, 1 / (1 + d / 100), fname)));
+	PG_RETURN_FLOAT8(lk_finite_result(fname, lead * hyp2f1_unit_a_cached(fcinfo, b, c, 1 / (1 + d / 100), fname)));
 }
 
 /* ---------------------------------------------------------------------

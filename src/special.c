@@ -128,3 +128,40 @@ hyp2f1_unit_a(double b, double c, double z, const char *fname)
 					   "Use a discount rate of 0.01 percent per period or more.");
 	return 1 + exp(log_scale) * sum;
 }
+
+/*
+ * The same, remembered per query: the customers of one query share the
+ * model and the rate, so 2F1(1, b; c; z) takes few distinct (b, c, z)
+ * (one per renewal count or opportunity count).  A small table in
+ * fn_extra, replaced round-robin when full.
+ */
+#define HYP2F1_CACHE_SIZE 64
+
+typedef struct Hyp2f1Cache
+{
+	int			used;
+	int			next;
+	double		key[HYP2F1_CACHE_SIZE][3];
+	double		value[HYP2F1_CACHE_SIZE];
+} Hyp2f1Cache;
+
+double
+hyp2f1_unit_a_cached(FunctionCallInfo fcinfo, double b, double c, double z, const char *fname)
+{
+	Hyp2f1Cache *cache = (Hyp2f1Cache *) fcinfo->flinfo->fn_extra;
+	double		value;
+	int			slot;
+
+	if (cache == NULL)
+		cache = fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(Hyp2f1Cache));
+	for (int i = 0; i < cache->used; i++)
+		if (cache->key[i][0] == b && cache->key[i][1] == c && cache->key[i][2] == z)
+			return cache->value[i];
+	value = hyp2f1_unit_a(b, c, z, fname);
+	slot = cache->used < HYP2F1_CACHE_SIZE ? cache->used++ : cache->next++ % HYP2F1_CACHE_SIZE;
+	cache->key[slot][0] = b;
+	cache->key[slot][1] = c;
+	cache->key[slot][2] = z;
+	cache->value[slot] = value;
+	return value;
+}
