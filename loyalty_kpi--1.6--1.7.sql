@@ -549,6 +549,20 @@ AS 'MODULE_PATHNAME', 'sbg_survival_interval' LANGUAGE C IMMUTABLE STRICT PARALL
 COMMENT ON FUNCTION @extschema@.survival_probability_interval(@extschema@.sbg_model, integer, double precision) IS
     'sBG: S(t) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
 
+CREATE FUNCTION @extschema@.discounted_expected_lifetime_interval(model @extschema@.sbg_model, discount_rate double precision,
+                                                                  level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'sbg_discounted_lifetime_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_lifetime_interval(@extschema@.sbg_model, double precision, double precision) IS
+    'sBG: DEL with its delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.discounted_expected_lifetime_interval(model @extschema@.sbg_model, discount_rate double precision,
+                                                                  renewals integer, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'sbg_discounted_lifetime_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_lifetime_interval(@extschema@.sbg_model, double precision, integer, double precision) IS
+    'sBG: DERL after n renewals with its delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+
 /* ---------------------------------------------------------------------
  * The BG/BB model of discrete-time purchases (src/bgbb.c): the fit over
  * (frequency, recency, opportunities) rows and its predictions.  The
@@ -625,6 +639,14 @@ RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'bgbb_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.bgbb_model, integer, integer, integer, integer, double precision) IS
     'BG/BB: expected transactions in the next opportunities with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @extschema@.bgbb_model, discount_rate double precision,
+                                                                      frequency integer, recency integer, opportunities integer,
+                                                                      level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'bgbb_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.bgbb_model, double precision, integer, integer, integer, double precision) IS
+    'BG/BB: DERT with its delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
 
 -- as the full install script does (src/privileges.sql): support functions are the aggregates' own
 DO $$

@@ -64,6 +64,19 @@ SELECT round((s).estimate::numeric, 4) AS spend, round((s).standard_error::numer
        round((s).lower::numeric, 4) AS lower, round((s).upper::numeric, 4) AS upper
 FROM iv_models, LATERAL (SELECT expected_spend_interval(gg, 2, 22.5) AS s) x;
 
+-- sBG's DEL and DERL and BG/BB's DERT: the estimate is the prediction, the bounds hold it
+CREATE TABLE iv_donations (frequency int, recency int, periods int, weights int);
+\copy iv_donations FROM '../shared/data/cdnow/donations.csv' CSV HEADER
+SELECT (d).estimate = discounted_expected_lifetime(m, 10) AS del_estimate, (d).lower < (d).estimate AND (d).estimate < (d).upper AS del_bounds,
+       (r).estimate = discounted_expected_lifetime(m, 10, 3) AS derl_estimate, (r).lower < (r).estimate AND (r).estimate < (r).upper AS derl_bounds,
+       round((r).standard_error::numeric, 4) AS derl_se
+FROM (SELECT m, discounted_expected_lifetime_interval(m, 10) AS d, discounted_expected_lifetime_interval(m, 10, 3) AS r
+      FROM sbg_refits WHERE rep = 1) x;
+SELECT (i).estimate = discounted_expected_transactions(m, 10, 3, 5, 6) AS dert_estimate,
+       (i).lower < (i).estimate AND (i).estimate < (i).upper AS dert_bounds, round((i).standard_error::numeric, 4) AS dert_se
+FROM (SELECT m, discounted_expected_transactions_interval(m, 10, 3, 5, 6) AS i
+      FROM (SELECT bgbb_fit(frequency, recency, periods, weights) AS m FROM iv_donations) f) x;
+
 -- a model stored before 1.7 (format 2) has no covariance: the estimate, and NULL for the rest
 SELECT (i).estimate > 0 AS estimate, (i).standard_error IS NULL AS no_se, (i).lower IS NULL AS no_lower
 FROM (SELECT expected_purchases_interval('v2:bgnbd:r=0.243,alpha=4.414,a=0.793,b=2.426;se=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=1;iterations=1;converged=true'::bgnbd_model, 52) AS i) x;

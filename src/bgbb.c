@@ -462,30 +462,50 @@ bgbb_expected_purchases_new(PG_FUNCTION_ARGS)
 
 /*
  * discounted_expected_transactions(model, discount_rate, frequency, recency,
- * opportunities): DERT, the customer's future transactions discounted at
- * the rate (% per opportunity), the next opportunity discounted once.
+ * opportunities [, level]): DERT, the customer's future transactions
+ * discounted at the rate (% per opportunity), the next opportunity
+ * discounted once.
  */
+typedef struct BgbbDiscounted
+{
+	FunctionCallInfo fcinfo;	/* for the series' cache */
+	double		rate;
+	BgbbCustomer c;
+	const char *fname;
+} BgbbDiscounted;
+
+static double
+bgbb_predict_discounted(const Model *m, const void *arg)
+{
+	const BgbbDiscounted *a = arg;
+	BgbbParams	p = bgbb_params(m);
+	int			x = a->c.x,
+				n = a->c.n;
+	double		l = lbeta(p.alpha + x + 1, p.beta + n - x) - lbeta(p.alpha, p.beta)
+		+ lbeta(p.gamma, p.delta + n + 1) - lbeta(p.gamma, p.delta)
+		- bgbb_log_likelihood_of(&p, x, a->c.t_x, n);
+
+	return exp(l) / (1 + a->rate / 100)
+		* hyp2f1_unit_a_cached(a->fcinfo, p.delta + n + 1, p.gamma + p.delta + n + 1, 1 / (1 + a->rate / 100), a->fname);
+}
+
 PG_FUNCTION_INFO_V1(bgbb_discounted_transactions);
 Datum
 bgbb_discounted_transactions(PG_FUNCTION_ARGS)
 {
-	const char *fname = "discounted_expected_transactions";
+	bool		interval = PG_NARGS() > 5;
+	const char *fname = interval ? "discounted_expected_transactions_interval" : "discounted_expected_transactions";
 	const Model *m = bgbb_model_arg(fcinfo, fname);
-	BgbbParams	p = bgbb_params(m);
-	double		d = PG_GETARG_FLOAT8(1);
-	int			x,
-				t_x,
-				n;
-	double		l;
+	BgbbDiscounted a = {fcinfo, PG_GETARG_FLOAT8(1), {0}, fname};
+	double		level = interval ? model_level_arg(fcinfo, fname) : 0;
+	double		estimate;
 
-	if (!(d > 0 && isfinite(d)))
-		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", d,
+	if (!(a.rate > 0 && isfinite(a.rate)))
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", a.rate,
 						  "The discount rate is a percentage per opportunity, above 0.");
-	bgbb_customer_args(fcinfo, 2, fname, &x, &t_x, &n);
-	l = lbeta(p.alpha + x + 1, p.beta + n - x) - lbeta(p.alpha, p.beta)
-		+ lbeta(p.gamma, p.delta + n + 1) - lbeta(p.gamma, p.delta)
-		- bgbb_log_likelihood_of(&p, x, t_x, n);
-	PG_RETURN_FLOAT8(lk_finite_result(fname, exp(l) / (1 + d / 100)
-									  * hyp2f1_unit_a_cached(fcinfo, p.delta + n + 1, p.gamma + p.delta + n + 1,
-													  1 / (1 + d / 100), fname)));
+	bgbb_customer_args(fcinfo, 2, fname, &a.c.x, &a.c.t_x, &a.c.n);
+	estimate = lk_finite_result(fname, bgbb_predict_discounted(m, &a));
+	if (!interval)
+		PG_RETURN_FLOAT8(estimate);
+	return model_interval_result(fcinfo, estimate, model_delta_se(m, bgbb_predict_discounted, &a), level, false);
 }

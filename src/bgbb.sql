@@ -74,3 +74,11 @@ RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'bgbb_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.bgbb_model, integer, integer, integer, integer, double precision) IS
     'BG/BB: expected transactions in the next opportunities with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @extschema@.bgbb_model, discount_rate double precision,
+                                                                      frequency integer, recency integer, opportunities integer,
+                                                                      level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'bgbb_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.bgbb_model, double precision, integer, integer, integer, double precision) IS
+    'BG/BB: DERT with its delta-method standard error and confidence interval (log scale) at the level (default 0.95).';

@@ -694,6 +694,14 @@ MODEL_IO_FUNCTIONS(mbgnbd_model, MODEL_MBGNBD)
  * ---------------------------------------------------------------------
  */
 
+ModelCallCache *
+model_call_cache(FunctionCallInfo fcinfo)
+{
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ModelCallCache));
+	return (ModelCallCache *) fcinfo->flinfo->fn_extra;
+}
+
 /* Step in the log-parameters for the gradient: about the cube root of epsilon */
 #define DELTA_STEP 1e-5
 
@@ -741,17 +749,17 @@ model_level_arg(FunctionCallInfo fcinfo, const char *fname)
 Datum
 model_interval_result(FunctionCallInfo fcinfo, double estimate, double se, double level, bool probability)
 {
-	TupleDesc	desc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	ModelCallCache *cache = model_call_cache(fcinfo);
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, false};
 	double		z = lk_normal_quantile(0.5 + level / 2);
 
 	/* the row type, once per query */
-	if (desc == NULL)
+	if (cache->interval_desc == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 
-		desc = fcinfo->flinfo->fn_extra = lk_result_row_desc(fcinfo, false, 4);
+		cache->interval_desc = lk_result_row_desc(fcinfo, false, 4);
 		MemoryContextSwitchTo(old);
 	}
 	values[0] = Float8GetDatum(estimate);
@@ -782,5 +790,5 @@ model_interval_result(FunctionCallInfo fcinfo, double estimate, double se, doubl
 		values[1] = Float8GetDatum(se);
 		values[2] = values[3] = Float8GetDatum(estimate);
 	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->interval_desc, values, nulls)));
 }

@@ -134,6 +134,18 @@ extern void model_check_time_unit(FunctionCallInfo fcinfo, int nargs_without, co
  */
 typedef double (*ModelPrediction) (const Model *m, const void *arg);
 
+/*
+ * What a prediction function keeps for the rest of the query, in fn_extra
+ * (model.c makes it): the interval row type, and special.c's series cache.
+ */
+typedef struct ModelCallCache
+{
+	TupleDesc	interval_desc;
+	void	   *series;
+} ModelCallCache;
+
+extern ModelCallCache *model_call_cache(FunctionCallInfo fcinfo);
+
 extern double model_delta_se(const Model *m, ModelPrediction f, const void *arg);
 
 /*
@@ -243,7 +255,7 @@ extern double power_series(double first, double A, double B, double C, double z,
 						   const char *too_long_message, const char *too_long_hint);
 /* 2F1(1, b; c; z), 0 <= z < 1: a discounted sum; ERROR 22003 when z is too near 1 */
 extern double hyp2f1_unit_a(double b, double c, double z, const char *fname);
-/* The same, remembered in fcinfo's fn_extra for the rest of the query (the caller must not use fn_extra) */
+/* The same, remembered for the rest of the query (in model_call_cache) */
 extern double hyp2f1_unit_a_cached(FunctionCallInfo fcinfo, double b, double c, double z, const char *fname);
 pg_noreturn extern void prediction_accuracy_lost(const char *fname, double relative_error, const char *hint);
 

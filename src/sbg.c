@@ -292,39 +292,81 @@ sbg_expected_lifetime(PG_FUNCTION_ARGS)
  * per period; at 0 it is the expected (residual) lifetime, finite when
  * alpha > 1.
  */
+typedef struct SbgDiscounted
+{
+	FunctionCallInfo fcinfo;	/* for the series' cache */
+	double		rate;
+	int32		renewals;		/* -1: a new customer */
+	const char *fname;
+} SbgDiscounted;
+
+static double
+sbg_predict_discounted(const Model *m, const void *arg)
+{
+	const SbgDiscounted *a = arg;
+	double		alpha,
+				beta,
+				b,
+				c,
+				lead;
+	int32		n = a->renewals;
+
+	sbg_params(m, &alpha, &beta);
+	/* a new customer: sum_{t>=0} S(t) delta^t; after n renewals: r(n+1) sum_j (...)_j delta^j */
+	b = n < 0 ? beta : beta + n + 1;
+	c = n < 0 ? alpha + beta : alpha + beta + n + 1;
+	lead = n < 0 ? 1 : (beta + n) / (alpha + beta + n);
+	if (a->rate == 0)
+	{
+		/* Gauss: 2F1(1, b; c; 1) = (c - 1) / (c - b - 1), and c - b - 1 = alpha - 1 */
+		if (alpha <= 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: the model has alpha = %g, so the undiscounted lifetime is infinite", a->fname, alpha),
+					 errhint("Give a discount rate above 0.")));
+		return lead * (c - 1) / (alpha - 1);
+	}
+	return lead * hyp2f1_unit_a_cached(a->fcinfo, b, c, 1 / (1 + a->rate / 100), a->fname);
+}
+
+/* The arguments of both forms and of their intervals: (model, rate [, renewals] [, level]) */
+static SbgDiscounted
+sbg_discounted_args(FunctionCallInfo fcinfo, bool interval, const char *fname)
+{
+	SbgDiscounted a = {fcinfo, PG_GETARG_FLOAT8(1), -1, fname};
+	int			nargs = PG_NARGS() - (interval ? 1 : 0);
+
+	if (nargs > 2)
+		a.renewals = periods_arg(fcinfo, 2, fname, 0, "The renewals are 0 or more.");
+	if (!(a.rate >= 0 && isfinite(a.rate)))
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", a.rate,
+						  "The discount rate is a percentage per period, 0 or more.");
+	return a;
+}
+
 PG_FUNCTION_INFO_V1(sbg_discounted_lifetime);
 Datum
 sbg_discounted_lifetime(PG_FUNCTION_ARGS)
 {
 	const char *fname = "discounted_expected_lifetime";
 	const Model *m = sbg_model_arg(fcinfo, fname);
-	double		d = PG_GETARG_FLOAT8(1);
-	int32		n = PG_NARGS() > 2 ? periods_arg(fcinfo, 2, fname, 0, "The renewals are 0 or more.") : -1;
-	double		alpha,
-				beta,
-				b,
-				c,
-				lead;
+	SbgDiscounted a = sbg_discounted_args(fcinfo, false, fname);
 
-	sbg_params(m, &alpha, &beta);
-	if (!(d >= 0 && isfinite(d)))
-		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", d,
-						  "The discount rate is a percentage per period, 0 or more.");
-	/* a new customer: sum_{t>=0} S(t) delta^t; after n renewals: r(n+1) sum_j (...)_j delta^j */
-	b = n < 0 ? beta : beta + n + 1;
-	c = n < 0 ? alpha + beta : alpha + beta + n + 1;
-	lead = n < 0 ? 1 : (beta + n) / (alpha + beta + n);
-	if (d == 0)
-	{
-		/* Gauss: 2F1(1, b; c; 1) = (c - 1) / (c - b - 1), and c - b - 1 = alpha - 1 */
-		if (alpha <= 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: the model has alpha = %g, so the undiscounted lifetime is infinite", fname, alpha),
-					 errhint("Give a discount rate above 0.")));
-		PG_RETURN_FLOAT8(lk_finite_result(fname, lead * (c - 1) / (alpha - 1)));
-	}
-	PG_RETURN_FLOAT8(lk_finite_result(fname, lead * hyp2f1_unit_a_cached(fcinfo, b, c, 1 / (1 + d / 100), fname)));
+	PG_RETURN_FLOAT8(lk_finite_result(fname, sbg_predict_discounted(m, &a)));
+}
+
+/* discounted_expected_lifetime_interval(model, rate [, renewals], level) */
+PG_FUNCTION_INFO_V1(sbg_discounted_lifetime_interval);
+Datum
+sbg_discounted_lifetime_interval(PG_FUNCTION_ARGS)
+{
+	const char *fname = "discounted_expected_lifetime_interval";
+	const Model *m = sbg_model_arg(fcinfo, fname);
+	SbgDiscounted a = sbg_discounted_args(fcinfo, true, fname);
+	double		level = model_level_arg(fcinfo, fname);
+
+	return model_interval_result(fcinfo, lk_finite_result(fname, sbg_predict_discounted(m, &a)),
+								 model_delta_se(m, sbg_predict_discounted, &a), level, false);
 }
 
 /* ---------------------------------------------------------------------

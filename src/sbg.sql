@@ -79,3 +79,17 @@ RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'sbg_survival_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.survival_probability_interval(@extschema@.sbg_model, integer, double precision) IS
     'sBG: S(t) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.discounted_expected_lifetime_interval(model @extschema@.sbg_model, discount_rate double precision,
+                                                                  level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'sbg_discounted_lifetime_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_lifetime_interval(@extschema@.sbg_model, double precision, double precision) IS
+    'sBG: DEL with its delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.discounted_expected_lifetime_interval(model @extschema@.sbg_model, discount_rate double precision,
+                                                                  renewals integer, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'sbg_discounted_lifetime_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_lifetime_interval(@extschema@.sbg_model, double precision, integer, double precision) IS
+    'sBG: DERL after n renewals with its delta-method standard error and confidence interval (log scale) at the level (default 0.95).';

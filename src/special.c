@@ -132,8 +132,8 @@ hyp2f1_unit_a(double b, double c, double z, const char *fname)
 /*
  * The same, remembered per query: the customers of one query share the
  * model and the rate, so 2F1(1, b; c; z) takes few distinct (b, c, z)
- * (one per renewal count or opportunity count).  A small table in
- * fn_extra, replaced round-robin when full.
+ * (one per renewal count or opportunity count).  A small table in the
+ * call's cache (model_call_cache), replaced round-robin when full.
  */
 #define HYP2F1_CACHE_SIZE 64
 
@@ -148,12 +148,14 @@ typedef struct Hyp2f1Cache
 double
 hyp2f1_unit_a_cached(FunctionCallInfo fcinfo, double b, double c, double z, const char *fname)
 {
-	Hyp2f1Cache *cache = (Hyp2f1Cache *) fcinfo->flinfo->fn_extra;
+	ModelCallCache *call = model_call_cache(fcinfo);
+	Hyp2f1Cache *cache;
 	double		value;
 	int			slot;
 
-	if (cache == NULL)
-		cache = fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(Hyp2f1Cache));
+	if (call->series == NULL)
+		call->series = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(Hyp2f1Cache));
+	cache = (Hyp2f1Cache *) call->series;
 	for (int i = 0; i < cache->used; i++)
 		if (cache->key[i][0] == b && cache->key[i][1] == c && cache->key[i][2] == z)
 			return cache->value[i];
