@@ -64,6 +64,38 @@ SELECT round((s).estimate::numeric, 4) AS spend, round((s).standard_error::numer
        round((s).lower::numeric, 4) AS lower, round((s).upper::numeric, 4) AS upper
 FROM iv_models, LATERAL (SELECT expected_spend_interval(gg, 2, 22.5) AS s) x;
 
+-- P(alive)'s standard error comes from its gradient in closed form: the same as central
+-- differences written out in SQL (models with one parameter moved by e^(+-1e-5), as text)
+-- through the stored covariance of the log-parameters; BG/NBD and MBG/NBD, repeat and
+-- one-time customers
+CREATE FUNCTION pg_temp.moved(kind text, p float8[], k int, step float8) RETURNS text LANGUAGE sql AS $$
+  SELECT format('v3:%s:r=%s,alpha=%s,a=%s,b=%s;se=NaN,NaN,NaN,NaN;cov=NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN;log_likelihood=-1;customers=1;iterations=1;converged=true',
+                VARIADIC ARRAY[kind] || (SELECT array_agg((v * CASE WHEN i = k THEN exp(step) ELSE 1 END)::text ORDER BY i)
+                                         FROM unnest(p) WITH ORDINALITY u(v, i))) $$;
+CREATE TEMP TABLE iv_alive AS
+SELECT kind, x, t_x, t, p, cov, se
+FROM (SELECT 'bgnbd' AS kind, ARRAY[parameter(bg, 'r'), parameter(bg, 'alpha'), parameter(bg, 'a'), parameter(bg, 'b')] AS p,
+             bg::jsonb -> 'log_covariance' AS cov, c.x, c.t_x, c.t,
+             (probability_alive_interval(bg, c.x, c.t_x, c.t)).standard_error AS se
+      FROM iv_models, (VALUES (2, 20.0, 38.0), (7, 30.0, 31.0)) c(x, t_x, t)
+      UNION ALL
+      SELECT 'mbgnbd', ARRAY[parameter(m, 'r'), parameter(m, 'alpha'), parameter(m, 'a'), parameter(m, 'b')],
+             m::jsonb -> 'log_covariance', c.x, c.t_x, c.t, (probability_alive_interval(m, c.x, c.t_x, c.t)).standard_error
+      FROM (SELECT mbgnbd_fit(x, t_x, t) AS m FROM iv_cdnow) f, (VALUES (2, 20.0, 38.0), (0, 0.0, 35.0)) c(x, t_x, t)) x;
+SET extra_float_digits = 3;
+CREATE FUNCTION pg_temp.alive(kind text, model text, x int, t_x float8, t float8) RETURNS float8 LANGUAGE sql AS $$
+  SELECT CASE kind WHEN 'bgnbd' THEN probability_alive(model::bgnbd_model, x, t_x, t)
+                   ELSE probability_alive(model::mbgnbd_model, x, t_x, t) END $$;
+SELECT kind, x, abs(sqrt((SELECT sum(gi * (cov -> (i - 1) ->> (j - 1))::float8 * gj)
+                          FROM (SELECT k AS i, (pg_temp.alive(kind, pg_temp.moved(kind, p, k, 1e-5), x, t_x, t)
+                                                - pg_temp.alive(kind, pg_temp.moved(kind, p, k, -1e-5), x, t_x, t)) / 2e-5 AS gi
+                                FROM generate_series(1, 4) k) a,
+                               (SELECT k AS j, (pg_temp.alive(kind, pg_temp.moved(kind, p, k, 1e-5), x, t_x, t)
+                                                - pg_temp.alive(kind, pg_temp.moved(kind, p, k, -1e-5), x, t_x, t)) / 2e-5 AS gj
+                                FROM generate_series(1, 4) k) b)) / se - 1) < 1e-6 AS closed_form_gradient_matches
+FROM iv_alive ORDER BY kind, x;
+SET extra_float_digits = 0;
+
 -- sBG's DEL and DERL and BG/BB's DERT: the estimate is the prediction, the bounds hold it
 CREATE TABLE iv_donations (frequency int, recency int, periods int, weights int);
 \copy iv_donations FROM '../shared/data/cdnow/donations.csv' CSV HEADER

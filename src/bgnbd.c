@@ -692,10 +692,30 @@ nbd_probability_alive_interval(PG_FUNCTION_ARGS)
 	NbdCustomer c = {0, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), fname};
 	double		p;
 
+	const double *e = MODEL_ESTIMATE(m);
+	double		gradient[4] = {0, 0, 0, 0};
+
 	model_require_converged(m, fname);
 	fit_check_customer(fname, c.x, c.t_x, c.T);
 	p = lk_finite_result(fname, nbd_predict_alive(m, &c));
-	return model_interval_result(fcinfo, p, model_delta_se(m, nbd_predict_alive, &c), level, true);
+
+	/*
+	 * P = 1 / (1 + e^L), L the log dropout odds, so dP = -P (1 - P) dL, with
+	 * dL/d ln r = r ln((A+T)/(A+t_x)), dL/d ln A = A (r+x) (1/(A+T) - 1/(A+t_x)),
+	 * dL/d ln a = 1, dL/d ln b = -b / (b + x - 1) (MBG/NBD: b + x); at
+	 * BG/NBD's x = 0, P is 1 whatever the parameters
+	 */
+	if (c.x > 0 || m->kind == MODEL_MBGNBD)
+	{
+		double		dp = -p * (1 - p);
+		double		shift = m->kind == MODEL_MBGNBD ? 0 : 1;
+
+		gradient[0] = dp * e[0] * (log(e[1] + c.T) - log(e[1] + c.t_x));
+		gradient[1] = dp * e[1] * (e[0] + c.x) * (1 / (e[1] + c.T) - 1 / (e[1] + c.t_x));
+		gradient[2] = dp;
+		gradient[3] = dp * -e[3] / (e[3] + c.x - shift);
+	}
+	return model_interval_result(fcinfo, p, model_delta_se_of_gradient(m, gradient), level, true);
 }
 
 /* expected_purchases_interval(model, t, frequency, recency, age, level), or (model, t, level) for a new customer */

@@ -711,7 +711,6 @@ model_delta_se(const Model *m, ModelPrediction f, const void *arg)
 	int			n = m->nparams;
 	Model	   *moved = palloc(VARSIZE(m));
 	double		g[MODEL_MAX_PARAMS];
-	double		variance = 0;
 
 	for (int i = 0; i < n * n; i++)
 		if (isnan(MODEL_COVARIANCE(m)[i]))
@@ -729,10 +728,22 @@ model_delta_se(const Model *m, ModelPrediction f, const void *arg)
 		MODEL_ESTIMATE(moved)[i] = MODEL_ESTIMATE(m)[i];
 		g[i] = (up - down) / (2 * DELTA_STEP);
 	}
+	pfree(moved);
+	return model_delta_se_of_gradient(m, g);
+}
+
+double
+model_delta_se_of_gradient(const Model *m, const double *gradient)
+{
+	int			n = m->nparams;
+	double		variance = 0;
+
+	for (int i = 0; i < n * n; i++)
+		if (isnan(MODEL_COVARIANCE(m)[i]))
+			return get_float8_nan();
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < n; j++)
-			variance += g[i] * MODEL_COVARIANCE(m)[i * n + j] * g[j];
-	pfree(moved);
+			variance += gradient[i] * MODEL_COVARIANCE(m)[i * n + j] * gradient[j];
 	return sqrt(Max(variance, 0));
 }
 
@@ -752,7 +763,14 @@ model_interval_result(FunctionCallInfo fcinfo, double estimate, double se, doubl
 	ModelCallCache *cache = model_call_cache(fcinfo);
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, false};
-	double		z = lk_normal_quantile(0.5 + level / 2);
+	double		z;
+
+	if (cache->level != level)
+	{
+		cache->z = lk_normal_quantile(0.5 + level / 2);
+		cache->level = level;
+	}
+	z = cache->z;
 
 	/* the row type, once per query */
 	if (cache->interval_desc == NULL)

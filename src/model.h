@@ -136,17 +136,23 @@ typedef double (*ModelPrediction) (const Model *m, const void *arg);
 
 /*
  * What a prediction function keeps for the rest of the query, in fn_extra
- * (model.c makes it): the interval row type, and special.c's series cache.
+ * (model.c makes it): the interval row type, the normal quantile of the
+ * level (found by bisection, microseconds a call), and special.c's series
+ * cache.
  */
 typedef struct ModelCallCache
 {
 	TupleDesc	interval_desc;
+	double		level;			/* the last level seen, and its normal quantile */
+	double		z;
 	void	   *series;
 } ModelCallCache;
 
 extern ModelCallCache *model_call_cache(FunctionCallInfo fcinfo);
 
 extern double model_delta_se(const Model *m, ModelPrediction f, const void *arg);
+/* The same from a gradient in the log-parameters the caller has in closed form */
+extern double model_delta_se_of_gradient(const Model *m, const double *gradient);
 
 /*
  * The prediction_interval row (estimate, standard_error, lower, upper) at
