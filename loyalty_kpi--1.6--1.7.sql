@@ -371,6 +371,20 @@ AS 'MODULE_PATHNAME', 'predicted_clv_interval' LANGUAGE C IMMUTABLE PARALLEL SAF
 COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.mbgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, double precision) IS
     'predicted_clv with its delta-method standard error (both fits'' variances added) and confidence interval (log scale) at the level (default 0.95).';
 
+-- P(X(t) = n), eq. 8 of the BG/NBD paper (and its MBG/NBD counterpart)
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.mbgnbd_model, t double precision, n integer)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.mbgnbd_model, double precision, integer) IS
+    'BG/NBD or MBG/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
+
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.mbgnbd_model, t double precision, n integer,
+                                                       time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.mbgnbd_model, double precision, integer, interval) IS
+    'BG/NBD or MBG/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
+
 -- BG/NBD's intervals, from the same template
 -- intervals: the prediction with its delta-method standard error (src/model.c)
 CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.bgnbd_model, frequency double precision,
@@ -407,20 +421,19 @@ AS 'MODULE_PATHNAME', 'predicted_clv_interval' LANGUAGE C IMMUTABLE PARALLEL SAF
 COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.bgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, double precision) IS
     'predicted_clv with its delta-method standard error (both fits'' variances added) and confidence interval (log scale) at the level (default 0.95).';
 
--- BG/NBD's P(X(t) = n) (src/bgnbd.sql, after the family's template)
--- P(X(t) = n), eq. 8 of the BG/NBD paper: BG/NBD only (MBG/NBD's counts differ)
+-- P(X(t) = n), eq. 8 of the BG/NBD paper (and its MBG/NBD counterpart)
 CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.bgnbd_model, t double precision, n integer)
 RETURNS double precision
-AS 'MODULE_PATHNAME', 'bgnbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.bgnbd_model, double precision, integer) IS
-    'BG/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the paper); summed over customers, the expected histogram of frequencies.';
+    'BG/NBD or MBG/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
 
 CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.bgnbd_model, t double precision, n integer,
                                                        time_unit interval)
 RETURNS double precision
-AS 'MODULE_PATHNAME', 'bgnbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.bgnbd_model, double precision, integer, interval) IS
-    'BG/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the paper); a given time unit must be the model''s.';
+    'BG/NBD or MBG/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
 
 -- Gamma-Gamma's interval (src/models.sql)
 -- not STRICT, as expected_spend
@@ -466,6 +479,10 @@ COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.bgnbd_mo
     'BG/NBD or MBG/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level (default 0.95).';
 COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.bgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, double precision) IS
     'predicted_clv with its delta-method standard error (both fits'' variances added) and confidence interval (log scale) at the level (default 0.95).';
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.bgnbd_model, double precision, integer) IS
+    'BG/NBD or MBG/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.bgnbd_model, double precision, integer, interval) IS
+    'BG/NBD or MBG/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
 
 /* ---------------------------------------------------------------------
  * The sBG model of contractual retention (src/sbg.c): the fit, from one

@@ -104,7 +104,19 @@ formula AS (SELECT p.t, n, exp(pg_temp.lpoch(b, n) - pg_temp.lpoch(a + b, n)) * 
             FROM p, generate_series(0, 30) n)
 SELECT count(*) AS counts, bool_and(abs(purchase_count_probability(bg, t, n) - prob) < 1e-12) AS matches_formula
 FROM formula JOIN p USING (t);
-SELECT round(sum(purchase_count_probability(bg, 39, k))::numeric, 10) AS total_probability
+-- MBG/NBD: (b)_(n+1)/(a+b)_(n+1) p_n + a (b)_n/(a+b)_(n+1) (1 - sum_{j<n} p_j), n = 0 included
+WITH p AS (SELECT mbg, parameter(mbg, 'r') AS r, parameter(mbg, 'alpha') AS al, parameter(mbg, 'a') AS a,
+                  parameter(mbg, 'b') AS b, t FROM mbg_models, (VALUES (39.0), (1000.0)) v(t)),
+pmf AS (SELECT t, j, exp(pg_temp.lpoch(r, j) - pg_temp.lpoch(1, j) + r * ln(al / (al + t)) + j * ln(t / (al + t))) AS pj
+        FROM p, generate_series(0, 40) j),
+formula AS (SELECT p.t, n, exp(pg_temp.lpoch(b, n + 1) - pg_temp.lpoch(a + b, n + 1)) * (SELECT pj FROM pmf WHERE pmf.t = p.t AND j = n)
+                      + exp(ln(a) + pg_temp.lpoch(b, n) - pg_temp.lpoch(a + b, n + 1))
+                        * (1 - coalesce((SELECT sum(pj) FROM pmf WHERE pmf.t = p.t AND j < n), 0)) AS prob
+            FROM p, generate_series(0, 30) n)
+SELECT count(*) AS counts, bool_and(abs(purchase_count_probability(mbg, t, n) - prob) < 1e-12) AS mbg_matches_formula
+FROM formula JOIN p USING (t);
+SELECT round(sum(purchase_count_probability(bg, 39, k))::numeric, 10) AS total_probability,
+       round(sum(purchase_count_probability(mbg, 39, k))::numeric, 10) AS mbg_total_probability
 FROM mbg_models, generate_series(0, 400) k;
 
 -- the paper's Figure 3: how many customers are expected to have each calibration frequency
@@ -112,7 +124,10 @@ FROM mbg_models, generate_series(0, 400) k;
 SELECT n AS frequency, (SELECT count(*) FROM mbg_cdnow WHERE least(x, 7) = n) AS customers,
        round((SELECT sum(CASE WHEN n < 7 THEN purchase_count_probability(bg, t, n)
                               ELSE 1 - (SELECT sum(purchase_count_probability(bg, t, k)) FROM generate_series(0, 6) k) END)
-              FROM mbg_cdnow)::numeric, 1) AS expected
+              FROM mbg_cdnow)::numeric, 1) AS expected_bgnbd,
+       round((SELECT sum(CASE WHEN n < 7 THEN purchase_count_probability(mbg, t, n)
+                              ELSE 1 - (SELECT sum(purchase_count_probability(mbg, t, k)) FROM generate_series(0, 6) k) END)
+              FROM mbg_cdnow)::numeric, 1) AS expected_mbgnbd
 FROM mbg_models, generate_series(0, 7) n ORDER BY n;
 
 -- bad input

@@ -569,9 +569,12 @@ bgnbd_probability_alive(PG_FUNCTION_ARGS)
  * P(X(t) = n) for a new customer, eq. 8 of FHL 2005: with q = A/(A+t) and
  * the negative binomial p_j = Gamma(r+j)/(Gamma(r) j!) q^r (1-q)^j,
  *	 P = B(a, b+n)/B(a, b) p_n + [n > 0] B(a+1, b+n-1)/B(a, b) P(NBD >= n).
- * The tail P(NBD >= n) is 1 - sum_{j<n} p_j while that sum is below a half,
+ * MBG/NBD, whose customers may also leave at time 0, is the same with b + 1
+ * for b and the second term for n = 0 too (alive after n purchases with
+ * (1-p)^(n+1), or gone at the n-th dropout chance with p (1-p)^n).  The
+ * tail P(NBD >= n) is 1 - sum_{j<n} p_j while that sum is below a half,
  * and otherwise sum_{j>=n} p_j, so neither form subtracts nearly equal
- * numbers.  BG/NBD only: MBG/NBD's counts differ (a customer may leave at 0).
+ * numbers.
  */
 #define COUNT_MAX_TERMS 10000000
 
@@ -582,24 +585,28 @@ nbd_log_pmf(double r, double log_q, double log_1q, double j)
 }
 
 static double
-bgnbd_count_probability(const Model *m, double t, int32 n, const char *fname)
+nbd_count_probability(const Model *m, double t, int32 n, const char *fname)
 {
+	bool		mbg = m->kind == MODEL_MBGNBD;
 	double		r = MODEL_ESTIMATE(m)[0],
 				alpha = MODEL_ESTIMATE(m)[1],
 				a = MODEL_ESTIMATE(m)[2],
-				b = MODEL_ESTIMATE(m)[3];
+				b = MODEL_ESTIMATE(m)[3] + (mbg ? 1 : 0);
 	double		log_q = log(alpha / (alpha + t)),
 				log_1q = log(t / (alpha + t));
-	double		lbeta_ab = lgamma(a) + lgamma(b) - lgamma(a + b);
+	double		lbeta_ab;
 	double		head,
 				below = 0,
 				tail;
 
+	/* B(a, b) of the model's own b, whatever b the terms take */
+	lbeta_ab = lgamma(a) + lgamma(MODEL_ESTIMATE(m)[3]) - lgamma(a + MODEL_ESTIMATE(m)[3]);
 	if (t == 0)
-		return n == 0 ? 1 : 0;
+		return n > 0 ? 0 : 1;
 	head = exp(lgamma(a) + lgamma(b + n) - lgamma(a + b + n) - lbeta_ab + nbd_log_pmf(r, log_q, log_1q, n));
 	if (n == 0)
-		return head;
+		/* MBG/NBD: plus gone at time 0, B(a+1, b)/B(a, b) of the model's b */
+		return mbg ? head + a / (a + MODEL_ESTIMATE(m)[3]) : head;
 	for (int32 j = 0; j < n && below < 0.5; j++)
 		below += exp(nbd_log_pmf(r, log_q, log_1q, j));
 	if (below < 0.5)
@@ -633,12 +640,12 @@ bgnbd_count_probability(const Model *m, double t, int32 n, const char *fname)
 }
 
 /* purchase_count_probability(model, t, n): P(X(t) = n), a new customer's n repeat purchases in the first t */
-PG_FUNCTION_INFO_V1(bgnbd_count_probability_sql);
+PG_FUNCTION_INFO_V1(nbd_count_probability_sql);
 Datum
-bgnbd_count_probability_sql(PG_FUNCTION_ARGS)
+nbd_count_probability_sql(PG_FUNCTION_ARGS)
 {
 	const char *fname = "purchase_count_probability";
-	const Model *m = model_arg(fcinfo, 0, MODEL_BGNBD);
+	const Model *m = nbd_model_arg(fcinfo);
 	double		t = PG_GETARG_FLOAT8(1);
 	int32		n = PG_GETARG_INT32(2);
 
@@ -648,7 +655,7 @@ bgnbd_count_probability_sql(PG_FUNCTION_ARGS)
 	if (n < 0)
 		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "number of purchases", n,
 						  "The number of repeat purchases is 0 or more.");
-	PG_RETURN_FLOAT8(lk_finite_result(fname, bgnbd_count_probability(m, t, n, fname)));
+	PG_RETURN_FLOAT8(lk_finite_result(fname, nbd_count_probability(m, t, n, fname)));
 }
 
 /* ---------------------------------------------------------------------

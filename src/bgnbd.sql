@@ -176,18 +176,19 @@ AS 'MODULE_PATHNAME', 'predicted_clv_interval' LANGUAGE C IMMUTABLE PARALLEL SAF
 COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.@P@_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, double precision) IS
     'predicted_clv with its delta-method standard error (both fits'' variances added) and confidence interval (log scale) at the level (default 0.95).';
 
--- @end
-
--- P(X(t) = n), eq. 8 of the BG/NBD paper: BG/NBD only (MBG/NBD's counts differ)
-CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.bgnbd_model, t double precision, n integer)
+-- P(X(t) = n), eq. 8 of the BG/NBD paper (and its MBG/NBD counterpart)
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.@P@_model, t double precision, n integer)
 RETURNS double precision
-AS 'MODULE_PATHNAME', 'bgnbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.bgnbd_model, double precision, integer) IS
-    'BG/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the paper); summed over customers, the expected histogram of frequencies.';
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.@P@_model, double precision, integer) IS
+    'BG/NBD or MBG/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
 
-CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.bgnbd_model, t double precision, n integer,
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.@P@_model, t double precision, n integer,
                                                        time_unit interval)
 RETURNS double precision
-AS 'MODULE_PATHNAME', 'bgnbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.bgnbd_model, double precision, integer, interval) IS
-    'BG/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the paper); a given time unit must be the model''s.';
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.@P@_model, double precision, integer, interval) IS
+    'BG/NBD or MBG/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
+
+-- @end
+
