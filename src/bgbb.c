@@ -287,21 +287,31 @@ lbeta(double a, double b)
 	return lgamma(a) + lgamma(b) - lgamma(a + b);
 }
 
-/* ln L(x, t_x, n) at the model's parameters, summed term by term (log-sum-exp) */
+/*
+ * ln L(x, t_x, n) at the model's parameters: the terms' log-sum-exp in one
+ * pass, the running sum rescaled whenever a larger term comes, so each
+ * term's lbetas are computed once
+ */
 static double
 bgbb_log_likelihood_of(const BgbbParams *p, int x, int t_x, int n)
 {
 	double		la = lbeta(p->alpha, p->beta),
 				lg = lbeta(p->gamma, p->delta);
-	double		first = lbeta(p->alpha + x, p->beta + n - x) - la + lbeta(p->gamma, p->delta + n) - lg;
-	double		top = first,
-				sum;
+	double		top = lbeta(p->alpha + x, p->beta + n - x) - la + lbeta(p->gamma, p->delta + n) - lg;
+	double		sum = 1;
 
 	for (int i = 0; i < n - t_x; i++)
-		top = Max(top, lbeta(p->alpha + x, p->beta + t_x - x + i) - la + lbeta(p->gamma + 1, p->delta + t_x + i) - lg);
-	sum = exp(first - top);
-	for (int i = 0; i < n - t_x; i++)
-		sum += exp(lbeta(p->alpha + x, p->beta + t_x - x + i) - la + lbeta(p->gamma + 1, p->delta + t_x + i) - lg - top);
+	{
+		double		l = lbeta(p->alpha + x, p->beta + t_x - x + i) - la + lbeta(p->gamma + 1, p->delta + t_x + i) - lg;
+
+		if (l > top)
+		{
+			sum = sum * exp(top - l) + 1;
+			top = l;
+		}
+		else
+			sum += exp(l - top);
+	}
 	return top + log(sum);
 }
 

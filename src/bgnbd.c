@@ -149,6 +149,17 @@ mbgnbd_fit_accum(PG_FUNCTION_ARGS)
 	return nbd_fit_accum(fcinfo, MODEL_MBGNBD, "mbgnbd_fit_accum");
 }
 
+/* Both likelihoods' per-time work: ln(alpha + time) and 1 / (alpha + time) once per distinct time */
+static void
+nbd_fill_times(BgnbdData *d, double alpha)
+{
+	for (int k = 0; k < d->ntimes; k++)
+	{
+		d->log_at[k] = log(alpha + d->times[k]);
+		d->inv_at[k] = 1 / (alpha + d->times[k]);
+	}
+}
+
 /*
  * BG/NBD: the summed log-likelihood at exp(theta) = (r, alpha, a, b), and
  * its gradient with respect to theta.
@@ -177,11 +188,7 @@ bgnbd_loglik(FitData *fit, const double *theta, double *grad)
 	double	   *x_c4 = d->x.scratch;	/* ln a - ln(b+x-1) */
 	double	   *x_inv_b = d->x.scratch + d->x.nx;	/* 1/(b+x-1) */
 
-	for (int k = 0; k < d->ntimes; k++)
-	{
-		d->log_at[k] = log(alpha + d->times[k]);
-		d->inv_at[k] = 1 / (alpha + d->times[k]);
-	}
+	nbd_fill_times(d, alpha);
 
 	/* the parts that depend on x alone, times the weight of that x */
 	for (int j = 0; j < d->x.nx; j++)
@@ -279,11 +286,7 @@ mbgnbd_loglik(FitData *fit, const double *theta, double *grad)
 	double	   *x_log_bx = d->x.scratch;	/* ln(b+x) */
 	double	   *x_inv_bx = d->x.scratch + d->x.nx;	/* 1/(b+x) */
 
-	for (int k = 0; k < d->ntimes; k++)
-	{
-		d->log_at[k] = log(alpha + d->times[k]);
-		d->inv_at[k] = 1 / (alpha + d->times[k]);
-	}
+	nbd_fill_times(d, alpha);
 	for (int j = 0; j < d->x.nx; j++)
 	{
 		double		x = d->x.xs[j];
