@@ -37,29 +37,6 @@ bgnbd_check_row(const char *fname, const FitKey *key)
 	fit_check_customer(fname, key->v[0], key->v[1], key->v[2]);
 }
 
-/*
- * The rows of a fit, arranged so that an evaluation does each piece of
- * work once: per distinct x (lgamma, digamma), per distinct time (logs),
- * per row with x > 0 (what depends on both).
- */
-typedef struct BgnbdData
-{
-	FitDistinctX x;				/* distinct x, the summed weight of their rows */
-
-	/* distinct times (t_x and T values); x = 0 rows summed by T */
-	int			ntimes;
-	double	   *times;
-	double	   *zero_weight;	/* per time: the weight of rows (0, 0, T = time) */
-	double	   *log_at;			/* scratch: ln(alpha + time) */
-	double	   *inv_at;			/* scratch: 1 / (alpha + time) */
-
-	/* rows with x > 0 */
-	int			nrows;
-	int		   *row_x;			/* index into xs */
-	int		   *row_recency;	/* index into times */
-	int		   *row_age;		/* index into times */
-	double	   *row_weight;
-} BgnbdData;
 
 void
 bgnbd_arrange(FitData *fit)
@@ -79,6 +56,7 @@ bgnbd_arrange(FitData *fit)
 	d->zero_weight = palloc0(sizeof(double) * Max(d->ntimes, 1));
 	d->log_at = palloc(sizeof(double) * Max(d->ntimes, 1));
 	d->inv_at = palloc(sizeof(double) * Max(d->ntimes, 1));
+	d->log_bt = palloc(sizeof(double) * Max(d->ntimes, 1));
 
 	d->row_x = palloc(sizeof(int) * Max(n, 1));
 	d->row_recency = palloc(sizeof(int) * Max(n, 1));
@@ -147,6 +125,14 @@ Datum
 mbgnbd_fit_accum(PG_FUNCTION_ARGS)
 {
 	return nbd_fit_accum(fcinfo, MODEL_MBGNBD, "mbgnbd_fit_accum");
+}
+
+/* Pareto/NBD takes the same rows (its likelihood is in pareto_nbd.c) */
+PG_FUNCTION_INFO_V1(pareto_nbd_fit_accum);
+Datum
+pareto_nbd_fit_accum(PG_FUNCTION_ARGS)
+{
+	return nbd_fit_accum(fcinfo, MODEL_PARETO_NBD, "pareto_nbd_fit_accum");
 }
 
 /* Both likelihoods' per-time work: ln(alpha + time) and 1 / (alpha + time) once per distinct time */
@@ -393,6 +379,13 @@ mbgnbd_fit_final(PG_FUNCTION_ARGS)
 	return nbd_fit_final(fcinfo);
 }
 
+PG_FUNCTION_INFO_V1(pareto_nbd_fit_final);
+Datum
+pareto_nbd_fit_final(PG_FUNCTION_ARGS)
+{
+	return nbd_fit_final(fcinfo);
+}
+
 /* ---------------------------------------------------------------------
  * Predictions
  * ---------------------------------------------------------------------
@@ -401,15 +394,24 @@ mbgnbd_fit_final(PG_FUNCTION_ARGS)
 #define HORIZON_HINT "Use a horizon at most about 10000 times alpha + age."
 #define NEAR_ONE_HINT "This happens where a is within about 1e-7 of 1, or at horizons near 0."
 
-/* The purchase model argument: a BG/NBD or an MBG/NBD model (the SQL declares one overload each) */
+/*
+ * The purchase model argument: a BG/NBD, MBG/NBD or Pareto/NBD model (the
+ * SQL declares one overload each)
+ */
 static const Model *
 nbd_model_arg(FunctionCallInfo fcinfo)
 {
 	const Model *m = model_arg(fcinfo, 0, MODEL_ANY);
 
-	if (m->kind != MODEL_BGNBD && m->kind != MODEL_MBGNBD)
-		elog(ERROR, "not a BG/NBD or MBG/NBD model");
+	if (!nbd_is_purchase_model(m))
+		elog(ERROR, "not a BG/NBD, MBG/NBD or Pareto/NBD model");
 	return m;
+}
+
+bool
+nbd_is_purchase_model(const Model *m)
+{
+	return m->kind == MODEL_BGNBD || m->kind == MODEL_MBGNBD || m->kind == MODEL_PARETO_NBD;
 }
 
 void
@@ -515,6 +517,9 @@ nbd_expected_conditional(const Model *m, double t, double x, double t_x, double 
 	/* MBG/NBD's expectation is BG/NBD's with b + 1 in b's place */
 	double		b = p[3] + (m->kind == MODEL_MBGNBD ? 1 : 0);
 
+	if (m->kind == MODEL_PARETO_NBD)
+		return pnbd_expected_conditional(m, t, x, t_x, T, fname);
+
 	/* 1 / (1 + odds) is P(alive) */
 	return nbd_expected_if_alive(p[0], p[1], p[2], b, t, x, T, fname)
 		/ (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
@@ -552,6 +557,15 @@ bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(lk_finite_result("expected_purchases", nbd_expected_conditional(m, t, 0, 0, 0, "expected_purchases")));
 }
 
+/* P(alive | x, t_x, T) of any of the three purchase models */
+static double
+nbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname)
+{
+	if (m->kind == MODEL_PARETO_NBD)
+		return pnbd_probability_alive(m, x, t_x, T, fname);
+	return 1 / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
+}
+
 PG_FUNCTION_INFO_V1(bgnbd_probability_alive);
 Datum
 bgnbd_probability_alive(PG_FUNCTION_ARGS)
@@ -565,7 +579,7 @@ bgnbd_probability_alive(PG_FUNCTION_ARGS)
 	model_check_time_unit(fcinfo, 4, m, "probability_alive");
 	fit_check_customer("probability_alive", x, t_x, T);
 	PG_RETURN_FLOAT8(lk_finite_result("probability_alive",
-									  1 / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)))));
+									  nbd_probability_alive(m, x, t_x, T, "probability_alive")));
 }
 
 /*
@@ -652,6 +666,8 @@ nbd_count_probability_sql(PG_FUNCTION_ARGS)
 	double		t = PG_GETARG_FLOAT8(1);
 	int32		n = PG_GETARG_INT32(2);
 
+	if (m->kind == MODEL_PARETO_NBD)
+		elog(ERROR, "%s: not declared for Pareto/NBD models", fname);
 	model_require_converged(m, fname);
 	model_check_time_unit(fcinfo, 3, m, fname);
 	nbd_check_horizon(fname, t);
@@ -680,7 +696,7 @@ nbd_predict_alive(const Model *m, const void *arg)
 {
 	const NbdCustomer *c = arg;
 
-	return 1 / (1 + exp(nbd_log_dropout_odds(m, c->x, c->t_x, c->T)));
+	return nbd_probability_alive(m, c->x, c->t_x, c->T, c->fname);
 }
 
 static double
@@ -708,6 +724,9 @@ nbd_probability_alive_interval(PG_FUNCTION_ARGS)
 	model_require_converged(m, fname);
 	fit_check_customer(fname, c.x, c.t_x, c.T);
 	p = lk_finite_result(fname, nbd_predict_alive(m, &c));
+	/* Pareto/NBD's gradient by central differences */
+	if (m->kind == MODEL_PARETO_NBD)
+		return model_interval_result(fcinfo, p, model_delta_se(m, nbd_predict_alive, &c), level, true);
 
 	/*
 	 * P = 1 / (1 + e^L), L the log dropout odds, so dP = -P (1 - P) dL, with

@@ -1,15 +1,16 @@
 /* ---------------------------------------------------------------------
- * The BG/NBD family (src/bgnbd.c): BG/NBD, and MBG/NBD, in which a
- * customer may also drop out right after the first purchase.  Both take
- * the same rows and call forms and give the same predictions, so one
- * template makes both; their types and accessors are in src/models.sql
- * with the fits' shared combine, serialize and deserialize.  Times are in
- * the unit the model was fitted in; the overloads with a time_unit check
- * it against the model's (22023).
+ * The purchase models over (frequency, recency, age) rows (src/bgnbd.c,
+ * src/pareto_nbd.c): BG/NBD; MBG/NBD, in which a customer may also drop
+ * out right after the first purchase; and Pareto/NBD, in which a customer
+ * may drop out at any time.  All three take the same rows and call forms
+ * and give the same predictions, so one template makes them; their types
+ * and accessors are in src/models.sql with the fits' shared combine,
+ * serialize and deserialize.  Times are in the unit the model was fitted
+ * in; the overloads with a time_unit check it against the model's (22023).
  * ---------------------------------------------------------------------
  */
 
--- @each P: bgnbd, mbgnbd
+-- @each P: bgnbd, mbgnbd, pareto_nbd
 -- the C reads the optional weight and time unit by their types
 CREATE FUNCTION loyalty_kpi_internal.@P@_fit_accum(internal, double precision, double precision, double precision)
 RETURNS internal
@@ -40,7 +41,7 @@ CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double 
     SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision) IS
-    'A BG/NBD-family purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
 
 CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
                                        customers double precision) (
@@ -50,7 +51,7 @@ CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double 
     SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision) IS
-    'A BG/NBD-family purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
 
 CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
                                        time_unit interval) (
@@ -60,7 +61,7 @@ CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double 
     SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, interval) IS
-    'A BG/NBD-family purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
 
 CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
                                        customers double precision, time_unit interval) (
@@ -70,12 +71,12 @@ CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double 
     SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision, interval) IS
-    'A BG/NBD-family purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
 
 CREATE FUNCTION @extschema@.time_unit(model @extschema@.@P@_model) RETURNS interval
 AS 'MODULE_PATHNAME', 'model_time_unit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.time_unit(@extschema@.@P@_model) IS
-    'The time unit a BG/NBD or MBG/NBD model was fitted in (its fit with a time unit); NULL when not recorded.';
+    'The time unit a BG/NBD, MBG/NBD or Pareto/NBD model was fitted in (its fit with a time unit); NULL when not recorded.';
 
 -- E[Y(t) | x, t_x, T]: the customer's expected purchases in the next t
 CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t double precision,
@@ -83,7 +84,7 @@ CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t do
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.@P@_model, double precision, double precision, double precision, double precision) IS
-    'BG/NBD or MBG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+    'BG/NBD, MBG/NBD or Pareto/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
 
 CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t double precision,
                                                frequency double precision, recency double precision, age double precision,
@@ -91,34 +92,34 @@ CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t do
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.@P@_model, double precision, double precision, double precision, double precision, interval) IS
-    'BG/NBD or MBG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+    'BG/NBD, MBG/NBD or Pareto/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
 
 -- E[X(t)]: a new customer's expected purchases in the first t after the first purchase
 CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t double precision)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.@P@_model, double precision) IS
-    'BG/NBD or MBG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+    'BG/NBD, MBG/NBD or Pareto/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
 
 CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t double precision, time_unit interval)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.@P@_model, double precision, interval) IS
-    'BG/NBD or MBG/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+    'BG/NBD, MBG/NBD or Pareto/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
 
 CREATE FUNCTION @extschema@.probability_alive(model @extschema@.@P@_model, frequency double precision,
                                               recency double precision, age double precision)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgnbd_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.@P@_model, double precision, double precision, double precision) IS
-    'BG/NBD or MBG/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+    'BG/NBD, MBG/NBD or Pareto/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
 
 CREATE FUNCTION @extschema@.probability_alive(model @extschema@.@P@_model, frequency double precision,
                                               recency double precision, age double precision, time_unit interval)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgnbd_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.@P@_model, double precision, double precision, double precision, interval) IS
-    'BG/NBD or MBG/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+    'BG/NBD, MBG/NBD or Pareto/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
 
 -- sum over periods of discounted expected purchases x expected spend; not STRICT, as expected_spend
 CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.@P@_model, spend @extschema@.gamma_gamma_model,
@@ -129,7 +130,7 @@ CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.@P@_model, spend
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.@P@_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision) IS
-    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD or MBG/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD or Pareto/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
 
 CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.@P@_model, spend @extschema@.gamma_gamma_model,
                                           frequency double precision, recency double precision,
@@ -139,7 +140,7 @@ CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.@P@_model, spend
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.@P@_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, interval) IS
-    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD or MBG/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD or Pareto/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
 
 -- intervals: the prediction with its delta-method standard error (src/model.c)
 CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.@P@_model, frequency double precision,
@@ -148,7 +149,7 @@ CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.@P@_mod
 RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'nbd_probability_alive_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.@P@_model, double precision, double precision, double precision, double precision) IS
-    'BG/NBD or MBG/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+    'BG/NBD, MBG/NBD or Pareto/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
 
 CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.@P@_model, t double precision,
                                                         frequency double precision, recency double precision,
@@ -156,14 +157,14 @@ CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.@P@_mo
 RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.@P@_model, double precision, double precision, double precision, double precision, double precision) IS
-    'BG/NBD or MBG/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+    'BG/NBD, MBG/NBD or Pareto/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
 
 CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.@P@_model, t double precision,
                                                         level double precision DEFAULT 0.95)
 RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.@P@_model, double precision, double precision) IS
-    'BG/NBD or MBG/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level (default 0.95).';
+    'BG/NBD, MBG/NBD or Pareto/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level (default 0.95).';
 
 -- not STRICT, as predicted_clv; the two fits' variances add
 CREATE FUNCTION @extschema@.predicted_clv_interval(purchases @extschema@.@P@_model, spend @extschema@.gamma_gamma_model,
@@ -176,6 +177,10 @@ AS 'MODULE_PATHNAME', 'predicted_clv_interval' LANGUAGE C IMMUTABLE PARALLEL SAF
 COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.@P@_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, double precision) IS
     'predicted_clv with its delta-method standard error (both fits'' variances added) and confidence interval (log scale) at the level (default 0.95).';
 
+-- @end
+
+-- P(X(t) = n): BG/NBD and MBG/NBD (Pareto/NBD's is not built yet)
+-- @each P: bgnbd, mbgnbd
 -- P(X(t) = n), eq. 8 of the BG/NBD paper (and its MBG/NBD counterpart)
 CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.@P@_model, t double precision, n integer)
 RETURNS double precision

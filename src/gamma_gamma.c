@@ -262,10 +262,10 @@ clv_args(FunctionCallInfo fcinfo, const char *fname, ClvArgs *a)
 	a->fname = fname;
 	if (!spend_args(fcinfo, 2, 5, fname, &a->x, &a->zbar))
 		return false;
-	/* a BG/NBD or an MBG/NBD purchase model: the SQL declares one overload each */
+	/* a BG/NBD, MBG/NBD or Pareto/NBD purchase model: the SQL declares one overload each */
 	a->bg = model_arg(fcinfo, 0, MODEL_ANY);
-	if (a->bg->kind != MODEL_BGNBD && a->bg->kind != MODEL_MBGNBD)
-		elog(ERROR, "%s: not a BG/NBD or MBG/NBD model", fname);
+	if (!nbd_is_purchase_model(a->bg))
+		elog(ERROR, "%s: not a BG/NBD, MBG/NBD or Pareto/NBD model", fname);
 	a->gg = model_arg(fcinfo, 1, MODEL_GAMMA_GAMMA);
 	model_require_converged(a->bg, fname);
 	model_require_converged(a->gg, fname);

@@ -34,6 +34,8 @@ const ModelSpec model_specs[MODEL_KIND_MAX + 1] = {
 	bgbb_check_row, bgbb_arrange, bgbb_loglik},
 	[MODEL_MBGNBD] = {"mbgnbd", "mbgnbd_model", "mbgnbd_fit", 4, {"r", "alpha", "a", "b"}, true,
 	bgnbd_check_row, bgnbd_arrange, mbgnbd_loglik},
+	[MODEL_PARETO_NBD] = {"pareto_nbd", "pareto_nbd_model", "pareto_nbd_fit", 4, {"r", "alpha", "s", "beta"}, true,
+	bgnbd_check_row, bgnbd_arrange, pnbd_loglik},
 };
 
 /* Format 1 (1.2 and 1.3), read from tables and dumps: fixed room for four parameters */
@@ -688,6 +690,7 @@ model_standard_error(PG_FUNCTION_ARGS)
 MODEL_IO_FUNCTIONS(sbg_model, MODEL_SBG)
 MODEL_IO_FUNCTIONS(bgbb_model, MODEL_BGBB)
 MODEL_IO_FUNCTIONS(mbgnbd_model, MODEL_MBGNBD)
+MODEL_IO_FUNCTIONS(pareto_nbd_model, MODEL_PARETO_NBD)
 
 /* ---------------------------------------------------------------------
  * Intervals on predictions

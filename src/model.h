@@ -13,6 +13,8 @@
  *	 bgnbd.c (BG/NBD, MBG/NBD), gamma_gamma.c, sbg.c, bgbb.c
  *					one model family each: its rows, likelihood with
  *					gradient, and predictions
+ *	 pareto_nbd.c	Pareto/NBD's likelihood and predictions; its rows
+ *					and SQL functions are the BG/NBD family's
  *
  * A new model is one new file (a ModelFamily) and a row in model_specs.
  */
@@ -36,10 +38,11 @@ typedef enum ModelKind
 	MODEL_GAMMA_GAMMA = 2,
 	MODEL_SBG = 3,
 	MODEL_BGBB = 4,
-	MODEL_MBGNBD = 5
+	MODEL_MBGNBD = 5,
+	MODEL_PARETO_NBD = 6
 } ModelKind;
 
-#define MODEL_KIND_MAX 5
+#define MODEL_KIND_MAX 6
 #define MODEL_MAX_PARAMS 4
 
 /* One row a fit was given, as (up to) three numbers; what they mean is the model's */
@@ -271,12 +274,38 @@ pg_noreturn extern void prediction_accuracy_lost(const char *fname, double relat
  * ---------------------------------------------------------------------
  */
 
+/*
+ * The rows of a BG/NBD, MBG/NBD or Pareto/NBD fit (bgnbd_arrange),
+ * arranged so that an evaluation does each piece of work once: per
+ * distinct x (lgamma, digamma), per distinct time (logs), per row with
+ * x > 0 (what depends on both).
+ */
+typedef struct BgnbdData
+{
+	FitDistinctX x;				/* distinct x, the summed weight of their rows */
+
+	/* distinct times (t_x and T values); x = 0 rows summed by T */
+	int			ntimes;
+	double	   *times;
+	double	   *zero_weight;	/* per time: the weight of rows (0, 0, T = time) */
+	double	   *log_at;			/* scratch: ln(alpha + time) */
+	double	   *inv_at;			/* scratch: 1 / (alpha + time) */
+	double	   *log_bt;			/* scratch: ln(beta + time), Pareto/NBD's */
+
+	/* rows with x > 0 */
+	int			nrows;
+	int		   *row_x;			/* index into xs */
+	int		   *row_recency;	/* index into times */
+	int		   *row_age;		/* index into times */
+	double	   *row_weight;
+} BgnbdData;
+
 /* bgnbd.c: BG/NBD and MBG/NBD, which share rows, arrangement and predictions */
 extern void bgnbd_check_row(const char *fname, const FitKey *key);
 extern void bgnbd_arrange(FitData *d);
 extern double bgnbd_loglik(FitData *d, const double *theta, double *grad);
 extern double mbgnbd_loglik(FitData *d, const double *theta, double *grad);
-/* E[Y(t) | x, t_x, T] of a BG/NBD or MBG/NBD model: the purchases expected in the next t */
+/* E[Y(t) | x, t_x, T] of a BG/NBD, MBG/NBD or Pareto/NBD model: the purchases expected in the next t */
 extern double nbd_expected_conditional(const Model *m, double t, double x, double t_x, double T,
 									   const char *fname);
 /*
@@ -286,8 +315,16 @@ extern double nbd_expected_conditional(const Model *m, double t, double x, doubl
  */
 extern double nbd_expected_if_alive(double r, double alpha, double a, double b, double t, double x,
 									double T, const char *fname);
+/* A BG/NBD, MBG/NBD or Pareto/NBD model: the purchase models over (x, t_x, T) */
+extern bool nbd_is_purchase_model(const Model *m);
 /* ERROR 22003 unless the horizon is 0 or more */
 extern void nbd_check_horizon(const char *fname, double t);
+
+/* pareto_nbd.c: the BG/NBD family's rows (bgnbd_check_row, bgnbd_arrange) */
+extern double pnbd_loglik(FitData *d, const double *theta, double *grad);
+extern double pnbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname);
+extern double pnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T,
+										const char *fname);
 
 /* gamma_gamma.c */
 extern void gamma_gamma_check_row(const char *fname, const FitKey *key);

@@ -1,11 +1,12 @@
 /* ---------------------------------------------------------------------
- * The fitted models as stored types (src/model.c): BG/NBD and MBG/NBD for
- * purchases, Gamma-Gamma for spend, sBG for contractual retention, BG/BB
- * for discrete-time purchases.  Each carries the estimates with their
- * standard errors, the log-likelihood, the customers, the evaluations and
- * whether the fit converged; a BG/NBD or MBG/NBD model also its time unit.  The fits' shared combine, serialize and
- * deserialize follow, then Gamma-Gamma's fit and predictions
- * (src/gamma_gamma.c); the BG/NBD family's, sBG's and BG/BB's are in
+ * The fitted models as stored types (src/model.c): BG/NBD, MBG/NBD and
+ * Pareto/NBD for purchases, Gamma-Gamma for spend, sBG for contractual
+ * retention, BG/BB for discrete-time purchases.  Each carries the
+ * estimates with their standard errors, the log-likelihood, the customers,
+ * the evaluations and whether the fit converged; a purchase model over
+ * (frequency, recency, age) also its time unit.  The fits' shared combine,
+ * serialize and deserialize follow, then Gamma-Gamma's fit and predictions
+ * (src/gamma_gamma.c); the purchase models', sBG's and BG/BB's are in
  * src/bgnbd.sql, src/sbg.sql and src/bgbb.sql.
  * ---------------------------------------------------------------------
  */
@@ -21,7 +22,7 @@ COMMENT ON TYPE @extschema@.prediction_interval IS
     'A model''s prediction with its delta-method standard error and confidence interval (log scale for positive quantities, logit scale for probabilities).';
 
 -- The types and the accessors they share (one C function serves all)
--- @each M: bgnbd_model, gamma_gamma_model, sbg_model, bgbb_model, mbgnbd_model
+-- @each M: bgnbd_model, gamma_gamma_model, sbg_model, bgbb_model, mbgnbd_model, pareto_nbd_model
 CREATE TYPE @extschema@.@M@;
 
 CREATE FUNCTION loyalty_kpi_internal.@M@_in(cstring) RETURNS @extschema@.@M@
@@ -48,7 +49,7 @@ CREATE CAST (@extschema@.@M@ AS jsonb) WITH FUNCTION @extschema@.@M@_jsonb(@exts
 CREATE FUNCTION @extschema@.parameter(model @extschema@.@M@, name text) RETURNS double precision
 AS 'MODULE_PATHNAME', 'model_parameter' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.parameter(@extschema@.@M@, text) IS
-    'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
+    'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
 
 CREATE FUNCTION @extschema@.standard_error(model @extschema@.@M@, name text) RETURNS double precision
 AS 'MODULE_PATHNAME', 'model_standard_error' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -93,6 +94,10 @@ COMMENT ON TYPE @extschema@.mbgnbd_model IS
     'A fitted MBG/NBD purchase model: r, alpha, a, b with standard errors, log-likelihood, converged flag and time unit.';
 COMMENT ON FUNCTION @extschema@.mbgnbd_model_jsonb(@extschema@.mbgnbd_model) IS
     'An MBG/NBD model as jsonb: parameters with standard errors, log-likelihood, customers, evaluations, converged, time unit.';
+COMMENT ON TYPE @extschema@.pareto_nbd_model IS
+    'A fitted Pareto/NBD purchase model: r, alpha, s, beta with standard errors, log-likelihood, converged flag and time unit.';
+COMMENT ON FUNCTION @extschema@.pareto_nbd_model_jsonb(@extschema@.pareto_nbd_model) IS
+    'A Pareto/NBD model as jsonb: parameters with standard errors, log-likelihood, customers, evaluations, converged, time unit.';
 COMMENT ON TYPE @extschema@.bgbb_model IS
     'A fitted BG/BB discrete-time purchase model: alpha, beta, gamma, delta with standard errors, log-likelihood and converged flag.';
 COMMENT ON FUNCTION @extschema@.bgbb_model_jsonb(@extschema@.bgbb_model) IS

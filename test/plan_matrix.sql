@@ -130,6 +130,13 @@ INSERT INTO matrix_args (agg, args, nulls_count, sliding) VALUES
    $$frequency, recency, age, interval '7 days'$$, false, false),
   ('mbgnbd_fit(double precision,double precision,double precision,double precision,interval)',
    $$frequency, recency, age, 2, interval '7 days'$$, false, false),
+  ('pareto_nbd_fit(double precision,double precision,double precision)', 'frequency, recency, age', false, false),
+  ('pareto_nbd_fit(double precision,double precision,double precision,double precision)',
+   'frequency, recency, age, 2', false, false),
+  ('pareto_nbd_fit(double precision,double precision,double precision,interval)',
+   $$frequency, recency, age, interval '7 days'$$, false, false),
+  ('pareto_nbd_fit(double precision,double precision,double precision,double precision,interval)',
+   $$frequency, recency, age, 2, interval '7 days'$$, false, false),
   ('gamma_gamma_fit(double precision,double precision)', 'frequency, monetary', false, false),
   ('gamma_gamma_fit(double precision,double precision,double precision)', 'frequency, monetary, 3', false, false),
   ('sbg_fit(integer,boolean)', '1 + days % 12, churned', false, false),
@@ -274,7 +281,7 @@ SELECT set_eq(
     JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi'
     WHERE g.aggtranstype = 'internal'::regtype$$,
   ARRAY['repeat_purchase_rate', 'one_and_done_rate', 'purchase_frequency', 'upsell_ratio', 'clv',
-        'btyd_summary', 'bgnbd_fit', 'gamma_gamma_fit', 'sbg_fit', 'bgbb_fit', 'mbgnbd_fit',
+        'btyd_summary', 'bgnbd_fit', 'gamma_gamma_fit', 'sbg_fit', 'bgbb_fit', 'mbgnbd_fit', 'pareto_nbd_fit',
         'cohort_retention', 'acquisition_cohort_retention', 'lifecycle_counts', 'rfm_fit'],
   'only the per-customer aggregates keep an internal state');
 CREATE SCHEMA citus_sim;

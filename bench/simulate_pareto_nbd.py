@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Simulates customers from the Pareto/NBD model (Schmittlein, Morrison and
+Colombo 1987), for bench/pareto_nbd.sh: prints CSV rows frequency,recency,age
+(weeks) for N customers.
+
+Each customer makes a first purchase on a whole day of a 12-week cohort and is
+observed to day 272 (as CDNOW's calibration period).  The customer buys at
+Poisson rate lambda ~ Gamma(r, rate alpha) per week and stays alive for an
+exponential time of rate mu ~ Gamma(s, rate beta).  Purchase times are
+continuous, so recency is too; age is whole days / 7.
+
+usage: simulate_pareto_nbd.py N SEED r alpha s beta
+"""
+import random
+import sys
+
+
+def main():
+    n, seed = int(sys.argv[1]), int(sys.argv[2])
+    r, alpha, s, beta = (float(v) for v in sys.argv[3:7])
+    rng = random.Random(seed)
+    out = sys.stdout
+    end_day = 272
+    for _ in range(n):
+        age = (end_day - rng.randrange(84)) / 7.0
+        rate = rng.gammavariate(r, 1.0 / alpha)
+        death = rng.gammavariate(s, 1.0 / beta)
+        alive_until = min(age, rng.expovariate(death)) if death > 0 else age
+        t = 0.0
+        x = 0
+        last = 0.0
+        while rate > 0:
+            t += rng.expovariate(rate)
+            if t > alive_until:
+                break
+            x += 1
+            last = t
+        out.write("%d,%.17g,%.17g\n" % (x, last, age))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+-- Pareto/NBD (Schmittlein, Morrison and Colombo 1987) on CDNOW's calibration
+-- summary: the published fit (Fader, Hardie and Lee 2005: r = 0.553,
+-- alpha = 10.578, s = 0.606, beta = 11.669, log-likelihood -9595.0) beside
+-- BG/NBD and MBG/NBD; the likelihood and P(alive) against the integral
+-- written out in plain SQL (Simpson's rule), on CDNOW and in the hard
+-- corners (large x, large T, alpha equal to, near, far from beta);
+-- predictions against their closed forms; the time-unit form; parallel =
+-- serial; stored forms; bad input.
+SET extra_float_digits = 0;
+
+CREATE TABLE pnbd_cdnow (id int, x int, t_x float8, t float8, zbar float8);
+\copy pnbd_cdnow FROM '../shared/data/cdnow/cdnow_customers_summary_with_transactions.csv' CSV HEADER
+CREATE TABLE pnbd_models AS
+SELECT pareto_nbd_fit(x, t_x, t) AS pnbd, bgnbd_fit(x, t_x, t) AS bg, mbgnbd_fit(x, t_x, t) AS mbg,
+       gamma_gamma_fit(x, zbar) AS gg
+FROM pnbd_cdnow;
+
+-- the published estimates (beta, whose standard error is 6, to two decimals)
+SELECT round(parameter(pnbd, 'r')::numeric, 3) AS r, round(parameter(pnbd, 'alpha')::numeric, 3) AS alpha,
+       round(parameter(pnbd, 's')::numeric, 3) AS s, round(parameter(pnbd, 'beta')::numeric, 2) AS beta,
+       round(log_likelihood(pnbd)::numeric, 1) AS log_likelihood, converged(pnbd),
+       round(standard_error(pnbd, 'beta')::numeric, 1) AS beta_se
+FROM pnbd_models;
+-- beside the other purchase models
+SELECT model, round(ll::numeric, 1) AS log_likelihood
+FROM pnbd_models, LATERAL (VALUES ('Pareto/NBD', log_likelihood(pnbd)), ('BG/NBD', log_likelihood(bg)),
+                                  ('MBG/NBD', log_likelihood(mbg))) v(model, ll);
+
+-- ln (a)_k, the rising factorial, in plain SQL
+CREATE FUNCTION pg_temp.lpoch(a float8, k int) RETURNS float8 LANGUAGE sql IMMUTABLE AS
+$$ SELECT coalesce(sum(ln(a + j)), 0) FROM generate_series(0, k - 1) j $$;
+-- s I / D, the odds of having left between t_x and T against being alive at T:
+-- D = (al+T)^-(r+x) (be+T)^-s, I = int_{t_x}^{T} (al+u)^-(r+x) (be+u)^-(s+1) du,
+-- by Simpson's rule in v = ln(al+u) with n intervals, each node divided by D in logs
+CREATE FUNCTION pg_temp.odds_sql(r float8, al float8, s float8, be float8, x float8, t_x float8, t float8, n int)
+RETURNS float8 LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(sum(CASE WHEN k = 0 OR k = n THEN 1 WHEN k % 2 = 1 THEN 4 ELSE 2 END
+                      * exp((1 - r - x) * v + (r + x) * ln(al + t) + s * ln(be + t) - (s + 1) * ln(be - al + exp(v)))
+                      * s * h / 3), 0)
+  FROM (SELECT (ln(al + t) - ln(al + t_x)) / n AS h) step,
+       LATERAL (SELECT k, ln(al + t_x) + k * h AS v FROM generate_series(0, n) k WHERE t > t_x) nodes $$;
+
+-- the likelihood at the fit, and P(alive), customer by customer against plain SQL:
+-- LL = ln (r)_x + r ln al + s ln be + ln D + ln(1 + s I / D), P(alive) = 1 / (1 + s I / D)
+CREATE TABLE pnbd_sql AS
+SELECT d.*, p.*, pg_temp.odds_sql(r, al, s, be, x, t_x, t, 2000) AS odds
+FROM (SELECT x, t_x, t, count(*) AS customers FROM pnbd_cdnow GROUP BY 1, 2, 3) d,
+     (SELECT pnbd, parameter(pnbd, 'r') AS r, parameter(pnbd, 'alpha') AS al, parameter(pnbd, 's') AS s,
+             parameter(pnbd, 'beta') AS be FROM pnbd_models) p;
+SELECT count(*) AS distinct_rows,
+       round((min(log_likelihood(pnbd)) - sum(customers * (pg_temp.lpoch(r, x) + r * ln(al) + s * ln(be)
+                                                            - (r + x) * ln(al + t) - s * ln(be + t) + ln(1 + odds))))::numeric,
+             8) AS loglik_minus_sql,
+       max(abs(probability_alive(pnbd, x, t_x, t) * (1 + odds) - 1)) < 1e-9 AS p_alive_matches
+FROM pnbd_sql;
+
+-- the hard corners, at models written as text: alpha = beta, alpha within 1e-9 of beta,
+-- alpha 25 times beta and the other way round, r and s above 1; customers with no repeat
+-- purchase, the CDNOW example, x = 400 a moment before T, a large T (P(alive) near 1e-140),
+-- the last purchase at T
+CREATE FUNCTION pg_temp.pnbd(r float8, al float8, s float8, be float8) RETURNS pareto_nbd_model
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT format('v3:pareto_nbd:r=%s,alpha=%s,s=%s,beta=%s;se=NaN,NaN,NaN,NaN;cov=%s;log_likelihood=-1;customers=100;iterations=1;converged=true',
+                r, al, s, be, array_to_string(array_fill('NaN'::text, ARRAY[16]), ','))::pareto_nbd_model $$;
+CREATE TABLE pnbd_corners AS
+SELECT m.*, c.*, probability_alive(pg_temp.pnbd(r, al, s, be), x, t_x, t) AS p_alive,
+       1 / (1 + pg_temp.odds_sql(r, al, s, be, x, t_x, t, 20000)) AS p_sql
+FROM (VALUES (0.55, 10.0, 0.6, 10.0), (0.55, 10.0, 0.6, 10.00000001), (0.55, 50.0, 0.6, 2.0),
+             (0.55, 2.0, 0.6, 50.0), (2.0, 5.0, 3.0, 5.5)) m(r, al, s, be),
+     (VALUES (0, 0.0, 39.0), (2, 30.43, 38.86), (400, 38.8, 38.86), (50, 10.0, 10000.0), (3, 20.0, 20.0)) c(x, t_x, t);
+SELECT x, t_x, t, min(p_alive) AS smallest_p_alive, max(abs(p_alive / p_sql - 1)) < 1e-8 AS matches_sql
+FROM pnbd_corners GROUP BY x, t_x, t ORDER BY x, t;
+
+-- E[Y(t) | x, t_x, T] = (r+x)(be+T)/((al+T)(s-1)) (1 - ((be+T)/(be+T+t))^(s-1)) P(alive),
+-- and a new customer's E[X(t)] = r be/(al (s-1)) (1 - (be/(be+t))^(s-1))
+SELECT count(*) AS customers,
+       max(abs(expected_purchases(pnbd, 39, x, t_x, t)
+               / ((r + x) * (be + t) / ((al + t) * (s - 1)) * (1 - ((be + t) / (be + t + 39)) ^ (s - 1)) / (1 + odds))
+               - 1)) < 1e-9 AS expected_matches,
+       round(min(expected_purchases(pnbd, 39, 2, 30.43, 38.86))::numeric, 4) AS example_next_39_weeks,
+       round(min(expected_purchases(pnbd, 52))::numeric, 6) AS new_customer_52_weeks,
+       abs(min(expected_purchases(pnbd, 52)) / min(r * be / (al * (s - 1)) * (1 - (be / (be + 52)) ^ (s - 1))) - 1) < 1e-12
+         AS new_customer_matches
+FROM pnbd_sql;
+-- at s = 1 the growth factor is its limit ln((be+T+t)/(be+T))
+SELECT abs(expected_purchases(pg_temp.pnbd(0.5, 10, 1, 12), 39, 0, 0, 40)
+           / (0.5 * 52 / 50 * ln(91.0 / 52) * probability_alive(pg_temp.pnbd(0.5, 10, 1, 12), 0, 0, 40)) - 1) < 1e-12
+       AS s_one_limit;
+
+-- CLV with the spend model: one period without discount is E[Y(L)] x E[spend]
+SELECT round(predicted_clv(pnbd, gg, 2, 30.43, 38.86, 22.5, 1, 52, 0)::numeric, 6) AS clv_one_year,
+       abs(predicted_clv(pnbd, gg, 2, 30.43, 38.86, 22.5, 1, 52, 0)
+           / (expected_purchases(pnbd, 52, 2, 30.43, 38.86) * expected_spend(gg, 2, 22.5)) - 1) < 1e-12 AS matches
+FROM pnbd_models;
+
+-- intervals: the estimate is the prediction, inside its bounds
+SELECT (i).estimate = probability_alive(pnbd, 2, 30.43, 38.86) AS alive_estimate,
+       (i).lower < (i).estimate AND (i).estimate < (i).upper AND (i).upper < 1 AS alive_inside,
+       (j).estimate = expected_purchases(pnbd, 39, 2, 30.43, 38.86) AS expected_estimate,
+       (j).lower < (j).estimate AND (j).estimate < (j).upper AS expected_inside,
+       (k).standard_error > 0 AS new_customer_se
+FROM (SELECT pnbd, probability_alive_interval(pnbd, 2, 30.43, 38.86) AS i,
+             expected_purchases_interval(pnbd, 39, 2, 30.43, 38.86) AS j, expected_purchases_interval(pnbd, 52) AS k
+      FROM pnbd_models) f;
+
+-- the time-unit form records the unit and checks it; weights are customers
+SELECT time_unit(pareto_nbd_fit(x, t_x, t, interval '7 days')) AS unit,
+       pareto_nbd_fit(x, t_x, t, 1, interval '7 days')::text = pareto_nbd_fit(x, t_x, t, interval '7 days')::text AS weighted_same
+FROM pnbd_cdnow;
+SELECT (SELECT pareto_nbd_fit(x, t_x, t, customers) FROM pnbd_sql)::text = (SELECT pnbd::text FROM pnbd_models)
+       AS distinct_rows_weighted_same;
+
+-- parallel = serial, to the bit
+CREATE TABLE pnbd_big AS SELECT c.* FROM pnbd_cdnow c, generate_series(1, 4);
+ANALYZE pnbd_big;
+CREATE TEMP TABLE pnbd_serial AS SELECT pareto_nbd_fit(x, t_x, t)::text AS fit FROM pnbd_big;
+SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+\i test/include/plan_of.sql
+SELECT plan_of('SELECT pareto_nbd_fit(x, t_x, t) FROM pnbd_big') ~ 'Partial' AS aggregated_in_workers;
+DROP FUNCTION plan_of(text);
+SELECT pareto_nbd_fit(x, t_x, t)::text = (SELECT fit FROM pnbd_serial) AS parallel_same FROM pnbd_big;
+RESET max_parallel_workers_per_gather;
+
+-- stored: text, binary, jsonb
+SELECT pnbd::text::pareto_nbd_model::text = pnbd::text AS text_round_trip,
+       loyalty_kpi_internal.pareto_nbd_model_send(pnbd::text::pareto_nbd_model)
+         = loyalty_kpi_internal.pareto_nbd_model_send(pnbd) AS same_bits,
+       pnbd::jsonb ->> 'model' AS model, jsonb_object_keys(pnbd::jsonb -> 'parameters') AS parameters
+FROM pnbd_models;
+
+-- bad input
+\i sql/include/fails.psql
+SELECT pg_temp.fails(q) FROM (VALUES
+  ($q$SELECT pareto_nbd_fit(0, 0, t) FROM pnbd_cdnow$q$),
+  ($q$SELECT pareto_nbd_fit(2, 10, 20)$q$),
+  ($q$SELECT pareto_nbd_fit(1, 5, 4)$q$),
+  ($q$SELECT pareto_nbd_fit(0, 1, 4)$q$),
+  ($q$SELECT pareto_nbd_fit(x, t_x, t, -1) FROM pnbd_cdnow$q$),
+  ($q$SELECT expected_purchases(pareto_nbd_fit(x, t_x, t, interval '7 days'), 10, interval '1 day') FROM pnbd_cdnow$q$),
+  ($q$SELECT expected_purchases(pnbd, -1) FROM pnbd_models$q$),
+  ($q$SELECT probability_alive(pnbd, 2, 5, 4) FROM pnbd_models$q$),
+  ($q$SELECT probability_alive(replace(pg_temp.pnbd(0.5, 10, 0.6, 12)::text, 'converged=true', 'converged=false')::pareto_nbd_model, 2, 5, 10)$q$),
+  ($q$SELECT parameter(pnbd, 'a') FROM pnbd_models$q$),
+  ($q$SELECT 'v3:bgnbd:r=1,alpha=1,a=1,b=1;se=NaN,NaN,NaN,NaN;cov=NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true'::pareto_nbd_model$q$)
+) v(q);

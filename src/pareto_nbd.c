@@ -1,0 +1,344 @@
+/*
+ * pareto_nbd.c
+ *		The Pareto/NBD purchase model (Schmittlein, Morrison and Colombo
+ *		1987; as fitted in Fader, Hardie and Lee 2005): its likelihood with
+ *		gradient, and its predictions.  Its fit takes the rows of BG/NBD
+ *		(bgnbd.c arranges them and reads the fit's calls).
+ *
+ * While alive a customer buys at Poisson rate lambda ~ Gamma(r, alpha) and
+ * stays alive for an exponential time of rate mu ~ Gamma(s, beta).  From a
+ * customer's (x, t_x, T):
+ *	 L = Gamma(r+x) alpha^r beta^s / Gamma(r) * (D + s I),
+ *	 D = (alpha+T)^-(r+x) (beta+T)^-s				(alive at T)
+ *	 I = int_{t_x}^{T} (alpha+u)^-(r+x) (beta+u)^-(s+1) du	(gone in between)
+ *	 P(alive | x, t_x, T) = D / (D + s I)
+ *	 E[Y(t) | x, t_x, T] = (r+x)(beta+T) / ((alpha+T)(s-1))
+ *						  * (1 - ((beta+T)/(beta+T+t))^(s-1)) * P(alive)
+ * The papers write s I with Gauss's 2F1 at the two ends of the interval,
+ * a difference of two numbers that are nearly equal when t_x is near T and
+ * that overflow for large x.  Here I is summed as one series whose terms
+ * are each a positive difference taken without cancellation (see
+ * pnbd_integral), so it keeps its relative accuracy in every corner: large
+ * x, large T, alpha equal to or near beta.
+ */
+#include "model.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "miscadmin.h"
+
+/* Terms the series may take: at w = 0.999 about 4e4 */
+#define PNBD_MAX_TERMS 10000000
+
+/*
+ * J = int_{t_x}^{T} (c+u)^-pc (o+u)^-po du for c >= o > 0, pc + po > 1,
+ * with its derivatives in pc and po, and the same integral with pc + 1
+ * (center_plus) and with po + 1 (other_plus), which the gradient needs:
+ * value and derivatives are e^log_scale times the fields, the two others
+ * e^(log_scale - ln(c+t_x)) times theirs.
+ */
+typedef struct PnbdIntegral
+{
+	double		log_scale;
+	double		value;
+	double		d_center;		/* dJ/dpc */
+	double		d_other;		/* dJ/dpo */
+	double		center_plus;	/* J at pc + 1 */
+	double		other_plus;		/* J at po + 1 */
+} PnbdIntegral;
+
+/*
+ * Expanding (o+u)^-po = (c+u)^-po (1 - w(u))^-po, w(u) = (c-o)/(c+u) < 1, by
+ * the binomial series and integrating term by term, with k = pc + po - 1 + n
+ * and L = ln((c+t_x)/(c+T)) <= 0:
+ *	 J = (c+t_x)^-(pc+po-1) sum_n (po)_n/n! w^n h(k),  w = w(t_x),
+ *	 h(k) = ((c+t_x)^-k - (c+T)^-k) (c+t_x)^k / k = (1 - e^(kL)) / k.
+ * Every term is positive, and 1 - e^(kL) is taken by expm1 while e^(kL) is
+ * above a half, so nothing cancels.  The derivatives follow term by term:
+ * d/dk of (c+t_x)^-k h(k), and d/dpo of (po)_n = (po)_n sum_{j<n} 1/(po+j).
+ * J at pc + 1 is the same sum with h(k+1) (the next term's h) and one more
+ * factor 1/(c+t_x); at po + 1 also with (po+1)_n = (po)_n (po+n)/po.  The
+ * terms' ratio is at most w max(1, (po+n)/(n+1)) (h falls with k), which
+ * bounds what is left of the series.  A term costs a few multiplications
+ * and a division: e^(kL) is a running product.
+ */
+static void
+pnbd_integral(double c, double o, double pc, double po, double t_x, double T, double log_c_tx,
+			  const char *fname, PnbdIntegral *out)
+{
+	double		w = (c - o) / (c + t_x);
+	double		L = -log1p((T - t_x) / (c + t_x));
+	double		e_step = (c + t_x) / (c + T);	/* e^L */
+	double		log_p = -log_c_tx;
+	double		k0 = pc + po - 1;
+	double		coef = 1;		/* (po)_n / n! w^n, rescaled with log_scale */
+	double		harmonic = 0;	/* sum_{j<n} 1 / (po + j) */
+	double		e = exp(k0 * L);	/* e^(kL) */
+	double		h = e > 0.5 ? -expm1(k0 * L) / k0 : (1 - e) / k0;
+	double		inv_k = 1 / k0;
+	double		inv_po = 1 / po;
+	int			n;
+
+	memset(out, 0, sizeof(PnbdIntegral));
+	out->log_scale = k0 * log_p;
+	if (T == t_x)
+		return;
+	for (n = 0; n < PNBD_MAX_TERMS; n++)
+	{
+		double		inv_k_next = 1 / (k0 + n + 1);
+		double		e_next = e * e_step;
+		double		h_next = e_next > 0.5 ? -expm1((k0 + n + 1) * L) * inv_k_next : (1 - e_next) * inv_k_next;
+		double		dh = -(L * e + h) * inv_k;	/* h'(k) */
+		double		term = coef * h;
+		double		d_term = coef * (log_p * h + dh);
+		double		growth = (po + n) / (n + 1);	/* the next coefficient's, over w */
+
+		out->value += term;
+		out->d_center += d_term;
+		out->d_other += d_term + term * harmonic;
+		out->center_plus += coef * h_next;
+		out->other_plus += coef * (po + n) * inv_po * h_next;
+
+		coef *= w * growth;
+		harmonic += 1 / (po + n);
+		e = e_next;
+		h = h_next;
+		inv_k = inv_k_next;
+		if (coef == 0)
+			break;
+
+		/*
+		 * What is left, once the terms are small: |d_term| <= term (|ln p|
+		 * + 2/k), the harmonic sum grows by at most 1/(1 - ratio) over a
+		 * geometric tail, and other_plus's factor by (po + n)/po
+		 */
+		if (term < 1e-15 * out->value)
+		{
+			double		ratio = w * Max(1.0, growth);
+
+			if (ratio < 1 &&
+				term * ratio / (1 - ratio) * (2 + fabs(log_p) + 2 / k0 + harmonic + 1 / (1 - ratio) + (po + n) * inv_po)
+				<= 1e-17 * out->value)
+				break;
+		}
+		if (out->value > 1e200)
+		{
+			coef *= 1e-200;
+			out->value *= 1e-200;
+			out->d_center *= 1e-200;
+			out->d_other *= 1e-200;
+			out->center_plus *= 1e-200;
+			out->other_plus *= 1e-200;
+			out->log_scale += 200 * M_LN10;
+		}
+		if (n % 4096 == 4095)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (n == PNBD_MAX_TERMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: the Pareto/NBD likelihood cannot be computed at these parameters", fname),
+				 errdetail("Its series at w = %g did not converge in %d terms.", w, PNBD_MAX_TERMS),
+				 errhint("This happens where one of alpha and beta is many thousand times the other.")));
+}
+
+/*
+ * int_{t_x}^{T} (alpha+u)^-pa (beta+u)^-pb du, expanded around the larger of
+ * alpha and beta, whose ln(. + t_x) the caller gives (the fit has them per
+ * distinct time); d_center and center_plus are then alpha's (d/dpa, at
+ * pa + 1), d_other and other_plus beta's
+ */
+static void
+pnbd_integral_ab(double alpha, double beta, double pa, double pb, double t_x, double T,
+				 double log_larger_tx, const char *fname, PnbdIntegral *out)
+{
+	if (alpha >= beta)
+		pnbd_integral(alpha, beta, pa, pb, t_x, T, log_larger_tx, fname, out);
+	else
+	{
+		double		swap;
+
+		pnbd_integral(beta, alpha, pb, pa, t_x, T, log_larger_tx, fname, out);
+		swap = out->d_center;
+		out->d_center = out->d_other;
+		out->d_other = swap;
+		swap = out->center_plus;
+		out->center_plus = out->other_plus;
+		out->other_plus = swap;
+	}
+}
+
+/* ln of s I / D: the odds of having left between t_x and T against being alive at T */
+static double
+pnbd_log_odds_gone(double r, double alpha, double s, double beta, double x, double t_x, double T,
+				   const char *fname)
+{
+	PnbdIntegral I;
+
+	pnbd_integral_ab(alpha, beta, r + x, s + 1, t_x, T, log(Max(alpha, beta) + t_x), fname, &I);
+	if (I.value == 0)
+		return -INFINITY;
+	return log(s) + I.log_scale + log(I.value) + (r + x) * log(alpha + T) + s * log(beta + T);
+}
+
+/*
+ * The summed log-likelihood at exp(theta) = (r, alpha, s, beta), and its
+ * gradient with respect to theta
+ */
+double
+pnbd_loglik(FitData *fit, const double *theta, double *grad)
+{
+	BgnbdData  *d = (BgnbdData *) fit->arranged;
+	double		r = exp(theta[0]),
+				alpha = exp(theta[1]),
+				s = exp(theta[2]),
+				beta = exp(theta[3]);
+	double		ll = 0,
+				g_r = 0,
+				g_alpha = 0,
+				g_s = 0,
+				g_beta = 0;
+	double		log_alpha = log(alpha),
+				log_beta = log(beta),
+				log_s = log(s),
+				lg_r = lgamma(r),
+				psi_r = digamma(r);
+
+	/* the parts that depend on x alone */
+	for (int j = 0; j < d->x.nx; j++)
+	{
+		double		x = d->x.xs[j];
+		double		w = d->x.weight[j];
+
+		ll += w * (lgamma(r + x) - lg_r + r * log_alpha + s * log_beta);
+		g_r += w * (digamma(r + x) - psi_r + log_alpha);
+		g_alpha += w * r / alpha;
+		g_s += w * log_beta;
+		g_beta += w * s / beta;
+	}
+
+	/* the logs of every distinct time, once */
+	for (int k = 0; k < d->ntimes; k++)
+	{
+		d->log_at[k] = log(alpha + d->times[k]);
+		d->log_bt[k] = log(beta + d->times[k]);
+	}
+
+	/*
+	 * ln(D + s I) per row, x = 0 rows (t_x = 0) once per T; the rows with
+	 * x > 0 follow, numbered after them
+	 */
+	for (int i = -d->ntimes; i < d->nrows; i++)
+	{
+		double		x,
+					w;
+		int			kr,
+					kt;
+		double		log_d,
+					log_odds,
+					base,
+					dd,
+					si,
+					sum,
+					plus_scale;
+		PnbdIntegral I;
+
+		if (i < 0)
+		{
+			w = d->zero_weight[i + d->ntimes];
+			if (w == 0)
+				continue;
+			x = 0;
+			kr = fit_index_of(d->times, d->ntimes, 0);
+			kt = i + d->ntimes;
+		}
+		else
+		{
+			w = d->row_weight[i];
+			x = d->x.xs[d->row_x[i]];
+			kr = d->row_recency[i];
+			kt = d->row_age[i];
+		}
+		log_d = -(r + x) * d->log_at[kt] - s * d->log_bt[kt];
+		pnbd_integral_ab(alpha, beta, r + x, s + 1, d->times[kr], d->times[kt],
+						 alpha >= beta ? d->log_at[kr] : d->log_bt[kr], fit->fname, &I);
+
+		/*
+		 * D and s I relative to e^base, D's scale unless s I's is far
+		 * above it: dd = D e^-base, si = s e^(I.log_scale - base)
+		 */
+		log_odds = log_s + I.log_scale - log_d;
+		if (log_odds < 600)
+		{
+			base = log_d;
+			dd = 1;
+			si = exp(log_odds);
+		}
+		else
+		{
+			base = log_d + log_odds;
+			dd = exp(-log_odds);
+			si = 1;
+		}
+		sum = dd + si * I.value;
+		ll += w * (base + log(sum));
+		if (grad == NULL)
+			continue;
+
+		/*
+		 * dI/dalpha = -(r+x) int (alpha+u)^-(r+x+1) ..., dI/dbeta = -(s+1)
+		 * int ... (beta+u)^-(s+2): the integral at alpha's and beta's
+		 * exponent + 1, one factor 1/(larger + t_x) further down its scale
+		 */
+		plus_scale = si / s / (Max(alpha, beta) + d->times[kr]);
+		g_r += w * (-d->log_at[kt] * dd + si * I.d_center) / sum;
+		g_s += w * (-d->log_bt[kt] * dd + si / s * I.value + si * I.d_other) / sum;
+		g_alpha += w * (-(r + x) / (alpha + d->times[kt]) * dd - s * (r + x) * plus_scale * I.center_plus) / sum;
+		g_beta += w * (-s / (beta + d->times[kt]) * dd - s * (s + 1) * plus_scale * I.other_plus) / sum;
+	}
+
+	if (grad != NULL)
+	{
+		grad[0] = g_r * r;
+		grad[1] = g_alpha * alpha;
+		grad[2] = g_s * s;
+		grad[3] = g_beta * beta;
+	}
+	return ll;
+}
+
+/* ---------------------------------------------------------------------
+ * Predictions (called from bgnbd.c's SQL functions, which every
+ * purchase model over (x, t_x, T) shares)
+ * ---------------------------------------------------------------------
+ */
+
+double
+pnbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname)
+{
+	const double *p = MODEL_ESTIMATE(m);
+
+	return 1 / (1 + exp(pnbd_log_odds_gone(p[0], p[1], p[2], p[3], x, t_x, T, fname)));
+}
+
+/*
+ * E[Y(t) | x, t_x, T]; with u = t / (beta+T), (1 - (1+u)^-(s-1)) / (s-1)
+ * is taken as -expm1(-(s-1) log1p(u)) / (s-1), and as its limit log1p(u)
+ * at s = 1
+ */
+double
+pnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T, const char *fname)
+{
+	const double *p = MODEL_ESTIMATE(m);
+	double		r = p[0],
+				alpha = p[1],
+				s = p[2],
+				beta = p[3];
+	double		l = log1p(t / (beta + T));
+	double		growth = s == 1 ? l : -expm1(-(s - 1) * l) / (s - 1);
+
+	if (t == 0)
+		return 0;
+	return (r + x) * (beta + T) / (alpha + T) * growth * pnbd_probability_alive(m, x, t_x, T, fname);
+}
