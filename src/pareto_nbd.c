@@ -23,7 +23,6 @@
  */
 #include "model.h"
 
-#include <float.h>
 #include <math.h>
 
 #include "miscadmin.h"
