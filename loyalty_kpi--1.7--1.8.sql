@@ -6,7 +6,8 @@
  * purchase models' predictions (expected_purchases, probability_alive,
  * predicted_clv and their intervals) for it (src/pareto_nbd.c,
  * src/bgnbd.sql's template, src/models.sql).  The descriptions of the
- * functions the three purchase models share now name all three.
+ * functions the three purchase models share now name all three.  sBG's
+ * retention rate gets an interval (retention_rate_interval).
  * Generated from the sources: the templates expanded for pareto_nbd.
  */
 
@@ -314,6 +315,14 @@ COMMENT ON FUNCTION @extschema@.parameter(@extschema@.bgbb_model, text) IS
     'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
 COMMENT ON FUNCTION @extschema@.parameter(@extschema@.mbgnbd_model, text) IS
     'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
+
+-- sBG: an interval on the retention rate (src/sbg.sql)
+CREATE FUNCTION @extschema@.retention_rate_interval(model @extschema@.sbg_model, t integer,
+                                                    level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'sbg_retention_rate_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.retention_rate_interval(@extschema@.sbg_model, integer, double precision) IS
+    'sBG: r(t) in % with its delta-method standard error and confidence interval (logit scale of r(t) / 100) at the level (default 0.95).';
 
 -- as the full install script does (src/privileges.sql): support functions are the aggregates' own
 DO $$

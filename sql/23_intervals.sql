@@ -20,6 +20,13 @@ SELECT count(*) AS replications, count(*) FILTER (WHERE converged(m)) AS converg
 FROM sbg_refits, LATERAL (SELECT survival_probability_interval(m, 10) AS i) x,
      (SELECT survival_probability(m, 10) AS truth FROM sbg_truth) t;
 
+-- the same refits: r(5), the retention rate in percent, and its interval (logit scale of r / 100)
+SELECT count(*) FILTER (WHERE (i).lower <= truth AND truth <= (i).upper) AS r5_covered,
+       round((avg((i).standard_error) / stddev((i).estimate))::numeric, 2) AS se_over_sd,
+       bool_and((i).estimate = retention_rate(m, 5) AND (i).lower < (i).estimate AND (i).upper < 100) AS estimate_inside
+FROM sbg_refits, LATERAL (SELECT retention_rate_interval(m, 5) AS i) x,
+     (SELECT retention_rate(m, 5) AS truth FROM sbg_truth) t;
+
 -- BG/NBD: 200 replications of 3,000 customers from CDNOW's published parameters (weeks)
 CREATE TABLE bg_sims (rep int, frequency int, recency float8, age float8);
 \copy bg_sims FROM PROGRAM 'for i in $(seq 1 200); do python3 bench/simulate_bgnbd.py 3000 $i 0.243 4.414 0.793 2.426 | sed "s/^/$i,/"; done' CSV
@@ -112,6 +119,23 @@ FROM (SELECT m, discounted_expected_transactions_interval(m, 10, 3, 5, 6) AS i
 -- a model stored before 1.7 (format 2) has no covariance: the estimate, and NULL for the rest
 SELECT (i).estimate > 0 AS estimate, (i).standard_error IS NULL AS no_se, (i).lower IS NULL AS no_lower
 FROM (SELECT expected_purchases_interval('v2:bgnbd:r=0.243,alpha=4.414,a=0.793,b=2.426;se=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=1;iterations=1;converged=true'::bgnbd_model, 52) AS i) x;
+
+-- Pareto/NBD: 100 replications of 3,000 customers from CDNOW's published parameters (weeks);
+-- its prediction gradients are central differences
+CREATE TABLE pn_sims (rep int, frequency int, recency float8, age float8);
+\copy pn_sims FROM PROGRAM 'for i in $(seq 1 100); do python3 bench/simulate_pareto_nbd.py 3000 $i 0.553 10.578 0.606 11.669 | sed "s/^/$i,/"; done' CSV
+CREATE TABLE pn_truth AS
+SELECT 'v3:pareto_nbd:r=0.553,alpha=10.578,s=0.606,beta=11.669;se=NaN,NaN,NaN,NaN;cov=NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN;log_likelihood=-1;customers=1;iterations=1;converged=true'::pareto_nbd_model AS m;
+CREATE TABLE pn_refits AS SELECT rep, pareto_nbd_fit(frequency, recency, age) AS m FROM pn_sims GROUP BY rep;
+SELECT count(*) AS replications, count(*) FILTER (WHERE converged(m)) AS converged,
+       count(*) FILTER (WHERE (e).lower <= e_true AND e_true <= (e).upper) AS new_customer_covered,
+       count(*) FILTER (WHERE (p).lower <= p_true AND p_true <= (p).upper) AS p_alive_covered,
+       round((avg((e).standard_error) / stddev((e).estimate))::numeric, 2) AS se_over_sd_new,
+       round((avg((p).standard_error) / stddev((p).estimate))::numeric, 2) AS se_over_sd_p_alive
+FROM pn_refits,
+     LATERAL (SELECT expected_purchases_interval(m, 52) AS e, probability_alive_interval(m, 2, 20, 38) AS p) x,
+     (SELECT expected_purchases(m, 52) AS e_true, probability_alive(m, 2, 20, 38) AS p_true FROM pn_truth) t
+WHERE converged(m);
 
 -- bad input
 \i sql/include/fails.psql

@@ -434,7 +434,7 @@ bgbb_probability_alive(PG_FUNCTION_ARGS)
 	estimate = lk_finite_result(fname, bgbb_predict_alive(m, &c));
 	if (!interval)
 		PG_RETURN_FLOAT8(estimate);
-	return model_interval_result(fcinfo, estimate, model_delta_se(m, bgbb_predict_alive, &c), level, true);
+	return model_interval_result(fcinfo, estimate, model_delta_se(m, bgbb_predict_alive, &c), level, INTERVAL_PROBABILITY);
 }
 
 /* expected_purchases(model, future, frequency, recency, opportunities [, level]): E[X(n, n+n*) | x, t_x, n] */
@@ -454,7 +454,7 @@ bgbb_expected_purchases(PG_FUNCTION_ARGS)
 	estimate = lk_finite_result(fname, bgbb_predict_purchases(m, &c));
 	if (!interval)
 		PG_RETURN_FLOAT8(estimate);
-	return model_interval_result(fcinfo, estimate, model_delta_se(m, bgbb_predict_purchases, &c), level, false);
+	return model_interval_result(fcinfo, estimate, model_delta_se(m, bgbb_predict_purchases, &c), level, INTERVAL_POSITIVE);
 }
 
 /* expected_purchases(model, opportunities): a new customer's E[X(n)] */
@@ -517,5 +517,5 @@ bgbb_discounted_transactions(PG_FUNCTION_ARGS)
 	estimate = lk_finite_result(fname, bgbb_predict_discounted(m, &a));
 	if (!interval)
 		PG_RETURN_FLOAT8(estimate);
-	return model_interval_result(fcinfo, estimate, model_delta_se(m, bgbb_predict_discounted, &a), level, false);
+	return model_interval_result(fcinfo, estimate, model_delta_se(m, bgbb_predict_discounted, &a), level, INTERVAL_POSITIVE);
 }

@@ -726,7 +726,7 @@ nbd_probability_alive_interval(PG_FUNCTION_ARGS)
 	p = lk_finite_result(fname, nbd_predict_alive(m, &c));
 	/* Pareto/NBD's gradient by central differences */
 	if (m->kind == MODEL_PARETO_NBD)
-		return model_interval_result(fcinfo, p, model_delta_se(m, nbd_predict_alive, &c), level, true);
+		return model_interval_result(fcinfo, p, model_delta_se(m, nbd_predict_alive, &c), level, INTERVAL_PROBABILITY);
 
 	/*
 	 * P = 1 / (1 + e^L), L the log dropout odds, so dP = -P (1 - P) dL, with
@@ -744,7 +744,7 @@ nbd_probability_alive_interval(PG_FUNCTION_ARGS)
 		gradient[2] = dp;
 		gradient[3] = dp * -e[3] / (e[3] + c.x - shift);
 	}
-	return model_interval_result(fcinfo, p, model_delta_se_of_gradient(m, gradient), level, true);
+	return model_interval_result(fcinfo, p, model_delta_se_of_gradient(m, gradient), level, INTERVAL_PROBABILITY);
 }
 
 /* expected_purchases_interval(model, t, frequency, recency, age, level), or (model, t, level) for a new customer */
@@ -768,5 +768,5 @@ nbd_expected_purchases_interval(PG_FUNCTION_ARGS)
 		fit_check_customer(fname, c.x, c.t_x, c.T);
 	}
 	e = lk_finite_result(fname, nbd_predict_purchases(m, &c));
-	return model_interval_result(fcinfo, e, model_delta_se(m, nbd_predict_purchases, &c), level, false);
+	return model_interval_result(fcinfo, e, model_delta_se(m, nbd_predict_purchases, &c), level, INTERVAL_POSITIVE);
 }

@@ -351,7 +351,7 @@ predicted_clv_interval(PG_FUNCTION_ARGS)
 	se_bg = model_delta_se(a.bg, clv_of_purchases, &a);
 	se_gg = model_delta_se(a.gg, clv_of_spend, &a);
 	return model_interval_result(fcinfo, value, sqrt(se_bg * se_bg + se_gg * se_gg),
-								 model_level_arg(fcinfo, a.fname), false);
+								 model_level_arg(fcinfo, a.fname), INTERVAL_POSITIVE);
 }
 
 typedef struct SpendArgs
@@ -384,5 +384,5 @@ gamma_gamma_expected_spend_interval(PG_FUNCTION_ARGS)
 	m = model_arg(fcinfo, 0, MODEL_GAMMA_GAMMA);
 	model_require_converged(m, a.fname);
 	return model_interval_result(fcinfo, lk_finite_result(a.fname, spend_prediction(m, &a)),
-								 model_delta_se(m, spend_prediction, &a), level, false);
+								 model_delta_se(m, spend_prediction, &a), level, INTERVAL_POSITIVE);
 }

@@ -761,7 +761,7 @@ model_level_arg(FunctionCallInfo fcinfo, const char *fname)
 }
 
 Datum
-model_interval_result(FunctionCallInfo fcinfo, double estimate, double se, double level, bool probability)
+model_interval_result(FunctionCallInfo fcinfo, double estimate, double se, double level, double share_of)
 {
 	ModelCallCache *cache = model_call_cache(fcinfo);
 	Datum		values[4];
@@ -786,17 +786,18 @@ model_interval_result(FunctionCallInfo fcinfo, double estimate, double se, doubl
 	values[0] = Float8GetDatum(estimate);
 	if (isnan(se))
 		nulls[1] = nulls[2] = nulls[3] = true;
-	else if (probability && estimate > 0 && estimate < 1)
+	else if (share_of > 0 && estimate > 0 && estimate < share_of)
 	{
-		/* logit scale: d logit(p) = dp / (p (1 - p)) */
-		double		logit = log(estimate / (1 - estimate));
-		double		half = z * se / (estimate * (1 - estimate));
+		/* logit scale of p = estimate / share_of: d logit(p) = dp / (p (1 - p)) */
+		double		p = estimate / share_of;
+		double		logit = log(p / (1 - p));
+		double		half = z * se / share_of / (p * (1 - p));
 
 		values[1] = Float8GetDatum(se);
-		values[2] = Float8GetDatum(1 / (1 + exp(-(logit - half))));
-		values[3] = Float8GetDatum(1 / (1 + exp(-(logit + half))));
+		values[2] = Float8GetDatum(share_of / (1 + exp(-(logit - half))));
+		values[3] = Float8GetDatum(share_of / (1 + exp(-(logit + half))));
 	}
-	else if (!probability && estimate > 0)
+	else if (share_of == 0 && estimate > 0)
 	{
 		/* log scale: d ln(v) = dv / v */
 		double		half = z * se / estimate;

@@ -159,12 +159,16 @@ extern double model_delta_se_of_gradient(const Model *m, const double *gradient)
 
 /*
  * The prediction_interval row (estimate, standard_error, lower, upper) at
- * `level`: on the log scale for a positive quantity, on the logit scale for
- * a probability, so the bounds stay where the quantity can be; NULL bounds
+ * `level`: on the log scale for a positive quantity (share_of 0), on the
+ * logit scale for a share of share_of (1: a probability, 100: a
+ * percentage), so the bounds stay where the quantity can be; NULL bounds
  * (and standard error) when the model stores no covariance.
  */
+#define INTERVAL_POSITIVE 0.0
+#define INTERVAL_PROBABILITY 1.0
+#define INTERVAL_PERCENTAGE 100.0
 extern Datum model_interval_result(FunctionCallInfo fcinfo, double estimate, double se, double level,
-								   bool probability);
+								   double share_of);
 /* The confidence level argument, the last: ERROR 22023 unless 0 < level < 1 */
 extern double model_level_arg(FunctionCallInfo fcinfo, const char *fname);
 

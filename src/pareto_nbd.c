@@ -31,6 +31,13 @@
 #define PNBD_MAX_TERMS 10000000
 
 /*
+ * In a fit, fewer: where the optimizer tries parameters so far apart that
+ * the series is that long, the likelihood is taken as not computable
+ * there (-inf) and the optimizer steps back, rather than the fit failing
+ */
+#define PNBD_FIT_MAX_TERMS 2000
+
+/*
  * J = int_{t_x}^{T} (c+u)^-pc (o+u)^-po du for c >= o > 0, pc + po > 1,
  * with its derivatives in pc and po, and the same integral with pc + 1
  * (center_plus) and with po + 1 (other_plus), which the gradient needs:
@@ -62,9 +69,9 @@ typedef struct PnbdIntegral
  * bounds what is left of the series.  A term costs a few multiplications
  * and a division: e^(kL) is a running product.
  */
-static void
+static bool
 pnbd_integral(double c, double o, double pc, double po, double t_x, double T, double log_c_tx,
-			  const char *fname, PnbdIntegral *out)
+			  int max_terms, PnbdIntegral *out)
 {
 	double		w = (c - o) / (c + t_x);
 	double		L = -log1p((T - t_x) / (c + t_x));
@@ -82,8 +89,8 @@ pnbd_integral(double c, double o, double pc, double po, double t_x, double T, do
 	memset(out, 0, sizeof(PnbdIntegral));
 	out->log_scale = k0 * log_p;
 	if (T == t_x)
-		return;
-	for (n = 0; n < PNBD_MAX_TERMS; n++)
+		return true;
+	for (n = 0; n < max_terms; n++)
 	{
 		double		inv_k_next = 1 / (k0 + n + 1);
 		double		e_next = e * e_step;
@@ -134,37 +141,34 @@ pnbd_integral(double c, double o, double pc, double po, double t_x, double T, do
 		if (n % 4096 == 4095)
 			CHECK_FOR_INTERRUPTS();
 	}
-	if (n == PNBD_MAX_TERMS)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: the Pareto/NBD likelihood cannot be computed at these parameters", fname),
-				 errdetail("Its series at w = %g did not converge in %d terms.", w, PNBD_MAX_TERMS),
-				 errhint("This happens where one of alpha and beta is many thousand times the other.")));
+	return n < max_terms;
 }
 
 /*
  * int_{t_x}^{T} (alpha+u)^-pa (beta+u)^-pb du, expanded around the larger of
  * alpha and beta, whose ln(. + t_x) the caller gives (the fit has them per
  * distinct time); d_center and center_plus are then alpha's (d/dpa, at
- * pa + 1), d_other and other_plus beta's
+ * pa + 1), d_other and other_plus beta's.  False when the series did not
+ * converge in max_terms.
  */
-static void
+static bool
 pnbd_integral_ab(double alpha, double beta, double pa, double pb, double t_x, double T,
-				 double log_larger_tx, const char *fname, PnbdIntegral *out)
+				 double log_larger_tx, int max_terms, PnbdIntegral *out)
 {
 	if (alpha >= beta)
-		pnbd_integral(alpha, beta, pa, pb, t_x, T, log_larger_tx, fname, out);
+		return pnbd_integral(alpha, beta, pa, pb, t_x, T, log_larger_tx, max_terms, out);
 	else
 	{
 		double		swap;
+		bool		ok = pnbd_integral(beta, alpha, pb, pa, t_x, T, log_larger_tx, max_terms, out);
 
-		pnbd_integral(beta, alpha, pb, pa, t_x, T, log_larger_tx, fname, out);
 		swap = out->d_center;
 		out->d_center = out->d_other;
 		out->d_other = swap;
 		swap = out->center_plus;
 		out->center_plus = out->other_plus;
 		out->other_plus = swap;
+		return ok;
 	}
 }
 
@@ -175,7 +179,12 @@ pnbd_log_odds_gone(double r, double alpha, double s, double beta, double x, doub
 {
 	PnbdIntegral I;
 
-	pnbd_integral_ab(alpha, beta, r + x, s + 1, t_x, T, log(Max(alpha, beta) + t_x), fname, &I);
+	if (!pnbd_integral_ab(alpha, beta, r + x, s + 1, t_x, T, log(Max(alpha, beta) + t_x), PNBD_MAX_TERMS, &I))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: the Pareto/NBD prediction cannot be computed at these parameters", fname),
+				 errdetail("Its series did not converge in %d terms.", PNBD_MAX_TERMS),
+				 errhint("This happens where one of alpha and beta is many thousand times the other.")));
 	if (I.value == 0)
 		return -INFINITY;
 	return log(s) + I.log_scale + log(I.value) + (r + x) * log(alpha + T) + s * log(beta + T);
@@ -260,8 +269,14 @@ pnbd_loglik(FitData *fit, const double *theta, double *grad)
 			kt = d->row_age[i];
 		}
 		log_d = -(r + x) * d->log_at[kt] - s * d->log_bt[kt];
-		pnbd_integral_ab(alpha, beta, r + x, s + 1, d->times[kr], d->times[kt],
-						 alpha >= beta ? d->log_at[kr] : d->log_bt[kr], fit->fname, &I);
+		if (!pnbd_integral_ab(alpha, beta, r + x, s + 1, d->times[kr], d->times[kt],
+							  alpha >= beta ? d->log_at[kr] : d->log_bt[kr], PNBD_FIT_MAX_TERMS, &I))
+		{
+			/* not computable here: the optimizer steps back (nlopt_objective) */
+			if (grad != NULL)
+				memset(grad, 0, sizeof(double) * 4);
+			return -INFINITY;
+		}
 
 		/*
 		 * D and s I relative to e^base, D's scale unless s I's is far

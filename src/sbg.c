@@ -250,6 +250,8 @@ sbg_survival(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(lk_finite_result("survival_probability", exp(sbg_log_survival(alpha, beta, t))));
 }
 
+static double sbg_predict_retention(const Model *m, const void *arg);
+
 /* retention_rate(model, t): r(t) = S(t) / S(t-1), of the customers who renewed t - 1 times the percentage who renew a t-th time */
 PG_FUNCTION_INFO_V1(sbg_retention_rate);
 Datum
@@ -262,7 +264,7 @@ sbg_retention_rate(PG_FUNCTION_ARGS)
 				beta;
 
 	sbg_params(m, &alpha, &beta);
-	PG_RETURN_FLOAT8(lk_finite_result("retention_rate", 100 * (beta + t - 1) / (alpha + beta + t - 1)));
+	PG_RETURN_FLOAT8(lk_finite_result("retention_rate", sbg_predict_retention(m, &t)));
 }
 
 /* expected_lifetime(model): E[T] in periods, finite only when alpha > 1 */
@@ -366,7 +368,7 @@ sbg_discounted_lifetime_interval(PG_FUNCTION_ARGS)
 	double		level = model_level_arg(fcinfo, fname);
 
 	return model_interval_result(fcinfo, lk_finite_result(fname, sbg_predict_discounted(m, &a)),
-								 model_delta_se(m, sbg_predict_discounted, &a), level, false);
+								 model_delta_se(m, sbg_predict_discounted, &a), level, INTERVAL_POSITIVE);
 }
 
 /* ---------------------------------------------------------------------
@@ -391,5 +393,28 @@ sbg_survival_interval(PG_FUNCTION_ARGS)
 	double		level = model_level_arg(fcinfo, fname);
 
 	return model_interval_result(fcinfo, lk_finite_result(fname, sbg_predict_survival(m, &t)),
-								 model_delta_se(m, sbg_predict_survival, &t), level, true);
+								 model_delta_se(m, sbg_predict_survival, &t), level, INTERVAL_PROBABILITY);
+}
+
+/* r(t) in percent, (beta + t - 1) / (alpha + beta + t - 1) */
+static double
+sbg_predict_retention(const Model *m, const void *arg)
+{
+	int32		t = *(const int32 *) arg;
+
+	return 100 * (MODEL_ESTIMATE(m)[1] + t - 1) / (MODEL_ESTIMATE(m)[0] + MODEL_ESTIMATE(m)[1] + t - 1);
+}
+
+/* retention_rate_interval(model, t, level): r(t) in percent, its interval on the logit scale of r(t) / 100 */
+PG_FUNCTION_INFO_V1(sbg_retention_rate_interval);
+Datum
+sbg_retention_rate_interval(PG_FUNCTION_ARGS)
+{
+	const char *fname = "retention_rate_interval";
+	const Model *m = sbg_model_arg(fcinfo, fname);
+	int32		t = periods_arg(fcinfo, 1, fname, 1, "Retention is defined from the first renewal: period 1 or later.");
+	double		level = model_level_arg(fcinfo, fname);
+
+	return model_interval_result(fcinfo, lk_finite_result(fname, sbg_predict_retention(m, &t)),
+								 model_delta_se(m, sbg_predict_retention, &t), level, INTERVAL_PERCENTAGE);
 }

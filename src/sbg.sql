@@ -80,6 +80,13 @@ AS 'MODULE_PATHNAME', 'sbg_survival_interval' LANGUAGE C IMMUTABLE STRICT PARALL
 COMMENT ON FUNCTION @extschema@.survival_probability_interval(@extschema@.sbg_model, integer, double precision) IS
     'sBG: S(t) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
 
+CREATE FUNCTION @extschema@.retention_rate_interval(model @extschema@.sbg_model, t integer,
+                                                    level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'sbg_retention_rate_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.retention_rate_interval(@extschema@.sbg_model, integer, double precision) IS
+    'sBG: r(t) in % with its delta-method standard error and confidence interval (logit scale of r(t) / 100) at the level (default 0.95).';
+
 CREATE FUNCTION @extschema@.discounted_expected_lifetime_interval(model @extschema@.sbg_model, discount_rate double precision,
                                                                   level double precision DEFAULT 0.95)
 RETURNS @extschema@.prediction_interval
