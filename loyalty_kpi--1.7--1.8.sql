@@ -7,7 +7,10 @@
  * predicted_clv and their intervals) for it (src/pareto_nbd.c,
  * src/bgnbd.sql's template, src/models.sql).  The descriptions of the
  * functions the three purchase models share now name all three.  sBG's
- * retention rate gets an interval (retention_rate_interval).
+ * retention rate gets an interval (retention_rate_interval).  btyd_summary
+ * gets a form with the holdout beside the calibration summary
+ * (btyd_holdout_customer); its partial states carry the holdout, so their
+ * serial format is 2.
  * Generated from the sources: the templates expanded for pareto_nbd.
  */
 
@@ -323,6 +326,50 @@ RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'sbg_retention_rate_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.retention_rate_interval(@extschema@.sbg_model, integer, double precision) IS
     'sBG: r(t) in % with its delta-method standard error and confidence interval (logit scale of r(t) / 100) at the level (default 0.95).';
+
+-- btyd_summary with the holdout beside it (src/clv.sql)
+CREATE TYPE @extschema@.btyd_holdout_customer AS (
+    frequency integer,               -- the calibration summary, as btyd_customer
+    recency double precision,
+    age double precision,
+    monetary_value double precision,
+    holdout_purchases integer,       -- distinct purchase days after the calibration end, to the holdout end
+    holdout_spend double precision,  -- what they summed to; NULL when an amount is NULL
+    holdout_length double precision  -- (holdout end - calibration end) in time units
+);
+COMMENT ON TYPE @extschema@.btyd_holdout_customer IS
+    'One customer''s BTYD calibration summary with the holdout beside it: purchase days and spend in the holdout, and its length in time units.';
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_date(internal, date, double precision, date, date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_timestamptz(internal, timestamptz, double precision, date, date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_timestamptz' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_holdout_final(internal) RETURNS @extschema@.btyd_holdout_customer
+AS 'MODULE_PATHNAME', 'btyd_summary_holdout_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_on date, amount double precision, calibration_end date,
+                                          holdout_end date, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_date, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_holdout_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.btyd_summary(date, double precision, date, date, interval) IS
+    'One customer''s BTYD calibration summary to calibration_end with the holdout to holdout_end beside it (use with GROUP BY customer): purchase days and spend in the holdout and its length. NULL for a customer whose first purchase is after calibration_end.';
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_at timestamptz, amount double precision, calibration_end date,
+                                          holdout_end date, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_timestamptz, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_holdout_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.btyd_summary(timestamptz, double precision, date, date, interval) IS
+    'One customer''s BTYD calibration summary to calibration_end with the holdout to holdout_end beside it (use with GROUP BY customer): purchase days and spend in the holdout and its length. NULL for a customer whose first purchase is after calibration_end.';
 
 -- as the full install script does (src/privileges.sql): support functions are the aggregates' own
 DO $$

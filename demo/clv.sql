@@ -86,6 +86,33 @@ SELECT t AS weeks, round(expected_purchases(purchases, t)::numeric, 3) AS expect
 FROM cdnow_models, (VALUES (4), (13), (26), (39), (52), (65)) w(t);
 
 \echo
+\echo '== Holdout check: calibration to 1997-09-30, the next 39 weeks held out (btyd_summary with a holdout end); BG/NBD and Pareto/NBD fitted to the calibration, their expected holdout purchases per customer beside the actual, by calibration frequency (the BG/NBD paper''s Figure 4)'
+CREATE TABLE holdout_summary AS
+SELECT customer_id, (btyd_summary(purchased_on, amount, '1997-09-30', '1998-06-30', '7 days')).*
+FROM transactions GROUP BY customer_id;
+CREATE TABLE holdout_models AS
+SELECT bgnbd_fit(frequency, recency, age) AS bg, pareto_nbd_fit(frequency, recency, age) AS pnbd FROM holdout_summary;
+SELECT round(log_likelihood(bg)::numeric, 1) AS bgnbd_log_likelihood, round(log_likelihood(pnbd)::numeric, 1) AS pareto_nbd_log_likelihood,
+       round(parameter(pnbd, 'r')::numeric, 3) AS pnbd_r, round(parameter(pnbd, 'alpha')::numeric, 3) AS pnbd_alpha,
+       round(parameter(pnbd, 's')::numeric, 3) AS pnbd_s, round(parameter(pnbd, 'beta')::numeric, 2) AS pnbd_beta
+FROM holdout_models;
+SELECT least(frequency, 7) AS calibration_frequency, count(*) AS customers, round(avg(holdout_purchases), 2) AS actual,
+       round(avg(expected_purchases(bg, holdout_length, frequency, recency, age))::numeric, 2) AS bgnbd,
+       round(avg(expected_purchases(pnbd, holdout_length, frequency, recency, age))::numeric, 2) AS pareto_nbd
+FROM holdout_summary, holdout_models GROUP BY 1 ORDER BY 1;
+
+\echo
+\echo '== Cumulative repeat purchases every 13 weeks, calibration (to week 39) and holdout, beside both models'' expectations (the BG/NBD paper''s Figure 2)'
+WITH cut AS (SELECT k * 13 AS week, date '1997-01-01' + k * 91 - 1 AS day FROM generate_series(1, 6) k),
+firsts AS (SELECT customer_id, min(purchased_on) AS first_day FROM transactions GROUP BY 1),
+repeat_days AS (SELECT DISTINCT t.customer_id, t.purchased_on FROM transactions t JOIN firsts f USING (customer_id)
+                WHERE t.purchased_on > f.first_day)
+SELECT week, (SELECT count(*) FROM repeat_days r WHERE r.purchased_on <= cut.day) AS actual,
+       round((SELECT sum(expected_purchases(bg, greatest(cut.day - first_day, 0) / 7.0)) FROM firsts)::numeric) AS bgnbd,
+       round((SELECT sum(expected_purchases(pnbd, greatest(cut.day - first_day, 0) / 7.0)) FROM firsts)::numeric) AS pareto_nbd
+FROM cut, holdout_models ORDER BY week;
+
+\echo
 \echo '== Subscriptions: the sBG model (Fader and Hardie 2007) fitted to the paper''s survivors at years 0-7 of 1,000 customers each'
 CREATE TABLE subscription_survivors (segment text, year int, alive int);
 INSERT INTO subscription_survivors

@@ -32,6 +32,16 @@
  *	 monetary_value		mean value of the repeat days d_2..d_k (NULL when x = 0)
  * Purchases after observation_end are left out, so one call over all
  * transactions gives the calibration summary of a calibration/holdout split.
+ *
+ * btyd_summary(purchased_at, amount, calibration_end, holdout_end,
+ * time_unit) gives that split in one call, as the lifetimes package's
+ * calibration_and_holdout_data: the calibration summary above (to
+ * calibration_end), and of the holdout (calibration_end, holdout_end]
+ *	 holdout_purchases	distinct purchase days in the holdout
+ *	 holdout_spend		what they summed to (NULL if an amount is NULL)
+ *	 holdout_length		(holdout_end - calibration_end) / unit
+ * NULL for a customer whose first purchase falls after calibration_end:
+ * not of the calibrated customers.  Purchases after holdout_end are left out.
  */
 #include "loyalty_kpi.h"
 
@@ -126,14 +136,18 @@ typedef struct SummaryState
 {
 	LkStateHeader header;
 	/* the arguments that must not change within a group */
-	DateADT		end_day;
+	DateADT		end_day;		/* of the calibration */
+	DateADT		holdout_end;	/* end_day when there is no holdout */
 	double		unit_days;
-	/* the earliest purchase day and what was spent on it; the rest */
+	/* the earliest calibration purchase day and what was spent on it; the rest */
+	bool		has_first;		/* a calibration purchase was seen */
 	DateADT		first_day;
 	LkSum		first_day_amount;
 	LkSum		later_amount;
-	bool		amount_missing; /* a purchase with a NULL amount */
-	/* every purchase day seen (with repeats until compacted) */
+	bool		amount_missing; /* a calibration purchase with a NULL amount */
+	LkSum		holdout_amount;
+	bool		holdout_amount_missing;
+	/* every purchase day seen, calibration then holdout (with repeats until compacted) */
 	int			ndays;
 	int			capacity;
 	DateADT    *days;
@@ -176,50 +190,63 @@ add_day(SummaryState *state, DateADT day)
 	state->days[state->ndays++] = day;
 }
 
-/* Adds what was spent on `day` (amount_known false: unknown) */
+/* Adds what was spent on `day` (amount_known false: unknown), a calibration or a holdout day */
 static void
 add_purchase(SummaryState *state, DateADT day, bool amount_known, double amount)
 {
 	const char *fname = "btyd_summary";
 
+	if (day > state->end_day)
+	{
+		if (!amount_known)
+			state->holdout_amount_missing = true;
+		else
+			lk_sum_add(&state->holdout_amount, amount, fname);
+		add_day(state, day);
+		return;
+	}
 	if (!amount_known)
 		state->amount_missing = true;
-	else if (state->ndays == 0 || day == state->first_day)
+	else if (!state->has_first || day == state->first_day)
 		lk_sum_add(&state->first_day_amount, amount, fname);
 	else if (day > state->first_day)
 		lk_sum_add(&state->later_amount, amount, fname);
-	if (state->ndays == 0 || day < state->first_day)
+	if (!state->has_first || day < state->first_day)
 	{
 		/* a new first day: what was the first day's spend becomes a repeat day's */
-		if (state->ndays > 0)
+		if (state->has_first)
 			lk_sum_merge(&state->later_amount, &state->first_day_amount, fname);
 		state->first_day_amount.sum = amount_known ? amount : 0;
 		state->first_day_amount.compensation = 0;
 		state->first_day = day;
+		state->has_first = true;
 	}
 	add_day(state, day);
 }
 
 static SummaryState *
-summary_new(MemoryContext context, DateADT end_day, double unit_days)
+summary_new(MemoryContext context, DateADT end_day, DateADT holdout_end, double unit_days)
 {
 	SummaryState *state = MemoryContextAllocZero(context, sizeof(SummaryState));
 
 	state->end_day = end_day;
+	state->holdout_end = holdout_end;
 	state->unit_days = unit_days;
 	state->capacity = 8;
 	state->days = MemoryContextAlloc(context, sizeof(DateADT) * state->capacity);
 	return state;
 }
 
-/* ERROR 22023 unless a row (or a partial state) has the group's observation end and time unit */
+/* ERROR 22023 unless a row (or a partial state) has the group's observation ends and time unit */
 static void
-check_same_window(const SummaryState *state, DateADT end_day, double unit_days)
+check_same_window(const SummaryState *state, DateADT end_day, DateADT holdout_end, double unit_days)
 {
-	if (state->end_day != end_day || state->unit_days != unit_days)
+	/* the form with a holdout has a holdout end after the calibration end */
+	if (state->end_day != end_day || state->holdout_end != holdout_end || state->unit_days != unit_days)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("btyd_summary: the observation end and the time unit must be the same for every row of a customer")));
+				 errmsg("btyd_summary: the %s and the time unit must be the same for every row of a customer",
+						state->holdout_end != state->end_day ? "calibration end, the holdout end" : "observation end")));
 }
 
 /* The time unit in days: an interval of days and time, never months (they have no fixed length) */
@@ -236,14 +263,21 @@ unit_in_days(const char *fname, const Interval *unit)
 	return days;
 }
 
+/*
+ * Both forms' transition: (state, purchased_at, amount, observation_end
+ * [, holdout_end], time_unit)
+ */
 static Datum
 summary_transition(FunctionCallInfo fcinfo, bool with_time_zone)
 {
 	const char *fname = "btyd_summary";
 	MemoryContext aggcontext = lk_require_agg_context(fcinfo, fname);
 	SummaryState *state = PG_ARGISNULL(0) ? NULL : (SummaryState *) PG_GETARG_POINTER(0);
+	bool		holdout = PG_NARGS() == 6;
+	int			unit_arg = holdout ? 5 : 4;
 	DateADT		day;
 	DateADT		end_day;
+	DateADT		holdout_end;
 	double		unit_days;
 	double		amount = 0;
 
@@ -254,20 +288,28 @@ summary_transition(FunctionCallInfo fcinfo, bool with_time_zone)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(state);
 	}
-	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
+	if (PG_ARGISNULL(3) || PG_ARGISNULL(4) || (holdout && PG_ARGISNULL(5)))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s: the observation end and the time unit must not be NULL", fname)));
+				 errmsg("%s: the %s and the time unit must not be NULL", fname,
+						holdout ? "calibration end, the holdout end" : "observation end")));
 	end_day = PG_GETARG_DATEADT(3);
-	unit_days = unit_in_days(fname, PG_GETARG_INTERVAL_P(4));
-	if (DATE_NOT_FINITE(end_day))
+	holdout_end = holdout ? PG_GETARG_DATEADT(4) : end_day;
+	unit_days = unit_in_days(fname, PG_GETARG_INTERVAL_P(unit_arg));
+	if (DATE_NOT_FINITE(end_day) || DATE_NOT_FINITE(holdout_end))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: the observation end must be a finite date", fname)));
+				 holdout ? errmsg("%s: the calibration end and the holdout end must be finite dates", fname)
+				 : errmsg("%s: the observation end must be a finite date", fname)));
+	if (holdout && holdout_end <= end_day)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the holdout must end after the calibration", fname),
+				 errhint("The holdout is the days after the calibration end, up to and including the holdout end.")));
 	if (state == NULL)
-		state = summary_new(aggcontext, end_day, unit_days);
+		state = summary_new(aggcontext, end_day, holdout_end, unit_days);
 	else
-		check_same_window(state, end_day, unit_days);
+		check_same_window(state, end_day, holdout_end, unit_days);
 
 	day = with_time_zone
 		? DatumGetDateADT(DirectFunctionCall1(timestamptz_date, PG_GETARG_DATUM(1)))
@@ -276,8 +318,8 @@ summary_transition(FunctionCallInfo fcinfo, bool with_time_zone)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: a purchase time must be finite", fname)));
-	if (day > end_day)
-		PG_RETURN_POINTER(state);	/* after the observation window: holdout */
+	if (day > holdout_end)
+		PG_RETURN_POINTER(state);	/* after the observation window */
 	if (!PG_ARGISNULL(2))
 	{
 		amount = PG_GETARG_FLOAT8(2);
@@ -309,7 +351,7 @@ summary_empty_like(const LkStateHeader *model, MemoryContext context)
 {
 	const SummaryState *m = (const SummaryState *) model;
 
-	return &summary_new(context, m->end_day, m->unit_days)->header;
+	return &summary_new(context, m->end_day, m->holdout_end, m->unit_days)->header;
 }
 
 static void
@@ -320,11 +362,14 @@ summary_merge(LkStateHeader *into, const LkStateHeader *from)
 
 	if (b->ndays == 0)
 		return;
-	check_same_window(a, b->end_day, b->unit_days);
+	check_same_window(a, b->end_day, b->holdout_end, b->unit_days);
 	/* b's first day with its spend, then its other days with theirs as one later amount */
-	add_purchase(a, b->first_day, true, lk_sum_value(&b->first_day_amount));
+	if (b->has_first)
+		add_purchase(a, b->first_day, true, lk_sum_value(&b->first_day_amount));
 	lk_sum_merge(&a->later_amount, &b->later_amount, "btyd_summary");
+	lk_sum_merge(&a->holdout_amount, &b->holdout_amount, "btyd_summary");
 	a->amount_missing |= b->amount_missing;
+	a->holdout_amount_missing |= b->holdout_amount_missing;
 	for (int i = 0; i < b->ndays; i++)
 		add_day(a, b->days[i]);
 }
@@ -342,7 +387,8 @@ btyd_summary_combine(PG_FUNCTION_ARGS)
 	return lk_combine(fcinfo, &summary_ops);
 }
 
-#define SUMMARY_SERIAL_FORMAT 1
+/* 2 (1.8): the holdout */
+#define SUMMARY_SERIAL_FORMAT 2
 
 PG_FUNCTION_INFO_V1(btyd_summary_serialize);
 Datum
@@ -354,13 +400,18 @@ btyd_summary_serialize(PG_FUNCTION_ARGS)
 	lk_require_agg_context(fcinfo, "btyd_summary_serialize");
 	lk_serial_begin(&buf, SUMMARY_SERIAL_FORMAT);
 	pq_sendint32(&buf, state->end_day);
+	pq_sendint32(&buf, state->holdout_end);
 	pq_sendfloat8(&buf, state->unit_days);
+	pq_sendbyte(&buf, state->has_first);
 	pq_sendint32(&buf, state->first_day);
 	pq_sendfloat8(&buf, state->first_day_amount.sum);
 	pq_sendfloat8(&buf, state->first_day_amount.compensation);
 	pq_sendfloat8(&buf, state->later_amount.sum);
 	pq_sendfloat8(&buf, state->later_amount.compensation);
 	pq_sendbyte(&buf, state->amount_missing);
+	pq_sendfloat8(&buf, state->holdout_amount.sum);
+	pq_sendfloat8(&buf, state->holdout_amount.compensation);
+	pq_sendbyte(&buf, state->holdout_amount_missing);
 	pq_sendint32(&buf, state->ndays);
 	for (int i = 0; i < state->ndays; i++)
 		pq_sendint32(&buf, state->days[i]);
@@ -376,30 +427,40 @@ btyd_summary_deserialize(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	SummaryState *state;
 	DateADT		end_day;
+	DateADT		holdout_end;
 	double		unit_days;
 	int			ndays;
 
 	lk_require_agg_context(fcinfo, fname);
 	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, SUMMARY_SERIAL_FORMAT, fname);
-	if (buf.len - buf.cursor < 4 + 8 + 4 + 4 * 8 + 1)
+	if (buf.len - buf.cursor < 4 + 4 + 8 + 1 + 4 + 4 * 8 + 1 + 2 * 8 + 1)
 		lk_serial_error(fname, "It ends inside the header.");
 	end_day = pq_getmsgint(&buf, 4);
+	holdout_end = pq_getmsgint(&buf, 4);
 	unit_days = pq_getmsgfloat8(&buf);
-	if (!(unit_days > 0 && isfinite(unit_days)) || DATE_NOT_FINITE(end_day))
-		lk_serial_error(fname, "Its observation end or time unit is out of range.");
-	state = summary_new(CurrentMemoryContext, end_day, unit_days);
+	if (!(unit_days > 0 && isfinite(unit_days)) || DATE_NOT_FINITE(end_day) || DATE_NOT_FINITE(holdout_end) ||
+		holdout_end < end_day)
+		lk_serial_error(fname, "Its observation ends or time unit are out of range.");
+	state = summary_new(CurrentMemoryContext, end_day, holdout_end, unit_days);
+	state->has_first = pq_getmsgbyte(&buf) != 0;
 	state->first_day = pq_getmsgint(&buf, 4);
 	state->first_day_amount.sum = pq_getmsgfloat8(&buf);
 	state->first_day_amount.compensation = pq_getmsgfloat8(&buf);
 	state->later_amount.sum = pq_getmsgfloat8(&buf);
 	state->later_amount.compensation = pq_getmsgfloat8(&buf);
 	state->amount_missing = pq_getmsgbyte(&buf) != 0;
+	state->holdout_amount.sum = pq_getmsgfloat8(&buf);
+	state->holdout_amount.compensation = pq_getmsgfloat8(&buf);
+	state->holdout_amount_missing = pq_getmsgbyte(&buf) != 0;
+	if (state->has_first && (DATE_NOT_FINITE(state->first_day) || state->first_day > end_day))
+		lk_serial_error(fname, "Its first purchase day lies outside the calibration.");
 	ndays = lk_serial_count(&buf, 4, fname);
 	for (int i = 0; i < ndays; i++)
 	{
 		DateADT		day = pq_getmsgint(&buf, 4);
 
-		if (day < state->first_day || day > end_day)
+		/* a calibration day from the first on, or a holdout day */
+		if (day > holdout_end || (day <= end_day && (!state->has_first || day < state->first_day)))
 			lk_serial_error(fname, "A purchase day lies outside the customer's window.");
 		add_day(state, day);
 	}
@@ -413,27 +474,54 @@ btyd_summary_deserialize(PG_FUNCTION_ARGS)
  * The summary row.  Compacting the days changes how the state keeps them,
  * not what it holds, so the final function stays READ_ONLY.
  */
-PG_FUNCTION_INFO_V1(btyd_summary_final);
-Datum
-btyd_summary_final(PG_FUNCTION_ARGS)
+static Datum
+summary_result(FunctionCallInfo fcinfo, bool holdout)
 {
 	SummaryState *state = PG_ARGISNULL(0) ? NULL : (SummaryState *) PG_GETARG_POINTER(0);
 	TupleDesc	desc;
-	Datum		values[4];
-	bool		nulls[4] = {false, false, false, false};
+	Datum		values[7];
+	bool		nulls[7] = {false, false, false, false, false, false, false};
+	int			calibration_days = 0;
 	int			repeats;
 
-	if (state == NULL || state->ndays == 0)
+	/* no calibration purchase: not a calibrated customer */
+	if (state == NULL || !state->has_first)
 		PG_RETURN_NULL();
 	compact_days(state);
-	repeats = state->ndays - 1;
-	desc = lk_result_row_desc(fcinfo, false, 4);
+	while (calibration_days < state->ndays && state->days[calibration_days] <= state->end_day)
+		calibration_days++;
+	repeats = calibration_days - 1;
+	desc = lk_result_row_desc(fcinfo, false, holdout ? 7 : 4);
 	values[0] = Int32GetDatum(repeats);
-	values[1] = Float8GetDatum((state->days[state->ndays - 1] - state->first_day) / state->unit_days);
+	values[1] = Float8GetDatum((state->days[calibration_days - 1] - state->first_day) / state->unit_days);
 	values[2] = Float8GetDatum((state->end_day - state->first_day) / state->unit_days);
 	if (repeats == 0 || state->amount_missing)
 		nulls[3] = true;
 	else
 		values[3] = Float8GetDatum(lk_sum_value(&state->later_amount) / repeats);
+	if (holdout)
+	{
+		values[4] = Int32GetDatum(state->ndays - calibration_days);
+		if (state->holdout_amount_missing)
+			nulls[5] = true;
+		else
+			values[5] = Float8GetDatum(lk_sum_value(&state->holdout_amount));
+		values[6] = Float8GetDatum((state->holdout_end - state->end_day) / state->unit_days);
+	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_final);
+Datum
+btyd_summary_final(PG_FUNCTION_ARGS)
+{
+	return summary_result(fcinfo, false);
+}
+
+/* The summary with the holdout's columns */
+PG_FUNCTION_INFO_V1(btyd_summary_holdout_final);
+Datum
+btyd_summary_holdout_final(PG_FUNCTION_ARGS)
+{
+	return summary_result(fcinfo, true);
 }

@@ -76,3 +76,47 @@ CREATE AGGREGATE @extschema@.btyd_summary(purchased_at timestamptz, amount doubl
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.btyd_summary(timestamptz, double precision, date, interval) IS
     'One customer''s BTYD summary from their transactions up to observation_end (use with GROUP BY customer): frequency (repeat purchase days), recency and age in time units, mean repeat spend. NULL when there is no purchase.';
+
+-- The calibration summary with the holdout beside it, in one call (src/clv.c)
+CREATE TYPE @extschema@.btyd_holdout_customer AS (
+    frequency integer,               -- the calibration summary, as btyd_customer
+    recency double precision,
+    age double precision,
+    monetary_value double precision,
+    holdout_purchases integer,       -- distinct purchase days after the calibration end, to the holdout end
+    holdout_spend double precision,  -- what they summed to; NULL when an amount is NULL
+    holdout_length double precision  -- (holdout end - calibration end) in time units
+);
+COMMENT ON TYPE @extschema@.btyd_holdout_customer IS
+    'One customer''s BTYD calibration summary with the holdout beside it: purchase days and spend in the holdout, and its length in time units.';
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_date(internal, date, double precision, date, date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_timestamptz(internal, timestamptz, double precision, date, date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_timestamptz' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_holdout_final(internal) RETURNS @extschema@.btyd_holdout_customer
+AS 'MODULE_PATHNAME', 'btyd_summary_holdout_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_on date, amount double precision, calibration_end date,
+                                          holdout_end date, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_date, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_holdout_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.btyd_summary(date, double precision, date, date, interval) IS
+    'One customer''s BTYD calibration summary to calibration_end with the holdout to holdout_end beside it (use with GROUP BY customer): purchase days and spend in the holdout and its length. NULL for a customer whose first purchase is after calibration_end.';
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_at timestamptz, amount double precision, calibration_end date,
+                                          holdout_end date, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_timestamptz, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_holdout_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.btyd_summary(timestamptz, double precision, date, date, interval) IS
+    'One customer''s BTYD calibration summary to calibration_end with the holdout to holdout_end beside it (use with GROUP BY customer): purchase days and spend in the holdout and its length. NULL for a customer whose first purchase is after calibration_end.';

@@ -27,8 +27,12 @@
 
 #include "miscadmin.h"
 
-/* Terms the series may take: at w = 0.999 about 4e4 */
-#define PNBD_MAX_TERMS 10000000
+/*
+ * Terms the series may take in a prediction: it needs about 40 / (1 - w)
+ * (4e4 at w = 0.999), so this allows one of alpha and beta to be some
+ * 25,000 times the other, at a few milliseconds a call at worst
+ */
+#define PNBD_MAX_TERMS 1000000
 
 /*
  * In a fit, fewer: where the optimizer tries parameters so far apart that
@@ -73,7 +77,7 @@ static bool
 pnbd_integral(double c, double o, double pc, double po, double t_x, double T, double log_c_tx,
 			  int max_terms, PnbdIntegral *out)
 {
-	double		w = (c - o) / (c + t_x);
+	double		w = (c - o) / (c + t_x);	/* 0 <= w < 1 */
 	double		L = -log1p((T - t_x) / (c + t_x));
 	double		e_step = (c + t_x) / (c + T);	/* e^L */
 	double		log_p = -log_c_tx;
@@ -90,6 +94,9 @@ pnbd_integral(double c, double o, double pc, double po, double t_x, double T, do
 	out->log_scale = k0 * log_p;
 	if (T == t_x)
 		return true;
+	/* too long to sum: said at once rather than after max_terms terms */
+	if ((1 - w) * max_terms < 40)
+		return false;
 	for (n = 0; n < max_terms; n++)
 	{
 		double		inv_k_next = 1 / (k0 + n + 1);
