@@ -4,7 +4,7 @@
  * pareto_nbd_fit over the rows bgnbd_fit takes, the stored type
  * pareto_nbd_model with the accessors every model type has, and the
  * purchase models' predictions (expected_purchases, probability_alive,
- * predicted_clv and their intervals) for it (src/pareto_nbd.c,
+ * predicted_clv and their intervals, purchase_count_probability) for it (src/pareto_nbd.c,
  * src/bgnbd.sql's template, src/models.sql).  The descriptions of the
  * functions the three purchase models share now name all three.  sBG's
  * retention rate gets an interval (retention_rate_interval).  btyd_summary
@@ -318,6 +318,32 @@ COMMENT ON FUNCTION @extschema@.parameter(@extschema@.bgbb_model, text) IS
     'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
 COMMENT ON FUNCTION @extschema@.parameter(@extschema@.mbgnbd_model, text) IS
     'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
+
+-- Pareto/NBD's P(X(t) = n), as the template makes it for every purchase model
+-- P(X(t) = n), eq. 8 of the BG/NBD paper (and its MBG/NBD counterpart)
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.pareto_nbd_model, t double precision, n integer)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.pareto_nbd_model, double precision, integer) IS
+    'BG/NBD, MBG/NBD or Pareto/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
+
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.pareto_nbd_model, t double precision, n integer,
+                                                       time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.pareto_nbd_model, double precision, integer, interval) IS
+    'BG/NBD, MBG/NBD or Pareto/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
+
+
+-- its description now names Pareto/NBD too
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.bgnbd_model, double precision, integer) IS
+    'BG/NBD, MBG/NBD or Pareto/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.bgnbd_model, double precision, integer, interval) IS
+    'BG/NBD, MBG/NBD or Pareto/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.mbgnbd_model, double precision, integer) IS
+    'BG/NBD, MBG/NBD or Pareto/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.mbgnbd_model, double precision, integer, interval) IS
+    'BG/NBD, MBG/NBD or Pareto/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
 
 -- sBG: an interval on the retention rate (src/sbg.sql)
 CREATE FUNCTION @extschema@.retention_rate_interval(model @extschema@.sbg_model, t integer,

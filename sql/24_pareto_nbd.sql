@@ -87,6 +87,40 @@ SELECT abs(expected_purchases(pg_temp.pnbd(0.5, 10, 1, 12), 39, 0, 0, 40)
            / (0.5 * 52 / 50 * ln(91.0 / 52) * probability_alive(pg_temp.pnbd(0.5, 10, 1, 12), 0, 0, 40)) - 1) < 1e-12
        AS s_one_limit;
 
+-- P(X(t) = n), a new customer's n repeat purchases in the first t: alive throughout, or gone at
+-- u < t after n purchases; the second part by Simpson's rule in y = u/(al+u) (4000 intervals):
+-- G s al^r be^s al^(1-r) int_0^Y y^n (1-y)^(r+s-1) (be(1-y) + al y)^-(s+1) dy, G = (r)_n/n!, Y = t/(al+t);
+-- at the CDNOW fit (alpha below beta) and at a model with alpha above beta
+CREATE FUNCTION pg_temp.count_sql(r float8, al float8, s float8, be float8, t float8, n int) RETURNS float8
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT exp(pg_temp.lpoch(r, n) - pg_temp.lpoch(1, n) + r * ln(al / (al + t)) + n * ln(t / (al + t)) + s * ln(be / (be + t)))
+         + exp(pg_temp.lpoch(r, n) - pg_temp.lpoch(1, n) + ln(s) + s * ln(be) + ln(al)) * simpson.v
+  FROM (SELECT sum(CASE WHEN k = 0 OR k = 4000 THEN 1 WHEN k % 2 = 1 THEN 4 ELSE 2 END
+                   * CASE WHEN k = 0 AND n > 0 THEN 0
+                          ELSE exp(n * ln(y) + (r + s - 1) * ln(1 - y) - (s + 1) * ln(be * (1 - y) + al * y)) END)
+               * min(h) / 3 AS v
+        FROM (SELECT t / (al + t) / 4000 AS h) step,
+             LATERAL (SELECT k, greatest(k * h, 1e-300) AS y FROM generate_series(0, 4000) k) nodes) simpson $$;
+WITH m AS (SELECT pnbd AS m, parameter(pnbd, 'r') AS r, parameter(pnbd, 'alpha') AS al, parameter(pnbd, 's') AS s,
+                  parameter(pnbd, 'beta') AS be FROM pnbd_models
+           UNION ALL SELECT pg_temp.pnbd(0.55, 20, 0.6, 5), 0.55, 20, 0.6, 5)
+SELECT al > be AS alpha_above_beta, count(*) AS probabilities,
+       max(abs(purchase_count_probability(m, t, n) - pg_temp.count_sql(r, al, s, be, t::float8, n))) < 1e-10 AS matches_sql
+FROM m, (VALUES (39.0), (1000.0)) v(t), generate_series(0, 30) n GROUP BY 1 ORDER BY 1;
+SELECT round(sum(purchase_count_probability(pnbd, 39, k))::numeric, 10) AS total_39,
+       round(sum(purchase_count_probability(pnbd, 1000, k))::numeric, 10) AS total_1000
+FROM pnbd_models, generate_series(0, 3000) k;
+-- the BG/NBD paper's Figure 3 for both models: customers expected at each calibration frequency
+-- (the sum over customers of P(X(T) = n) at their own age T, 7 and more together), beside the actual
+SELECT n AS frequency, (SELECT count(*) FROM pnbd_cdnow WHERE least(x, 7) = n) AS customers,
+       round((SELECT sum(CASE WHEN n < 7 THEN purchase_count_probability(bg, t, n)
+                              ELSE 1 - (SELECT sum(purchase_count_probability(bg, t, k)) FROM generate_series(0, 6) k) END)
+              FROM pnbd_cdnow)::numeric, 1) AS bgnbd,
+       round((SELECT sum(CASE WHEN n < 7 THEN purchase_count_probability(pnbd, t, n)
+                              ELSE 1 - (SELECT sum(purchase_count_probability(pnbd, t, k)) FROM generate_series(0, 6) k) END)
+              FROM pnbd_cdnow)::numeric, 1) AS pareto_nbd
+FROM pnbd_models, generate_series(0, 7) n ORDER BY n;
+
 -- CLV with the spend model: one period without discount is E[Y(L)] x E[spend]
 SELECT round(predicted_clv(pnbd, gg, 2, 30.43, 38.86, 22.5, 1, 52, 0)::numeric, 6) AS clv_one_year,
        abs(predicted_clv(pnbd, gg, 2, 30.43, 38.86, 22.5, 1, 52, 0)

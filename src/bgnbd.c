@@ -666,15 +666,15 @@ nbd_count_probability_sql(PG_FUNCTION_ARGS)
 	double		t = PG_GETARG_FLOAT8(1);
 	int32		n = PG_GETARG_INT32(2);
 
-	if (m->kind == MODEL_PARETO_NBD)
-		elog(ERROR, "%s: not declared for Pareto/NBD models", fname);
 	model_require_converged(m, fname);
 	model_check_time_unit(fcinfo, 3, m, fname);
 	nbd_check_horizon(fname, t);
 	if (n < 0)
 		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "number of purchases", n,
 						  "The number of repeat purchases is 0 or more.");
-	PG_RETURN_FLOAT8(lk_finite_result(fname, nbd_count_probability(m, t, n, fname)));
+	PG_RETURN_FLOAT8(lk_finite_result(fname, m->kind == MODEL_PARETO_NBD
+									  ? pnbd_count_probability(m, t, n, fname)
+									  : nbd_count_probability(m, t, n, fname)));
 }
 
 /* ---------------------------------------------------------------------

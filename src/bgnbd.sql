@@ -179,21 +179,21 @@ COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.@P@_model, @e
 
 -- @end
 
--- P(X(t) = n): BG/NBD and MBG/NBD (Pareto/NBD's is not built yet)
--- @each P: bgnbd, mbgnbd
+-- P(X(t) = n): eq. 8 of the BG/NBD paper, its MBG/NBD counterpart, and Pareto/NBD's
+-- @each P: bgnbd, mbgnbd, pareto_nbd
 -- P(X(t) = n), eq. 8 of the BG/NBD paper (and its MBG/NBD counterpart)
 CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.@P@_model, t double precision, n integer)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.@P@_model, double precision, integer) IS
-    'BG/NBD or MBG/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
+    'BG/NBD, MBG/NBD or Pareto/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
 
 CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.@P@_model, t double precision, n integer,
                                                        time_unit interval)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.@P@_model, double precision, integer, interval) IS
-    'BG/NBD or MBG/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
+    'BG/NBD, MBG/NBD or Pareto/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
 
 -- @end
 

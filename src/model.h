@@ -329,6 +329,8 @@ extern double pnbd_loglik(FitData *d, const double *theta, double *grad);
 extern double pnbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname);
 extern double pnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T,
 										const char *fname);
+/* P(X(t) = n) for a new customer */
+extern double pnbd_count_probability(const Model *m, double t, int32 n, const char *fname);
 
 /* gamma_gamma.c */
 extern void gamma_gamma_check_row(const char *fname, const FitKey *key);

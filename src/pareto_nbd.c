@@ -363,3 +363,132 @@ pnbd_expected_conditional(const Model *m, double t, double x, double t_x, double
 		return 0;
 	return (r + x) * (beta + T) / (alpha + T) * growth * pnbd_probability_alive(m, x, t_x, T, fname);
 }
+
+/*
+ * ln B(y; a, b), the incomplete beta integral int_0^y u^(a-1) (1-u)^(b-1) du
+ * for 0 < y < 1, a, b > 0: the continued fraction of the regularized
+ * function (modified Lentz), on whichever side of the mean it converges
+ * fast, as in every numerical library; there the complement is taken from
+ * the complete B(a, b).
+ */
+#define INCBETA_MAX_ITERATIONS 100000
+
+static double
+incbeta_fraction(double a, double b, double y, const char *fname)
+{
+	const double tiny = 1e-300;
+	double		c = 1,
+				d = 1 - (a + b) * y / (a + 1),
+				f;
+
+	d = 1 / (fabs(d) < tiny ? tiny : d);
+	f = d;
+	for (int m = 1; m < INCBETA_MAX_ITERATIONS; m++)
+	{
+		for (int odd = 0; odd < 2; odd++)
+		{
+			double		coef = odd
+				? -(a + m) * (a + b + m) * y / ((a + 2 * m) * (a + 2 * m + 1))
+				: m * (b - m) * y / ((a + 2 * m - 1) * (a + 2 * m));
+			double		delta;
+
+			d = 1 + coef * d;
+			d = 1 / (fabs(d) < tiny ? tiny : d);
+			c = 1 + coef / c;
+			if (fabs(c) < tiny)
+				c = tiny;
+			delta = c * d;
+			f *= delta;
+			if (odd && fabs(delta - 1) < 1e-15)
+				return f;
+		}
+		if ((m & 0xfff) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s: the incomplete beta function did not converge", fname)));
+}
+
+static double
+log_incomplete_beta(double y, double a, double b, const char *fname)
+{
+	double		log_front = a * log(y) + b * log1p(-y);
+	double		lbeta = lgamma(a) + lgamma(b) - lgamma(a + b);
+
+	if (y < (a + 1) / (a + b + 2))
+		return log_front + log(incbeta_fraction(a, b, y, fname) / a);
+	/* B(a, b) - B(1 - y; b, a), the second below the first */
+	return lbeta + log1p(-exp(log_front - lbeta) * incbeta_fraction(b, a, 1 - y, fname) / b);
+}
+
+/*
+ * P(X(t) = n), a new customer's n repeat purchases in the first t: alive
+ * throughout, or gone at u < t after n purchases,
+ *	 P = NBD(n; r, alpha, t) (beta/(beta+t))^s
+ *	   + G s alpha^r beta^s int_0^t u^n (alpha+u)^-(r+n) (beta+u)^-(s+1) du,
+ * G = Gamma(r+n)/(Gamma(r) n!).  With y = u/(alpha+u) the integral is
+ * alpha^(1-r) int_0^Y y^n (1-y)^(r+s-1) (beta(1-y) + alpha y)^-(s+1) dy,
+ * Y = t/(alpha+t), and the last factor a binomial series of positive terms:
+ *	 alpha >= beta, q = 1 - beta/alpha:
+ *		alpha^-(s+1) sum_k (s+1)_k/k! q^k (1-y)^k,
+ *		so the integral is a sum of B(Y; n+1, r+s+k);
+ *	 alpha < beta, q = 1 - alpha/beta:
+ *		beta^-(s+1) sum_k (s+1)_k/k! q^k y^k, a sum of B(Y; n+1+k, r+s).
+ * The incomplete betas fall with k, so the terms' ratio is at most
+ * q max(1, (s+1+k)/(k+1)), which bounds the rest.
+ */
+double
+pnbd_count_probability(const Model *m, double t, int32 n, const char *fname)
+{
+	const double *p = MODEL_ESTIMATE(m);
+	double		r = p[0],
+				alpha = p[1],
+				s = p[2],
+				beta = p[3];
+	double		log_g = lgamma(r + n) - lgamma(r) - lgamma(n + 1.0);
+	double		alive,
+				log_front,
+				q,
+				coef = 1,
+				sum = 0;
+	double		log_y;
+	int			k;
+
+	if (t == 0)
+		return n > 0 ? 0 : 1;
+	log_y = log(t / (alpha + t));
+	alive = exp(log_g + r * log(alpha / (alpha + t)) + n * log_y + s * log(beta / (beta + t)));
+	if (alpha >= beta)
+	{
+		q = 1 - beta / alpha;
+		log_front = log_g + log(s) + s * log(beta / alpha);
+	}
+	else
+	{
+		q = 1 - alpha / beta;
+		log_front = log_g + log(s) + log(alpha / beta);
+	}
+	if ((1 - q) * PNBD_MAX_TERMS < 40)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: the Pareto/NBD prediction cannot be computed at these parameters", fname),
+				 errhint("This happens where one of alpha and beta is many thousand times the other.")));
+	for (k = 0; k < PNBD_MAX_TERMS; k++)
+	{
+		double		y = t / (alpha + t);
+		double		term = coef * exp(alpha >= beta
+									  ? log_incomplete_beta(y, n + 1.0, r + s + k, fname)
+									  : log_incomplete_beta(y, n + 1.0 + k, r + s, fname));
+		double		ratio = q * Max(1.0, (s + 1 + k) / (k + 1));
+
+		sum += term;
+		coef *= q * (s + 1 + k) / (k + 1);
+		if (coef == 0 || term == 0 ||
+			(ratio < 1 && term * ratio / (1 - ratio) <= 1e-16 * sum))
+			break;
+		if ((k & 0xff) == 0xff)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return alive + exp(log_front) * sum;
+}
