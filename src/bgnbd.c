@@ -562,7 +562,7 @@ static double
 nbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname)
 {
 	if (m->kind == MODEL_PARETO_NBD)
-		return pnbd_probability_alive(m, x, t_x, T, fname);
+		return pnbd_probability_alive(m, x, t_x, T, fname, NULL);
 	return 1 / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
 }
 
@@ -723,10 +723,13 @@ nbd_probability_alive_interval(PG_FUNCTION_ARGS)
 
 	model_require_converged(m, fname);
 	fit_check_customer(fname, c.x, c.t_x, c.T);
-	p = lk_finite_result(fname, nbd_predict_alive(m, &c));
-	/* Pareto/NBD's gradient by central differences */
+	/* Pareto/NBD's gradient comes with its series */
 	if (m->kind == MODEL_PARETO_NBD)
-		return model_interval_result(fcinfo, p, model_delta_se(m, nbd_predict_alive, &c), level, INTERVAL_PROBABILITY);
+	{
+		p = lk_finite_result(fname, pnbd_probability_alive(m, c.x, c.t_x, c.T, fname, gradient));
+		return model_interval_result(fcinfo, p, model_delta_se_of_gradient(m, gradient), level, INTERVAL_PROBABILITY);
+	}
+	p = lk_finite_result(fname, nbd_predict_alive(m, &c));
 
 	/*
 	 * P = 1 / (1 + e^L), L the log dropout odds, so dP = -P (1 - P) dL, with

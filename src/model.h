@@ -326,7 +326,9 @@ extern void nbd_check_horizon(const char *fname, double t);
 
 /* pareto_nbd.c: the BG/NBD family's rows (bgnbd_check_row, bgnbd_arrange) */
 extern double pnbd_loglik(FitData *d, const double *theta, double *grad);
-extern double pnbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname);
+/* P(alive); and, gradient not NULL, its gradient in the log-parameters */
+extern double pnbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname,
+									 double *gradient);
 extern double pnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T,
 										const char *fname);
 /* P(X(t) = n) for a new customer */

@@ -179,13 +179,23 @@ pnbd_integral_ab(double alpha, double beta, double pa, double pb, double t_x, do
 	}
 }
 
-/* ln of s I / D: the odds of having left between t_x and T against being alive at T */
+/*
+ * ln of s I / D: the odds of having left between t_x and T against being
+ * alive at T; with gradient (not NULL), its gradient in the
+ * log-parameters, from the series' own derivatives:
+ *	 d/dr = r (I_r / I + ln(alpha+T)),  d/ds = s (1/s + I_s / I + ln(beta+T)),
+ *	 d/dalpha = alpha (-(r+x) J(r+x+1, s+1) / I + (r+x)/(alpha+T)),
+ *	 d/dbeta = beta (-(s+1) J(r+x, s+2) / I + s/(beta+T))
+ * (zero where I is: at t_x = T nothing could have happened)
+ */
 static double
 pnbd_log_odds_gone(double r, double alpha, double s, double beta, double x, double t_x, double T,
-				   const char *fname)
+				   const char *fname, double *gradient)
 {
 	PnbdIntegral I;
 
+	if (gradient != NULL)
+		memset(gradient, 0, sizeof(double) * 4);
 	if (!pnbd_integral_ab(alpha, beta, r + x, s + 1, t_x, T, log(Max(alpha, beta) + t_x), PNBD_MAX_TERMS, &I))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -194,6 +204,16 @@ pnbd_log_odds_gone(double r, double alpha, double s, double beta, double x, doub
 				 errhint("This happens where one of alpha and beta is many thousand times the other.")));
 	if (I.value == 0)
 		return -INFINITY;
+	if (gradient != NULL)
+	{
+		/* the shifted integrals are one factor 1/(larger + t_x) further down the scale */
+		double		shifted = I.value * (Max(alpha, beta) + t_x);
+
+		gradient[0] = r * (I.d_center / I.value + log(alpha + T));
+		gradient[1] = alpha * (-(r + x) * I.center_plus / shifted + (r + x) / (alpha + T));
+		gradient[2] = s * (1 / s + I.d_other / I.value + log(beta + T));
+		gradient[3] = beta * (-(s + 1) * I.other_plus / shifted + s / (beta + T));
+	}
 	return log(s) + I.log_scale + log(I.value) + (r + x) * log(alpha + T) + s * log(beta + T);
 }
 
@@ -335,12 +355,21 @@ pnbd_loglik(FitData *fit, const double *theta, double *grad)
  * ---------------------------------------------------------------------
  */
 
+/*
+ * P(alive | x, t_x, T) = 1 / (1 + e^O), O the log odds of having left; with
+ * gradient (not NULL), dP = -P (1 - P) dO in the log-parameters, for the
+ * delta method in closed form
+ */
 double
-pnbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname)
+pnbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname, double *gradient)
 {
 	const double *p = MODEL_ESTIMATE(m);
+	double		alive = 1 / (1 + exp(pnbd_log_odds_gone(p[0], p[1], p[2], p[3], x, t_x, T, fname, gradient)));
 
-	return 1 / (1 + exp(pnbd_log_odds_gone(p[0], p[1], p[2], p[3], x, t_x, T, fname)));
+	if (gradient != NULL)
+		for (int i = 0; i < 4; i++)
+			gradient[i] *= -alive * (1 - alive);
+	return alive;
 }
 
 /*
@@ -361,7 +390,7 @@ pnbd_expected_conditional(const Model *m, double t, double x, double t_x, double
 
 	if (t == 0)
 		return 0;
-	return (r + x) * (beta + T) / (alpha + T) * growth * pnbd_probability_alive(m, x, t_x, T, fname);
+	return (r + x) * (beta + T) / (alpha + T) * growth * pnbd_probability_alive(m, x, t_x, T, fname, NULL);
 }
 
 /*
