@@ -137,25 +137,33 @@ FROM (SELECT pnbd, probability_alive_interval(pnbd, 2, 30.43, 38.86) AS i,
              expected_purchases_interval(pnbd, 39, 2, 30.43, 38.86) AS j, expected_purchases_interval(pnbd, 52) AS k
       FROM pnbd_models) f;
 
--- P(alive)'s standard error takes its gradient from the series (closed form): against the
--- delta method written in SQL, central differences of probability_alive at models with each
--- log-parameter moved by 1e-5, and the stored covariance of the log-parameters
+-- P(alive)'s and E[Y(39)]'s standard errors take their gradients in closed form, with the series:
+-- against the delta method written in SQL, central differences of the predictions at models with
+-- each log-parameter moved by 1e-5, and the stored covariance of the log-parameters
 WITH f AS (SELECT pnbd, ARRAY[parameter(pnbd, 'r'), parameter(pnbd, 'alpha'), parameter(pnbd, 's'),
                               parameter(pnbd, 'beta')] AS e FROM pnbd_models),
-c(x, t_x, t) AS (VALUES (2, 30.43, 38.86), (0, 0.0, 39.0), (10, 20.0, 38.0), (1, 1.0, 30.0)),
+c(x, t_x, t) AS (VALUES (2, 30.43, 38.86), (0, 0.0, 39.0), (10, 20.0, 38.0), (1, 1.0, 30.0), (0, 0.0, 0.0)),
 g AS (SELECT x, t_x, t, i,
              (probability_alive(pg_temp.pnbd(up[1], up[2], up[3], up[4]), x, t_x, t)
-              - probability_alive(pg_temp.pnbd(dn[1], dn[2], dn[3], dn[4]), x, t_x, t))
-             / 2e-5 AS grad
+              - probability_alive(pg_temp.pnbd(dn[1], dn[2], dn[3], dn[4]), x, t_x, t)) / 2e-5 AS alive,
+             (expected_purchases(pg_temp.pnbd(up[1], up[2], up[3], up[4]), 39, x, t_x, t)
+              - expected_purchases(pg_temp.pnbd(dn[1], dn[2], dn[3], dn[4]), 39, x, t_x, t)) / 2e-5 AS purchases
       FROM f, c, generate_series(1, 4) i,
            LATERAL (SELECT array_agg(CASE WHEN j = i THEN e[j] * exp(1e-5) ELSE e[j] END ORDER BY j) AS up,
                            array_agg(CASE WHEN j = i THEN e[j] * exp(-1e-5) ELSE e[j] END ORDER BY j) AS dn
                     FROM generate_series(1, 4) j) moved),
-se AS (SELECT a.x, a.t_x, a.t, sqrt(sum(a.grad * b.grad
-                                       * ((pnbd::jsonb -> 'log_covariance' -> (a.i - 1) ->> (b.i - 1))::float8))) AS se_sql
+se AS (SELECT a.x, a.t_x, a.t,
+              sqrt(sum(a.alive * b.alive * ((pnbd::jsonb -> 'log_covariance' -> (a.i - 1) ->> (b.i - 1))::float8))) AS alive_sql,
+              sqrt(sum(a.purchases * b.purchases * ((pnbd::jsonb -> 'log_covariance' -> (a.i - 1) ->> (b.i - 1))::float8)))
+                AS purchases_sql
        FROM g a JOIN g b USING (x, t_x, t), pnbd_models GROUP BY 1, 2, 3)
 SELECT count(*) AS customers,
-       max(abs((probability_alive_interval(pnbd, x, t_x, t)).standard_error / se_sql - 1)) < 1e-6 AS se_matches_sql
+       max(abs((probability_alive_interval(pnbd, x, t_x, t)).standard_error - alive_sql)
+           / greatest(alive_sql, 1e-300)) FILTER (WHERE t > t_x) < 1e-6 AS alive_se_matches_sql,
+       bool_and((probability_alive_interval(pnbd, x, t_x, t)).standard_error = 0) FILTER (WHERE t = t_x)
+         AS alive_se_zero_when_certain,
+       max(abs((expected_purchases_interval(pnbd, 39, x, t_x, t)).standard_error / purchases_sql - 1)) < 1e-6
+         AS purchases_se_matches_sql
 FROM se, pnbd_models;
 
 -- the time-unit form records the unit and checks it; weights are customers

@@ -518,7 +518,7 @@ nbd_expected_conditional(const Model *m, double t, double x, double t_x, double 
 	double		b = p[3] + (m->kind == MODEL_MBGNBD ? 1 : 0);
 
 	if (m->kind == MODEL_PARETO_NBD)
-		return pnbd_expected_conditional(m, t, x, t_x, T, fname);
+		return pnbd_expected_conditional(m, t, x, t_x, T, fname, NULL);
 
 	/* 1 / (1 + odds) is P(alive) */
 	return nbd_expected_if_alive(p[0], p[1], p[2], b, t, x, T, fname)
@@ -769,6 +769,14 @@ nbd_expected_purchases_interval(PG_FUNCTION_ARGS)
 		c.t_x = PG_GETARG_FLOAT8(3);
 		c.T = PG_GETARG_FLOAT8(4);
 		fit_check_customer(fname, c.x, c.t_x, c.T);
+	}
+	/* Pareto/NBD's gradient in closed form, with its series */
+	if (m->kind == MODEL_PARETO_NBD)
+	{
+		double		gradient[4];
+
+		e = lk_finite_result(fname, pnbd_expected_conditional(m, c.t, c.x, c.t_x, c.T, fname, gradient));
+		return model_interval_result(fcinfo, e, model_delta_se_of_gradient(m, gradient), level, INTERVAL_POSITIVE);
 	}
 	e = lk_finite_result(fname, nbd_predict_purchases(m, &c));
 	return model_interval_result(fcinfo, e, model_delta_se(m, nbd_predict_purchases, &c), level, INTERVAL_POSITIVE);

@@ -329,8 +329,9 @@ extern double pnbd_loglik(FitData *d, const double *theta, double *grad);
 /* P(alive); and, gradient not NULL, its gradient in the log-parameters */
 extern double pnbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname,
 									 double *gradient);
+/* E[Y(t) | x, t_x, T]; and, gradient not NULL, its gradient in the log-parameters */
 extern double pnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T,
-										const char *fname);
+										const char *fname, double *gradient);
 /* P(X(t) = n) for a new customer */
 extern double pnbd_count_probability(const Model *m, double t, int32 n, const char *fname);
 

@@ -373,24 +373,63 @@ pnbd_probability_alive(const Model *m, double x, double t_x, double T, const cha
 }
 
 /*
- * E[Y(t) | x, t_x, T]; with u = t / (beta+T), (1 - (1+u)^-(s-1)) / (s-1)
- * is taken as -expm1(-(s-1) log1p(u)) / (s-1), and as its limit log1p(u)
- * at s = 1
+ * E[Y(t) | x, t_x, T] = (r+x)(beta+T)/(alpha+T) g P(alive), with
+ * u = t/(beta+T), l = ln(1+u) and c = s - 1:
+ *	 g = (1 - (1+u)^-c) / c, taken as -expm1(-c l) / c, and by its series
+ *		 l (1 - cl/2 + (cl)^2/6 - (cl)^3/24) where cl is near 0 (its limit
+ *		 l at s = 1);
+ *	 dg/dc = (l e^(-cl) - g) / c, or -l^2/2 + c l^3/3 - c^2 l^4/8 there;
+ *	 dg/du = (1+u)^-s.
+ * With gradient (not NULL), its gradient in the log-parameters:
+ *	 E (d ln A + d ln P), d ln P = -(1 - P) dO, O the log odds of having left
  */
 double
-pnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T, const char *fname)
+pnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T, const char *fname,
+						  double *gradient)
 {
 	const double *p = MODEL_ESTIMATE(m);
 	double		r = p[0],
 				alpha = p[1],
 				s = p[2],
 				beta = p[3];
+	double		c = s - 1;
 	double		l = log1p(t / (beta + T));
-	double		growth = s == 1 ? l : -expm1(-(s - 1) * l) / (s - 1);
+	double		cl = c * l;
+	double		g,
+				dg_dc,
+				odds[4],
+				alive,
+				e;
 
 	if (t == 0)
+	{
+		if (gradient != NULL)
+			memset(gradient, 0, sizeof(double) * 4);
 		return 0;
-	return (r + x) * (beta + T) / (alpha + T) * growth * pnbd_probability_alive(m, x, t_x, T, fname, NULL);
+	}
+	if (fabs(cl) < 1e-3)
+	{
+		g = l * (1 - cl / 2 + cl * cl / 6 - cl * cl * cl / 24);
+		dg_dc = l * l * (-0.5 + cl / 3 - cl * cl / 8);
+	}
+	else
+	{
+		g = -expm1(-cl) / c;
+		dg_dc = (l * exp(-cl) - g) / c;
+	}
+	alive = 1 / (1 + exp(pnbd_log_odds_gone(r, alpha, s, beta, x, t_x, T, fname, gradient ? odds : NULL)));
+	e = (r + x) * (beta + T) / (alpha + T) * g * alive;
+	if (gradient != NULL)
+	{
+		double		dg_du = exp(-s * l);
+		double		du_dbeta = -t / ((beta + T) * (beta + T));
+
+		gradient[0] = e * (r / (r + x) - (1 - alive) * odds[0]);
+		gradient[1] = e * (-alpha / (alpha + T) - (1 - alive) * odds[1]);
+		gradient[2] = e * (s * dg_dc / g - (1 - alive) * odds[2]);
+		gradient[3] = e * (beta / (beta + T) + beta * dg_du * du_dbeta / g - (1 - alive) * odds[3]);
+	}
+	return e;
 }
 
 /*
