@@ -49,6 +49,8 @@ bench "predict 1M" "probability_alive(m, x, t_x, T)" "$serial" "SELECT sum(proba
 bench "predict 1M" "expected_purchases(m, 39, x, t_x, T)" "$serial" "SELECT sum(expected_purchases(m, 39, frequency, recency, age)) $p"
 bench "predict 1M" "probability_alive_interval(m, x, t_x, T)" "$serial" \
     "SELECT sum(i.upper - i.lower) $p, probability_alive_interval(m, frequency, recency, age) i"
+bench "predict 1M" "expected_purchases_interval(m, 39, x, t_x, T)" "$serial" \
+    "SELECT sum(i.upper - i.lower) $p, expected_purchases_interval(m, 39, frequency, recency, age) i"
 
 # the plain SQL is too slow for a million: the first 10,000 customers, all three ways
 k="FROM (SELECT * FROM simulated LIMIT 10000) c, fitted"
