@@ -37,7 +37,6 @@ bgnbd_check_row(const char *fname, const FitKey *key)
 	fit_check_customer(fname, key->v[0], key->v[1], key->v[2]);
 }
 
-
 void
 bgnbd_arrange(FitData *fit)
 {

@@ -42,6 +42,27 @@
 #define PNBD_FIT_MAX_TERMS 2000
 
 /*
+ * Whether a series whose terms fall like w^k (w < 1) can be summed in
+ * max_terms: it needs about 40 / (1 - w) of them
+ */
+static bool
+pnbd_series_fits(double w, int max_terms)
+{
+	return (1 - w) * max_terms >= 40;
+}
+
+/* ERROR 22003 for a prediction whose series is too long to sum */
+pg_noreturn static void
+pnbd_out_of_reach(const char *fname)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s: the Pareto/NBD prediction cannot be computed at these parameters", fname),
+			 errdetail("Its series would take more than %d terms.", PNBD_MAX_TERMS),
+			 errhint("This happens where one of alpha and beta is many thousand times the other.")));
+}
+
+/*
  * J = int_{t_x}^{T} (c+u)^-pc (o+u)^-po du for c >= o > 0, pc + po > 1,
  * with its derivatives in pc and po, and the same integral with pc + 1
  * (center_plus) and with po + 1 (other_plus), which the gradient needs:
@@ -95,7 +116,7 @@ pnbd_integral(double c, double o, double pc, double po, double t_x, double T, do
 	if (T == t_x)
 		return true;
 	/* too long to sum: said at once rather than after max_terms terms */
-	if ((1 - w) * max_terms < 40)
+	if (!pnbd_series_fits(w, max_terms))
 		return false;
 	for (n = 0; n < max_terms; n++)
 	{
@@ -197,11 +218,7 @@ pnbd_log_odds_gone(double r, double alpha, double s, double beta, double x, doub
 	if (gradient != NULL)
 		memset(gradient, 0, sizeof(double) * 4);
 	if (!pnbd_integral_ab(alpha, beta, r + x, s + 1, t_x, T, log(Max(alpha, beta) + t_x), PNBD_MAX_TERMS, &I))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: the Pareto/NBD prediction cannot be computed at these parameters", fname),
-				 errdetail("Its series did not converge in %d terms.", PNBD_MAX_TERMS),
-				 errhint("This happens where one of alpha and beta is many thousand times the other.")));
+		pnbd_out_of_reach(fname);
 	if (I.value == 0)
 		return -INFINITY;
 	if (gradient != NULL)
@@ -239,6 +256,7 @@ pnbd_loglik(FitData *fit, const double *theta, double *grad)
 				log_s = log(s),
 				lg_r = lgamma(r),
 				psi_r = digamma(r);
+	int			zero_time = -1;	/* the index of time 0, found at the first x = 0 row */
 
 	/* the parts that depend on x alone */
 	for (int j = 0; j < d->x.nx; j++)
@@ -285,7 +303,10 @@ pnbd_loglik(FitData *fit, const double *theta, double *grad)
 			if (w == 0)
 				continue;
 			x = 0;
-			kr = fit_index_of(d->times, d->ntimes, 0);
+			/* t_x = 0 is among the times whenever such a row is */
+			if (zero_time < 0)
+				zero_time = fit_index_of(d->times, d->ntimes, 0);
+			kr = zero_time;
 			kt = i + d->ntimes;
 		}
 		else
@@ -482,11 +503,12 @@ static double
 log_incomplete_beta(double y, double a, double b, const char *fname)
 {
 	double		log_front = a * log(y) + b * log1p(-y);
-	double		lbeta = lgamma(a) + lgamma(b) - lgamma(a + b);
+	double		lbeta;
 
 	if (y < (a + 1) / (a + b + 2))
 		return log_front + log(incbeta_fraction(a, b, y, fname) / a);
 	/* B(a, b) - B(1 - y; b, a), the second below the first */
+	lbeta = lgamma(a) + lgamma(b) - lgamma(a + b);
 	return lbeta + log1p(-exp(log_front - lbeta) * incbeta_fraction(b, a, 1 - y, fname) / b);
 }
 
@@ -520,12 +542,13 @@ pnbd_count_probability(const Model *m, double t, int32 n, const char *fname)
 				q,
 				coef = 1,
 				sum = 0;
+	double		y = t / (alpha + t);
 	double		log_y;
 	int			k;
 
 	if (t == 0)
 		return n > 0 ? 0 : 1;
-	log_y = log(t / (alpha + t));
+	log_y = log(y);
 	alive = exp(log_g + r * log(alpha / (alpha + t)) + n * log_y + s * log(beta / (beta + t)));
 	if (alpha >= beta)
 	{
@@ -537,14 +560,10 @@ pnbd_count_probability(const Model *m, double t, int32 n, const char *fname)
 		q = 1 - alpha / beta;
 		log_front = log_g + log(s) + log(alpha / beta);
 	}
-	if ((1 - q) * PNBD_MAX_TERMS < 40)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: the Pareto/NBD prediction cannot be computed at these parameters", fname),
-				 errhint("This happens where one of alpha and beta is many thousand times the other.")));
+	if (!pnbd_series_fits(q, PNBD_MAX_TERMS))
+		pnbd_out_of_reach(fname);
 	for (k = 0; k < PNBD_MAX_TERMS; k++)
 	{
-		double		y = t / (alpha + t);
 		double		term = coef * exp(alpha >= beta
 									  ? log_incomplete_beta(y, n + 1.0, r + s + k, fname)
 									  : log_incomplete_beta(y, n + 1.0 + k, r + s, fname));
@@ -558,5 +577,7 @@ pnbd_count_probability(const Model *m, double t, int32 n, const char *fname)
 		if ((k & 0xff) == 0xff)
 			CHECK_FOR_INTERRUPTS();
 	}
+	if (k == PNBD_MAX_TERMS)
+		pnbd_out_of_reach(fname);
 	return alive + exp(log_front) * sum;
 }
