@@ -57,6 +57,9 @@ bench summary "floor: count(customer_id)" "$serial" "SELECT count(customer_id) $
 bench summary "plain: purchase days, then first/last day, then join for the first day's spend" "$serial" "$plain_summary"
 bench summary "btyd_summary(...) GROUP BY customer_id" "$serial" "$ours_summary"
 bench summary "btyd_summary(...) GROUP BY customer_id, parallel" "$parallel" "$ours_summary"
+bench summary "btyd_summary(..., holdout_end, ...) GROUP BY customer_id (with the holdout)" "$serial" \
+    "SELECT count(*), sum((s).frequency), sum((s).holdout_purchases)
+     FROM (SELECT btyd_summary(purchased_on, amount, '2024-09-30', '2024-12-31', '7 days') AS s $o GROUP BY customer_id) c"
 
 s="FROM simulated"
 bench "fit 1M" "floor: count(*)" "$serial" "SELECT count(*) $s"
