@@ -42,8 +42,7 @@ report "BG/BB: median ms of $RUNS runs; $CUSTOMERS simulated customers over 6 op
 
 echo
 echo "One likelihood evaluation (the fit's DEBUG1 line):"
-psql -X -q -d "$db" -c "SET client_min_messages = debug1" -c "$serial" -c "SELECT bgbb_fit(frequency, recency, opportunities) $s" 2>&1 >/dev/null |
-    grep -o 'bgbb_fit: .*'
+fit_evaluations "SELECT bgbb_fit(frequency, recency, opportunities) $s"
 
 echo
 echo "Recovery on the $CUSTOMERS simulated customers: estimate, standard error, (estimate - true) / se"

@@ -91,11 +91,8 @@ report "CLV: median ms of $RUNS runs; $ORDERS orders, $CUSTOMERS simulated custo
 
 echo
 echo "One likelihood evaluation (the fits' DEBUG1 lines: the optimizer's time / evaluations):"
-for q in "SELECT bgnbd_fit(frequency, recency, age) $s" "SELECT bgnbd_fit(x, t_x, t) $c" \
-         "SELECT gamma_gamma_fit(x, zbar) $c" "SELECT mbgnbd_fit(frequency, recency, age) $s"; do
-    psql -X -q -d "$db" -c "SET client_min_messages = debug1" -c "$serial" -c "$q" 2>&1 >/dev/null |
-        grep -o '[a-z_]*_fit: .*'
-done
+fit_evaluations "SELECT bgnbd_fit(frequency, recency, age) $s" "SELECT bgnbd_fit(x, t_x, t) $c" \
+    "SELECT gamma_gamma_fit(x, zbar) $c" "SELECT mbgnbd_fit(frequency, recency, age) $s"
 
 echo
 echo "Recovery on the $CUSTOMERS simulated customers: estimate, standard error, (estimate - true) / se"

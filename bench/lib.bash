@@ -41,3 +41,12 @@ hashagg_peak_kb() {
     psql -X -q -At -d "$db" -c "$1" -c "EXPLAIN (ANALYZE, FORMAT JSON, COSTS OFF, TIMING OFF) $2" |
         grep -m1 '"Peak Memory Usage"' | grep -o '[0-9]*'
 }
+
+# fit_evaluations QUERY...: each fit's DEBUG1 line (the optimizer's time,
+# its evaluations of the likelihood, and the time of one)
+fit_evaluations() {
+    for q in "$@"; do
+        psql -X -q -d "$db" -c "SET client_min_messages = debug1" -c "$serial" -c "$q" 2>&1 >/dev/null |
+            grep -o '[a-z_]*_fit: .*'
+    done
+}

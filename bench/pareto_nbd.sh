@@ -70,10 +70,7 @@ report "Pareto/NBD: median ms of $RUNS runs; $CUSTOMERS simulated customers, CDN
 
 echo
 echo "One likelihood evaluation (the fits' DEBUG1 lines: the optimizer's time / evaluations):"
-for q in "SELECT pareto_nbd_fit(frequency, recency, age) $s" "SELECT pareto_nbd_fit(x, t_x, t) $c"; do
-    psql -X -q -d "$db" -c "SET client_min_messages = debug1" -c "$serial" -c "$q" 2>&1 >/dev/null |
-        grep -o '[a-z_]*_fit: .*'
-done
+fit_evaluations "SELECT pareto_nbd_fit(frequency, recency, age) $s" "SELECT pareto_nbd_fit(x, t_x, t) $c"
 
 echo
 echo "Recovery on the $CUSTOMERS simulated customers: estimate, standard error, (estimate - true) / se"

@@ -43,8 +43,7 @@ report "sBG: median ms of $RUNS runs; $CUSTOMERS simulated subscribers, 1 to 12 
 
 echo
 echo "One likelihood evaluation (the fit's DEBUG1 line):"
-psql -X -q -d "$db" -c "SET client_min_messages = debug1" -c "$serial" -c "SELECT sbg_fit(periods, churned) $s" 2>&1 >/dev/null |
-    grep -o 'sbg_fit: .*'
+fit_evaluations "SELECT sbg_fit(periods, churned) $s"
 
 echo
 echo "Recovery on the $CUSTOMERS simulated subscribers: estimate, standard error, (estimate - true) / se"

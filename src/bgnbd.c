@@ -512,16 +512,11 @@ nbd_expected_if_alive(double r, double alpha, double a, double b, double t, doub
 double
 nbd_expected_conditional(const Model *m, double t, double x, double t_x, double T, const char *fname)
 {
-	const double *p = MODEL_ESTIMATE(m);
-	/* MBG/NBD's expectation is BG/NBD's with b + 1 in b's place */
-	double		b = p[3] + (m->kind == MODEL_MBGNBD ? 1 : 0);
-
 	if (m->kind == MODEL_PARETO_NBD)
 		return pnbd_expected_conditional(m, t, x, t_x, T, fname, NULL);
 
 	/* 1 / (1 + odds) is P(alive) */
-	return nbd_expected_if_alive(p[0], p[1], p[2], b, t, x, T, fname)
-		/ (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
+	return nbd_expected_given_alive(m, t, x, T, fname) / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
 }
 
 /* expected_purchases(model, t, frequency, recency, age) */
@@ -556,13 +551,24 @@ bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(lk_finite_result("expected_purchases", nbd_expected_conditional(m, t, 0, 0, 0, "expected_purchases")));
 }
 
-/* P(alive | x, t_x, T) of any of the three purchase models */
-static double
+double
 nbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname)
 {
 	if (m->kind == MODEL_PARETO_NBD)
 		return pnbd_probability_alive(m, x, t_x, T, fname, NULL);
 	return 1 / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
+}
+
+double
+nbd_expected_given_alive(const Model *m, double t, double x, double T, const char *fname)
+{
+	const double *p = MODEL_ESTIMATE(m);
+	/* MBG/NBD's expectation is BG/NBD's with b + 1 in b's place */
+	double		b = p[3] + (m->kind == MODEL_MBGNBD ? 1 : 0);
+
+	if (m->kind == MODEL_PARETO_NBD)
+		return pnbd_expected_if_alive(m, t, x, T);
+	return nbd_expected_if_alive(p[0], p[1], p[2], b, t, x, T, fname);
 }
 
 PG_FUNCTION_INFO_V1(bgnbd_probability_alive);

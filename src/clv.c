@@ -47,11 +47,13 @@
 
 #include <math.h>
 
+#include "catalog/pg_type.h"
 #include "datatype/timestamp.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/numeric.h"
 #include "utils/timestamp.h"
 
 pg_noreturn static void
@@ -132,6 +134,14 @@ clv_net(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
+/*
+ * One customer's state.  The days of a customer who bought on at most
+ * SUMMARY_INLINE_DAYS distinct days (most customers) stay inside it, so a
+ * customer costs one 128-byte allocation; more days move to an array of
+ * their own.
+ */
+#define SUMMARY_INLINE_DAYS 6
+
 typedef struct SummaryState
 {
 	LkStateHeader header;
@@ -140,18 +150,22 @@ typedef struct SummaryState
 	DateADT		holdout_end;	/* end_day when there is no holdout */
 	double		unit_days;
 	/* the earliest calibration purchase day and what was spent on it; the rest */
-	bool		has_first;		/* a calibration purchase was seen */
 	DateADT		first_day;
+	bool		has_first;		/* a calibration purchase was seen */
+	bool		amount_missing; /* a calibration purchase with a NULL amount */
+	bool		holdout_amount_missing;
 	LkSum		first_day_amount;
 	LkSum		later_amount;
-	bool		amount_missing; /* a calibration purchase with a NULL amount */
 	LkSum		holdout_amount;
-	bool		holdout_amount_missing;
 	/* every purchase day seen, calibration then holdout (with repeats until compacted) */
 	int			ndays;
 	int			capacity;
-	DateADT    *days;
+	DateADT    *days;			/* inline_days, or an array of its own */
+	DateADT		inline_days[SUMMARY_INLINE_DAYS];
 } SummaryState;
+
+/* the state's size is declared to the planner (SSPACE in src/clv.sql) */
+StaticAssertDecl(sizeof(SummaryState) <= 128, "btyd_summary's state outgrew its 128 bytes");
 
 static int
 cmp_day(const void *a, const void *b)
@@ -162,13 +176,26 @@ cmp_day(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Sorts the days and drops repeats: the same days, kept smaller */
+/* Sorts the days (by insertion when they are few, as they mostly are) and drops repeats */
 static void
 compact_days(SummaryState *state)
 {
 	int			m = 0;
 
-	qsort(state->days, state->ndays, sizeof(DateADT), cmp_day);
+	if (state->ndays <= 16)
+	{
+		for (int i = 1; i < state->ndays; i++)
+		{
+			DateADT		day = state->days[i];
+			int			j = i;
+
+			for (; j > 0 && state->days[j - 1] > day; j--)
+				state->days[j] = state->days[j - 1];
+			state->days[j] = day;
+		}
+	}
+	else
+		qsort(state->days, state->ndays, sizeof(DateADT), cmp_day);
 	for (int i = 0; i < state->ndays; i++)
 		if (m == 0 || state->days[m - 1] != state->days[i])
 			state->days[m++] = state->days[i];
@@ -178,13 +205,22 @@ compact_days(SummaryState *state)
 static void
 add_day(SummaryState *state, DateADT day)
 {
+	/* a customer's rows often come in day order: a repeat of the last day adds nothing */
+	if (state->ndays > 0 && state->days[state->ndays - 1] == day)
+		return;
 	if (state->ndays == state->capacity)
 	{
 		compact_days(state);
 		if (state->ndays * 2 > state->capacity)
 		{
+			DateADT    *grown = MemoryContextAlloc(GetMemoryChunkContext(state),
+												   sizeof(DateADT) * state->capacity * 2);
+
+			memcpy(grown, state->days, sizeof(DateADT) * state->ndays);
+			if (state->days != state->inline_days)
+				pfree(state->days);
+			state->days = grown;
 			state->capacity *= 2;
-			state->days = repalloc(state->days, sizeof(DateADT) * state->capacity);
 		}
 	}
 	state->days[state->ndays++] = day;
@@ -232,8 +268,8 @@ summary_new(MemoryContext context, DateADT end_day, DateADT holdout_end, double 
 	state->end_day = end_day;
 	state->holdout_end = holdout_end;
 	state->unit_days = unit_days;
-	state->capacity = 8;
-	state->days = MemoryContextAlloc(context, sizeof(DateADT) * state->capacity);
+	state->capacity = SUMMARY_INLINE_DAYS;
+	state->days = state->inline_days;
 	return state;
 }
 
@@ -261,6 +297,32 @@ unit_in_days(const char *fname, const Interval *unit)
 				 errmsg("%s: invalid time unit", fname),
 				 errhint("The time unit is a positive interval of days or hours, such as '1 day' or '7 days'; months and years have no fixed length.")));
 	return days;
+}
+
+/*
+ * The amount, a double precision or a numeric argument as the transition's
+ * SQL declaration says (looked up once per query, kept in fn_extra); a
+ * numeric amount is read from its bytes where it can be, the same number
+ * as the cast to double precision gives.
+ */
+static inline double
+summary_amount(FunctionCallInfo fcinfo)
+{
+	Datum		d = PG_GETARG_DATUM(2);
+	double		amount;
+
+	if (unlikely(fcinfo->flinfo->fn_extra == NULL))
+	{
+		Oid		   *type = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Oid));
+
+		*type = lk_declared_argtype(fcinfo, 2);
+		fcinfo->flinfo->fn_extra = type;
+	}
+	if (*(Oid *) fcinfo->flinfo->fn_extra != NUMERICOID)
+		return DatumGetFloat8(d);
+	if (lk_numeric_double(d, &amount))
+		return amount;
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
 }
 
 /*
@@ -322,7 +384,7 @@ summary_transition(FunctionCallInfo fcinfo, bool with_time_zone)
 		PG_RETURN_POINTER(state);	/* after the observation window */
 	if (!PG_ARGISNULL(2))
 	{
-		amount = PG_GETARG_FLOAT8(2);
+		amount = summary_amount(fcinfo);
 		if (!(amount >= 0 && isfinite(amount)))
 			out_of_range(fname, "amount", amount,
 						 "A purchase's amount is a finite number, 0 or more; leave refunds out or net them into their purchase.");

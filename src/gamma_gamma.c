@@ -16,6 +16,8 @@
 #include <math.h>
 
 #include "miscadmin.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
 
 /* A row: (x, zbar, 0), x > 0 */
 void
@@ -287,23 +289,118 @@ clv_args(FunctionCallInfo fcinfo, const char *fname, ClvArgs *a)
 	return true;
 }
 
-/* The discounted sum at the purchase model bg and the spend model gg */
+/*
+ * The CLV factors as spend(x, zbar) P(alive | x, t_x, T) D(x, T), with
+ *	 D = sum_i (G(iL) - G((i-1)L)) / (1 + d/100)^i
+ * and G(t) = E[Y(t) | x, t_x, T] / P(alive), which t_x does not enter.  D
+ * is the costly part (for BG/NBD a 2F1 series a period).
+ */
 static double
-clv_value(const Model *bg, const Model *gg, const ClvArgs *a)
+clv_discounted_given_alive(const Model *bg, const ClvArgs *a)
 {
-	double		spend = expected_spend(gg, a->x, a->zbar, a->fname);
 	double		previous = 0,
 				value = 0;
 
 	for (int i = 1; i <= a->periods; i++)
 	{
-		double		cumulative = nbd_expected_conditional(bg, i * a->length, a->x, a->t_x, a->T, a->fname);
+		double		cumulative = nbd_expected_given_alive(bg, i * a->length, a->x, a->T, a->fname);
 
-		value += (cumulative - previous) * spend / pow(1 + a->discount / 100, i);
+		value += (cumulative - previous) / pow(1 + a->discount / 100, i);
 		previous = cumulative;
 		CHECK_FOR_INTERRUPTS();
 	}
 	return value;
+}
+
+/*
+ * predicted_clv's memory of D per (x, T), for one query: its customers
+ * share one model, horizon and rate, and few (x, T) (whole days of
+ * recency and age make thousands among millions of customers), so D is
+ * computed once each.  A row with another model, horizon or rate starts
+ * the table afresh; past CLV_CACHE_MAX_ENTRIES it stops growing.
+ */
+typedef struct ClvKey
+{
+	double		x;
+	double		T;
+} ClvKey;
+
+typedef struct ClvEntry
+{
+	ClvKey		key;
+	double		discounted;
+} ClvEntry;
+
+typedef struct ClvCache
+{
+	MemoryContext cxt;			/* the table's, reset when the model changes */
+	HTAB	   *table;
+	int32		kind;
+	double		estimate[MODEL_MAX_PARAMS];
+	int32		periods;
+	double		length;
+	double		discount;
+} ClvCache;
+
+#define CLV_CACHE_MAX_ENTRIES 262144
+
+static double
+clv_discounted_cached(FunctionCallInfo fcinfo, const Model *bg, const ClvArgs *a)
+{
+	ModelCallCache *call = model_call_cache(fcinfo);
+	ClvCache   *cache = (ClvCache *) call->series;
+	ClvKey		key;
+	ClvEntry   *entry;
+	bool		found;
+	double		value;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ClvCache));
+		cache->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "predicted_clv cache",
+										   ALLOCSET_DEFAULT_SIZES);
+		call->series = cache;
+	}
+	if (cache->table == NULL || cache->kind != bg->kind || cache->periods != a->periods ||
+		cache->length != a->length || cache->discount != a->discount ||
+		memcmp(cache->estimate, MODEL_ESTIMATE(bg), sizeof(double) * bg->nparams) != 0)
+	{
+		HASHCTL		ctl;
+
+		MemoryContextReset(cache->cxt);
+		ctl.keysize = sizeof(ClvKey);
+		ctl.entrysize = sizeof(ClvEntry);
+		ctl.hcxt = cache->cxt;
+		cache->table = hash_create("predicted_clv cache", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		cache->kind = bg->kind;
+		memcpy(cache->estimate, MODEL_ESTIMATE(bg), sizeof(double) * bg->nparams);
+		cache->periods = a->periods;
+		cache->length = a->length;
+		cache->discount = a->discount;
+	}
+	key.x = a->x;
+	key.T = a->T;
+	entry = hash_search(cache->table, &key, HASH_FIND, NULL);
+	if (entry != NULL)
+		return entry->discounted;
+	value = clv_discounted_given_alive(bg, a);
+	if (hash_get_num_entries(cache->table) < CLV_CACHE_MAX_ENTRIES)
+	{
+		entry = hash_search(cache->table, &key, HASH_ENTER, &found);
+		entry->discounted = value;
+	}
+	return value;
+}
+
+/* The CLV at the purchase model bg and the spend model gg; D from the query's memory when fcinfo is given */
+static double
+clv_value(FunctionCallInfo fcinfo, const Model *bg, const Model *gg, const ClvArgs *a)
+{
+	double		discounted = fcinfo != NULL ? clv_discounted_cached(fcinfo, bg, a)
+		: clv_discounted_given_alive(bg, a);
+
+	return expected_spend(gg, a->x, a->zbar, a->fname) * nbd_probability_alive(bg, a->x, a->t_x, a->T, a->fname)
+		* discounted;
 }
 
 PG_FUNCTION_INFO_V1(predicted_clv);
@@ -315,7 +412,7 @@ predicted_clv(PG_FUNCTION_ARGS)
 	if (!clv_args(fcinfo, "predicted_clv", &a))
 		PG_RETURN_NULL();
 	model_check_time_unit(fcinfo, 9, a.bg, a.fname);
-	PG_RETURN_FLOAT8(lk_finite_result(a.fname, clv_value(a.bg, a.gg, &a)));
+	PG_RETURN_FLOAT8(lk_finite_result(a.fname, clv_value(fcinfo, a.bg, a.gg, &a)));
 }
 
 /* The CLV as a function of one model, the other fixed: the two fits are independent */
@@ -324,7 +421,7 @@ clv_of_purchases(const Model *bg, const void *arg)
 {
 	const ClvArgs *a = arg;
 
-	return clv_value(bg, a->gg, a);
+	return clv_value(NULL, bg, a->gg, a);
 }
 
 static double
@@ -332,7 +429,7 @@ clv_of_spend(const Model *gg, const void *arg)
 {
 	const ClvArgs *a = arg;
 
-	return clv_value(a->bg, gg, a);
+	return clv_value(NULL, a->bg, gg, a);
 }
 
 /* predicted_clv_interval(purchases, spend, ..., discount_rate, level): the variances of the two fits add */
@@ -347,7 +444,7 @@ predicted_clv_interval(PG_FUNCTION_ARGS)
 
 	if (!clv_args(fcinfo, "predicted_clv_interval", &a) || PG_ARGISNULL(9))
 		PG_RETURN_NULL();
-	value = lk_finite_result(a.fname, clv_value(a.bg, a.gg, &a));
+	value = lk_finite_result(a.fname, clv_value(fcinfo, a.bg, a.gg, &a));
 	se_bg = model_delta_se(a.bg, clv_of_purchases, &a);
 	se_gg = model_delta_se(a.gg, clv_of_spend, &a);
 	return model_interval_result(fcinfo, value, sqrt(se_bg * se_bg + se_gg * se_gg),

@@ -266,6 +266,152 @@ lk_sum_value(const LkSum *s)
 }
 
 /* ---------------------------------------------------------------------
+ * Numeric arguments read without the numeric library
+ * ---------------------------------------------------------------------
+ *
+ * A numeric column's everyday values (a score of 7, an amount of 12.35)
+ * are short-format numerics of a few base-10000 digits.  These read them
+ * from their bytes, without the copy a packed varlena costs to detoast and
+ * without the text round trip of the numeric-to-float8 cast; inline, as a
+ * survey answer's reader is.  They return false for anything else (long
+ * format, NaN, infinities, more digits, a compressed or toasted value),
+ * and the caller takes the general path.
+ *
+ * The on-disk format (numeric.c; the same in PostgreSQL 9.1 to 18, since
+ * pg_upgrade keeps stored values): after the varlena header a uint16
+ * header and then the base-10000 digits as int16, most significant first,
+ * with leading and trailing zero digits stripped.  In the short format the
+ * header's top bits are 10; bit 0x2000 is the sign, bits 0x003F the
+ * weight (the power of 10000 of the first digit) and 0x0040 its sign.
+ */
+#define LK_NUMERIC_FORM_MASK 0xC000
+#define LK_NUMERIC_SHORT 0x8000
+#define LK_NUMERIC_SHORT_NEGATIVE 0x2000
+#define LK_NUMERIC_SHORT_WEIGHT_NEGATIVE 0x0040
+#define LK_NUMERIC_SHORT_WEIGHT_MASK 0x003F
+#define LK_NUMERIC_MAX_DIGITS 4	/* 16 decimal digits fit an int64 */
+
+/*
+ * The digits as one integer, the decimal exponent of its last digit and
+ * the sign, for a short-format numeric of at most LK_NUMERIC_MAX_DIGITS
+ */
+static inline bool
+lk_numeric_short_parts(Datum d, int64 *digits, int *exponent, bool *negative)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(d);
+	const char *data;
+	Size		len;
+	uint16		header;
+	int			ndigits,
+				weight;
+
+	if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
+		return false;			/* compressed or out of line */
+	data = VARDATA_ANY(v);
+	len = VARSIZE_ANY_EXHDR(v);
+	if (len < sizeof(uint16) || (len - sizeof(uint16)) % sizeof(int16) != 0)
+		return false;
+	memcpy(&header, data, sizeof(uint16));
+	if ((header & LK_NUMERIC_FORM_MASK) != LK_NUMERIC_SHORT)
+		return false;
+	ndigits = (len - sizeof(uint16)) / sizeof(int16);
+	if (ndigits > LK_NUMERIC_MAX_DIGITS)
+		return false;
+	weight = header & LK_NUMERIC_SHORT_WEIGHT_MASK;
+	if (header & LK_NUMERIC_SHORT_WEIGHT_NEGATIVE)
+		weight -= LK_NUMERIC_SHORT_WEIGHT_MASK + 1;
+	*digits = 0;
+	for (int i = 0; i < ndigits; i++)
+	{
+		int16		digit;
+
+		memcpy(&digit, data + sizeof(uint16) + i * sizeof(int16), sizeof(int16));
+		if (digit < 0 || digit >= 10000)
+			return false;
+		*digits = *digits * 10000 + digit;
+	}
+	*exponent = ndigits == 0 ? 0 : 4 * (weight - ndigits + 1);
+	*negative = (header & LK_NUMERIC_SHORT_NEGATIVE) != 0;
+	return true;
+}
+
+/*
+ * The value, when it is a whole number of at most 16 digits.  Survey
+ * answers are one base-10000 digit (or none, for 0) in a packed varlena:
+ * that case is tested first, in a few instructions.
+ */
+static pg_attribute_always_inline bool
+lk_numeric_whole(Datum d, int64 *value)
+{
+	static const int64 powers[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+	const uint8 *p = (const uint8 *) DatumGetPointer(d);
+	int64		digits;
+	int			exponent;
+	bool		negative;
+
+	if (likely(VARATT_IS_1B(p) && !VARATT_IS_1B_E(p)))
+	{
+		uint16		header;
+
+		memcpy(&header, p + VARHDRSZ_SHORT, sizeof(uint16));
+		/* short format, weight 0 (an integer part only), any sign and scale */
+		if ((header & (LK_NUMERIC_FORM_MASK | LK_NUMERIC_SHORT_WEIGHT_NEGATIVE | LK_NUMERIC_SHORT_WEIGHT_MASK))
+			== LK_NUMERIC_SHORT)
+		{
+			int16		digit = 0;
+
+			if (VARSIZE_1B(p) == VARHDRSZ_SHORT + sizeof(uint16) + sizeof(int16))
+				memcpy(&digit, p + VARHDRSZ_SHORT + sizeof(uint16), sizeof(int16));
+			else if (VARSIZE_1B(p) != VARHDRSZ_SHORT + sizeof(uint16))
+				goto general;
+			*value = (header & LK_NUMERIC_SHORT_NEGATIVE) ? -digit : digit;
+			return digit >= 0 && digit < 10000;
+		}
+	}
+general:
+	if (!lk_numeric_short_parts(d, &digits, &exponent, &negative))
+		return false;
+	/*
+	 * A negative exponent is a fraction (stored stripped: its last digit is
+	 * not 0), and the general path says so; 10^9 and more times a digit
+	 * is more than any caller's range, and the general path says that too.
+	 */
+	if (exponent < 0 || exponent > 8 || digits > PG_INT64_MAX / powers[exponent])
+		return false;
+	*value = digits * powers[exponent];
+	if (negative)
+		*value = -*value;
+	return true;
+}
+
+/*
+ * The value as the cast to double precision gives it (correctly rounded:
+ * the integer of its digits and the power of ten are both exact doubles,
+ * so one multiplication or division rounds once), when its digits make
+ * an integer below 2^53
+ */
+static inline bool
+lk_numeric_double(Datum d, double *value)
+{
+	/* the powers of ten that are exact doubles */
+	static const double exact_powers[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+	};
+	int64		digits;
+	int			exponent;
+	bool		negative;
+	double		v;
+
+	if (!lk_numeric_short_parts(d, &digits, &exponent, &negative) ||
+		digits >= (INT64CONST(1) << 53) || exponent > 22 || exponent < -22)
+		return false;
+	v = exponent >= 0 ? (double) digits * exact_powers[exponent] : (double) digits / exact_powers[-exponent];
+	*value = negative && digits != 0 ? -v : v;
+	return true;
+}
+
+/* ---------------------------------------------------------------------
  * The calendar period grid
  * ---------------------------------------------------------------------
  */

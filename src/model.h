@@ -319,6 +319,13 @@ extern double nbd_expected_conditional(const Model *m, double t, double x, doubl
  */
 extern double nbd_expected_if_alive(double r, double alpha, double a, double b, double t, double x,
 									double T, const char *fname);
+/* P(alive | x, t_x, T) of a BG/NBD, MBG/NBD or Pareto/NBD model */
+extern double nbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname);
+/*
+ * E[Y(t) | x, t_x, T] / P(alive) of any of the three: the purchases
+ * expected of a customer known to be alive, which t_x does not enter
+ */
+extern double nbd_expected_given_alive(const Model *m, double t, double x, double T, const char *fname);
 /* A BG/NBD, MBG/NBD or Pareto/NBD model: the purchase models over (x, t_x, T) */
 extern bool nbd_is_purchase_model(const Model *m);
 /* ERROR 22003 unless the horizon is 0 or more */
@@ -329,6 +336,8 @@ extern double pnbd_loglik(FitData *d, const double *theta, double *grad);
 /* P(alive); and, gradient not NULL, its gradient in the log-parameters */
 extern double pnbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname,
 									 double *gradient);
+/* E[Y(t) | x, t_x, T] / P(alive) */
+extern double pnbd_expected_if_alive(const Model *m, double t, double x, double T);
 /* E[Y(t) | x, t_x, T]; and, gradient not NULL, its gradient in the log-parameters */
 extern double pnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T,
 										const char *fname, double *gradient);

@@ -404,6 +404,37 @@ pnbd_probability_alive(const Model *m, double x, double t_x, double T, const cha
  * With gradient (not NULL), its gradient in the log-parameters:
  *	 E (d ln A + d ln P), d ln P = -(1 - P) dO, O the log odds of having left
  */
+static void
+pnbd_growth(double c, double l, double *g, double *dg_dc)
+{
+	double		cl = c * l;
+
+	if (fabs(cl) < 1e-3)
+	{
+		*g = l * (1 - cl / 2 + cl * cl / 6 - cl * cl * cl / 24);
+		*dg_dc = l * l * (-0.5 + cl / 3 - cl * cl / 8);
+	}
+	else
+	{
+		*g = -expm1(-cl) / c;
+		*dg_dc = (l * exp(-cl) - *g) / c;
+	}
+}
+
+/* E[Y(t) | x, t_x, T] / P(alive) = (r+x)(beta+T)/(alpha+T) g, which t_x does not enter */
+double
+pnbd_expected_if_alive(const Model *m, double t, double x, double T)
+{
+	const double *p = MODEL_ESTIMATE(m);
+	double		g,
+				dg_dc;
+
+	if (t == 0)
+		return 0;
+	pnbd_growth(p[2] - 1, log1p(t / (p[3] + T)), &g, &dg_dc);
+	return (p[0] + x) * (p[3] + T) / (p[1] + T) * g;
+}
+
 double
 pnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T, const char *fname,
 						  double *gradient)
@@ -413,9 +444,7 @@ pnbd_expected_conditional(const Model *m, double t, double x, double t_x, double
 				alpha = p[1],
 				s = p[2],
 				beta = p[3];
-	double		c = s - 1;
 	double		l = log1p(t / (beta + T));
-	double		cl = c * l;
 	double		g,
 				dg_dc,
 				odds[4],
@@ -428,16 +457,7 @@ pnbd_expected_conditional(const Model *m, double t, double x, double t_x, double
 			memset(gradient, 0, sizeof(double) * 4);
 		return 0;
 	}
-	if (fabs(cl) < 1e-3)
-	{
-		g = l * (1 - cl / 2 + cl * cl / 6 - cl * cl * cl / 24);
-		dg_dc = l * l * (-0.5 + cl / 3 - cl * cl / 8);
-	}
-	else
-	{
-		g = -expm1(-cl) / c;
-		dg_dc = (l * exp(-cl) - g) / c;
-	}
+	pnbd_growth(s - 1, l, &g, &dg_dc);
 	alive = 1 / (1 + exp(pnbd_log_odds_gone(r, alpha, s, beta, x, t_x, T, fname, gradient ? odds : NULL)));
 	e = (r + x) * (beta + T) / (alpha + T) * g * alive;
 	if (gradient != NULL)

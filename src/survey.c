@@ -381,7 +381,8 @@ survey_read_fractional_answer(Datum d, Oid argtype, const SurveyCallCache *cache
 /*
  * The answer in argument argno, checked to be a whole number lo..scale.
  * Inline, so that an integer answer costs a switch and a range check per
- * row; numeric and float answers go to the function above.
+ * row, and a whole float or short numeric answer a test more; anything
+ * else goes to the function above.
  */
 static pg_attribute_always_inline int
 survey_read_answer(FunctionCallInfo fcinfo, int argno, const SurveyCallCache *cache,
@@ -402,6 +403,11 @@ survey_read_answer(FunctionCallInfo fcinfo, int argno, const SurveyCallCache *ca
 		case INT8OID:
 			v = DatumGetInt64(d);
 			break;
+		case NUMERICOID:
+			/* a short whole number from its bytes; anything else says what is wrong below */
+			if (likely(lk_numeric_whole(d, &v)))
+				break;
+			return survey_read_fractional_answer(d, cache->argtype[argno], cache, kind, scale);
 		case FLOAT8OID:
 		case FLOAT4OID:
 			{
@@ -421,25 +427,33 @@ survey_read_answer(FunctionCallInfo fcinfo, int argno, const SurveyCallCache *ca
 	return (int) v;
 }
 
-/* The scale argument of the CSAT aggregates */
+/*
+ * The scale argument of the CSAT aggregates, not yet checked to be in
+ * range: survey_check_scale does that where a state is made from it or
+ * handed in from outside; a state of the aggregate's own was made from a
+ * checked scale, so one equal to its scale needs no other check per row
+ */
 static inline int
 survey_read_scale(FunctionCallInfo fcinfo, int argno, const SurveyCallCache *cache)
 {
-	const SurveyKindInfo *info = &survey_kinds[SURVEY_CSAT];
-	int32		scale;
-
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s: scale must not be NULL", cache->fname),
 				 errhint("Pass the highest answer of the question, such as 5 for a 1-5 scale.")));
-	scale = PG_GETARG_INT32(argno);
+	return PG_GETARG_INT32(argno);
+}
+
+static void
+survey_check_scale(int scale, const SurveyCallCache *cache)
+{
+	const SurveyKindInfo *info = &survey_kinds[SURVEY_CSAT];
+
 	if (scale < info->scale_min || scale > info->scale_max)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: scale %d is out of range", cache->fname, scale),
 				 errhint("CSAT scales run from 1-%d to 1-%d.", info->scale_min, info->scale_max)));
-	return scale;
 }
 
 /*
@@ -475,16 +489,36 @@ survey_step(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers, int delta)
 		 * state value into the aggregate context itself, so making it there
 		 * too would keep two copies of every group's state.
 		 */
+		if (kind == SURVEY_CSAT)
+			survey_check_scale(scale, cache);
 		s = survey_new(CurrentMemoryContext, kind, scale);
 	}
 	else
 	{
 		/*
-		 * Inside an aggregate the state is the one this function allocated:
-		 * no detoasting or validation on the per-row path.
+		 * Inside an aggregate the state is the one this function allocated
+		 * (from a checked scale): no detoasting or validation on the
+		 * per-row path.
 		 */
-		s = in_aggregate ? (SurveySummary *) PG_GETARG_POINTER(0) : PG_GETARG_SURVEY(0);
-		if (s->kind != kind || s->hi != survey_slot_hi(kind, scale))
+		if (in_aggregate)
+			s = (SurveySummary *) PG_GETARG_POINTER(0);
+		else
+		{
+			if (kind == SURVEY_CSAT)
+				survey_check_scale(scale, cache);
+			s = PG_GETARG_SURVEY(0);
+		}
+		/*
+		 * A state of the aggregate's own is of its kind, and of its scale
+		 * unless the scale changed within the group (CSAT); one from
+		 * outside may be anything
+		 */
+		if (unlikely(in_aggregate ? kind == SURVEY_CSAT && s->hi != survey_slot_hi(kind, scale)
+					 : s->kind != kind || s->hi != survey_slot_hi(kind, scale)))
+		{
+			/* a scale out of range says so, not that it differs */
+			if (kind == SURVEY_CSAT)
+				survey_check_scale(scale, cache);
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s: cannot add an answer of kind %s to a summary of kind %s",
@@ -492,6 +526,7 @@ survey_step(FunctionCallInfo fcinfo, SurveyKind kind, int nanswers, int delta)
 							survey_describe(kind, survey_slot_lo(kind), survey_slot_hi(kind, scale)),
 							survey_describe(s->kind, s->lo, s->hi)),
 					 errhint("Every row of one group must use the same scale.")));
+		}
 		/* outside an aggregate we may not scribble on our input */
 		if (!in_aggregate)
 			s = survey_copy(s);

@@ -154,5 +154,64 @@ SELECT ok((SELECT expected_purchases(bg, 5000, 3, 20, 38)
                   < (3 + parameter(bg, 'r')) / (parameter(bg, 'alpha') + 38) * 5000 FROM cdnow_fit),
           'a horizon of 5000 weeks converges below the no-dropout bound');
 
+-- ---------------------------------------------------------------------
+-- Numeric amounts (1.9) are read from their bytes where they can be:
+-- every value must be the double the cast gives, to the bit.  Two purchase
+-- days, 0 then v, make the mean repeat spend v itself.
+CREATE TABLE numeric_amounts AS
+SELECT g, CASE g % 9
+            WHEN 0 THEN round((random() * 1e6)::numeric, 2)          -- cents
+            WHEN 1 THEN round((random() * 1e-3)::numeric, 12)        -- negative weight
+            WHEN 2 THEN round((random() * 1e17)::numeric, 0)         -- past 2^53: the cast's path
+            WHEN 3 THEN round((random() * 9e15)::numeric, 0)         -- just below 2^53 and above
+            WHEN 4 THEN round(random()::numeric, 20)                 -- more digits than 4 x 4
+            WHEN 5 THEN (random() * 1e30)::numeric                   -- large weight
+            WHEN 6 THEN trunc((random() * 1e15)::numeric) / 1000     -- 15 digits, 3 decimals
+            WHEN 7 THEN (g % 100)::numeric * 1.000                   -- whole, with a scale
+            ELSE round((random() * 1e25)::numeric, 0) * 1e-40        -- tiny
+          END AS v
+FROM generate_series(1, 90000) g;
+SELECT is((SELECT count(*) FROM (
+             SELECT g, v, btyd_summary(d, a, '2024-12-31', '1 day') AS s
+             FROM numeric_amounts, LATERAL (VALUES (date '2024-01-01', 0::numeric), (date '2024-01-02', v)) p(d, a)
+             GROUP BY g, v) x
+           WHERE (s).monetary_value IS DISTINCT FROM v::float8 OR float8send((s).monetary_value) <> float8send(v::float8)),
+          0::bigint, 'btyd_summary over numeric: each of 90,000 amounts of nine shapes is the double the cast gives, to the bit');
+SELECT is((SELECT count(*) FROM (
+             SELECT customer_id, btyd_summary(purchased_at, amount, '2024-06-30', '2024-09-30', '7 days')::text AS a,
+                    btyd_summary(purchased_at, amount::float8, '2024-06-30', '2024-09-30', '7 days')::text AS b
+             FROM purchases GROUP BY customer_id) x WHERE a IS DISTINCT FROM b),
+          0::bigint, 'btyd_summary over a numeric amount equals it over the amount cast to double precision, every customer');
+SELECT throws_ok($$SELECT btyd_summary(date '2024-01-01', 'NaN'::numeric, '2024-12-31', '1 day')$$, '22003', NULL,
+                 'btyd_summary: a NaN numeric amount is refused as the cast one is');
+SELECT throws_ok($$SELECT btyd_summary(date '2024-01-01', -1.5::numeric, '2024-12-31', '1 day')$$, '22003', NULL,
+                 'btyd_summary: a negative numeric amount is refused');
+-- the planner is told the state's size: a GROUP BY customer is not planned in 256 partitions
+SELECT is((SELECT DISTINCT aggtransspace FROM pg_aggregate WHERE aggfnoid::regproc::text LIKE '%btyd_summary'),
+          128, 'every btyd_summary declares its 128-byte state');
+
+-- ---------------------------------------------------------------------
+-- predicted_clv keeps each (x, T)'s discounted sum for the query (1.9):
+-- against the definition written with expected_purchases, for customers
+-- sharing (x, T) with different recency, and with two models in turn in
+-- one query (each row must use its own)
+CREATE TABLE clv_rows AS
+SELECT c, (c % 5) AS x, CASE WHEN c % 5 = 0 THEN 0 ELSE 1 + (c % 17) END::float8 AS t_x,
+       30 + (c % 3)::float8 AS t, 20 + (c % 7) AS zbar
+FROM generate_series(1, 300) c;
+CREATE TABLE clv_models AS
+SELECT 1 AS k, 'v2:bgnbd:r=0.2426,alpha=4.4135,a=0.7929,b=2.4258;se=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model AS bg
+UNION ALL
+SELECT 2, 'v2:bgnbd:r=0.5,alpha=8,a=0.5,b=3;se=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model;
+CREATE TABLE clv_spend AS
+SELECT 'v2:gamma_gamma:p=6.25,q=3.74,gamma=15.44;se=NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true'::gamma_gamma_model AS gg;
+SELECT is((SELECT count(*) FROM (
+             SELECT predicted_clv(bg, gg, x, t_x, t, zbar, 12, 52 / 12.0, 1) AS clv,
+                    (SELECT sum((expected_purchases(bg, i * 52 / 12.0, x, t_x, t) - expected_purchases(bg, (i - 1) * 52 / 12.0, x, t_x, t))
+                                * expected_spend(gg, x, zbar) / (1.01 ^ i)) FROM generate_series(1, 12) i) AS by_definition
+             FROM clv_rows JOIN clv_models ON k = 1 + (c / 7) % 2, clv_spend ORDER BY c) y
+           WHERE NOT abs(clv - by_definition) <= 1e-12 * by_definition),
+          0::bigint, 'predicted_clv = the sum of its discounted expected purchases, rows of two models in turn, 1e-12');
+
 SELECT * FROM finish();
 ROLLBACK;

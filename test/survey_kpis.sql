@@ -237,5 +237,28 @@ SELECT is((SELECT count(*) FROM (SELECT nps FROM daily UNION SELECT nps FROM dai
 RESET enable_sort;
 SELECT is((SELECT rollup(s) FROM (VALUES (NULL::survey_summary), (NULL)) v(s)), NULL, 'rollup of NULLs is NULL');
 
+-- Whole numeric answers (1.9) are read from their bytes: every way a
+-- numeric can spell 0..10 counts as the integer does, and every
+-- fraction, NaN or out-of-range value is still refused with its message
+SELECT is((SELECT nps_summary(v)::text FROM (
+             SELECT (g % 11)::numeric * CASE g % 5 WHEN 0 THEN 1 WHEN 1 THEN 1.000 WHEN 2 THEN 1e0 ELSE 1.0000000000 END
+                    + CASE WHEN g % 7 = 0 THEN 0.000000 ELSE 0 END AS v
+             FROM generate_series(1, 5000) g) x),
+          (SELECT nps_summary(g % 11)::text FROM generate_series(1, 5000) g),
+          'nps_summary over whole numerics with any scale equals it over integers');
+SELECT is((SELECT nps_summary(v) FROM (VALUES (1e1), (0.7e1), (70e-1), (-0.0), (10.00)) x(v))::text,
+          (SELECT nps_summary(v) FROM (VALUES (10), (7), (7), (0), (10)) x(v))::text,
+          'nps_summary: 1e1, 0.7e1, 70e-1, -0.0 and 10.00 are 10, 7, 7, 0 and 10');
+SELECT throws_ok($$SELECT nps_agg(v) FROM (VALUES (7.0001)) x(v)$$, '22003', 'nps_agg: score 7.0001 is not a whole number',
+                 'a numeric fraction is refused');
+SELECT throws_ok($$SELECT nps_agg(v) FROM (VALUES (0.5)) x(v)$$, '22003', 'nps_agg: score 0.5 is not a whole number',
+                 'a numeric fraction below 1 is refused');
+SELECT throws_ok($$SELECT nps_agg(v) FROM (VALUES (-1::numeric)) x(v)$$, '22003', 'nps_agg: score -1 is out of range',
+                 'a negative whole numeric is out of range');
+SELECT throws_ok($$SELECT nps_agg(v) FROM (VALUES (1e12::numeric)) x(v)$$, '22003', 'nps_agg: score 1000000000000 is out of range',
+                 'a large whole numeric is out of range');
+SELECT throws_ok($$SELECT csat_agg(v, 5) FROM (VALUES (6.000)) x(v)$$, '22003', 'csat_agg: answer 6 is out of range',
+                 'csat_agg: 6.000 on a 1-5 scale is out of range');
+
 SELECT * FROM finish();
 ROLLBACK;
