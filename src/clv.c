@@ -333,7 +333,6 @@ static Datum
 summary_transition(FunctionCallInfo fcinfo, bool with_time_zone)
 {
 	const char *fname = "btyd_summary";
-	MemoryContext aggcontext = lk_require_agg_context(fcinfo, fname);
 	SummaryState *state = PG_ARGISNULL(0) ? NULL : (SummaryState *) PG_GETARG_POINTER(0);
 	bool		holdout = PG_NARGS() == 6;
 	int			unit_arg = holdout ? 5 : 4;
@@ -368,8 +367,9 @@ summary_transition(FunctionCallInfo fcinfo, bool with_time_zone)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: the holdout must end after the calibration", fname),
 				 errhint("The holdout is the days after the calibration end, up to and including the holdout end.")));
+	/* a state (an internal pointer) only ever comes from the aggregate: check the context once, here */
 	if (state == NULL)
-		state = summary_new(aggcontext, end_day, holdout_end, unit_days);
+		state = summary_new(lk_require_agg_context(fcinfo, fname), end_day, holdout_end, unit_days);
 	else
 		check_same_window(state, end_day, holdout_end, unit_days);
 
@@ -553,7 +553,7 @@ summary_result(FunctionCallInfo fcinfo, bool holdout)
 	while (calibration_days < state->ndays && state->days[calibration_days] <= state->end_day)
 		calibration_days++;
 	repeats = calibration_days - 1;
-	desc = lk_result_row_desc(fcinfo, false, holdout ? 7 : 4);
+	desc = lk_result_row_desc_cached(fcinfo, holdout ? 7 : 4);
 	values[0] = Int32GetDatum(repeats);
 	values[1] = Float8GetDatum((state->days[calibration_days - 1] - state->first_day) / state->unit_days);
 	values[2] = Float8GetDatum((state->end_day - state->first_day) / state->unit_days);

@@ -308,6 +308,19 @@ lk_result_row_desc(FunctionCallInfo fcinfo, bool array_of, int natts)
 	return BlessTupleDesc(desc);
 }
 
+TupleDesc
+lk_result_row_desc_cached(FunctionCallInfo fcinfo, int natts)
+{
+	if (fcinfo->flinfo->fn_extra == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		fcinfo->flinfo->fn_extra = lk_result_row_desc(fcinfo, false, natts);
+		MemoryContextSwitchTo(old);
+	}
+	return (TupleDesc) fcinfo->flinfo->fn_extra;
+}
+
 const char *
 lk_timestamptz_text(int64 t)
 {

@@ -79,6 +79,11 @@ extern void lk_add_count(int64 *count, int64 delta, const char *fname);
  * Both read the type from the function's declaration in pg_proc.
  */
 extern TupleDesc lk_result_row_desc(FunctionCallInfo fcinfo, bool array_of, int natts);
+/*
+ * The same kept in fn_extra for the query, for a function called once a
+ * group (a final function over many groups) that keeps nothing else there
+ */
+extern TupleDesc lk_result_row_desc_cached(FunctionCallInfo fcinfo, int natts);
 extern ArrayType *lk_composite_array(FunctionCallInfo fcinfo, Datum *rows, int nrows);
 
 #endif							/* LOYALTY_KPI_H */

@@ -471,18 +471,10 @@ Datum
 rfm_score(PG_FUNCTION_ARGS)
 {
 	const RfmModel *m = (const RfmModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
-	TupleDesc	desc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	TupleDesc	desc = lk_result_row_desc_cached(fcinfo, 3);
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 
-	/* the result's row type, once per query */
-	if (desc == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		desc = fcinfo->flinfo->fn_extra = lk_result_row_desc(fcinfo, false, 3);
-		MemoryContextSwitchTo(old);
-	}
 	for (int d = 0; d < 3; d++)
 	{
 		double		v = PG_GETARG_FLOAT8(1 + d);
