@@ -9,8 +9,11 @@
  * default of 1 kB.  CREATE AGGREGATE sets that; ALTER AGGREGATE cannot, so
  * for the four existing forms this script sets pg_aggregate.aggtransspace,
  * the column SSPACE fills.  predicted_clv's speed-up (src/gamma_gamma.c)
- * changes no SQL object.  Generated from the sources: src/clv.sql's
- * template expanded for numeric.
+ * changes no SQL object.  The papers' checks of a fit (Figures 2, 3 and
+ * 4 of the BG/NBD paper) as set-returning functions of every purchase
+ * model: holdout_by_frequency, frequency_histogram,
+ * expected_cumulative_purchases.  Generated from the sources: src/clv.sql's
+ * template expanded for numeric, src/bgnbd.sql's for the three models.
  */
 
 \echo Use "ALTER EXTENSION loyalty_kpi UPDATE TO '1.9'" to load this file. \quit
@@ -81,3 +84,171 @@ REVOKE EXECUTE ON FUNCTION loyalty_kpi_internal.btyd_summary_accum_date(internal
 REVOKE EXECUTE ON FUNCTION loyalty_kpi_internal.btyd_summary_accum_timestamptz(internal, timestamptz, numeric, date, interval) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION loyalty_kpi_internal.btyd_summary_accum_date(internal, date, numeric, date, date, interval) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION loyalty_kpi_internal.btyd_summary_accum_timestamptz(internal, timestamptz, numeric, date, date, interval) FROM PUBLIC;
+
+-- The papers' checks of a fit, as rows a BI tool charts (1.9): SQL over
+-- the prediction functions, the customers passed as arrays
+-- (array_agg(...) of the summaries)
+
+-- the BG/NBD paper's Figure 4: mean holdout purchases by calibration frequency, actual and expected
+CREATE FUNCTION @extschema@.holdout_by_frequency(model @extschema@.bgnbd_model,
+                                                 summaries @extschema@.btyd_holdout_customer[],
+                                                 max_frequency integer DEFAULT 7)
+RETURNS TABLE (frequency integer, customers bigint, actual double precision, expected double precision)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+  SELECT least(c.frequency, max_frequency), count(*), avg(c.holdout_purchases)::double precision,
+         avg(@extschema@.expected_purchases(model, c.holdout_length, c.frequency, c.recency, c.age))
+  FROM pg_catalog.unnest(summaries) c
+  WHERE c.frequency IS NOT NULL
+  GROUP BY 1 ORDER BY 1
+$$;
+COMMENT ON FUNCTION @extschema@.holdout_by_frequency(@extschema@.bgnbd_model, @extschema@.btyd_holdout_customer[], integer) IS
+    'The BG/NBD paper''s Figure 4 for a fit: per calibration frequency (the last row max_frequency and more, default 7), the customers, their mean holdout purchases and the mean the model expects over the holdout (btyd_summary''s holdout form, array_agg''ed).';
+
+-- Figure 3: customers by calibration frequency, and the model's expected count sum_i P(X(T_i) = n)
+CREATE FUNCTION @extschema@.frequency_histogram(model @extschema@.bgnbd_model, frequencies integer[],
+                                                ages double precision[], max_frequency integer DEFAULT 7)
+RETURNS TABLE (frequency integer, customers bigint, expected double precision)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+  WITH c AS (SELECT f, a FROM ROWS FROM (pg_catalog.unnest(frequencies), pg_catalog.unnest(ages)) u(f, a) WHERE f IS NOT NULL AND a IS NOT NULL),
+       by_age AS (SELECT a, count(*) AS n FROM c GROUP BY a),
+       p AS (SELECT k, sum(by_age.n * @extschema@.purchase_count_probability(model, by_age.a, k)) AS e
+             FROM by_age, pg_catalog.generate_series(0, max_frequency - 1) k GROUP BY k)
+  SELECT k, (SELECT count(*) FROM c WHERE CASE WHEN k < max_frequency THEN c.f = k ELSE c.f >= k END),
+         CASE WHEN k < max_frequency THEN coalesce((SELECT e FROM p WHERE p.k = g.k), 0)
+              ELSE (SELECT count(*) FROM c) - (SELECT coalesce(sum(e), 0) FROM p) END
+  FROM pg_catalog.generate_series(0, max_frequency) g(k)
+  ORDER BY k
+$$;
+COMMENT ON FUNCTION @extschema@.frequency_histogram(@extschema@.bgnbd_model, integer[], double precision[], integer) IS
+    'The BG/NBD paper''s Figure 3 for a fit: per calibration frequency 0 .. max_frequency (the last row max_frequency and more, default 7), the customers and the model''s expected number, sum over customers of P(X(T) = n) at each customer''s age T (frequencies and ages array_agg''ed in one order).';
+
+-- Figure 2: the cumulative repeat purchases the model expects at each time, sum_i E[X(t - s_i)]
+-- over the customers' first purchase times s_i (the actual series is a plain GROUP BY)
+CREATE FUNCTION @extschema@.expected_cumulative_purchases(model @extschema@.bgnbd_model,
+                                                          first_purchases double precision[],
+                                                          times double precision[])
+RETURNS TABLE (at_time double precision, expected double precision)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+  WITH starts AS (SELECT s, count(*) AS n FROM pg_catalog.unnest(first_purchases) s WHERE s IS NOT NULL GROUP BY s)
+  SELECT t, coalesce(sum(starts.n * @extschema@.expected_purchases(model, t - starts.s)), 0)
+  FROM pg_catalog.unnest(times) t LEFT JOIN starts ON t > starts.s
+  WHERE t IS NOT NULL
+  GROUP BY t ORDER BY t
+$$;
+COMMENT ON FUNCTION @extschema@.expected_cumulative_purchases(@extschema@.bgnbd_model, double precision[], double precision[]) IS
+    'The BG/NBD paper''s Figure 2 for a fit: at each of the times, the repeat purchases the model expects of the customers so far, sum of E[X(t - s)] over their first purchase times s (all in the model''s time unit, from one origin).';
+
+-- The papers' checks of a fit, as rows a BI tool charts (1.9): SQL over
+-- the prediction functions, the customers passed as arrays
+-- (array_agg(...) of the summaries)
+
+-- the BG/NBD paper's Figure 4: mean holdout purchases by calibration frequency, actual and expected
+CREATE FUNCTION @extschema@.holdout_by_frequency(model @extschema@.mbgnbd_model,
+                                                 summaries @extschema@.btyd_holdout_customer[],
+                                                 max_frequency integer DEFAULT 7)
+RETURNS TABLE (frequency integer, customers bigint, actual double precision, expected double precision)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+  SELECT least(c.frequency, max_frequency), count(*), avg(c.holdout_purchases)::double precision,
+         avg(@extschema@.expected_purchases(model, c.holdout_length, c.frequency, c.recency, c.age))
+  FROM pg_catalog.unnest(summaries) c
+  WHERE c.frequency IS NOT NULL
+  GROUP BY 1 ORDER BY 1
+$$;
+COMMENT ON FUNCTION @extschema@.holdout_by_frequency(@extschema@.mbgnbd_model, @extschema@.btyd_holdout_customer[], integer) IS
+    'The BG/NBD paper''s Figure 4 for a fit: per calibration frequency (the last row max_frequency and more, default 7), the customers, their mean holdout purchases and the mean the model expects over the holdout (btyd_summary''s holdout form, array_agg''ed).';
+
+-- Figure 3: customers by calibration frequency, and the model's expected count sum_i P(X(T_i) = n)
+CREATE FUNCTION @extschema@.frequency_histogram(model @extschema@.mbgnbd_model, frequencies integer[],
+                                                ages double precision[], max_frequency integer DEFAULT 7)
+RETURNS TABLE (frequency integer, customers bigint, expected double precision)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+  WITH c AS (SELECT f, a FROM ROWS FROM (pg_catalog.unnest(frequencies), pg_catalog.unnest(ages)) u(f, a) WHERE f IS NOT NULL AND a IS NOT NULL),
+       by_age AS (SELECT a, count(*) AS n FROM c GROUP BY a),
+       p AS (SELECT k, sum(by_age.n * @extschema@.purchase_count_probability(model, by_age.a, k)) AS e
+             FROM by_age, pg_catalog.generate_series(0, max_frequency - 1) k GROUP BY k)
+  SELECT k, (SELECT count(*) FROM c WHERE CASE WHEN k < max_frequency THEN c.f = k ELSE c.f >= k END),
+         CASE WHEN k < max_frequency THEN coalesce((SELECT e FROM p WHERE p.k = g.k), 0)
+              ELSE (SELECT count(*) FROM c) - (SELECT coalesce(sum(e), 0) FROM p) END
+  FROM pg_catalog.generate_series(0, max_frequency) g(k)
+  ORDER BY k
+$$;
+COMMENT ON FUNCTION @extschema@.frequency_histogram(@extschema@.mbgnbd_model, integer[], double precision[], integer) IS
+    'The BG/NBD paper''s Figure 3 for a fit: per calibration frequency 0 .. max_frequency (the last row max_frequency and more, default 7), the customers and the model''s expected number, sum over customers of P(X(T) = n) at each customer''s age T (frequencies and ages array_agg''ed in one order).';
+
+-- Figure 2: the cumulative repeat purchases the model expects at each time, sum_i E[X(t - s_i)]
+-- over the customers' first purchase times s_i (the actual series is a plain GROUP BY)
+CREATE FUNCTION @extschema@.expected_cumulative_purchases(model @extschema@.mbgnbd_model,
+                                                          first_purchases double precision[],
+                                                          times double precision[])
+RETURNS TABLE (at_time double precision, expected double precision)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+  WITH starts AS (SELECT s, count(*) AS n FROM pg_catalog.unnest(first_purchases) s WHERE s IS NOT NULL GROUP BY s)
+  SELECT t, coalesce(sum(starts.n * @extschema@.expected_purchases(model, t - starts.s)), 0)
+  FROM pg_catalog.unnest(times) t LEFT JOIN starts ON t > starts.s
+  WHERE t IS NOT NULL
+  GROUP BY t ORDER BY t
+$$;
+COMMENT ON FUNCTION @extschema@.expected_cumulative_purchases(@extschema@.mbgnbd_model, double precision[], double precision[]) IS
+    'The BG/NBD paper''s Figure 2 for a fit: at each of the times, the repeat purchases the model expects of the customers so far, sum of E[X(t - s)] over their first purchase times s (all in the model''s time unit, from one origin).';
+
+-- The papers' checks of a fit, as rows a BI tool charts (1.9): SQL over
+-- the prediction functions, the customers passed as arrays
+-- (array_agg(...) of the summaries)
+
+-- the BG/NBD paper's Figure 4: mean holdout purchases by calibration frequency, actual and expected
+CREATE FUNCTION @extschema@.holdout_by_frequency(model @extschema@.pareto_nbd_model,
+                                                 summaries @extschema@.btyd_holdout_customer[],
+                                                 max_frequency integer DEFAULT 7)
+RETURNS TABLE (frequency integer, customers bigint, actual double precision, expected double precision)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+  SELECT least(c.frequency, max_frequency), count(*), avg(c.holdout_purchases)::double precision,
+         avg(@extschema@.expected_purchases(model, c.holdout_length, c.frequency, c.recency, c.age))
+  FROM pg_catalog.unnest(summaries) c
+  WHERE c.frequency IS NOT NULL
+  GROUP BY 1 ORDER BY 1
+$$;
+COMMENT ON FUNCTION @extschema@.holdout_by_frequency(@extschema@.pareto_nbd_model, @extschema@.btyd_holdout_customer[], integer) IS
+    'The BG/NBD paper''s Figure 4 for a fit: per calibration frequency (the last row max_frequency and more, default 7), the customers, their mean holdout purchases and the mean the model expects over the holdout (btyd_summary''s holdout form, array_agg''ed).';
+
+-- Figure 3: customers by calibration frequency, and the model's expected count sum_i P(X(T_i) = n)
+CREATE FUNCTION @extschema@.frequency_histogram(model @extschema@.pareto_nbd_model, frequencies integer[],
+                                                ages double precision[], max_frequency integer DEFAULT 7)
+RETURNS TABLE (frequency integer, customers bigint, expected double precision)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+  WITH c AS (SELECT f, a FROM ROWS FROM (pg_catalog.unnest(frequencies), pg_catalog.unnest(ages)) u(f, a) WHERE f IS NOT NULL AND a IS NOT NULL),
+       by_age AS (SELECT a, count(*) AS n FROM c GROUP BY a),
+       p AS (SELECT k, sum(by_age.n * @extschema@.purchase_count_probability(model, by_age.a, k)) AS e
+             FROM by_age, pg_catalog.generate_series(0, max_frequency - 1) k GROUP BY k)
+  SELECT k, (SELECT count(*) FROM c WHERE CASE WHEN k < max_frequency THEN c.f = k ELSE c.f >= k END),
+         CASE WHEN k < max_frequency THEN coalesce((SELECT e FROM p WHERE p.k = g.k), 0)
+              ELSE (SELECT count(*) FROM c) - (SELECT coalesce(sum(e), 0) FROM p) END
+  FROM pg_catalog.generate_series(0, max_frequency) g(k)
+  ORDER BY k
+$$;
+COMMENT ON FUNCTION @extschema@.frequency_histogram(@extschema@.pareto_nbd_model, integer[], double precision[], integer) IS
+    'The BG/NBD paper''s Figure 3 for a fit: per calibration frequency 0 .. max_frequency (the last row max_frequency and more, default 7), the customers and the model''s expected number, sum over customers of P(X(T) = n) at each customer''s age T (frequencies and ages array_agg''ed in one order).';
+
+-- Figure 2: the cumulative repeat purchases the model expects at each time, sum_i E[X(t - s_i)]
+-- over the customers' first purchase times s_i (the actual series is a plain GROUP BY)
+CREATE FUNCTION @extschema@.expected_cumulative_purchases(model @extschema@.pareto_nbd_model,
+                                                          first_purchases double precision[],
+                                                          times double precision[])
+RETURNS TABLE (at_time double precision, expected double precision)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+  WITH starts AS (SELECT s, count(*) AS n FROM pg_catalog.unnest(first_purchases) s WHERE s IS NOT NULL GROUP BY s)
+  SELECT t, coalesce(sum(starts.n * @extschema@.expected_purchases(model, t - starts.s)), 0)
+  FROM pg_catalog.unnest(times) t LEFT JOIN starts ON t > starts.s
+  WHERE t IS NOT NULL
+  GROUP BY t ORDER BY t
+$$;
+COMMENT ON FUNCTION @extschema@.expected_cumulative_purchases(@extschema@.pareto_nbd_model, double precision[], double precision[]) IS
+    'The BG/NBD paper''s Figure 2 for a fit: at each of the times, the repeat purchases the model expects of the customers so far, sum of E[X(t - s)] over their first purchase times s (all in the model''s time unit, from one origin).';

@@ -24,8 +24,8 @@ SELECT g AS id, 1 + floor(random() * $CUSTOMERS)::bigint AS customer_id,
        timestamptz '2024-01-01' + random() * interval '365 days' AS ordered_at,
        round((5 + random() * 200)::numeric, 2) AS amount, 1 + floor(200 * random() ^ 2)::int AS product_id
 FROM generate_series(1, $ORDERS) g;
-ALTER TABLE orders ADD COLUMN customer_code text;
-UPDATE orders SET customer_code = 'C-' || lpad(customer_id::text, 9, '0');
+ALTER TABLE orders ADD COLUMN customer_code text, ADD COLUMN customer_uuid uuid;
+UPDATE orders SET customer_code = 'C-' || lpad(customer_id::text, 9, '0'), customer_uuid = md5(customer_id::text)::uuid;
 CREATE UNLOGGED TABLE customers AS
 SELECT g AS id, a AS acquired_at,
        CASE WHEN random() < 0.5 THEN NULL ELSE a + random() * interval '700 days' END AS churned_at
@@ -74,6 +74,13 @@ bench repeat-text "floor: count(customer_code)" "$serial" "SELECT count(customer
 bench repeat-text "plain: GROUP BY customer_code (text), then FILTER share" "$serial" \
     "SELECT 100.0 * count(*) FILTER (WHERE n >= 2) / count(*) FROM (SELECT customer_code, count(*) AS n $o GROUP BY 1) c"
 bench repeat-text "repeat_purchase_rate(customer_code)" "$serial" "SELECT repeat_purchase_rate(customer_code) $o"
+bench repeat-text "repeat_purchase_rate(customer_id), the integer ids, for the ratio" "$serial" "SELECT repeat_purchase_rate(customer_id) $o"
+
+bench repeat-uuid "floor: count(customer_uuid)" "$serial" "SELECT count(customer_uuid) $o"
+bench repeat-uuid "plain: GROUP BY customer_uuid, then FILTER share" "$serial" \
+    "SELECT 100.0 * count(*) FILTER (WHERE n >= 2) / count(*) FROM (SELECT customer_uuid, count(*) AS n $o GROUP BY 1) c"
+bench repeat-uuid "repeat_purchase_rate(customer_uuid)" "$serial" "SELECT repeat_purchase_rate(customer_uuid) $o"
+bench repeat-uuid "repeat_purchase_rate(customer_id), the integer ids, for the ratio" "$serial" "SELECT repeat_purchase_rate(customer_id) $o"
 
 bench repeat-par "floor: count(customer_id), 2 workers" "$parallel" "SELECT count(customer_id) $o"
 bench repeat-par "plain: GROUP BY customer_id subquery, 2 workers" "$parallel" \

@@ -94,6 +94,38 @@ SELECT week, (SELECT count(*) FROM repeat_days r WHERE r.purchased_on <= cut.day
          AS pareto_nbd
 FROM cut, ho_models ORDER BY week;
 
+-- The same figures from the set-returning functions (1.9), the customers
+-- passed as arrays: each must give the numbers of the plain queries above
+CREATE TABLE ho_arrays AS
+SELECT array_agg(ROW(frequency, recency, age, monetary_value, holdout_purchases, holdout_spend,
+                     holdout_length)::btyd_holdout_customer ORDER BY customer_id) AS summaries,
+       array_agg(frequency ORDER BY customer_id) AS frequencies, array_agg(age ORDER BY customer_id) AS ages,
+       (SELECT array_agg((first_day - date '1997-01-01') / 7.0 ORDER BY customer_id)
+        FROM (SELECT customer_id, min(purchased_on) AS first_day FROM ho_tx GROUP BY 1) f) AS first_purchases
+FROM ho_summary;
+SELECT b.frequency, b.customers, round(b.actual::numeric, 2) AS actual, round(b.expected::numeric, 2) AS bgnbd,
+       round(p.expected::numeric, 2) AS pareto_nbd
+FROM ho_models, ho_arrays, holdout_by_frequency(bg, summaries) b JOIN holdout_by_frequency(pnbd, summaries) p USING (frequency)
+ORDER BY 1;
+-- Figure 3 beside the plain sum of P(X(T) = n) over the customers; the last row is 7 and more
+SELECT h.frequency, h.customers, round(h.expected::numeric, 1) AS bgnbd,
+       round(h.expected::numeric, 6) = round(CASE WHEN h.frequency < 7
+                                                  THEN (SELECT sum(purchase_count_probability(bg, age, h.frequency)) FROM ho_summary)
+                                                  ELSE 2357 - (SELECT sum(purchase_count_probability(bg, age, n)) FROM ho_summary, generate_series(0, 6) n)
+                                             END::numeric, 6) AS equals_plain_sum
+FROM ho_models, ho_arrays, frequency_histogram(bg, frequencies, ages) h ORDER BY 1;
+-- Figure 2: the expected column of the query above, every 13 weeks from 1997-01-01
+SELECT e.at_time * 7 AS day, round(e.expected::numeric, 1) AS bgnbd, round(p.expected::numeric, 1) AS pareto_nbd
+FROM ho_models, ho_arrays,
+     expected_cumulative_purchases(bg, first_purchases, ARRAY(SELECT (k * 91 - 1) / 7.0 FROM generate_series(1, 6) k)) e
+     JOIN expected_cumulative_purchases(pnbd, first_purchases, ARRAY(SELECT (k * 91 - 1) / 7.0 FROM generate_series(1, 6) k)) p
+     USING (at_time)
+ORDER BY 1;
+-- no customers: every frequency with none, and nothing expected
+SELECT h.* FROM ho_models, frequency_histogram(bg, '{}', '{}', 2) h;
+SELECT count(*) AS rows_for_no_customers FROM ho_models, holdout_by_frequency(bg, '{}');
+SELECT e.* FROM ho_models, expected_cumulative_purchases(bg, '{}', '{1, 2}') e;
+
 -- bad input
 \i sql/include/fails.psql
 SELECT pg_temp.fails(q) FROM (VALUES

@@ -519,6 +519,30 @@ nbd_expected_conditional(const Model *m, double t, double x, double t_x, double 
 	return nbd_expected_given_alive(m, t, x, T, fname) / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
 }
 
+/*
+ * The same, E = G(x, T, t) / (1 + odds), with G = E / P(alive) from the
+ * query's memo (model_memo) for BG/NBD and MBG/NBD: G is a 2F1 series and
+ * does not depend on t_x, so customers sharing x and T (most, with whole
+ * days of recency and age) share it.  Pareto/NBD's G is a closed form and
+ * its P(alive) the series: it is computed as it is.
+ */
+static double
+nbd_expected_memo(FunctionCallInfo fcinfo, const Model *m, double t, double x, double t_x, double T,
+				  const char *fname)
+{
+	double		key[MODEL_MEMO_KEY] = {x, T, t};
+	bool		found;
+	double	   *given_alive;
+
+	if (m->kind == MODEL_PARETO_NBD)
+		return nbd_expected_conditional(m, t, x, t_x, T, fname);
+	given_alive = model_memo(fcinfo, m, NULL, 0, key, &found);
+	if (!found)
+		given_alive[0] = nbd_expected_given_alive(m, t, x, T, fname);
+	/* 1 / (1 + odds) is P(alive), as nbd_expected_conditional computes it */
+	return given_alive[0] / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
+}
+
 /* expected_purchases(model, t, frequency, recency, age) */
 PG_FUNCTION_INFO_V1(bgnbd_expected_purchases);
 Datum
@@ -534,7 +558,7 @@ bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 	model_check_time_unit(fcinfo, 5, m, "expected_purchases");
 	nbd_check_horizon("expected_purchases", t);
 	fit_check_customer("expected_purchases", x, t_x, T);
-	PG_RETURN_FLOAT8(lk_finite_result("expected_purchases", nbd_expected_conditional(m, t, x, t_x, T, "expected_purchases")));
+	PG_RETURN_FLOAT8(lk_finite_result("expected_purchases", nbd_expected_memo(fcinfo, m, t, x, t_x, T, "expected_purchases")));
 }
 
 /* expected_purchases(model, t): E[X(t)] of a new customer, eq. 7 (x = t_x = T = 0 in eq. 10) */
@@ -548,7 +572,7 @@ bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
 	model_require_converged(m, "expected_purchases");
 	model_check_time_unit(fcinfo, 2, m, "expected_purchases");
 	nbd_check_horizon("expected_purchases", t);
-	PG_RETURN_FLOAT8(lk_finite_result("expected_purchases", nbd_expected_conditional(m, t, 0, 0, 0, "expected_purchases")));
+	PG_RETURN_FLOAT8(lk_finite_result("expected_purchases", nbd_expected_memo(fcinfo, m, t, 0, 0, 0, "expected_purchases")));
 }
 
 double
@@ -704,12 +728,37 @@ nbd_predict_alive(const Model *m, const void *arg)
 	return nbd_probability_alive(m, c->x, c->t_x, c->T, c->fname);
 }
 
+/*
+ * The gradient of BG/NBD's or MBG/NBD's log dropout odds L in the
+ * log-parameters: dL/d ln r = r ln((A+T)/(A+t_x)),
+ * dL/d ln A = A (r+x) (1/(A+T) - 1/(A+t_x)), dL/d ln a = 1,
+ * dL/d ln b = -b / (b + x - 1) (MBG/NBD: b + x); 0 at BG/NBD's x = 0,
+ * where P(alive) is 1 whatever the parameters
+ */
+static void
+nbd_log_odds_gradient(const Model *m, double x, double t_x, double T, double *gradient)
+{
+	const double *e = MODEL_ESTIMATE(m);
+	double		shift = m->kind == MODEL_MBGNBD ? 0 : 1;
+
+	if (x == 0 && m->kind == MODEL_BGNBD)
+	{
+		memset(gradient, 0, sizeof(double) * 4);
+		return;
+	}
+	gradient[0] = e[0] * (log(e[1] + T) - log(e[1] + t_x));
+	gradient[1] = e[1] * (e[0] + x) * (1 / (e[1] + T) - 1 / (e[1] + t_x));
+	gradient[2] = 1;
+	gradient[3] = -e[3] / (e[3] + x - shift);
+}
+
+/* G(x, T, t) = E / P(alive) of a BG/NBD or MBG/NBD model, for model_log_gradient */
 static double
-nbd_predict_purchases(const Model *m, const void *arg)
+nbd_predict_given_alive(const Model *m, const void *arg)
 {
 	const NbdCustomer *c = arg;
 
-	return nbd_expected_conditional(m, c->t, c->x, c->t_x, c->T, c->fname);
+	return nbd_expected_given_alive(m, c->t, c->x, c->T, c->fname);
 }
 
 /* probability_alive_interval(model, frequency, recency, age, level) */
@@ -722,8 +771,6 @@ nbd_probability_alive_interval(PG_FUNCTION_ARGS)
 	double		level = model_level_arg(fcinfo, fname);
 	NbdCustomer c = {0, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), fname};
 	double		p;
-
-	const double *e = MODEL_ESTIMATE(m);
 	double		gradient[4] = {0, 0, 0, 0};
 
 	model_require_converged(m, fname);
@@ -735,23 +782,10 @@ nbd_probability_alive_interval(PG_FUNCTION_ARGS)
 		return model_interval_result(fcinfo, p, model_delta_se_of_gradient(m, gradient), level, INTERVAL_PROBABILITY);
 	}
 	p = lk_finite_result(fname, nbd_predict_alive(m, &c));
-
-	/*
-	 * P = 1 / (1 + e^L), L the log dropout odds, so dP = -P (1 - P) dL, with
-	 * dL/d ln r = r ln((A+T)/(A+t_x)), dL/d ln A = A (r+x) (1/(A+T) - 1/(A+t_x)),
-	 * dL/d ln a = 1, dL/d ln b = -b / (b + x - 1) (MBG/NBD: b + x); at
-	 * BG/NBD's x = 0, P is 1 whatever the parameters
-	 */
-	if (c.x > 0 || m->kind == MODEL_MBGNBD)
-	{
-		double		dp = -p * (1 - p);
-		double		shift = m->kind == MODEL_MBGNBD ? 0 : 1;
-
-		gradient[0] = dp * e[0] * (log(e[1] + c.T) - log(e[1] + c.t_x));
-		gradient[1] = dp * e[1] * (e[0] + c.x) * (1 / (e[1] + c.T) - 1 / (e[1] + c.t_x));
-		gradient[2] = dp;
-		gradient[3] = dp * -e[3] / (e[3] + c.x - shift);
-	}
+	/* P = 1 / (1 + e^L), L the log dropout odds, so dP = -P (1 - P) dL */
+	nbd_log_odds_gradient(m, c.x, c.t_x, c.T, gradient);
+	for (int i = 0; i < 4; i++)
+		gradient[i] *= -p * (1 - p);
 	return model_interval_result(fcinfo, p, model_delta_se_of_gradient(m, gradient), level, INTERVAL_PROBABILITY);
 }
 
@@ -783,6 +817,28 @@ nbd_expected_purchases_interval(PG_FUNCTION_ARGS)
 		e = lk_finite_result(fname, pnbd_expected_conditional(m, c.t, c.x, c.t_x, c.T, fname, gradient));
 		return model_interval_result(fcinfo, e, model_delta_se_of_gradient(m, gradient), level, INTERVAL_POSITIVE);
 	}
-	e = lk_finite_result(fname, nbd_predict_purchases(m, &c));
-	return model_interval_result(fcinfo, e, model_delta_se(m, nbd_predict_purchases, &c), level, INTERVAL_POSITIVE);
+	/*
+	 * E = G P(alive): dE = P dG + G dP, dP = -P (1 - P) dL.  G and its
+	 * gradient (central differences of the 2F1 series) come from the
+	 * query's memo by (x, T, t); P's gradient is a closed form.
+	 */
+	{
+		double		key[MODEL_MEMO_KEY] = {c.x, c.T, c.t};
+		bool		found;
+		double	   *g = model_memo(fcinfo, m, NULL, 0, key, &found);
+		double		p = nbd_probability_alive(m, c.x, c.t_x, c.T, fname);
+		double		odds_gradient[4];
+		double		gradient[4];
+
+		if (!found)
+		{
+			g[0] = nbd_expected_given_alive(m, c.t, c.x, c.T, fname);
+			model_log_gradient(m, nbd_predict_given_alive, &c, g + 1);
+		}
+		e = lk_finite_result(fname, g[0] / (1 + exp(nbd_log_dropout_odds(m, c.x, c.t_x, c.T))));
+		nbd_log_odds_gradient(m, c.x, c.t_x, c.T, odds_gradient);
+		for (int i = 0; i < 4; i++)
+			gradient[i] = p * g[1 + i] - g[0] * p * (1 - p) * odds_gradient[i];
+		return model_interval_result(fcinfo, e, model_delta_se_of_gradient(m, gradient), level, INTERVAL_POSITIVE);
+	}
 }

@@ -16,8 +16,6 @@
 #include <math.h>
 
 #include "miscadmin.h"
-#include "utils/hsearch.h"
-#include "utils/memutils.h"
 
 /* A row: (x, zbar, 0), x > 0 */
 void
@@ -313,90 +311,27 @@ clv_discounted_given_alive(const Model *bg, const ClvArgs *a)
 }
 
 /*
- * predicted_clv's memory of D per (x, T), for one query: its customers
- * share one model, horizon and rate, and few (x, T) (whole days of
- * recency and age make thousands among millions of customers), so D is
- * computed once each.  A row with another model, horizon or rate starts
- * the table afresh; past CLV_CACHE_MAX_ENTRIES it stops growing.
+ * D from predicted_clv's memory (model_memo) by (x, T): thousands of
+ * customers share each, whole days of recency and age making few
  */
-typedef struct ClvKey
-{
-	double		x;
-	double		T;
-} ClvKey;
-
-typedef struct ClvEntry
-{
-	ClvKey		key;
-	double		discounted;
-} ClvEntry;
-
-typedef struct ClvCache
-{
-	MemoryContext cxt;			/* the table's, reset when the model changes */
-	HTAB	   *table;
-	int32		kind;
-	double		estimate[MODEL_MAX_PARAMS];
-	int32		periods;
-	double		length;
-	double		discount;
-} ClvCache;
-
-#define CLV_CACHE_MAX_ENTRIES 262144
-
 static double
-clv_discounted_cached(FunctionCallInfo fcinfo, const Model *bg, const ClvArgs *a)
+clv_discounted_memo(FunctionCallInfo fcinfo, const Model *bg, const ClvArgs *a)
 {
-	ModelCallCache *call = model_call_cache(fcinfo);
-	ClvCache   *cache = (ClvCache *) call->series;
-	ClvKey		key;
-	ClvEntry   *entry;
+	double		extra[3] = {a->periods, a->length, a->discount};
+	double		key[MODEL_MEMO_KEY] = {a->x, a->T, 0};
 	bool		found;
-	double		value;
+	double	   *value = model_memo(fcinfo, bg, extra, 3, key, &found);
 
-	if (cache == NULL)
-	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ClvCache));
-		cache->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "predicted_clv cache",
-										   ALLOCSET_DEFAULT_SIZES);
-		call->series = cache;
-	}
-	if (cache->table == NULL || cache->kind != bg->kind || cache->periods != a->periods ||
-		cache->length != a->length || cache->discount != a->discount ||
-		memcmp(cache->estimate, MODEL_ESTIMATE(bg), sizeof(double) * bg->nparams) != 0)
-	{
-		HASHCTL		ctl;
-
-		MemoryContextReset(cache->cxt);
-		ctl.keysize = sizeof(ClvKey);
-		ctl.entrysize = sizeof(ClvEntry);
-		ctl.hcxt = cache->cxt;
-		cache->table = hash_create("predicted_clv cache", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		cache->kind = bg->kind;
-		memcpy(cache->estimate, MODEL_ESTIMATE(bg), sizeof(double) * bg->nparams);
-		cache->periods = a->periods;
-		cache->length = a->length;
-		cache->discount = a->discount;
-	}
-	key.x = a->x;
-	key.T = a->T;
-	entry = hash_search(cache->table, &key, HASH_FIND, NULL);
-	if (entry != NULL)
-		return entry->discounted;
-	value = clv_discounted_given_alive(bg, a);
-	if (hash_get_num_entries(cache->table) < CLV_CACHE_MAX_ENTRIES)
-	{
-		entry = hash_search(cache->table, &key, HASH_ENTER, &found);
-		entry->discounted = value;
-	}
-	return value;
+	if (!found)
+		value[0] = clv_discounted_given_alive(bg, a);
+	return value[0];
 }
 
 /* The CLV at the purchase model bg and the spend model gg; D from the query's memory when fcinfo is given */
 static double
 clv_value(FunctionCallInfo fcinfo, const Model *bg, const Model *gg, const ClvArgs *a)
 {
-	double		discounted = fcinfo != NULL ? clv_discounted_cached(fcinfo, bg, a)
+	double		discounted = fcinfo != NULL ? clv_discounted_memo(fcinfo, bg, a)
 		: clv_discounted_given_alive(bg, a);
 
 	return expected_spend(gg, a->x, a->zbar, a->fname) * nbd_probability_alive(bg, a->x, a->t_x, a->T, a->fname)

@@ -20,7 +20,9 @@
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/hsearch.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 const ModelSpec model_specs[MODEL_KIND_MAX + 1] = {
@@ -705,19 +707,91 @@ model_call_cache(FunctionCallInfo fcinfo)
 	return (ModelCallCache *) fcinfo->flinfo->fn_extra;
 }
 
+typedef struct ModelMemoEntry
+{
+	double		key[MODEL_MEMO_KEY];
+	double		value[MODEL_MEMO_VALUES];
+} ModelMemoEntry;
+
+typedef struct ModelMemo
+{
+	MemoryContext context;		/* the table's, reset for another model */
+	HTAB	   *table;
+	int32		kind;
+	double		estimate[MODEL_MAX_PARAMS];
+	int			nextra;
+	double		extra[MODEL_MEMO_EXTRA];
+	ModelMemoEntry scratch;		/* where values go once the table is full */
+} ModelMemo;
+
+#define MODEL_MEMO_MAX_ENTRIES 262144
+
+double *
+model_memo(FunctionCallInfo fcinfo, const Model *m, const double *extra, int nextra, const double *key,
+		   bool *found)
+{
+	ModelCallCache *call = model_call_cache(fcinfo);
+	ModelMemo  *memo = call->memo;
+	ModelMemoEntry *entry;
+
+	Assert(nextra <= MODEL_MEMO_EXTRA);
+	if (memo == NULL)
+	{
+		memo = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ModelMemo));
+		memo->context = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "model prediction memo",
+											  ALLOCSET_DEFAULT_SIZES);
+		call->memo = memo;
+	}
+	if (memo->table == NULL || memo->kind != m->kind || memo->nextra != nextra ||
+		memcmp(memo->estimate, MODEL_ESTIMATE(m), sizeof(double) * m->nparams) != 0 ||
+		memcmp(memo->extra, extra, sizeof(double) * nextra) != 0)
+	{
+		HASHCTL		ctl;
+
+		MemoryContextReset(memo->context);
+		ctl.keysize = sizeof(double) * MODEL_MEMO_KEY;
+		ctl.entrysize = sizeof(ModelMemoEntry);
+		ctl.hcxt = memo->context;
+		memo->table = hash_create("model prediction memo", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		memo->kind = m->kind;
+		memcpy(memo->estimate, MODEL_ESTIMATE(m), sizeof(double) * m->nparams);
+		memo->nextra = nextra;
+		memcpy(memo->extra, extra, sizeof(double) * nextra);
+	}
+	entry = hash_search(memo->table, key, HASH_FIND, NULL);
+	if (entry != NULL)
+	{
+		*found = true;
+		return entry->value;
+	}
+	*found = false;
+	if (hash_get_num_entries(memo->table) >= MODEL_MEMO_MAX_ENTRIES)
+		return memo->scratch.value;
+	entry = hash_search(memo->table, key, HASH_ENTER, NULL);
+	return entry->value;
+}
+
 /* Step in the log-parameters for the gradient: about the cube root of epsilon */
 #define DELTA_STEP 1e-5
 
 double
 model_delta_se(const Model *m, ModelPrediction f, const void *arg)
 {
-	int			n = m->nparams;
-	Model	   *moved = palloc(VARSIZE(m));
 	double		g[MODEL_MAX_PARAMS];
 
-	for (int i = 0; i < n * n; i++)
+	for (int i = 0; i < m->nparams * m->nparams; i++)
 		if (isnan(MODEL_COVARIANCE(m)[i]))
 			return get_float8_nan();
+	model_log_gradient(m, f, arg, g);
+	return model_delta_se_of_gradient(m, g);
+}
+
+void
+model_log_gradient(const Model *m, ModelPrediction f, const void *arg, double *g)
+{
+	int			n = m->nparams;
+	Model	   *moved = palloc(VARSIZE(m));
+
 	memcpy(moved, m, VARSIZE(m));
 	for (int i = 0; i < n; i++)
 	{
@@ -732,7 +806,6 @@ model_delta_se(const Model *m, ModelPrediction f, const void *arg)
 		g[i] = (up - down) / (2 * DELTA_STEP);
 	}
 	pfree(moved);
-	return model_delta_se_of_gradient(m, g);
 }
 
 double

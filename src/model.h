@@ -140,20 +140,40 @@ typedef double (*ModelPrediction) (const Model *m, const void *arg);
 /*
  * What a prediction function keeps for the rest of the query, in fn_extra
  * (model.c makes it): the interval row type, the normal quantile of the
- * level (found by bisection, microseconds a call), and special.c's series
- * cache.
+ * level (found by bisection, microseconds a call), and the function's own
+ * memory of computed values: special.c's series cache or a ModelMemo (a
+ * function uses one or the other).
  */
 typedef struct ModelCallCache
 {
 	TupleDesc	interval_desc;
 	double		level;			/* the last level seen, and its normal quantile */
 	double		z;
-	void	   *series;
+	void	   *memo;
 } ModelCallCache;
 
 extern ModelCallCache *model_call_cache(FunctionCallInfo fcinfo);
 
+/*
+ * A prediction's values kept for the query by a key of up to
+ * MODEL_MEMO_KEY numbers (unused ones 0), for one model and one set of the
+ * other arguments (`extra`, up to MODEL_MEMO_EXTRA): the customers of a
+ * query share the model and the horizon, and the costly part of a
+ * prediction often depends on few of a customer's numbers (x and T, not
+ * t_x), which thousands of customers share.  A call with another model or
+ * other `extra` starts the memo afresh; past MODEL_MEMO_MAX_ENTRIES it
+ * stops growing.  Returns where the MODEL_MEMO_VALUES values are, and
+ * *found: false, the caller computes and writes them there.
+ */
+#define MODEL_MEMO_KEY 3
+#define MODEL_MEMO_EXTRA 3
+#define MODEL_MEMO_VALUES 5
+extern double *model_memo(FunctionCallInfo fcinfo, const Model *m, const double *extra, int nextra,
+						  const double *key, bool *found);
+
 extern double model_delta_se(const Model *m, ModelPrediction f, const void *arg);
+/* The gradient behind it: of f in the log-parameters, by central differences */
+extern void model_log_gradient(const Model *m, ModelPrediction f, const void *arg, double *gradient);
 /* The same from a gradient in the log-parameters the caller has in closed form */
 extern double model_delta_se_of_gradient(const Model *m, const double *gradient);
 

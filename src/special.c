@@ -153,9 +153,9 @@ hyp2f1_unit_a_cached(FunctionCallInfo fcinfo, double b, double c, double z, cons
 	double		value;
 	int			slot;
 
-	if (call->series == NULL)
-		call->series = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(Hyp2f1Cache));
-	cache = (Hyp2f1Cache *) call->series;
+	if (call->memo == NULL)
+		call->memo = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(Hyp2f1Cache));
+	cache = (Hyp2f1Cache *) call->memo;
 	for (int i = 0; i < cache->used; i++)
 		if (cache->key[i][0] == b && cache->key[i][1] == c && cache->key[i][2] == z)
 			return cache->value[i];

@@ -213,5 +213,48 @@ SELECT is((SELECT count(*) FROM (
            WHERE NOT abs(clv - by_definition) <= 1e-12 * by_definition),
           0::bigint, 'predicted_clv = the sum of its discounted expected purchases, rows of two models in turn, 1e-12');
 
+-- ---------------------------------------------------------------------
+-- expected_purchases_interval of BG/NBD and MBG/NBD (1.9): E = G P(alive),
+-- G and its gradient kept per (x, T, t) for the query, P's gradient in
+-- closed form.  Against the delta method written in SQL (central
+-- differences of expected_purchases at models with each log-parameter
+-- moved by 1e-5, and the stored covariance), for customers who share x
+-- and T but not t_x, with the two models' rows in turn in one query.
+CREATE TABLE memo_models AS
+SELECT 1 AS k, bg::text AS m, 'bgnbd' AS kind, bg::jsonb AS j FROM cdnow_fit
+UNION ALL SELECT 2, f::text, 'mbgnbd', f::jsonb FROM (SELECT mbgnbd_fit(frequency, recency, t) AS f FROM cdnow_summary) x;
+CREATE FUNCTION pg_temp.moved(model jsonb, kind text, i int, step float8) RETURNS text LANGUAGE sql AS $$
+  SELECT format('v2:%s:r=%s,alpha=%s,a=%s,b=%s;se=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true',
+                kind, e[1], e[2], e[3], e[4])
+  FROM (SELECT array_agg((model -> 'parameters' -> (ARRAY['r', 'alpha', 'a', 'b'])[j] ->> 'estimate')::float8
+                         * CASE WHEN j = i THEN exp(step) ELSE 1 END ORDER BY j) AS e
+        FROM generate_series(1, 4) j) moved
+$$;
+CREATE TABLE memo_customers AS
+SELECT c, x, t_x, t FROM (VALUES (1, 2, 30.43, 38.86), (2, 2, 10.0, 38.86), (3, 2, 38.0, 38.86), (4, 0, 0.0, 39.0),
+                              (5, 0, 0.0, 0.0), (6, 7, 1.0, 30.0), (7, 7, 29.0, 30.0)) v(c, x, t_x, t);
+SELECT is((SELECT count(*) FROM (
+             SELECT c, k, (CASE WHEN kind = 'bgnbd' THEN expected_purchases_interval(m::bgnbd_model, 39, x, t_x, t)
+                           ELSE expected_purchases_interval(m::mbgnbd_model, 39, x, t_x, t) END) AS ours,
+                    (SELECT sqrt(sum(ga.d * gb.d * ((j -> 'log_covariance' -> (ga.i - 1) ->> (gb.i - 1))::float8)))
+                     FROM (SELECT i, (CASE WHEN kind = 'bgnbd'
+                                           THEN expected_purchases(pg_temp.moved(j, kind, i, 1e-5)::bgnbd_model, 39, x, t_x, t)
+                                                - expected_purchases(pg_temp.moved(j, kind, i, -1e-5)::bgnbd_model, 39, x, t_x, t)
+                                           ELSE expected_purchases(pg_temp.moved(j, kind, i, 1e-5)::mbgnbd_model, 39, x, t_x, t)
+                                                - expected_purchases(pg_temp.moved(j, kind, i, -1e-5)::mbgnbd_model, 39, x, t_x, t)
+                                      END) / 2e-5 AS d FROM generate_series(1, 4) i) ga,
+                          (SELECT i, (CASE WHEN kind = 'bgnbd'
+                                           THEN expected_purchases(pg_temp.moved(j, kind, i, 1e-5)::bgnbd_model, 39, x, t_x, t)
+                                                - expected_purchases(pg_temp.moved(j, kind, i, -1e-5)::bgnbd_model, 39, x, t_x, t)
+                                           ELSE expected_purchases(pg_temp.moved(j, kind, i, 1e-5)::mbgnbd_model, 39, x, t_x, t)
+                                                - expected_purchases(pg_temp.moved(j, kind, i, -1e-5)::mbgnbd_model, 39, x, t_x, t)
+                                      END) / 2e-5 AS d FROM generate_series(1, 4) i) gb) AS by_sql,
+                    CASE WHEN kind = 'bgnbd' THEN expected_purchases(m::bgnbd_model, 39, x, t_x, t)
+                         ELSE expected_purchases(m::mbgnbd_model, 39, x, t_x, t) END AS point
+             FROM memo_customers, generate_series(1, 2) rep, memo_models ORDER BY rep, c, k) y
+           WHERE NOT (abs((ours).standard_error / by_sql - 1) < 1e-6 AND (ours).estimate = point)),
+          0::bigint,
+          'expected_purchases_interval (BG/NBD, MBG/NBD): the standard error is the delta method in SQL (1e-6) and the estimate expected_purchases, shared (x, T), models in turn');
+
 SELECT * FROM finish();
 ROLLBACK;
