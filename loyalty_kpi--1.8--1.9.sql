@@ -94,13 +94,21 @@ CREATE FUNCTION @extschema@.holdout_by_frequency(model @extschema@.bgnbd_model,
                                                  summaries @extschema@.btyd_holdout_customer[],
                                                  max_frequency integer DEFAULT 7)
 RETURNS TABLE (frequency integer, customers bigint, actual double precision, expected double precision)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
+#variable_conflict use_column
+BEGIN
+  IF max_frequency IS NULL OR max_frequency < 0 THEN
+    RAISE EXCEPTION 'holdout_by_frequency: max_frequency % is out of range', coalesce(max_frequency::text, 'NULL')
+      USING ERRCODE = '22023', HINT = 'The last row is that calibration frequency and more, 0 or more, such as 7.';
+  END IF;
+  RETURN QUERY
   SELECT least(c.frequency, max_frequency), count(*), avg(c.holdout_purchases)::double precision,
          avg(@extschema@.expected_purchases(model, c.holdout_length, c.frequency, c.recency, c.age))
   FROM pg_catalog.unnest(summaries) c
   WHERE c.frequency IS NOT NULL
-  GROUP BY 1 ORDER BY 1
+  GROUP BY 1 ORDER BY 1;
+END
 $$;
 COMMENT ON FUNCTION @extschema@.holdout_by_frequency(@extschema@.bgnbd_model, @extschema@.btyd_holdout_customer[], integer) IS
     'The BG/NBD paper''s Figure 4 for a fit: per calibration frequency (the last row max_frequency and more, default 7), the customers, their mean holdout purchases and the mean the model expects over the holdout (btyd_summary''s holdout form, array_agg''ed).';
@@ -109,17 +117,32 @@ COMMENT ON FUNCTION @extschema@.holdout_by_frequency(@extschema@.bgnbd_model, @e
 CREATE FUNCTION @extschema@.frequency_histogram(model @extschema@.bgnbd_model, frequencies integer[],
                                                 ages double precision[], max_frequency integer DEFAULT 7)
 RETURNS TABLE (frequency integer, customers bigint, expected double precision)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
-  WITH c AS (SELECT f, a FROM ROWS FROM (pg_catalog.unnest(frequencies), pg_catalog.unnest(ages)) u(f, a) WHERE f IS NOT NULL AND a IS NOT NULL),
+#variable_conflict use_column
+BEGIN
+  -- one row and one P(X(T) = n) per age for each frequency up to it: bounded
+  IF max_frequency IS NULL OR max_frequency < 0 OR max_frequency > 1000 THEN
+    RAISE EXCEPTION 'frequency_histogram: max_frequency % is out of range', coalesce(max_frequency::text, 'NULL')
+      USING ERRCODE = '22023', HINT = 'The last row is that frequency and more: 0 to 1000, such as 7.';
+  END IF;
+  IF pg_catalog.cardinality(frequencies) IS DISTINCT FROM pg_catalog.cardinality(ages) THEN
+    RAISE EXCEPTION 'frequency_histogram: % frequencies but % ages', pg_catalog.cardinality(frequencies),
+                    pg_catalog.cardinality(ages)
+      USING ERRCODE = '22023', HINT = 'Pass one frequency and one age per customer, array_agg''ed in one query.';
+  END IF;
+  RETURN QUERY
+  WITH c AS (SELECT f, a FROM ROWS FROM (pg_catalog.unnest(frequencies), pg_catalog.unnest(ages)) u(f, a)
+             WHERE f IS NOT NULL AND a IS NOT NULL),
        by_age AS (SELECT a, count(*) AS n FROM c GROUP BY a),
        p AS (SELECT k, sum(by_age.n * @extschema@.purchase_count_probability(model, by_age.a, k)) AS e
              FROM by_age, pg_catalog.generate_series(0, max_frequency - 1) k GROUP BY k)
-  SELECT k, (SELECT count(*) FROM c WHERE CASE WHEN k < max_frequency THEN c.f = k ELSE c.f >= k END),
-         CASE WHEN k < max_frequency THEN coalesce((SELECT e FROM p WHERE p.k = g.k), 0)
-              ELSE (SELECT count(*) FROM c) - (SELECT coalesce(sum(e), 0) FROM p) END
+  SELECT g.k, (SELECT count(*) FROM c WHERE CASE WHEN g.k < max_frequency THEN c.f = g.k ELSE c.f >= g.k END),
+         CASE WHEN g.k < max_frequency THEN coalesce((SELECT p.e FROM p WHERE p.k = g.k), 0)
+              ELSE (SELECT count(*) FROM c) - (SELECT coalesce(sum(p.e), 0) FROM p) END
   FROM pg_catalog.generate_series(0, max_frequency) g(k)
-  ORDER BY k
+  ORDER BY g.k;
+END
 $$;
 COMMENT ON FUNCTION @extschema@.frequency_histogram(@extschema@.bgnbd_model, integer[], double precision[], integer) IS
     'The BG/NBD paper''s Figure 3 for a fit: per calibration frequency 0 .. max_frequency (the last row max_frequency and more, default 7), the customers and the model''s expected number, sum over customers of P(X(T) = n) at each customer''s age T (frequencies and ages array_agg''ed in one order).';
@@ -150,13 +173,21 @@ CREATE FUNCTION @extschema@.holdout_by_frequency(model @extschema@.mbgnbd_model,
                                                  summaries @extschema@.btyd_holdout_customer[],
                                                  max_frequency integer DEFAULT 7)
 RETURNS TABLE (frequency integer, customers bigint, actual double precision, expected double precision)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
+#variable_conflict use_column
+BEGIN
+  IF max_frequency IS NULL OR max_frequency < 0 THEN
+    RAISE EXCEPTION 'holdout_by_frequency: max_frequency % is out of range', coalesce(max_frequency::text, 'NULL')
+      USING ERRCODE = '22023', HINT = 'The last row is that calibration frequency and more, 0 or more, such as 7.';
+  END IF;
+  RETURN QUERY
   SELECT least(c.frequency, max_frequency), count(*), avg(c.holdout_purchases)::double precision,
          avg(@extschema@.expected_purchases(model, c.holdout_length, c.frequency, c.recency, c.age))
   FROM pg_catalog.unnest(summaries) c
   WHERE c.frequency IS NOT NULL
-  GROUP BY 1 ORDER BY 1
+  GROUP BY 1 ORDER BY 1;
+END
 $$;
 COMMENT ON FUNCTION @extschema@.holdout_by_frequency(@extschema@.mbgnbd_model, @extschema@.btyd_holdout_customer[], integer) IS
     'The BG/NBD paper''s Figure 4 for a fit: per calibration frequency (the last row max_frequency and more, default 7), the customers, their mean holdout purchases and the mean the model expects over the holdout (btyd_summary''s holdout form, array_agg''ed).';
@@ -165,17 +196,32 @@ COMMENT ON FUNCTION @extschema@.holdout_by_frequency(@extschema@.mbgnbd_model, @
 CREATE FUNCTION @extschema@.frequency_histogram(model @extschema@.mbgnbd_model, frequencies integer[],
                                                 ages double precision[], max_frequency integer DEFAULT 7)
 RETURNS TABLE (frequency integer, customers bigint, expected double precision)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
-  WITH c AS (SELECT f, a FROM ROWS FROM (pg_catalog.unnest(frequencies), pg_catalog.unnest(ages)) u(f, a) WHERE f IS NOT NULL AND a IS NOT NULL),
+#variable_conflict use_column
+BEGIN
+  -- one row and one P(X(T) = n) per age for each frequency up to it: bounded
+  IF max_frequency IS NULL OR max_frequency < 0 OR max_frequency > 1000 THEN
+    RAISE EXCEPTION 'frequency_histogram: max_frequency % is out of range', coalesce(max_frequency::text, 'NULL')
+      USING ERRCODE = '22023', HINT = 'The last row is that frequency and more: 0 to 1000, such as 7.';
+  END IF;
+  IF pg_catalog.cardinality(frequencies) IS DISTINCT FROM pg_catalog.cardinality(ages) THEN
+    RAISE EXCEPTION 'frequency_histogram: % frequencies but % ages', pg_catalog.cardinality(frequencies),
+                    pg_catalog.cardinality(ages)
+      USING ERRCODE = '22023', HINT = 'Pass one frequency and one age per customer, array_agg''ed in one query.';
+  END IF;
+  RETURN QUERY
+  WITH c AS (SELECT f, a FROM ROWS FROM (pg_catalog.unnest(frequencies), pg_catalog.unnest(ages)) u(f, a)
+             WHERE f IS NOT NULL AND a IS NOT NULL),
        by_age AS (SELECT a, count(*) AS n FROM c GROUP BY a),
        p AS (SELECT k, sum(by_age.n * @extschema@.purchase_count_probability(model, by_age.a, k)) AS e
              FROM by_age, pg_catalog.generate_series(0, max_frequency - 1) k GROUP BY k)
-  SELECT k, (SELECT count(*) FROM c WHERE CASE WHEN k < max_frequency THEN c.f = k ELSE c.f >= k END),
-         CASE WHEN k < max_frequency THEN coalesce((SELECT e FROM p WHERE p.k = g.k), 0)
-              ELSE (SELECT count(*) FROM c) - (SELECT coalesce(sum(e), 0) FROM p) END
+  SELECT g.k, (SELECT count(*) FROM c WHERE CASE WHEN g.k < max_frequency THEN c.f = g.k ELSE c.f >= g.k END),
+         CASE WHEN g.k < max_frequency THEN coalesce((SELECT p.e FROM p WHERE p.k = g.k), 0)
+              ELSE (SELECT count(*) FROM c) - (SELECT coalesce(sum(p.e), 0) FROM p) END
   FROM pg_catalog.generate_series(0, max_frequency) g(k)
-  ORDER BY k
+  ORDER BY g.k;
+END
 $$;
 COMMENT ON FUNCTION @extschema@.frequency_histogram(@extschema@.mbgnbd_model, integer[], double precision[], integer) IS
     'The BG/NBD paper''s Figure 3 for a fit: per calibration frequency 0 .. max_frequency (the last row max_frequency and more, default 7), the customers and the model''s expected number, sum over customers of P(X(T) = n) at each customer''s age T (frequencies and ages array_agg''ed in one order).';
@@ -206,13 +252,21 @@ CREATE FUNCTION @extschema@.holdout_by_frequency(model @extschema@.pareto_nbd_mo
                                                  summaries @extschema@.btyd_holdout_customer[],
                                                  max_frequency integer DEFAULT 7)
 RETURNS TABLE (frequency integer, customers bigint, actual double precision, expected double precision)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
+#variable_conflict use_column
+BEGIN
+  IF max_frequency IS NULL OR max_frequency < 0 THEN
+    RAISE EXCEPTION 'holdout_by_frequency: max_frequency % is out of range', coalesce(max_frequency::text, 'NULL')
+      USING ERRCODE = '22023', HINT = 'The last row is that calibration frequency and more, 0 or more, such as 7.';
+  END IF;
+  RETURN QUERY
   SELECT least(c.frequency, max_frequency), count(*), avg(c.holdout_purchases)::double precision,
          avg(@extschema@.expected_purchases(model, c.holdout_length, c.frequency, c.recency, c.age))
   FROM pg_catalog.unnest(summaries) c
   WHERE c.frequency IS NOT NULL
-  GROUP BY 1 ORDER BY 1
+  GROUP BY 1 ORDER BY 1;
+END
 $$;
 COMMENT ON FUNCTION @extschema@.holdout_by_frequency(@extschema@.pareto_nbd_model, @extschema@.btyd_holdout_customer[], integer) IS
     'The BG/NBD paper''s Figure 4 for a fit: per calibration frequency (the last row max_frequency and more, default 7), the customers, their mean holdout purchases and the mean the model expects over the holdout (btyd_summary''s holdout form, array_agg''ed).';
@@ -221,17 +275,32 @@ COMMENT ON FUNCTION @extschema@.holdout_by_frequency(@extschema@.pareto_nbd_mode
 CREATE FUNCTION @extschema@.frequency_histogram(model @extschema@.pareto_nbd_model, frequencies integer[],
                                                 ages double precision[], max_frequency integer DEFAULT 7)
 RETURNS TABLE (frequency integer, customers bigint, expected double precision)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
-  WITH c AS (SELECT f, a FROM ROWS FROM (pg_catalog.unnest(frequencies), pg_catalog.unnest(ages)) u(f, a) WHERE f IS NOT NULL AND a IS NOT NULL),
+#variable_conflict use_column
+BEGIN
+  -- one row and one P(X(T) = n) per age for each frequency up to it: bounded
+  IF max_frequency IS NULL OR max_frequency < 0 OR max_frequency > 1000 THEN
+    RAISE EXCEPTION 'frequency_histogram: max_frequency % is out of range', coalesce(max_frequency::text, 'NULL')
+      USING ERRCODE = '22023', HINT = 'The last row is that frequency and more: 0 to 1000, such as 7.';
+  END IF;
+  IF pg_catalog.cardinality(frequencies) IS DISTINCT FROM pg_catalog.cardinality(ages) THEN
+    RAISE EXCEPTION 'frequency_histogram: % frequencies but % ages', pg_catalog.cardinality(frequencies),
+                    pg_catalog.cardinality(ages)
+      USING ERRCODE = '22023', HINT = 'Pass one frequency and one age per customer, array_agg''ed in one query.';
+  END IF;
+  RETURN QUERY
+  WITH c AS (SELECT f, a FROM ROWS FROM (pg_catalog.unnest(frequencies), pg_catalog.unnest(ages)) u(f, a)
+             WHERE f IS NOT NULL AND a IS NOT NULL),
        by_age AS (SELECT a, count(*) AS n FROM c GROUP BY a),
        p AS (SELECT k, sum(by_age.n * @extschema@.purchase_count_probability(model, by_age.a, k)) AS e
              FROM by_age, pg_catalog.generate_series(0, max_frequency - 1) k GROUP BY k)
-  SELECT k, (SELECT count(*) FROM c WHERE CASE WHEN k < max_frequency THEN c.f = k ELSE c.f >= k END),
-         CASE WHEN k < max_frequency THEN coalesce((SELECT e FROM p WHERE p.k = g.k), 0)
-              ELSE (SELECT count(*) FROM c) - (SELECT coalesce(sum(e), 0) FROM p) END
+  SELECT g.k, (SELECT count(*) FROM c WHERE CASE WHEN g.k < max_frequency THEN c.f = g.k ELSE c.f >= g.k END),
+         CASE WHEN g.k < max_frequency THEN coalesce((SELECT p.e FROM p WHERE p.k = g.k), 0)
+              ELSE (SELECT count(*) FROM c) - (SELECT coalesce(sum(p.e), 0) FROM p) END
   FROM pg_catalog.generate_series(0, max_frequency) g(k)
-  ORDER BY k
+  ORDER BY g.k;
+END
 $$;
 COMMENT ON FUNCTION @extschema@.frequency_histogram(@extschema@.pareto_nbd_model, integer[], double precision[], integer) IS
     'The BG/NBD paper''s Figure 3 for a fit: per calibration frequency 0 .. max_frequency (the last row max_frequency and more, default 7), the customers and the model''s expected number, sum over customers of P(X(T) = n) at each customer''s age T (frequencies and ages array_agg''ed in one order).';

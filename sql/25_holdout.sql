@@ -125,6 +125,10 @@ ORDER BY 1;
 SELECT h.* FROM ho_models, frequency_histogram(bg, '{}', '{}', 2) h;
 SELECT count(*) AS rows_for_no_customers FROM ho_models, holdout_by_frequency(bg, '{}');
 SELECT e.* FROM ho_models, expected_cumulative_purchases(bg, '{}', '{1, 2}') e;
+-- a last row past 1000 would be that many probabilities per age: refused, as are arrays of two lengths
+SELECT h.* FROM ho_models, frequency_histogram(bg, '{1}', '{30}', 2147483647) h;
+SELECT h.* FROM ho_models, frequency_histogram(bg, '{1, 2}', '{30}') h;
+SELECT h.* FROM ho_models, holdout_by_frequency(bg, '{}', -1) h;
 
 -- bad input
 \i sql/include/fails.psql

@@ -349,7 +349,7 @@ lk_numeric_whole(Datum d, int64 *value)
 	int			exponent;
 	bool		negative;
 
-	if (likely(VARATT_IS_1B(p) && !VARATT_IS_1B_E(p)))
+	if (likely(VARATT_IS_1B(p) && !VARATT_IS_1B_E(p) && VARSIZE_1B(p) >= VARHDRSZ_SHORT + sizeof(uint16)))
 	{
 		uint16		header;
 
