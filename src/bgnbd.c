@@ -519,28 +519,64 @@ nbd_expected_conditional(const Model *m, double t, double x, double t_x, double 
 	return nbd_expected_given_alive(m, t, x, T, fname) / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
 }
 
+/* A customer's numbers and the horizon, for the functions model_log_gradient differentiates */
+typedef struct NbdCustomer
+{
+	double		t,
+				x,
+				t_x,
+				T;
+	const char *fname;
+} NbdCustomer;
+
+/* G(x, T, t) = E / P(alive) of a BG/NBD or MBG/NBD model, for model_log_gradient */
+static double
+nbd_predict_given_alive(const Model *m, const void *arg)
+{
+	const NbdCustomer *c = arg;
+
+	return nbd_expected_given_alive(m, c->t, c->x, c->T, c->fname);
+}
+
 /*
- * The same, E = G(x, T, t) / (1 + odds), with G = E / P(alive) from the
- * query's memo (model_memo) for BG/NBD and MBG/NBD: G is a 2F1 series and
- * does not depend on t_x, so customers sharing x and T (most, with whole
- * days of recency and age) share it.  Pareto/NBD's G is a closed form and
- * its P(alive) the series: it is computed as it is.
+ * G(x, T, t) = E / P(alive) of a BG/NBD or MBG/NBD model from the query's
+ * memo (model_memo): G is a 2F1 series and does not depend on t_x, so
+ * customers sharing x and T (most, with whole days of recency and age)
+ * share it.  with_gradient: [1..4] hold G's gradient in the
+ * log-parameters too (central differences); a call site asks always or
+ * never, and each has a memo of its own.
+ */
+static const double *
+nbd_given_alive_memo(FunctionCallInfo fcinfo, const Model *m, const NbdCustomer *c, bool with_gradient)
+{
+	double		key[MODEL_MEMO_KEY] = {c->x, c->T, c->t};
+	bool		found;
+	double	   *given_alive = model_memo(fcinfo, m, NULL, 0, key, &found);
+
+	if (!found)
+	{
+		given_alive[0] = nbd_expected_given_alive(m, c->t, c->x, c->T, c->fname);
+		if (with_gradient)
+			model_log_gradient(m, nbd_predict_given_alive, c, given_alive + 1);
+	}
+	return given_alive;
+}
+
+/*
+ * E[Y(t) | x, t_x, T] as nbd_expected_conditional computes it, G / (1 +
+ * odds), with G from the memo.  Pareto/NBD's G is a closed form and its
+ * P(alive) the series: it is computed as it is.
  */
 static double
 nbd_expected_memo(FunctionCallInfo fcinfo, const Model *m, double t, double x, double t_x, double T,
 				  const char *fname)
 {
-	double		key[MODEL_MEMO_KEY] = {x, T, t};
-	bool		found;
-	double	   *given_alive;
+	NbdCustomer c = {t, x, t_x, T, fname};
 
 	if (m->kind == MODEL_PARETO_NBD)
 		return nbd_expected_conditional(m, t, x, t_x, T, fname);
-	given_alive = model_memo(fcinfo, m, NULL, 0, key, &found);
-	if (!found)
-		given_alive[0] = nbd_expected_given_alive(m, t, x, T, fname);
-	/* 1 / (1 + odds) is P(alive), as nbd_expected_conditional computes it */
-	return given_alive[0] / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
+	/* 1 / (1 + odds) is P(alive) */
+	return nbd_given_alive_memo(fcinfo, m, &c, false)[0] / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
 }
 
 /* expected_purchases(model, t, frequency, recency, age) */
@@ -711,23 +747,6 @@ nbd_count_probability_sql(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-typedef struct NbdCustomer
-{
-	double		t,
-				x,
-				t_x,
-				T;
-	const char *fname;
-} NbdCustomer;
-
-static double
-nbd_predict_alive(const Model *m, const void *arg)
-{
-	const NbdCustomer *c = arg;
-
-	return nbd_probability_alive(m, c->x, c->t_x, c->T, c->fname);
-}
-
 /*
  * The gradient of BG/NBD's or MBG/NBD's log dropout odds L in the
  * log-parameters: dL/d ln r = r ln((A+T)/(A+t_x)),
@@ -752,15 +771,6 @@ nbd_log_odds_gradient(const Model *m, double x, double t_x, double T, double *gr
 	gradient[3] = -e[3] / (e[3] + x - shift);
 }
 
-/* G(x, T, t) = E / P(alive) of a BG/NBD or MBG/NBD model, for model_log_gradient */
-static double
-nbd_predict_given_alive(const Model *m, const void *arg)
-{
-	const NbdCustomer *c = arg;
-
-	return nbd_expected_given_alive(m, c->t, c->x, c->T, c->fname);
-}
-
 /* probability_alive_interval(model, frequency, recency, age, level) */
 PG_FUNCTION_INFO_V1(nbd_probability_alive_interval);
 Datum
@@ -781,7 +791,7 @@ nbd_probability_alive_interval(PG_FUNCTION_ARGS)
 		p = lk_finite_result(fname, pnbd_probability_alive(m, c.x, c.t_x, c.T, fname, gradient));
 		return model_interval_result(fcinfo, p, model_delta_se_of_gradient(m, gradient), level, INTERVAL_PROBABILITY);
 	}
-	p = lk_finite_result(fname, nbd_predict_alive(m, &c));
+	p = lk_finite_result(fname, nbd_probability_alive(m, c.x, c.t_x, c.T, fname));
 	/* P = 1 / (1 + e^L), L the log dropout odds, so dP = -P (1 - P) dL */
 	nbd_log_odds_gradient(m, c.x, c.t_x, c.T, gradient);
 	for (int i = 0; i < 4; i++)
@@ -820,22 +830,17 @@ nbd_expected_purchases_interval(PG_FUNCTION_ARGS)
 	/*
 	 * E = G P(alive): dE = P dG + G dP, dP = -P (1 - P) dL.  G and its
 	 * gradient (central differences of the 2F1 series) come from the
-	 * query's memo by (x, T, t); P's gradient is a closed form.
+	 * query's memo by (x, T, t); P's gradient is a closed form.  E is
+	 * G / (1 + odds), as expected_purchases computes it.
 	 */
 	{
-		double		key[MODEL_MEMO_KEY] = {c.x, c.T, c.t};
-		bool		found;
-		double	   *g = model_memo(fcinfo, m, NULL, 0, key, &found);
-		double		p = nbd_probability_alive(m, c.x, c.t_x, c.T, fname);
+		const double *g = nbd_given_alive_memo(fcinfo, m, &c, true);
+		double		one_plus_odds = 1 + exp(nbd_log_dropout_odds(m, c.x, c.t_x, c.T));
+		double		p = 1 / one_plus_odds;
 		double		odds_gradient[4];
 		double		gradient[4];
 
-		if (!found)
-		{
-			g[0] = nbd_expected_given_alive(m, c.t, c.x, c.T, fname);
-			model_log_gradient(m, nbd_predict_given_alive, &c, g + 1);
-		}
-		e = lk_finite_result(fname, g[0] / (1 + exp(nbd_log_dropout_odds(m, c.x, c.t_x, c.T))));
+		e = lk_finite_result(fname, g[0] / one_plus_odds);
 		nbd_log_odds_gradient(m, c.x, c.t_x, c.T, odds_gradient);
 		for (int i = 0; i < 4; i++)
 			gradient[i] = p * g[1 + i] - g[0] * p * (1 - p) * odds_gradient[i];

@@ -336,9 +336,10 @@ lk_numeric_short_parts(Datum d, int64 *digits, int *exponent, bool *negative)
 }
 
 /*
- * The value, when it is a whole number of at most 16 digits.  Survey
- * answers are one base-10000 digit (or none, for 0) in a packed varlena:
- * that case is tested first, in a few instructions.
+ * The value, when it is a whole number of at most four base-10000 digits
+ * (times at most 10^8) that fits an int64.  Survey answers are one
+ * base-10000 digit (or none, for 0) in a packed varlena: that case is
+ * tested first, in a few instructions.
  */
 static pg_attribute_always_inline bool
 lk_numeric_whole(Datum d, int64 *value)
