@@ -63,6 +63,41 @@ pnbd_out_of_reach(const char *fname)
 }
 
 /*
+ * The step factors of the series for one pair of exponents (pc, po): 1/k
+ * with k = pc + po - 1 + n, (po + n)/(n + 1), po + n and 1/(po + n).  They depend on
+ * the exponents alone, and a fit's rows of one x share the exponents, so a
+ * fit computes them once per x rather than three divisions a term a row.
+ */
+#define PNBD_STEP_TABLE 128
+
+typedef struct PnbdSteps
+{
+	double		pc,
+				po;				/* the exponents the table is for */
+	double		inv_k[PNBD_STEP_TABLE + 1];
+	double		growth[PNBD_STEP_TABLE];
+	double		po_n[PNBD_STEP_TABLE];
+	double		inv_po_n[PNBD_STEP_TABLE];
+} PnbdSteps;
+
+static void
+pnbd_steps_for(PnbdSteps *steps, double pc, double po)
+{
+	if (steps->pc == pc && steps->po == po)
+		return;
+	steps->pc = pc;
+	steps->po = po;
+	for (int n = 0; n <= PNBD_STEP_TABLE; n++)
+		steps->inv_k[n] = 1 / (pc + po - 1 + n);
+	for (int n = 0; n < PNBD_STEP_TABLE; n++)
+	{
+		steps->growth[n] = (po + n) / (n + 1);
+		steps->po_n[n] = po + n;
+		steps->inv_po_n[n] = 1 / (po + n);
+	}
+}
+
+/*
  * J = int_{t_x}^{T} (c+u)^-pc (o+u)^-po du for c >= o > 0, pc + po > 1,
  * with its derivatives in pc and po, and the same integral with pc + 1
  * (center_plus) and with po + 1 (other_plus), which the gradient needs:
@@ -85,34 +120,53 @@ typedef struct PnbdIntegral
  * and L = ln((c+t_x)/(c+T)) <= 0:
  *	 J = (c+t_x)^-(pc+po-1) sum_n (po)_n/n! w^n h(k),  w = w(t_x),
  *	 h(k) = ((c+t_x)^-k - (c+T)^-k) (c+t_x)^k / k = (1 - e^(kL)) / k.
- * Every term is positive, and 1 - e^(kL) is taken by expm1 while e^(kL) is
- * above a half, so nothing cancels.  The derivatives follow term by term:
- * d/dk of (c+t_x)^-k h(k), and d/dpo of (po)_n = (po)_n sum_{j<n} 1/(po+j).
- * J at pc + 1 is the same sum with h(k+1) (the next term's h) and one more
- * factor 1/(c+t_x); at po + 1 also with (po+1)_n = (po)_n (po+n)/po.  The
- * terms' ratio is at most w max(1, (po+n)/(n+1)) (h falls with k), which
- * bounds what is left of the series.  A term costs a few multiplications
- * and a division: e^(kL) is a running product.
+ * Every term is positive, and so is every step of 1 - e^(kL): it is taken
+ * by expm1 for the first k, then by 1 - e^((k+1)L) = (1 - e^(kL)) + e^(kL)
+ * (1 - e^L), 1 - e^L = (T - t_x)/(c + T), a sum of positive numbers, so
+ * nothing cancels (re-anchored by expm1 every 32 terms against drift).
+ * The derivatives follow term by term: d/dk of (c+t_x)^-k h(k), and d/dpo
+ * of (po)_n = (po)_n sum_{j<n} 1/(po+j).  J at pc + 1 is the same sum with
+ * h(k+1) (the next term's h) and one more factor 1/(c+t_x); at po + 1 also
+ * with (po+1)_n = (po)_n (po+n)/po.  The terms' ratio is at most
+ * w max(1, (po+n)/(n+1)) (h falls with k), which bounds what is left of
+ * the series.  A term costs a few multiplications and additions, and no
+ * division where steps (not NULL) holds the step factors for (pc, po).
  */
 static bool
 pnbd_integral(double c, double o, double pc, double po, double t_x, double T, double log_c_tx,
-			  int max_terms, PnbdIntegral *out)
+			  int max_terms, const PnbdSteps *steps, PnbdIntegral *out)
 {
 	double		w = (c - o) / (c + t_x);	/* 0 <= w < 1 */
 	double		L = -log1p((T - t_x) / (c + t_x));
 	double		e_step = (c + t_x) / (c + T);	/* e^L */
+	double		one_minus_step = (T - t_x) / (c + T);	/* 1 - e^L */
 	double		log_p = -log_c_tx;
 	double		k0 = pc + po - 1;
+	double		tail_factor = 2 + fabs(log_p) + 2 / k0;
 	double		coef = 1;		/* (po)_n / n! w^n, rescaled with log_scale */
 	double		harmonic = 0;	/* sum_{j<n} 1 / (po + j) */
 	double		e = exp(k0 * L);	/* e^(kL) */
-	double		h = e > 0.5 ? -expm1(k0 * L) / k0 : (1 - e) / k0;
+	double		m = e > 0.5 ? -expm1(k0 * L) : 1 - e;	/* 1 - e^(kL) */
 	double		inv_k = 1 / k0;
-	double		inv_po = 1 / po;
+	double		h = m * inv_k;
+
+	/*
+	 * The sums, in locals (stores through out could alias the table's
+	 * loads): J's, sum coef h'(k), sum coef h harmonic, J at pc + 1, and J
+	 * at po + 1 times po.  d_center = ln p J + sum coef h'(k), and d_other
+	 * = d_center + sum coef h harmonic, which saves registers in the loop.
+	 */
+	double		value = 0,
+				slope = 0,
+				harmonic_sum = 0,
+				center_plus = 0,
+				other_plus = 0,
+				log_scale = k0 * log_p;
 	int			n;
 
+	Assert(steps == NULL || (steps->pc == pc && steps->po == po));
 	memset(out, 0, sizeof(PnbdIntegral));
-	out->log_scale = k0 * log_p;
+	out->log_scale = log_scale;
 	if (T == t_x)
 		return true;
 	/* too long to sum: said at once rather than after max_terms terms */
@@ -120,23 +174,47 @@ pnbd_integral(double c, double o, double pc, double po, double t_x, double T, do
 		return false;
 	for (n = 0; n < max_terms; n++)
 	{
-		double		inv_k_next = 1 / (k0 + n + 1);
+		double		inv_k_next,
+					growth,		/* the next coefficient's, over w */
+					po_n,
+					inv_po_n;
 		double		e_next = e * e_step;
-		double		h_next = e_next > 0.5 ? -expm1((k0 + n + 1) * L) * inv_k_next : (1 - e_next) * inv_k_next;
-		double		dh = -(L * e + h) * inv_k;	/* h'(k) */
+		double		m_next,
+					h_next;
 		double		term = coef * h;
-		double		d_term = coef * (log_p * h + dh);
-		double		growth = (po + n) / (n + 1);	/* the next coefficient's, over w */
 
-		out->value += term;
-		out->d_center += d_term;
-		out->d_other += d_term + term * harmonic;
-		out->center_plus += coef * h_next;
-		out->other_plus += coef * (po + n) * inv_po * h_next;
+		if (steps != NULL && n < PNBD_STEP_TABLE)
+		{
+			inv_k_next = steps->inv_k[n + 1];
+			growth = steps->growth[n];
+			po_n = steps->po_n[n];
+			inv_po_n = steps->inv_po_n[n];
+		}
+		else
+		{
+			inv_k_next = 1 / (k0 + n + 1);
+			po_n = po + n;
+			growth = po_n / (n + 1);
+			inv_po_n = 1 / po_n;
+		}
+		if (e_next <= 0.5)
+			m_next = 1 - e_next;
+		else if ((n & 31) == 31)
+			m_next = -expm1((k0 + n + 1) * L);
+		else
+			m_next = m + e * one_minus_step;
+		h_next = m_next * inv_k_next;
+
+		value += term;
+		slope -= coef * (L * e + h) * inv_k;	/* h'(k) = -(L e^(kL) + h) / k */
+		harmonic_sum += term * harmonic;
+		center_plus += coef * h_next;
+		other_plus += coef * po_n * h_next;
 
 		coef *= w * growth;
-		harmonic += 1 / (po + n);
+		harmonic += inv_po_n;
 		e = e_next;
+		m = m_next;
 		h = h_next;
 		inv_k = inv_k_next;
 		if (coef == 0)
@@ -147,28 +225,34 @@ pnbd_integral(double c, double o, double pc, double po, double t_x, double T, do
 		 * + 2/k), the harmonic sum grows by at most 1/(1 - ratio) over a
 		 * geometric tail, and other_plus's factor by (po + n)/po
 		 */
-		if (term < 1e-15 * out->value)
+		if (term < 1e-15 * value)
 		{
 			double		ratio = w * Max(1.0, growth);
 
 			if (ratio < 1 &&
-				term * ratio / (1 - ratio) * (2 + fabs(log_p) + 2 / k0 + harmonic + 1 / (1 - ratio) + (po + n) * inv_po)
-				<= 1e-17 * out->value)
+				term * ratio / (1 - ratio) * (tail_factor + harmonic + 1 / (1 - ratio) + po_n / po)
+				<= 1e-17 * value)
 				break;
 		}
-		if (out->value > 1e200)
+		if (value > 1e200)
 		{
 			coef *= 1e-200;
-			out->value *= 1e-200;
-			out->d_center *= 1e-200;
-			out->d_other *= 1e-200;
-			out->center_plus *= 1e-200;
-			out->other_plus *= 1e-200;
-			out->log_scale += 200 * M_LN10;
+			value *= 1e-200;
+			slope *= 1e-200;
+			harmonic_sum *= 1e-200;
+			center_plus *= 1e-200;
+			other_plus *= 1e-200;
+			log_scale += 200 * M_LN10;
 		}
-		if (n % 4096 == 4095)
+		if ((n & 4095) == 4095)
 			CHECK_FOR_INTERRUPTS();
 	}
+	out->log_scale = log_scale;
+	out->value = value;
+	out->d_center = log_p * value + slope;
+	out->d_other = out->d_center + harmonic_sum;
+	out->center_plus = center_plus;
+	out->other_plus = other_plus / po;
 	return n < max_terms;
 }
 
@@ -177,18 +261,27 @@ pnbd_integral(double c, double o, double pc, double po, double t_x, double T, do
  * alpha and beta, whose ln(. + t_x) the caller gives (the fit has them per
  * distinct time); d_center and center_plus are then alpha's (d/dpa, at
  * pa + 1), d_other and other_plus beta's.  False when the series did not
- * converge in max_terms.
+ * converge in max_terms.  steps, where not NULL, is the caller's table of
+ * step factors, made anew here when the exponents change.
  */
 static bool
 pnbd_integral_ab(double alpha, double beta, double pa, double pb, double t_x, double T,
-				 double log_larger_tx, int max_terms, PnbdIntegral *out)
+				 double log_larger_tx, int max_terms, PnbdSteps *steps, PnbdIntegral *out)
 {
 	if (alpha >= beta)
-		return pnbd_integral(alpha, beta, pa, pb, t_x, T, log_larger_tx, max_terms, out);
+	{
+		if (steps != NULL)
+			pnbd_steps_for(steps, pa, pb);
+		return pnbd_integral(alpha, beta, pa, pb, t_x, T, log_larger_tx, max_terms, steps, out);
+	}
 	else
 	{
 		double		swap;
-		bool		ok = pnbd_integral(beta, alpha, pb, pa, t_x, T, log_larger_tx, max_terms, out);
+		bool		ok;
+
+		if (steps != NULL)
+			pnbd_steps_for(steps, pb, pa);
+		ok = pnbd_integral(beta, alpha, pb, pa, t_x, T, log_larger_tx, max_terms, steps, out);
 
 		swap = out->d_center;
 		out->d_center = out->d_other;
@@ -217,7 +310,7 @@ pnbd_log_odds_gone(double r, double alpha, double s, double beta, double x, doub
 
 	if (gradient != NULL)
 		memset(gradient, 0, sizeof(double) * 4);
-	if (!pnbd_integral_ab(alpha, beta, r + x, s + 1, t_x, T, log(Max(alpha, beta) + t_x), PNBD_MAX_TERMS, &I))
+	if (!pnbd_integral_ab(alpha, beta, r + x, s + 1, t_x, T, log(Max(alpha, beta) + t_x), PNBD_MAX_TERMS, NULL, &I))
 		pnbd_out_of_reach(fname);
 	if (I.value == 0)
 		return -INFINITY;
@@ -257,6 +350,7 @@ pnbd_loglik(FitData *fit, const double *theta, double *grad)
 				lg_r = lgamma(r),
 				psi_r = digamma(r);
 	int			zero_time = -1;	/* the index of time 0, found at the first x = 0 row */
+	PnbdSteps	steps = {.pc = -1};	/* for the rows' x (rows come sorted by x) */
 
 	/* the parts that depend on x alone */
 	for (int j = 0; j < d->x.nx; j++)
@@ -318,7 +412,7 @@ pnbd_loglik(FitData *fit, const double *theta, double *grad)
 		}
 		log_d = -(r + x) * d->log_at[kt] - s * d->log_bt[kt];
 		if (!pnbd_integral_ab(alpha, beta, r + x, s + 1, d->times[kr], d->times[kt],
-							  alpha >= beta ? d->log_at[kr] : d->log_bt[kr], PNBD_FIT_MAX_TERMS, &I))
+							  alpha >= beta ? d->log_at[kr] : d->log_bt[kr], PNBD_FIT_MAX_TERMS, &steps, &I))
 		{
 			/* not computable here: the optimizer steps back (nlopt_objective) */
 			if (grad != NULL)
