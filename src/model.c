@@ -168,11 +168,11 @@ model_from_v2(const Model *old)
 	return m;
 }
 
-/* The model argument, detoasted and checked to be of this kind (or, MODEL_ANY, of one) */
-const Model *
-model_arg(FunctionCallInfo fcinfo, int argno, ModelKind kind)
+/* A model value read as format 3 and checked to be of this kind (or, MODEL_ANY, of one) */
+static const Model *
+model_check(struct varlena *given, ModelKind kind)
 {
-	Model	   *m = (Model *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+	Model	   *m = (Model *) given;
 
 	/* values stored by 1.2 to 1.6 stay as they were on disk */
 	if (VARSIZE(m) >= offsetof(Model, values) && m->version == 1)
@@ -187,6 +187,45 @@ model_arg(FunctionCallInfo fcinfo, int argno, ModelKind kind)
 	if (model_problem(m, kind) != NULL)
 		elog(ERROR, "corrupt %s value", model_specs[kind].type_name);
 	return m;
+}
+
+/*
+ * The model argument, detoasted and checked to be of this kind (or,
+ * MODEL_ANY, of one).  Arguments 0 and 1 are checked once for as long as
+ * the calls of a query give the same bytes (model_call_cache keeps them).
+ */
+const Model *
+model_arg(FunctionCallInfo fcinfo, int argno, ModelKind kind)
+{
+	struct varlena *given = PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+	ModelCallCache *cache = NULL;
+	const Model *checked;
+
+	if (fcinfo->flinfo != NULL && argno < (int) lengthof(cache->args))
+	{
+		cache = model_call_cache(fcinfo);
+		if (cache->args[argno].given != NULL && VARSIZE(cache->args[argno].given) == VARSIZE(given) &&
+			memcmp(cache->args[argno].given, given, VARSIZE(given)) == 0 &&
+			(kind == MODEL_ANY || kind == cache->args[argno].checked->kind))
+			return cache->args[argno].checked;
+	}
+	checked = model_check(given, kind);
+	if (cache != NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (cache->args[argno].given != NULL)
+		{
+			pfree(cache->args[argno].given);
+			pfree((Model *) cache->args[argno].checked);
+		}
+		cache->args[argno].given = palloc(VARSIZE(given));
+		memcpy(cache->args[argno].given, given, VARSIZE(given));
+		cache->args[argno].checked = palloc(VARSIZE(checked));
+		memcpy((Model *) cache->args[argno].checked, checked, VARSIZE(checked));
+		MemoryContextSwitchTo(old);
+	}
+	return checked;
 }
 
 /* Predictions from a model whose fit did not converge would be numbers presented as right */

@@ -150,6 +150,17 @@ typedef struct ModelCallCache
 	double		level;			/* the last level seen, and its normal quantile */
 	double		z;
 	void	   *memo;
+
+	/*
+	 * model_arg's last model of arguments 0 and 1: the bytes it was given
+	 * and the model it checked (and converted from an older format), so a
+	 * query's rows of one model are checked once
+	 */
+	struct
+	{
+		struct varlena *given;
+		const Model *checked;
+	}			args[2];
 } ModelCallCache;
 
 extern ModelCallCache *model_call_cache(FunctionCallInfo fcinfo);

@@ -64,22 +64,27 @@ pnbd_out_of_reach(const char *fname)
 
 /*
  * The step factors of the series for one pair of exponents (pc, po): 1/k
- * with k = pc + po - 1 + n, (po + n)/(n + 1), po + n and 1/(po + n).  They depend on
- * the exponents alone, and a fit's rows of one x share the exponents, so a
- * fit computes them once per x rather than three divisions a term a row.
+ * with k = pc + po - 1 + n, (po + n)/(n + 1), po + n and 1/(po + n).  They
+ * depend on the exponents alone, and the rows of one x share the
+ * exponents, so they are kept rather than taken by three divisions a term
+ * a row: filled as far as a series has needed them (entry n holds 1/k for
+ * n + 1), up to PNBD_STEP_TABLE terms; later terms compute theirs.
  */
 #define PNBD_STEP_TABLE 128
+#define PNBD_STEP_CHUNK 16
 
 typedef struct PnbdSteps
 {
 	double		pc,
 				po;				/* the exponents the table is for */
-	double		inv_k[PNBD_STEP_TABLE + 1];
+	int			filled;			/* entries 0 .. filled - 1 hold their factors */
+	double		inv_k_next[PNBD_STEP_TABLE];
 	double		growth[PNBD_STEP_TABLE];
 	double		po_n[PNBD_STEP_TABLE];
 	double		inv_po_n[PNBD_STEP_TABLE];
 } PnbdSteps;
 
+/* The table for (pc, po): kept when it is for them, else emptied for them */
 static void
 pnbd_steps_for(PnbdSteps *steps, double pc, double po)
 {
@@ -87,14 +92,41 @@ pnbd_steps_for(PnbdSteps *steps, double pc, double po)
 		return;
 	steps->pc = pc;
 	steps->po = po;
-	for (int n = 0; n <= PNBD_STEP_TABLE; n++)
-		steps->inv_k[n] = 1 / (pc + po - 1 + n);
-	for (int n = 0; n < PNBD_STEP_TABLE; n++)
+	steps->filled = 0;
+}
+
+/* Fills PNBD_STEP_CHUNK more entries (n is the first one missing) */
+static pg_noinline void
+pnbd_steps_extend(PnbdSteps *steps)
+{
+	int			upto = Min(steps->filled + PNBD_STEP_CHUNK, PNBD_STEP_TABLE);
+	double		pc = steps->pc,
+				po = steps->po;
+
+	for (int n = steps->filled; n < upto; n++)
 	{
+		steps->inv_k_next[n] = 1 / (pc + po + n);
 		steps->growth[n] = (po + n) / (n + 1);
 		steps->po_n[n] = po + n;
 		steps->inv_po_n[n] = 1 / (po + n);
 	}
+	steps->filled = upto;
+}
+
+/*
+ * Predictions' tables, kept by the backend between calls: the slot of
+ * x mod PNBD_PREDICTION_TABLES (x the frequency: r + x is one exponent),
+ * remade when a call has other exponents (another x or another model)
+ */
+#define PNBD_PREDICTION_TABLES 16
+
+static PnbdSteps *
+pnbd_prediction_steps(double x)
+{
+	/* zeroed: no exponents are 0, and an empty table is right for any */
+	static PnbdSteps tables[PNBD_PREDICTION_TABLES];
+
+	return &tables[x >= 0 && x < 1e15 ? (int) fmod(x, PNBD_PREDICTION_TABLES) : 0];
 }
 
 /*
@@ -130,11 +162,11 @@ typedef struct PnbdIntegral
  * with (po+1)_n = (po)_n (po+n)/po.  The terms' ratio is at most
  * w max(1, (po+n)/(n+1)) (h falls with k), which bounds what is left of
  * the series.  A term costs a few multiplications and additions, and no
- * division where steps (not NULL) holds the step factors for (pc, po).
+ * division once steps, the table for (pc, po), holds the term's factors.
  */
 static bool
 pnbd_integral(double c, double o, double pc, double po, double t_x, double T, double log_c_tx,
-			  int max_terms, const PnbdSteps *steps, PnbdIntegral *out)
+			  int max_terms, PnbdSteps *steps, PnbdIntegral *out)
 {
 	double		w = (c - o) / (c + t_x);	/* 0 <= w < 1 */
 	double		L = -log1p((T - t_x) / (c + t_x));
@@ -164,7 +196,7 @@ pnbd_integral(double c, double o, double pc, double po, double t_x, double T, do
 				log_scale = k0 * log_p;
 	int			n;
 
-	Assert(steps == NULL || (steps->pc == pc && steps->po == po));
+	Assert(steps->pc == pc && steps->po == po);
 	memset(out, 0, sizeof(PnbdIntegral));
 	out->log_scale = log_scale;
 	if (T == t_x)
@@ -183,16 +215,18 @@ pnbd_integral(double c, double o, double pc, double po, double t_x, double T, do
 					h_next;
 		double		term = coef * h;
 
-		if (steps != NULL && n < PNBD_STEP_TABLE)
+		if (n >= steps->filled && n < PNBD_STEP_TABLE)
+			pnbd_steps_extend(steps);
+		if (n < steps->filled)
 		{
-			inv_k_next = steps->inv_k[n + 1];
+			inv_k_next = steps->inv_k_next[n];
 			growth = steps->growth[n];
 			po_n = steps->po_n[n];
 			inv_po_n = steps->inv_po_n[n];
 		}
 		else
 		{
-			inv_k_next = 1 / (k0 + n + 1);
+			inv_k_next = 1 / (pc + po + n);
 			po_n = po + n;
 			growth = po_n / (n + 1);
 			inv_po_n = 1 / po_n;
@@ -261,8 +295,8 @@ pnbd_integral(double c, double o, double pc, double po, double t_x, double T, do
  * alpha and beta, whose ln(. + t_x) the caller gives (the fit has them per
  * distinct time); d_center and center_plus are then alpha's (d/dpa, at
  * pa + 1), d_other and other_plus beta's.  False when the series did not
- * converge in max_terms.  steps, where not NULL, is the caller's table of
- * step factors, made anew here when the exponents change.
+ * converge in max_terms.  steps is the caller's table of step factors,
+ * emptied here when it is for other exponents.
  */
 static bool
 pnbd_integral_ab(double alpha, double beta, double pa, double pb, double t_x, double T,
@@ -270,8 +304,7 @@ pnbd_integral_ab(double alpha, double beta, double pa, double pb, double t_x, do
 {
 	if (alpha >= beta)
 	{
-		if (steps != NULL)
-			pnbd_steps_for(steps, pa, pb);
+		pnbd_steps_for(steps, pa, pb);
 		return pnbd_integral(alpha, beta, pa, pb, t_x, T, log_larger_tx, max_terms, steps, out);
 	}
 	else
@@ -279,8 +312,7 @@ pnbd_integral_ab(double alpha, double beta, double pa, double pb, double t_x, do
 		double		swap;
 		bool		ok;
 
-		if (steps != NULL)
-			pnbd_steps_for(steps, pb, pa);
+		pnbd_steps_for(steps, pb, pa);
 		ok = pnbd_integral(beta, alpha, pb, pa, t_x, T, log_larger_tx, max_terms, steps, out);
 
 		swap = out->d_center;
@@ -310,7 +342,8 @@ pnbd_log_odds_gone(double r, double alpha, double s, double beta, double x, doub
 
 	if (gradient != NULL)
 		memset(gradient, 0, sizeof(double) * 4);
-	if (!pnbd_integral_ab(alpha, beta, r + x, s + 1, t_x, T, log(Max(alpha, beta) + t_x), PNBD_MAX_TERMS, NULL, &I))
+	if (!pnbd_integral_ab(alpha, beta, r + x, s + 1, t_x, T, log(Max(alpha, beta) + t_x), PNBD_MAX_TERMS,
+						  pnbd_prediction_steps(x), &I))
 		pnbd_out_of_reach(fname);
 	if (I.value == 0)
 		return -INFINITY;
@@ -350,7 +383,7 @@ pnbd_loglik(FitData *fit, const double *theta, double *grad)
 				lg_r = lgamma(r),
 				psi_r = digamma(r);
 	int			zero_time = -1;	/* the index of time 0, found at the first x = 0 row */
-	PnbdSteps	steps = {.pc = -1};	/* for the rows' x (rows come sorted by x) */
+	PnbdSteps	steps = {0};		/* for the rows' x (rows come sorted by x) */
 
 	/* the parts that depend on x alone */
 	for (int j = 0; j < d->x.nx; j++)
