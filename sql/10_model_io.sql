@@ -107,6 +107,32 @@ SELECT round(expected_purchases(bg, 39, 2, 30.43, 38.86, '7 days')::numeric, 3) 
 FROM weekly;
 SELECT expected_purchases(bg, 39, '1 day') FROM weekly;
 SELECT expected_purchases(plain, 39, '7 days') FROM weekly;
+-- the interval forms (1.10) take the unit last, after the level, and check it the same
+-- way: the same row as without it, for each purchase model; another unit, a model
+-- without one, and a NULL unit (NULL, as any NULL argument)
+CREATE TABLE weekly_kinds AS
+SELECT mbgnbd_fit(frequency, recency, t, interval '7 days') AS mbg, pareto_nbd_fit(frequency, recency, t, interval '7 days') AS pnbd
+FROM cdnow_weeks;
+CREATE TABLE cdnow_spend (id int, x int, t_x float8, t float8, zbar float8);
+\copy cdnow_spend FROM '../shared/data/cdnow/cdnow_customers_summary_with_transactions.csv' CSV HEADER
+CREATE TABLE weekly_spend AS SELECT gamma_gamma_fit(x, zbar) AS gg FROM cdnow_spend WHERE x > 0;
+SELECT expected_purchases_interval(bg, 39, 2, 30.43, 38.86, 0.95, '7 days')::text = expected_purchases_interval(bg, 39, 2, 30.43, 38.86)::text AS conditional_same,
+       expected_purchases_interval(bg, 39, 0.9, '1 week')::text = expected_purchases_interval(bg, 39, 0.9)::text AS new_customer_same,
+       probability_alive_interval(bg, 2, 30.43, 38.86, 0.8, '7 days')::text = probability_alive_interval(bg, 2, 30.43, 38.86, 0.8)::text AS alive_same,
+       predicted_clv_interval(bg, gg, 2, 30.43, 38.86, 35, 12, 4.345, 1, 0.95, '7 days')::text
+         = predicted_clv_interval(bg, gg, 2, 30.43, 38.86, 35, 12, 4.345, 1)::text AS clv_same,
+       expected_purchases_interval(mbg, 39, 2, 30.43, 38.86, 0.95, '7 days')::text = expected_purchases_interval(mbg, 39, 2, 30.43, 38.86)::text AS mbgnbd_same,
+       probability_alive_interval(pnbd, 2, 30.43, 38.86, 0.95, '7 days')::text = probability_alive_interval(pnbd, 2, 30.43, 38.86)::text AS pareto_same,
+       round((predicted_clv_interval(pnbd, gg, 2, 30.43, 38.86, 35, 12, 4.345, 1, 0.9, '7 days')).estimate::numeric, 2) AS pareto_clv
+FROM weekly, weekly_kinds, weekly_spend;
+SELECT probability_alive_interval(bg, 2, 30.43, 38.86, 0.95, '1 day') FROM weekly;
+SELECT expected_purchases_interval(plain, 39, 0.95, '7 days') FROM weekly;
+SELECT predicted_clv_interval(pnbd, gg, 2, 30.43, 38.86, 35, 12, 4.345, 1, 0.95, '1 mon') FROM weekly_kinds, weekly_spend;
+SELECT expected_purchases_interval(bg, 39, 2, 30.43, 38.86, 1.5, '7 days') FROM weekly;
+SELECT predicted_clv_interval(bg, gg, 2, 30.43, 38.86, 35, 12, 4.345, 1, 0.95, NULL::interval) IS NULL AS null_unit_interval,
+       predicted_clv(bg, gg, 2, 30.43, 38.86, 35, 12, 4.345, 1, NULL::interval) IS NULL AS null_unit
+FROM weekly, weekly_spend;
+DROP TABLE weekly_kinds, weekly_spend, cdnow_spend;
 SELECT bgnbd_fit(frequency, recency, t, CASE WHEN id < 100 THEN interval '7 days' ELSE '1 day' END) FROM cdnow_weeks;
 SELECT bgnbd_fit(frequency, recency, t, interval '-7 days') FROM cdnow_weeks;
 SELECT bgnbd_fit(frequency, recency, t, NULL::interval) FROM cdnow_weeks;

@@ -771,19 +771,20 @@ nbd_log_odds_gradient(const Model *m, double x, double t_x, double T, double *gr
 	gradient[3] = -e[3] / (e[3] + x - shift);
 }
 
-/* probability_alive_interval(model, frequency, recency, age, level) */
+/* probability_alive_interval(model, frequency, recency, age, level [, time_unit]) */
 PG_FUNCTION_INFO_V1(nbd_probability_alive_interval);
 Datum
 nbd_probability_alive_interval(PG_FUNCTION_ARGS)
 {
 	const char *fname = "probability_alive_interval";
 	const Model *m = nbd_model_arg(fcinfo);
-	double		level = model_level_arg(fcinfo, fname);
+	double		level = model_level_arg_at(fcinfo, 4, fname);
 	NbdCustomer c = {0, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), fname};
 	double		p;
 	double		gradient[4] = {0, 0, 0, 0};
 
 	model_require_converged(m, fname);
+	model_check_time_unit(fcinfo, 5, m, fname);
 	fit_check_customer(fname, c.x, c.t_x, c.T);
 	/* Pareto/NBD's gradient comes with its series */
 	if (m->kind == MODEL_PARETO_NBD)
@@ -799,20 +800,26 @@ nbd_probability_alive_interval(PG_FUNCTION_ARGS)
 	return model_interval_result(fcinfo, p, model_delta_se_of_gradient(m, gradient), level, INTERVAL_PROBABILITY);
 }
 
-/* expected_purchases_interval(model, t, frequency, recency, age, level), or (model, t, level) for a new customer */
+/*
+ * expected_purchases_interval(model, t, frequency, recency, age, level [,
+ * time_unit]), or (model, t, level [, time_unit]) for a new customer
+ */
 PG_FUNCTION_INFO_V1(nbd_expected_purchases_interval);
 Datum
 nbd_expected_purchases_interval(PG_FUNCTION_ARGS)
 {
 	const char *fname = "expected_purchases_interval";
 	const Model *m = nbd_model_arg(fcinfo);
-	double		level = model_level_arg(fcinfo, fname);
+	bool		conditional = PG_NARGS() >= 6;
+	int			nargs_without_unit = conditional ? 6 : 3;
+	double		level = model_level_arg_at(fcinfo, nargs_without_unit - 1, fname);
 	NbdCustomer c = {PG_GETARG_FLOAT8(1), 0, 0, 0, fname};
 	double		e;
 
 	model_require_converged(m, fname);
+	model_check_time_unit(fcinfo, nargs_without_unit, m, fname);
 	nbd_check_horizon(fname, c.t);
-	if (PG_NARGS() > 3)
+	if (conditional)
 	{
 		c.x = PG_GETARG_FLOAT8(2);
 		c.t_x = PG_GETARG_FLOAT8(3);

@@ -177,6 +177,45 @@ AS 'MODULE_PATHNAME', 'predicted_clv_interval' LANGUAGE C IMMUTABLE PARALLEL SAF
 COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.@P@_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, double precision) IS
     'predicted_clv with its delta-method standard error (both fits'' variances added) and confidence interval (log scale) at the level (default 0.95).';
 
+-- the interval forms with the caller's time unit (1.10), checked to be the
+-- model's as the plain predictions check theirs.  The unit is the last
+-- argument, as there, so these forms take the level too: with the level
+-- defaulted and the unit before it, a literal '7 days' could be either
+CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.@P@_model, frequency double precision,
+                                                       recency double precision, age double precision,
+                                                       level double precision, time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_probability_alive_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.@P@_model, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD or Pareto/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level; the time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.@P@_model, t double precision,
+                                                        frequency double precision, recency double precision,
+                                                        age double precision, level double precision,
+                                                        time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.@P@_model, double precision, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD or Pareto/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level; the time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.@P@_model, t double precision,
+                                                        level double precision, time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.@P@_model, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD or Pareto/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level; the time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.predicted_clv_interval(purchases @extschema@.@P@_model, spend @extschema@.gamma_gamma_model,
+                                                   frequency double precision, recency double precision,
+                                                   age double precision, monetary_value double precision,
+                                                   periods integer, period_length double precision,
+                                                   discount_rate double precision, level double precision,
+                                                   time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'predicted_clv_interval' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.@P@_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, double precision, interval) IS
+    'predicted_clv with its delta-method standard error (both fits'' variances added) and confidence interval (log scale) at the level; the time unit must be the purchase model''s.';
+
 -- @end
 
 -- P(X(t) = n): eq. 8 of the BG/NBD paper, its MBG/NBD counterpart, and Pareto/NBD's

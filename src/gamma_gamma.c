@@ -251,12 +251,13 @@ typedef struct ClvArgs
 
 /*
  * predicted_clv's arguments (the first nine), checked; false when the
- * answer is NULL: NULL anywhere but the mean spend, which is NULL when x = 0
+ * answer is NULL: NULL in any argument (the time unit or level after the
+ * nine too) but the mean spend, which is NULL when x = 0
  */
 static bool
 clv_args(FunctionCallInfo fcinfo, const char *fname, ClvArgs *a)
 {
-	for (int i = 0; i < 9; i++)
+	for (int i = 0; i < PG_NARGS(); i++)
 		if (PG_ARGISNULL(i) && i != 5)
 			return false;
 	a->fname = fname;
@@ -367,7 +368,10 @@ clv_of_spend(const Model *gg, const void *arg)
 	return clv_value(NULL, a->bg, gg, a);
 }
 
-/* predicted_clv_interval(purchases, spend, ..., discount_rate, level): the variances of the two fits add */
+/*
+ * predicted_clv_interval(purchases, spend, ..., discount_rate, level [,
+ * time_unit]): the variances of the two fits add
+ */
 PG_FUNCTION_INFO_V1(predicted_clv_interval);
 Datum
 predicted_clv_interval(PG_FUNCTION_ARGS)
@@ -377,13 +381,14 @@ predicted_clv_interval(PG_FUNCTION_ARGS)
 				se_bg,
 				se_gg;
 
-	if (!clv_args(fcinfo, "predicted_clv_interval", &a) || PG_ARGISNULL(9))
+	if (!clv_args(fcinfo, "predicted_clv_interval", &a))
 		PG_RETURN_NULL();
+	model_check_time_unit(fcinfo, 10, a.bg, a.fname);
 	value = lk_finite_result(a.fname, clv_value(fcinfo, a.bg, a.gg, &a));
 	se_bg = model_delta_se(a.bg, clv_of_purchases, &a);
 	se_gg = model_delta_se(a.gg, clv_of_spend, &a);
 	return model_interval_result(fcinfo, value, sqrt(se_bg * se_bg + se_gg * se_gg),
-								 model_level_arg(fcinfo, a.fname), INTERVAL_POSITIVE);
+								 model_level_arg_at(fcinfo, 9, a.fname), INTERVAL_POSITIVE);
 }
 
 typedef struct SpendArgs

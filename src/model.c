@@ -866,7 +866,13 @@ model_delta_se_of_gradient(const Model *m, const double *gradient)
 double
 model_level_arg(FunctionCallInfo fcinfo, const char *fname)
 {
-	double		level = PG_GETARG_FLOAT8(PG_NARGS() - 1);
+	return model_level_arg_at(fcinfo, PG_NARGS() - 1, fname);
+}
+
+double
+model_level_arg_at(FunctionCallInfo fcinfo, int argno, const char *fname)
+{
+	double		level = PG_GETARG_FLOAT8(argno);
 
 	lk_check_confidence_level(fname, level);
 	return level;

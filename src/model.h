@@ -202,6 +202,8 @@ extern Datum model_interval_result(FunctionCallInfo fcinfo, double estimate, dou
 								   double share_of);
 /* The confidence level argument, the last: ERROR 22023 unless 0 < level < 1 */
 extern double model_level_arg(FunctionCallInfo fcinfo, const char *fname);
+/* The same at argument argno: an interval form given a time unit has it after the level */
+extern double model_level_arg_at(FunctionCallInfo fcinfo, int argno, const char *fname);
 
 /* ---------------------------------------------------------------------
  * Fitting (model_fit.c)

@@ -301,6 +301,44 @@ FROM pg_proc p JOIN ext_objects x ON x.classid = 'pg_proc'::regclass AND x.objid
 CROSS JOIN generate_series(1, 40) k
 WHERE p.prokind IN ('f', 'a') AND p.pronargs > 0
   AND NOT ('internal'::regtype = ANY (p.proargtypes::regtype[]) OR 'cstring'::regtype = ANY (p.proargtypes::regtype[]));
+-- One NULL at a time: every function that is not STRICT, and every
+-- aggregate, with each argument NULL in turn and the others plausible (a
+-- converged model, a positive number, a real time unit), so that a NULL
+-- reaches the code after the checks of the other arguments (random draws
+-- rarely get every other argument right: predicted_clv with a NULL time
+-- unit and a model that records one crashed the server until this round
+-- found it); and once with none.  Each converged model seed makes a
+-- variant of the calls (models with and without a time unit).
+CREATE TABLE fuzz.plausible (type regtype, value text, nth int DEFAULT 1);
+INSERT INTO fuzz.plausible (type, value) VALUES
+  ('double precision', '1'), ('bigint', '100'), ('integer', '12'), ('smallint', '10'), ('numeric', '7.5'),
+  ('boolean', 'true'), ('text', 'all'), ('interval', '7 days'), ('timestamp with time zone', '2024-01-01'),
+  ('date', '2024-01-01'), ('bytea', '\x01'), ('bigint[]', '{1,2}'), ('double precision[]', '{1,1,1,1,1,1,1}'),
+  ('survival_summary[]', '{v1;1:1:0,v1;1:0:1;2:1:0}');
+INSERT INTO fuzz.plausible
+SELECT type, value, row_number() OVER (PARTITION BY type ORDER BY value)
+FROM (SELECT DISTINCT type, value FROM fuzz.seeds
+      WHERE value LIKE '%converged=true%' AND type NOT IN (SELECT type FROM fuzz.plausible)) s;
+INSERT INTO fuzz.plausible
+SELECT DISTINCT ON (type) type, value FROM fuzz.seeds
+WHERE type NOT IN (SELECT type FROM fuzz.plausible) ORDER BY type, value;
+INSERT INTO fuzz.calls
+SELECT DISTINCT p.oid::regprocedure,
+       format('SELECT %s(%s)', p.oid::regproc,
+              (SELECT string_agg(coalesce(
+                        CASE WHEN o <> k
+                             THEN (SELECT format('%L::%s', v.value, v.type) FROM fuzz.plausible v
+                                   WHERE v.type = CASE WHEN t = '"any"'::regtype THEN 'integer'::regtype
+                                                       ELSE t::regtype END
+                                     AND v.nth = 1 + (variant - 1) % (SELECT count(*) FROM fuzz.plausible w
+                                                                      WHERE w.type = v.type)) END,
+                        CASE WHEN t = '"any"'::regtype THEN 'NULL' ELSE format('NULL::%s', t::regtype) END), ', ' ORDER BY o)
+               FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, o)))
+FROM pg_proc p JOIN ext_objects x ON x.classid = 'pg_proc'::regclass AND x.objid = p.oid
+CROSS JOIN LATERAL generate_series(0, p.pronargs) k
+CROSS JOIN generate_series(1, (SELECT max(nth) FROM fuzz.plausible)) variant
+WHERE (NOT p.proisstrict OR p.prokind = 'a') AND p.prokind IN ('f', 'a') AND p.pronargs > 0
+  AND NOT ('internal'::regtype = ANY (p.proargtypes::regtype[]) OR 'cstring'::regtype = ANY (p.proargtypes::regtype[]));
 CREATE FUNCTION fuzz.run_calls() RETURNS TABLE (fn regprocedure, calls int, answered int, broken text[])
 LANGUAGE plpgsql AS $$
 DECLARE
