@@ -543,25 +543,65 @@ lk_mix64(uint64 h)
 /*
  * A hash of an id's bytes, eight at a time: customer ids are short (codes,
  * uuids), where this takes a fraction of hash_bytes's instructions, and
- * the finalizer mixes every byte into the bits a table uses.  Nothing
- * stores these hashes: a deserialized state computes them again.
+ * the finalizer mixes every byte into the bits a table uses.  The last
+ * (partial) word is read as the id's last eight bytes, overlapping the one
+ * before, and ids under eight bytes as two overlapping halves (length
+ * mixed in), so no byte is read one at a time.  Nothing stores these
+ * hashes: a deserialized state computes them again.
  */
+static inline uint64
+lk_load64(const unsigned char *p)
+{
+	uint64		word;
+
+	memcpy(&word, p, 8);
+	return word;
+}
+
+static inline uint32
+lk_load32(const unsigned char *p)
+{
+	uint32		word;
+
+	memcpy(&word, p, 4);
+	return word;
+}
+
 static inline uint32
 lk_id_bytes_hash(const unsigned char *p, Size len)
 {
 	uint64		h = UINT64CONST(0x9e3779b97f4a7c15) ^ len;
-	uint64		word;
+	uint64		last;
 
-	for (; len >= 8; p += 8, len -= 8)
+	if (len >= 8)
 	{
-		memcpy(&word, p, 8);
-		h = (h ^ word) * UINT64CONST(0xff51afd7ed558ccd);
-		h ^= h >> 32;
+		for (Size done = 8; done < len; p += 8, done += 8)
+		{
+			h = (h ^ lk_load64(p)) * UINT64CONST(0xff51afd7ed558ccd);
+			h ^= h >> 32;
+		}
+		last = lk_load64(p + (len - 1) % 8 + 1 - 8);
 	}
-	word = 0;
-	for (Size i = 0; i < len; i++)
-		word |= (uint64) p[i] << (8 * i);
-	return lk_mix64(h ^ word);
+	else if (len >= 4)
+		last = ((uint64) lk_load32(p) << 32) | lk_load32(p + len - 4);
+	else
+	{
+		last = 0;
+		for (Size i = 0; i < len; i++)
+			last |= (uint64) p[i] << (8 * i);
+	}
+	return lk_mix64(h ^ last);
+}
+
+/* Whether len bytes at a and b are the same: short ids in two overlapping loads */
+static inline bool
+lk_id_bytes_equal(const unsigned char *a, const unsigned char *b, Size len)
+{
+	if (len >= 8 && len <= 16)
+		return lk_load64(a) == lk_load64(b) && lk_load64(a + len - 8) == lk_load64(b + len - 8);
+	if (len >= 4 && len < 8)
+		return lk_load32(a) == lk_load32(b) && lk_load32(a + len - 4) == lk_load32(b + len - 4);
+	return memcmp(a, b, len) == 0;
 }
 
 static inline uint32
@@ -591,10 +631,12 @@ lk_id_equal(const LkIdType *t, Datum a, Datum b)
 			return a == b;
 		case LK_ID_BYTES:
 			if (t->typlen > 0)
-				return memcmp(DatumGetPointer(a), DatumGetPointer(b), t->typlen) == 0;
+				return lk_id_bytes_equal((const unsigned char *) DatumGetPointer(a),
+										 (const unsigned char *) DatumGetPointer(b), t->typlen);
 			return VARSIZE_ANY_EXHDR(DatumGetPointer(a)) == VARSIZE_ANY_EXHDR(DatumGetPointer(b)) &&
-				memcmp(VARDATA_ANY(DatumGetPointer(a)), VARDATA_ANY(DatumGetPointer(b)),
-					   VARSIZE_ANY_EXHDR(DatumGetPointer(a))) == 0;
+				lk_id_bytes_equal((const unsigned char *) VARDATA_ANY(DatumGetPointer(a)),
+								  (const unsigned char *) VARDATA_ANY(DatumGetPointer(b)),
+								  VARSIZE_ANY_EXHDR(DatumGetPointer(a)));
 		case LK_ID_OPCLASS:
 			return DatumGetBool(FunctionCall2Coll(t->equal, t->collation, a, b));
 	}

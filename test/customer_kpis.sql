@@ -325,5 +325,32 @@ SELECT is_empty(
     FROM recent_members r JOIN recent_members f ON f.id BETWEEN r.id - 29 AND r.id GROUP BY r.id$$,
   'a 30-member sliding window equals per-row recomputation for the program KPIs');
 
+-- ---------------------------------------------------------------------
+-- Short ids are hashed and compared with overlapping 8- and 4-byte loads
+-- (1.10): text ids of every length from 0 to 40 bytes, and uuids, that
+-- differ from one another only in their first, a middle or their last
+-- byte (where the loads overlap), each ordered once or twice: the
+-- per-customer KPIs count them as the plain SQL does
+CREATE TABLE short_ids AS
+SELECT CASE WHEN n = 0 THEN '' ELSE overlay(repeat('x', n) PLACING c FROM p + 1) END AS code
+FROM generate_series(0, 40) n, LATERAL (SELECT DISTINCT unnest(ARRAY[0, n / 2, greatest(n - 1, 0), least(7, greatest(n - 1, 0)), least(8, greatest(n - 1, 0))]) AS p) q,
+     unnest(ARRAY['a', 'b']) c;
+CREATE TABLE short_id_orders AS
+SELECT code, md5(code)::uuid AS id_uuid FROM short_ids, generate_series(1, 1 + (length(code) + ascii(right(code || 'a', 1))) % 2);
+INSERT INTO short_id_orders
+SELECT NULL, overlay(u PLACING c FROM p)::uuid
+FROM (VALUES ('00000000-0000-0000-0000-000000000000')) v(u),
+     -- the hex digits of bytes 0, 7, 8 and 15
+     unnest(ARRAY[1, 17, 20, 36]) p, unnest(ARRAY['a', 'b']) c, generate_series(1, 1 + p % 2);
+SELECT is((SELECT ARRAY[repeat_purchase_rate(code), one_and_done_rate(code), purchase_frequency(code)] FROM short_id_orders),
+          (SELECT ARRAY[100.0 * count(*) FILTER (WHERE n >= 2) / count(*), 100.0 * count(*) FILTER (WHERE n = 1) / count(*),
+                        sum(n)::float8 / count(*)]::float8[]
+           FROM (SELECT code, count(*) AS n FROM short_id_orders WHERE code IS NOT NULL GROUP BY code) c),
+          'text ids of 0 to 40 bytes that differ in one byte: the per-customer KPIs count them as GROUP BY does');
+SELECT is((SELECT ARRAY[repeat_purchase_rate(id_uuid), purchase_frequency(id_uuid)] FROM short_id_orders),
+          (SELECT ARRAY[100.0 * count(*) FILTER (WHERE n >= 2) / count(*), sum(n)::float8 / count(*)]::float8[]
+           FROM (SELECT id_uuid, count(*) AS n FROM short_id_orders GROUP BY id_uuid) c),
+          'uuids that differ in one byte: the per-customer KPIs count them as GROUP BY does');
+
 SELECT * FROM finish();
 ROLLBACK;
