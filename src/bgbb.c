@@ -418,6 +418,32 @@ bgbb_predict_purchases(const Model *m, const void *arg)
 	return exp(l) * bgbb_active_opportunities(&p, c->n, c->future);
 }
 
+/*
+ * A prediction of the customer's (x, t_x, n) and, for an interval form, its
+ * standard error, from the query's memo: with n opportunities a customer
+ * has one of (n+1)(n+2)/2 patterns at most, so the customers of a query
+ * share them by the thousand (the future opportunities are the memo's
+ * other argument).
+ */
+static double
+bgbb_memo_prediction(FunctionCallInfo fcinfo, const Model *m, ModelPrediction predict, const BgbbCustomer *c,
+					 bool interval, const char *fname, double *se)
+{
+	double		extra[1] = {c->future};
+	double		key[MODEL_MEMO_KEY] = {c->x, c->t_x, c->n};
+	bool		found;
+	double	   *value = model_memo(fcinfo, m, extra, 1, key, &found);
+
+	if (!found)
+	{
+		value[0] = lk_finite_result(fname, predict(m, c));
+		value[1] = interval ? model_delta_se(m, predict, c) : 0;
+		model_memo_keep(fcinfo);
+	}
+	*se = value[1];
+	return value[0];
+}
+
 /* probability_alive(model, frequency, recency, opportunities [, level]): P(active at opportunity n+1) */
 PG_FUNCTION_INFO_V1(bgbb_probability_alive);
 Datum
@@ -428,13 +454,14 @@ bgbb_probability_alive(PG_FUNCTION_ARGS)
 	const Model *m = bgbb_model_arg(fcinfo, fname);
 	BgbbCustomer c = {0};
 	double		level = interval ? model_level_arg(fcinfo, fname) : 0;
-	double		estimate;
+	double		estimate,
+				se;
 
 	bgbb_customer_args(fcinfo, 1, fname, &c.x, &c.t_x, &c.n);
-	estimate = lk_finite_result(fname, bgbb_predict_alive(m, &c));
+	estimate = bgbb_memo_prediction(fcinfo, m, bgbb_predict_alive, &c, interval, fname, &se);
 	if (!interval)
 		PG_RETURN_FLOAT8(estimate);
-	return model_interval_result(fcinfo, estimate, model_delta_se(m, bgbb_predict_alive, &c), level, INTERVAL_PROBABILITY);
+	return model_interval_result(fcinfo, estimate, se, level, INTERVAL_PROBABILITY);
 }
 
 /* expected_purchases(model, future, frequency, recency, opportunities [, level]): E[X(n, n+n*) | x, t_x, n] */
@@ -447,14 +474,15 @@ bgbb_expected_purchases(PG_FUNCTION_ARGS)
 	const Model *m = bgbb_model_arg(fcinfo, fname);
 	BgbbCustomer c = {0};
 	double		level = interval ? model_level_arg(fcinfo, fname) : 0;
-	double		estimate;
+	double		estimate,
+				se;
 
 	c.future = opportunities_arg(fcinfo, 1, fname);
 	bgbb_customer_args(fcinfo, 2, fname, &c.x, &c.t_x, &c.n);
-	estimate = lk_finite_result(fname, bgbb_predict_purchases(m, &c));
+	estimate = bgbb_memo_prediction(fcinfo, m, bgbb_predict_purchases, &c, interval, fname, &se);
 	if (!interval)
 		PG_RETURN_FLOAT8(estimate);
-	return model_interval_result(fcinfo, estimate, model_delta_se(m, bgbb_predict_purchases, &c), level, INTERVAL_POSITIVE);
+	return model_interval_result(fcinfo, estimate, se, level, INTERVAL_POSITIVE);
 }
 
 /* expected_purchases(model, opportunities): a new customer's E[X(n)] */

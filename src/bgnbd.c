@@ -558,6 +558,7 @@ nbd_given_alive_memo(FunctionCallInfo fcinfo, const Model *m, const NbdCustomer 
 		given_alive[0] = nbd_expected_given_alive(m, c->t, c->x, c->T, c->fname);
 		if (with_gradient)
 			model_log_gradient(m, nbd_predict_given_alive, c, given_alive + 1);
+		model_memo_keep(fcinfo);
 	}
 	return given_alive;
 }

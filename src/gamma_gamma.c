@@ -324,7 +324,10 @@ clv_discounted_memo(FunctionCallInfo fcinfo, const Model *bg, const ClvArgs *a)
 	double	   *value = model_memo(fcinfo, bg, extra, 3, key, &found);
 
 	if (!found)
+	{
 		value[0] = clv_discounted_given_alive(bg, a);
+		model_memo_keep(fcinfo);
+	}
 	return value[0];
 }
 

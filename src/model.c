@@ -760,7 +760,7 @@ typedef struct ModelMemo
 	double		estimate[MODEL_MAX_PARAMS];
 	int			nextra;
 	double		extra[MODEL_MEMO_EXTRA];
-	ModelMemoEntry scratch;		/* where values go once the table is full */
+	ModelMemoEntry scratch;		/* a miss's key, and its values as the caller computes them */
 } ModelMemo;
 
 #define MODEL_MEMO_MAX_ENTRIES 262144
@@ -804,10 +804,20 @@ model_memo(FunctionCallInfo fcinfo, const Model *m, const double *extra, int nex
 		return entry->value;
 	}
 	*found = false;
+	memcpy(memo->scratch.key, key, sizeof(memo->scratch.key));
+	return memo->scratch.value;
+}
+
+void
+model_memo_keep(FunctionCallInfo fcinfo)
+{
+	ModelMemo  *memo = model_call_cache(fcinfo)->memo;
+	ModelMemoEntry *entry;
+
 	if (hash_get_num_entries(memo->table) >= MODEL_MEMO_MAX_ENTRIES)
-		return memo->scratch.value;
-	entry = hash_search(memo->table, key, HASH_ENTER, NULL);
-	return entry->value;
+		return;
+	entry = hash_search(memo->table, memo->scratch.key, HASH_ENTER, NULL);
+	memcpy(entry->value, memo->scratch.value, sizeof(entry->value));
 }
 
 /* Step in the log-parameters for the gradient: about the cube root of epsilon */

@@ -174,13 +174,17 @@ extern ModelCallCache *model_call_cache(FunctionCallInfo fcinfo);
  * t_x), which thousands of customers share.  A call with another model or
  * other `extra` starts the memo afresh; past MODEL_MEMO_MAX_ENTRIES it
  * stops growing.  Returns where the MODEL_MEMO_VALUES values are, and
- * *found: false, the caller computes and writes them there.
+ * *found: false, the caller computes and writes them there, then calls
+ * model_memo_keep to put them in the memo (so an ERROR while computing
+ * them, caught by a PL/pgSQL exception block that calls again, leaves no
+ * half-written entry behind).
  */
 #define MODEL_MEMO_KEY 3
 #define MODEL_MEMO_EXTRA 3
 #define MODEL_MEMO_VALUES 5
 extern double *model_memo(FunctionCallInfo fcinfo, const Model *m, const double *extra, int nextra,
 						  const double *key, bool *found);
+extern void model_memo_keep(FunctionCallInfo fcinfo);
 
 extern double model_delta_se(const Model *m, ModelPrediction f, const void *arg);
 /* The gradient behind it: of f in the log-parameters, by central differences */

@@ -303,5 +303,37 @@ SELECT is((SELECT pareto_nbd_fit(frequency, recency, age)::text
           (SELECT pareto_nbd_fit(frequency, recency, age)::text FROM warm_pareto),
           'a warm-started fit does not depend on the order of its rows');
 
+-- ---------------------------------------------------------------------
+-- BG/BB's predictions keep each (x, t_x, n)'s value for the query (a
+-- query's customers share a few dozen patterns): rows of two models in
+-- turn, every pattern of 6 opportunities and future horizons 1 to 3, in one
+-- query against each value computed in a statement of its own (EXECUTE:
+-- a fresh memo), to the bit, plain and interval forms
+CREATE TABLE bb_donations (frequency int, recency int, periods int, weights int);
+\copy bb_donations FROM '../shared/data/cdnow/donations.csv' CSV HEADER
+CREATE TABLE bb_models AS
+SELECT 1 AS k, bgbb_fit(frequency, recency, periods, weights) AS m FROM bb_donations
+UNION ALL SELECT 2, bgbb_fit(frequency, recency, periods, weights * (1 + frequency)) FROM bb_donations;
+CREATE TABLE bb_rows AS
+SELECT row_number() OVER () AS i, x, t_x, 6 AS n, 1 + (x + t_x + rep) % 3 AS future
+FROM generate_series(0, 6) x, generate_series(0, 6) t_x, generate_series(1, 3) rep
+WHERE (x = 0 AND t_x = 0) OR (x > 0 AND t_x >= x);
+CREATE FUNCTION pg_temp.fresh(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r text;
+BEGIN
+  EXECUTE q INTO r;
+  RETURN r;
+END $$;
+SELECT is((SELECT count(*) FROM (
+             SELECT i, x, t_x, n, future, probability_alive(m, x, t_x, n)::text AS alive, expected_purchases(m, future, x, t_x, n)::text AS purchases,
+                    probability_alive_interval(m, x, t_x, n, 0.9)::text AS alive_i,
+                    expected_purchases_interval(m, future, x, t_x, n)::text AS purchases_i, m::text AS mt
+             FROM bb_rows JOIN bb_models ON k = 1 + i % 2 ORDER BY i) q
+           WHERE alive <> pg_temp.fresh(format('SELECT probability_alive(%L::bgbb_model, %s, %s, %s)::text', mt, x, t_x, n))
+              OR purchases <> pg_temp.fresh(format('SELECT expected_purchases(%L::bgbb_model, %s, %s, %s, %s)::text', mt, future, x, t_x, n))
+              OR alive_i <> pg_temp.fresh(format('SELECT probability_alive_interval(%L::bgbb_model, %s, %s, %s, 0.9)::text', mt, x, t_x, n))
+              OR purchases_i <> pg_temp.fresh(format('SELECT expected_purchases_interval(%L::bgbb_model, %s, %s, %s, %s)::text', mt, future, x, t_x, n))),
+          0::bigint, 'BG/BB predictions from the query''s memo equal each computed alone, rows of two models in turn');
+
 SELECT * FROM finish();
 ROLLBACK;
