@@ -419,25 +419,26 @@ bgbb_predict_purchases(const Model *m, const void *arg)
 }
 
 /*
- * A prediction of the customer's (x, t_x, n) and, for an interval form, its
- * standard error, from the query's memo: with n opportunities a customer
- * has one of (n+1)(n+2)/2 patterns at most, so the customers of a query
- * share them by the thousand (the future opportunities are the memo's
- * other argument).
+ * A prediction for the customer c (predict's argument is arg) and, for an
+ * interval form, its standard error, from the query's memo by (x, t_x, n):
+ * with n opportunities a customer has one of (n+1)(n+2)/2 patterns at
+ * most, so the customers of a query share them by the thousand.  `other`
+ * is the prediction's other argument (the future opportunities, the
+ * discount rate), the same for a query's rows as a rule.
  */
 static double
-bgbb_memo_prediction(FunctionCallInfo fcinfo, const Model *m, ModelPrediction predict, const BgbbCustomer *c,
-					 bool interval, const char *fname, double *se)
+bgbb_memo_prediction(FunctionCallInfo fcinfo, const Model *m, ModelPrediction predict, const void *arg,
+					 const BgbbCustomer *c, double other, bool interval, const char *fname, double *se)
 {
-	double		extra[1] = {c->future};
+	double		extra[1] = {other};
 	double		key[MODEL_MEMO_KEY] = {c->x, c->t_x, c->n};
 	bool		found;
 	double	   *value = model_memo(fcinfo, m, extra, 1, key, &found);
 
 	if (!found)
 	{
-		value[0] = lk_finite_result(fname, predict(m, c));
-		value[1] = interval ? model_delta_se(m, predict, c) : 0;
+		value[0] = lk_finite_result(fname, predict(m, arg));
+		value[1] = interval ? model_delta_se(m, predict, arg) : 0;
 		model_memo_keep(fcinfo);
 	}
 	*se = value[1];
@@ -458,7 +459,7 @@ bgbb_probability_alive(PG_FUNCTION_ARGS)
 				se;
 
 	bgbb_customer_args(fcinfo, 1, fname, &c.x, &c.t_x, &c.n);
-	estimate = bgbb_memo_prediction(fcinfo, m, bgbb_predict_alive, &c, interval, fname, &se);
+	estimate = bgbb_memo_prediction(fcinfo, m, bgbb_predict_alive, &c, &c, 0, interval, fname, &se);
 	if (!interval)
 		PG_RETURN_FLOAT8(estimate);
 	return model_interval_result(fcinfo, estimate, se, level, INTERVAL_PROBABILITY);
@@ -479,7 +480,7 @@ bgbb_expected_purchases(PG_FUNCTION_ARGS)
 
 	c.future = opportunities_arg(fcinfo, 1, fname);
 	bgbb_customer_args(fcinfo, 2, fname, &c.x, &c.t_x, &c.n);
-	estimate = bgbb_memo_prediction(fcinfo, m, bgbb_predict_purchases, &c, interval, fname, &se);
+	estimate = bgbb_memo_prediction(fcinfo, m, bgbb_predict_purchases, &c, &c, c.future, interval, fname, &se);
 	if (!interval)
 		PG_RETURN_FLOAT8(estimate);
 	return model_interval_result(fcinfo, estimate, se, level, INTERVAL_POSITIVE);
@@ -506,7 +507,6 @@ bgbb_expected_purchases_new(PG_FUNCTION_ARGS)
  */
 typedef struct BgbbDiscounted
 {
-	FunctionCallInfo fcinfo;	/* for the series' cache */
 	double		rate;
 	BgbbCustomer c;
 	const char *fname;
@@ -524,7 +524,7 @@ bgbb_predict_discounted(const Model *m, const void *arg)
 		- bgbb_log_likelihood_of(&p, x, a->c.t_x, n);
 
 	return exp(l) / (1 + a->rate / 100)
-		* hyp2f1_unit_a_cached(a->fcinfo, p.delta + n + 1, p.gamma + p.delta + n + 1, 1 / (1 + a->rate / 100), a->fname);
+		* hyp2f1_unit_a(p.delta + n + 1, p.gamma + p.delta + n + 1, 1 / (1 + a->rate / 100), a->fname);
 }
 
 PG_FUNCTION_INFO_V1(bgbb_discounted_transactions);
@@ -534,16 +534,17 @@ bgbb_discounted_transactions(PG_FUNCTION_ARGS)
 	bool		interval = PG_NARGS() > 5;
 	const char *fname = interval ? "discounted_expected_transactions_interval" : "discounted_expected_transactions";
 	const Model *m = bgbb_model_arg(fcinfo, fname);
-	BgbbDiscounted a = {fcinfo, PG_GETARG_FLOAT8(1), {0}, fname};
+	BgbbDiscounted a = {PG_GETARG_FLOAT8(1), {0}, fname};
 	double		level = interval ? model_level_arg(fcinfo, fname) : 0;
-	double		estimate;
+	double		estimate,
+				se;
 
 	if (!(a.rate > 0 && isfinite(a.rate)))
 		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", a.rate,
 						  "The discount rate is a percentage per opportunity, above 0.");
 	bgbb_customer_args(fcinfo, 2, fname, &a.c.x, &a.c.t_x, &a.c.n);
-	estimate = lk_finite_result(fname, bgbb_predict_discounted(m, &a));
+	estimate = bgbb_memo_prediction(fcinfo, m, bgbb_predict_discounted, &a, &a.c, a.rate, interval, fname, &se);
 	if (!interval)
 		PG_RETURN_FLOAT8(estimate);
-	return model_interval_result(fcinfo, estimate, model_delta_se(m, bgbb_predict_discounted, &a), level, INTERVAL_POSITIVE);
+	return model_interval_result(fcinfo, estimate, se, level, INTERVAL_POSITIVE);
 }

@@ -306,9 +306,10 @@ SELECT is((SELECT pareto_nbd_fit(frequency, recency, age)::text
 -- ---------------------------------------------------------------------
 -- BG/BB's predictions keep each (x, t_x, n)'s value for the query (a
 -- query's customers share a few dozen patterns): rows of two models in
--- turn, every pattern of 6 opportunities and future horizons 1 to 3, in one
--- query against each value computed in a statement of its own (EXECUTE:
--- a fresh memo), to the bit, plain and interval forms
+-- turn, every pattern of 6 opportunities, future horizons 1 to 3 and
+-- discount rates 5 to 15 %, in one query against each value computed in
+-- a statement of its own (EXECUTE: a fresh memo), to the bit, plain and
+-- interval forms
 CREATE TABLE bb_donations (frequency int, recency int, periods int, weights int);
 \copy bb_donations FROM '../shared/data/cdnow/donations.csv' CSV HEADER
 CREATE TABLE bb_models AS
@@ -327,12 +328,16 @@ END $$;
 SELECT is((SELECT count(*) FROM (
              SELECT i, x, t_x, n, future, probability_alive(m, x, t_x, n)::text AS alive, expected_purchases(m, future, x, t_x, n)::text AS purchases,
                     probability_alive_interval(m, x, t_x, n, 0.9)::text AS alive_i,
-                    expected_purchases_interval(m, future, x, t_x, n)::text AS purchases_i, m::text AS mt
+                    expected_purchases_interval(m, future, x, t_x, n)::text AS purchases_i,
+                    discounted_expected_transactions(m, 5 * future, x, t_x, n)::text AS dert,
+                    discounted_expected_transactions_interval(m, 5 * future, x, t_x, n)::text AS dert_i, m::text AS mt
              FROM bb_rows JOIN bb_models ON k = 1 + i % 2 ORDER BY i) q
            WHERE alive <> pg_temp.fresh(format('SELECT probability_alive(%L::bgbb_model, %s, %s, %s)::text', mt, x, t_x, n))
               OR purchases <> pg_temp.fresh(format('SELECT expected_purchases(%L::bgbb_model, %s, %s, %s, %s)::text', mt, future, x, t_x, n))
               OR alive_i <> pg_temp.fresh(format('SELECT probability_alive_interval(%L::bgbb_model, %s, %s, %s, 0.9)::text', mt, x, t_x, n))
-              OR purchases_i <> pg_temp.fresh(format('SELECT expected_purchases_interval(%L::bgbb_model, %s, %s, %s, %s)::text', mt, future, x, t_x, n))),
+              OR purchases_i <> pg_temp.fresh(format('SELECT expected_purchases_interval(%L::bgbb_model, %s, %s, %s, %s)::text', mt, future, x, t_x, n))
+              OR dert <> pg_temp.fresh(format('SELECT discounted_expected_transactions(%L::bgbb_model, %s, %s, %s, %s)::text', mt, 5 * future, x, t_x, n))
+              OR dert_i <> pg_temp.fresh(format('SELECT discounted_expected_transactions_interval(%L::bgbb_model, %s, %s, %s, %s)::text', mt, 5 * future, x, t_x, n))),
           0::bigint, 'BG/BB predictions from the query''s memo equal each computed alone, rows of two models in turn');
 
 SELECT * FROM finish();
