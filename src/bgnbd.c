@@ -772,6 +772,23 @@ nbd_log_odds_gradient(const Model *m, double x, double t_x, double T, double *gr
 	gradient[3] = -e[3] / (e[3] + x - shift);
 }
 
+double
+nbd_probability_alive_gradient(const Model *m, double x, double t_x, double T, const char *fname,
+							   double *gradient)
+{
+	double		p;
+
+	/* Pareto/NBD's gradient comes with its series */
+	if (m->kind == MODEL_PARETO_NBD)
+		return lk_finite_result(fname, pnbd_probability_alive(m, x, t_x, T, fname, gradient));
+	p = lk_finite_result(fname, nbd_probability_alive(m, x, t_x, T, fname));
+	/* P = 1 / (1 + e^L), L the log dropout odds, so dP = -P (1 - P) dL */
+	nbd_log_odds_gradient(m, x, t_x, T, gradient);
+	for (int i = 0; i < 4; i++)
+		gradient[i] *= -p * (1 - p);
+	return p;
+}
+
 /* probability_alive_interval(model, frequency, recency, age, level [, time_unit]) */
 PG_FUNCTION_INFO_V1(nbd_probability_alive_interval);
 Datum
@@ -787,17 +804,7 @@ nbd_probability_alive_interval(PG_FUNCTION_ARGS)
 	model_require_converged(m, fname);
 	model_check_time_unit(fcinfo, 5, m, fname);
 	fit_check_customer(fname, c.x, c.t_x, c.T);
-	/* Pareto/NBD's gradient comes with its series */
-	if (m->kind == MODEL_PARETO_NBD)
-	{
-		p = lk_finite_result(fname, pnbd_probability_alive(m, c.x, c.t_x, c.T, fname, gradient));
-		return model_interval_result(fcinfo, p, model_delta_se_of_gradient(m, gradient), level, INTERVAL_PROBABILITY);
-	}
-	p = lk_finite_result(fname, nbd_probability_alive(m, c.x, c.t_x, c.T, fname));
-	/* P = 1 / (1 + e^L), L the log dropout odds, so dP = -P (1 - P) dL */
-	nbd_log_odds_gradient(m, c.x, c.t_x, c.T, gradient);
-	for (int i = 0; i < 4; i++)
-		gradient[i] *= -p * (1 - p);
+	p = nbd_probability_alive_gradient(m, c.x, c.t_x, c.T, fname, gradient);
 	return model_interval_result(fcinfo, p, model_delta_se_of_gradient(m, gradient), level, INTERVAL_PROBABILITY);
 }
 

@@ -311,12 +311,21 @@ clv_discounted_given_alive(const Model *bg, const ClvArgs *a)
 	return value;
 }
 
+/* D as a prediction of the purchase model, for its gradient */
+static double
+clv_discounted_of_purchases(const Model *bg, const void *arg)
+{
+	return clv_discounted_given_alive(bg, arg);
+}
+
 /*
  * D from predicted_clv's memory (model_memo) by (x, T): thousands of
- * customers share each, whole days of recency and age making few
+ * customers share each, whole days of recency and age making few.  With
+ * gradient, [1..4] hold D's gradient in the purchase model's
+ * log-parameters (central differences: 8 more D's once per (x, T)).
  */
-static double
-clv_discounted_memo(FunctionCallInfo fcinfo, const Model *bg, const ClvArgs *a)
+static const double *
+clv_discounted_memo(FunctionCallInfo fcinfo, const Model *bg, const ClvArgs *a, bool with_gradient)
 {
 	double		extra[3] = {a->periods, a->length, a->discount};
 	double		key[MODEL_MEMO_KEY] = {a->x, a->T, 0};
@@ -326,20 +335,19 @@ clv_discounted_memo(FunctionCallInfo fcinfo, const Model *bg, const ClvArgs *a)
 	if (!found)
 	{
 		value[0] = clv_discounted_given_alive(bg, a);
+		if (with_gradient)
+			model_log_gradient(bg, clv_discounted_of_purchases, a, value + 1);
 		model_memo_keep(fcinfo);
 	}
-	return value[0];
+	return value;
 }
 
-/* The CLV at the purchase model bg and the spend model gg; D from the query's memory when fcinfo is given */
+/* The CLV at the purchase model bg and the spend model gg, D from the query's memo */
 static double
 clv_value(FunctionCallInfo fcinfo, const Model *bg, const Model *gg, const ClvArgs *a)
 {
-	double		discounted = fcinfo != NULL ? clv_discounted_memo(fcinfo, bg, a)
-		: clv_discounted_given_alive(bg, a);
-
 	return expected_spend(gg, a->x, a->zbar, a->fname) * nbd_probability_alive(bg, a->x, a->t_x, a->T, a->fname)
-		* discounted;
+		* clv_discounted_memo(fcinfo, bg, a, false)[0];
 }
 
 PG_FUNCTION_INFO_V1(predicted_clv);
@@ -352,46 +360,6 @@ predicted_clv(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	model_check_time_unit(fcinfo, 9, a.bg, a.fname);
 	PG_RETURN_FLOAT8(lk_finite_result(a.fname, clv_value(fcinfo, a.bg, a.gg, &a)));
-}
-
-/* The CLV as a function of one model, the other fixed: the two fits are independent */
-static double
-clv_of_purchases(const Model *bg, const void *arg)
-{
-	const ClvArgs *a = arg;
-
-	return clv_value(NULL, bg, a->gg, a);
-}
-
-static double
-clv_of_spend(const Model *gg, const void *arg)
-{
-	const ClvArgs *a = arg;
-
-	return clv_value(NULL, a->bg, gg, a);
-}
-
-/*
- * predicted_clv_interval(purchases, spend, ..., discount_rate, level [,
- * time_unit]): the variances of the two fits add
- */
-PG_FUNCTION_INFO_V1(predicted_clv_interval);
-Datum
-predicted_clv_interval(PG_FUNCTION_ARGS)
-{
-	ClvArgs		a;
-	double		value,
-				se_bg,
-				se_gg;
-
-	if (!clv_args(fcinfo, "predicted_clv_interval", &a))
-		PG_RETURN_NULL();
-	model_check_time_unit(fcinfo, 10, a.bg, a.fname);
-	value = lk_finite_result(a.fname, clv_value(fcinfo, a.bg, a.gg, &a));
-	se_bg = model_delta_se(a.bg, clv_of_purchases, &a);
-	se_gg = model_delta_se(a.gg, clv_of_spend, &a);
-	return model_interval_result(fcinfo, value, sqrt(se_bg * se_bg + se_gg * se_gg),
-								 model_level_arg_at(fcinfo, 9, a.fname), INTERVAL_POSITIVE);
 }
 
 typedef struct SpendArgs
@@ -408,6 +376,53 @@ spend_prediction(const Model *gg, const void *arg)
 
 	return expected_spend(gg, a->x, a->zbar, a->fname);
 }
+
+/*
+ * predicted_clv_interval(purchases, spend, ..., discount_rate, level [,
+ * time_unit]).  CLV = spend P D, so its gradient in the purchase model's
+ * log-parameters is spend (P dD + D dP), D and dD from the query's memo by
+ * (x, T) and dP in closed form, and in the spend model's it is P D
+ * dspend.  The two fits are independent: their variances add.
+ */
+PG_FUNCTION_INFO_V1(predicted_clv_interval);
+Datum
+predicted_clv_interval(PG_FUNCTION_ARGS)
+{
+	ClvArgs		a;
+	const double *d;
+	double		spend,
+				alive,
+				value,
+				alive_gradient[4],
+				purchases_gradient[4],
+				spend_gradient[MODEL_MAX_PARAMS],
+				spend_model_gradient[MODEL_MAX_PARAMS],
+				se_bg,
+				se_gg;
+
+	if (!clv_args(fcinfo, "predicted_clv_interval", &a))
+		PG_RETURN_NULL();
+	model_check_time_unit(fcinfo, 10, a.bg, a.fname);
+	d = clv_discounted_memo(fcinfo, a.bg, &a, true);
+	spend = expected_spend(a.gg, a.x, a.zbar, a.fname);
+	alive = nbd_probability_alive_gradient(a.bg, a.x, a.t_x, a.T, a.fname, alive_gradient);
+	/* as predicted_clv multiplies them */
+	value = lk_finite_result(a.fname, spend * alive * d[0]);
+	for (int i = 0; i < 4; i++)
+		purchases_gradient[i] = spend * (alive * d[1 + i] + d[0] * alive_gradient[i]);
+	{
+		SpendArgs	s = {a.x, a.zbar, a.fname};
+
+		model_log_gradient(a.gg, spend_prediction, &s, spend_gradient);
+	}
+	for (int i = 0; i < a.gg->nparams; i++)
+		spend_model_gradient[i] = alive * d[0] * spend_gradient[i];
+	se_bg = model_delta_se_of_gradient(a.bg, purchases_gradient);
+	se_gg = model_delta_se_of_gradient(a.gg, spend_model_gradient);
+	return model_interval_result(fcinfo, value, sqrt(se_bg * se_bg + se_gg * se_gg),
+								 model_level_arg_at(fcinfo, 9, a.fname), INTERVAL_POSITIVE);
+}
+
 
 /* expected_spend_interval(model, frequency, monetary_value, level); not STRICT, as expected_spend */
 PG_FUNCTION_INFO_V1(gamma_gamma_expected_spend_interval);

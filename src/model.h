@@ -358,6 +358,9 @@ extern double nbd_expected_if_alive(double r, double alpha, double a, double b, 
 									double T, const char *fname);
 /* P(alive | x, t_x, T) of a BG/NBD, MBG/NBD or Pareto/NBD model */
 extern double nbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname);
+/* The same (finite, or ERROR) with its gradient in the log-parameters, in closed form */
+extern double nbd_probability_alive_gradient(const Model *m, double x, double t_x, double T, const char *fname,
+											 double *gradient);
 /*
  * E[Y(t) | x, t_x, T] / P(alive) of any of the three: the purchases
  * expected of a customer known to be alive, which t_x does not enter

@@ -340,5 +340,49 @@ SELECT is((SELECT count(*) FROM (
               OR dert_i <> pg_temp.fresh(format('SELECT discounted_expected_transactions_interval(%L::bgbb_model, %s, %s, %s, %s)::text', mt, 5 * future, x, t_x, n))),
           0::bigint, 'BG/BB predictions from the query''s memo equal each computed alone, rows of two models in turn');
 
+-- ---------------------------------------------------------------------
+-- predicted_clv_interval (1.10) takes its gradient from the CLV's factors,
+-- spend x P(alive) x D: D and D's gradient kept per (x, T) for the query,
+-- P's gradient in closed form, the spend's own.  Against the delta method
+-- written in SQL: central differences of predicted_clv at models with one
+-- log-parameter moved by 1e-5 (either fit), through both stored
+-- covariances, to 1e-8; customers who share x and T but not t_x, one-time buyers
+CREATE TABLE civ_spend_rows (id int, x int, t_x float8, t float8, zbar float8);
+\copy civ_spend_rows FROM '../shared/data/cdnow/cdnow_customers_summary_with_transactions.csv' CSV HEADER
+CREATE TABLE civ_models AS
+SELECT (SELECT bg::text FROM cdnow_fit) AS bg, (SELECT bg::jsonb FROM cdnow_fit) AS bj,
+       gamma_gamma_fit(x, zbar)::text AS gg, gamma_gamma_fit(x, zbar)::jsonb AS gj
+FROM civ_spend_rows WHERE x > 0;
+CREATE FUNCTION pg_temp.moved_spend(model jsonb, i int, step float8) RETURNS text LANGUAGE sql AS $$
+  SELECT format('v2:gamma_gamma:p=%s,q=%s,gamma=%s;se=NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true',
+                e[1], e[2], e[3])
+  FROM (SELECT array_agg((model -> 'parameters' -> (ARRAY['p', 'q', 'gamma'])[j] ->> 'estimate')::float8
+                         * CASE WHEN j = i THEN exp(step) ELSE 1 END ORDER BY j) AS e
+        FROM generate_series(1, 3) j) moved
+$$;
+CREATE TABLE civ_customers AS
+SELECT * FROM (VALUES (1, 2, 30.43, 38.86, 22.5), (2, 2, 10.0, 38.86, 22.5), (3, 2, 38.0, 38.86, 40.0),
+                      (4, 0, 0.0, 39.0, NULL), (5, 7, 1.0, 30.0, 15.0), (6, 7, 29.0, 30.0, 15.0)) v(c, x, t_x, t, zbar);
+SELECT is((SELECT count(*) FROM (
+             SELECT c, predicted_clv_interval(bg::bgnbd_model, gg::gamma_gamma_model, x, t_x, t, zbar, 12, 52 / 12.0, 1) AS ours,
+                    sqrt((SELECT sum(ga.d * gb.d * ((bj -> 'log_covariance' -> (ga.i - 1) ->> (gb.i - 1))::float8))
+                          FROM (SELECT i, (predicted_clv(pg_temp.moved(bj, 'bgnbd', i, 1e-5)::bgnbd_model, gg::gamma_gamma_model, x, t_x, t, zbar, 12, 52 / 12.0, 1)
+                                           - predicted_clv(pg_temp.moved(bj, 'bgnbd', i, -1e-5)::bgnbd_model, gg::gamma_gamma_model, x, t_x, t, zbar, 12, 52 / 12.0, 1)) / 2e-5 AS d
+                                FROM generate_series(1, 4) i) ga,
+                               (SELECT i, (predicted_clv(pg_temp.moved(bj, 'bgnbd', i, 1e-5)::bgnbd_model, gg::gamma_gamma_model, x, t_x, t, zbar, 12, 52 / 12.0, 1)
+                                           - predicted_clv(pg_temp.moved(bj, 'bgnbd', i, -1e-5)::bgnbd_model, gg::gamma_gamma_model, x, t_x, t, zbar, 12, 52 / 12.0, 1)) / 2e-5 AS d
+                                FROM generate_series(1, 4) i) gb)
+                         + (SELECT sum(ga.d * gb.d * ((gj -> 'log_covariance' -> (ga.i - 1) ->> (gb.i - 1))::float8))
+                            FROM (SELECT i, (predicted_clv(bg::bgnbd_model, pg_temp.moved_spend(gj, i, 1e-5)::gamma_gamma_model, x, t_x, t, zbar, 12, 52 / 12.0, 1)
+                                             - predicted_clv(bg::bgnbd_model, pg_temp.moved_spend(gj, i, -1e-5)::gamma_gamma_model, x, t_x, t, zbar, 12, 52 / 12.0, 1)) / 2e-5 AS d
+                                  FROM generate_series(1, 3) i) ga,
+                                 (SELECT i, (predicted_clv(bg::bgnbd_model, pg_temp.moved_spend(gj, i, 1e-5)::gamma_gamma_model, x, t_x, t, zbar, 12, 52 / 12.0, 1)
+                                             - predicted_clv(bg::bgnbd_model, pg_temp.moved_spend(gj, i, -1e-5)::gamma_gamma_model, x, t_x, t, zbar, 12, 52 / 12.0, 1)) / 2e-5 AS d
+                                  FROM generate_series(1, 3) i) gb)) AS delta_in_sql,
+                    predicted_clv(bg::bgnbd_model, gg::gamma_gamma_model, x, t_x, t, zbar, 12, 52 / 12.0, 1) AS clv
+             FROM civ_customers, civ_models ORDER BY c) y
+           WHERE NOT (abs((ours).standard_error / delta_in_sql - 1) <= 1e-8 AND (ours).estimate = clv)),
+          0::bigint, 'predicted_clv_interval: the standard error is the delta method in SQL over both fits (1e-8), the estimate predicted_clv');
+
 SELECT * FROM finish();
 ROLLBACK;
