@@ -8,6 +8,9 @@
 #    their standard errors.  No SQL can fit the model, so the "plain"
 #    reference of a fit is the export a notebook fit starts from (COPY of
 #    the summary rows), before any fitting.
+#  - predictions for the 1M simulated customers beside reading them: P(alive),
+#    expected purchases, their intervals, predicted_clv and its interval
+#    (with CDNOW's spend model and a made-up mean spend).
 #  - both fits on CDNOW's 2,357 customers.
 set -euo pipefail
 ORDERS=${ORDERS:-5000000}
@@ -69,7 +72,10 @@ bench "fit 1M" "bgnbd_fit(frequency, recency, age)" "$serial" "SELECT bgnbd_fit(
 bench "fit 1M" "bgnbd_fit(frequency, recency, age), parallel" "$parallel" "SELECT bgnbd_fit(frequency, recency, age) $s"
 bench "fit 1M" "mbgnbd_fit(frequency, recency, age)" "$serial" "SELECT mbgnbd_fit(frequency, recency, age) $s"
 
-psql -X -q -d "$db" -c "CREATE TABLE fitted AS SELECT bgnbd_fit(frequency, recency, age) AS m FROM simulated"
+# the spend model of CDNOW's repeat customers; each simulated customer's mean spend made up from its id
+psql -X -q -d "$db" -c "CREATE TABLE fitted AS SELECT bgnbd_fit(frequency, recency, age) AS m,
+                                                      (SELECT gamma_gamma_fit(x, zbar) FROM cdnow WHERE x > 0) AS gg
+                        FROM simulated"
 p="FROM simulated, fitted"
 bench "predict 1M" "floor: count(*)" "$serial" "SELECT count(*) $p"
 bench "predict 1M" "probability_alive(m, x, t_x, T)" "$serial" "SELECT sum(probability_alive(m, frequency, recency, age)) $p"
@@ -78,6 +84,15 @@ bench "predict 1M" "probability_alive_interval(m, x, t_x, T)" "$serial" \
     "SELECT sum(i.upper - i.lower) $p, probability_alive_interval(m, frequency, recency, age) i"
 bench "predict 1M" "expected_purchases_interval(m, 39, x, t_x, T)" "$serial" \
     "SELECT sum(i.upper - i.lower) $p, expected_purchases_interval(m, 39, frequency, recency, age) i"
+bench "predict 1M" "predicted_clv(m, gg, ..., 12, 52 / 12.0, 1)" "$serial" \
+    "SELECT sum(predicted_clv(m, gg, frequency, recency, age, 20 + frequency % 17, 12, 52 / 12.0, 1)) $p"
+bench "predict 1M" "predicted_clv_interval(m, gg, ..., 12, 52 / 12.0, 1)" "$serial" \
+    "SELECT sum(i.upper - i.lower) $p, predicted_clv_interval(m, gg, frequency, recency, age, 20 + frequency % 17, 12, 52 / 12.0, 1) i"
+# the same in the select list: no function scan a row (LATERAL above rescans one per customer)
+bench "predict 1M" "predicted_clv_interval(...), in the select list" "$serial" \
+    "SELECT sum((i).upper - (i).lower) FROM (SELECT predicted_clv_interval(m, gg, frequency, recency, age, 20 + frequency % 17, 12, 52 / 12.0, 1) AS i $p OFFSET 0) s"
+bench "predict 1M" "probability_alive_interval(...), in the select list" "$serial" \
+    "SELECT sum((i).upper - (i).lower) FROM (SELECT probability_alive_interval(m, frequency, recency, age) AS i $p OFFSET 0) s"
 
 c="FROM cdnow"
 bench "fit CDNOW" "floor: count(*)" "$serial" "SELECT count(*) $c"
