@@ -423,7 +423,6 @@ predicted_clv_interval(PG_FUNCTION_ARGS)
 								 model_level_arg_at(fcinfo, 9, a.fname), INTERVAL_POSITIVE);
 }
 
-
 /* expected_spend_interval(model, frequency, monetary_value, level); not STRICT, as expected_spend */
 PG_FUNCTION_INFO_V1(gamma_gamma_expected_spend_interval);
 Datum

@@ -95,21 +95,29 @@ pnbd_steps_for(PnbdSteps *steps, double pc, double po)
 	steps->filled = 0;
 }
 
+/*
+ * Term n's factors, the one place they are computed: a term takes them from
+ * the table or, past it, from here, the same numbers either way
+ */
+static inline void
+pnbd_step_factors(double pc, double po, int n, double *inv_k_next, double *growth, double *po_n,
+				  double *inv_po_n)
+{
+	*inv_k_next = 1 / (pc + po + n);
+	*po_n = po + n;
+	*growth = *po_n / (n + 1);
+	*inv_po_n = 1 / *po_n;
+}
+
 /* Fills PNBD_STEP_CHUNK more entries (n is the first one missing) */
 static pg_noinline void
 pnbd_steps_extend(PnbdSteps *steps)
 {
 	int			upto = Min(steps->filled + PNBD_STEP_CHUNK, PNBD_STEP_TABLE);
-	double		pc = steps->pc,
-				po = steps->po;
 
 	for (int n = steps->filled; n < upto; n++)
-	{
-		steps->inv_k_next[n] = 1 / (pc + po + n);
-		steps->growth[n] = (po + n) / (n + 1);
-		steps->po_n[n] = po + n;
-		steps->inv_po_n[n] = 1 / (po + n);
-	}
+		pnbd_step_factors(steps->pc, steps->po, n, &steps->inv_k_next[n], &steps->growth[n],
+						  &steps->po_n[n], &steps->inv_po_n[n]);
 	steps->filled = upto;
 }
 
@@ -225,12 +233,7 @@ pnbd_integral(double c, double o, double pc, double po, double t_x, double T, do
 			inv_po_n = steps->inv_po_n[n];
 		}
 		else
-		{
-			inv_k_next = 1 / (pc + po + n);
-			po_n = po + n;
-			growth = po_n / (n + 1);
-			inv_po_n = 1 / po_n;
-		}
+			pnbd_step_factors(pc, po, n, &inv_k_next, &growth, &po_n, &inv_po_n);
 		if (e_next <= 0.5)
 			m_next = 1 - e_next;
 		else if ((n & 31) == 31)
