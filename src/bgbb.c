@@ -217,9 +217,8 @@ bgbb_loglik(FitData *fit, const double *theta, double *grad)
 		const FitKey *key = &fit->keys[i];
 		double		w = fit->weights[i];
 		double		row_grad[4];
-		int			xi = fit_index_of(d->x.xs, d->x.nx, key->v[0]);
 
-		ll += w * (constant + bgbb_row(d, xi, (int) key->v[0], (int) key->v[1], (int) key->v[2],
+		ll += w * (constant + bgbb_row(d, d->x.row_index[i], (int) key->v[0], (int) key->v[1], (int) key->v[2],
 									   log(gamma), 1 / gamma, row_grad));
 		for (int k = 0; k < 4; k++)
 			g[k] += w * (g_constant[k] + row_grad[k]);

@@ -42,16 +42,22 @@ bgnbd_arrange(FitData *fit)
 {
 	BgnbdData  *d = palloc0(sizeof(BgnbdData));
 	int			n = fit->n;
+	double	   *times;
+	int		   *time_rank;
 
 	fit_distinct_x(fit, &d->x);
 
-	d->times = palloc(sizeof(double) * 2 * Max(n, 1));
+	/* every row's t_x and T, ranked among the distinct times */
+	times = palloc(sizeof(double) * 2 * Max(n, 1));
+	time_rank = palloc(sizeof(int) * 2 * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
-		d->times[2 * i] = fit->keys[i].v[1];
-		d->times[2 * i + 1] = fit->keys[i].v[2];
+		times[2 * i] = fit->keys[i].v[1];
+		times[2 * i + 1] = fit->keys[i].v[2];
 	}
-	d->ntimes = fit_sort_unique(d->times, 2 * n);
+	d->times = palloc(sizeof(double) * 2 * Max(n, 1));
+	d->ntimes = fit_rank(times, 2 * n, time_rank, d->times);
+	pfree(times);
 	d->zero_weight = palloc0(sizeof(double) * Max(d->ntimes, 1));
 	d->log_at = palloc(sizeof(double) * Max(d->ntimes, 1));
 	d->inv_at = palloc(sizeof(double) * Max(d->ntimes, 1));
@@ -63,21 +69,19 @@ bgnbd_arrange(FitData *fit)
 	d->row_weight = palloc(sizeof(double) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
-		const FitKey *key = &fit->keys[i];
-		int			xi = fit_index_of(d->x.xs, d->x.nx, key->v[0]);
-
-		if (key->v[0] == 0)
+		if (fit->keys[i].v[0] == 0)
 		{
 			/* only T matters for them: summed per T, no per-row work */
-			d->zero_weight[fit_index_of(d->times, d->ntimes, key->v[2])] += fit->weights[i];
+			d->zero_weight[time_rank[2 * i + 1]] += fit->weights[i];
 			continue;
 		}
-		d->row_x[d->nrows] = xi;
+		d->row_x[d->nrows] = d->x.row_index[i];
 		d->row_weight[d->nrows] = fit->weights[i];
-		d->row_recency[d->nrows] = fit_index_of(d->times, d->ntimes, key->v[1]);
-		d->row_age[d->nrows] = fit_index_of(d->times, d->ntimes, key->v[2]);
+		d->row_recency[d->nrows] = time_rank[2 * i];
+		d->row_age[d->nrows] = time_rank[2 * i + 1];
 		d->nrows++;
 	}
+	pfree(time_rank);
 	fit->arranged = d;
 }
 

@@ -10,8 +10,6 @@
  *		declaration, replaces it (we define it on 13-17)
  *	 17	initReadOnlyStringInfo() appeared (we define it on 13-16)
  *	 14	numeric gained Infinity (numeric_is_inf); 13 has none
- *	 14	lib/sort_template.h (sorts with an inlined comparison); 13 sorts
- *		with qsort (LK_HAVE_SORT_TEMPLATE unset)
  * and two compiler features used as hints only:
  *	 __builtin_prefetch	(GCC and Clang; a no-op elsewhere)
  *	 madvise(MADV_HUGEPAGE)	(Linux; skipped where the flag is not defined)
@@ -54,11 +52,6 @@ initReadOnlyStringInfo(StringInfo str, char *data, int len)
 #define lk_numeric_is_inf(num) false
 #else
 #define lk_numeric_is_inf(num) numeric_is_inf(num)
-#endif
-
-/* lib/sort_template.h, for sorts whose comparison is inlined */
-#if PG_VERSION_NUM >= 140000
-#define LK_HAVE_SORT_TEMPLATE
 #endif
 
 /* Ask for a cache line to be loaded for reading or writing; a hint, nothing more */

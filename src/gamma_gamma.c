@@ -52,9 +52,8 @@ gamma_gamma_arrange(FitData *fit)
 	for (int i = 0; i < n; i++)
 	{
 		const FitKey *key = &fit->keys[i];
-		int			xi = fit_index_of(d->x.xs, d->x.nx, key->v[0]);
 
-		d->row_x[i] = xi;
+		d->row_x[i] = d->x.row_index[i];
 		d->row_weight[i] = fit->weights[i];
 		d->row_value[i] = key->v[1];
 		d->row_const[i] = log(key->v[1]) + log(key->v[0]);

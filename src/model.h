@@ -253,12 +253,16 @@ typedef struct FitDistinctX
 	double	   *xs;
 	double	   *weight;
 	double	   *scratch;		/* 2 * nx */
+	int		   *row_index;		/* per row of the fit, its x's place in xs */
 } FitDistinctX;
 
 extern void fit_distinct_x(const FitData *fit, FitDistinctX *x);
 
-/* Distinct values: sorted in place, duplicates removed; the new length */
-extern int	fit_sort_unique(double *a, int n);
+/*
+ * The n values' distinct values, ascending, into distinct (room for n);
+ * ranks[i] is values[i]'s place among them.  Returns how many.  -0.0 is 0.0.
+ */
+extern int	fit_rank(const double *values, int n, int *ranks, double *distinct);
 /* The index of v in the sorted array a[0..n) (v is there) */
 extern int	fit_index_of(const double *a, int n, double v);
 
