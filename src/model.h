@@ -23,6 +23,8 @@
 
 #include "loyalty_kpi.h"
 
+#include <math.h>
+
 #include "datatype/timestamp.h"
 
 /* ---------------------------------------------------------------------
@@ -279,8 +281,30 @@ extern void fit_time_unit_arg(FunctionCallInfo fcinfo, FitState *state, bool fir
 
 /* Row checks shared by the models: ERROR 22023 naming the field and fname */
 pg_noreturn extern void fit_row_error(const char *fname, const char *what, double value, const char *hint);
-extern void fit_check_frequency(const char *fname, double x);
-extern void fit_check_customer(const char *fname, double x, double t_x, double T);
+pg_noreturn extern void fit_frequency_error(const char *fname, double x);
+pg_noreturn extern void fit_customer_error(const char *fname, double x, double t_x, double T);
+
+/*
+ * A frequency: a whole number, 0 or more.  Inline, as every row of a fit
+ * and of a prediction passes it; the error, which says which part failed,
+ * is out of line.
+ */
+static inline void
+fit_check_frequency(const char *fname, double x)
+{
+	if (unlikely(!(isfinite(x) && x >= 0 && x == floor(x))))
+		fit_frequency_error(fname, x);
+}
+
+/* A customer's (x, t_x, T): the frequency, and 0 <= t_x <= T, finite */
+static inline void
+fit_check_customer(const char *fname, double x, double t_x, double T)
+{
+	if (unlikely(!(isfinite(x) && x >= 0 && x == floor(x) &&
+				   isfinite(T) && isfinite(t_x) && t_x >= 0 && t_x <= T)))
+		fit_customer_error(fname, x, t_x, T);
+}
+
 extern void fit_check_monetary_value(const char *fname, double zbar);
 extern void fit_check_fit_frequency(const char *fname, double x);
 extern void fit_check_weight(const char *fname, double weight);

@@ -56,12 +56,24 @@ fit_key_hash(FitKey key)
 	return (uint32) (h ^ (h >> 32));
 }
 
+/* The same bits (-0.0 is folded into 0.0 before a key is made): three compares, not a memcmp call */
+static inline bool
+fit_key_equal(const FitKey *a, const FitKey *b)
+{
+	uint64		x[3],
+				y[3];
+
+	memcpy(x, a->v, sizeof(x));
+	memcpy(y, b->v, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
+}
+
 #define SH_PREFIX fitrows
 #define SH_ELEMENT_TYPE FitEntry
 #define SH_KEY_TYPE FitKey
 #define SH_KEY key
 #define SH_HASH_KEY(tb, k) fit_key_hash(k)
-#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(FitKey)) == 0)
+#define SH_EQUAL(tb, a, b) fit_key_equal(&(a), &(b))
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)
 #define SH_SCOPE static inline
@@ -138,17 +150,18 @@ fit_row_error(const char *fname, const char *what, double value, const char *hin
 	lk_invalid_number(fname, ERRCODE_INVALID_PARAMETER_VALUE, what, value, hint);
 }
 
+/* The error of a frequency fit_check_frequency refused */
 void
-fit_check_frequency(const char *fname, double x)
+fit_frequency_error(const char *fname, double x)
 {
 	lk_check_finite(fname, "frequency", x);
-	if (!(x >= 0 && x == floor(x)))
-		fit_row_error(fname, "frequency", x,
+	fit_row_error(fname, "frequency", x,
 				  "The frequency is the number of repeat purchases: a whole number, 0 or more.");
 }
 
+/* The error of a customer fit_check_customer refused: the first field that fails */
 void
-fit_check_customer(const char *fname, double x, double t_x, double T)
+fit_customer_error(const char *fname, double x, double t_x, double T)
 {
 	fit_check_frequency(fname, x);
 	lk_check_finite(fname, "age", T);
@@ -156,8 +169,7 @@ fit_check_customer(const char *fname, double x, double t_x, double T)
 	if (!(T >= 0))
 		fit_row_error(fname, "age", T,
 				  "The age (T) is the time from the first purchase to the end of observation, 0 or more.");
-	if (!(t_x >= 0 && t_x <= T))
-		fit_row_error(fname, "recency", t_x,
+	fit_row_error(fname, "recency", t_x,
 				  "The recency (t_x) is the time from the first to the last purchase, from 0 to the age.");
 }
 
