@@ -540,7 +540,6 @@ static Datum
 summary_result(FunctionCallInfo fcinfo, bool holdout)
 {
 	SummaryState *state = PG_ARGISNULL(0) ? NULL : (SummaryState *) PG_GETARG_POINTER(0);
-	TupleDesc	desc;
 	Datum		values[7];
 	bool		nulls[7] = {false, false, false, false, false, false, false};
 	int			calibration_days = 0;
@@ -553,7 +552,6 @@ summary_result(FunctionCallInfo fcinfo, bool holdout)
 	while (calibration_days < state->ndays && state->days[calibration_days] <= state->end_day)
 		calibration_days++;
 	repeats = calibration_days - 1;
-	desc = lk_result_row_desc_cached(fcinfo, holdout ? 7 : 4);
 	values[0] = Int32GetDatum(repeats);
 	values[1] = Float8GetDatum((state->days[calibration_days - 1] - state->first_day) / state->unit_days);
 	values[2] = Float8GetDatum((state->end_day - state->first_day) / state->unit_days);
@@ -570,7 +568,7 @@ summary_result(FunctionCallInfo fcinfo, bool holdout)
 			values[5] = Float8GetDatum(lk_sum_value(&state->holdout_amount));
 		values[6] = Float8GetDatum((state->holdout_end - state->end_day) / state->unit_days);
 	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+	PG_RETURN_DATUM(lk_make_row(lk_row_maker_cached(fcinfo, holdout ? 7 : 4), values, nulls));
 }
 
 PG_FUNCTION_INFO_V1(btyd_summary_final);

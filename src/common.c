@@ -6,6 +6,8 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
+#include "access/tupmacs.h"
 #include "common/int.h"
 #include "funcapi.h"
 #include "utils/array.h"
@@ -308,17 +310,113 @@ lk_result_row_desc(FunctionCallInfo fcinfo, bool array_of, int natts)
 	return BlessTupleDesc(desc);
 }
 
-TupleDesc
-lk_result_row_desc_cached(FunctionCallInfo fcinfo, int natts)
+/* Rows of at most this many columns are made from templates: a template per pattern of NULLs */
+#define ROW_TEMPLATE_COLUMNS 8
+
+typedef struct RowTemplate
+{
+	Size		len;
+	uint16		offset[ROW_TEMPLATE_COLUMNS];	/* a present column's place in the row */
+	char		bytes[FLEXIBLE_ARRAY_MEMBER];	/* the row heap_form_tuple made */
+} RowTemplate;
+
+struct LkRowMaker
+{
+	TupleDesc	desc;
+	MemoryContext context;		/* the templates' (the function's) */
+	bool		templates_apply;	/* numbers only, and their layout as computed here */
+	int16		attlen[ROW_TEMPLATE_COLUMNS];
+	RowTemplate *templates[1 << ROW_TEMPLATE_COLUMNS];	/* by NULL pattern, made on first use */
+};
+
+LkRowMaker *
+lk_row_maker(FunctionCallInfo fcinfo, int natts)
+{
+	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	LkRowMaker *maker = palloc0(sizeof(LkRowMaker));
+
+	maker->desc = lk_result_row_desc(fcinfo, false, natts);
+	maker->context = fcinfo->flinfo->fn_mcxt;
+	maker->templates_apply = natts <= ROW_TEMPLATE_COLUMNS;
+	for (int i = 0; i < natts && maker->templates_apply; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(maker->desc, i);
+
+		maker->templates_apply = att->attbyval && att->attlen > 0 && !att->attisdropped;
+		maker->attlen[i] = att->attlen;
+	}
+	MemoryContextSwitchTo(old);
+	return maker;
+}
+
+LkRowMaker *
+lk_row_maker_cached(FunctionCallInfo fcinfo, int natts)
 {
 	if (fcinfo->flinfo->fn_extra == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = lk_row_maker(fcinfo, natts);
+	return (LkRowMaker *) fcinfo->flinfo->fn_extra;
+}
 
-		fcinfo->flinfo->fn_extra = lk_result_row_desc(fcinfo, false, natts);
-		MemoryContextSwitchTo(old);
+/*
+ * The first row of a NULL pattern: heap_form_tuple's, kept as the
+ * pattern's template with each present column's offset, computed as
+ * heap_fill_tuple aligns them.  The row itself checks those offsets: should
+ * a release lay rows out otherwise, the values are not where computed, and
+ * the maker goes back to heap_form_tuple for good.
+ */
+static Datum
+row_from_heap_form_tuple(LkRowMaker *maker, unsigned pattern, const Datum *values, const bool *nulls)
+{
+	Datum		row = HeapTupleGetDatum(heap_form_tuple(maker->desc, (Datum *) values, (bool *) nulls));
+	HeapTupleHeader td = DatumGetHeapTupleHeader(row);
+	Size		len = HeapTupleHeaderGetDatumLength(td);
+	RowTemplate *t = MemoryContextAlloc(maker->context, offsetof(RowTemplate, bytes) + len);
+	Size		offset = td->t_hoff;
+
+	t->len = len;
+	memcpy(t->bytes, td, len);
+	for (int i = 0; i < maker->desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(maker->desc, i);
+
+		if (nulls[i])
+			continue;
+		offset = att_align_nominal(offset, att->attalign);
+		t->offset[i] = offset;
+		if (offset + att->attlen > len || fetch_att(t->bytes + offset, true, att->attlen) != values[i])
+			maker->templates_apply = false;
+		offset += att->attlen;
 	}
-	return (TupleDesc) fcinfo->flinfo->fn_extra;
+	if (offset != len)
+		maker->templates_apply = false;
+	if (maker->templates_apply)
+		maker->templates[pattern] = t;
+	else
+		pfree(t);
+	return row;
+}
+
+Datum
+lk_make_row(LkRowMaker *maker, const Datum *values, const bool *nulls)
+{
+	int			natts = maker->desc->natts;
+	unsigned	pattern = 0;
+	const RowTemplate *t;
+	char	   *row;
+
+	if (!maker->templates_apply)
+		return HeapTupleGetDatum(heap_form_tuple(maker->desc, (Datum *) values, (bool *) nulls));
+	for (int i = 0; i < natts; i++)
+		pattern |= (unsigned) nulls[i] << i;
+	t = maker->templates[pattern];
+	if (t == NULL)
+		return row_from_heap_form_tuple(maker, pattern, values, nulls);
+	row = palloc(t->len);
+	memcpy(row, t->bytes, t->len);
+	for (int i = 0; i < natts; i++)
+		if (!nulls[i])
+			store_att_byval(row + t->offset[i], values[i], maker->attlen[i]);
+	return PointerGetDatum(row);
 }
 
 const char *

@@ -53,6 +53,38 @@ typedef struct FitKey
 	double		v[3];
 } FitKey;
 
+/*
+ * Three numbers as a hash table's key, by their bits (so 0.0 and -0.0 are
+ * two keys; fits fold -0.0 first): a fit's rows, the prediction memo's
+ * customers.  Inline: both are looked up once a row.
+ */
+static inline uint32
+key3_hash(const double *v)
+{
+	uint64		h = UINT64CONST(0x9E3779B97F4A7C15);
+
+	for (int i = 0; i < 3; i++)
+	{
+		uint64		bits;
+
+		memcpy(&bits, &v[i], sizeof(bits));
+		h = (h ^ bits) * UINT64CONST(0xBF58476D1CE4E5B9);
+		h ^= h >> 31;
+	}
+	return (uint32) (h ^ (h >> 32));
+}
+
+static inline bool
+key3_equal(const double *a, const double *b)
+{
+	uint64		x[3],
+				y[3];
+
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
+}
+
 typedef struct FitData FitData;
 
 typedef struct ModelSpec
@@ -148,7 +180,7 @@ typedef double (*ModelPrediction) (const Model *m, const void *arg);
  */
 typedef struct ModelCallCache
 {
-	TupleDesc	interval_desc;
+	LkRowMaker *interval_rows;
 	double		level;			/* the last level seen, and its normal quantile */
 	double		z;
 	void	   *memo;

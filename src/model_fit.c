@@ -40,40 +40,12 @@ typedef struct FitEntry
 	char		status;
 } FitEntry;
 
-static inline uint32
-fit_key_hash(FitKey key)
-{
-	uint64		h = 0x9E3779B97F4A7C15;
-
-	for (int i = 0; i < 3; i++)
-	{
-		uint64		bits;
-
-		memcpy(&bits, &key.v[i], sizeof(bits));
-		h = (h ^ bits) * 0xBF58476D1CE4E5B9;
-		h ^= h >> 31;
-	}
-	return (uint32) (h ^ (h >> 32));
-}
-
-/* The same bits (-0.0 is folded into 0.0 before a key is made): three compares, not a memcmp call */
-static inline bool
-fit_key_equal(const FitKey *a, const FitKey *b)
-{
-	uint64		x[3],
-				y[3];
-
-	memcpy(x, a->v, sizeof(x));
-	memcpy(y, b->v, sizeof(y));
-	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
-}
-
 #define SH_PREFIX fitrows
 #define SH_ELEMENT_TYPE FitEntry
 #define SH_KEY_TYPE FitKey
 #define SH_KEY key
-#define SH_HASH_KEY(tb, k) fit_key_hash(k)
-#define SH_EQUAL(tb, a, b) fit_key_equal(&(a), &(b))
+#define SH_HASH_KEY(tb, k) key3_hash((k).v)
+#define SH_EQUAL(tb, a, b) key3_equal((a).v, (b).v)
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)
 #define SH_SCOPE static inline

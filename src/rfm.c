@@ -471,7 +471,7 @@ Datum
 rfm_score(PG_FUNCTION_ARGS)
 {
 	const RfmModel *m = (const RfmModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
-	TupleDesc	desc = lk_result_row_desc_cached(fcinfo, 3);
+	LkRowMaker *rows = lk_row_maker_cached(fcinfo, 3);
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 
@@ -485,7 +485,7 @@ rfm_score(PG_FUNCTION_ARGS)
 		/* recency: lower is better, so the score runs the other way */
 		values[d] = Int32GetDatum(d == 0 ? m->bins - below : 1 + below);
 	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+	PG_RETURN_DATUM(lk_make_row(rows, values, nulls));
 }
 
 pg_noreturn static void

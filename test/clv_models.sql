@@ -384,5 +384,57 @@ SELECT is((SELECT count(*) FROM (
            WHERE NOT (abs((ours).standard_error / delta_in_sql - 1) <= 1e-8 AND (ours).estimate = clv)),
           0::bigint, 'predicted_clv_interval: the standard error is the delta method in SQL over both fits (1e-8), the estimate predicted_clv');
 
+-- ---------------------------------------------------------------------
+-- Result rows of numbers made from a template (lk_make_row: a copy of the
+-- first row heap_form_tuple made for the same NULLs, the values written
+-- in) are heap_form_tuple's bytes: each row is stored beside the same
+-- values cast with ROW(...), and the two columns' bytes are compared on
+-- the page.  Every NULL pattern has several rows, so most rows come from
+-- a template.
+-- ---------------------------------------------------------------------
+CREATE EXTENSION IF NOT EXISTS pageinspect;
+CREATE FUNCTION pg_temp.row_bytes(rel regclass) RETURNS TABLE (patterns bigint, rows bigint, same bigint)
+LANGUAGE sql AS $$
+  SELECT count(DISTINCT cols[3]) FILTER (WHERE per_pattern > 1), count(*), count(*) FILTER (WHERE cols[1] = cols[2])
+  FROM (SELECT cols, count(*) OVER (PARTITION BY cols[3]) AS per_pattern
+        FROM generate_series(0, (pg_relation_size(rel) / current_setting('block_size')::int - 1)::int) b,
+             LATERAL (SELECT tuple_data_split(rel, t_data, t_infomask, t_infomask2, t_bits) AS cols
+                      FROM heap_page_items(get_raw_page(rel::text, b))) p) q
+$$;
+-- the third column names the row's NULLs
+CREATE TABLE summary_rows AS
+SELECT s AS made, ROW((s).*)::btyd_customer AS formed, ((s).monetary_value IS NULL)::text AS nulls
+FROM (SELECT btyd_summary(purchased_at, amount, date '2024-09-30', interval '7 days') AS s
+      FROM purchases WHERE customer_id % 50 = 0 GROUP BY customer_id) q WHERE NOT s IS NULL;
+CREATE TABLE holdout_rows AS
+SELECT s AS made, ROW((s).*)::btyd_holdout_customer AS formed,
+       ((s).monetary_value IS NULL)::text || ((s).holdout_spend IS NULL)::text AS nulls
+FROM (SELECT btyd_summary(purchased_at, CASE WHEN id % 25 <> 0 THEN amount END,
+                          date '2024-06-30', date '2024-09-30', interval '7 days') AS s
+      FROM purchases WHERE customer_id % 20 = 0 GROUP BY customer_id) q WHERE NOT s IS NULL;
+CREATE TABLE interval_rows AS
+SELECT i AS made, ROW((i).*)::prediction_interval AS formed, ((i).standard_error IS NULL)::text AS nulls
+FROM (SELECT expected_spend_interval(m, frequency, monetary_value) AS i
+      FROM (SELECT * FROM fit_input WHERE frequency > 0 LIMIT 40) c,
+           (SELECT gamma_gamma_fit(frequency, monetary_value) AS m FROM fit_input
+            UNION ALL SELECT 'v1:gamma_gamma:p=6.25,q=3.74,gamma=15.44;se=NaN,NaN,NaN;log_likelihood=-4055.9;customers=946;iterations=0;converged=true') m) q;
+CREATE TABLE rfm_rows AS
+SELECT r AS made, ROW((r).*)::rfm_scores AS formed, ''::text AS nulls
+FROM (SELECT rfm_score(m, recency, frequency, coalesce(monetary_value, 0)) AS r
+      FROM (SELECT * FROM fit_input LIMIT 60) c,
+           (SELECT rfm_fit(recency, frequency, coalesce(monetary_value, 0)) AS m FROM fit_input) m) q;
+SELECT results_eq($$SELECT * FROM pg_temp.row_bytes('summary_rows')$$,
+                  $$SELECT 2::bigint, count(*), count(*) FROM summary_rows$$,
+                  'btyd_summary: rows from templates are heap_form_tuple''s bytes (both NULL patterns)');
+SELECT results_eq($$SELECT * FROM pg_temp.row_bytes('holdout_rows')$$,
+                  $$SELECT 4::bigint, count(*), count(*) FROM holdout_rows$$,
+                  'btyd_summary with a holdout: heap_form_tuple''s bytes (four NULL patterns)');
+SELECT results_eq($$SELECT * FROM pg_temp.row_bytes('interval_rows')$$,
+                  $$SELECT 2::bigint, count(*), count(*) FROM interval_rows$$,
+                  'expected_spend_interval: heap_form_tuple''s bytes (with and without a standard error)');
+SELECT results_eq($$SELECT * FROM pg_temp.row_bytes('rfm_rows')$$,
+                  $$SELECT 1::bigint, count(*), count(*) FROM rfm_rows$$,
+                  'rfm_score: heap_form_tuple''s bytes');
+
 SELECT * FROM finish();
 ROLLBACK;
