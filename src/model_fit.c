@@ -53,13 +53,27 @@ typedef struct FitEntry
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
+/*
+ * Rows wait in a batch of this many before they reach the table, each
+ * one's bucket prefetched when it arrives (as orders.c does for
+ * customers): past a hundred thousand distinct rows the table outgrows the
+ * CPU caches, and a miss a row paid one after another was most of the
+ * transition's time.  The batch keeps the rows' order, so the weights add
+ * up in the same order as without it.
+ */
+#define FIT_BATCH 16
+
 struct FitState
 {
 	LkStateHeader header;
 	ModelKind	kind;
 	Interval	time_unit;		/* a purchase model's, when given; else all zero */
-	fitrows_hash *rows;
+	fitrows_hash *rows;			/* read through fit_state_rows, which adds the waiting rows */
 	char		fname[NAMEDATALEN];
+	int			nwaiting;
+	uint32		waiting_hash[FIT_BATCH];
+	FitKey		waiting_key[FIT_BATCH];
+	double		waiting_weight[FIT_BATCH];
 };
 
 static FitState *
@@ -93,7 +107,7 @@ fit_state_fname(const FitState *state)
 bool
 fit_state_is_empty(const FitState *state)
 {
-	return state == NULL || state->rows->members == 0;
+	return state == NULL || (state->rows->members == 0 && state->nwaiting == 0);
 }
 
 const Interval *
@@ -102,17 +116,43 @@ fit_state_time_unit(const FitState *state)
 	return &state->time_unit;
 }
 
+/* Adds the waiting rows to the table */
+static void
+fit_state_flush(FitState *state)
+{
+	for (int i = 0; i < state->nwaiting; i++)
+	{
+		bool		found;
+		FitEntry   *e = fitrows_insert_hash(state->rows, state->waiting_key[i], state->waiting_hash[i], &found);
+
+		e->weight = found ? e->weight + state->waiting_weight[i] : state->waiting_weight[i];
+	}
+	state->nwaiting = 0;
+}
+
+/* The table with every row added so far */
+static fitrows_hash *
+fit_state_rows(FitState *state)
+{
+	fit_state_flush(state);
+	return state->rows;
+}
+
 void
 fit_state_add(FitState *state, FitKey key, double weight)
 {
-	bool		found;
-	FitEntry   *e;
+	uint32		hash;
 
 	/* -0.0 and 0.0 are one value, and must be one key */
 	for (int i = 0; i < 3; i++)
 		key.v[i] += 0.0;
-	e = fitrows_insert(state->rows, key, &found);
-	e->weight = found ? e->weight + weight : weight;
+	hash = key3_hash(key.v);
+	lk_prefetch_for_write(&state->rows->data[hash & state->rows->sizemask]);
+	state->waiting_hash[state->nwaiting] = hash;
+	state->waiting_key[state->nwaiting] = key;
+	state->waiting_weight[state->nwaiting] = weight;
+	if (++state->nwaiting == FIT_BATCH)
+		fit_state_flush(state);
 }
 
 /* What a row of a summary may hold; ERROR 22023 naming the field otherwise */
@@ -234,7 +274,7 @@ fit_empty_like(const LkStateHeader *model, MemoryContext context)
 {
 	const FitState *m = (const FitState *) model;
 	MemoryContext own = lk_state_context(context);
-	FitState   *state = fit_state_new(own, m->kind, m->fname, m->rows->members);
+	FitState   *state = fit_state_new(own, m->kind, m->fname, m->rows->members + m->nwaiting);
 
 	state->time_unit = m->time_unit;
 	state->header.own_context = own;
@@ -259,12 +299,14 @@ fit_merge(LkStateHeader *into, const LkStateHeader *from)
 		if ((++n & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	for (int i = 0; i < b->nwaiting; i++)
+		fit_state_add(a, b->waiting_key[i], b->waiting_weight[i]);
 }
 
 static int64
 fit_size(const LkStateHeader *state)
 {
-	return ((const FitState *) state)->rows->members;
+	return ((const FitState *) state)->rows->members + ((const FitState *) state)->nwaiting;
 }
 
 static const LkStateOps fit_ops = {
@@ -289,6 +331,7 @@ Datum
 fit_serialize(PG_FUNCTION_ARGS)
 {
 	FitState   *state = (FitState *) PG_GETARG_POINTER(0);
+	fitrows_hash *rows = fit_state_rows(state);
 	fitrows_iterator it;
 	FitEntry   *e;
 	StringInfoData buf;
@@ -299,11 +342,11 @@ fit_serialize(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, state->time_unit.time);
 	pq_sendint32(&buf, state->time_unit.day);
 	pq_sendint32(&buf, state->time_unit.month);
-	pq_sendint32(&buf, (int32) state->rows->members);
-	lk_serial_room(&buf, 32 * (Size) state->rows->members, state->fname,
+	pq_sendint32(&buf, (int32) rows->members);
+	lk_serial_room(&buf, 32 * (Size) rows->members, state->fname,
 				   "Run the fit without parallel workers (SET max_parallel_workers_per_gather = 0), or round the times to fewer distinct values.");
-	fitrows_start_iterate(state->rows, &it);
-	while ((e = fitrows_iterate(state->rows, &it)) != NULL)
+	fitrows_start_iterate(rows, &it);
+	while ((e = fitrows_iterate(rows, &it)) != NULL)
 	{
 		for (int i = 0; i < 3; i++)
 			pq_sendfloat8(&buf, e->key.v[i]);
@@ -519,7 +562,8 @@ FitData *
 fit_data_build(FitState *state)
 {
 	FitData    *d = palloc0(sizeof(FitData));
-	int			n = state->rows->members;
+	fitrows_hash *rows = fit_state_rows(state);
+	int			n = rows->members;
 	FitEntry   *entries = palloc(sizeof(FitEntry) * Max(n, 1));
 	RankPair   *pairs;
 	RankPair   *scratch;
@@ -529,8 +573,8 @@ fit_data_build(FitState *state)
 
 	d->kind = state->kind;
 	d->fname = state->fname;
-	fitrows_start_iterate(state->rows, &it);
-	while ((e = fitrows_iterate(state->rows, &it)) != NULL)
+	fitrows_start_iterate(rows, &it);
+	while ((e = fitrows_iterate(rows, &it)) != NULL)
 		entries[k++] = *e;
 
 	/*
