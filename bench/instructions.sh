@@ -3,9 +3,10 @@
 # decide: each query runs in a single-user backend (postgres --single, one
 # process, nothing else in it) under valgrind --tool=callgrind, and its
 # instruction count, less that of the same backend running SELECT 1, is
-# divided by the rows.  Every survey aggregate and answer type beside
-# count(score), the floor, and the plain SQL.  Run by scripts/bench.sh (or
-# alone, as root or as a user who can run initdb); needs valgrind.
+# divided by the rows, with callgrind's cycle estimate beside it.  Every
+# survey aggregate and answer type beside count(score), the floor, and the
+# plain SQL.  Run by scripts/bench.sh (or alone, as root or as a user who
+# can run initdb); needs valgrind.
 set -euo pipefail
 ROWS=${ROWS:-1000000}
 bindir=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
@@ -26,31 +27,37 @@ VACUUM FULL surveys;
 VACUUM ANALYZE surveys;
 SQL
 
-# instructions QUERY: Ir of QUERY run warm: a single-user backend (jit and
-# parallel off) running it twice, less one running it once, so start-up,
-# catalog lookups and the first read of the table drop out
+# instructions QUERY: "Ir CEst" of QUERY run warm: a single-user backend
+# (jit and parallel off) running it twice, less one running it once, so
+# start-up, catalog lookups and the first read of the table drop out.
+# CEst is callgrind's own cycle estimate from its cache and branch
+# simulation (Ir + 10 x first-level misses and mispredicted branches + 100
+# x last-level misses): what instructions alone would hide, such as a
+# data-dependent branch a row, shows there.
 instructions() {
     local out="$work/callgrind.out" q1 q2
     run() {
         { printf 'SET jit = off;\nSET max_parallel_workers_per_gather = 0;\n'; for _ in $(seq "$2"); do printf '%s;\n' "$1"; done; } |
-            as_owner "valgrind --tool=callgrind --callgrind-out-file=$out $bindir/postgres --single -D $work/data -c fsync=off postgres" >/dev/null 2>&1
-        awk '/^summary:/ { print $2 }' "$out"
+            as_owner "valgrind --tool=callgrind --cache-sim=yes --branch-sim=yes --callgrind-out-file=$out $bindir/postgres --single -D $work/data -c fsync=off postgres" >/dev/null 2>&1
+        awk '/^events:/ { for (i = 2; i <= NF; i++) name[i] = $i }
+             /^summary:/ { for (i = 2; i <= NF; i++) e[name[i]] = $i
+                 printf "%d %d\n", e["Ir"], e["Ir"] + 10 * (e["I1mr"] + e["D1mr"] + e["D1mw"] + e["Bcm"] + e["Bim"]) + 100 * (e["ILmr"] + e["DLmr"] + e["DLmw"]) }' "$out"
         rm -f "$out"
     }
     q1=$(run "$1" 1)
     q2=$(run "$1" 2)
-    echo $((q2 - q1))
+    echo "$q1 $q2" | awk '{ print $3 - $1, $4 - $2 }'
 }
 
 echo
-echo "Instructions per row (callgrind, single-user backend, $ROWS rows, warm: a second run less the first):"
-printf "  %-62s %8s %8s %8s\n" "query" "per row" "floor" "/floor"
+echo "Instructions per row (callgrind, single-user backend, $ROWS rows, warm: a second run less the first), and callgrind's cycle estimate:"
+printf "  %-62s %8s %8s %8s %11s\n" "query" "per row" "floor" "/floor" "cycles est."
 row() {	# row LABEL COLUMN QUERY: beside count(COLUMN), the floor for that column
     local ir floor
     ir=$(instructions "$3")
     floor=$(instructions "SELECT count($2) FROM surveys")
-    awk -v l="$1" -v q="$ir" -v f="$floor" -v n="$ROWS" 'BEGIN {
-        printf "  %-62s %8.1f %8.1f %8.3f\n", l, q / n, f / n, q / f }'
+    echo "$ir $floor" | awk -v l="$1" -v n="$ROWS" '{
+        printf "  %-62s %8.1f %8.1f %8.3f %11.3f\n", l, $1 / n, $3 / n, $1 / $3, $2 / $4 }'
 }
 row "plain: 100.0 * (count FILTER >= 9 - count FILTER <= 6) / count" score \
     "SELECT 100.0 * (count(*) FILTER (WHERE score >= 9) - count(*) FILTER (WHERE score <= 6)) / count(score) FROM surveys"
