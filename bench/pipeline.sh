@@ -26,12 +26,16 @@ db=lk_bench_pipeline
 createdb "$db"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 
-psql -X -q -d "$db" <<SQL
-CREATE EXTENSION loyalty_kpi;
+# load DATABASE EXTENSION: the extension and the simulated transactions (a fixed seed: the same rows each time)
+load() {
+    psql -X -q -d "$1" <<SQL
+CREATE EXTENSION $2;
 CREATE UNLOGGED TABLE transactions (customer_id int, purchased_on date, amount numeric(10, 2));
 \copy transactions FROM PROGRAM 'python3 bench/simulate_transactions.py $CUSTOMERS 7' CSV
 VACUUM ANALYZE transactions;
 SQL
+}
+load "$db" loyalty_kpi
 psql -X -q -At -d "$db" -c "SELECT format('%s transactions by %s customers', count(*), count(DISTINCT customer_id)) FROM transactions"
 
 summary="SELECT customer_id, (btyd_summary(purchased_on, amount, '1998-06-30', '7 days')).* FROM transactions GROUP BY customer_id"
@@ -101,12 +105,7 @@ build_baseline() {
 }
 if (build_baseline); then
     createdb "${db}_12"
-    psql -X -q -d "${db}_12" <<SQL
-CREATE EXTENSION loyalty_kpi12;
-CREATE UNLOGGED TABLE transactions (customer_id int, purchased_on date, amount numeric(10, 2));
-\copy transactions FROM PROGRAM 'python3 bench/simulate_transactions.py $CUSTOMERS 7' CSV
-VACUUM ANALYZE transactions;
-SQL
+    load "${db}_12" loyalty_kpi12
     # one_ms DATABASE SETTINGS QUERY: one timed run after a warm-up, in a session of its own
     one_ms() { printf '%s\n\\o /dev/null\n%s;\n\\timing on\n%s;\n' "$2" "$3" "$3" | psql -X -q -d "$1" | grep '^Time:' | awk '{print $2}'; }
     for work_mem in default 64MB; do

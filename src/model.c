@@ -750,6 +750,9 @@ typedef struct MemoKey
 	double		v[MODEL_MEMO_KEY];
 } MemoKey;
 
+/* key3_hash and key3_equal read three numbers */
+StaticAssertDecl(MODEL_MEMO_KEY == 3, "the memo's key is hashed as three numbers");
+
 typedef struct ModelMemoEntry
 {
 	MemoKey		key;

@@ -317,14 +317,20 @@ pg_noreturn extern void fit_frequency_error(const char *fname, double x);
 pg_noreturn extern void fit_customer_error(const char *fname, double x, double t_x, double T);
 
 /*
- * A frequency: a whole number, 0 or more.  Inline, as every row of a fit
- * and of a prediction passes it; the error, which says which part failed,
- * is out of line.
+ * A frequency: a whole number, 0 or more.  The checks are inline, as every
+ * row of a fit and of a prediction passes them; the errors, which say
+ * which part failed, are out of line.
  */
+static inline bool
+fit_is_frequency(double x)
+{
+	return isfinite(x) && x >= 0 && x == floor(x);
+}
+
 static inline void
 fit_check_frequency(const char *fname, double x)
 {
-	if (unlikely(!(isfinite(x) && x >= 0 && x == floor(x))))
+	if (unlikely(!fit_is_frequency(x)))
 		fit_frequency_error(fname, x);
 }
 
@@ -332,8 +338,7 @@ fit_check_frequency(const char *fname, double x)
 static inline void
 fit_check_customer(const char *fname, double x, double t_x, double T)
 {
-	if (unlikely(!(isfinite(x) && x >= 0 && x == floor(x) &&
-				   isfinite(T) && isfinite(t_x) && t_x >= 0 && t_x <= T)))
+	if (unlikely(!(fit_is_frequency(x) && isfinite(T) && isfinite(t_x) && t_x >= 0 && t_x <= T)))
 		fit_customer_error(fname, x, t_x, T);
 }
 
