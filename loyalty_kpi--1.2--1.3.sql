@@ -19,21 +19,21 @@ ALTER FUNCTION @extschema@.churn_rate(bigint, bigint, bigint, text) CALLED ON NU
 
 DO $$
 DECLARE
-    f regprocedure;
+    f pg_catalog.regprocedure;
 BEGIN
     FOR f IN
-        SELECT DISTINCT support::regprocedure
+        SELECT DISTINCT support::pg_catalog.regprocedure
         FROM pg_catalog.pg_aggregate a
         JOIN pg_catalog.pg_depend d
-          ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = a.aggfnoid
-         AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.deptype = 'e'
-        JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi'
+          ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid OPERATOR(pg_catalog.=) a.aggfnoid
+         AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.deptype OPERATOR(pg_catalog.=) 'e'
+        JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) d.refobjid AND e.extname OPERATOR(pg_catalog.=) 'loyalty_kpi'
         CROSS JOIN LATERAL pg_catalog.unnest(ARRAY[a.aggtransfn, a.aggcombinefn, a.aggserialfn,
                                                    a.aggdeserialfn, a.aggmtransfn, a.aggminvtransfn,
                                                    a.aggfinalfn, a.aggmfinalfn]::pg_catalog.oid[]) AS support
-        JOIN pg_catalog.pg_proc p ON p.oid = support
-        WHERE p.pronamespace = '@extschema@'::pg_catalog.regnamespace
-          AND p.proname NOT IN ('nps', 'csat', 'ces', 'cli')
+        JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) support
+        WHERE p.pronamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+          AND p.proname OPERATOR(pg_catalog.<>) ALL (ARRAY['nps', 'csat', 'ces', 'cli']::pg_catalog.name[])
     LOOP
         EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
     END LOOP;

@@ -278,7 +278,7 @@ BEGIN
     LOOP
         FOREACH t IN ARRAY ARRAY['real', 'double precision'] LOOP
             args := pg_catalog.array_to_string(pg_catalog.array_fill(t, ARRAY[kind.answers]), ', ')
-                    || CASE WHEN kind.scale THEN ', integer' ELSE '' END;
+                    OPERATOR(pg_catalog.||) CASE WHEN kind.scale THEN ', integer' ELSE '' END;
             EXECUTE pg_catalog.format(
                 'CREATE FUNCTION @extschema@.%1$s_accum(@extschema@.survey_summary, %2$s) '
                 'RETURNS @extschema@.survey_summary AS ''MODULE_PATHNAME'', ''%1$s_accum'' '
@@ -433,14 +433,14 @@ BEGIN
         ) AS c(name, comment)
     LOOP
         FOR f IN
-            SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
-            JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-             AND dep.objid = p.oid AND dep.deptype = 'e'
-            JOIN pg_catalog.pg_extension e ON e.oid = dep.refobjid AND e.extname = 'loyalty_kpi'
-            WHERE p.proname = d.name AND p.pronamespace = '@extschema@'::pg_catalog.regnamespace
+            SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+            JOIN pg_catalog.pg_depend dep ON dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+             AND dep.objid OPERATOR(pg_catalog.=) p.oid AND dep.deptype OPERATOR(pg_catalog.=) 'e'
+            JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) dep.refobjid AND e.extname OPERATOR(pg_catalog.=) 'loyalty_kpi'
+            WHERE p.proname OPERATOR(pg_catalog.=) d.name AND p.pronamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
         LOOP
             EXECUTE pg_catalog.format('COMMENT ON %s %s IS %L',
-                CASE (SELECT prokind FROM pg_catalog.pg_proc WHERE oid = f) WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END,
+                CASE WHEN (SELECT prokind FROM pg_catalog.pg_proc WHERE oid OPERATOR(pg_catalog.=) f) OPERATOR(pg_catalog.=) 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END,
                 f, d.comment);
         END LOOP;
     END LOOP;
@@ -474,19 +474,19 @@ BEGIN
     FOR f IN
         WITH members AS (
             SELECT dep.objid FROM pg_catalog.pg_depend dep
-            JOIN pg_catalog.pg_extension e ON e.oid = dep.refobjid AND e.extname = 'loyalty_kpi'
-            WHERE dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND dep.deptype = 'e'),
+            JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) dep.refobjid AND e.extname OPERATOR(pg_catalog.=) 'loyalty_kpi'
+            WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass AND dep.deptype OPERATOR(pg_catalog.=) 'e'),
         support AS (
             SELECT pg_catalog.unnest(ARRAY[a.aggtransfn, a.aggcombinefn, a.aggserialfn, a.aggdeserialfn,
                                            a.aggmtransfn, a.aggminvtransfn, a.aggfinalfn, a.aggmfinalfn]::pg_catalog.oid[]) AS oid
             FROM pg_catalog.pg_aggregate a
             UNION
             SELECT pg_catalog.unnest(ARRAY[t.typinput, t.typoutput, t.typreceive, t.typsend]::pg_catalog.oid[])
-            FROM pg_catalog.pg_type t WHERE t.typnamespace = '@extschema@'::pg_catalog.regnamespace)
+            FROM pg_catalog.pg_type t WHERE t.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace)
         SELECT DISTINCT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
-        JOIN members m ON m.objid = p.oid JOIN support s ON s.oid = p.oid
-        WHERE p.pronamespace = '@extschema@'::pg_catalog.regnamespace
-          AND p.proname NOT IN ('nps', 'csat', 'ces', 'cli')
+        JOIN members m ON m.objid OPERATOR(pg_catalog.=) p.oid JOIN support s ON s.oid OPERATOR(pg_catalog.=) p.oid
+        WHERE p.pronamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+          AND p.proname OPERATOR(pg_catalog.<>) ALL (ARRAY['nps', 'csat', 'ces', 'cli']::pg_catalog.name[])
     LOOP
         EXECUTE pg_catalog.format('ALTER FUNCTION %s SET SCHEMA loyalty_kpi_internal', f);
     END LOOP;
@@ -506,23 +506,23 @@ BEGIN
     FOR f IN
         SELECT p.oid, pg_catalog.pg_get_function_arguments(p.oid) AS args,
                pg_catalog.format_type(p.proargtypes[0], NULL) AS first_type,
-               p.pronargs > 1 AND p.proargtypes[1] = p.proargtypes[0] AS pair
+               p.pronargs OPERATOR(pg_catalog.>) 1 AND p.proargtypes[1] OPERATOR(pg_catalog.=) p.proargtypes[0] AS pair
         FROM pg_catalog.pg_proc p
-        JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-         AND dep.objid = p.oid AND dep.deptype = 'e'
-        JOIN pg_catalog.pg_extension e ON e.oid = dep.refobjid AND e.extname = 'loyalty_kpi'
-        WHERE p.pronamespace = '@extschema@'::pg_catalog.regnamespace AND p.prokind = 'f' AND p.pronargs > 0
-          AND (p.proargnames IS NULL OR p.proargnames[1] = '')
-          AND p.proargtypes[0] IN ('@extschema@.survey_summary'::pg_catalog.regtype,
-                                   '@extschema@.bgnbd_model'::pg_catalog.regtype,
-                                   '@extschema@.gamma_gamma_model'::pg_catalog.regtype)
+        JOIN pg_catalog.pg_depend dep ON dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+         AND dep.objid OPERATOR(pg_catalog.=) p.oid AND dep.deptype OPERATOR(pg_catalog.=) 'e'
+        JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) dep.refobjid AND e.extname OPERATOR(pg_catalog.=) 'loyalty_kpi'
+        WHERE p.pronamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace AND p.prokind OPERATOR(pg_catalog.=) 'f' AND p.pronargs OPERATOR(pg_catalog.>) 0
+          AND (p.proargnames IS NULL OR p.proargnames[1] OPERATOR(pg_catalog.=) '')
+          AND p.proargtypes[0] OPERATOR(pg_catalog.=) ANY (ARRAY['@extschema@.survey_summary'::pg_catalog.regtype,
+                                                                  '@extschema@.bgnbd_model'::pg_catalog.regtype,
+                                                                  '@extschema@.gamma_gamma_model'::pg_catalog.regtype]::pg_catalog.oid[])
     LOOP
         named := CASE
             WHEN f.pair THEN pg_catalog.format('a %s, b %s', f.first_type, f.first_type)
-                             || pg_catalog.substr(f.args, pg_catalog.length(f.first_type || ', ' || f.first_type) + 1)
-            WHEN f.first_type LIKE '%model' THEN 'model ' || f.args
-            ELSE 'summary ' || f.args END;
-        EXECUTE pg_catalog.replace(pg_catalog.pg_get_functiondef(f.oid), '(' || f.args || ')', '(' || named || ')');
+                             OPERATOR(pg_catalog.||) pg_catalog.substr(f.args, pg_catalog.length(f.first_type OPERATOR(pg_catalog.||) ', ' OPERATOR(pg_catalog.||) f.first_type) OPERATOR(pg_catalog.+) 1)
+            WHEN pg_catalog.right(f.first_type, 5) OPERATOR(pg_catalog.=) 'model' THEN 'model ' OPERATOR(pg_catalog.||) f.args
+            ELSE 'summary ' OPERATOR(pg_catalog.||) f.args END;
+        EXECUTE pg_catalog.replace(pg_catalog.pg_get_functiondef(f.oid), '(' OPERATOR(pg_catalog.||) f.args OPERATOR(pg_catalog.||) ')', '(' OPERATOR(pg_catalog.||) named OPERATOR(pg_catalog.||) ')');
     END LOOP;
 END
 $$;
@@ -538,24 +538,24 @@ DECLARE
 BEGIN
     FOR g IN
         SELECT p.oid, p.proname, p.pronargs, p.proargtypes, a.*
-        FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid
-        JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-         AND dep.objid = p.oid AND dep.deptype = 'e'
-        JOIN pg_catalog.pg_extension e ON e.oid = dep.refobjid AND e.extname = 'loyalty_kpi'
-        WHERE p.pronamespace = '@extschema@'::pg_catalog.regnamespace
-          AND (p.proargnames IS NULL OR '' = ANY (p.proargnames))
+        FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_aggregate a ON a.aggfnoid OPERATOR(pg_catalog.=) p.oid
+        JOIN pg_catalog.pg_depend dep ON dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+         AND dep.objid OPERATOR(pg_catalog.=) p.oid AND dep.deptype OPERATOR(pg_catalog.=) 'e'
+        JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) dep.refobjid AND e.extname OPERATOR(pg_catalog.=) 'loyalty_kpi'
+        WHERE p.pronamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+          AND (p.proargnames IS NULL OR '' OPERATOR(pg_catalog.=) ANY (p.proargnames))
     LOOP
         names := CASE
-            WHEN g.proname IN ('nps_agg', 'nps_summary') THEN ARRAY['score']
-            WHEN g.proname IN ('csat_agg', 'csat_summary') THEN ARRAY['answer', 'scale']
-            WHEN g.proname IN ('ces_agg', 'ces_summary') THEN ARRAY['answer']
-            WHEN g.proname IN ('cli_score', 'cli_summary') THEN ARRAY['recommend', 'repurchase', 'try_other']
-            WHEN g.proname = 'rollup' THEN ARRAY['summary'] END;
-        IF names IS NULL OR pg_catalog.cardinality(names) <> g.pronargs THEN
+            WHEN g.proname OPERATOR(pg_catalog.=) ANY (ARRAY['nps_agg', 'nps_summary']::pg_catalog.name[]) THEN ARRAY['score']
+            WHEN g.proname OPERATOR(pg_catalog.=) ANY (ARRAY['csat_agg', 'csat_summary']::pg_catalog.name[]) THEN ARRAY['answer', 'scale']
+            WHEN g.proname OPERATOR(pg_catalog.=) ANY (ARRAY['ces_agg', 'ces_summary']::pg_catalog.name[]) THEN ARRAY['answer']
+            WHEN g.proname OPERATOR(pg_catalog.=) ANY (ARRAY['cli_score', 'cli_summary']::pg_catalog.name[]) THEN ARRAY['recommend', 'repurchase', 'try_other']
+            WHEN g.proname OPERATOR(pg_catalog.=) 'rollup' THEN ARRAY['summary'] END;
+        IF names IS NULL OR pg_catalog.cardinality(names) OPERATOR(pg_catalog.<>) g.pronargs THEN
             RAISE EXCEPTION 'no argument names for aggregate %', g.oid::pg_catalog.regprocedure;
         END IF;
-        SELECT pg_catalog.string_agg(names[i + 1] || ' ' || pg_catalog.format_type(g.proargtypes[i], NULL), ', ' ORDER BY i)
-        INTO args FROM pg_catalog.generate_series(0, g.pronargs - 1) i;
+        SELECT pg_catalog.string_agg(names[i OPERATOR(pg_catalog.+) 1] OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) pg_catalog.format_type(g.proargtypes[i], NULL), ', ' ORDER BY i)
+        INTO args FROM pg_catalog.generate_series(0, g.pronargs OPERATOR(pg_catalog.-) 1) i;
         EXECUTE pg_catalog.format(
             'CREATE OR REPLACE AGGREGATE @extschema@.%I(%s) (SFUNC = %s, STYPE = %s, FINALFUNC = %s, '
             'FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = %s, MSFUNC = %s, MINVFUNC = %s, MSTYPE = %s, '

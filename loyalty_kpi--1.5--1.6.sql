@@ -185,7 +185,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT c.period_offset, c.last_offset, pg_catalog.count(*),
            pg_catalog.sum(c.cohort_size)::bigint, pg_catalog.sum(c.retained)::bigint,
-           100.0::double precision * pg_catalog.sum(c.retained) / pg_catalog.sum(c.cohort_size)
+           100.0::double precision OPERATOR(pg_catalog.*) pg_catalog.sum(c.retained) OPERATOR(pg_catalog./) pg_catalog.sum(c.cohort_size)
     FROM pg_catalog.unnest(cells) AS c
     WHERE c.complete
     GROUP BY c.period_offset, c.last_offset
@@ -285,13 +285,14 @@ COMMENT ON FUNCTION @extschema@.rfm_segment(@extschema@.rfm_scores, jsonb) IS
 -- as the full install script does (src/privileges.sql): support functions are the aggregates' own
 DO $$
 DECLARE
-    f regprocedure;
+    f pg_catalog.regprocedure;
 BEGIN
     FOR f IN
         SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
-        WHERE p.pronamespace = 'loyalty_kpi_internal'::pg_catalog.regnamespace
+        WHERE p.pronamespace OPERATOR(pg_catalog.=) 'loyalty_kpi_internal'::pg_catalog.regnamespace::pg_catalog.oid
           AND NOT EXISTS (SELECT FROM pg_catalog.pg_type t
-                          WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
+                          WHERE p.oid OPERATOR(pg_catalog.=) ANY (ARRAY[t.typinput, t.typoutput, t.typreceive,
+                                                                         t.typsend]::pg_catalog.oid[]))
     LOOP
         EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
     END LOOP;

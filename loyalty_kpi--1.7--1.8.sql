@@ -400,13 +400,14 @@ COMMENT ON AGGREGATE @extschema@.btyd_summary(timestamptz, double precision, dat
 -- as the full install script does (src/privileges.sql): support functions are the aggregates' own
 DO $$
 DECLARE
-    f regprocedure;
+    f pg_catalog.regprocedure;
 BEGIN
     FOR f IN
         SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
-        WHERE p.pronamespace = 'loyalty_kpi_internal'::pg_catalog.regnamespace
+        WHERE p.pronamespace OPERATOR(pg_catalog.=) 'loyalty_kpi_internal'::pg_catalog.regnamespace::pg_catalog.oid
           AND NOT EXISTS (SELECT FROM pg_catalog.pg_type t
-                          WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
+                          WHERE p.oid OPERATOR(pg_catalog.=) ANY (ARRAY[t.typinput, t.typoutput, t.typreceive,
+                                                                         t.typsend]::pg_catalog.oid[]))
     LOOP
         EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
     END LOOP;

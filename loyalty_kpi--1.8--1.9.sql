@@ -74,10 +74,11 @@ COMMENT ON AGGREGATE @extschema@.btyd_summary(timestamptz, numeric, date, date, 
     'One customer''s BTYD calibration summary to calibration_end with the holdout to holdout_end beside it (use with GROUP BY customer): purchase days and spend in the holdout and its length. NULL for a customer whose first purchase is after calibration_end.';
 
 UPDATE pg_catalog.pg_aggregate SET aggtransspace = 128
-WHERE aggfnoid IN ('@extschema@.btyd_summary(date, double precision, date, interval)'::pg_catalog.regprocedure,
-                   '@extschema@.btyd_summary(timestamptz, double precision, date, interval)'::pg_catalog.regprocedure,
-                   '@extschema@.btyd_summary(date, double precision, date, date, interval)'::pg_catalog.regprocedure,
-                   '@extschema@.btyd_summary(timestamptz, double precision, date, date, interval)'::pg_catalog.regprocedure);
+WHERE aggfnoid OPERATOR(pg_catalog.=) ANY (ARRAY[
+          '@extschema@.btyd_summary(date, double precision, date, interval)'::pg_catalog.regprocedure,
+          '@extschema@.btyd_summary(timestamptz, double precision, date, interval)'::pg_catalog.regprocedure,
+          '@extschema@.btyd_summary(date, double precision, date, date, interval)'::pg_catalog.regprocedure,
+          '@extschema@.btyd_summary(timestamptz, double precision, date, date, interval)'::pg_catalog.regprocedure]::pg_catalog.oid[]);
 
 -- the new support functions are the aggregates' own, as src/privileges.sql makes every one
 REVOKE EXECUTE ON FUNCTION loyalty_kpi_internal.btyd_summary_accum_date(internal, date, numeric, date, interval) FROM PUBLIC;
@@ -95,16 +96,18 @@ CREATE FUNCTION @extschema@.holdout_by_frequency(model @extschema@.bgnbd_model,
                                                  max_frequency integer DEFAULT 7)
 RETURNS TABLE (frequency integer, customers bigint, actual double precision, expected double precision)
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
 BEGIN
-  IF max_frequency IS NULL OR max_frequency < 0 THEN
-    RAISE EXCEPTION 'holdout_by_frequency: max_frequency % is out of range', coalesce(max_frequency::text, 'NULL')
+  IF max_frequency IS NULL OR max_frequency OPERATOR(pg_catalog.<) 0 THEN
+    RAISE EXCEPTION 'holdout_by_frequency: max_frequency % is out of range', coalesce(max_frequency::pg_catalog.text, 'NULL')
       USING ERRCODE = '22023', HINT = 'The last row is that calibration frequency and more, 0 or more, such as 7.';
   END IF;
   RETURN QUERY
-  SELECT least(c.frequency, max_frequency), count(*), avg(c.holdout_purchases)::double precision,
-         avg(@extschema@.expected_purchases(model, c.holdout_length, c.frequency, c.recency, c.age))
+  SELECT least(c.frequency, max_frequency), pg_catalog.count(*), pg_catalog.avg(c.holdout_purchases)::double precision,
+         pg_catalog.avg(@extschema@.expected_purchases(model, c.holdout_length, c.frequency::double precision,
+                                                       c.recency, c.age))
   FROM pg_catalog.unnest(summaries) c
   WHERE c.frequency IS NOT NULL
   GROUP BY 1 ORDER BY 1;
@@ -118,15 +121,17 @@ CREATE FUNCTION @extschema@.frequency_histogram(model @extschema@.bgnbd_model, f
                                                 ages double precision[], max_frequency integer DEFAULT 7)
 RETURNS TABLE (frequency integer, customers bigint, expected double precision)
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
 BEGIN
   -- one row and one P(X(T) = n) per age for each frequency up to it: bounded
-  IF max_frequency IS NULL OR max_frequency < 0 OR max_frequency > 1000 THEN
-    RAISE EXCEPTION 'frequency_histogram: max_frequency % is out of range', coalesce(max_frequency::text, 'NULL')
+  IF max_frequency IS NULL OR max_frequency OPERATOR(pg_catalog.<) 0 OR max_frequency OPERATOR(pg_catalog.>) 1000 THEN
+    RAISE EXCEPTION 'frequency_histogram: max_frequency % is out of range', coalesce(max_frequency::pg_catalog.text, 'NULL')
       USING ERRCODE = '22023', HINT = 'The last row is that frequency and more: 0 to 1000, such as 7.';
   END IF;
-  IF pg_catalog.cardinality(frequencies) IS DISTINCT FROM pg_catalog.cardinality(ages) THEN
+  -- the cardinalities differ, or one array is NULL and the other is not (-1 is no cardinality)
+  IF coalesce(pg_catalog.cardinality(frequencies), -1) OPERATOR(pg_catalog.<>) coalesce(pg_catalog.cardinality(ages), -1) THEN
     RAISE EXCEPTION 'frequency_histogram: % frequencies but % ages', pg_catalog.cardinality(frequencies),
                     pg_catalog.cardinality(ages)
       USING ERRCODE = '22023', HINT = 'Pass one frequency and one age per customer, array_agg''ed in one query.';
@@ -134,12 +139,18 @@ BEGIN
   RETURN QUERY
   WITH c AS (SELECT f, a FROM ROWS FROM (pg_catalog.unnest(frequencies), pg_catalog.unnest(ages)) u(f, a)
              WHERE f IS NOT NULL AND a IS NOT NULL),
-       by_age AS (SELECT a, count(*) AS n FROM c GROUP BY a),
-       p AS (SELECT k, sum(by_age.n * @extschema@.purchase_count_probability(model, by_age.a, k)) AS e
-             FROM by_age, pg_catalog.generate_series(0, max_frequency - 1) k GROUP BY k)
-  SELECT g.k, (SELECT count(*) FROM c WHERE CASE WHEN g.k < max_frequency THEN c.f = g.k ELSE c.f >= g.k END),
-         CASE WHEN g.k < max_frequency THEN coalesce((SELECT p.e FROM p WHERE p.k = g.k), 0)
-              ELSE (SELECT count(*) FROM c) - (SELECT coalesce(sum(p.e), 0) FROM p) END
+       by_age AS (SELECT a, pg_catalog.count(*) AS n FROM c GROUP BY a),
+       p AS (SELECT k, pg_catalog.sum(by_age.n::double precision OPERATOR(pg_catalog.*)
+                                      @extschema@.purchase_count_probability(model, by_age.a, k)) AS e
+             FROM by_age, pg_catalog.generate_series(0, max_frequency OPERATOR(pg_catalog.-) 1) k GROUP BY k)
+  SELECT g.k,
+         (SELECT pg_catalog.count(*) FROM c
+          WHERE CASE WHEN g.k OPERATOR(pg_catalog.<) max_frequency THEN c.f OPERATOR(pg_catalog.=) g.k
+                     ELSE c.f OPERATOR(pg_catalog.>=) g.k END),
+         CASE WHEN g.k OPERATOR(pg_catalog.<) max_frequency
+              THEN coalesce((SELECT p.e FROM p WHERE p.k OPERATOR(pg_catalog.=) g.k), 0)
+              ELSE (SELECT pg_catalog.count(*) FROM c)::double precision
+                   OPERATOR(pg_catalog.-) (SELECT coalesce(pg_catalog.sum(p.e), 0) FROM p) END
   FROM pg_catalog.generate_series(0, max_frequency) g(k)
   ORDER BY g.k;
 END
@@ -155,9 +166,11 @@ CREATE FUNCTION @extschema@.expected_cumulative_purchases(model @extschema@.bgnb
 RETURNS TABLE (at_time double precision, expected double precision)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-  WITH starts AS (SELECT s, count(*) AS n FROM pg_catalog.unnest(first_purchases) s WHERE s IS NOT NULL GROUP BY s)
-  SELECT t, coalesce(sum(starts.n * @extschema@.expected_purchases(model, t - starts.s)), 0)
-  FROM pg_catalog.unnest(times) t LEFT JOIN starts ON t > starts.s
+  WITH starts AS (SELECT s, pg_catalog.count(*) AS n FROM pg_catalog.unnest(first_purchases) s
+                  WHERE s IS NOT NULL GROUP BY s)
+  SELECT t, coalesce(pg_catalog.sum(starts.n::double precision OPERATOR(pg_catalog.*)
+                                    @extschema@.expected_purchases(model, t OPERATOR(pg_catalog.-) starts.s)), 0)
+  FROM pg_catalog.unnest(times) t LEFT JOIN starts ON t OPERATOR(pg_catalog.>) starts.s
   WHERE t IS NOT NULL
   GROUP BY t ORDER BY t
 $$;
@@ -174,16 +187,18 @@ CREATE FUNCTION @extschema@.holdout_by_frequency(model @extschema@.mbgnbd_model,
                                                  max_frequency integer DEFAULT 7)
 RETURNS TABLE (frequency integer, customers bigint, actual double precision, expected double precision)
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
 BEGIN
-  IF max_frequency IS NULL OR max_frequency < 0 THEN
-    RAISE EXCEPTION 'holdout_by_frequency: max_frequency % is out of range', coalesce(max_frequency::text, 'NULL')
+  IF max_frequency IS NULL OR max_frequency OPERATOR(pg_catalog.<) 0 THEN
+    RAISE EXCEPTION 'holdout_by_frequency: max_frequency % is out of range', coalesce(max_frequency::pg_catalog.text, 'NULL')
       USING ERRCODE = '22023', HINT = 'The last row is that calibration frequency and more, 0 or more, such as 7.';
   END IF;
   RETURN QUERY
-  SELECT least(c.frequency, max_frequency), count(*), avg(c.holdout_purchases)::double precision,
-         avg(@extschema@.expected_purchases(model, c.holdout_length, c.frequency, c.recency, c.age))
+  SELECT least(c.frequency, max_frequency), pg_catalog.count(*), pg_catalog.avg(c.holdout_purchases)::double precision,
+         pg_catalog.avg(@extschema@.expected_purchases(model, c.holdout_length, c.frequency::double precision,
+                                                       c.recency, c.age))
   FROM pg_catalog.unnest(summaries) c
   WHERE c.frequency IS NOT NULL
   GROUP BY 1 ORDER BY 1;
@@ -197,15 +212,17 @@ CREATE FUNCTION @extschema@.frequency_histogram(model @extschema@.mbgnbd_model, 
                                                 ages double precision[], max_frequency integer DEFAULT 7)
 RETURNS TABLE (frequency integer, customers bigint, expected double precision)
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
 BEGIN
   -- one row and one P(X(T) = n) per age for each frequency up to it: bounded
-  IF max_frequency IS NULL OR max_frequency < 0 OR max_frequency > 1000 THEN
-    RAISE EXCEPTION 'frequency_histogram: max_frequency % is out of range', coalesce(max_frequency::text, 'NULL')
+  IF max_frequency IS NULL OR max_frequency OPERATOR(pg_catalog.<) 0 OR max_frequency OPERATOR(pg_catalog.>) 1000 THEN
+    RAISE EXCEPTION 'frequency_histogram: max_frequency % is out of range', coalesce(max_frequency::pg_catalog.text, 'NULL')
       USING ERRCODE = '22023', HINT = 'The last row is that frequency and more: 0 to 1000, such as 7.';
   END IF;
-  IF pg_catalog.cardinality(frequencies) IS DISTINCT FROM pg_catalog.cardinality(ages) THEN
+  -- the cardinalities differ, or one array is NULL and the other is not (-1 is no cardinality)
+  IF coalesce(pg_catalog.cardinality(frequencies), -1) OPERATOR(pg_catalog.<>) coalesce(pg_catalog.cardinality(ages), -1) THEN
     RAISE EXCEPTION 'frequency_histogram: % frequencies but % ages', pg_catalog.cardinality(frequencies),
                     pg_catalog.cardinality(ages)
       USING ERRCODE = '22023', HINT = 'Pass one frequency and one age per customer, array_agg''ed in one query.';
@@ -213,12 +230,18 @@ BEGIN
   RETURN QUERY
   WITH c AS (SELECT f, a FROM ROWS FROM (pg_catalog.unnest(frequencies), pg_catalog.unnest(ages)) u(f, a)
              WHERE f IS NOT NULL AND a IS NOT NULL),
-       by_age AS (SELECT a, count(*) AS n FROM c GROUP BY a),
-       p AS (SELECT k, sum(by_age.n * @extschema@.purchase_count_probability(model, by_age.a, k)) AS e
-             FROM by_age, pg_catalog.generate_series(0, max_frequency - 1) k GROUP BY k)
-  SELECT g.k, (SELECT count(*) FROM c WHERE CASE WHEN g.k < max_frequency THEN c.f = g.k ELSE c.f >= g.k END),
-         CASE WHEN g.k < max_frequency THEN coalesce((SELECT p.e FROM p WHERE p.k = g.k), 0)
-              ELSE (SELECT count(*) FROM c) - (SELECT coalesce(sum(p.e), 0) FROM p) END
+       by_age AS (SELECT a, pg_catalog.count(*) AS n FROM c GROUP BY a),
+       p AS (SELECT k, pg_catalog.sum(by_age.n::double precision OPERATOR(pg_catalog.*)
+                                      @extschema@.purchase_count_probability(model, by_age.a, k)) AS e
+             FROM by_age, pg_catalog.generate_series(0, max_frequency OPERATOR(pg_catalog.-) 1) k GROUP BY k)
+  SELECT g.k,
+         (SELECT pg_catalog.count(*) FROM c
+          WHERE CASE WHEN g.k OPERATOR(pg_catalog.<) max_frequency THEN c.f OPERATOR(pg_catalog.=) g.k
+                     ELSE c.f OPERATOR(pg_catalog.>=) g.k END),
+         CASE WHEN g.k OPERATOR(pg_catalog.<) max_frequency
+              THEN coalesce((SELECT p.e FROM p WHERE p.k OPERATOR(pg_catalog.=) g.k), 0)
+              ELSE (SELECT pg_catalog.count(*) FROM c)::double precision
+                   OPERATOR(pg_catalog.-) (SELECT coalesce(pg_catalog.sum(p.e), 0) FROM p) END
   FROM pg_catalog.generate_series(0, max_frequency) g(k)
   ORDER BY g.k;
 END
@@ -234,9 +257,11 @@ CREATE FUNCTION @extschema@.expected_cumulative_purchases(model @extschema@.mbgn
 RETURNS TABLE (at_time double precision, expected double precision)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-  WITH starts AS (SELECT s, count(*) AS n FROM pg_catalog.unnest(first_purchases) s WHERE s IS NOT NULL GROUP BY s)
-  SELECT t, coalesce(sum(starts.n * @extschema@.expected_purchases(model, t - starts.s)), 0)
-  FROM pg_catalog.unnest(times) t LEFT JOIN starts ON t > starts.s
+  WITH starts AS (SELECT s, pg_catalog.count(*) AS n FROM pg_catalog.unnest(first_purchases) s
+                  WHERE s IS NOT NULL GROUP BY s)
+  SELECT t, coalesce(pg_catalog.sum(starts.n::double precision OPERATOR(pg_catalog.*)
+                                    @extschema@.expected_purchases(model, t OPERATOR(pg_catalog.-) starts.s)), 0)
+  FROM pg_catalog.unnest(times) t LEFT JOIN starts ON t OPERATOR(pg_catalog.>) starts.s
   WHERE t IS NOT NULL
   GROUP BY t ORDER BY t
 $$;
@@ -253,16 +278,18 @@ CREATE FUNCTION @extschema@.holdout_by_frequency(model @extschema@.pareto_nbd_mo
                                                  max_frequency integer DEFAULT 7)
 RETURNS TABLE (frequency integer, customers bigint, actual double precision, expected double precision)
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
 BEGIN
-  IF max_frequency IS NULL OR max_frequency < 0 THEN
-    RAISE EXCEPTION 'holdout_by_frequency: max_frequency % is out of range', coalesce(max_frequency::text, 'NULL')
+  IF max_frequency IS NULL OR max_frequency OPERATOR(pg_catalog.<) 0 THEN
+    RAISE EXCEPTION 'holdout_by_frequency: max_frequency % is out of range', coalesce(max_frequency::pg_catalog.text, 'NULL')
       USING ERRCODE = '22023', HINT = 'The last row is that calibration frequency and more, 0 or more, such as 7.';
   END IF;
   RETURN QUERY
-  SELECT least(c.frequency, max_frequency), count(*), avg(c.holdout_purchases)::double precision,
-         avg(@extschema@.expected_purchases(model, c.holdout_length, c.frequency, c.recency, c.age))
+  SELECT least(c.frequency, max_frequency), pg_catalog.count(*), pg_catalog.avg(c.holdout_purchases)::double precision,
+         pg_catalog.avg(@extschema@.expected_purchases(model, c.holdout_length, c.frequency::double precision,
+                                                       c.recency, c.age))
   FROM pg_catalog.unnest(summaries) c
   WHERE c.frequency IS NOT NULL
   GROUP BY 1 ORDER BY 1;
@@ -276,15 +303,17 @@ CREATE FUNCTION @extschema@.frequency_histogram(model @extschema@.pareto_nbd_mod
                                                 ages double precision[], max_frequency integer DEFAULT 7)
 RETURNS TABLE (frequency integer, customers bigint, expected double precision)
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
 BEGIN
   -- one row and one P(X(T) = n) per age for each frequency up to it: bounded
-  IF max_frequency IS NULL OR max_frequency < 0 OR max_frequency > 1000 THEN
-    RAISE EXCEPTION 'frequency_histogram: max_frequency % is out of range', coalesce(max_frequency::text, 'NULL')
+  IF max_frequency IS NULL OR max_frequency OPERATOR(pg_catalog.<) 0 OR max_frequency OPERATOR(pg_catalog.>) 1000 THEN
+    RAISE EXCEPTION 'frequency_histogram: max_frequency % is out of range', coalesce(max_frequency::pg_catalog.text, 'NULL')
       USING ERRCODE = '22023', HINT = 'The last row is that frequency and more: 0 to 1000, such as 7.';
   END IF;
-  IF pg_catalog.cardinality(frequencies) IS DISTINCT FROM pg_catalog.cardinality(ages) THEN
+  -- the cardinalities differ, or one array is NULL and the other is not (-1 is no cardinality)
+  IF coalesce(pg_catalog.cardinality(frequencies), -1) OPERATOR(pg_catalog.<>) coalesce(pg_catalog.cardinality(ages), -1) THEN
     RAISE EXCEPTION 'frequency_histogram: % frequencies but % ages', pg_catalog.cardinality(frequencies),
                     pg_catalog.cardinality(ages)
       USING ERRCODE = '22023', HINT = 'Pass one frequency and one age per customer, array_agg''ed in one query.';
@@ -292,12 +321,18 @@ BEGIN
   RETURN QUERY
   WITH c AS (SELECT f, a FROM ROWS FROM (pg_catalog.unnest(frequencies), pg_catalog.unnest(ages)) u(f, a)
              WHERE f IS NOT NULL AND a IS NOT NULL),
-       by_age AS (SELECT a, count(*) AS n FROM c GROUP BY a),
-       p AS (SELECT k, sum(by_age.n * @extschema@.purchase_count_probability(model, by_age.a, k)) AS e
-             FROM by_age, pg_catalog.generate_series(0, max_frequency - 1) k GROUP BY k)
-  SELECT g.k, (SELECT count(*) FROM c WHERE CASE WHEN g.k < max_frequency THEN c.f = g.k ELSE c.f >= g.k END),
-         CASE WHEN g.k < max_frequency THEN coalesce((SELECT p.e FROM p WHERE p.k = g.k), 0)
-              ELSE (SELECT count(*) FROM c) - (SELECT coalesce(sum(p.e), 0) FROM p) END
+       by_age AS (SELECT a, pg_catalog.count(*) AS n FROM c GROUP BY a),
+       p AS (SELECT k, pg_catalog.sum(by_age.n::double precision OPERATOR(pg_catalog.*)
+                                      @extschema@.purchase_count_probability(model, by_age.a, k)) AS e
+             FROM by_age, pg_catalog.generate_series(0, max_frequency OPERATOR(pg_catalog.-) 1) k GROUP BY k)
+  SELECT g.k,
+         (SELECT pg_catalog.count(*) FROM c
+          WHERE CASE WHEN g.k OPERATOR(pg_catalog.<) max_frequency THEN c.f OPERATOR(pg_catalog.=) g.k
+                     ELSE c.f OPERATOR(pg_catalog.>=) g.k END),
+         CASE WHEN g.k OPERATOR(pg_catalog.<) max_frequency
+              THEN coalesce((SELECT p.e FROM p WHERE p.k OPERATOR(pg_catalog.=) g.k), 0)
+              ELSE (SELECT pg_catalog.count(*) FROM c)::double precision
+                   OPERATOR(pg_catalog.-) (SELECT coalesce(pg_catalog.sum(p.e), 0) FROM p) END
   FROM pg_catalog.generate_series(0, max_frequency) g(k)
   ORDER BY g.k;
 END
@@ -313,9 +348,11 @@ CREATE FUNCTION @extschema@.expected_cumulative_purchases(model @extschema@.pare
 RETURNS TABLE (at_time double precision, expected double precision)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-  WITH starts AS (SELECT s, count(*) AS n FROM pg_catalog.unnest(first_purchases) s WHERE s IS NOT NULL GROUP BY s)
-  SELECT t, coalesce(sum(starts.n * @extschema@.expected_purchases(model, t - starts.s)), 0)
-  FROM pg_catalog.unnest(times) t LEFT JOIN starts ON t > starts.s
+  WITH starts AS (SELECT s, pg_catalog.count(*) AS n FROM pg_catalog.unnest(first_purchases) s
+                  WHERE s IS NOT NULL GROUP BY s)
+  SELECT t, coalesce(pg_catalog.sum(starts.n::double precision OPERATOR(pg_catalog.*)
+                                    @extschema@.expected_purchases(model, t OPERATOR(pg_catalog.-) starts.s)), 0)
+  FROM pg_catalog.unnest(times) t LEFT JOIN starts ON t OPERATOR(pg_catalog.>) starts.s
   WHERE t IS NOT NULL
   GROUP BY t ORDER BY t
 $$;

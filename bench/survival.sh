@@ -4,8 +4,8 @@
 # product-limit an analyst writes (counts per tenure, a reverse running sum
 # for the customers at risk, a running sum of logs for S) and beside the
 # floor (a bare count() scan), serial and with 2 workers; the whole curve
-# read from the summary; the log-rank test over 100 group summaries; and
-# the memory per distinct tenure.
+# read from the summary; the log-rank test over 100 and over 1,000 group
+# summaries; and the memory per distinct tenure.
 set -euo pipefail
 CUSTOMERS=${CUSTOMERS:-10000000}
 RUNS=${RUNS:-5}
@@ -24,6 +24,9 @@ SELECT g AS id, g % 100 AS plan, least(3650, floor(-ln(1 - random()) * (300 + (g
 FROM generate_series(1, $CUSTOMERS) g;
 VACUUM ANALYZE tenures;
 CREATE TABLE plan_summaries AS SELECT plan, survival_summary(days, churned) AS s FROM tenures GROUP BY plan;
+-- 1,000 groups of a few hundred customers: the log-rank test's g x g covariance
+CREATE TABLE group_summaries AS SELECT id % 1000 AS grp, survival_summary(days, churned) AS s
+FROM tenures WHERE id <= 300000 GROUP BY 1;
 SQL
 
 km_sql="WITH per_time AS (SELECT days, count(*) FILTER (WHERE churned) AS d, count(*) AS leaving FROM tenures GROUP BY days),
@@ -51,6 +54,8 @@ bench plans "median_survival(survival_summary(days, churned)) GROUP BY plan" "$s
 bench logrank "floor: count(s) over the 100 stored plan summaries" "$serial" "SELECT count(s) FROM plan_summaries"
 bench logrank "logrank_test(s) over the 100 stored plan summaries" "$serial" "SELECT logrank_test(s) FROM plan_summaries"
 bench logrank "rollup(s) over the 100 stored plan summaries" "$serial" "SELECT rollup(s) FROM plan_summaries"
+bench logrank-1000 "floor: count(s) over 1,000 stored group summaries" "$serial" "SELECT count(s) FROM group_summaries"
+bench logrank-1000 "logrank_test(s) over 1,000 stored group summaries" "$serial" "SELECT logrank_test(s) FROM group_summaries"
 report "Survival: $CUSTOMERS customers, $(psql -X -At -d "$db" -c "SELECT count(DISTINCT days) FROM tenures") distinct tenures; median of $RUNS runs, jit off"
 
 # memory: 10,000 groups of about 1,000 customers, each with its own distinct tenures

@@ -671,29 +671,17 @@ nbd_log_pmf(double r, double log_q, double log_1q, double j)
 	return lgamma(r + j) - lgamma(r) - lgamma(j + 1) + r * log_q + j * log_1q;
 }
 
+/*
+ * P(NBD >= n), n > 0: 1 - sum_{j<n} p_j while that sum is below a half,
+ * and otherwise sum_{j>=n} p_j, so neither form subtracts nearly equal
+ * numbers
+ */
 static double
-nbd_count_probability(const Model *m, double t, int32 n, const char *fname)
+nbd_count_tail(double r, double alpha, double t, int32 n, double log_q, double log_1q, const char *fname)
 {
-	bool		mbg = m->kind == MODEL_MBGNBD;
-	double		r = MODEL_ESTIMATE(m)[0],
-				alpha = MODEL_ESTIMATE(m)[1],
-				a = MODEL_ESTIMATE(m)[2],
-				b = MODEL_ESTIMATE(m)[3] + (mbg ? 1 : 0);
-	double		log_q = log(alpha / (alpha + t)),
-				log_1q = log(t / (alpha + t));
-	double		lbeta_ab;
-	double		head,
-				below = 0,
+	double		below = 0,
 				tail;
 
-	/* B(a, b) of the model's own b, whatever b the terms take */
-	lbeta_ab = lgamma(a) + lgamma(MODEL_ESTIMATE(m)[3]) - lgamma(a + MODEL_ESTIMATE(m)[3]);
-	if (t == 0)
-		return n > 0 ? 0 : 1;
-	head = exp(lgamma(a) + lgamma(b + n) - lgamma(a + b + n) - lbeta_ab + nbd_log_pmf(r, log_q, log_1q, n));
-	if (n == 0)
-		/* MBG/NBD: plus gone at time 0, B(a+1, b)/B(a, b) of the model's b */
-		return mbg ? head + a / (a + MODEL_ESTIMATE(m)[3]) : head;
 	for (int32 j = 0; j < n && below < 0.5; j++)
 		below += exp(nbd_log_pmf(r, log_q, log_1q, j));
 	if (below < 0.5)
@@ -722,6 +710,48 @@ nbd_count_probability(const Model *m, double t, int32 n, const char *fname)
 					 errmsg("%s: the horizon is too long for the model's time scale", fname),
 					 errhint("Use a horizon at most about 10000 times alpha.")));
 	}
+	return tail;
+}
+
+static double
+nbd_count_probability(const Model *m, double t, int32 n, const char *fname)
+{
+	bool		mbg = m->kind == MODEL_MBGNBD;
+	double		r = MODEL_ESTIMATE(m)[0],
+				alpha = MODEL_ESTIMATE(m)[1],
+				a = MODEL_ESTIMATE(m)[2],
+				b = MODEL_ESTIMATE(m)[3] + (mbg ? 1 : 0);
+	double		log_q = log(alpha / (alpha + t)),
+				log_1q = log(t / (alpha + t));
+	double		lbeta_ab;
+	double		head,
+				tail;
+
+	/* B(a, b) of the model's own b, whatever b the terms take */
+	lbeta_ab = lgamma(a) + lgamma(MODEL_ESTIMATE(m)[3]) - lgamma(a + MODEL_ESTIMATE(m)[3]);
+	if (t == 0)
+		return n > 0 ? 0 : 1;
+	/*
+	 * Past a + b of 1e5 the beta functions' ratios come from differences of
+	 * lgamma taken whole, since their logs, near (a + b) ln(a + b), round
+	 * by more than the ratios (a of 1e16 gave probabilities of 1.93)
+	 */
+	if (a + MODEL_ESTIMATE(m)[3] > 1e5)
+	{
+		double		b0 = MODEL_ESTIMATE(m)[3];
+		double		rest = lgamma_difference(a + b0, b + n - b0);	/* ln Gamma(a+b+n) / Gamma(a+b0) */
+
+		head = exp(lgamma_difference(b0, b + n - b0) - rest + nbd_log_pmf(r, log_q, log_1q, n));
+		if (n == 0)
+			return mbg ? head + a / (a + b0) : head;
+		tail = nbd_count_tail(r, alpha, t, n, log_q, log_1q, fname);
+		return head + exp(log(a) + lgamma_difference(b0, b + n - 1 - b0) - rest) * tail;
+	}
+	head = exp(lgamma(a) + lgamma(b + n) - lgamma(a + b + n) - lbeta_ab + nbd_log_pmf(r, log_q, log_1q, n));
+	if (n == 0)
+		/* MBG/NBD: plus gone at time 0, B(a+1, b)/B(a, b) of the model's b */
+		return mbg ? head + a / (a + MODEL_ESTIMATE(m)[3]) : head;
+	tail = nbd_count_tail(r, alpha, t, n, log_q, log_1q, fname);
 	/* B(a+1, b+n-1) / B(a, b) */
 	return head + exp(lgamma(a + 1) + lgamma(b + n - 1) - lgamma(a + b + n) - lbeta_ab) * tail;
 }
@@ -742,9 +772,9 @@ nbd_count_probability_sql(PG_FUNCTION_ARGS)
 	if (n < 0)
 		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "number of purchases", n,
 						  "The number of repeat purchases is 0 or more.");
-	PG_RETURN_FLOAT8(lk_finite_result(fname, m->kind == MODEL_PARETO_NBD
-									  ? pnbd_count_probability(m, t, n, fname)
-									  : nbd_count_probability(m, t, n, fname)));
+	PG_RETURN_FLOAT8(lk_share_result(fname, m->kind == MODEL_PARETO_NBD
+									 ? pnbd_count_probability(m, t, n, fname)
+									 : nbd_count_probability(m, t, n, fname), 1));
 }
 
 /* ---------------------------------------------------------------------

@@ -168,15 +168,33 @@ COMMENT ON AGGREGATE @extschema@.lifecycle_counts("any", timestamptz, timestampt
 CREATE FUNCTION @extschema@.cohort_average(cells @extschema@.cohort_cell[])
 RETURNS TABLE (period_offset integer, last_offset integer, cohorts bigint, cohort_size bigint,
                retained bigint, retention_rate double precision)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
+DECLARE
+  bad @extschema@.cohort_cell;
+BEGIN
+  -- cells are cohort_retention's, or made by hand: a rate is a share of a cohort
+  SELECT c.* INTO bad FROM pg_catalog.unnest(cells) AS c
+  WHERE c.cohort_size OPERATOR(pg_catalog.<) 0 OR c.retained OPERATOR(pg_catalog.<) 0
+     OR c.retained OPERATOR(pg_catalog.>) c.cohort_size
+  LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'cohort_average: a cell retains % of a cohort of %', bad.retained, bad.cohort_size
+      USING ERRCODE = '22023',
+            HINT = 'Each cell''s retained customers are some of its cohort''s: 0 <= retained <= cohort_size.';
+  END IF;
+  RETURN QUERY
     SELECT c.period_offset, c.last_offset, pg_catalog.count(*),
            pg_catalog.sum(c.cohort_size)::bigint, pg_catalog.sum(c.retained)::bigint,
-           100.0::double precision * pg_catalog.sum(c.retained) / pg_catalog.sum(c.cohort_size)
+           100.0::double precision OPERATOR(pg_catalog.*) pg_catalog.sum(c.retained)::double precision
+           OPERATOR(pg_catalog./) pg_catalog.sum(c.cohort_size)::double precision
     FROM pg_catalog.unnest(cells) AS c
     WHERE c.complete
     GROUP BY c.period_offset, c.last_offset
-    ORDER BY c.period_offset, c.last_offset
+    ORDER BY c.period_offset, c.last_offset;
+END
 $$;
 COMMENT ON FUNCTION @extschema@.cohort_average(@extschema@.cohort_cell[]) IS
     'The retention curve over a cohort table: for each offset (or bracket), the complete cells'' pooled rate sum(retained) / sum(cohort_size) * 100, which is each cohort''s rate weighted by its size.';

@@ -278,6 +278,23 @@ lk_finite_result(const char *fname, double result)
 	return result;
 }
 
+double
+lk_share_result(const char *fname, double result, double whole)
+{
+	/* rounding may step a few ulps past either end: that is the end */
+	if (result < 0 && result > -1e-12 * whole)
+		return 0;
+	if (result > whole && result < whole * (1 + 1e-12))
+		return whole;
+	if (!(result >= 0 && result <= whole))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: result %g is outside 0 to %g", fname, result, whole),
+				 errhint("The inputs are past where this computation keeps its precision: "
+						 "check them for values that are extreme for what they measure.")));
+	return result;
+}
+
 void
 lk_add_count(int64 *count, int64 delta, const char *fname)
 {

@@ -69,6 +69,13 @@ extern void lk_check_finite(const char *fname, const char *what, double value);
  */
 extern double lk_finite_result(const char *fname, double result);
 
+/*
+ * A probability (whole 1) or a percentage (whole 100): result, or ERROR
+ * 22003 when it is outside 0 to whole by more than rounding (which is
+ * clamped), so no computation returns a share that cannot be one.
+ */
+extern double lk_share_result(const char *fname, double result, double whole);
+
 /* *count += delta, or ERROR 22003 naming fname when int64 would overflow. */
 extern void lk_add_count(int64 *count, int64 delta, const char *fname);
 

@@ -13,6 +13,7 @@
  */
 #include "model.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "access/htup_details.h"
@@ -129,6 +130,61 @@ model_problem(const Model *m, ModelKind kind)
 		return model_time_unit_problem(&m->time_unit);
 	if (!spec->has_time_unit && model_has_time_unit(m))
 		return psprintf("A model of type %s records no time unit.", spec->type_name);
+	return NULL;
+}
+
+/*
+ * Why a known covariance (no NaN) cannot be one, or NULL when it can: a
+ * covariance is positive semi-definite, and its variances must leave room
+ * to be multiplied by a gradient.  A pivoted Cholesky factorization takes
+ * the largest remaining variance at each step; a remaining block whose
+ * largest variance is rounding (1e-9 of the largest) must be rounding
+ * throughout.  Kept out of model_problem, which every stored value
+ * passes when read: values stored by 1.10 and before, which did not
+ * check this, stay readable and dump; input refuses them, and so do the
+ * interval functions (model_delta_se_of_gradient).
+ */
+const char *
+model_covariance_problem(const Model *m)
+{
+	int			n = m->nparams;
+	double		a[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS];
+	bool		done[MODEL_MAX_PARAMS] = {false};
+	double		largest = 0;
+
+	for (int i = 0; i < n * n; i++)
+	{
+		a[i] = MODEL_COVARIANCE(m)[i];
+		if (isnan(a[i]))
+			return NULL;		/* unknown: the interval functions give NULL bounds */
+	}
+	for (int i = 0; i < n; i++)
+	{
+		if (a[i * n + i] > 1e150)
+			return "A variance in the covariance is above 1e150, too large to give a standard error.";
+		largest = Max(largest, a[i * n + i]);
+	}
+	for (int step = 0; step < n; step++)
+	{
+		int			p = -1;
+
+		for (int i = 0; i < n; i++)
+			if (!done[i] && (p < 0 || a[i * n + i] > a[p * n + p]))
+				p = i;
+		if (a[p * n + p] <= 1e-9 * largest)
+		{
+			for (int i = 0; i < n; i++)
+				for (int j = 0; j < n; j++)
+					if (!done[i] && !done[j] && fabs(a[i * n + j]) > 1e-9 * Max(largest, DBL_MIN))
+						return "The covariance must be positive semi-definite (as the inverse of a fit's information is).";
+			return NULL;
+		}
+		done[p] = true;
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < n; j++)
+				if (!done[i] && !done[j])
+					a[i * n + j] -= a[i * n + p] * a[p * n + j] / a[p * n + p];
+	}
 	return NULL;
 }
 
@@ -423,7 +479,7 @@ model_in(FunctionCallInfo fcinfo, ModelKind kind)
 	}
 	else if (*p != '\0')
 		model_syntax_error(kind, input, psprintf("Unexpected \"%s\" at the end.", p));
-	if ((problem = model_problem(m, kind)) != NULL)
+	if ((problem = model_problem(m, kind)) != NULL || (problem = model_covariance_problem(m)) != NULL)
 		model_syntax_error(kind, input, problem);
 	PG_RETURN_POINTER(m);
 }
@@ -532,8 +588,8 @@ model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 	}
 	if (converged > 1)
 		problem = "The converged flag must be 0 or 1.";
-	else
-		problem = model_problem(m, kind);
+	else if ((problem = model_problem(m, kind)) == NULL)
+		problem = model_covariance_problem(m);
 	if (problem != NULL)
 		lk_binary_error(model_specs[kind].type_name, problem);
 	m->converged = converged == 1;
@@ -885,12 +941,28 @@ model_delta_se_of_gradient(const Model *m, const double *gradient)
 	int			n = m->nparams;
 	double		variance = 0;
 
+	const char *problem;
+
 	for (int i = 0; i < n * n; i++)
 		if (isnan(MODEL_COVARIANCE(m)[i]))
 			return get_float8_nan();
+	/* a model stored before 1.11 checked its covariance on input */
+	if ((problem = model_covariance_problem(m)) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the %s's covariance cannot give a standard error", model_specs[m->kind].type_name),
+				 errdetail("%s", problem),
+				 errhint("Refit the model, or store it with NaN covariance to predict without intervals.")));
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < n; j++)
 			variance += gradient[i] * MODEL_COVARIANCE(m)[i * n + j] * gradient[j];
+	if (!isfinite(variance))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("the standard error of a %s prediction is out of range", model_specs[m->kind].type_name),
+				 errdetail("The delta method's variance is %g.", variance),
+				 errhint("The prediction moves too fast with the parameters here for an interval; "
+						 "predict without one.")));
 	return sqrt(Max(variance, 0));
 }
 

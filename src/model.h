@@ -220,6 +220,8 @@ extern double *model_memo(FunctionCallInfo fcinfo, const Model *m, const double 
 						  const double *key, bool *found);
 extern void model_memo_keep(FunctionCallInfo fcinfo);
 
+/* Why a covariance without NaN is not one (not positive semi-definite, variances past 1e150), or NULL */
+extern const char *model_covariance_problem(const Model *m);
 extern double model_delta_se(const Model *m, ModelPrediction f, const void *arg);
 /* The gradient behind it: of f in the log-parameters, by central differences */
 extern void model_log_gradient(const Model *m, ModelPrediction f, const void *arg, double *gradient);
@@ -357,6 +359,8 @@ extern double fit_weight_arg(FunctionCallInfo fcinfo, int argno, const char *fna
 #define PREDICTION_TOLERANCE 1e-8
 
 extern double digamma(double x);
+/* lgamma(x + d) - lgamma(x), without the cancellation of the plain difference for large x */
+extern double lgamma_difference(double x, double d);
 
 /*
  * Sums sum_{n>=1} u_n with u_1 = first and u_{n+1} = u_n (A + n)(B + n) /

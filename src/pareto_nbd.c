@@ -427,6 +427,9 @@ pnbd_loglik(FitData *fit, const double *theta, double *grad)
 					plus_scale;
 		PnbdIntegral I;
 
+		/* a heavy row's series runs to thousands of terms: a cancel waits for 16k rows at most */
+		if ((i & 0x3fff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (i < 0)
 		{
 			w = d->zero_weight[i + d->ntimes];

@@ -43,6 +43,7 @@
 #include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -537,6 +538,31 @@ points_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(a);
 }
 
+/*
+ * part / whole * 100 as (100 part) / whole, the order every release has
+ * used, unless 100 part overflows (points near 1e308): then part / whole
+ * first, so a share of huge totals is a share, not Infinity
+ */
+static double
+percent_of(double part, double whole)
+{
+	double		scaled = 100.0 * part;
+
+	return isinf(scaled) ? 100.0 * (part / whole) : scaled / whole;
+}
+
+/* More redeemed than issued is no share of the issued points */
+pg_noreturn static void
+points_redeemed_past_issued(const char *fname, double redeemed, double issued)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s: %g points redeemed is more than the %g issued", fname, redeemed, issued),
+			 errhint("%s compares issued points with what became of those same points: "
+					 "restrict the rows to one issue cohort, not to a period of redemptions.",
+					 strcmp(fname, "breakage") == 0 ? "Breakage" : "The redemption rate")));
+}
+
 PG_FUNCTION_INFO_V1(redemption_rate_final);
 Datum
 redemption_rate_final(PG_FUNCTION_ARGS)
@@ -552,7 +578,9 @@ redemption_rate_final(PG_FUNCTION_ARGS)
 		PG_RETURN_FLOAT8(100.0 * c[POINTS_REDEEMERS] / c[POINTS_ROWS]);
 	if (issued == 0.0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(100.0 * redeemed / issued);
+	if (redeemed > issued)
+		points_redeemed_past_issued("redemption_rate", redeemed, issued);
+	PG_RETURN_FLOAT8(lk_share_result("redemption_rate", percent_of(redeemed, issued), 100));
 }
 
 PG_FUNCTION_INFO_V1(breakage_final);
@@ -567,12 +595,8 @@ breakage_final(PG_FUNCTION_ARGS)
 	if (c[POINTS_ROWS] == 0.0 || issued == 0.0)
 		PG_RETURN_NULL();
 	if (redeemed > issued)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("breakage: %g points redeemed is more than the %g issued", redeemed, issued),
-				 errhint("Breakage compares issued points with what became of those same points: "
-						 "restrict the rows to one issue cohort, not to a period of redemptions.")));
-	PG_RETURN_FLOAT8(100.0 * (issued - redeemed) / issued);
+		points_redeemed_past_issued("breakage", redeemed, issued);
+	PG_RETURN_FLOAT8(lk_share_result("breakage", percent_of(issued - redeemed, issued), 100));
 }
 
 PG_FUNCTION_INFO_V1(points_liability);
@@ -973,6 +997,10 @@ tier_recv_fields(StringInfo buf, const char *fname)
 		if (count < 0 || len < 0 || len > buf->len - buf->cursor ||
 			pg_add_s64_overflow(state->members, count, &state->members))
 			lk_serial_error(fname, "A tier's count or name length is out of range.");
+		/* a name the text form could not write back: dumped, it would not restore */
+		if (memchr(buf->data + buf->cursor, '\0', len) != NULL ||
+			!pg_verifymbstr(buf->data + buf->cursor, len, true))
+			lk_serial_error(fname, "A tier's name holds a NUL byte or is not valid in the database's encoding.");
 		state = tier_append_read(state, buf->data + buf->cursor, len, count);
 		buf->cursor += len;
 	}

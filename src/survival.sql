@@ -188,7 +188,9 @@ COMMENT ON FUNCTION @extschema@.survival_curve(@extschema@.survival_summary, dou
 -- The log-rank test over the groups' summaries (GROUP BY plan, then
 -- compare): its state is the array of the summaries, so no second scan of
 -- the rows; the final function orders them, so the answer does not depend
--- on the order they came in.
+-- on the order they came in.  The state's functions are the extension's,
+-- with the element type declared (Citus calls them without a call
+-- expression, from which PostgreSQL's polymorphic array_append would read it).
 CREATE TYPE @extschema@.logrank_result AS (
     chi_square         double precision,
     degrees_of_freedom integer,           -- groups with an expected event, minus 1
@@ -198,13 +200,21 @@ CREATE TYPE @extschema@.logrank_result AS (
 COMMENT ON TYPE @extschema@.logrank_result IS
     'Result of logrank_test: the chi-square statistic, its degrees of freedom, the p-value and the number of groups.';
 
+CREATE FUNCTION loyalty_kpi_internal.logrank_accum(@extschema@.survival_summary[], @extschema@.survival_summary)
+RETURNS @extschema@.survival_summary[]
+AS 'MODULE_PATHNAME', 'logrank_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.logrank_combine(@extschema@.survival_summary[], @extschema@.survival_summary[])
+RETURNS @extschema@.survival_summary[]
+AS 'MODULE_PATHNAME', 'logrank_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
 CREATE FUNCTION loyalty_kpi_internal.logrank_final(@extschema@.survival_summary[]) RETURNS @extschema@.logrank_result
 AS 'MODULE_PATHNAME', 'logrank_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE AGGREGATE @extschema@.logrank_test(summary @extschema@.survival_summary) (
-    SFUNC = pg_catalog.array_append, STYPE = @extschema@.survival_summary[],
+    SFUNC = loyalty_kpi_internal.logrank_accum, STYPE = @extschema@.survival_summary[],
     FINALFUNC = loyalty_kpi_internal.logrank_final, FINALFUNC_MODIFY = READ_ONLY,
-    COMBINEFUNC = pg_catalog.array_cat,
+    COMBINEFUNC = loyalty_kpi_internal.logrank_combine,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.logrank_test(@extschema@.survival_summary) IS
     'Log-rank (Mantel-Haenszel) test that the groups'' survival curves are equal, over one summary per group: chi-square, degrees of freedom, p-value and groups, as R''s survdiff. NULL when there is no summary.';
