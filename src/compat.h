@@ -9,6 +9,7 @@
  *	 18	pg_attribute_noreturn() is gone; pg_noreturn, written before the
  *		declaration, replaces it (we define it on 13-17)
  *	 17	initReadOnlyStringInfo() appeared (we define it on 13-16)
+ *	 16	the varlena macros moved from postgres.h to varatt.h
  *	 14	numeric gained Infinity (numeric_is_inf); 13 has none
  * and two compiler features used as hints only:
  *	 __builtin_prefetch	(GCC and Clang; a no-op elsewhere)
@@ -23,6 +24,11 @@
 
 #if PG_VERSION_NUM < 130000
 #error "loyalty_kpi needs PostgreSQL 13 or later"
+#endif
+
+/* The varlena macros (VARSIZE_ANY, VARDATA_ANY, VARATT_IS_...): postgres.h's until 16 */
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"
 #endif
 
 /* A function that never returns: pg_noreturn void f(...) */
