@@ -4,14 +4,30 @@
 # the pgTAP suite (test/), and ends with one line "N passed, N failed"
 # summing both.  Exits non-zero on any failure.
 #
-#   bash scripts/test.sh [MAJOR]
+#   bash scripts/test.sh [MAJOR | all]
 #
 # MAJOR is the PostgreSQL major version, 15 by default.  A major this
 # machine's Debian has (15 on Debian 12) is tested here; another (17: Debian
 # 13; 18: sid) in a minimal Debian root built for it (scripts/in_root.sh),
-# with the same command inside.
+# with the same command inside.  "all" tests every supported major, one
+# after another, and ends with a line per major and one line summing them.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [ "${1:-}" = "all" ]; then
+    totals=$(mktemp)
+    trap 'rm -f "$totals"' EXIT
+    for major in 15 17 18; do
+        echo "=== PostgreSQL $major"
+        bash scripts/test.sh "$major" | tee /dev/stderr | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1 |
+            sed "s/^/$major /" >>"$totals"
+        grep -q "^$major " "$totals" || echo "$major 0 passed, 1 failed" >>"$totals"
+    done 2>&1
+    echo
+    awk '{ printf "PostgreSQL %s: %s passed, %s failed\n", $1, $2, $4; p += $2; f += $4 }
+         END { printf "%d passed, %d failed\n", p, f; exit f > 0 }' "$totals"
+    exit
+fi
 
 if [ "${1:-}" != "--in-cluster" ]; then
     major=${1:-15}

@@ -202,7 +202,8 @@ SELECT bgnbd_fit(x, t_x, t) FROM (VALUES (0, 0, 10), (0, 0, 20)) v(x, t_x, t);
 SELECT bgnbd_fit(x, t_x, t) FROM (VALUES (1, 5, 10)) v(x, t_x, t);
 SELECT gamma_gamma_fit(x, z) FROM (VALUES (1, 10)) v(x, z);
 -- two customers: the optimizer runs off to a boundary; the model says so
-SELECT converged(m), standard_error(m, 'r') AS se_r
+-- (where it stops, and so any standard error, is the optimizer's path)
+SELECT converged(m)
 FROM (SELECT bgnbd_fit(x, t_x, t) AS m FROM (VALUES (1, 5, 10), (0, 0, 10)) v(x, t_x, t)) f;
 -- three customers whom nobody saw drop out: a -> 0 is not identified
 SELECT converged(bgnbd_fit(x, t_x, t)) FROM (VALUES (3, 10, 10), (5, 20, 20), (2, 30, 30)) v(x, t_x, t);

@@ -91,7 +91,10 @@ SELECT count(DISTINCT gg::text) AS distinct_models, bool_or(converged(gg)) AS an
        min(parameter(gg, 'q')) > 1e6 AS q_ran_away, min(parameter(gg, 'gamma')) > 1e6 AS gamma_ran_away,
        round(min(parameter(gg, 'q') / parameter(gg, 'gamma'))::numeric, 1) AS q_over_gamma_is_nu_0_5
 FROM flat_fits;
+-- (terse: the detail counts the evaluations, which are the optimizer's path)
+\set VERBOSITY terse
 SELECT expected_spend(gg) FROM flat_fits WHERE k = 1;
+\set VERBOSITY default
 -- the same customers with heterogeneous nu (Gamma(3, 6) across customers) converge
 CREATE TABLE varied_spend AS
 SELECT c, x, (SELECT sum(-ln(1 - random())) FROM generate_series(1, 4 * x)) / (nu * x) AS zbar

@@ -106,15 +106,32 @@ gamma_table_alloc(GammaTable *t, int size)
 	t->psi = palloc(sizeof(double) * size);
 }
 
+/*
+ * relative: lgamma(base + m) - lgamma(base) instead of lgamma(base + m),
+ * taken whole (lgamma_difference) rather than as a difference of two
+ * numbers near base ln base that round by more than it
+ */
 static void
-gamma_table_fill(GammaTable *t, double base, int size)
+gamma_table_fill(GammaTable *t, double base, int size, bool relative)
 {
 	for (int m = 0; m < size; m++)
 	{
-		t->lg[m] = lgamma(base + m);
+		t->lg[m] = relative ? lgamma_difference(base, m) : lgamma(base + m);
 		t->psi[m] = digamma(base + m);
 	}
 }
+
+/*
+ * Past this alpha + beta (or gamma + delta) the likelihood takes its beta
+ * functions' ratios as whole differences of lgamma: there lgamma itself is
+ * above 1e6 and its rounding, summed over the rows, hides how the
+ * likelihood moves.  BG/BB's dropout mixture then drifts towards a fixed
+ * probability (gamma and delta growing together), a ridge whose rise the
+ * rounding hid: a fit stopped on it where the last bits of lgamma put it
+ * (converged on glibc 2.36, not on 2.43).  Below it the sum is as before,
+ * to the bit.
+ */
+#define BGBB_RELATIVE_FROM 1e5
 
 void
 bgbb_arrange(FitData *fit)
@@ -192,8 +209,11 @@ bgbb_loglik(FitData *fit, const double *theta, double *grad)
 				gamma = exp(theta[2]),
 				delta = exp(theta[3]);
 	int			size = d->max_n + 1;
-	double		constant = lgamma(alpha + beta) - lgamma(alpha) - lgamma(beta)
-		+ lgamma(gamma + delta) - lgamma(delta);
+	bool		relative_ab = alpha + beta >= BGBB_RELATIVE_FROM,
+				relative_gd = gamma + delta >= BGBB_RELATIVE_FROM;
+	/* the row terms' lgammas less their bases' when relative, so the constant's part is 0 */
+	double		constant = (relative_ab ? 0 : lgamma(alpha + beta) - lgamma(alpha) - lgamma(beta))
+		+ (relative_gd ? 0 : lgamma(gamma + delta) - lgamma(delta));
 	double		g_constant[4] = {
 		digamma(alpha + beta) - digamma(alpha),
 		digamma(alpha + beta) - digamma(beta),
@@ -203,13 +223,13 @@ bgbb_loglik(FitData *fit, const double *theta, double *grad)
 	double		ll = 0,
 				g[4] = {0, 0, 0, 0};
 
-	gamma_table_fill(&d->b, beta, size);
-	gamma_table_fill(&d->ab, alpha + beta, size);
-	gamma_table_fill(&d->d, delta, size);
-	gamma_table_fill(&d->gd, gamma + delta, size);
+	gamma_table_fill(&d->b, beta, size, relative_ab);
+	gamma_table_fill(&d->ab, alpha + beta, size, relative_ab);
+	gamma_table_fill(&d->d, delta, size, relative_gd);
+	gamma_table_fill(&d->gd, gamma + delta, size, relative_gd);
 	for (int j = 0; j < d->x.nx; j++)
 	{
-		d->lg_ax[j] = lgamma(alpha + d->x.xs[j]);
+		d->lg_ax[j] = relative_ab ? lgamma_difference(alpha, d->x.xs[j]) : lgamma(alpha + d->x.xs[j]);
 		d->psi_ax[j] = digamma(alpha + d->x.xs[j]);
 	}
 	for (int i = 0; i < fit->n; i++)

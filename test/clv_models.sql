@@ -314,7 +314,7 @@ CREATE TABLE bb_donations (frequency int, recency int, periods int, weights int)
 \copy bb_donations FROM '../shared/data/cdnow/donations.csv' CSV HEADER
 CREATE TABLE bb_models AS
 SELECT 1 AS k, bgbb_fit(frequency, recency, periods, weights) AS m FROM bb_donations
-UNION ALL SELECT 2, bgbb_fit(frequency, recency, periods, weights * (1 + frequency)) FROM bb_donations;
+UNION ALL SELECT 2, bgbb_fit(frequency, recency, periods, weights * (1 + frequency % 2)) FROM bb_donations;
 CREATE TABLE bb_rows AS
 SELECT row_number() OVER () AS i, x, t_x, 6 AS n, 1 + (x + t_x + rep) % 3 AS future
 FROM generate_series(0, 6) x, generate_series(0, 6) t_x, generate_series(1, 3) rep
