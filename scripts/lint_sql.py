@@ -171,8 +171,7 @@ def tokens(source):
             i = m.end()
             continue
         for punct in ("::", ":=", "=>", ".."):
-            if source.startswith(punct, i) and not (
-                    punct == "=>" and False):
+            if source.startswith(punct, i):
                 yield Token("punct", punct, line)
                 i += len(punct)
                 break
@@ -193,21 +192,6 @@ def tokens(source):
             else:
                 yield Token("punct", c, line)
                 i += 1
-
-
-def statements(toks):
-    """Splits at top-level semicolons outside bodies (a body's own
-    semicolons are inside dollar quotes, which the lexer reads through, so
-    split at every ';' and tell the statements apart by their first words:
-    good enough for knowing whether '=' is an option list's)."""
-    stmt = []
-    for t in toks:
-        stmt.append(t)
-        if t.kind == "punct" and t.text == ";":
-            yield stmt
-            stmt = []
-    if stmt:
-        yield stmt
 
 
 def operand_end(t):
@@ -237,9 +221,6 @@ def lint(path, source):
         start = t.kind == "punct" and t.text == ";"
         if head == "create" and t.word == "or":
             head = "create"
-    # inside CREATE AGGREGATE/TYPE/OPERATOR ( ... ) everything is an option
-    # list; inside a plain function's body (LANGUAGE sql/plpgsql) or a DO
-    # block, everything is code
     for k, t in enumerate(toks):
         prev = toks[k - 1] if k else None
         prev2 = toks[k - 2] if k > 1 else None
@@ -277,8 +258,6 @@ def lint(path, source):
                 continue
             if t.text == "-" and not operand_end(prev) and nxt is not None and nxt.kind == "number":
                 continue                            # a negative constant
-            if t.text == "=" and stmt.startswith(("create aggregate", "create type")):
-                continue
             findings.append("%s: operator %s is looked up through the search_path: write OPERATOR(pg_catalog.%s)"
                             % (where, t.text, t.text))
             continue
