@@ -143,3 +143,23 @@ SELECT shape, bins, rows,
 FROM (SELECT DISTINCT shape FROM rfm_cols) s, (VALUES (2), (5), (100)) b(bins), (VALUES (1), (2), (3001)) r(rows)
 ORDER BY 1, 2, 3;
 DROP TABLE rfm_cols;
+
+-- 6. Found by the fuzzer once it ran beside the regression suite (the two
+--    suites share a server since 1.11): calls that ran minutes before
+--    their error, with no interrupt check, and so held up every DROP
+--    DATABASE in the cluster (a procsignal barrier waits for every
+--    backend).  Each is refused at once now, under a 5 s timeout.
+SET statement_timeout = '5s';
+-- P(X(t) = n) at a horizon of 1e308: the count's median is out of reach, and n = 2^31 - 1 made
+-- 2^31 terms of its head (196 s)
+SELECT pg_temp.fails($$SELECT purchase_count_probability('v2:bgnbd:r=0.243,alpha=4.414,a=0.793,b=2.426;se=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model, 1e308, 2147483647)$$)
+       AS count_probability_far_out;
+-- cohorts of 1 microsecond in 2024: period numbers past int32 walked one period at a time (5 s)
+SELECT pg_temp.fails($$SELECT cohort_retention(1, timestamptz '2024-01-01', '1 microsecond', '2024-03-10')$$) AS microsecond_cohorts;
+SELECT pg_temp.fails($$SELECT lifecycle_counts(1, timestamptz '2024-01-01', '2023-01-01', '2024-03-10', '1 microsecond')$$)
+       AS microsecond_lifecycle;
+RESET statement_timeout;
+-- near the year 2000 the microsecond calendar still works
+SELECT cardinality(cohort_retention(c, timestamptz '2000-01-03' + c * interval '1 microsecond', '1 microsecond',
+                                    timestamptz '2000-01-03 00:00:00.00005')) AS microsecond_cells_near_2000
+FROM generate_series(1, 40) c;

@@ -671,6 +671,15 @@ nbd_log_pmf(double r, double log_q, double log_1q, double j)
 	return lgamma(r + j) - lgamma(r) - lgamma(j + 1) + r * log_q + j * log_1q;
 }
 
+static void
+nbd_horizon_too_long(const char *fname)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s: the horizon is too long for the model's time scale", fname),
+			 errhint("Use a horizon at most about 10000 times alpha.")));
+}
+
 /*
  * P(NBD >= n), n > 0: 1 - sum_{j<n} p_j while that sum is below a half,
  * and otherwise sum_{j>=n} p_j, so neither form subtracts nearly equal
@@ -681,19 +690,31 @@ nbd_count_tail(double r, double alpha, double t, int32 n, double log_q, double l
 {
 	double		below = 0,
 				tail;
+	int64		j;				/* n + COUNT_MAX_TERMS passes int32 */
 
-	for (int32 j = 0; j < n && below < 0.5; j++)
+	/*
+	 * The head runs to the median or to n, whichever comes first: past
+	 * COUNT_MAX_TERMS of them (a horizon of 1e308 put the median out of
+	 * reach, and n = 2^31 - 1 made it 2^31 terms, minutes without a
+	 * cancel) the horizon is too long, as for the tail below
+	 */
+	for (j = 0; j < n && below < 0.5 && j < COUNT_MAX_TERMS; j++)
+	{
 		below += exp(nbd_log_pmf(r, log_q, log_1q, j));
+		if ((j & 0xffff) == 0xffff)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (below < 0.5 && j == COUNT_MAX_TERMS)
+		nbd_horizon_too_long(fname);
 	if (below < 0.5)
 		tail = 1 - below;
 	else
 	{
 		double		term = exp(nbd_log_pmf(r, log_q, log_1q, n));
 		double		ratio_limit = t / (alpha + t);
-		int32		j;
 
 		tail = 0;
-		for (j = n; j < n + COUNT_MAX_TERMS; j++)
+		for (j = n; j < (int64) n + COUNT_MAX_TERMS; j++)
 		{
 			tail += term;
 			term *= (r + j) / (j + 1) * ratio_limit;
@@ -704,11 +725,8 @@ nbd_count_tail(double r, double alpha, double t, int32 n, double log_q, double l
 			if ((j & 0xffff) == 0)
 				CHECK_FOR_INTERRUPTS();
 		}
-		if (j == n + COUNT_MAX_TERMS)
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("%s: the horizon is too long for the model's time scale", fname),
-					 errhint("Use a horizon at most about 10000 times alpha.")));
+		if (j == (int64) n + COUNT_MAX_TERMS)
+			nbd_horizon_too_long(fname);
 	}
 	return tail;
 }

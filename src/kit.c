@@ -738,15 +738,28 @@ lk_calendar_period(LkCalendar *cal, TimestampTz t)
 				 errhint("Filter out rows with infinite dates.")));
 	if (cal->nbounds < 2 || t < cal->bounds[0] || t >= cal->bounds[cal->nbounds - 1])
 	{
-		/* a guess from the mean step, then whole periods until t is inside */
+		/*
+		 * A guess from the mean step, then as many periods as the mean step
+		 * says are still missing (at least one) until t is inside: a walk
+		 * of one period per step would copy the bounds each time.
+		 */
 		double		guess = floor(((double) t - (double) cal->anchor) / cal->approx_step);
-		int64		k = (int64) Max(Min(guess, (double) PG_INT32_MAX / 2), (double) PG_INT32_MIN / 2);
 
-		calendar_cover(cal, k - 2, k + 2);
+		if (fabs(guess) > PG_INT32_MAX / 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%s: %s is more than %d periods of %s from the year 2000", cal->fname,
+							lk_timestamptz_text(t), PG_INT32_MAX / 2,
+							DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&cal->step)))),
+					 errhint("Use a longer period.")));
+		calendar_cover(cal, (int64) guess - 2, (int64) guess + 2);
 		while (t < cal->bounds[0])
-			calendar_cover(cal, (int64) cal->kmin - 1, cal->kmin);
+			calendar_cover(cal, (int64) cal->kmin - Max(1, (int64) (((double) cal->bounds[0] - (double) t) / cal->approx_step)),
+						   cal->kmin);
 		while (t >= cal->bounds[cal->nbounds - 1])
-			calendar_cover(cal, cal->kmin, (int64) cal->kmin + cal->nbounds);
+			calendar_cover(cal, cal->kmin,
+						   (int64) cal->kmin + cal->nbounds - 1 +
+						   Max(1, (int64) (((double) t - (double) cal->bounds[cal->nbounds - 1]) / cal->approx_step)));
 	}
 	/* the last bound <= t */
 	lo = 0;
