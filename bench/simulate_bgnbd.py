@@ -8,34 +8,35 @@ buys at Poisson rate lambda ~ Gamma(r, rate alpha) per week; after each repeat
 purchase the customer drops out with probability p ~ Beta(a, b).  Purchase
 times are continuous, so recency is too; age is whole days / 7.
 
-usage: simulate_bgnbd.py N SEED r alpha a b
+usage: simulate_bgnbd.py N SEED|FIRST-LAST r alpha a b
 """
-import random
 import sys
+
+from replications import replications
 
 
 def main():
-    n, seed = int(sys.argv[1]), int(sys.argv[2])
+    n = int(sys.argv[1])
     r, alpha, a, b = (float(v) for v in sys.argv[3:7])
-    rng = random.Random(seed)
     out = sys.stdout
     end_day = 272
-    for _ in range(n):
-        age = (end_day - rng.randrange(84)) / 7.0
-        rate = rng.gammavariate(r, 1.0 / alpha)
-        dropout = rng.betavariate(a, b)
-        t = 0.0
-        x = 0
-        last = 0.0
-        while rate > 0:
-            t += rng.expovariate(rate)
-            if t > age:
-                break
-            x += 1
-            last = t
-            if rng.random() < dropout:
-                break
-        out.write("%d,%.17g,%.17g\n" % (x, last, age))
+    for prefix, rng in replications(sys.argv[2]):
+        for _ in range(n):
+            age = (end_day - rng.randrange(84)) / 7.0
+            rate = rng.gammavariate(r, 1.0 / alpha)
+            dropout = rng.betavariate(a, b)
+            t = 0.0
+            x = 0
+            last = 0.0
+            while rate > 0:
+                t += rng.expovariate(rate)
+                if t > age:
+                    break
+                x += 1
+                last = t
+                if rng.random() < dropout:
+                    break
+            out.write(prefix + "%d,%.17g,%.17g\n" % (x, last, age))
 
 
 if __name__ == "__main__":

@@ -9,33 +9,34 @@ Poisson rate lambda ~ Gamma(r, rate alpha) per week and stays alive for an
 exponential time of rate mu ~ Gamma(s, rate beta).  Purchase times are
 continuous, so recency is too; age is whole days / 7.
 
-usage: simulate_pareto_nbd.py N SEED r alpha s beta
+usage: simulate_pareto_nbd.py N SEED|FIRST-LAST r alpha s beta
 """
-import random
 import sys
+
+from replications import replications
 
 
 def main():
-    n, seed = int(sys.argv[1]), int(sys.argv[2])
+    n = int(sys.argv[1])
     r, alpha, s, beta = (float(v) for v in sys.argv[3:7])
-    rng = random.Random(seed)
     out = sys.stdout
     end_day = 272
-    for _ in range(n):
-        age = (end_day - rng.randrange(84)) / 7.0
-        rate = rng.gammavariate(r, 1.0 / alpha)
-        death = rng.gammavariate(s, 1.0 / beta)
-        alive_until = min(age, rng.expovariate(death)) if death > 0 else age
-        t = 0.0
-        x = 0
-        last = 0.0
-        while rate > 0:
-            t += rng.expovariate(rate)
-            if t > alive_until:
-                break
-            x += 1
-            last = t
-        out.write("%d,%.17g,%.17g\n" % (x, last, age))
+    for prefix, rng in replications(sys.argv[2]):
+        for _ in range(n):
+            age = (end_day - rng.randrange(84)) / 7.0
+            rate = rng.gammavariate(r, 1.0 / alpha)
+            death = rng.gammavariate(s, 1.0 / beta)
+            alive_until = min(age, rng.expovariate(death)) if death > 0 else age
+            t = 0.0
+            x = 0
+            last = 0.0
+            while rate > 0:
+                t += rng.expovariate(rate)
+                if t > alive_until:
+                    break
+                x += 1
+                last = t
+            out.write(prefix + "%d,%.17g,%.17g\n" % (x, last, age))
 
 
 if __name__ == "__main__":

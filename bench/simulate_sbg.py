@@ -8,27 +8,28 @@ beta) is drawn once; at the end of each period they leave with probability
 theta.  A customer who left in period t is (t, true); one still active after
 the observed periods is (periods, false).
 
-usage: simulate_sbg.py N SEED alpha beta
+usage: simulate_sbg.py N SEED|FIRST-LAST alpha beta
 """
-import random
 import sys
+
+from replications import replications
 
 
 def main():
-    n, seed = int(sys.argv[1]), int(sys.argv[2])
+    n = int(sys.argv[1])
     alpha, beta = float(sys.argv[3]), float(sys.argv[4])
-    rng = random.Random(seed)
     out = sys.stdout
-    for _ in range(n):
-        observed = 1 + rng.randrange(12)
-        theta = rng.betavariate(alpha, beta)
-        t = 1
-        while t <= observed and rng.random() >= theta:
-            t += 1
-        if t <= observed:
-            out.write("%d,true\n" % t)
-        else:
-            out.write("%d,false\n" % observed)
+    for prefix, rng in replications(sys.argv[2]):
+        for _ in range(n):
+            observed = 1 + rng.randrange(12)
+            theta = rng.betavariate(alpha, beta)
+            t = 1
+            while t <= observed and rng.random() >= theta:
+                t += 1
+            if t <= observed:
+                out.write(prefix + "%d,true\n" % t)
+            else:
+                out.write(prefix + "%d,false\n" % observed)
 
 
 if __name__ == "__main__":

@@ -80,8 +80,10 @@ FROM cdnow_models;
 \echo '== A new customer''s expected purchases in the first t weeks, E[X(t)], beside CDNOW''s actual repeat purchases per customer in the first t weeks (every customer observed to 65)'
 SELECT t AS weeks, round(expected_purchases(purchases, t)::numeric, 3) AS expected,
        round((SELECT count(*) - count(DISTINCT customer_id) FROM (
-                SELECT DISTINCT customer_id, purchased_on FROM transactions t2
-                WHERE purchased_on <= (SELECT min(purchased_on) FROM transactions t3 WHERE t3.customer_id = t2.customer_id) + 7 * t) d)
+                SELECT DISTINCT customer_id, purchased_on
+                FROM transactions JOIN (SELECT customer_id, min(purchased_on) AS first_day FROM transactions GROUP BY 1) f
+                     USING (customer_id)
+                WHERE purchased_on <= first_day + 7 * t) d)
              / 2357.0, 3) AS actual
 FROM cdnow_models, (VALUES (4), (13), (26), (39), (52), (65)) w(t);
 

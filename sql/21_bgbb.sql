@@ -35,7 +35,8 @@ SELECT round((log_likelihood(m) - (SELECT sum(weights * ln(l)) FROM bgbb_sql))::
 FROM bgbb_models;
 
 -- P(active at n+1), E[transactions in the next 5 and 10 opportunities], DERT at 10% per
--- opportunity (2,000 terms written out), each donor pattern against the formulas
+-- opportunity (the first 400 terms written out: the rest weigh under 1.1^-400 < 3e-17 of the
+-- sum, far below the 1e-10 checked), each donor pattern against the formulas
 SELECT count(*) AS patterns,
        max(abs(probability_alive(m, frequency, recency, periods)
                / (exp(pg_temp.lbr(a, b, frequency, periods - frequency) + pg_temp.lbr(g, dl, 0, periods + 1)) / l) - 1)) < 1e-12 AS p_alive_matches,
@@ -47,7 +48,7 @@ SELECT count(*) AS patterns,
                    FROM generate_series(1, 10) k) / l) - 1)) < 1e-12 AS expected_10_matches,
        max(abs(discounted_expected_transactions(m, 10, frequency, recency, periods)
                / ((SELECT sum(exp(pg_temp.lbr(a, b, frequency + 1, periods - frequency) + pg_temp.lbr(g, dl, 0, periods + k)) / 1.1 ^ k)
-                   FROM generate_series(1, 2000) k) / l) - 1)) < 1e-10 AS dert_matches
+                   FROM generate_series(1, 400) k) / l) - 1)) < 1e-10 AS dert_matches
 FROM bgbb_sql;
 
 -- a new donor's expected transactions in the first n opportunities: alpha/(alpha+beta) sum_k B(gamma, delta+k)/B(gamma, delta)

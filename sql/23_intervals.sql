@@ -10,7 +10,7 @@ SET extra_float_digits = 0;
 -- sBG: 200 replications of 1,000 subscribers (alpha 0.668, beta 3.806), each observed 1 to 12
 -- periods: S(10)'s interval
 CREATE TABLE sbg_sims (rep int, periods int, churned boolean);
-\copy sbg_sims FROM PROGRAM 'for i in $(seq 1 200); do python3 bench/simulate_sbg.py 1000 $i 0.668 3.806 | sed "s/^/$i,/"; done' CSV
+\copy sbg_sims FROM PROGRAM 'python3 bench/simulate_sbg.py 1000 1-200 0.668 3.806' CSV
 CREATE TABLE sbg_truth AS
 SELECT 'v3:sbg:alpha=0.668,beta=3.806;se=NaN,NaN;cov=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=1;iterations=1;converged=true'::sbg_model AS m;
 CREATE TABLE sbg_refits AS SELECT rep, sbg_fit(periods, churned) AS m FROM sbg_sims GROUP BY rep;
@@ -29,7 +29,7 @@ FROM sbg_refits, LATERAL (SELECT retention_rate_interval(m, 5) AS i) x,
 
 -- BG/NBD: 200 replications of 3,000 customers from CDNOW's published parameters (weeks)
 CREATE TABLE bg_sims (rep int, frequency int, recency float8, age float8);
-\copy bg_sims FROM PROGRAM 'for i in $(seq 1 200); do python3 bench/simulate_bgnbd.py 3000 $i 0.243 4.414 0.793 2.426 | sed "s/^/$i,/"; done' CSV
+\copy bg_sims FROM PROGRAM 'python3 bench/simulate_bgnbd.py 3000 1-200 0.243 4.414 0.793 2.426' CSV
 CREATE TABLE bg_truth AS
 SELECT 'v3:bgnbd:r=0.243,alpha=4.414,a=0.793,b=2.426;se=NaN,NaN,NaN,NaN;cov=NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN;log_likelihood=-1;customers=1;iterations=1;converged=true'::bgnbd_model AS m;
 CREATE TABLE bg_refits AS SELECT rep, bgnbd_fit(frequency, recency, age) AS m FROM bg_sims GROUP BY rep;
@@ -123,7 +123,7 @@ FROM (SELECT expected_purchases_interval('v2:bgnbd:r=0.243,alpha=4.414,a=0.793,b
 -- Pareto/NBD: 100 replications of 3,000 customers from CDNOW's published parameters (weeks);
 -- its prediction gradients are central differences
 CREATE TABLE pn_sims (rep int, frequency int, recency float8, age float8);
-\copy pn_sims FROM PROGRAM 'for i in $(seq 1 100); do python3 bench/simulate_pareto_nbd.py 3000 $i 0.553 10.578 0.606 11.669 | sed "s/^/$i,/"; done' CSV
+\copy pn_sims FROM PROGRAM 'python3 bench/simulate_pareto_nbd.py 3000 1-100 0.553 10.578 0.606 11.669' CSV
 CREATE TABLE pn_truth AS
 SELECT 'v3:pareto_nbd:r=0.553,alpha=10.578,s=0.606,beta=11.669;se=NaN,NaN,NaN,NaN;cov=NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN;log_likelihood=-1;customers=1;iterations=1;converged=true'::pareto_nbd_model AS m;
 CREATE TABLE pn_refits AS SELECT rep, pareto_nbd_fit(frequency, recency, age) AS m FROM pn_sims GROUP BY rep;

@@ -7,7 +7,7 @@ CREATE EXTENSION IF NOT EXISTS loyalty_kpi;
 SELECT no_plan();
 SET LOCAL TimeZone = 'UTC';
 
--- 300,000 customers acquired over 2023-2024; half churn 0-600 days later.
+-- 60,000 customers acquired over 2023-2024; half churn 0-600 days later.
 -- One in five dates falls exactly on a month start, so customers acquired
 -- or churned exactly at a period boundary are plentiful.
 SELECT setseed(0.17);
@@ -18,22 +18,22 @@ SELECT g AS id, (ARRAY['web', 'store', 'partner'])[1 + g % 3] AS channel, a AS a
             ELSE a + random() * interval '600 days' END AS churned_at
 FROM (SELECT g, CASE WHEN g % 5 = 0 THEN date_trunc('month', t) ELSE t END AS a
       FROM (SELECT g, timestamptz '2023-01-01' + random() * interval '730 days' AS t
-            FROM generate_series(1, 300000) g) x) y;
+            FROM generate_series(1, 60000) g) x) y;
 UPDATE customers SET acquired_at = NULL WHERE id % 1000 = 7;   -- unknown acquisition: skipped
 ANALYZE customers;
 
--- 600,000 orders from 150,000 customers (skewed: a few buy often, many once),
+-- 120,000 orders from 30,000 customers (skewed: a few buy often, many once),
 -- 40 products
 CREATE TABLE orders AS
-SELECT g AS id, 1 + floor(150000 * random() ^ 3)::bigint AS customer_id,
+SELECT g AS id, 1 + floor(30000 * random() ^ 3)::bigint AS customer_id,
        timestamptz '2024-01-01' + random() * interval '365 days' AS ordered_at,
        round((5 + random() * 200)::numeric, 2) AS amount,
        CASE WHEN random() < 0.02 THEN NULL ELSE 1 + floor(40 * random() ^ 2)::int END AS product_id
-FROM generate_series(1, 600000) g;
+FROM generate_series(1, 120000) g;
 UPDATE orders SET customer_id = NULL WHERE id % 997 = 0;
 ANALYZE orders;
 
--- 200,000 loyalty-program rows: one per customer who saw the program
+-- 40,000 loyalty-program rows: one per customer who saw the program
 CREATE TABLE members AS
 SELECT g AS id, (ARRAY['web', 'store', 'partner'])[1 + g % 3] AS channel,
        CASE WHEN random() < 0.01 THEN NULL ELSE random() < 0.35 END AS enrolled,
@@ -43,7 +43,7 @@ SELECT g AS id, (ARRAY['web', 'store', 'partner'])[1 + g % 3] AS channel,
        round((random() * 1000)::numeric)::float8 AS points_issued,
        (ARRAY['bronze', 'silver', 'gold', 'platinum'])[1 + floor(4 * random() ^ 2)::int] AS tier,
        round((20 + random() * 100 + CASE WHEN g % 2 = 0 THEN 8 ELSE 0 END)::numeric, 2)::float8 AS spend
-FROM generate_series(1, 200000) g;
+FROM generate_series(1, 40000) g;
 UPDATE members SET tier = NULL WHERE id % 501 = 0;
 ALTER TABLE members ADD COLUMN points_redeemed float8;
 UPDATE members SET points_redeemed = floor(points_issued * (id % 7) / 7.0);
@@ -212,7 +212,7 @@ SELECT is((SELECT array[members, others, round(member_mean::numeric, 9), round(o
                  FROM members WHERE NOT enrolled) o),
           'member lift: means, lift, Welch t and degrees of freedom');
 SELECT ok((SELECT p_value < 1e-6 FROM (SELECT (member_lift(spend, id % 2 = 0)).* FROM members) r),
-          'a real 8-unit difference in mean spend on 100,000 per arm is significant');
+          'a real 8-unit difference in mean spend on 20,000 per arm is significant');
 SELECT ok((SELECT p_value > 0.001 FROM (SELECT (member_lift(spend, id % 4 = 0)).* FROM members WHERE id % 2 = 0) r),
           'no difference between two halves of the same arm: not significant');
 

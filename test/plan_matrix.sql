@@ -164,7 +164,9 @@ INSERT INTO matrix_args (agg, args, nulls_count, sliding) VALUES
   ('survival_summary(timestamp with time zone,timestamp with time zone,timestamp with time zone,interval)',
    $$acquired_at, greatest(churned_at, acquired_at), '2025-01-01', '1 day'$$, false, true),
   ('rollup(survival_summary)', 'survs', false, true),
-  ('logrank_test(survival_summary)', 'survs', false, true),
+  -- each row is a group, and the test solves a system of the groups' size:
+  -- a fifth of the rows (600 groups, not 3,000) keeps it to a blink
+  ('logrank_test(survival_summary)', 'CASE WHEN customer_id % 5 = 0 THEN survs END', false, true),
   ('cohort_retention("any",timestamp with time zone,interval,timestamp with time zone)',
    $$customer_id, acquired_at, '1 month', '2025-03-01'$$, false, true),
   ('cohort_retention("any",timestamp with time zone,interval,timestamp with time zone,text)',
