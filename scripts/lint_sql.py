@@ -19,6 +19,9 @@ lexer would and reports, with file and line:
   (::text resolves through the search_path; ::pg_catalog.text does not).
 
 Usage: lint_sql.py FILE...            findings, one a line; exit 1 if any
+       (a DIRECTORY for a FILE: the scripts the project ships, as installed
+       there: 1.0, every update script of the checkout, and the control
+       file's default version; not stale ones an older install left)
        lint_sql.py --operators FILE... the operator names the files use,
                                        qualified or not, one a line
        lint_sql.py --calls FILE...     the names of the functions they call,
@@ -29,6 +32,8 @@ sql/26_trust.sql plants an operator or function under each of these names.
 Dollar-quoted text is read as code (the scripts dollar-quote only bodies);
 psql meta-command lines (\\echo ... \\quit) are skipped.
 """
+import glob
+import os
 import re
 import sys
 
@@ -296,9 +301,20 @@ def lint(path, source):
     return findings, ops_used, calls
 
 
+def shipped_scripts(directory):
+    """The project's install and update scripts, as installed in directory"""
+    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(top, "loyalty_kpi.control"), encoding="utf-8") as f:
+        version = re.search(r"^default_version = '([^']+)'", f.read(), re.M).group(1)
+    names = {"loyalty_kpi--1.0.sql", "loyalty_kpi--%s.sql" % version}
+    names |= {os.path.basename(p) for p in glob.glob(os.path.join(top, "loyalty_kpi--*--*.sql"))}
+    return [os.path.join(directory, n) for n in sorted(names)]
+
+
 def main(argv):
     listing = argv[0] if argv[:1] in (["--operators"], ["--calls"]) else None
     files = argv[1:] if listing else argv
+    files = [f for arg in files for f in (shipped_scripts(arg) if os.path.isdir(arg) else [arg])]
     if not files:
         print(__doc__, file=sys.stderr)
         return 2

@@ -1,40 +1,56 @@
 #!/usr/bin/env bash
 # Every test: sets the machine up (setup.sh), starts a throwaway PostgreSQL
 # cluster (pg_virtualenv), runs the pg_regress suite (sql/, expected/) and
-# the pgTAP suite (test/), and ends with one line "N passed, N failed"
-# summing both.  Exits non-zero on any failure.
+# the pgTAP suite (test/) side by side, and ends with one line
+# "N passed, N failed" summing both.  Exits non-zero on any failure.
 #
-#   bash scripts/test.sh [MAJOR | all]
+#   bash scripts/test.sh [MAJOR | package | all]
 #
 # MAJOR is the PostgreSQL major version, 15 by default.  A major this
-# machine's Debian has (15 on Debian 12) is tested here; another (17: Debian
-# 13; 18: sid) in a minimal Debian root built for it (scripts/in_root.sh),
-# with the same command inside.  "all" tests every supported major, one
-# after another, and ends with a line per major and one line summing them.
+# machine's Debian has (15 on Debian 12) is tested here, from the build
+# tree; another (17: Debian 13; 18: sid) in a minimal Debian root built for
+# it (scripts/in_root.sh), with the same command inside.  "package" builds
+# the Debian package (scripts/package.sh), installs it with dpkg -i into a
+# clean Debian 12 root and runs the suite against the installed package.
+# "all" (CI) runs 15, 17, 18 and package one after another, and ends with a
+# line for each and one line summing them.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [ "${1:-}" = "all" ]; then
     totals=$(mktemp)
     trap 'rm -f "$totals"' EXIT
-    for major in 15 17 18; do
-        echo "=== PostgreSQL $major"
-        bash scripts/test.sh "$major" | tee /dev/stderr | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1 |
-            sed "s/^/$major /" >>"$totals"
-        grep -q "^$major " "$totals" || echo "$major 0 passed, 1 failed" >>"$totals"
+    for run in 15 17 18 package; do
+        echo "=== $run"
+        bash scripts/test.sh "$run" | tee /dev/stderr | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1 |
+            sed "s/^/$run /" >>"$totals"
+        grep -q "^$run " "$totals" || echo "$run 0 passed, 1 failed" >>"$totals"
     done 2>&1
     echo
-    awk '{ printf "PostgreSQL %s: %s passed, %s failed\n", $1, $2, $4; p += $2; f += $4 }
+    awk '{ printf "%s: %s passed, %s failed\n", $1 == "package" ? "PostgreSQL 15, Debian package" : "PostgreSQL " $1, $2, $4
+           p += $2; f += $4 }
          END { printf "%d passed, %d failed\n", p, f; exit f > 0 }' "$totals"
     exit
 fi
 
+if [ "${1:-}" = "package" ]; then
+    packages=build/packages
+    bash scripts/package.sh "$packages" || { echo "0 passed, 1 failed"; exit 1; }
+    exec bash scripts/in_root.sh --package 15 "$packages" bash scripts/test.sh --installed 15
+fi
+
 if [ "${1:-}" != "--in-cluster" ]; then
-    major=${1:-15}
-    if [ "$major" != "$(bash scripts/in_root.sh --host-major)" ]; then
-        exec bash scripts/in_root.sh "$major" bash scripts/test.sh "$major"
+    if [ "${1:-}" = "--installed" ]; then
+        # in the clean root of in_root.sh --package: the package, not a build
+        major=$2
+        dpkg -i /work/packages/postgresql-"$major"-loyalty-kpi_*.deb || { echo "0 passed, 1 failed"; exit 1; }
+    else
+        major=${1:-15}
+        if [ "$major" != "$(bash scripts/in_root.sh --host-major)" ]; then
+            exec bash scripts/in_root.sh "$major" bash scripts/test.sh "$major"
+        fi
+        LK_PG_MAJOR=$major bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
     fi
-    LK_PG_MAJOR=$major bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
     # pg_cron runs the scheduled-refresh test's job (sql/16_scheduled_refresh.sql),
     # in a background worker, in the database that test creates
     # -t: a cluster in a temporary directory, even as root, so no other run's

@@ -22,10 +22,13 @@ CREATE ROLE lk_planter;
 CREATE DATABASE lk_trust OWNER lk_planter;
 CREATE DATABASE lk_trust_update OWNER lk_planter;
 
--- the scripts the server installs from: 1.0, every update, the current full script
-\! python3 scripts/lint_sql.py loyalty_kpi--*.sql | tail -n 1 | sed 's/ in [0-9]* files//'
-\set ops `python3 scripts/lint_sql.py --operators loyalty_kpi--*.sql | tr '\n' ' '`
-\set calls `python3 scripts/lint_sql.py --calls loyalty_kpi--*.sql | tr '\n' ' '`
+-- the scripts the server installs from, where it has them (a package's, or
+-- make install's): 1.0, every update, the current full script
+SELECT setting || '/extension' AS extension_dir FROM pg_config WHERE name = 'SHAREDIR' \gset
+\setenv LK_EXTENSION_DIR :extension_dir
+\! python3 scripts/lint_sql.py "$LK_EXTENSION_DIR" | tail -n 1 | sed 's/ in [0-9]* files//'
+\set ops `python3 scripts/lint_sql.py --operators "$LK_EXTENSION_DIR" | tr '\n' ' '`
+\set calls `python3 scripts/lint_sql.py --calls "$LK_EXTENSION_DIR" | tr '\n' ' '`
 -- the names the scripts use include the ones the issue reproduced
 SELECT position('=' IN :'ops') > 0 AS plants_equals, position('*' IN :'ops') > 0 AS plants_times,
        position('expected_purchases' IN :'calls') > 0 AS plants_expected_purchases;
