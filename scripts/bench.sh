@@ -6,7 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [ "${1:-}" != "--in-cluster" ]; then
     LK_EXTRA_PACKAGES="python3 valgrind gnuplot-nox" bash scripts/setup.sh
-    exec pg_virtualenv -v 15 -o shared_buffers=4GB -o max_parallel_workers=4 bash scripts/bench.sh --in-cluster
+    exec pg_virtualenv -t -v "${LK_PG_MAJOR:-15}" -o shared_buffers=4GB -o max_parallel_workers=4 bash scripts/bench.sh --in-cluster
 fi
 for b in bench/*.sh; do
     bash "$b"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make valgrind: the pg_regress suite (sql/, expected/) against a PostgreSQL
-# 15 server running under valgrind's memcheck, then every error report whose
+# server (15, or LK_PG_MAJOR) running under valgrind's memcheck, then every error report whose
 # stack passes through loyalty_kpi.so.  Debian's server is not built with
 # USE_VALGRIND, so reports from PostgreSQL's own code are expected and left
 # out; ours must be zero.  The server preloads pg_cron as the test cluster
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 LK_EXTRA_PACKAGES=valgrind bash scripts/setup.sh
 
-bin=/usr/lib/postgresql/15/bin
+bin=/usr/lib/postgresql/${LK_PG_MAJOR:-15}/bin
 work=$(mktemp -d /tmp/loyalty_kpi_valgrind.XXXXXX)
 chmod 755 "$work"
 port=55432
