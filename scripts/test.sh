@@ -19,13 +19,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [ "${1:-}" = "all" ]; then
     totals=$(mktemp)
-    trap 'rm -f "$totals"' EXIT
+    runlog=$(mktemp)
+    trap 'rm -f "$totals" "$runlog"' EXIT
     for run in 15 17 18 package; do
         echo "=== $run"
-        bash scripts/test.sh "$run" | tee /dev/stderr | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1 |
-            sed "s/^/$run /" >>"$totals"
+        bash scripts/test.sh "$run" 2>&1 | tee "$runlog"
+        grep -E '^[0-9]+ passed, [0-9]+ failed$' "$runlog" | tail -n 1 | sed "s/^/$run /" >>"$totals"
         grep -q "^$run " "$totals" || echo "$run 0 passed, 1 failed" >>"$totals"
-    done 2>&1
+    done
     echo
     awk '{ printf "%s: %s passed, %s failed\n", $1 == "package" ? "PostgreSQL 15, Debian package" : "PostgreSQL " $1, $2, $4
            p += $2; f += $4 }
