@@ -109,9 +109,6 @@ nbd_fit_accum(FunctionCallInfo fcinfo, ModelKind kind, const char *accum_name)
 	key.v[1] = PG_GETARG_FLOAT8(2);
 	key.v[2] = PG_GETARG_FLOAT8(3);
 	bgnbd_check_row(fname, &key);
-	if (key.v[0] == 0 && key.v[1] != 0)
-		fit_row_error(fname, "recency", key.v[1],
-					  "A customer with no repeat purchase (frequency 0) has recency 0.");
 	fit_state_add(state, key, form->weighted ? fit_weight_arg(fcinfo, 4, fname) : 1);
 	PG_RETURN_POINTER(state);
 }

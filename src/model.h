@@ -336,11 +336,17 @@ fit_check_frequency(const char *fname, double x)
 		fit_frequency_error(fname, x);
 }
 
-/* A customer's (x, t_x, T): the frequency, and 0 <= t_x <= T, finite */
+/*
+ * A customer's (x, t_x, T): the frequency, and 0 <= t_x <= T, finite; with
+ * no repeat purchase (x = 0) the recency is 0, as btyd_summary makes it (a
+ * recency with no purchase to end it has no meaning, and P(alive) read it
+ * as 1)
+ */
 static inline void
 fit_check_customer(const char *fname, double x, double t_x, double T)
 {
-	if (unlikely(!(fit_is_frequency(x) && isfinite(T) && isfinite(t_x) && t_x >= 0 && t_x <= T)))
+	if (unlikely(!(fit_is_frequency(x) && isfinite(T) && isfinite(t_x) && t_x >= 0 && t_x <= T &&
+				   (x > 0 || t_x == 0))))
 		fit_customer_error(fname, x, t_x, T);
 }
 

@@ -181,6 +181,9 @@ fit_customer_error(const char *fname, double x, double t_x, double T)
 	if (!(T >= 0))
 		fit_row_error(fname, "age", T,
 				  "The age (T) is the time from the first purchase to the end of observation, 0 or more.");
+	if (x == 0 && t_x >= 0 && t_x <= T)
+		fit_row_error(fname, "recency", t_x,
+					  "A customer with no repeat purchase (frequency 0) has recency 0.");
 	fit_row_error(fname, "recency", t_x,
 				  "The recency (t_x) is the time from the first to the last purchase, from 0 to the age.");
 }
