@@ -2,7 +2,8 @@
 -- repeat purchase (frequency 0) has recency 0, as btyd_summary makes it.
 -- probability_alive(m, 0, 5, 38) answered 1 in 1.10; every prediction that
 -- takes a customer's (frequency, recency, age) now says 22023 with a hint,
--- for every customer-base model, and (0, 0, T) still answers.
+-- for every customer-base model, and (0, 0, T) still answers.  And an
+-- amount paid is never negative (clv as btyd_summary).
 \i sql/include/fails.psql
 CREATE TABLE impossible_models AS
 SELECT 'v2:bgnbd:r=0.243,alpha=4.414,a=0.793,b=2.426;se=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model AS bg,
@@ -22,3 +23,11 @@ SELECT probability_alive(bg, 0, 0, 38) AS bgnbd_alive, round(probability_alive(m
        round(probability_alive(pn, 0, 0, 38)::numeric, 6) AS pareto_nbd_alive,
        round(expected_purchases(bg, 39, 0, 0, 38)::numeric, 6) AS bgnbd_next_39
 FROM impossible_models;
+
+-- An amount is what was paid: clv refuses a negative one (22003) as
+-- btyd_summary always did, with the same hint; refunds are netted into
+-- their order.  clv(1, -50) answered -50 in 1.10.
+SELECT pg_temp.fails($$SELECT clv(c, a) FROM (VALUES (1, 100.0::float8), (1, -50.0)) v(c, a)$$) AS clv_negative,
+       pg_temp.fails($$SELECT btyd_summary(d, a, date '2024-12-31', '1 day') FROM (VALUES (date '2024-01-01', -50.0::float8)) v(d, a)$$)
+         AS btyd_summary_negative;
+SELECT clv(c, a) AS clv_netted FROM (VALUES (1, 50.0::float8), (2, 0.0)) v(c, a);

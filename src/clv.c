@@ -385,9 +385,7 @@ summary_transition(FunctionCallInfo fcinfo, bool with_time_zone)
 	if (!PG_ARGISNULL(2))
 	{
 		amount = summary_amount(fcinfo);
-		if (!(amount >= 0 && isfinite(amount)))
-			out_of_range(fname, "amount", amount,
-						 "A purchase's amount is a finite number, 0 or more; leave refunds out or net them into their purchase.");
+		lk_check_amount(fname, amount);
 	}
 	add_purchase(state, day, !PG_ARGISNULL(2), amount);
 	PG_RETURN_POINTER(state);

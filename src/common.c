@@ -267,6 +267,14 @@ lk_check_finite(const char *fname, const char *what, double value)
 						  "It must be a finite number.");
 }
 
+void
+lk_check_amount(const char *fname, double amount)
+{
+	if (!(amount >= 0 && isfinite(amount)))
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "amount", amount,
+						  "A purchase's amount is a finite number, 0 or more; leave refunds out or net them into their purchase.");
+}
+
 double
 lk_finite_result(const char *fname, double result)
 {

@@ -61,6 +61,8 @@ pg_noreturn extern void lk_invalid_number(const char *fname, int sqlerrcode, con
 
 /* ERROR 22003 naming fname and the value unless it is finite (not NaN or +-Infinity) */
 extern void lk_check_finite(const char *fname, const char *what, double value);
+/* An amount paid (clv's orders, btyd_summary's purchases): finite and 0 or more, else ERROR 22003 */
+extern void lk_check_amount(const char *fname, double amount);
 
 /*
  * result, or ERROR 22003 when it is not finite: float.c's rule (finite

@@ -384,11 +384,8 @@ orders_amount_accum(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(state);
 	amount = PG_GETARG_FLOAT8(2);
-	if (!isfinite(amount))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: invalid amount %g", state->fname, amount),
-				 errhint("An order's amount is a finite number.")));
+	/* as btyd_summary: a refund is netted into its order, not a negative order (issue 29) */
+	lk_check_amount(state->fname, amount);
 	lk_sum_add(&state->amount, amount, state->fname);
 	orders_add_row(state, lk_id_from_row(&state->id_type, PG_GETARG_DATUM(1)), false, (Datum) 0);
 	PG_RETURN_POINTER(state);
