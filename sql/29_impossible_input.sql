@@ -3,7 +3,8 @@
 -- probability_alive(m, 0, 5, 38) answered 1 in 1.10; every prediction that
 -- takes a customer's (frequency, recency, age) now says 22023 with a hint,
 -- for every customer-base model, and (0, 0, T) still answers.  And an
--- amount paid is never negative (clv as btyd_summary).
+-- amount paid is never negative (clv as btyd_summary); a cohort group with
+-- no row before as_of is NULL, not an error.
 \i sql/include/fails.psql
 CREATE TABLE impossible_models AS
 SELECT 'v2:bgnbd:r=0.243,alpha=4.414,a=0.793,b=2.426;se=NaN,NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true'::bgnbd_model AS bg,
@@ -31,3 +32,11 @@ SELECT pg_temp.fails($$SELECT clv(c, a) FROM (VALUES (1, 100.0::float8), (1, -50
        pg_temp.fails($$SELECT btyd_summary(d, a, date '2024-12-31', '1 day') FROM (VALUES (date '2024-01-01', -50.0::float8)) v(d, a)$$)
          AS btyd_summary_negative;
 SELECT clv(c, a) AS clv_netted FROM (VALUES (1, 50.0::float8), (2, 0.0)) v(c, a);
+
+-- A group whose rows all fall at or after as_of has nothing to count: NULL,
+-- as a group of NULLs gives, so one segment that began after as_of no
+-- longer fails a whole GROUP BY (22023 until 1.11).
+SELECT segment, cardinality(cohort_retention(c, t, '1 month', '2024-04-01')) AS cells
+FROM (VALUES ('early', 1, timestamptz '2024-01-05'), ('early', 1, '2024-02-10'), ('early', 2, '2024-02-20'),
+             ('late', 3, '2024-05-01'), ('late', 4, '2024-06-01'), ('blank', NULL, NULL)) v(segment, c, t)
+GROUP BY segment ORDER BY segment;

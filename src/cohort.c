@@ -115,7 +115,6 @@ typedef struct ActivityState
 	Bracket	   *brackets;
 	/* cohorts: the last period that starts before as_of; lifecycle: the number of periods */
 	int32		last;
-	int64		rows_after;		/* cohorts: rows at or after as_of, left out */
 	/* the settings' arguments as last seen, to check the next rows cheaply */
 	Datum		seen_mode;
 	Datum		seen_cohorts;
@@ -464,10 +463,7 @@ cohort_transition(FunctionCallInfo fcinfo, bool acquisition)
 		PG_RETURN_POINTER(state);
 	t = PG_GETARG_TIMESTAMPTZ(2);	/* active_at, or acquired_at */
 	if (t >= as_of)
-	{
-		state->rows_after++;
-		PG_RETURN_POINTER(state);
-	}
+		PG_RETURN_POINTER(state);	/* after the data's end: left out */
 	id = lk_id_from_row(&state->id_type, PG_GETARG_DATUM(1));
 	first = lk_calendar_period(cal, t);
 	e = entry_for(state, id, lk_id_hash(&state->id_type, id), first);
@@ -632,16 +628,14 @@ cohort_retention_final(PG_FUNCTION_ARGS)
 
 	if (state == NULL)
 		PG_RETURN_NULL();
+	/*
+	 * No row before as_of: nothing to count, NULL as for a group of NULLs.
+	 * Until 1.11 rows all at or after as_of were an error, which failed
+	 * a whole GROUP BY over segments for one segment that began after as_of
+	 * (issue 29).
+	 */
 	if (state->table->members == 0)
-	{
-		if (state->rows_after > 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: as_of %s is before the first activity", state->fname,
-							lk_timestamptz_text(state->as_of)),
-					 errhint("as_of is the date the data run to: rows at or after it are left out, and here that is every row.")));
 		PG_RETURN_NULL();
-	}
 	cal = lk_calendar((LkCalendar **) &fcinfo->flinfo->fn_extra, fcinfo->flinfo->fn_mcxt,
 					  &state->step, state->fname);
 
@@ -1041,7 +1035,6 @@ activity_merge(LkStateHeader *into, const LkStateHeader *from)
 	if (a->mode != b->mode || a->recurring != b->recurring || a->nbrackets != b->nbrackets ||
 		(a->nbrackets > 0 && memcmp(a->brackets, b->brackets, sizeof(Bracket) * a->nbrackets) != 0))
 		setting_changed(a, "mode");
-	a->rows_after += b->rows_after;
 	activity_start_iterate(b->table, &it);
 	while ((e = activity_iterate(b->table, &it)) != NULL)
 	{
@@ -1075,7 +1068,7 @@ activity_combine(PG_FUNCTION_ARGS)
  * customer (first period, words, the bitmap, the id).  No types and no
  * names: deserialize takes them from the aggregate call.
  */
-#define ACTIVITY_SERIAL_FORMAT 1
+#define ACTIVITY_SERIAL_FORMAT 2	/* 2: without 1's count of rows after as_of */
 #define ACTIVITY_MIN_ENTRY_BYTES (4 + 2 + 8 + 4)
 
 PG_FUNCTION_INFO_V1(activity_serialize);
@@ -1099,7 +1092,6 @@ activity_serialize(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, state->as_of);
 	pq_sendint64(&buf, state->from);
 	pq_sendint32(&buf, state->last);
-	pq_sendint64(&buf, state->rows_after);
 	pq_sendint32(&buf, state->nbrackets);
 	for (int i = 0; i < state->nbrackets; i++)
 	{
@@ -1145,7 +1137,7 @@ activity_deserialize(PG_FUNCTION_ARGS)
 	if (aggref == NULL)
 		elog(ERROR, "%s: called without an aggregate", fname);
 	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, ACTIVITY_SERIAL_FORMAT, fname);
-	if (buf.len - buf.cursor < 4 + 16 + 8 + 8 + 4 + 8 + 4)
+	if (buf.len - buf.cursor < 4 + 16 + 8 + 8 + 4 + 4)
 		lk_serial_error(fname, "It ends inside the header.");
 	kind = pq_getmsgbyte(&buf);
 	acquisition = pq_getmsgbyte(&buf);
@@ -1166,7 +1158,6 @@ activity_deserialize(PG_FUNCTION_ARGS)
 	state->as_of = pq_getmsgint64(&buf);
 	state->from = pq_getmsgint64(&buf);
 	state->last = pq_getmsgint(&buf, 4);
-	state->rows_after = pq_getmsgint64(&buf);
 	state->nbrackets = lk_serial_count(&buf, 8, fname);
 	if (state->nbrackets > MAX_BRACKETS || (state->nbrackets > 0) != (state->mode == MODE_BRACKETS))
 		lk_serial_error(fname, "Its brackets do not match its mode.");
