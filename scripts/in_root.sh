@@ -70,8 +70,7 @@ else
 fi
 root=$roots/$name
 if [ ! -x "$root/usr/lib/postgresql/$major/bin/postgres" ]; then
-    command -v mmdebstrap >/dev/null || {
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap >/dev/null; }
+    bash scripts/apt_install.sh mmdebstrap
     mkdir -p "$roots"
     rm -rf "$root.new"
     echo "in_root.sh: building a Debian $suite root ($name) in $root"

@@ -11,18 +11,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=$(realpath -m "${1:-build/packages}")
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
-packages=(dpkg-dev debhelper postgresql-server-dev-all libnlopt-dev libicu-dev git)
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "package: installing ${missing[*]}"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+bash scripts/apt_install.sh dpkg-dev debhelper postgresql-server-dev-all libnlopt-dev libicu-dev git
 
 version=$(dpkg-parsechangelog -S Version)
 work=$(mktemp -d)

@@ -25,15 +25,7 @@ packages=(make gcc "postgresql-$major" "postgresql-server-dev-$major" postgresql
           "postgresql-$major-cron")
 # a caller may need more (bench.sh: python3 for the CLV simulator)
 packages+=(${LK_EXTRA_PACKAGES:-})
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "setup: installing ${missing[*]}"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+bash scripts/apt_install.sh "${packages[@]}"
 
 export PG_CONFIG=/usr/lib/postgresql/$major/bin/pg_config
 make -s PG_CONFIG="$PG_CONFIG"
