@@ -94,7 +94,9 @@ SELECT logrank_test(s) IS NULL AS no_summaries FROM gehan_summaries WHERE false;
 
 -- 5. The same from dates: acquired each on a Monday of 2024, churned
 -- `weeks` later, or still active (censored) at as_of, which each row
--- gives for itself: the day it was last seen active.
+-- gives for itself: the day it was last seen active.  In UTC, where every
+-- week is 7 x 24 hours (the DST case follows).
+SET TimeZone = 'UTC';
 CREATE TABLE gehan_dates AS
 SELECT treatment, timestamptz '2024-01-01 00:00+00' + (row_number() OVER ()) * interval '7 days' AS acquired_at,
        weeks, relapsed
@@ -104,6 +106,23 @@ SELECT treatment,
                         acquired_at + weeks * interval '7 days', '7 days')::text
        = (SELECT s::text FROM gehan_summaries g WHERE g.treatment = d.treatment) AS same_summary
 FROM gehan_dates d GROUP BY treatment ORDER BY treatment;
+RESET TimeZone;
+-- Tenure counts whole units of elapsed time completed (a day is 24 hours);
+-- the partial unit is not counted.  Acquired at noon, churned 1 h, 23 h
+-- 59 min, 24 h, 47 h later: 0, 0, 1, 1 days.  Across the change to summer
+-- time in the session's zone (pg_regress sets PST8PDT: 10 March 2024) noon to
+-- noon is 23 hours: 0 days of elapsed time; the calendar-day count the
+-- README points to (churned_at::date - acquired_at::date) says 1.
+SELECT survival_summary(acquired_at, acquired_at + after, '2025-01-01', '1 day')::text AS whole_days
+FROM (VALUES (interval '1 hour'), ('23:59'), ('24:00'), ('47:00')) v(after),
+     (VALUES (timestamptz '2024-01-10 12:00+00')) a(acquired_at);
+SELECT survival_summary(timestamptz '2024-03-09 12:00', timestamptz '2024-03-10 12:00', '2025-01-01', '1 day')::text
+       AS across_dst,
+       survival_summary(('2024-03-10 12:00'::timestamptz)::date - ('2024-03-09 12:00'::timestamptz)::date, true)::text
+       AS calendar_days;
+-- a unit longer than any tenure (the int64 product overflows): every tenure is 0
+SELECT survival_summary(timestamptz '2024-01-01', timestamptz '2024-02-01', '2025-01-01',
+                        interval '2147483647 days')::text AS huge_unit;
 -- as_of in the past: later churns are still active then, later customers are left out
 SELECT survival_summary(acquired_at, churned_at, '2024-03-01 00:00+00', '1 day')::text AS as_of_march
 FROM (VALUES (timestamptz '2024-01-01 00:00+00', timestamptz '2024-01-11 00:00+00'),

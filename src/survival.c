@@ -474,7 +474,7 @@ survival_read_dates(FunctionCallInfo fcinfo, const SurvivalCallCache *cache,
 				end,
 				as_of;
 	Interval   *unit;
-	double		unit_usec;
+	int64		unit_usec;
 
 	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
 		ereport(ERROR,
@@ -488,7 +488,11 @@ survival_read_dates(FunctionCallInfo fcinfo, const SurvivalCallCache *cache,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: as_of must be finite", cache->fname),
 				 errhint("Pass the date the active customers were last seen active, such as now().")));
-	if (unit->month != 0 || (unit_usec = unit->day * (double) USECS_PER_DAY + unit->time) <= 0)
+	/* a unit past int64 microseconds is longer than any tenure: INT64_MAX */
+	if (pg_mul_s64_overflow(unit->day, USECS_PER_DAY, &unit_usec) ||
+		pg_add_s64_overflow(unit_usec, unit->time, &unit_usec))
+		unit_usec = (unit->day > 0 || (unit->day == 0 && unit->time > 0)) ? PG_INT64_MAX : -1;
+	if (unit->month != 0 || unit_usec <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: time unit %s is not a fixed positive length", cache->fname,
@@ -512,7 +516,13 @@ survival_read_dates(FunctionCallInfo fcinfo, const SurvivalCallCache *cache,
 				 errmsg("%s: churned_at %s is before acquired_at %s", cache->fname,
 						lk_timestamptz_text(end), lk_timestamptz_text(acquired)),
 				 errhint("A customer churns at or after being acquired; check the row.")));
-	*duration = ((double) end - (double) acquired) / unit_usec;
+	/*
+	 * Whole units completed, as survival tables and R fits on day counts
+	 * count them: a partial unit is not counted, so the summary holds one
+	 * entry per distinct whole tenure.  Finite timestamps are within 2^62
+	 * microseconds of each other, so the difference does not overflow.
+	 */
+	*duration = (double) ((end - acquired) / unit_usec);
 	return true;
 }
 

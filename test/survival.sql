@@ -111,6 +111,28 @@ SELECT is((SELECT survival_summary(timestamptz '2020-01-01' + id * interval '1 h
            FROM tenures),
           (SELECT s::text FROM km), 'from acquisition and churn dates: the same summary as from the durations');
 
+-- Whole units: R survival's survfit on 3,000 customers with any-second
+-- timestamps, tenure as whole days completed (test/reference/
+-- survival_whole_days.R writes the data and R's curve)
+CREATE TEMP TABLE r_customers (acquired_at timestamptz, churned_at timestamptz);
+\copy r_customers FROM 'test/reference/whole_days_customers.csv' CSV HEADER
+CREATE TEMP TABLE r_curve (time float8, n_risk bigint, n_event bigint, n_censor bigint,
+                           surv float8, std_err float8, lower float8, upper float8);
+\copy r_curve FROM 'test/reference/whole_days_survfit.csv' CSV HEADER
+CREATE TEMP TABLE r_km AS
+SELECT survival_summary(acquired_at, churned_at, '2026-01-01 00:00+00', '1 day') AS s FROM r_customers;
+SELECT is((SELECT count(*) FROM r_km, survival_curve(s)), (SELECT count(*) FROM r_curve),
+          'whole days: as many curve rows as R''s survfit on integer days (672, where fractional tenures gave 3,000)');
+SELECT is((SELECT count(*) FROM r_km, survival_curve(s) c JOIN r_curve r ON r.time = c.duration
+           WHERE c.at_risk = r.n_risk AND c.events = r.n_event AND c.censored = r.n_censor), (SELECT count(*) FROM r_curve),
+          'whole days: the same times, at-risk, event and censored counts as survfit');
+SELECT cmp_ok((SELECT max(greatest(abs(c.survival - r.surv) / r.surv, abs(c.std_error - r.std_err) / r.std_err,
+                                   abs(c.lower - r.lower) / r.lower, abs(c.upper - r.upper) / r.upper))
+               FROM r_km, survival_curve(s) c JOIN r_curve r ON r.time = c.duration),
+              '<', 1e-12::float8, 'whole days: S(t), its standard error and log interval equal survfit''s to 1e-12');
+SELECT is((SELECT array[median_survival(s), median_survival_ci_lower(s), median_survival_ci_upper(s)] FROM r_km),
+          array[392, 343, 505]::float8[], 'whole days: the median and its interval as R prints them, 392 (343, 505)');
+
 -- Parallel plans
 \ir include/plan_of.sql
 CREATE TEMP TABLE serial_results AS
