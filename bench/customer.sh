@@ -109,6 +109,14 @@ bench series-12 "plain: one query, customers x 12 months GROUP BY month" "$seria
 bench series-12 "retention_series(acquired_at, churned_at, 2024-01-01, 2025-01-01, 1 month)" "$serial" \
     "SELECT retention_series(acquired_at, churned_at, '2024-01-01', '2025-01-01', '1 month') $c"
 
+# N-month retention per signup cohort (1.12): 3-month retention of each monthly cohort
+bench cohort-3-months "floor: count(acquired_at) GROUP BY cohort month" "$serial" \
+    "SELECT date_trunc('month', acquired_at), count(acquired_at) $c GROUP BY 1"
+bench cohort-3-months "plain: 100.0 * avg(retained::int) FILTER (measurable) GROUP BY cohort month" "$serial" \
+    "SELECT date_trunc('month', acquired_at), 100.0 * avg((churned_at IS NULL OR churned_at > acquired_at + interval '3 months')::int) FILTER (WHERE acquired_at + interval '3 months' <= '2025-01-01') $c GROUP BY 1"
+bench cohort-3-months "retention_after(acquired_at, churned_at, '3 months', as_of) GROUP BY cohort month" "$serial" \
+    "SELECT date_trunc('month', acquired_at), retention_after(acquired_at, churned_at, '3 months', '2025-01-01') $c GROUP BY 1"
+
 m="FROM members"
 bench enrollment "floor: count(enrolled)" "$serial" "SELECT count(enrolled) $m"
 bench enrollment "plain: 100.0 * avg(enrolled::int)" "$serial" "SELECT 100.0 * avg(enrolled::int) $m"

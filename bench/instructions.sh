@@ -5,7 +5,7 @@
 # instruction count, less that of the same backend running SELECT 1, is
 # divided by the rows, with callgrind's cycle estimate beside it.  Every
 # survey aggregate and answer type beside count(score), the floor, and the
-# plain SQL.  Run by scripts/bench.sh (or alone, as root or as a user who
+# plain SQL; and retention_after beside its plain SQL.  Run by scripts/bench.sh (or alone, as root or as a user who
 # can run initdb); needs valgrind.
 set -euo pipefail
 ROWS=${ROWS:-1000000}
@@ -25,6 +25,8 @@ ALTER TABLE surveys ADD COLUMN score_smallint smallint, ADD COLUMN score_bigint 
 UPDATE surveys SET score_smallint = score, score_bigint = score, score_numeric = score, score_real = score, score_double = score;
 VACUUM FULL surveys;
 VACUUM ANALYZE surveys;
+CREATE TABLE customers AS SELECT a AS acquired_at, CASE WHEN random() < 0.5 THEN NULL ELSE a + random() * interval '700 days' END AS churned_at FROM (SELECT timestamptz '2022-01-01' + random() * interval '1095 days' AS a FROM generate_series(1, $ROWS)) x;
+VACUUM ANALYZE customers;
 SQL
 
 # instructions QUERY: "Ir CEst" of QUERY run warm: a single-user backend
@@ -52,10 +54,10 @@ instructions() {
 echo
 echo "Instructions per row (callgrind, single-user backend, $ROWS rows, warm: a second run less the first), and callgrind's cycle estimate:"
 printf "  %-62s %8s %8s %8s %11s\n" "query" "per row" "floor" "/floor" "cycles est."
-row() {	# row LABEL COLUMN QUERY: beside count(COLUMN), the floor for that column
+row() {	# row LABEL COLUMN QUERY [TABLE]: beside count(COLUMN) of TABLE (surveys), the floor for that column
     local ir floor
     ir=$(instructions "$3")
-    floor=$(instructions "SELECT count($2) FROM surveys")
+    floor=$(instructions "SELECT count($2) FROM ${4:-surveys}")
     echo "$ir $floor" | awk -v l="$1" -v n="$ROWS" '{
         printf "  %-62s %8.1f %8.1f %8.3f %11.3f\n", l, $1 / n, $3 / n, $1 / $3, $2 / $4 }'
 }
@@ -69,3 +71,8 @@ row "nps_summary(score)" score "SELECT nps_summary(score) FROM surveys"
 row "csat_agg(csat, 5)" csat "SELECT csat_agg(csat, 5) FROM surveys"
 row "ces_agg(effort)" effort "SELECT ces_agg(effort) FROM surveys"
 row "cli_score(r1, r2, r3)" "r1 + r2 + r3" "SELECT cli_score(r1, r2, r3) FROM surveys"
+# N-month retention (1.12): one calendar addition a row, where the plain SQL needs two
+row "plain: 100.0 * avg(retained::int) FILTER (measurable), 3 months" acquired_at \
+    "SELECT 100.0 * avg((churned_at IS NULL OR churned_at > acquired_at + interval '3 months')::int) FILTER (WHERE acquired_at + interval '3 months' <= '2025-01-01') FROM customers" customers
+row "retention_after(acquired_at, churned_at, '3 months', as_of)" acquired_at \
+    "SELECT retention_after(acquired_at, churned_at, '3 months', '2025-01-01') FROM customers" customers

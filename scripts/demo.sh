@@ -3,7 +3,7 @@
 # cluster (pg_virtualenv; 15, or LK_PG_MAJOR where this machine has it), loads generated survey, customer, order and
 # loyalty-program data and prints the KPIs; then the CLV part, on CDNOW.
 # With --explore it then opens psql in the demo's database, where every
-# SQL example of the README runs (the suite checks that they do).
+# SQL example of README.md and docs/ runs (the suite checks that they do).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -27,6 +27,6 @@ if [ "${2:-}" = "--explore" ]; then
     echo
     echo "The demo's tables are in database lk_demo: host ${PGHOST:-}, port ${PGPORT:-}, user ${PGUSER:-},"
     echo "password ${PGPASSWORD:-} (for a BI tool or another client; the cluster listens on localhost only)."
-    echo "Try the README's examples: they run against these tables. \\q to leave; the cluster goes with it."
+    echo "Try the examples of README.md and docs/: they run against these tables. \\q to leave; the cluster goes with it."
     exec psql -X -d lk_demo
 fi

@@ -112,7 +112,7 @@ RESET TimeZone;
 -- 59 min, 24 h, 47 h later: 0, 0, 1, 1 days.  Across the change to summer
 -- time in the session's zone (pg_regress sets PST8PDT: 10 March 2024) noon to
 -- noon is 23 hours: 0 days of elapsed time; the calendar-day count the
--- README points to (churned_at::date - acquired_at::date) says 1.
+-- docs/survival.md points to (churned_at::date - acquired_at::date) says 1.
 SELECT survival_summary(acquired_at, acquired_at + after, '2025-01-01', '1 day')::text AS whole_days
 FROM (VALUES (interval '1 hour'), ('23:59'), ('24:00'), ('47:00')) v(after),
      (VALUES (timestamptz '2024-01-10 12:00+00')) a(acquired_at);

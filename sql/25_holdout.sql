@@ -41,7 +41,9 @@ SELECT count(*) AS customers, count(s.customer_id) = count(q.customer_id) AS sam
 FROM ho_summary s FULL JOIN ho_sql q USING (customer_id);
 -- the calibration columns are btyd_summary's own
 SELECT count(*) AS customers,
-       bool_and(row(h.frequency, h.recency, h.age, h.monetary_value)::text = c.s::text) AS calibration_is_btyd_summary
+       bool_and(row(h.frequency, h.recency, h.age, h.monetary_value)::text
+                = row((c.s).frequency, (c.s).recency, (c.s).age, (c.s).monetary_value)::text
+                AND (c.s).time_unit = interval '7 days') AS calibration_is_btyd_summary
 FROM ho_summary h JOIN (SELECT customer_id, btyd_summary(purchased_on, amount, '1997-09-30', '7 days') AS s
                         FROM ho_tx GROUP BY customer_id) c USING (customer_id);
 

@@ -94,16 +94,16 @@ static Datum
 nbd_fit_accum(FunctionCallInfo fcinfo, ModelKind kind, const char *accum_name)
 {
 	const FitCallForm *form = fit_call_form(fcinfo);
-	bool		first = PG_ARGISNULL(0);
 	FitState   *state = fit_state_get(fcinfo, kind, accum_name);
 	const char *fname = fit_state_fname(state);
 	FitKey		key;
 
-	if (form->has_unit)
-		fit_time_unit_arg(fcinfo, state, first);
+	/* a row with NULL data is skipped whole, its time unit too (no summary: all NULL) */
 	for (int i = 1; i <= (form->weighted ? 4 : 3); i++)
 		if (PG_ARGISNULL(i))
 			PG_RETURN_POINTER(state);
+	if (form->has_unit)
+		fit_time_unit_arg(fcinfo, state);
 
 	key.v[0] = PG_GETARG_FLOAT8(1);
 	key.v[1] = PG_GETARG_FLOAT8(2);

@@ -26,6 +26,13 @@ CREATE FUNCTION loyalty_kpi_internal.@P@_fit_accum(internal, double precision, d
 RETURNS internal
 AS 'MODULE_PATHNAME', '@P@_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
+-- the time unit as text: what a bare '7 days' becomes (1.12); STABLE as
+-- interval input is (IntervalStyle)
+CREATE FUNCTION loyalty_kpi_internal.@P@_fit_accum(internal, double precision, double precision, double precision,
+                                                  text)
+RETURNS internal
+AS 'MODULE_PATHNAME', '@P@_fit_accum' LANGUAGE C STABLE PARALLEL SAFE;
+
 CREATE FUNCTION loyalty_kpi_internal.@P@_fit_accum(internal, double precision, double precision, double precision,
                                                   double precision, interval)
 RETURNS internal
@@ -62,6 +69,20 @@ CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double 
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, interval) IS
     'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+-- A bare literal unit, fit(frequency, recency, age, '7 days'): with the
+-- weighted form beside it PostgreSQL could not tell which was meant (or,
+-- with every column double precision, read '7 days' as the weight); an
+-- unknown literal prefers text, so this form takes it.
+CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
+                                       time_unit text) (
+    SFUNC = loyalty_kpi_internal.@P@_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.@P@_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, text) IS
+    'The fit with the time unit written as text, such as ''7 days'' (what a bare literal is read as), recorded in the model as an interval.';
 
 CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
                                        customers double precision, time_unit interval) (

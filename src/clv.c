@@ -300,10 +300,45 @@ unit_in_days(const char *fname, const Interval *unit)
 }
 
 /*
- * The amount, a double precision or a numeric argument as the transition's
- * SQL declaration says (looked up once per query, kept in fn_extra); a
- * numeric amount is read from its bytes where it can be, the same number
- * as the cast to double precision gives.
+ * Which form was called, as the transition's SQL declaration says (looked
+ * up once per query, kept in fn_extra): the amount a double precision or a
+ * numeric, the observation ends dates or timestamptz (now()).
+ */
+typedef struct SummaryCallForm
+{
+	Oid			amount_type;
+	bool		ends_timestamptz;
+} SummaryCallForm;
+
+static inline const SummaryCallForm *
+summary_call_form(FunctionCallInfo fcinfo)
+{
+	if (unlikely(fcinfo->flinfo->fn_extra == NULL))
+	{
+		SummaryCallForm *form = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(SummaryCallForm));
+
+		form->amount_type = lk_declared_argtype(fcinfo, 2);
+		form->ends_timestamptz = lk_declared_argtype(fcinfo, 3) == TIMESTAMPTZOID;
+		fcinfo->flinfo->fn_extra = form;
+	}
+	return (const SummaryCallForm *) fcinfo->flinfo->fn_extra;
+}
+
+/*
+ * An observation end: a date, or the calendar day of a timestamptz in the
+ * session's time zone (so that now() ends the window today, as current_date)
+ */
+static inline DateADT
+summary_end_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (summary_call_form(fcinfo)->ends_timestamptz)
+		return DatumGetDateADT(DirectFunctionCall1(timestamptz_date, PG_GETARG_DATUM(argno)));
+	return PG_GETARG_DATEADT(argno);
+}
+
+/*
+ * The amount; a numeric amount is read from its bytes where it can be, the
+ * same number as the cast to double precision gives.
  */
 static inline double
 summary_amount(FunctionCallInfo fcinfo)
@@ -311,14 +346,7 @@ summary_amount(FunctionCallInfo fcinfo)
 	Datum		d = PG_GETARG_DATUM(2);
 	double		amount;
 
-	if (unlikely(fcinfo->flinfo->fn_extra == NULL))
-	{
-		Oid		   *type = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Oid));
-
-		*type = lk_declared_argtype(fcinfo, 2);
-		fcinfo->flinfo->fn_extra = type;
-	}
-	if (*(Oid *) fcinfo->flinfo->fn_extra != NUMERICOID)
+	if (summary_call_form(fcinfo)->amount_type != NUMERICOID)
 		return DatumGetFloat8(d);
 	if (lk_numeric_double(d, &amount))
 		return amount;
@@ -354,8 +382,8 @@ summary_transition(FunctionCallInfo fcinfo, bool with_time_zone)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s: the %s and the time unit must not be NULL", fname,
 						holdout ? "calibration end, the holdout end" : "observation end")));
-	end_day = PG_GETARG_DATEADT(3);
-	holdout_end = holdout ? PG_GETARG_DATEADT(4) : end_day;
+	end_day = summary_end_arg(fcinfo, 3);
+	holdout_end = holdout ? summary_end_arg(fcinfo, 4) : end_day;
 	unit_days = unit_in_days(fname, PG_GETARG_INTERVAL_P(unit_arg));
 	if (DATE_NOT_FINITE(end_day) || DATE_NOT_FINITE(holdout_end))
 		ereport(ERROR,
@@ -538,8 +566,11 @@ static Datum
 summary_result(FunctionCallInfo fcinfo, bool holdout)
 {
 	SummaryState *state = PG_ARGISNULL(0) ? NULL : (SummaryState *) PG_GETARG_POINTER(0);
+	int			columns = holdout ? 7 : 5;
+	LkRowMaker *rows = holdout ? lk_row_maker_cached(fcinfo, columns) : lk_row_maker_cached_grown(fcinfo, columns);
 	Datum		values[7];
 	bool		nulls[7] = {false, false, false, false, false, false, false};
+	Interval	unit;
 	int			calibration_days = 0;
 	int			repeats;
 
@@ -566,7 +597,21 @@ summary_result(FunctionCallInfo fcinfo, bool holdout)
 			values[5] = Float8GetDatum(lk_sum_value(&state->holdout_amount));
 		values[6] = Float8GetDatum((state->holdout_end - state->end_day) / state->unit_days);
 	}
-	PG_RETURN_DATUM(lk_make_row(lk_row_maker_cached(fcinfo, holdout ? 7 : 4), values, nulls));
+	/*
+	 * The plain summary's time unit last (1.12), so that a fit reads it from
+	 * the summary's columns.  Not the holdout form's: analysts build its rows
+	 * by hand from published summaries for holdout_by_frequency, and a new
+	 * column would make their ROW(...)::btyd_holdout_customer fail.
+	 */
+	if (!holdout && lk_row_maker_columns(rows) == columns)
+	{
+		unit.month = 0;
+		/* the days an interval holds, the rest as time (an interval's time reaches 10^8 days) */
+		unit.day = (int32) Min(floor(state->unit_days), (double) PG_INT32_MAX);
+		unit.time = (int64) rint((state->unit_days - unit.day) * USECS_PER_DAY);
+		values[columns - 1] = IntervalPGetDatum(&unit);
+	}
+	PG_RETURN_DATUM(lk_make_row(rows, values, nulls));
 }
 
 PG_FUNCTION_INFO_V1(btyd_summary_final);

@@ -33,10 +33,11 @@ CREATE TYPE @extschema@.btyd_customer AS (
     frequency integer,              -- x: distinct purchase days - 1
     recency double precision,       -- t_x: first to last purchase, in time units
     age double precision,           -- T: first purchase to the observation end, in time units
-    monetary_value double precision -- mean value of the repeat purchase days; NULL when x = 0
+    monetary_value double precision, -- mean value of the repeat purchase days; NULL when x = 0
+    time_unit interval              -- the unit of recency and age, for the fits to record (1.12)
 );
 COMMENT ON TYPE @extschema@.btyd_customer IS
-    'One customer''s BTYD summary: frequency, recency and age in time units, mean repeat spend (NULL without a repeat purchase).';
+    'One customer''s BTYD summary: frequency, recency and age in time units, mean repeat spend (NULL without a repeat purchase), and the time unit, which a fit given it records.';
 
 CREATE FUNCTION loyalty_kpi_internal.btyd_summary_combine(internal, internal) RETURNS internal
 AS 'MODULE_PATHNAME', 'btyd_summary_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -128,3 +129,63 @@ CREATE AGGREGATE @extschema@.btyd_summary(purchased_at timestamptz, amount @A@, 
 COMMENT ON AGGREGATE @extschema@.btyd_summary(timestamptz, @A@, date, date, interval) IS
     'One customer''s BTYD calibration summary to calibration_end with the holdout to holdout_end beside it (use with GROUP BY customer): purchase days and spend in the holdout and its length. NULL for a customer whose first purchase is after calibration_end.';
 -- @end
+
+-- The observation ends as timestamptz (1.12): now(), or a literal, which
+-- PostgreSQL reads as timestamptz; the window ends on that calendar day in
+-- the session's time zone, so these are STABLE.
+-- @each A: double precision, numeric
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_date(internal, date, @A@, timestamptz, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_date' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_date(internal, date, @A@, timestamptz, timestamptz, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_date' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_on date, amount @A@, observation_end timestamptz, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_date, STYPE = internal, SSPACE = 128,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.btyd_summary(date, @A@, timestamptz, interval) IS
+    'One customer''s BTYD summary from their transactions up to the calendar day of observation_end, such as now() (use with GROUP BY customer): frequency (repeat purchase days), recency and age in time units, mean repeat spend. NULL when there is no purchase.';
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_on date, amount @A@, calibration_end timestamptz,
+                                          holdout_end timestamptz, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_date, STYPE = internal, SSPACE = 128,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_holdout_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.btyd_summary(date, @A@, timestamptz, timestamptz, interval) IS
+    'One customer''s BTYD calibration summary to the calendar day of calibration_end with the holdout to that of holdout_end beside it (use with GROUP BY customer). NULL for a customer whose first purchase is after calibration_end.';
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_timestamptz(internal, timestamptz, @A@, timestamptz, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_timestamptz' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_timestamptz(internal, timestamptz, @A@, timestamptz, timestamptz, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_timestamptz' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_at timestamptz, amount @A@, observation_end timestamptz, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_timestamptz, STYPE = internal, SSPACE = 128,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.btyd_summary(timestamptz, @A@, timestamptz, interval) IS
+    'One customer''s BTYD summary from their transactions up to the calendar day of observation_end, such as now() (use with GROUP BY customer): frequency (repeat purchase days), recency and age in time units, mean repeat spend. NULL when there is no purchase.';
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_at timestamptz, amount @A@, calibration_end timestamptz,
+                                          holdout_end timestamptz, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_timestamptz, STYPE = internal, SSPACE = 128,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_holdout_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.btyd_summary(timestamptz, @A@, timestamptz, timestamptz, interval) IS
+    'One customer''s BTYD calibration summary to the calendar day of calibration_end with the holdout to that of holdout_end beside it (use with GROUP BY customer). NULL for a customer whose first purchase is after calibration_end.';
+-- @end
+

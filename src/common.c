@@ -349,8 +349,9 @@ struct LkRowMaker
 {
 	TupleDesc	desc;
 	MemoryContext context;		/* the templates' (the function's) */
-	bool		templates_apply;	/* numbers only, and their layout as computed here */
+	bool		templates_apply;	/* fixed-width columns only, and their layout as computed here */
 	int16		attlen[ROW_TEMPLATE_COLUMNS];
+	bool		attbyval[ROW_TEMPLATE_COLUMNS];
 	RowTemplate *templates[1 << ROW_TEMPLATE_COLUMNS];	/* by NULL pattern, made on first use */
 };
 
@@ -367,8 +368,9 @@ lk_row_maker(FunctionCallInfo fcinfo, int natts)
 	{
 		Form_pg_attribute att = TupleDescAttr(maker->desc, i);
 
-		maker->templates_apply = att->attbyval && att->attlen > 0 && !att->attisdropped;
+		maker->templates_apply = att->attlen > 0 && !att->attisdropped;
 		maker->attlen[i] = att->attlen;
+		maker->attbyval[i] = att->attbyval;
 	}
 	MemoryContextSwitchTo(old);
 	return maker;
@@ -380,6 +382,26 @@ lk_row_maker_cached(FunctionCallInfo fcinfo, int natts)
 	if (fcinfo->flinfo->fn_extra == NULL)
 		fcinfo->flinfo->fn_extra = lk_row_maker(fcinfo, natts);
 	return (LkRowMaker *) fcinfo->flinfo->fn_extra;
+}
+
+LkRowMaker *
+lk_row_maker_cached_grown(FunctionCallInfo fcinfo, int natts)
+{
+	if (fcinfo->flinfo->fn_extra == NULL)
+	{
+		TupleDesc	desc = lookup_rowtype_tupdesc(get_func_rettype(fcinfo->flinfo->fn_oid), -1);
+		int			have = desc->natts;
+
+		ReleaseTupleDesc(desc);
+		fcinfo->flinfo->fn_extra = lk_row_maker(fcinfo, have == natts - 1 ? have : natts);
+	}
+	return (LkRowMaker *) fcinfo->flinfo->fn_extra;
+}
+
+int
+lk_row_maker_columns(const LkRowMaker *maker)
+{
+	return maker->desc->natts;
 }
 
 /*
@@ -408,7 +430,9 @@ row_from_heap_form_tuple(LkRowMaker *maker, unsigned pattern, const Datum *value
 			continue;
 		offset = att_align_nominal(offset, att->attalign);
 		t->offset[i] = offset;
-		if (offset + att->attlen > len || fetch_att(t->bytes + offset, true, att->attlen) != values[i])
+		if (offset + att->attlen > len ||
+			(att->attbyval ? fetch_att(t->bytes + offset, true, att->attlen) != values[i]
+			 : memcmp(t->bytes + offset, DatumGetPointer(values[i]), att->attlen) != 0))
 			maker->templates_apply = false;
 		offset += att->attlen;
 	}
@@ -439,8 +463,12 @@ lk_make_row(LkRowMaker *maker, const Datum *values, const bool *nulls)
 	row = palloc(t->len);
 	memcpy(row, t->bytes, t->len);
 	for (int i = 0; i < natts; i++)
-		if (!nulls[i])
+		if (nulls[i])
+			continue;
+		else if (maker->attbyval[i])
 			store_att_byval(row + t->offset[i], values[i], maker->attlen[i]);
+		else
+			memcpy(row + t->offset[i], DatumGetPointer(values[i]), maker->attlen[i]);
 	return PointerGetDatum(row);
 }
 
@@ -449,4 +477,22 @@ lk_timestamptz_text(int64 t)
 {
 	/* timestamptz_to_str() drops fractional seconds, which hides the reason */
 	return DatumGetCString(DirectFunctionCall1(timestamptz_out, Int64GetDatum(t)));
+}
+
+FuncCallContext *
+lk_srf_start(FunctionCallInfo fcinfo, const struct varlena *value, uint64 rows, const char *fname)
+{
+	FuncCallContext *funcctx = SRF_FIRSTCALL_INIT();
+	MemoryContext old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
+	TupleDesc	desc;
+	void	   *copy = palloc(VARSIZE(value));
+
+	memcpy(copy, value, VARSIZE(value));
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "%s: the result is not a row type", fname);
+	funcctx->tuple_desc = BlessTupleDesc(desc);
+	funcctx->max_calls = rows;
+	funcctx->user_fctx = copy;
+	MemoryContextSwitchTo(old);
+	return funcctx;
 }

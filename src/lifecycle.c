@@ -907,3 +907,159 @@ retention_series_final(PG_FUNCTION_ARGS)
 	}
 	PG_RETURN_ARRAYTYPE_P(lk_composite_array(fcinfo, rows, state->nperiods));
 }
+
+
+/* ---------------------------------------------------------------------
+ * retention_after(acquired_at, churned_at, after, as_of) (1.12): the
+ * N-period retention of a signup cohort, "what share of the customers we
+ * signed in January were still customers 3 months after signing up".
+ * Each customer is measured at their own mark, acquired_at + after
+ * (calendar arithmetic in the session's time zone, so '1 month' is a
+ * month); a customer whose mark is after as_of is not measurable yet and
+ * left out.  Retained: churned_at NULL or after the mark, the lifecycle's
+ * "in the base at t".  The state is float8[2] (measured, retained), a
+ * built-in type whose text reads back exactly, counted exactly up to 2^53.
+ * ---------------------------------------------------------------------
+ */
+
+#define AFTER_STATE_LEN 2
+
+/* the counts of a checked state: one dimension, no NULLs (ARR_DATA_PTR's ?: warns in PostgreSQL 15's header) */
+#define AFTER_COUNTS(a) ((float8 *) ((char *) (a) + ARR_OVERHEAD_NONULLS(1)))
+
+/* The state's two counts, checked: a direct call may pass any array */
+static float8 *
+after_state_counts(ArrayType *a, const char *fname)
+{
+	float8	   *c;
+
+	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != AFTER_STATE_LEN || ARR_HASNULL(a) ||
+		ARR_ELEMTYPE(a) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the state is not two counts", fname),
+				 errhint("The state of retention_after is float8[2]: customers measured, customers retained.")));
+	c = AFTER_COUNTS(a);
+	if (!(c[0] >= 0 && c[1] >= 0 && c[1] <= c[0] && c[0] <= 9007199254740992.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the state's counts %g and %g are not counts of customers", fname, c[0], c[1]),
+				 errhint("Measured and retained are whole numbers, retained at most measured.")));
+	return c;
+}
+
+/* The state to update: in place inside an aggregate, else a copy */
+static ArrayType *
+after_state_for_update(FunctionCallInfo fcinfo, const char *fname)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		a = DatumGetArrayTypePCopy(PointerGetDatum(a));
+	(void) after_state_counts(a, fname);
+	return a;
+}
+
+static Datum
+after_transition(FunctionCallInfo fcinfo, int sign)
+{
+	const char *fname = "retention_after";
+	ArrayType  *a;
+	float8	   *c;
+	TimestampTz acquired,
+				mark,
+				as_of;
+	Interval   *after;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: the state must not be NULL", fname)));
+	a = after_state_for_update(fcinfo, fname);
+	c = AFTER_COUNTS(a);
+	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: %s must not be NULL", fname, PG_ARGISNULL(3) ? "after" : "as_of"),
+				 errhint("after is how long after acquisition retention is measured, such as '3 months'; as_of the last day the data cover, such as now().")));
+	after = PG_GETARG_INTERVAL_P(3);
+	as_of = PG_GETARG_TIMESTAMPTZ(4);
+	if (after->month < 0 || after->day < 0 || after->time < 0 ||
+		(after->month == 0 && after->day == 0 && after->time == 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: after %s is not a positive interval", fname,
+						DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(after)))),
+				 errhint("Measure retention some time after acquisition, such as '3 months' or '90 days'.")));
+	if (TIMESTAMP_NOT_FINITE(as_of))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: as_of must be finite", fname),
+				 errhint("Pass the last day the data cover, such as now().")));
+	if (PG_ARGISNULL(1))
+		PG_RETURN_ARRAYTYPE_P(a);	/* no acquisition date: not a customer yet */
+	acquired = PG_GETARG_TIMESTAMPTZ(1);
+	if (TIMESTAMP_NOT_FINITE(acquired))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: acquired_at must be finite", fname),
+				 errhint("Leave a customer's row out rather than give it an infinite date.")));
+	if (!PG_ARGISNULL(2) && PG_GETARG_TIMESTAMPTZ(2) < acquired)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: churned_at %s is before acquired_at %s", fname,
+						lk_timestamptz_text(PG_GETARG_TIMESTAMPTZ(2)), lk_timestamptz_text(acquired)),
+				 errhint("A customer churns at or after being acquired; check the row.")));
+	/* calendar arithmetic in the session's time zone; past the calendar's end it is never measurable */
+	mark = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval, TimestampTzGetDatum(acquired),
+												   IntervalPGetDatum(after)));
+	if (TIMESTAMP_NOT_FINITE(mark) || mark > as_of)
+		PG_RETURN_ARRAYTYPE_P(a);
+	c[0] += sign;
+	if (PG_ARGISNULL(2) || PG_GETARG_TIMESTAMPTZ(2) > mark)
+		c[1] += sign;
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+PG_FUNCTION_INFO_V1(retention_after_accum);
+Datum
+retention_after_accum(PG_FUNCTION_ARGS)
+{
+	return after_transition(fcinfo, +1);
+}
+
+PG_FUNCTION_INFO_V1(retention_after_retract);
+Datum
+retention_after_retract(PG_FUNCTION_ARGS)
+{
+	return after_transition(fcinfo, -1);
+}
+
+PG_FUNCTION_INFO_V1(retention_after_combine);
+Datum
+retention_after_combine(PG_FUNCTION_ARGS)
+{
+	const char *fname = "retention_after_combine";
+	ArrayType  *a = after_state_for_update(fcinfo, fname);
+	float8	   *c = AFTER_COUNTS(a);
+	const float8 *d = after_state_counts(PG_GETARG_ARRAYTYPE_P(1), fname);
+
+	c[0] += d[0];
+	c[1] += d[1];
+	if (c[0] > 9007199254740992.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: more than 2^53 customers", fname)));
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+PG_FUNCTION_INFO_V1(retention_after_final);
+Datum
+retention_after_final(PG_FUNCTION_ARGS)
+{
+	const float8 *c = after_state_counts(PG_GETARG_ARRAYTYPE_P(0), "retention_after");
+
+	if (c[0] == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(c[1] / c[0] * 100.0);
+}

@@ -159,3 +159,36 @@ CREATE AGGREGATE @extschema@.retention_series(acquired_at timestamptz, churned_a
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.retention_series(timestamptz, timestamptz, timestamptz, timestamptz, interval) IS
     'For every period first_start + k * step before last_end, from one scan: start, new, end, lost and retained counts and the rates, as an array of customer_period. NULL when no row has an acquisition date.';
+
+-- N-period retention of a signup cohort (1.12): each customer measured at
+-- acquired_at + after; the state is two counts (measured, retained) as a
+-- float8[2], a built-in type whose text reads back exactly (Citus).
+-- STABLE: '3 months' adds in the session's TimeZone.
+CREATE FUNCTION loyalty_kpi_internal.retention_after_accum(double precision[], timestamptz, timestamptz,
+                                                           interval, timestamptz)
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'retention_after_accum' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.retention_after_retract(double precision[], timestamptz, timestamptz,
+                                                             interval, timestamptz)
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'retention_after_retract' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.retention_after_combine(double precision[], double precision[])
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'retention_after_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.retention_after_final(double precision[]) RETURNS double precision
+AS 'MODULE_PATHNAME', 'retention_after_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.retention_after(acquired_at timestamptz, churned_at timestamptz,
+                                             after interval, as_of timestamptz) (
+    SFUNC = loyalty_kpi_internal.retention_after_accum, STYPE = double precision[], INITCOND = '{0,0}',
+    FINALFUNC = loyalty_kpi_internal.retention_after_final,
+    COMBINEFUNC = loyalty_kpi_internal.retention_after_combine,
+    MSFUNC = loyalty_kpi_internal.retention_after_accum, MINVFUNC = loyalty_kpi_internal.retention_after_retract,
+    MSTYPE = double precision[], MINITCOND = '{0,0}',
+    MFINALFUNC = loyalty_kpi_internal.retention_after_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.retention_after(timestamptz, timestamptz, interval, timestamptz) IS
+    'N-period retention, %: of the customers acquired at least `after` before as_of, the share still customers `after` their own acquisition (churned_at NULL or later than acquired_at + after). GROUP BY the signup cohort for "3-month retention per cohort". NULL when no customer is measurable yet.';

@@ -13,6 +13,7 @@
 #include "postgres.h"
 #include "fmgr.h"
 #include "access/tupdesc.h"
+#include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 
@@ -92,7 +93,7 @@ extern TupleDesc lk_result_row_desc(FunctionCallInfo fcinfo, bool array_of, int 
 /*
  * Rows of a function's composite result type made once a customer or
  * group: lk_make_row gives heap_form_tuple's bytes.  Where every column
- * is fixed-width and passed by value (numbers), it copies a row
+ * is fixed-width (numbers, intervals), it copies a row
  * heap_form_tuple made for the same pattern of NULLs and writes the values
  * in: heap_form_tuple sizes and fills each column through its length,
  * alignment and kind, about 700 instructions for four numbers.
@@ -103,6 +104,21 @@ extern LkRowMaker *lk_row_maker(FunctionCallInfo fcinfo, int natts);
 extern Datum lk_make_row(LkRowMaker *maker, const Datum *values, const bool *nulls);
 /* The maker kept in fn_extra, for a function that keeps nothing else there */
 extern LkRowMaker *lk_row_maker_cached(FunctionCallInfo fcinfo, int natts);
+/*
+ * The same for a result type a release grew by its last column: a catalog
+ * not yet updated (before ALTER EXTENSION ... UPDATE) has natts - 1, and
+ * lk_row_maker_columns says which; the caller leaves the new column out.
+ */
+extern LkRowMaker *lk_row_maker_cached_grown(FunctionCallInfo fcinfo, int natts);
+extern int	lk_row_maker_columns(const LkRowMaker *maker);
 extern ArrayType *lk_composite_array(FunctionCallInfo fcinfo, Datum *rows, int nrows);
+
+/*
+ * The first call of a set-returning function that shows one stored value
+ * (a summary, a model) as a table: a copy of the value in the SRF's memory
+ * as user_fctx, the function's row type blessed, and its number of rows.
+ */
+extern FuncCallContext *lk_srf_start(FunctionCallInfo fcinfo, const struct varlena *value, uint64 rows,
+									 const char *fname);
 
 #endif							/* LOYALTY_KPI_H */

@@ -328,6 +328,19 @@ model_interval_text(const Interval *unit)
  * PG_NARGS() is one more than the form without it) check it is the
  * model's: times in another unit would give numbers that look right.
  */
+/*
+ * The same length: '36 hours' is '1 day 12:00', the form btyd_summary's
+ * time_unit column gives it in.  Units are never negative (checked on the
+ * way in), so days carry from the time without overflow.
+ */
+static bool
+model_same_time_unit(const Interval *a, const Interval *b)
+{
+	return a->month == b->month &&
+		(int64) a->day + a->time / USECS_PER_DAY == (int64) b->day + b->time / USECS_PER_DAY &&
+		a->time % USECS_PER_DAY == b->time % USECS_PER_DAY;
+}
+
 void
 model_check_time_unit(FunctionCallInfo fcinfo, int nargs_without, const Model *m, const char *fname)
 {
@@ -342,8 +355,7 @@ model_check_time_unit(FunctionCallInfo fcinfo, int nargs_without, const Model *m
 				 errmsg("%s: the model does not record the time unit it was fitted in", fname),
 				 errhint("Fit it with %s(frequency, recency, age, time_unit), or call %s without a time unit.",
 						 model_specs[m->kind].fit_name, fname)));
-	if (unit->month != m->time_unit.month || unit->day != m->time_unit.day ||
-		unit->time != m->time_unit.time)
+	if (!model_same_time_unit(unit, &m->time_unit))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: the model was fitted in units of %s, not %s", fname,
@@ -782,6 +794,57 @@ model_standard_error(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(se);
 }
 
+/*
+ * parameters(model, level): the model as a table a person reads, one row
+ * per parameter with its estimate, standard error and interval (1.12).
+ * The interval is the one the fit's own scale gives: the fit works on the
+ * logarithms of the parameters, where the likelihood is closer to
+ * quadratic, so exp(log estimate +- z se / estimate); it stays positive,
+ * as every parameter is.  NULL standard error and interval where the
+ * information could not give one.
+ */
+PG_FUNCTION_INFO_V1(model_parameter_rows);
+Datum
+model_parameter_rows(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *funcctx;
+	const Model *m;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		/* not model_arg: its cache would take fn_extra, which the SRF's context needs */
+		const Model *given = model_check(PG_DETOAST_DATUM(PG_GETARG_DATUM(0)), MODEL_ANY);
+
+		(void) model_level_arg_at(fcinfo, 1, "parameters");
+		lk_srf_start(fcinfo, (const struct varlena *) given, given->nparams, "parameters");
+	}
+	funcctx = SRF_PERCALL_SETUP();
+	m = funcctx->user_fctx;
+	if (funcctx->call_cntr < funcctx->max_calls)
+	{
+		int			i = (int) funcctx->call_cntr;
+		double		estimate = MODEL_ESTIMATE(m)[i];
+		double		se = MODEL_STD_ERROR(m)[i];
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+
+		values[0] = CStringGetTextDatum(model_specs[m->kind].params[i]);
+		values[1] = Float8GetDatum(estimate);
+		if (isnan(se))
+			nulls[2] = nulls[3] = nulls[4] = true;
+		else
+		{
+			/* the level read again: a STRICT float argument, checked on the first call */
+			double		half = lk_normal_quantile(0.5 + PG_GETARG_FLOAT8(1) / 2) * se / estimate;
+
+			values[2] = Float8GetDatum(se);
+			values[3] = Float8GetDatum(estimate * exp(-half));
+			values[4] = Float8GetDatum(estimate * exp(half));
+		}
+		SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc, values, nulls)));
+	}
+	SRF_RETURN_DONE(funcctx);
+}
 
 MODEL_IO_FUNCTIONS(sbg_model, MODEL_SBG)
 MODEL_IO_FUNCTIONS(bgbb_model, MODEL_BGBB)

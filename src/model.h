@@ -307,11 +307,14 @@ typedef struct FitCallForm
 {
 	bool		weighted;
 	bool		has_unit;
+	bool		unit_is_text;	/* '7 days' written bare: the text form (1.12) */
+	text	   *unit_text;		/* a copy of the text last read, and what it read as */
+	Interval	unit_read;
 } FitCallForm;
 
-extern const FitCallForm *fit_call_form(FunctionCallInfo fcinfo);
+extern FitCallForm *fit_call_form(FunctionCallInfo fcinfo);
 /* ERROR unless the time unit argument (the last) is positive and the same in every row */
-extern void fit_time_unit_arg(FunctionCallInfo fcinfo, FitState *state, bool first);
+extern void fit_time_unit_arg(FunctionCallInfo fcinfo, FitState *state);
 
 /* Row checks shared by the models: ERROR 22023 naming the field and fname */
 pg_noreturn extern void fit_row_error(const char *fname, const char *what, double value, const char *hint);

@@ -25,6 +25,7 @@
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
+#include "utils/builtins.h"
 #include "utils/timestamp.h"
 
 /* ---------------------------------------------------------------------
@@ -230,15 +231,18 @@ fit_weight_arg(FunctionCallInfo fcinfo, int argno, const char *fname)
  * A purchase model's fit (frequency, recency, age [, weight] [, time_unit]):
  * which form was called comes from the declared signature, once per query.
  */
-const FitCallForm *
+FitCallForm *
 fit_call_form(FunctionCallInfo fcinfo)
 {
 	FitCallForm *form = fcinfo->flinfo->fn_extra;
 
 	if (form == NULL)
 	{
-		form = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(FitCallForm));
-		form->has_unit = lk_declared_argtype(fcinfo, PG_NARGS() - 1) == INTERVALOID;
+		Oid			last = lk_declared_argtype(fcinfo, PG_NARGS() - 1);
+
+		form = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FitCallForm));
+		form->unit_is_text = last == TEXTOID;
+		form->has_unit = last == INTERVALOID || form->unit_is_text;
 		form->weighted = PG_NARGS() - (form->has_unit ? 1 : 0) > 4;
 		fcinfo->flinfo->fn_extra = form;
 	}
@@ -246,9 +250,12 @@ fit_call_form(FunctionCallInfo fcinfo)
 }
 
 /* The time unit argument (the last): not NULL, positive, and the same in every row */
+static void fit_adopt_time_unit(FitState *state, const Interval *unit);
+
 void
-fit_time_unit_arg(FunctionCallInfo fcinfo, FitState *state, bool first)
+fit_time_unit_arg(FunctionCallInfo fcinfo, FitState *state)
 {
+	FitCallForm *form;
 	const Interval *unit;
 	const char *problem;
 
@@ -257,13 +264,50 @@ fit_time_unit_arg(FunctionCallInfo fcinfo, FitState *state, bool first)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s: the time unit must not be NULL", state->fname),
 				 errhint("Pass the unit recency and age are measured in, as btyd_summary was given it.")));
-	unit = PG_GETARG_INTERVAL_P(PG_NARGS() - 1);
+	/*
+	 * The text form exists for the bare literal: fit(frequency, recency, age,
+	 * '7 days') would otherwise be ambiguous with the weight (an integer
+	 * frequency) or read as a weight.  It is parsed again only when the
+	 * text differs from the last row's.
+	 */
+	form = fit_call_form(fcinfo);
+	if (form->unit_is_text)
+	{
+		text	   *given = PG_GETARG_TEXT_PP(PG_NARGS() - 1);
+
+		if (form->unit_text == NULL || VARSIZE_ANY_EXHDR(given) != VARSIZE_ANY_EXHDR(form->unit_text) ||
+			memcmp(VARDATA_ANY(given), VARDATA_ANY(form->unit_text), VARSIZE_ANY_EXHDR(given)) != 0)
+		{
+			form->unit_read = *DatumGetIntervalP(DirectFunctionCall3(interval_in,
+																	 CStringGetDatum(text_to_cstring(given)),
+																	 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+			if (form->unit_text != NULL)
+				pfree(form->unit_text);
+			form->unit_text = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE_ANY(given));
+			memcpy(form->unit_text, given, VARSIZE_ANY(given));
+		}
+		unit = &form->unit_read;
+	}
+	else
+		unit = PG_GETARG_INTERVAL_P(PG_NARGS() - 1);
 	if ((problem = model_time_unit_problem(unit)) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: invalid time unit %s", state->fname, model_interval_text(unit)),
 				 errhint("%s", problem)));
-	if (first)
+	fit_adopt_time_unit(state, unit);
+}
+
+/*
+ * The first unit a state sees is its unit (all zero until then, never a
+ * valid unit); any other is refused.  Rows whose data are NULL (a
+ * customer without a summary) are skipped before their unit is read, so a
+ * partial state may have none yet.
+ */
+static void
+fit_adopt_time_unit(FitState *state, const Interval *unit)
+{
+	if (state->time_unit.month == 0 && state->time_unit.day == 0 && state->time_unit.time == 0)
 		state->time_unit = *unit;
 	else if (memcmp(unit, &state->time_unit, sizeof(Interval)) != 0)
 		ereport(ERROR,
@@ -293,8 +337,10 @@ fit_merge(LkStateHeader *into, const LkStateHeader *from)
 	FitEntry   *e;
 	uint32		n = 0;
 
-	if (a->kind != b->kind || memcmp(&a->time_unit, &b->time_unit, sizeof(Interval)) != 0)
-		elog(ERROR, "%s: combining states of different models or time units", a->fname);
+	if (a->kind != b->kind)
+		elog(ERROR, "%s: combining states of different models", a->fname);
+	if (b->time_unit.month != 0 || b->time_unit.day != 0 || b->time_unit.time != 0)
+		fit_adopt_time_unit(a, &b->time_unit);
 	fitrows_start_iterate(b->rows, &it);
 	while ((e = fitrows_iterate(b->rows, &it)) != NULL)
 	{

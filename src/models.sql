@@ -56,6 +56,14 @@ AS 'MODULE_PATHNAME', 'model_standard_error' LANGUAGE C IMMUTABLE STRICT PARALLE
 COMMENT ON FUNCTION @extschema@.standard_error(@extschema@.@M@, text) IS
     'Standard error of a fitted model''s parameter, from the observed information; NULL where the information could not give one.';
 
+-- the model as a table to read (1.12); the text form stays for storage
+CREATE FUNCTION @extschema@.parameters(model @extschema@.@M@, level double precision DEFAULT 0.95)
+RETURNS TABLE (parameter text, estimate double precision, standard_error double precision,
+               lower double precision, upper double precision)
+AS 'MODULE_PATHNAME', 'model_parameter_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+COMMENT ON FUNCTION @extschema@.parameters(@extschema@.@M@, double precision) IS
+    'The model as a table: each parameter with its estimate, standard error and interval at the level (default 0.95), exp(log estimate +- z se / estimate), the scale the fit works on, so it stays positive. NULL error and interval where the information gave none.';
+
 CREATE FUNCTION @extschema@.log_likelihood(model @extschema@.@M@) RETURNS double precision
 AS 'MODULE_PATHNAME', 'model_log_likelihood' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.log_likelihood(@extschema@.@M@) IS

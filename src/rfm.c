@@ -197,6 +197,48 @@ rfm_model_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(m);
 }
 
+/*
+ * rfm_bins(model): the model as a table a person reads (1.12), one row per
+ * dimension and score: the values that score it, above `above` (NULL: no
+ * lower bound) and up to `up_to` inclusive (NULL: none), as rfm_score
+ * counts cut points strictly below a value.  Recency is reversed: the
+ * lowest recency scores best.
+ */
+PG_FUNCTION_INFO_V1(rfm_bin_rows);
+Datum
+rfm_bin_rows(PG_FUNCTION_ARGS)
+{
+	static const char *const long_names[3] = {"recency", "frequency", "monetary"};
+	FuncCallContext *funcctx;
+	RfmModel   *m;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		const RfmModel *given = (const RfmModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+
+		lk_srf_start(fcinfo, (const struct varlena *) given, 3 * given->bins, "rfm_bins");
+	}
+	funcctx = SRF_PERCALL_SETUP();
+	m = funcctx->user_fctx;
+	if (funcctx->call_cntr < funcctx->max_calls)
+	{
+		int			d = (int) funcctx->call_cntr / m->bins;
+		int			k = (int) funcctx->call_cntr % m->bins;	/* the range above k cut points */
+		const double *cuts = RFM_CUTS(m, d);
+		Datum		values[4];
+		bool		nulls[4] = {false, false, k == 0, k == m->bins - 1};
+
+		values[0] = CStringGetTextDatum(long_names[d]);
+		values[1] = Int32GetDatum(d == 0 ? m->bins - k : k + 1);
+		if (k > 0)
+			values[2] = Float8GetDatum(cuts[k - 1]);
+		if (k < m->bins - 1)
+			values[3] = Float8GetDatum(cuts[k]);
+		SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc, values, nulls)));
+	}
+	SRF_RETURN_DONE(funcctx);
+}
+
 PG_FUNCTION_INFO_V1(rfm_model_jsonb);
 Datum
 rfm_model_jsonb(PG_FUNCTION_ARGS)

@@ -30,6 +30,13 @@ COMMENT ON FUNCTION @extschema@.rfm_model_jsonb(@extschema@.rfm_model) IS
     'An rfm_model as jsonb: version, bins, customers and the cut points of recency, frequency and monetary.';
 CREATE CAST (@extschema@.rfm_model AS jsonb) WITH FUNCTION @extschema@.rfm_model_jsonb(@extschema@.rfm_model);
 
+-- the model as a table to read (1.12)
+CREATE FUNCTION @extschema@.rfm_bins(model @extschema@.rfm_model)
+RETURNS TABLE (dimension text, score integer, above double precision, up_to double precision)
+AS 'MODULE_PATHNAME', 'rfm_bin_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 15;
+COMMENT ON FUNCTION @extschema@.rfm_bins(@extschema@.rfm_model) IS
+    'An RFM model as a table: for each dimension and score, the values that get it, above `above` (NULL: no bound) and up to `up_to` inclusive (NULL: no bound). Recency is reversed: the lowest scores best.';
+
 -- a customer's scores; column order is fixed by rfm_score()
 CREATE TYPE @extschema@.rfm_scores AS (r integer, f integer, m integer);
 COMMENT ON TYPE @extschema@.rfm_scores IS

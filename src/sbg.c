@@ -86,7 +86,10 @@ customers_arg(FunctionCallInfo fcinfo, int argno, const char *fname, const char 
 
 /*
  * sbg_fit(period, lost, still_active): a row of an aggregated table, the
- * customers who left in that period and those still active after it.
+ * customers who left in that period and those still active after it.  A
+ * row of NULLs is skipped; a NULL beside known values is refused (22004):
+ * skipping the row would silently drop the customers its other count
+ * holds (500 active customers turned a converged fit into a runaway one).
  */
 PG_FUNCTION_INFO_V1(sbg_fit_table_accum);
 Datum
@@ -97,9 +100,14 @@ sbg_fit_table_accum(PG_FUNCTION_ARGS)
 	double		lost,
 				active;
 
-	for (int i = 1; i <= 3; i++)
-		if (PG_ARGISNULL(i))
-			PG_RETURN_POINTER(state);
+	if (PG_ARGISNULL(1) && PG_ARGISNULL(2) && PG_ARGISNULL(3))
+		PG_RETURN_POINTER(state);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: a NULL %s beside known values in a row", fname,
+						PG_ARGISNULL(1) ? "period" : PG_ARGISNULL(2) ? "number lost" : "number still active"),
+				 errhint("Skipping the row would drop the customers its other values count: write 0 where there are none, or leave the row out.")));
 	lost = customers_arg(fcinfo, 2, fname, "number lost");
 	active = customers_arg(fcinfo, 3, fname, "number still active");
 	if (lost > 0)

@@ -42,7 +42,9 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "funcapi.h"
 #include "common/hashfn.h"
 #include "common/int.h"
 #include "lib/stringinfo.h"
@@ -1067,6 +1069,39 @@ survey_summary_jsonb(PG_FUNCTION_ARGS)
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 }
 
+/*
+ * answer_counts(summary): the summary as a table a person reads, one row
+ * per answer of its scale with its count and its share of the answers, %
+ * (1.12).  Every answer of the scale, the ones nobody gave included.
+ */
+PG_FUNCTION_INFO_V1(survey_answer_rows);
+Datum
+survey_answer_rows(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *funcctx;
+	SurveySummary *s;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		SurveySummary *given = PG_GETARG_SURVEY(0);
+
+		lk_srf_start(fcinfo, (const struct varlena *) given, SURVEY_SLOTS(given), "answer_counts");
+	}
+	funcctx = SRF_PERCALL_SETUP();
+	s = funcctx->user_fctx;
+	if (funcctx->call_cntr < funcctx->max_calls)
+	{
+		int			i = (int) funcctx->call_cntr;
+		Datum		values[3];
+		bool		nulls[3] = {false, false, s->total == 0};
+
+		values[0] = Int32GetDatum(s->lo + i);
+		values[1] = Int64GetDatum(s->counts[i]);
+		values[2] = Float8GetDatum(s->total == 0 ? 0 : (double) s->counts[i] / (double) s->total * 100.0);
+		SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc, values, nulls)));
+	}
+	SRF_RETURN_DONE(funcctx);
+}
 
 PG_FUNCTION_INFO_V1(survey_summary_recv);
 Datum

@@ -68,6 +68,13 @@ COMMENT ON FUNCTION @extschema@.survey_summary_jsonb(@extschema@.survey_summary)
     'A survey summary as jsonb: kind, low, high, total and the counts by value.';
 CREATE CAST (@extschema@.survey_summary AS jsonb) WITH FUNCTION @extschema@.survey_summary_jsonb(@extschema@.survey_summary);
 
+-- the summary as a table to read (1.12); the text form stays for storage
+CREATE FUNCTION @extschema@.answer_counts(summary @extschema@.survey_summary)
+RETURNS TABLE (answer integer, responses bigint, percent double precision)
+AS 'MODULE_PATHNAME', 'survey_answer_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 11;
+COMMENT ON FUNCTION @extschema@.answer_counts(@extschema@.survey_summary) IS
+    'A survey summary as a table: every answer of its scale (a CLI summary: every sum of its three answers), how many gave it, and its share of the answers, %.';
+
 -- Merging summaries: the combine function of every survey aggregate, and
 -- the transition (and window inverse) of rollup().
 

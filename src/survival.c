@@ -382,6 +382,7 @@ survival_getarg(FunctionCallInfo fcinfo, int n)
 typedef struct SurvivalCallCache
 {
 	Oid			duration_type;	/* of the (duration, event) form */
+	bool		event_is_integer;	/* an event column of 0 and 1 (1.12) */
 	char		fname[NAMEDATALEN];
 } SurvivalCallCache;
 
@@ -396,7 +397,10 @@ survival_call_cache(FunctionCallInfo fcinfo)
 		lk_require_agg_context(fcinfo, "survival_summary");
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SurvivalCallCache));
 		if (PG_NARGS() == 3)
+		{
 			cache->duration_type = lk_declared_argtype(fcinfo, 1);
+			cache->event_is_integer = lk_declared_argtype(fcinfo, 2) == INT4OID;
+		}
 		lk_aggregate_name(fcinfo, "survival_summary", cache->fname);
 		fcinfo->flinfo->fn_extra = cache;
 	}
@@ -458,6 +462,20 @@ survival_read_duration(FunctionCallInfo fcinfo, const SurvivalCallCache *cache)
 	if (v > SURVIVAL_EXACT_MAX)
 		survival_duration_error(cache, float8out_internal(v), "is too large to count exactly");
 	return v + 0.0;				/* no -0 */
+}
+
+/* An event given as an integer: 1 a churn, 0 still active, anything else refused */
+static bool
+survival_read_integer_event(FunctionCallInfo fcinfo, const SurvivalCallCache *cache)
+{
+	int32		v = PG_GETARG_INT32(2);
+
+	if (v != 0 && v != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: event %d is neither 0 nor 1", cache->fname, v),
+				 errhint("An integer event is 1 for a churn and 0 for a customer still active (censored).")));
+	return v == 1;
 }
 
 /*
@@ -546,7 +564,7 @@ survival_step(FunctionCallInfo fcinfo, int sign)
 		if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 			goto skip;
 		duration = survival_read_duration(fcinfo, cache);
-		event = PG_GETARG_BOOL(2);
+		event = cache->event_is_integer ? survival_read_integer_event(fcinfo, cache) : PG_GETARG_BOOL(2);
 	}
 	if (s == NULL)
 		s = survival_alloc(16, CurrentMemoryContext);

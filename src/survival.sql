@@ -83,6 +83,26 @@ CREATE AGGREGATE @extschema@.survival_summary(duration @T@, event boolean) (
 COMMENT ON AGGREGATE @extschema@.survival_summary(@T@, boolean) IS
     'The Kaplan-Meier summary of (duration, event) rows: event true for a churn, false for a customer still active (censored). Durations 0 or more, in any unit; NULL rows are skipped; NULL when there is none.';
 
+-- the event as an integer column of 0 and 1 (1.12), as many tables keep it
+CREATE FUNCTION loyalty_kpi_internal.survival_accum(@extschema@.survival_summary, @T@, integer)
+RETURNS @extschema@.survival_summary
+AS 'MODULE_PATHNAME', 'survival_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.survival_retract(@extschema@.survival_summary, @T@, integer)
+RETURNS @extschema@.survival_summary
+AS 'MODULE_PATHNAME', 'survival_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.survival_summary(duration @T@, event integer) (
+    SFUNC = loyalty_kpi_internal.survival_accum, STYPE = @extschema@.survival_summary,
+    FINALFUNC = loyalty_kpi_internal.survival_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.survival_combine,
+    MSFUNC = loyalty_kpi_internal.survival_accum, MINVFUNC = loyalty_kpi_internal.survival_retract,
+    MSTYPE = @extschema@.survival_summary,
+    MFINALFUNC = loyalty_kpi_internal.survival_summary_final, MFINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.survival_summary(@T@, integer) IS
+    'The Kaplan-Meier summary of (duration, event) rows with the event as an integer: 1 for a churn, 0 for a customer still active (censored), anything else 22023. NULL rows are skipped; NULL when there is none.';
+
 -- @end
 
 -- Straight from a customers table: the duration from acquired_at to

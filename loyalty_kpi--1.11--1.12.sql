@@ -1,0 +1,425 @@
+/*
+ * loyalty_kpi 1.11 -> 1.12: the first hour (issue 29).
+ *
+ * - btyd_customer gains a last column, time_unit, so a fit given the
+ *   summary's columns records the unit without the user passing it twice.
+ *   Summaries stored by 1.11 read it as NULL.  (Not btyd_holdout_customer:
+ *   analysts build its rows by hand for holdout_by_frequency.)
+ * - btyd_summary takes timestamptz observation ends (now()), the window
+ *   ending on that calendar day in the session's time zone.
+ * - bgnbd_fit, mbgnbd_fit and pareto_nbd_fit take the time unit as text,
+ *   what a bare '7 days' is read as (it was ambiguous with the weight).
+ * - survival_summary(duration, event integer): events as 0 and 1.
+ * - retention_after(acquired_at, churned_at, after, as_of): N-period
+ *   retention per signup cohort.
+ * - Readable tables of the stored types: parameters(model), answer_counts
+ *   (survey_summary), rfm_bins(rfm_model).
+ *
+ * The rest is in the library: survival_summary's timestamp form counts
+ * tenure in whole units (summaries stored before keep their fractional
+ * tenures until recomputed, for instance by REFRESH MATERIALIZED VIEW);
+ * the purchase models' fits skip a row with NULL data before reading its
+ * time unit (a customer without a summary), and a prediction's unit is
+ * compared by length ('168 hours' is '7 days'); sbg_fit over an
+ * aggregated table refuses a NULL count beside known ones (22004) rather
+ * than drop the row's customers.
+ */
+
+\echo Use "ALTER EXTENSION loyalty_kpi UPDATE TO '1.12'" to load this file. \quit
+
+ALTER TYPE @extschema@.btyd_customer ADD ATTRIBUTE time_unit interval;
+COMMENT ON TYPE @extschema@.btyd_customer IS
+    'One customer''s BTYD summary: frequency, recency and age in time units, mean repeat spend (NULL without a repeat purchase), and the time unit, which a fit given it records.';
+
+-- N-period retention of a signup cohort (1.12): each customer measured at
+-- acquired_at + after; the state is two counts (measured, retained) as a
+-- float8[2], a built-in type whose text reads back exactly (Citus).
+-- STABLE: '3 months' adds in the session's TimeZone.
+CREATE FUNCTION loyalty_kpi_internal.retention_after_accum(double precision[], timestamptz, timestamptz,
+                                                           interval, timestamptz)
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'retention_after_accum' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.retention_after_retract(double precision[], timestamptz, timestamptz,
+                                                             interval, timestamptz)
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'retention_after_retract' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.retention_after_combine(double precision[], double precision[])
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'retention_after_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.retention_after_final(double precision[]) RETURNS double precision
+AS 'MODULE_PATHNAME', 'retention_after_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.retention_after(acquired_at timestamptz, churned_at timestamptz,
+                                             after interval, as_of timestamptz) (
+    SFUNC = loyalty_kpi_internal.retention_after_accum, STYPE = double precision[], INITCOND = '{0,0}',
+    FINALFUNC = loyalty_kpi_internal.retention_after_final,
+    COMBINEFUNC = loyalty_kpi_internal.retention_after_combine,
+    MSFUNC = loyalty_kpi_internal.retention_after_accum, MINVFUNC = loyalty_kpi_internal.retention_after_retract,
+    MSTYPE = double precision[], MINITCOND = '{0,0}',
+    MFINALFUNC = loyalty_kpi_internal.retention_after_final,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.retention_after(timestamptz, timestamptz, interval, timestamptz) IS
+    'N-period retention, %: of the customers acquired at least `after` before as_of, the share still customers `after` their own acquisition (churned_at NULL or later than acquired_at + after). GROUP BY the signup cohort for "3-month retention per cohort". NULL when no customer is measurable yet.';
+
+-- The observation ends as timestamptz (1.12): now(), or a literal, which
+-- PostgreSQL reads as timestamptz; the window ends on that calendar day in
+-- the session's time zone, so these are STABLE.
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_date(internal, date, double precision, timestamptz, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_date' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_date(internal, date, double precision, timestamptz, timestamptz, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_date' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_on date, amount double precision, observation_end timestamptz, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_date, STYPE = internal, SSPACE = 128,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.btyd_summary(date, double precision, timestamptz, interval) IS
+    'One customer''s BTYD summary from their transactions up to the calendar day of observation_end, such as now() (use with GROUP BY customer): frequency (repeat purchase days), recency and age in time units, mean repeat spend. NULL when there is no purchase.';
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_on date, amount double precision, calibration_end timestamptz,
+                                          holdout_end timestamptz, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_date, STYPE = internal, SSPACE = 128,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_holdout_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.btyd_summary(date, double precision, timestamptz, timestamptz, interval) IS
+    'One customer''s BTYD calibration summary to the calendar day of calibration_end with the holdout to that of holdout_end beside it (use with GROUP BY customer). NULL for a customer whose first purchase is after calibration_end.';
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_timestamptz(internal, timestamptz, double precision, timestamptz, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_timestamptz' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_timestamptz(internal, timestamptz, double precision, timestamptz, timestamptz, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_timestamptz' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_at timestamptz, amount double precision, observation_end timestamptz, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_timestamptz, STYPE = internal, SSPACE = 128,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.btyd_summary(timestamptz, double precision, timestamptz, interval) IS
+    'One customer''s BTYD summary from their transactions up to the calendar day of observation_end, such as now() (use with GROUP BY customer): frequency (repeat purchase days), recency and age in time units, mean repeat spend. NULL when there is no purchase.';
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_at timestamptz, amount double precision, calibration_end timestamptz,
+                                          holdout_end timestamptz, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_timestamptz, STYPE = internal, SSPACE = 128,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_holdout_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.btyd_summary(timestamptz, double precision, timestamptz, timestamptz, interval) IS
+    'One customer''s BTYD calibration summary to the calendar day of calibration_end with the holdout to that of holdout_end beside it (use with GROUP BY customer). NULL for a customer whose first purchase is after calibration_end.';
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_date(internal, date, numeric, timestamptz, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_date' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_date(internal, date, numeric, timestamptz, timestamptz, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_date' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_on date, amount numeric, observation_end timestamptz, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_date, STYPE = internal, SSPACE = 128,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.btyd_summary(date, numeric, timestamptz, interval) IS
+    'One customer''s BTYD summary from their transactions up to the calendar day of observation_end, such as now() (use with GROUP BY customer): frequency (repeat purchase days), recency and age in time units, mean repeat spend. NULL when there is no purchase.';
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_on date, amount numeric, calibration_end timestamptz,
+                                          holdout_end timestamptz, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_date, STYPE = internal, SSPACE = 128,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_holdout_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.btyd_summary(date, numeric, timestamptz, timestamptz, interval) IS
+    'One customer''s BTYD calibration summary to the calendar day of calibration_end with the holdout to that of holdout_end beside it (use with GROUP BY customer). NULL for a customer whose first purchase is after calibration_end.';
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_timestamptz(internal, timestamptz, numeric, timestamptz, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_timestamptz' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.btyd_summary_accum_timestamptz(internal, timestamptz, numeric, timestamptz, timestamptz, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_accum_timestamptz' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_at timestamptz, amount numeric, observation_end timestamptz, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_timestamptz, STYPE = internal, SSPACE = 128,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.btyd_summary(timestamptz, numeric, timestamptz, interval) IS
+    'One customer''s BTYD summary from their transactions up to the calendar day of observation_end, such as now() (use with GROUP BY customer): frequency (repeat purchase days), recency and age in time units, mean repeat spend. NULL when there is no purchase.';
+
+CREATE AGGREGATE @extschema@.btyd_summary(purchased_at timestamptz, amount numeric, calibration_end timestamptz,
+                                          holdout_end timestamptz, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.btyd_summary_accum_timestamptz, STYPE = internal, SSPACE = 128,
+    FINALFUNC = loyalty_kpi_internal.btyd_summary_holdout_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.btyd_summary_combine,
+    SERIALFUNC = loyalty_kpi_internal.btyd_summary_serialize, DESERIALFUNC = loyalty_kpi_internal.btyd_summary_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.btyd_summary(timestamptz, numeric, timestamptz, timestamptz, interval) IS
+    'One customer''s BTYD calibration summary to the calendar day of calibration_end with the holdout to that of holdout_end beside it (use with GROUP BY customer). NULL for a customer whose first purchase is after calibration_end.';
+
+-- the time unit as text: what a bare '7 days' becomes (1.12); STABLE as
+-- interval input is (IntervalStyle)
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_fit_accum(internal, double precision, double precision, double precision,
+                                                  text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_fit_accum' LANGUAGE C STABLE PARALLEL SAFE;
+
+-- A bare literal unit, fit(frequency, recency, age, '7 days'): with the
+-- weighted form beside it PostgreSQL could not tell which was meant (or,
+-- with every column double precision, read '7 days' as the weight); an
+-- unknown literal prefers text, so this form takes it.
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       time_unit text) (
+    SFUNC = loyalty_kpi_internal.bgnbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgnbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, text) IS
+    'The fit with the time unit written as text, such as ''7 days'' (what a bare literal is read as), recorded in the model as an interval.';
+
+-- the time unit as text: what a bare '7 days' becomes (1.12); STABLE as
+-- interval input is (IntervalStyle)
+CREATE FUNCTION loyalty_kpi_internal.mbgnbd_fit_accum(internal, double precision, double precision, double precision,
+                                                  text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'mbgnbd_fit_accum' LANGUAGE C STABLE PARALLEL SAFE;
+
+-- A bare literal unit, fit(frequency, recency, age, '7 days'): with the
+-- weighted form beside it PostgreSQL could not tell which was meant (or,
+-- with every column double precision, read '7 days' as the weight); an
+-- unknown literal prefers text, so this form takes it.
+CREATE AGGREGATE @extschema@.mbgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       time_unit text) (
+    SFUNC = loyalty_kpi_internal.mbgnbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.mbgnbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.mbgnbd_fit(double precision, double precision, double precision, text) IS
+    'The fit with the time unit written as text, such as ''7 days'' (what a bare literal is read as), recorded in the model as an interval.';
+
+-- the time unit as text: what a bare '7 days' becomes (1.12); STABLE as
+-- interval input is (IntervalStyle)
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_fit_accum(internal, double precision, double precision, double precision,
+                                                  text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_fit_accum' LANGUAGE C STABLE PARALLEL SAFE;
+
+-- A bare literal unit, fit(frequency, recency, age, '7 days'): with the
+-- weighted form beside it PostgreSQL could not tell which was meant (or,
+-- with every column double precision, read '7 days' as the weight); an
+-- unknown literal prefers text, so this form takes it.
+CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       time_unit text) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, text) IS
+    'The fit with the time unit written as text, such as ''7 days'' (what a bare literal is read as), recorded in the model as an interval.';
+
+-- the event as an integer column of 0 and 1 (1.12), as many tables keep it
+CREATE FUNCTION loyalty_kpi_internal.survival_accum(@extschema@.survival_summary, integer, integer)
+RETURNS @extschema@.survival_summary
+AS 'MODULE_PATHNAME', 'survival_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.survival_retract(@extschema@.survival_summary, integer, integer)
+RETURNS @extschema@.survival_summary
+AS 'MODULE_PATHNAME', 'survival_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.survival_summary(duration integer, event integer) (
+    SFUNC = loyalty_kpi_internal.survival_accum, STYPE = @extschema@.survival_summary,
+    FINALFUNC = loyalty_kpi_internal.survival_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.survival_combine,
+    MSFUNC = loyalty_kpi_internal.survival_accum, MINVFUNC = loyalty_kpi_internal.survival_retract,
+    MSTYPE = @extschema@.survival_summary,
+    MFINALFUNC = loyalty_kpi_internal.survival_summary_final, MFINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.survival_summary(integer, integer) IS
+    'The Kaplan-Meier summary of (duration, event) rows with the event as an integer: 1 for a churn, 0 for a customer still active (censored), anything else 22023. NULL rows are skipped; NULL when there is none.';
+
+-- the event as an integer column of 0 and 1 (1.12), as many tables keep it
+CREATE FUNCTION loyalty_kpi_internal.survival_accum(@extschema@.survival_summary, bigint, integer)
+RETURNS @extschema@.survival_summary
+AS 'MODULE_PATHNAME', 'survival_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.survival_retract(@extschema@.survival_summary, bigint, integer)
+RETURNS @extschema@.survival_summary
+AS 'MODULE_PATHNAME', 'survival_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.survival_summary(duration bigint, event integer) (
+    SFUNC = loyalty_kpi_internal.survival_accum, STYPE = @extschema@.survival_summary,
+    FINALFUNC = loyalty_kpi_internal.survival_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.survival_combine,
+    MSFUNC = loyalty_kpi_internal.survival_accum, MINVFUNC = loyalty_kpi_internal.survival_retract,
+    MSTYPE = @extschema@.survival_summary,
+    MFINALFUNC = loyalty_kpi_internal.survival_summary_final, MFINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.survival_summary(bigint, integer) IS
+    'The Kaplan-Meier summary of (duration, event) rows with the event as an integer: 1 for a churn, 0 for a customer still active (censored), anything else 22023. NULL rows are skipped; NULL when there is none.';
+
+-- the event as an integer column of 0 and 1 (1.12), as many tables keep it
+CREATE FUNCTION loyalty_kpi_internal.survival_accum(@extschema@.survival_summary, numeric, integer)
+RETURNS @extschema@.survival_summary
+AS 'MODULE_PATHNAME', 'survival_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.survival_retract(@extschema@.survival_summary, numeric, integer)
+RETURNS @extschema@.survival_summary
+AS 'MODULE_PATHNAME', 'survival_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.survival_summary(duration numeric, event integer) (
+    SFUNC = loyalty_kpi_internal.survival_accum, STYPE = @extschema@.survival_summary,
+    FINALFUNC = loyalty_kpi_internal.survival_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.survival_combine,
+    MSFUNC = loyalty_kpi_internal.survival_accum, MINVFUNC = loyalty_kpi_internal.survival_retract,
+    MSTYPE = @extschema@.survival_summary,
+    MFINALFUNC = loyalty_kpi_internal.survival_summary_final, MFINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.survival_summary(numeric, integer) IS
+    'The Kaplan-Meier summary of (duration, event) rows with the event as an integer: 1 for a churn, 0 for a customer still active (censored), anything else 22023. NULL rows are skipped; NULL when there is none.';
+
+-- the event as an integer column of 0 and 1 (1.12), as many tables keep it
+CREATE FUNCTION loyalty_kpi_internal.survival_accum(@extschema@.survival_summary, double precision, integer)
+RETURNS @extschema@.survival_summary
+AS 'MODULE_PATHNAME', 'survival_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.survival_retract(@extschema@.survival_summary, double precision, integer)
+RETURNS @extschema@.survival_summary
+AS 'MODULE_PATHNAME', 'survival_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.survival_summary(duration double precision, event integer) (
+    SFUNC = loyalty_kpi_internal.survival_accum, STYPE = @extschema@.survival_summary,
+    FINALFUNC = loyalty_kpi_internal.survival_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.survival_combine,
+    MSFUNC = loyalty_kpi_internal.survival_accum, MINVFUNC = loyalty_kpi_internal.survival_retract,
+    MSTYPE = @extschema@.survival_summary,
+    MFINALFUNC = loyalty_kpi_internal.survival_summary_final, MFINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.survival_summary(double precision, integer) IS
+    'The Kaplan-Meier summary of (duration, event) rows with the event as an integer: 1 for a churn, 0 for a customer still active (censored), anything else 22023. NULL rows are skipped; NULL when there is none.';
+
+-- the summary as a table to read (1.12); the text form stays for storage
+CREATE FUNCTION @extschema@.answer_counts(summary @extschema@.survey_summary)
+RETURNS TABLE (answer integer, responses bigint, percent double precision)
+AS 'MODULE_PATHNAME', 'survey_answer_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 11;
+
+COMMENT ON FUNCTION @extschema@.answer_counts(@extschema@.survey_summary) IS
+    'A survey summary as a table: every answer of its scale (a CLI summary: every sum of its three answers), how many gave it, and its share of the answers, %.';
+
+-- the model as a table to read (1.12); the text form stays for storage
+CREATE FUNCTION @extschema@.parameters(model @extschema@.bgnbd_model, level double precision DEFAULT 0.95)
+RETURNS TABLE (parameter text, estimate double precision, standard_error double precision,
+               lower double precision, upper double precision)
+AS 'MODULE_PATHNAME', 'model_parameter_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+
+COMMENT ON FUNCTION @extschema@.parameters(@extschema@.bgnbd_model, double precision) IS
+    'The model as a table: each parameter with its estimate, standard error and interval at the level (default 0.95), exp(log estimate +- z se / estimate), the scale the fit works on, so it stays positive. NULL error and interval where the information gave none.';
+
+-- the model as a table to read (1.12); the text form stays for storage
+CREATE FUNCTION @extschema@.parameters(model @extschema@.gamma_gamma_model, level double precision DEFAULT 0.95)
+RETURNS TABLE (parameter text, estimate double precision, standard_error double precision,
+               lower double precision, upper double precision)
+AS 'MODULE_PATHNAME', 'model_parameter_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+
+COMMENT ON FUNCTION @extschema@.parameters(@extschema@.gamma_gamma_model, double precision) IS
+    'The model as a table: each parameter with its estimate, standard error and interval at the level (default 0.95), exp(log estimate +- z se / estimate), the scale the fit works on, so it stays positive. NULL error and interval where the information gave none.';
+
+-- the model as a table to read (1.12); the text form stays for storage
+CREATE FUNCTION @extschema@.parameters(model @extschema@.sbg_model, level double precision DEFAULT 0.95)
+RETURNS TABLE (parameter text, estimate double precision, standard_error double precision,
+               lower double precision, upper double precision)
+AS 'MODULE_PATHNAME', 'model_parameter_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+
+COMMENT ON FUNCTION @extschema@.parameters(@extschema@.sbg_model, double precision) IS
+    'The model as a table: each parameter with its estimate, standard error and interval at the level (default 0.95), exp(log estimate +- z se / estimate), the scale the fit works on, so it stays positive. NULL error and interval where the information gave none.';
+
+-- the model as a table to read (1.12); the text form stays for storage
+CREATE FUNCTION @extschema@.parameters(model @extschema@.bgbb_model, level double precision DEFAULT 0.95)
+RETURNS TABLE (parameter text, estimate double precision, standard_error double precision,
+               lower double precision, upper double precision)
+AS 'MODULE_PATHNAME', 'model_parameter_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+
+COMMENT ON FUNCTION @extschema@.parameters(@extschema@.bgbb_model, double precision) IS
+    'The model as a table: each parameter with its estimate, standard error and interval at the level (default 0.95), exp(log estimate +- z se / estimate), the scale the fit works on, so it stays positive. NULL error and interval where the information gave none.';
+
+-- the model as a table to read (1.12); the text form stays for storage
+CREATE FUNCTION @extschema@.parameters(model @extschema@.mbgnbd_model, level double precision DEFAULT 0.95)
+RETURNS TABLE (parameter text, estimate double precision, standard_error double precision,
+               lower double precision, upper double precision)
+AS 'MODULE_PATHNAME', 'model_parameter_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+
+COMMENT ON FUNCTION @extschema@.parameters(@extschema@.mbgnbd_model, double precision) IS
+    'The model as a table: each parameter with its estimate, standard error and interval at the level (default 0.95), exp(log estimate +- z se / estimate), the scale the fit works on, so it stays positive. NULL error and interval where the information gave none.';
+
+-- the model as a table to read (1.12); the text form stays for storage
+CREATE FUNCTION @extschema@.parameters(model @extschema@.pareto_nbd_model, level double precision DEFAULT 0.95)
+RETURNS TABLE (parameter text, estimate double precision, standard_error double precision,
+               lower double precision, upper double precision)
+AS 'MODULE_PATHNAME', 'model_parameter_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+
+COMMENT ON FUNCTION @extschema@.parameters(@extschema@.pareto_nbd_model, double precision) IS
+    'The model as a table: each parameter with its estimate, standard error and interval at the level (default 0.95), exp(log estimate +- z se / estimate), the scale the fit works on, so it stays positive. NULL error and interval where the information gave none.';
+
+-- the model as a table to read (1.12)
+CREATE FUNCTION @extschema@.rfm_bins(model @extschema@.rfm_model)
+RETURNS TABLE (dimension text, score integer, above double precision, up_to double precision)
+AS 'MODULE_PATHNAME', 'rfm_bin_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 15;
+
+COMMENT ON FUNCTION @extschema@.rfm_bins(@extschema@.rfm_model) IS
+    'An RFM model as a table: for each dimension and score, the values that get it, above `above` (NULL: no bound) and up to `up_to` inclusive (NULL: no bound). Recency is reversed: the lowest scores best.';
+
+-- The support functions are the aggregates' own: PUBLIC may not call them
+-- directly (every aggregate still works for every role; only direct
+-- calls, which no user needs, are refused).  The types' input and output
+-- functions stay callable, as for any type.
+DO $$
+DECLARE
+    f pg_catalog.regprocedure;
+BEGIN
+    FOR f IN
+        SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+        WHERE p.pronamespace OPERATOR(pg_catalog.=) 'loyalty_kpi_internal'::pg_catalog.regnamespace::pg_catalog.oid
+          AND NOT EXISTS (SELECT FROM pg_catalog.pg_type t
+                          WHERE p.oid OPERATOR(pg_catalog.=) ANY (ARRAY[t.typinput, t.typoutput, t.typreceive,
+                                                                         t.typsend]::pg_catalog.oid[]))
+    LOOP
+        EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+    END LOOP;
+END
+$$;
