@@ -28,9 +28,12 @@ report() {
         $2 ~ /^plain/ && !($1 in plain_ms) { plain_ms[$1] = $3 }
         END {
             printf "%-14s %-72s %9s %9s %9s\n", "group", "query", "ms", "/floor", "/plain"
-            for (i = 1; i <= NR; i++)
-                printf "%-14s %-72s %9.1f %9.2f %9.2f\n", group[i], label[i], ms[i],
-                       ms[i] / floor_ms[group[i]], ms[i] / plain_ms[group[i]]
+            for (i = 1; i <= NR; i++) {
+                printf "%-14s %-72s %9.1f", group[i], label[i], ms[i]
+                # a group may lack a plain reference (R not installed): a dash, not a division by zero
+                if (floor_ms[group[i]] > 0) printf " %9.2f", ms[i] / floor_ms[group[i]]; else printf " %9s", "-"
+                if (plain_ms[group[i]] > 0) printf " %9.2f\n", ms[i] / plain_ms[group[i]]; else printf " %9s\n", "-"
+            }
         }' "$results"
 }
 

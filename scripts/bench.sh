@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [ "${1:-}" != "--in-cluster" ]; then
-    LK_EXTRA_PACKAGES="python3 valgrind gnuplot-nox" bash scripts/setup.sh
+    LK_EXTRA_PACKAGES="python3 valgrind gnuplot-nox r-base-core r-cran-survival" bash scripts/setup.sh
     exec pg_virtualenv -t -v "${LK_PG_MAJOR:-15}" -o shared_buffers=4GB -o max_parallel_workers=4 bash scripts/bench.sh --in-cluster
 fi
 for b in bench/*.sh; do

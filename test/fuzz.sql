@@ -95,7 +95,12 @@ UNION ALL
 SELECT 'rfm_model', s::text FROM (
   SELECT rfm_fit(g % 30, g % 7, g * 1.25) FROM generate_series(1, 50) g
   UNION ALL SELECT rfm_fit(g, 1, -g * 1e300, 2) FROM generate_series(1, 3) g
-  UNION ALL SELECT rfm_fit(0.1 * g, g, g, 10) FROM generate_series(1, 1) g) x(s);
+  UNION ALL SELECT rfm_fit(0.1 * g, g, g, 10) FROM generate_series(1, 1) g) x(s)
+UNION ALL
+SELECT 'coxph_model', m::text FROM (
+  SELECT coxph_fit(g % 37, g % 3 <> 0, ARRAY[(g % 2)::float8, (g % 11) * 0.5], ARRAY['plan', 'tickets "per" month'])
+  FROM generate_series(1, 200) g
+  UNION ALL SELECT coxph_fit(g, true, ARRAY[g * 1e-3], ARRAY['x'], 'breslow') FROM generate_series(1, 5) g) x(m);
 SELECT is((SELECT array_agg(type::text ORDER BY type::text) FROM ext_types t
            WHERE NOT EXISTS (SELECT 1 FROM fuzz.seeds s WHERE s.type = t.type)),
           NULL, 'the fuzzer has seeds for every type of the extension');
@@ -108,7 +113,8 @@ DECLARE
     '-9223372036854775808', '-9223372036854775809', '2147483647', '2147483648', '4294967295', '4294967296',
     '99999999999999999999999', '255', '256', '100001', '', ' ', ',', ';', ':', '=', '"', '\', '-', '{', '}',
     'v0', 'v1', 'v2', 'v3', 'v255', 'x', 'true', 'false', 'all', 'start', '1 day', '-1 day', '0 days',
-    'nps', 'csat', 'ces', 'cli', 'bgnbd', 'gamma_gamma', 'sbg', 'bgbb', 'mbgnbd', 'pareto_nbd', 'time_unit=', 'rows=', 'tiers='];
+    'nps', 'csat', 'ces', 'cli', 'bgnbd', 'gamma_gamma', 'sbg', 'bgbb', 'mbgnbd', 'pareto_nbd', 'time_unit=', 'rows=', 'tiers=',
+    'coxph', 'efron', 'breslow', 'terms='];
   runs text[];
   numeric_runs int[];
   pick int;

@@ -20,7 +20,7 @@ done
 # README.md, then the reference pages in the order they were one file
 # (a later page's examples may use what an earlier one made)
 pages="README.md docs/surveys.md docs/customer-base.md docs/program.md docs/clv.md docs/survival.md
-       docs/cohorts.md docs/conventions.md docs/performance.md docs/distributed.md docs/install.md
+       docs/cox.md docs/cohorts.md docs/conventions.md docs/performance.md docs/distributed.md docs/install.md
        docs/security.md docs/development.md"
 missing=$(comm -13 <(echo $pages | tr ' ' '\n' | sort) <(ls docs/*.md README.md | grep -v CHANGELOG | sort))
 [ -z "$missing" ] || echo "NOT OK - pages not run: $missing"

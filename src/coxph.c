@@ -1,0 +1,1599 @@
+/*
+ * coxph.c
+ *		What drives churn: Cox proportional-hazards regression, fitted by
+ *		partial likelihood over (duration, event, covariates) rows in one
+ *		aggregate call, stored as a coxph_model, read as a coefficient table
+ *		and a summary, and used to score customers.
+ *
+ * The model (Cox 1972): the hazard of customer i at time t is
+ * h0(t) exp(x_i' beta), so exp(beta_j) multiplies the churn hazard per unit
+ * of covariate j whatever the baseline h0.  With distinct event times t_k,
+ * d_k events there, D_k their set and R_k the customers at risk (time >=
+ * t_k), eta_i = x_i' beta, and covariates centred at their means (what R
+ * reports as the linear predictor; the fit is the same):
+ *	 Breslow	log L = sum_k [ sum_{i in D_k} eta_i - d_k log S0_k ]
+ *	 Efron		log L = sum_k [ sum_{i in D_k} eta_i
+ *							- sum_{r=0}^{d_k-1} log(S0_k - (r/d_k) S0(D_k)) ]
+ * with S0 = sum exp(eta_i), S1 = sum exp(eta_i) x_i, S2 = sum exp(eta_i)
+ * x_i x_i' over R_k (or D_k); the score U and the information I are their
+ * first and second derivatives (Therneau and Grambsch 2000, ch. 3).  Efron
+ * is R's default and ours.
+ *
+ * Fitting is R's coxph (survival::coxph.fit, coxfit6), step for step, so
+ * that the coefficients agree to rounding: beta = 0; Newton steps beta +=
+ * I^-1 U; a step that lowers log L is halved; done when |1 - L_old / L_new|
+ * <= 1e-9 after a full step, at most 20 steps.  Newton's method is the
+ * same under centring and scaling of the covariates, so R's scaling is not
+ * needed to follow its path.  The fit is flagged not converged where R
+ * warns: out of steps, or a coefficient the last step still moves by more
+ * than sqrt(1e-9) of itself ("coefficient may be infinite": separation).
+ *	 standard errors	the square roots of the diagonal of I^-1 at the fit
+ *	 likelihood ratio	2 (log L - log L(0)), chi-square on p df
+ *	 Wald				beta' I beta
+ *	 score				U(0)' I(0)^-1 U(0)
+ *
+ * The state keeps every row (p + 2 doubles); the final function sorts them
+ * by time, event and covariates before any sum, so serial, parallel and
+ * partitionwise plans give the same bits.
+ */
+#include "loyalty_kpi.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "portability/instr_time.h"
+#include "utils/array.h"
+#include "catalog/pg_collation.h"
+#include "common/hashfn.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+
+#define COX_FORMAT 1
+#define COX_MAX_TERMS 100
+#define COX_MAX_STEPS 20
+#define COX_EPS 1e-9
+#define COX_TOLER_INF 3.1622776601683795e-05	/* sqrt(COX_EPS), R's toler.inf */
+#define COX_TEXT_FORM "v1:coxph:ties=efron;n=N;events=E;skipped=S;iterations=I;converged=true;loglik=L0,L;score=X;wald=W;concordance=C;terms=\"a\",...;means=M,...;coef=B,...;cov=V,..."
+
+typedef enum CoxTies
+{
+	COX_EFRON = 0,
+	COX_BRESLOW = 1
+} CoxTies;
+
+static const char *const ties_names[2] = {"efron", "breslow"};
+
+/*
+ * The stored model: fixed fields, then means, coefficients and the
+ * covariance (p + p + p * p doubles), then the p term names, each ending
+ * in a NUL.
+ */
+typedef struct CoxModel
+{
+	int32		vl_len_;
+	uint8		version;
+	uint8		ties;
+	uint8		converged;
+	uint8		unused;
+	int32		nterms;
+	int32		iterations;
+	int64		n;				/* rows fitted */
+	int64		events;
+	int64		skipped;		/* rows with a NULL, left out */
+	double		loglik_null;
+	double		loglik;
+	double		score_test;
+	double		wald_test;
+	double		concordance;	/* Harrell's C of the linear predictor, in [0, 1] */
+	double		values[FLEXIBLE_ARRAY_MEMBER];
+} CoxModel;
+
+#define COX_MEANS(m) ((m)->values)
+#define COX_COEF(m) ((m)->values + (m)->nterms)
+#define COX_COV(m) ((m)->values + 2 * (m)->nterms)
+#define COX_NAMES(m) ((char *) ((m)->values + 2 * (m)->nterms + (m)->nterms * (m)->nterms))
+#define COX_FIXED_SIZE(p) (offsetof(CoxModel, values) + sizeof(double) * (2 * (Size) (p) + (Size) (p) * (p)))
+
+static CoxModel *
+cox_model_alloc(int32 nterms, Size names_bytes)
+{
+	Size		size = COX_FIXED_SIZE(nterms) + names_bytes;
+	CoxModel   *m = palloc0(size);
+
+	SET_VARSIZE(m, size);
+	m->version = COX_FORMAT;
+	m->nterms = nterms;
+	return m;
+}
+
+/* The i-th term's name */
+static const char *
+cox_term(const CoxModel *m, int i)
+{
+	const char *name = COX_NAMES(m);
+
+	while (i-- > 0)
+		name += strlen(name) + 1;
+	return name;
+}
+
+/* Why m is not a model this library writes, or NULL */
+static const char *
+cox_problem(const CoxModel *m)
+{
+	const char *end = (const char *) m + VARSIZE(m);
+	const char *name;
+	int			p = m->nterms;
+
+	if (m->version != COX_FORMAT)
+		return psprintf("Format version %d is not one this release reads (it reads %d).", m->version, COX_FORMAT);
+	if (p < 1 || p > COX_MAX_TERMS || VARSIZE(m) < COX_FIXED_SIZE(p) + p)
+		return "It has no terms or too many.";
+	if (m->ties > COX_BRESLOW || m->converged > 1)
+		return "Its ties method or convergence flag is out of range.";
+	if (m->n < 1 || m->events < 1 || m->events > m->n || m->skipped < 0 || m->iterations < 0 ||
+		m->iterations > COX_MAX_STEPS)
+		return "Its counts are not those of a fit.";
+	if (!isfinite(m->loglik_null) || !isfinite(m->loglik) || !isfinite(m->score_test) ||
+		!isfinite(m->wald_test) || m->loglik_null > 0 || m->loglik > 0 ||
+		!(m->concordance >= 0 && m->concordance <= 1))
+		return "Its log-likelihoods and tests are not finite.";
+	for (int i = 0; i < 2 * p + p * p; i++)
+		if (!isfinite(m->values[i]))
+			return "Its means, coefficients and covariance are finite.";
+	for (int i = 0; i < p; i++)
+		for (int j = 0; j < i; j++)
+			if (COX_COV(m)[i * p + j] != COX_COV(m)[j * p + i])
+				return "Its covariance is symmetric.";
+	for (int i = 0; i < p; i++)
+		if (!(COX_COV(m)[i * p + i] >= 0))
+			return "Its variances are not negative.";
+	name = COX_NAMES(m);
+	for (int i = 0; i < p; i++)
+	{
+		const char *nul = memchr(name, '\0', end - name);
+
+		if (nul == NULL || nul == name)
+			return "Its term names are not p non-empty strings.";
+		name = nul + 1;
+	}
+	if (name != end)
+		return "Bytes follow its term names.";
+	return NULL;
+}
+
+static const CoxModel *
+cox_arg(FunctionCallInfo fcinfo, int argno)
+{
+	const CoxModel *m = (const CoxModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	if (VARSIZE(m) < offsetof(CoxModel, values) || cox_problem(m) != NULL)
+		elog(ERROR, "corrupt coxph_model value");
+	return m;
+}
+
+
+/* ---------------------------------------------------------------------
+ * Text, binary and jsonb forms
+ * ---------------------------------------------------------------------
+ */
+
+static void
+append_doubles(StringInfo buf, const double *v, int n)
+{
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(buf, ',');
+		lk_append_double(buf, v[i]);
+	}
+}
+
+PG_FUNCTION_INFO_V1(coxph_model_out);
+Datum
+coxph_model_out(PG_FUNCTION_ARGS)
+{
+	const CoxModel *m = cox_arg(fcinfo, 0);
+	int			p = m->nterms;
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d:coxph:ties=%s;n=" INT64_FORMAT ";events=" INT64_FORMAT ";skipped=" INT64_FORMAT
+					 ";iterations=%d;converged=%s;loglik=", m->version, ties_names[m->ties], m->n, m->events,
+					 m->skipped, m->iterations, m->converged ? "true" : "false");
+	lk_append_double(&buf, m->loglik_null);
+	appendStringInfoChar(&buf, ',');
+	lk_append_double(&buf, m->loglik);
+	appendStringInfoString(&buf, ";score=");
+	lk_append_double(&buf, m->score_test);
+	appendStringInfoString(&buf, ";wald=");
+	lk_append_double(&buf, m->wald_test);
+	appendStringInfoString(&buf, ";concordance=");
+	lk_append_double(&buf, m->concordance);
+	appendStringInfoString(&buf, ";terms=");
+	for (int i = 0; i < p; i++)
+	{
+		const char *name = cox_term(m, i);
+
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		lk_text_append_quoted(&buf, name, strlen(name));
+	}
+	appendStringInfoString(&buf, ";means=");
+	append_doubles(&buf, COX_MEANS(m), p);
+	appendStringInfoString(&buf, ";coef=");
+	append_doubles(&buf, COX_COEF(m), p);
+	appendStringInfoString(&buf, ";cov=");
+	append_doubles(&buf, COX_COV(m), p * p);
+	PG_RETURN_CSTRING(buf.data);
+}
+
+static void
+read_doubles(LkTextReader *r, const char *label, double *v, int n)
+{
+	lk_text_expect(r, label);
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0)
+			lk_text_expect(r, ",");
+		v[i] = lk_text_double(r);
+	}
+}
+
+PG_FUNCTION_INFO_V1(coxph_model_in);
+Datum
+coxph_model_in(PG_FUNCTION_ARGS)
+{
+	const char *input = PG_GETARG_CSTRING(0);
+	LkTextReader r;
+	CoxModel	head = {0};
+	StringInfoData names;
+	CoxModel   *m;
+	const char *problem;
+	int			p = 0;
+	double		loglik[2];
+
+	lk_text_begin(&r, input, "coxph_model", COX_TEXT_FORM);
+	lk_text_expect(&r, "v1:coxph:ties=");
+	head.ties = lk_text_accept(&r, "efron") ? COX_EFRON : (lk_text_expect(&r, "breslow"), COX_BRESLOW);
+	lk_text_expect(&r, ";n=");
+	head.n = lk_text_int64(&r, 1, PG_INT64_MAX);
+	lk_text_expect(&r, ";events=");
+	head.events = lk_text_int64(&r, 1, PG_INT64_MAX);
+	lk_text_expect(&r, ";skipped=");
+	head.skipped = lk_text_int64(&r, 0, PG_INT64_MAX);
+	lk_text_expect(&r, ";iterations=");
+	head.iterations = (int32) lk_text_int64(&r, 0, COX_MAX_STEPS);
+	lk_text_expect(&r, ";converged=");
+	head.converged = lk_text_accept(&r, "true") ? 1 : (lk_text_expect(&r, "false"), 0);
+	read_doubles(&r, ";loglik=", loglik, 2);
+	read_doubles(&r, ";score=", &head.score_test, 1);
+	read_doubles(&r, ";wald=", &head.wald_test, 1);
+	read_doubles(&r, ";concordance=", &head.concordance, 1);
+	lk_text_expect(&r, ";terms=");
+	initStringInfo(&names);
+	do
+	{
+		StringInfoData one;
+
+		initStringInfo(&one);
+		lk_text_quoted(&r, &one);
+		if (one.len == 0 || memchr(one.data, '\0', one.len) != NULL)
+			lk_text_error(&r, "A term name is a non-empty string.");
+		appendBinaryStringInfo(&names, one.data, one.len + 1);
+		if (++p > COX_MAX_TERMS)
+			lk_text_error(&r, psprintf("A model has at most %d terms.", COX_MAX_TERMS));
+	} while (lk_text_accept(&r, ","));
+	m = cox_model_alloc(p, names.len);
+	memcpy(m, &head, offsetof(CoxModel, values));
+	SET_VARSIZE(m, COX_FIXED_SIZE(p) + names.len);
+	m->version = COX_FORMAT;
+	m->nterms = p;
+	m->loglik_null = loglik[0];
+	m->loglik = loglik[1];
+	read_doubles(&r, ";means=", COX_MEANS(m), p);
+	read_doubles(&r, ";coef=", COX_COEF(m), p);
+	read_doubles(&r, ";cov=", COX_COV(m), p * p);
+	memcpy(COX_NAMES(m), names.data, names.len);
+	lk_text_end(&r);
+	if ((problem = cox_problem(m)) != NULL)
+		lk_text_error(&r, problem);
+	PG_RETURN_POINTER(m);
+}
+
+PG_FUNCTION_INFO_V1(coxph_model_send);
+Datum
+coxph_model_send(PG_FUNCTION_ARGS)
+{
+	const CoxModel *m = cox_arg(fcinfo, 0);
+	int			p = m->nterms;
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, m->version);
+	pq_sendbyte(&buf, m->ties);
+	pq_sendbyte(&buf, m->converged);
+	pq_sendint32(&buf, p);
+	pq_sendint32(&buf, m->iterations);
+	pq_sendint64(&buf, m->n);
+	pq_sendint64(&buf, m->events);
+	pq_sendint64(&buf, m->skipped);
+	pq_sendfloat8(&buf, m->loglik_null);
+	pq_sendfloat8(&buf, m->loglik);
+	pq_sendfloat8(&buf, m->score_test);
+	pq_sendfloat8(&buf, m->wald_test);
+	pq_sendfloat8(&buf, m->concordance);
+	for (int i = 0; i < 2 * p + p * p; i++)
+		pq_sendfloat8(&buf, m->values[i]);
+	for (int i = 0; i < p; i++)
+	{
+		const char *name = cox_term(m, i);
+
+		pq_sendstring(&buf, name);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(coxph_model_recv);
+Datum
+coxph_model_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	CoxModel	head = {0};
+	CoxModel   *m;
+	const char *problem;
+	int			p;
+	Size		names_bytes;
+
+	if (buf->len - buf->cursor < 3 + 4 + 4 + 24 + 40)
+		lk_binary_error("coxph_model", "The header takes 75 bytes.");
+	head.version = pq_getmsgbyte(buf);
+	if (head.version != COX_FORMAT)
+		lk_binary_error("coxph_model", psprintf("Unknown format %d.", head.version));
+	head.ties = pq_getmsgbyte(buf);
+	head.converged = pq_getmsgbyte(buf);
+	p = pq_getmsgint(buf, 4);
+	if (p < 1 || p > COX_MAX_TERMS)
+		lk_binary_error("coxph_model", psprintf("%d terms is out of range.", p));
+	head.iterations = pq_getmsgint(buf, 4);
+	head.n = pq_getmsgint64(buf);
+	head.events = pq_getmsgint64(buf);
+	head.skipped = pq_getmsgint64(buf);
+	head.loglik_null = pq_getmsgfloat8(buf);
+	head.loglik = pq_getmsgfloat8(buf);
+	head.score_test = pq_getmsgfloat8(buf);
+	head.wald_test = pq_getmsgfloat8(buf);
+	head.concordance = pq_getmsgfloat8(buf);
+	if (buf->len - buf->cursor < 8 * (2 * p + p * p) + p)
+		lk_binary_error("coxph_model", "It ends before its values and term names.");
+	names_bytes = buf->len - buf->cursor - 8 * (2 * p + p * p);
+	m = cox_model_alloc(p, names_bytes);
+	memcpy(m, &head, offsetof(CoxModel, values));
+	SET_VARSIZE(m, COX_FIXED_SIZE(p) + names_bytes);
+	m->nterms = p;
+	for (int i = 0; i < 2 * p + p * p; i++)
+		m->values[i] = pq_getmsgfloat8(buf) + 0.0;
+	pq_copymsgbytes(buf, COX_NAMES(m), names_bytes);
+	if ((problem = cox_problem(m)) != NULL)
+		lk_binary_error("coxph_model", problem);
+	for (int i = 0; i < p; i++)
+	{
+		const char *name = cox_term(m, i);
+
+		if (pg_verifymbstr(name, strlen(name), true) == false)
+			lk_binary_error("coxph_model", "A term name is not valid in the database's encoding.");
+	}
+	PG_RETURN_POINTER(m);
+}
+
+PG_FUNCTION_INFO_V1(coxph_model_jsonb);
+Datum
+coxph_model_jsonb(PG_FUNCTION_ARGS)
+{
+	const CoxModel *m = cox_arg(fcinfo, 0);
+	int			p = m->nterms;
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"model\": \"coxph\", \"version\": %d, \"ties\": \"%s\", \"n\": " INT64_FORMAT
+					 ", \"events\": " INT64_FORMAT ", \"skipped\": " INT64_FORMAT ", \"iterations\": %d, \"converged\": %s",
+					 m->version, ties_names[m->ties], m->n, m->events, m->skipped, m->iterations,
+					 m->converged ? "true" : "false");
+	appendStringInfoString(&buf, ", \"loglik_null\": ");
+	lk_append_double(&buf, m->loglik_null);
+	appendStringInfoString(&buf, ", \"loglik\": ");
+	lk_append_double(&buf, m->loglik);
+	appendStringInfoString(&buf, ", \"score_test\": ");
+	lk_append_double(&buf, m->score_test);
+	appendStringInfoString(&buf, ", \"wald_test\": ");
+	lk_append_double(&buf, m->wald_test);
+	appendStringInfoString(&buf, ", \"concordance\": ");
+	lk_append_double(&buf, m->concordance);
+	appendStringInfoString(&buf, ", \"terms\": [");
+	for (int i = 0; i < p; i++)
+	{
+		const char *name = cox_term(m, i);
+
+		appendStringInfoString(&buf, i > 0 ? ", {\"term\": " : "{\"term\": ");
+		escape_json(&buf, name);
+		appendStringInfoString(&buf, ", \"coef\": ");
+		lk_append_double(&buf, COX_COEF(m)[i]);
+		appendStringInfoString(&buf, ", \"std_error\": ");
+		lk_append_double(&buf, sqrt(COX_COV(m)[i * p + i]));
+		appendStringInfoString(&buf, ", \"mean\": ");
+		lk_append_double(&buf, COX_MEANS(m)[i]);
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoString(&buf, "], \"covariance\": [");
+	for (int i = 0; i < p; i++)
+	{
+		appendStringInfoString(&buf, i > 0 ? ", [" : "[");
+		for (int j = 0; j < p; j++)
+		{
+			if (j > 0)
+				appendStringInfoString(&buf, ", ");
+			lk_append_double(&buf, COX_COV(m)[i * p + j]);
+		}
+		appendStringInfoChar(&buf, ']');
+	}
+	appendStringInfoString(&buf, "]}");
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+}
+
+
+/* ---------------------------------------------------------------------
+ * coxph_fit: the aggregate's state, every row kept
+ * ---------------------------------------------------------------------
+ */
+
+typedef struct CoxState
+{
+	LkStateHeader header;
+	int32		nterms;			/* 0 until a row or the names say */
+	int32		ties;
+	int64		n;
+	int64		capacity;
+	int64		skipped;
+	double	   *rows;			/* n rows of (time, event, x_1 .. x_p) */
+	ArrayType  *names;			/* the names array as first given */
+	MemoryContext context;
+} CoxState;
+
+#define COX_ROW_WIDTH(s) ((s)->nterms + 2)
+
+static CoxState *
+cox_state_new(MemoryContext context, int32 nterms, int32 ties, int64 capacity)
+{
+	CoxState   *s = MemoryContextAllocZero(context, sizeof(CoxState));
+
+	s->context = context;
+	s->nterms = nterms;
+	s->ties = ties;
+	s->capacity = Max(capacity, 64);
+	s->rows = MemoryContextAllocHuge(context, sizeof(double) * (nterms + 2) * s->capacity);
+	return s;
+}
+
+static void
+cox_state_reserve(CoxState *s, int64 more)
+{
+	if (s->n + more <= s->capacity)
+		return;
+	s->capacity = Max(2 * s->capacity, s->n + more);
+	if ((Size) s->capacity * COX_ROW_WIDTH(s) * sizeof(double) > MaxAllocHugeSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("coxph_fit: too many rows for one state")));
+	s->rows = repalloc_huge(s->rows, sizeof(double) * COX_ROW_WIDTH(s) * s->capacity);
+}
+
+/* The term names: a one-dimensional text array of distinct, non-empty names without NULLs */
+static int
+cox_check_names(ArrayType *names)
+{
+	Datum	   *items;
+	bool	   *nulls;
+	int			n;
+
+	if (ARR_NDIM(names) != 1 || ARR_ELEMTYPE(names) != TEXTOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("coxph_fit: the names are not a list of text"),
+				 errhint("Name the covariates once, such as ARRAY['age', 'sex', 'plan_fee'].")));
+	deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &n);
+	if (n < 1 || n > COX_MAX_TERMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("coxph_fit: %d covariates", n),
+				 errhint("Fit 1 to %d covariates.", COX_MAX_TERMS)));
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i] || VARSIZE_ANY_EXHDR(DatumGetPointer(items[i])) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("coxph_fit: covariate name %d is NULL or empty", i + 1),
+					 errhint("Name every covariate, in the order of the covariates array.")));
+		for (int j = 0; j < i; j++)
+			if (!nulls[j] && DatumGetBool(DirectFunctionCall2Coll(texteq, C_COLLATION_OID, items[i], items[j])))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("coxph_fit: covariate name \"%s\" is given twice", TextDatumGetCString(items[i])),
+						 errhint("Give each covariate its own name.")));
+	}
+	return n;
+}
+
+/*
+ * Which form was called and its ties method, read once per query (kept in
+ * fn_extra): the event's declared type, and the ties text parsed again only
+ * when a row gives another one.
+ */
+typedef struct CoxCallForm
+{
+	bool		event_is_integer;
+	CoxTies		ties;
+	text	   *ties_text;		/* a copy of the last ties argument parsed */
+} CoxCallForm;
+
+static CoxTies
+cox_parse_ties(text *t)
+{
+	char	   *s = text_to_cstring(t);
+
+	if (strcmp(s, "efron") == 0)
+		return COX_EFRON;
+	if (strcmp(s, "breslow") == 0)
+		return COX_BRESLOW;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("coxph_fit: unknown ties method \"%s\"", s),
+			 errhint("Use 'efron' (R's default) or 'breslow'.")));
+}
+
+static const CoxCallForm *
+cox_call_form(FunctionCallInfo fcinfo)
+{
+	CoxCallForm *form = fcinfo->flinfo->fn_extra;
+
+	if (form == NULL)
+	{
+		Oid			event_type = lk_declared_argtype(fcinfo, 2);
+
+		form = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CoxCallForm));
+		form->event_is_integer = event_type == INT4OID;
+		form->ties = COX_EFRON;
+		fcinfo->flinfo->fn_extra = form;
+	}
+	if (PG_NARGS() >= 6)
+	{
+		text	   *t;
+
+		if (PG_ARGISNULL(5))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("coxph_fit: the ties method must not be NULL"),
+					 errhint("Use 'efron' (R's default) or 'breslow'.")));
+		t = PG_GETARG_TEXT_PP(5);
+		if (form->ties_text == NULL || VARSIZE_ANY(t) != VARSIZE_ANY(form->ties_text) ||
+			memcmp(t, form->ties_text, VARSIZE_ANY(t)) != 0)
+		{
+			form->ties = cox_parse_ties(t);
+			if (form->ties_text != NULL)
+				pfree(form->ties_text);
+			form->ties_text = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE_ANY(t));
+			memcpy(form->ties_text, t, VARSIZE_ANY(t));
+		}
+	}
+	return form;
+}
+
+/* The j-th covariate's name, for messages */
+static const char *
+cox_name_of(const CoxState *s, int j)
+{
+	Datum	   *items;
+	bool	   *nulls;
+	int			n;
+
+	deconstruct_array(s->names, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &n);
+	return TextDatumGetCString(items[j]);
+}
+
+/* coxph_fit(duration, event boolean or integer, covariates, names [, ties]) */
+PG_FUNCTION_INFO_V1(coxph_fit_accum);
+Datum
+coxph_fit_accum(PG_FUNCTION_ARGS)
+{
+	const char *fname = "coxph_fit";
+	MemoryContext aggcontext = lk_require_agg_context(fcinfo, fname);
+	CoxState   *s = PG_ARGISNULL(0) ? NULL : (CoxState *) PG_GETARG_POINTER(0);
+	const CoxCallForm *form = cox_call_form(fcinfo);
+	CoxTies		ties = form->ties;
+	ArrayType  *names;
+	ArrayType  *x;
+	double	   *row;
+	double		duration;
+	bool		event;
+	int			p;
+
+	if (PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("coxph_fit: the covariate names must not be NULL"),
+				 errhint("Name the covariates once, such as ARRAY['age', 'sex', 'plan_fee'].")));
+	names = PG_GETARG_ARRAYTYPE_P(4);
+	if (s == NULL)
+	{
+		p = cox_check_names(names);
+		s = cox_state_new(aggcontext, p, ties, 0);
+		s->names = MemoryContextAlloc(aggcontext, VARSIZE(names));
+		memcpy(s->names, names, VARSIZE(names));
+	}
+	else if (VARSIZE(names) != VARSIZE(s->names) || memcmp(names, s->names, VARSIZE(names)) != 0 ||
+			 (int32) ties != s->ties)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("coxph_fit: the covariate names and the ties method must be the same in every row"),
+				 errhint("Give the names as a constant array.")));
+	p = s->nterms;
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		s->skipped++;
+		PG_RETURN_POINTER(s);
+	}
+	x = PG_GETARG_ARRAYTYPE_P(3);
+	if (ARR_NDIM(x) != 1 || ArrayGetNItems(ARR_NDIM(x), ARR_DIMS(x)) != p)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("coxph_fit: a row has %d covariates where the names are %d",
+						ARR_NDIM(x) == 0 ? 0 : ArrayGetNItems(ARR_NDIM(x), ARR_DIMS(x)), p),
+				 errhint("Give every row one value per name, in the names' order.")));
+	if (ARR_HASNULL(x))
+	{
+		s->skipped++;			/* R's na.omit */
+		PG_RETURN_POINTER(s);
+	}
+	duration = PG_GETARG_FLOAT8(1);
+	if (!isfinite(duration) || duration < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("coxph_fit: duration %s is not a time", float8out_internal(duration)),
+				 errhint("A duration is a finite number of time units, 0 or more.")));
+	if (form->event_is_integer)
+	{
+		int32		e = PG_GETARG_INT32(2);
+
+		if (e != 0 && e != 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("coxph_fit: event %d is neither 0 nor 1", e),
+					 errhint("An integer event is 1 for a churn and 0 for a customer still active (censored).")));
+		event = e == 1;
+	}
+	else
+		event = PG_GETARG_BOOL(2);
+	cox_state_reserve(s, 1);
+	row = s->rows + COX_ROW_WIDTH(s) * s->n;
+	row[0] = duration + 0.0;
+	row[1] = event ? 1.0 : 0.0;
+	/* one dimension, no NULLs: the data follow the short header (ARR_DATA_PTR's ?: warns in 15's header) */
+	memcpy(row + 2, (char *) x + ARR_OVERHEAD_NONULLS(1), sizeof(double) * p);
+	for (int j = 0; j < p; j++)
+	{
+		if (!isfinite(row[2 + j]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("coxph_fit: covariate \"%s\" is %s", cox_name_of(s, j), float8out_internal(row[2 + j])),
+					 errhint("Covariates are finite numbers; leave the row out or give it a value.")));
+		row[2 + j] += 0.0;		/* no -0 */
+	}
+	s->n++;
+	PG_RETURN_POINTER(s);
+}
+
+static LkStateHeader *
+cox_empty_like(const LkStateHeader *model, MemoryContext context)
+{
+	const CoxState *m = (const CoxState *) model;
+	MemoryContext own = lk_state_context(context);
+	CoxState   *s = cox_state_new(own, m->nterms, m->ties, m->n);
+
+	s->names = MemoryContextAlloc(own, VARSIZE(m->names));
+	memcpy(s->names, m->names, VARSIZE(m->names));
+	s->header.own_context = own;
+	return &s->header;
+}
+
+static void
+cox_merge(LkStateHeader *into, const LkStateHeader *from)
+{
+	CoxState   *a = (CoxState *) into;
+	const CoxState *b = (const CoxState *) from;
+
+	if (a->nterms != b->nterms || a->ties != b->ties || VARSIZE(a->names) != VARSIZE(b->names) ||
+		memcmp(a->names, b->names, VARSIZE(a->names)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("coxph_fit: the covariate names and the ties method must be the same in every row"),
+				 errhint("Give the names as a constant array.")));
+	cox_state_reserve(a, b->n);
+	memcpy(a->rows + COX_ROW_WIDTH(a) * a->n, b->rows, sizeof(double) * COX_ROW_WIDTH(b) * b->n);
+	a->n += b->n;
+	lk_add_count(&a->skipped, b->skipped, "coxph_combine");
+}
+
+static int64
+cox_size(const LkStateHeader *header)
+{
+	return ((const CoxState *) header)->n;
+}
+
+static const LkStateOps cox_ops = {
+	.combine_name = "coxph_combine",
+	.empty_like = cox_empty_like,
+	.merge = cox_merge,
+	.size = cox_size,
+};
+
+PG_FUNCTION_INFO_V1(coxph_combine);
+Datum
+coxph_combine(PG_FUNCTION_ARGS)
+{
+	return lk_combine(fcinfo, &cox_ops);
+}
+
+#define COX_SERIAL_FORMAT 1
+
+PG_FUNCTION_INFO_V1(coxph_serialize);
+Datum
+coxph_serialize(PG_FUNCTION_ARGS)
+{
+	const CoxState *s = (const CoxState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	lk_require_agg_context(fcinfo, "coxph_serialize");
+	lk_serial_begin(&buf, COX_SERIAL_FORMAT);
+	lk_serial_room(&buf, sizeof(double) * COX_ROW_WIDTH(s) * (Size) s->n + VARSIZE(s->names) + 32, "coxph_fit",
+				   "Run the query without parallel workers (SET max_parallel_workers_per_gather = 0).");
+	pq_sendint32(&buf, s->nterms);
+	pq_sendint32(&buf, s->ties);
+	pq_sendint64(&buf, s->skipped);
+	pq_sendint32(&buf, VARSIZE(s->names));
+	pq_sendbytes(&buf, (const char *) s->names, VARSIZE(s->names));
+	pq_sendint32(&buf, (int32) s->n);
+	for (int64 i = 0; i < COX_ROW_WIDTH(s) * s->n; i++)
+		pq_sendfloat8(&buf, s->rows[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(coxph_deserialize);
+Datum
+coxph_deserialize(PG_FUNCTION_ARGS)
+{
+	const char *fname = "coxph_deserialize";
+	StringInfoData buf;
+	MemoryContext own;
+	CoxState   *s;
+	int32		nterms,
+				ties,
+				names_size,
+				n;
+	int64		skipped;
+	ArrayType  *names;
+
+	lk_require_agg_context(fcinfo, fname);
+	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, COX_SERIAL_FORMAT, fname);
+	if (buf.len - buf.cursor < 20)
+		lk_serial_error(fname, "It ends inside the header.");
+	nterms = pq_getmsgint(&buf, 4);
+	ties = pq_getmsgint(&buf, 4);
+	skipped = pq_getmsgint64(&buf);
+	names_size = pq_getmsgint(&buf, 4);
+	if (nterms < 1 || nterms > COX_MAX_TERMS || ties < COX_EFRON || ties > COX_BRESLOW || skipped < 0 ||
+		names_size < (int32) ARR_OVERHEAD_NONULLS(1) || names_size > buf.len - buf.cursor)
+		lk_serial_error(fname, "Its header is out of range.");
+	names = palloc(names_size);
+	lk_serial_copy(&buf, names, names_size, fname);
+	if (VARSIZE(names) != (Size) names_size || ARR_NDIM(names) != 1 || ARR_ELEMTYPE(names) != TEXTOID ||
+		cox_check_names(names) != nterms)
+		lk_serial_error(fname, "Its names do not match its terms.");
+	n = lk_serial_count(&buf, 8 * (nterms + 2), fname);
+	own = lk_state_context(CurrentMemoryContext);
+	s = cox_state_new(own, nterms, ties, n);
+	s->header.own_context = own;
+	s->header.adoptable = true;
+	s->skipped = skipped;
+	s->names = MemoryContextAlloc(own, names_size);
+	memcpy(s->names, names, names_size);
+	for (int64 i = 0; i < (int64) (nterms + 2) * n; i++)
+	{
+		s->rows[i] = pq_getmsgfloat8(&buf) + 0.0;
+		if (!isfinite(s->rows[i]) || (i % (nterms + 2) == 0 && s->rows[i] < 0) ||
+			(i % (nterms + 2) == 1 && s->rows[i] != 0 && s->rows[i] != 1))
+			lk_serial_error(fname, "A row is not a duration, an event and finite covariates.");
+	}
+	s->n = n;
+	lk_serial_end(&buf, fname);
+	PG_RETURN_POINTER(s);
+}
+
+
+/* ---------------------------------------------------------------------
+ * The fit
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * The rows' canonical order, so that every plan sums them alike: by time,
+ * then by a hash of the rest (event and covariates), then by the rest
+ * itself where two hashes meet.  The keys (24 bytes) are sorted by radix,
+ * least significant digit first, the 32-bit hash then the time's bits (a
+ * double of 0 or more sorts as its bits), a pass skipped where all keys
+ * share the digit, as the low bits of day counts do.
+ * A comparison sort spent most of its time in the heavy ties of whole-day
+ * times; this is about six times faster on a million rows.
+ */
+typedef struct CoxSortKey
+{
+	uint64		time_bits;
+	uint32		hash;
+	const double *row;
+} CoxSortKey;
+
+static int	cox_sort_width;
+
+/* rows of one (time, hash): by the rest itself, so a collision still orders them alike */
+static int
+cox_key_cmp(const void *a, const void *b)
+{
+	const CoxSortKey *x = (const CoxSortKey *) a;
+	const CoxSortKey *y = (const CoxSortKey *) b;
+
+	for (int i = 1; i < cox_sort_width; i++)
+		if (x->row[i] != y->row[i])
+			return x->row[i] < y->row[i] ? -1 : 1;
+	return 0;
+}
+
+/* 11-bit digits: 2,048 places to scatter to stay in cache, where 65,536 did not */
+#define COX_RADIX_BITS 11
+#define COX_RADIX_BUCKETS (1 << COX_RADIX_BITS)
+#define COX_RADIX_PASSES(bits) (((bits) + COX_RADIX_BITS - 1) / COX_RADIX_BITS)
+
+/* The state's rows in the canonical order, in a new array */
+static double *
+cox_sorted_rows(const CoxState *s)
+{
+	int			width = COX_ROW_WIDTH(s);
+	CoxSortKey *keys = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxSortKey) * s->n);
+	CoxSortKey *spare = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxSortKey) * s->n);
+	int64	   *count = palloc(sizeof(int64) * COX_RADIX_BUCKETS);
+	double	   *sorted;
+
+	for (int64 i = 0; i < s->n; i++)
+	{
+		const double *row = s->rows + width * i;
+
+		memcpy(&keys[i].time_bits, &row[0], sizeof(uint64));	/* never -0: rows hold + 0.0 */
+		keys[i].hash = hash_bytes((const unsigned char *) (row + 1), sizeof(double) * (width - 1));
+		keys[i].row = row;
+	}
+	/* the hash's digits, then the time's */
+	for (int pass = 0; pass < COX_RADIX_PASSES(32) + COX_RADIX_PASSES(64); pass++)
+	{
+		bool		on_time = pass >= COX_RADIX_PASSES(32);
+		int			shift = COX_RADIX_BITS * (on_time ? pass - COX_RADIX_PASSES(32) : pass);
+		int64		at = 0;
+		CoxSortKey *swap;
+
+#define COX_DIGIT(k) ((int) (((on_time ? (k).time_bits : (uint64) (k).hash) >> shift) & (COX_RADIX_BUCKETS - 1)))
+		CHECK_FOR_INTERRUPTS();
+		memset(count, 0, sizeof(int64) * COX_RADIX_BUCKETS);
+		for (int64 i = 0; i < s->n; i++)
+			count[COX_DIGIT(keys[i])]++;
+		if (count[COX_DIGIT(keys[0])] == s->n)
+			continue;			/* one digit for all: nothing moves */
+		for (int d = 0; d < COX_RADIX_BUCKETS; d++)
+		{
+			int64		c = count[d];
+
+			count[d] = at;
+			at += c;
+		}
+		for (int64 i = 0; i < s->n; i++)
+			spare[count[COX_DIGIT(keys[i])]++] = keys[i];
+#undef COX_DIGIT
+		swap = keys;
+		keys = spare;
+		spare = swap;
+	}
+	/* a run of one (time, hash): two equal rows, or a collision, which the rows themselves order */
+	cox_sort_width = width;
+	for (int64 i = 0, j; i < s->n; i = j)
+	{
+		for (j = i + 1; j < s->n && keys[j].time_bits == keys[i].time_bits && keys[j].hash == keys[i].hash; j++)
+			;
+		if (j - i > 1)
+			qsort(keys + i, j - i, sizeof(CoxSortKey), cox_key_cmp);
+	}
+	sorted = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * width * s->n);
+	for (int64 i = 0; i < s->n; i++)
+		memcpy(sorted + width * i, keys[i].row, sizeof(double) * width);
+	pfree(keys);
+	pfree(spare);
+	pfree(count);
+	return sorted;
+}
+
+/* log L, U and I at beta over rows sorted by time (ascending), covariates centred */
+typedef struct CoxWork
+{
+	int			p;
+	int64		n;
+	CoxTies		ties;
+	const double *rows;			/* n x (p + 2) */
+	double	   *eta;			/* n */
+	double	   *s1,
+			   *s2,
+			   *d1,
+			   *d2,
+			   *mean;			/* scratch: p, p * p, p, p * p, p */
+} CoxWork;
+
+static double
+cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restrict imat)
+{
+	const int	p = w->p;
+	const int	width = p + 2;
+	const double *restrict rows = w->rows;
+	double	   *restrict eta = w->eta;
+	double	   *restrict s1 = w->s1;
+	double	   *restrict s2 = w->s2;
+	double	   *restrict d1 = w->d1;
+	double	   *restrict d2 = w->d2;
+	double	   *restrict mean = w->mean;
+	double		loglik = 0.0;
+	double		s0 = 0.0;
+	int64		i = w->n - 1;
+
+	memset(u, 0, sizeof(double) * p);
+	memset(imat, 0, sizeof(double) * p * p);
+	memset(s1, 0, sizeof(double) * p);
+	memset(s2, 0, sizeof(double) * p * p);
+	for (int64 k = 0; k < w->n; k++)
+	{
+		const double *x = rows + width * k + 2;
+		double		e = 0.0;
+
+		for (int j = 0; j < p; j++)
+			e += beta[j] * x[j];
+		eta[k] = e;
+	}
+	/* from the last time back: the risk set grows by each time's rows, events and censored alike */
+	while (i >= 0)
+	{
+		double		t = rows[width * i];
+		double		d0 = 0.0;
+		double		eta_sum = 0.0;
+		int			deaths = 0;
+
+		memset(d1, 0, sizeof(double) * p);
+		memset(d2, 0, sizeof(double) * p * p);
+		for (; i >= 0 && rows[width * i] == t; i--)
+		{
+			const double *restrict x = rows + width * i + 2;
+			double		r = exp(eta[i]);
+
+			s0 += r;
+			for (int a = 0; a < p; a++)
+			{
+				double		rx = r * x[a];
+
+				s1[a] += rx;
+				for (int b = 0; b <= a; b++)
+					s2[a * p + b] += rx * x[b];
+			}
+			if (rows[width * i + 1] != 0)
+			{
+				deaths++;
+				d0 += r;
+				eta_sum += eta[i];
+				for (int a = 0; a < p; a++)
+				{
+					double		rx = r * x[a];
+
+					u[a] += x[a];
+					d1[a] += rx;
+					for (int b = 0; b <= a; b++)
+						d2[a * p + b] += rx * x[b];
+				}
+			}
+		}
+		if (deaths == 0)
+			continue;
+		loglik += eta_sum;
+		if (w->ties == COX_BRESLOW || deaths == 1)
+		{
+			for (int a = 0; a < p; a++)
+				mean[a] = s1[a] / s0;
+			loglik -= deaths * log(s0);
+			for (int a = 0; a < p; a++)
+			{
+				u[a] -= deaths * mean[a];
+				for (int b = 0; b <= a; b++)
+					imat[a * p + b] += deaths * (s2[a * p + b] / s0 - mean[a] * mean[b]);
+			}
+		}
+		else
+		{
+			for (int r = 0; r < deaths; r++)
+			{
+				double		f = (double) r / deaths;
+				double		den = s0 - f * d0;
+
+				for (int a = 0; a < p; a++)
+					mean[a] = (s1[a] - f * d1[a]) / den;
+				loglik -= log(den);
+				for (int a = 0; a < p; a++)
+				{
+					u[a] -= mean[a];
+					for (int b = 0; b <= a; b++)
+						imat[a * p + b] += (s2[a * p + b] - f * d2[a * p + b]) / den - mean[a] * mean[b];
+				}
+			}
+		}
+	}
+	for (int a = 0; a < p; a++)
+		for (int b = 0; b < a; b++)
+			imat[b * p + a] = imat[a * p + b];
+	return loglik;
+}
+
+/* Cholesky of the p x p matrix a in place (lower); false where it is not positive definite */
+static bool
+cox_cholesky(double *a, int p)
+{
+	double		largest = 0.0;
+
+	for (int i = 0; i < p; i++)
+		largest = Max(largest, fabs(a[i * p + i]));
+	for (int j = 0; j < p; j++)
+	{
+		double		d = a[j * p + j];
+
+		for (int k = 0; k < j; k++)
+			d -= a[j * p + k] * a[j * p + k];
+		/* R's toler.chol, eps^0.75 of the largest diagonal */
+		if (!(d > 1.8189894035458617e-12 * largest))
+			return false;
+		d = sqrt(d);
+		a[j * p + j] = d;
+		for (int i = j + 1; i < p; i++)
+		{
+			double		v = a[i * p + j];
+
+			for (int k = 0; k < j; k++)
+				v -= a[i * p + k] * a[j * p + k];
+			a[i * p + j] = v / d;
+		}
+	}
+	return true;
+}
+
+/* Solves L L' x = b in place with the factor from cox_cholesky */
+static void
+cox_solve(const double *l, int p, double *b)
+{
+	for (int i = 0; i < p; i++)
+	{
+		double		v = b[i];
+
+		for (int k = 0; k < i; k++)
+			v -= l[i * p + k] * b[k];
+		b[i] = v / l[i * p + i];
+	}
+	for (int i = p - 1; i >= 0; i--)
+	{
+		double		v = b[i];
+
+		for (int k = i + 1; k < p; k++)
+			v -= l[k * p + i] * b[k];
+		b[i] = v / l[i * p + i];
+	}
+}
+
+/*
+ * Harrell's concordance of the linear predictor, as R's coxph reports it:
+ * over the pairs where one customer churned before the other left the
+ * data (a later time, or the same time censored), the share where the
+ * earlier churner had the higher risk, a tie in risk counting one half;
+ * two churns at one time are not compared.  A sweep in increasing risk
+ * with a Fenwick tree over the distinct times (a few hundred, in cache):
+ * each churner counts the comparable customers of lower risk met so far,
+ * then those of equal risk once its group of equal risk is in.  The risk
+ * order comes from a radix sort of the risks' bits.
+ */
+typedef struct CoxRiskKey
+{
+	uint64		key;			/* the risk's bits, ordered as the risks */
+	int64		row;
+} CoxRiskKey;
+
+/* customers comparable with a churner at time block b: later blocks, and this block's censored */
+static inline int64
+cox_comparable(const int64 *tree, int64 nblocks, const int64 *censored, int64 b)
+{
+	int64		later = 0;
+
+	/* the tree is indexed from the last block: blocks after b are the first nblocks - 1 - b */
+	for (int64 q = nblocks - 1 - b; q > 0; q -= q & -q)
+		later += tree[q];
+	return later + censored[b];
+}
+
+static double
+cox_concordance(const double *rows, int width, int64 n, const double *beta, int p)
+{
+	CoxRiskKey *keys = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxRiskKey) * n);
+	CoxRiskKey *spare = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxRiskKey) * n);
+	int64	   *block = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * n);
+	int64	   *count = palloc(sizeof(int64) * COX_RADIX_BUCKETS);
+	int64	   *tree,
+			   *censored,
+			   *events_in,
+			   *rows_in;
+	int64		nblocks = 0;
+	double		below = 0,
+				tied = 0,
+				comparable = 0,
+				later = 0;
+
+	for (int64 k = 0; k < n; k++)
+	{
+		double		e = 0.0;
+		uint64		bits;
+
+		if (k == 0 || rows[width * k] != rows[width * (k - 1)])
+			nblocks++;
+		block[k] = nblocks - 1;
+		for (int j = 0; j < p; j++)
+			e += beta[j] * rows[width * k + 2 + j];
+		e += 0.0;				/* no -0 */
+		memcpy(&bits, &e, sizeof(bits));
+		keys[k].key = (bits >> 63) ? ~bits : bits | (UINT64CONST(1) << 63);
+		keys[k].row = k;
+	}
+	for (int pass = 0; pass < COX_RADIX_PASSES(64); pass++)
+	{
+		int			shift = COX_RADIX_BITS * pass;
+		int64		at = 0;
+		CoxRiskKey *swap;
+
+		CHECK_FOR_INTERRUPTS();
+		memset(count, 0, sizeof(int64) * COX_RADIX_BUCKETS);
+		for (int64 i = 0; i < n; i++)
+			count[(keys[i].key >> shift) & (COX_RADIX_BUCKETS - 1)]++;
+		if (count[(keys[0].key >> shift) & (COX_RADIX_BUCKETS - 1)] == n)
+			continue;
+		for (int d = 0; d < COX_RADIX_BUCKETS; d++)
+		{
+			int64		c = count[d];
+
+			count[d] = at;
+			at += c;
+		}
+		for (int64 i = 0; i < n; i++)
+			spare[count[(keys[i].key >> shift) & (COX_RADIX_BUCKETS - 1)]++] = keys[i];
+		swap = keys;
+		keys = spare;
+		spare = swap;
+	}
+	tree = palloc0(sizeof(int64) * (nblocks + 1));
+	censored = palloc0(sizeof(int64) * nblocks);
+	for (int64 i = 0, j; i < n; i = j)
+	{
+		for (j = i + 1; j < n && keys[j].key == keys[i].key; j++)
+			;
+		/* churners of this risk against the lower risks met so far */
+		for (int64 k = i; k < j; k++)
+			if (rows[width * keys[k].row + 1] != 0)
+				below += cox_comparable(tree, nblocks, censored, block[keys[k].row]);
+		for (int64 k = i; k < j; k++)
+		{
+			int64		b = block[keys[k].row];
+
+			for (int64 q = nblocks - b; q <= nblocks; q += q & -q)
+				tree[q]++;
+			if (rows[width * keys[k].row + 1] == 0)
+				censored[b]++;
+		}
+		/* and against the equal risks, now in */
+		for (int64 k = i; k < j; k++)
+			if (rows[width * keys[k].row + 1] != 0)
+				tied += cox_comparable(tree, nblocks, censored, block[keys[k].row]);
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	tied -= below;
+	/* every churner's comparable customers, block by block from the last */
+	events_in = palloc0(sizeof(int64) * nblocks);
+	rows_in = palloc0(sizeof(int64) * nblocks);
+	for (int64 k = 0; k < n; k++)
+	{
+		rows_in[block[k]]++;
+		if (rows[width * k + 1] != 0)
+			events_in[block[k]]++;
+	}
+	for (int64 b = nblocks - 1; b >= 0; b--)
+	{
+		comparable += (double) events_in[b] * (later + censored[b]);
+		later += rows_in[b];
+	}
+	pfree(keys);
+	pfree(spare);
+	pfree(block);
+	pfree(count);
+	pfree(tree);
+	pfree(censored);
+	pfree(events_in);
+	pfree(rows_in);
+	if (comparable == 0)
+		return 0.5;
+	/* concordant = below; discordant = comparable - below - tied */
+	return (below + tied / 2) / comparable;
+}
+
+pg_noreturn static void
+cox_singular(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("coxph_fit: the covariates are collinear or constant among the customers at risk"),
+			 errhint("Leave out a covariate that another one (or a sum of others) determines, or one with a single value.")));
+}
+
+PG_FUNCTION_INFO_V1(coxph_fit_final);
+Datum
+coxph_fit_final(PG_FUNCTION_ARGS)
+{
+	CoxState   *s = PG_ARGISNULL(0) ? NULL : (CoxState *) PG_GETARG_POINTER(0);
+	int			p;
+	int			width;
+	double	   *rows;
+	CoxWork		w;
+	instr_time	started,
+				sorted_at,
+				fitted_at,
+				done;
+	double	   *beta,
+			   *newbeta,
+			   *u,
+			   *imat,
+			   *chol,
+			   *means;
+	double		loglik0,
+				loglik_best,
+				newlk,
+				score;
+	int64		events = 0;
+	int			iter;
+	bool		halving = false;
+	bool		converged = false;
+	CoxModel   *m;
+	Size		names_bytes = 0;
+	Datum	   *items;
+	bool	   *nulls;
+	int			nitems;
+
+	if (s == NULL || s->n == 0)
+		PG_RETURN_NULL();
+	p = s->nterms;
+	width = p + 2;
+	for (int64 i = 0; i < s->n; i++)
+		events += s->rows[width * i + 1] != 0;
+	if (events < Max(p, 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("coxph_fit: " INT64_FORMAT " events for %d covariates", events, p),
+				 errhint("The partial likelihood learns only from churns: fit fewer covariates, or more customers.")));
+	INSTR_TIME_SET_CURRENT(started);
+	rows = cox_sorted_rows(s);
+	INSTR_TIME_SET_CURRENT(sorted_at);
+	CHECK_FOR_INTERRUPTS();
+
+	/* centred at the means, summed in that order */
+	means = palloc0(sizeof(double) * p);
+	for (int64 i = 0; i < s->n; i++)
+		for (int j = 0; j < p; j++)
+			means[j] += rows[width * i + 2 + j];
+	for (int j = 0; j < p; j++)
+		means[j] /= s->n;
+	for (int64 i = 0; i < s->n; i++)
+		for (int j = 0; j < p; j++)
+			rows[width * i + 2 + j] -= means[j];
+
+	w.p = p;
+	w.n = s->n;
+	w.ties = (CoxTies) s->ties;
+	w.rows = rows;
+	w.eta = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * s->n);
+	w.s1 = palloc(sizeof(double) * p);
+	w.s2 = palloc(sizeof(double) * p * p);
+	w.d1 = palloc(sizeof(double) * p);
+	w.d2 = palloc(sizeof(double) * p * p);
+	w.mean = palloc(sizeof(double) * p);
+	beta = palloc0(sizeof(double) * p);
+	newbeta = palloc0(sizeof(double) * p);
+	u = palloc(sizeof(double) * p);
+	imat = palloc(sizeof(double) * p * p);
+	chol = palloc(sizeof(double) * p * p);
+
+	/* at beta = 0: the null log-likelihood and the score test, then R's first step */
+	loglik0 = cox_evaluate(&w, beta, u, imat);
+	memcpy(chol, imat, sizeof(double) * p * p);
+	if (!cox_cholesky(chol, p))
+		cox_singular();
+	memcpy(newbeta, u, sizeof(double) * p);
+	cox_solve(chol, p, newbeta);
+	score = 0.0;
+	for (int j = 0; j < p; j++)
+		score += u[j] * newbeta[j];
+	loglik_best = loglik0;
+	newlk = loglik0;
+	for (iter = 1; iter <= COX_MAX_STEPS; iter++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		newlk = cox_evaluate(&w, newbeta, u, imat);
+		if (!isfinite(newlk))
+			break;
+		if (fabs(1.0 - loglik_best / newlk) <= COX_EPS && !halving)
+		{
+			converged = true;
+			break;
+		}
+		if (iter == COX_MAX_STEPS)
+			break;
+		if (newlk < loglik_best)
+		{
+			halving = true;
+			for (int j = 0; j < p; j++)
+				newbeta[j] = (newbeta[j] + beta[j]) / 2;
+		}
+		else
+		{
+			halving = false;
+			loglik_best = newlk;
+			memcpy(chol, imat, sizeof(double) * p * p);
+			if (!cox_cholesky(chol, p))
+				cox_singular();
+			cox_solve(chol, p, u);
+			for (int j = 0; j < p; j++)
+			{
+				beta[j] = newbeta[j];
+				newbeta[j] += u[j];
+			}
+		}
+	}
+	if (!isfinite(newlk))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("coxph_fit: the partial likelihood overflowed"),
+				 errhint("Rescale large covariates (thousands of units: per thousand).")));
+	if (iter > COX_MAX_STEPS)
+		iter = COX_MAX_STEPS;
+
+	/* the model at newbeta, where log L, U and I were computed last */
+	deconstruct_array(s->names, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &nitems);
+	for (int j = 0; j < p; j++)
+		names_bytes += VARSIZE_ANY_EXHDR(DatumGetPointer(items[j])) + 1;
+	m = cox_model_alloc(p, names_bytes);
+	m->ties = (uint8) s->ties;
+	m->iterations = iter;
+	m->n = s->n;
+	m->events = events;
+	m->skipped = s->skipped;
+	m->loglik_null = loglik0;
+	m->loglik = newlk;
+	m->score_test = score;
+	memcpy(COX_MEANS(m), means, sizeof(double) * p);
+	memcpy(COX_COEF(m), newbeta, sizeof(double) * p);
+	memcpy(chol, imat, sizeof(double) * p * p);
+	if (!cox_cholesky(chol, p))
+		cox_singular();
+	/* the covariance: I^-1, column by column */
+	for (int j = 0; j < p; j++)
+	{
+		double	   *col = palloc0(sizeof(double) * p);
+
+		col[j] = 1.0;
+		cox_solve(chol, p, col);
+		for (int i = 0; i < p; i++)
+			COX_COV(m)[i * p + j] = col[i];
+	}
+	for (int i = 0; i < p; i++)
+		for (int j = 0; j < i; j++)
+			COX_COV(m)[i * p + j] = COX_COV(m)[j * p + i] = (COX_COV(m)[i * p + j] + COX_COV(m)[j * p + i]) / 2;
+	m->wald_test = 0.0;
+	for (int i = 0; i < p; i++)
+		for (int j = 0; j < p; j++)
+			m->wald_test += newbeta[i] * imat[i * p + j] * newbeta[j];
+	/* R's check: the step the score still asks for, against the coefficient ("may be infinite") */
+	if (converged)
+		for (int i = 0; i < p; i++)
+		{
+			double		step = 0.0;
+
+			for (int j = 0; j < p; j++)
+				step += u[j] * COX_COV(m)[j * p + i];
+			if (fabs(step) > COX_EPS && fabs(step) > COX_TOLER_INF * fabs(newbeta[i]))
+				converged = false;
+		}
+	m->converged = converged;
+	INSTR_TIME_SET_CURRENT(fitted_at);
+	m->concordance = cox_concordance(rows, width, s->n, newbeta, p);
+	INSTR_TIME_SET_CURRENT(done);
+	INSTR_TIME_SUBTRACT(done, fitted_at);
+	INSTR_TIME_SUBTRACT(fitted_at, sorted_at);
+	INSTR_TIME_SUBTRACT(sorted_at, started);
+	elog(DEBUG1, "coxph_fit: " INT64_FORMAT " rows sorted in %.1f ms, fitted in %.1f ms (%d evaluations), concordance %.1f ms",
+		 s->n, INSTR_TIME_GET_MILLISEC(sorted_at), INSTR_TIME_GET_MILLISEC(fitted_at), iter + 1,
+		 INSTR_TIME_GET_MILLISEC(done));
+	{
+		char	   *dest = COX_NAMES(m);
+
+		for (int j = 0; j < p; j++)
+		{
+			Size		len = VARSIZE_ANY_EXHDR(DatumGetPointer(items[j]));
+
+			memcpy(dest, VARDATA_ANY(DatumGetPointer(items[j])), len);
+			dest[len] = '\0';
+			dest += len + 1;
+		}
+	}
+	PG_RETURN_POINTER(m);
+}
+
+
+/* ---------------------------------------------------------------------
+ * Reading the model
+ * ---------------------------------------------------------------------
+ */
+
+/* coefficients(model, level): term, coef, hazard ratio, se, z, p, the hazard ratio's interval */
+PG_FUNCTION_INFO_V1(coxph_coefficient_rows);
+Datum
+coxph_coefficient_rows(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *funcctx;
+	const CoxModel *m;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		const CoxModel *given = cox_arg(fcinfo, 0);
+
+		lk_check_confidence_level("coefficients", PG_GETARG_FLOAT8(1));
+		lk_srf_start(fcinfo, (const struct varlena *) given, given->nterms, "coefficients");
+	}
+	funcctx = SRF_PERCALL_SETUP();
+	m = funcctx->user_fctx;
+	if (funcctx->call_cntr < funcctx->max_calls)
+	{
+		int			i = (int) funcctx->call_cntr;
+		int			p = m->nterms;
+		double		coef = COX_COEF(m)[i];
+		double		se = sqrt(COX_COV(m)[i * p + i]);
+		double		z = lk_normal_quantile(0.5 + PG_GETARG_FLOAT8(1) / 2);
+		Datum		values[8];
+		bool		nulls[8] = {false, false, false, false, false, false, false, false};
+
+		values[0] = CStringGetTextDatum(cox_term(m, i));
+		values[1] = Float8GetDatum(coef);
+		values[2] = Float8GetDatum(exp(coef));
+		values[3] = Float8GetDatum(se);
+		if (se > 0)
+		{
+			values[4] = Float8GetDatum(coef / se);
+			values[5] = Float8GetDatum(lk_two_sided_p(coef / se));
+		}
+		else
+			nulls[4] = nulls[5] = true;
+		values[6] = Float8GetDatum(exp(coef - z * se));
+		values[7] = Float8GetDatum(exp(coef + z * se));
+		SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc, values, nulls)));
+	}
+	SRF_RETURN_DONE(funcctx);
+}
+
+/* coxph_summary(model): the fit as one row */
+PG_FUNCTION_INFO_V1(coxph_summary_row);
+Datum
+coxph_summary_row(PG_FUNCTION_ARGS)
+{
+	const CoxModel *m = cox_arg(fcinfo, 0);
+	int			p = m->nterms;
+	double		lr = 2.0 * (m->loglik - m->loglik_null);
+	Datum		values[16];
+	bool		nulls[16] = {false};
+	TupleDesc	desc = lk_result_row_desc(fcinfo, false, 16);
+
+	values[0] = Int64GetDatum(m->n);
+	values[1] = Int64GetDatum(m->events);
+	values[2] = Int64GetDatum(m->skipped);
+	values[3] = CStringGetTextDatum(ties_names[m->ties]);
+	values[4] = Float8GetDatum(m->loglik_null);
+	values[5] = Float8GetDatum(m->loglik);
+	values[6] = Int32GetDatum(p);
+	values[7] = Float8GetDatum(lr);
+	values[8] = Float8GetDatum(lk_chi_square_upper_p(Max(lr, 0.0), p));
+	values[9] = Float8GetDatum(m->wald_test);
+	values[10] = Float8GetDatum(lk_chi_square_upper_p(Max(m->wald_test, 0.0), p));
+	values[11] = Float8GetDatum(m->score_test);
+	values[12] = Float8GetDatum(lk_chi_square_upper_p(Max(m->score_test, 0.0), p));
+	values[13] = Int32GetDatum(m->iterations);
+	values[14] = BoolGetDatum(m->converged);
+	values[15] = Float8GetDatum(m->concordance);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+/* The covariates argument: p finite values (NULL where an element is NULL) */
+static bool
+cox_covariates_arg(FunctionCallInfo fcinfo, int argno, const CoxModel *m, const char *fname, double *x)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(argno);
+
+	if (ARR_NDIM(a) != 1 || ArrayGetNItems(1, ARR_DIMS(a)) != m->nterms)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: %d covariates where the model has %d", fname,
+						ARR_NDIM(a) == 0 ? 0 : ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)), m->nterms),
+				 errhint("Give one value per term, in the order coefficients(model) lists them.")));
+	if (ARR_HASNULL(a))
+		return false;
+	memcpy(x, (char *) a + ARR_OVERHEAD_NONULLS(1), sizeof(double) * m->nterms);
+	for (int j = 0; j < m->nterms; j++)
+		lk_check_finite(fname, "a covariate", x[j]);
+	return true;
+}
+
+/* (x - means)' beta, R's predict(type = "lp"); false for a NULL covariate */
+static bool
+cox_linear_predictor(FunctionCallInfo fcinfo, const char *fname, double *lp)
+{
+	const CoxModel *m = cox_arg(fcinfo, 0);
+	double		x[COX_MAX_TERMS];
+
+	if (!cox_covariates_arg(fcinfo, 1, m, fname, x))
+		return false;
+	*lp = 0.0;
+	for (int j = 0; j < m->nterms; j++)
+		*lp += (x[j] - COX_MEANS(m)[j]) * COX_COEF(m)[j];
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(coxph_linear_predictor);
+Datum
+coxph_linear_predictor(PG_FUNCTION_ARGS)
+{
+	double		lp;
+
+	if (!cox_linear_predictor(fcinfo, "linear_predictor", &lp))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(lp);
+}
+
+/* exp of the linear predictor, R's predict(type = "risk"): the hazard against a customer at the means */
+PG_FUNCTION_INFO_V1(coxph_relative_risk);
+Datum
+coxph_relative_risk(PG_FUNCTION_ARGS)
+{
+	double		lp;
+
+	if (!cox_linear_predictor(fcinfo, "relative_risk", &lp))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(lk_finite_result("relative_risk", exp(lp)));
+}

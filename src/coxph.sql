@@ -1,0 +1,120 @@
+/* ---------------------------------------------------------------------
+ * What drives churn: Cox proportional-hazards regression (src/coxph.c)
+ * ---------------------------------------------------------------------
+ */
+
+CREATE TYPE @extschema@.coxph_model;
+
+CREATE FUNCTION loyalty_kpi_internal.coxph_model_in(cstring) RETURNS @extschema@.coxph_model
+AS 'MODULE_PATHNAME', 'coxph_model_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.coxph_model_out(@extschema@.coxph_model) RETURNS cstring
+AS 'MODULE_PATHNAME', 'coxph_model_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.coxph_model_recv(internal) RETURNS @extschema@.coxph_model
+AS 'MODULE_PATHNAME', 'coxph_model_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.coxph_model_send(@extschema@.coxph_model) RETURNS bytea
+AS 'MODULE_PATHNAME', 'coxph_model_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.coxph_model (
+    INPUT = loyalty_kpi_internal.coxph_model_in, OUTPUT = loyalty_kpi_internal.coxph_model_out,
+    RECEIVE = loyalty_kpi_internal.coxph_model_recv, SEND = loyalty_kpi_internal.coxph_model_send,
+    INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended);
+COMMENT ON TYPE @extschema@.coxph_model IS
+    'A fitted Cox proportional-hazards model: the terms, their coefficients and covariance, the covariate means, the log partial likelihoods and tests. Read with coefficients(), coxph_summary(), ::jsonb; score with relative_risk().';
+
+CREATE FUNCTION @extschema@.coxph_model_jsonb(model @extschema@.coxph_model) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'coxph_model_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.coxph_model_jsonb(@extschema@.coxph_model) IS
+    'A Cox model as jsonb: ties, n, events, skipped rows, iterations, converged, log-likelihoods, tests, each term''s coefficient, standard error and mean, and the covariance.';
+CREATE CAST (@extschema@.coxph_model AS jsonb)
+    WITH FUNCTION @extschema@.coxph_model_jsonb(@extschema@.coxph_model);
+
+CREATE FUNCTION loyalty_kpi_internal.coxph_combine(internal, internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'coxph_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.coxph_serialize(internal) RETURNS bytea
+AS 'MODULE_PATHNAME', 'coxph_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.coxph_deserialize(bytea, internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'coxph_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- READ_ONLY: the final function sorts a copy of the rows
+CREATE FUNCTION loyalty_kpi_internal.coxph_fit_final(internal) RETURNS @extschema@.coxph_model
+AS 'MODULE_PATHNAME', 'coxph_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- (duration, event, covariates, names [, ties]); the event boolean or 0/1
+-- @each E: boolean, integer
+CREATE FUNCTION loyalty_kpi_internal.coxph_fit_accum(internal, double precision, @E@, double precision[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'coxph_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.coxph_fit_accum(internal, double precision, @E@, double precision[], text[], text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'coxph_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.coxph_fit(duration double precision, event @E@, covariates double precision[],
+                                       names text[]) (
+    SFUNC = loyalty_kpi_internal.coxph_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.coxph_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.coxph_combine,
+    SERIALFUNC = loyalty_kpi_internal.coxph_serialize, DESERIALFUNC = loyalty_kpi_internal.coxph_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.coxph_fit(double precision, @E@, double precision[], text[]) IS
+    'Cox proportional-hazards regression by partial likelihood, as R''s coxph (Efron ties): one row per customer with the duration, the event (churned) and the covariates as an array, named once. Rows with a NULL are skipped and counted. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.coxph_fit(duration double precision, event @E@, covariates double precision[],
+                                       names text[], ties text) (
+    SFUNC = loyalty_kpi_internal.coxph_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.coxph_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.coxph_combine,
+    SERIALFUNC = loyalty_kpi_internal.coxph_serialize, DESERIALFUNC = loyalty_kpi_internal.coxph_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.coxph_fit(double precision, @E@, double precision[], text[], text) IS
+    'Cox proportional-hazards regression with the ties method: ''efron'' (R''s default) or ''breslow''.';
+-- @end
+
+CREATE FUNCTION @extschema@.coefficients(model @extschema@.coxph_model, level double precision DEFAULT 0.95)
+RETURNS TABLE (term text, coef double precision, hazard_ratio double precision, std_error double precision,
+               z double precision, p_value double precision, lower double precision, upper double precision)
+AS 'MODULE_PATHNAME', 'coxph_coefficient_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 5;
+COMMENT ON FUNCTION @extschema@.coefficients(@extschema@.coxph_model, double precision) IS
+    'The Cox model''s coefficient table, as R''s summary(coxph): each term''s coefficient, hazard ratio exp(coef), standard error, z, two-sided p-value and the hazard ratio''s interval at the level (default 0.95).';
+
+CREATE TYPE @extschema@.coxph_fit_summary AS (
+    n                  bigint,            -- rows fitted
+    events             bigint,
+    skipped            bigint,            -- rows left out for a NULL (R's na.omit)
+    ties               text,
+    loglik_null        double precision,  -- log partial likelihood at beta = 0
+    loglik             double precision,  -- at the fit
+    degrees_of_freedom integer,           -- of the three tests: the number of terms
+    likelihood_ratio   double precision,  -- 2 (loglik - loglik_null)
+    likelihood_ratio_p double precision,
+    wald               double precision,  -- beta' I beta
+    wald_p             double precision,
+    score              double precision,  -- U(0)' I(0)^-1 U(0), the log-rank test for one group term
+    score_p            double precision,
+    iterations         integer,
+    converged          boolean,
+    concordance        double precision); -- Harrell's C of the linear predictor, as R's coxph
+COMMENT ON TYPE @extschema@.coxph_fit_summary IS
+    'The fit of a Cox model: rows, events, rows skipped, log-likelihoods, the likelihood-ratio, Wald and score tests with their p-values, iterations, whether it converged, and the concordance.';
+
+CREATE FUNCTION @extschema@.coxph_summary(model @extschema@.coxph_model) RETURNS @extschema@.coxph_fit_summary
+AS 'MODULE_PATHNAME', 'coxph_summary_row' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.coxph_summary(@extschema@.coxph_model) IS
+    'The Cox fit as one row: n, events, skipped, log-likelihoods, the three tests with p-values, iterations, converged, concordance. (coxph_summary(m)).* gives the columns.';
+
+CREATE FUNCTION @extschema@.linear_predictor(model @extschema@.coxph_model, covariates double precision[])
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'coxph_linear_predictor' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.linear_predictor(@extschema@.coxph_model, double precision[]) IS
+    'A customer''s linear predictor (x - means)'' beta, R''s predict(type = "lp"); NULL for a NULL covariate.';
+
+CREATE FUNCTION @extschema@.relative_risk(model @extschema@.coxph_model, covariates double precision[])
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'coxph_relative_risk' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.relative_risk(@extschema@.coxph_model, double precision[]) IS
+    'A customer''s churn hazard relative to a customer at the covariate means, exp(linear predictor), R''s predict(type = "risk").';

@@ -1,0 +1,140 @@
+-- pgTAP: Cox proportional-hazards regression against R's survival::coxph
+-- (test/reference/coxph_reference.R wrote coxph_reference.csv from R 4.2
+-- and survival 3.5 in Debian 12) on the lung and colon data of R's survival
+-- package (../shared/data/survival), Efron and Breslow ties: coefficients,
+-- standard errors, p-values, log-likelihoods, the three tests, n, events,
+-- iterations and the linear predictor to 1e-9 relative; then the rows
+-- skipped, parallel = serial to the bit, the stored forms, the flag for a
+-- coefficient that runs off (separation) and the errors.  One transaction,
+-- rolled back.
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS loyalty_kpi;
+SELECT no_plan();
+\ir include/plan_of.sql
+
+CREATE TABLE lung (inst int, time float8, status int, age float8, sex float8, ph_ecog float8, ph_karno float8,
+                   pat_karno float8, meal_cal float8, wt_loss float8, event bool);
+\copy lung FROM '../shared/data/survival/lung.csv' CSV HEADER
+CREATE TABLE colon (id int, time float8, status int, rx text, sex float8, age float8, obstruct float8, perfor float8,
+                    adhere float8, nodes float8, differ float8, extent float8, surg float8, node4 float8);
+\copy colon FROM '../shared/data/survival/colon_death.csv' CSV HEADER
+CREATE TABLE ref (fit text, name text, value float8);
+\copy ref FROM 'test/reference/coxph_reference.csv' CSV HEADER
+
+-- the four fits R made, one row each; colon's treatment arms as indicators against Obs
+CREATE TABLE fits AS
+SELECT 'lung_efron' AS fit, coxph_fit(time, event, ARRAY[age, sex, ph_ecog], ARRAY['age', 'sex', 'ph.ecog']) AS m FROM lung
+UNION ALL
+SELECT 'lung_breslow', coxph_fit(time, event, ARRAY[age, sex, ph_ecog], ARRAY['age', 'sex', 'ph.ecog'], 'breslow') FROM lung
+UNION ALL
+SELECT 'colon_efron', coxph_fit(time, status, ARRAY[(rx = 'Lev')::int, (rx = 'Lev+5FU')::int, sex, age, obstruct, nodes],
+                                ARRAY['lev', 'lev5fu', 'sex', 'age', 'obstruct', 'nodes']) FROM colon
+UNION ALL
+SELECT 'colon_breslow', coxph_fit(time, status, ARRAY[(rx = 'Lev')::int, (rx = 'Lev+5FU')::int, sex, age, obstruct, nodes],
+                                  ARRAY['lev', 'lev5fu', 'sex', 'age', 'obstruct', 'nodes'], 'breslow') FROM colon;
+
+-- ours, in R's names
+CREATE TABLE ours AS
+SELECT f.fit, 'coef.' || c.term AS name, c.coef AS value FROM fits f, coefficients(f.m) c
+UNION ALL SELECT f.fit, 'se.' || c.term, c.std_error FROM fits f, coefficients(f.m) c
+UNION ALL SELECT f.fit, 'p.' || c.term, c.p_value FROM fits f, coefficients(f.m) c
+UNION ALL SELECT fit, 'loglik.null', (coxph_summary(m)).loglik_null FROM fits
+UNION ALL SELECT fit, 'loglik.fit', (coxph_summary(m)).loglik FROM fits
+UNION ALL SELECT fit, 'lr', (coxph_summary(m)).likelihood_ratio FROM fits
+UNION ALL SELECT fit, 'wald', (coxph_summary(m)).wald FROM fits
+UNION ALL SELECT fit, 'score', (coxph_summary(m)).score FROM fits
+UNION ALL SELECT fit, 'n', (coxph_summary(m)).n FROM fits
+UNION ALL SELECT fit, 'events', (coxph_summary(m)).events FROM fits
+UNION ALL SELECT fit, 'iterations', (coxph_summary(m)).iterations FROM fits
+UNION ALL SELECT fit, 'concordance', (coxph_summary(m)).concordance FROM fits
+UNION ALL SELECT 'lung_efron', 'lp.' || n, linear_predictor(m, ARRAY[l.age, l.sex, l.ph_ecog])
+          FROM fits, (SELECT row_number() OVER () AS n, * FROM (SELECT * FROM lung LIMIT 5) x) l WHERE fit = 'lung_efron';
+
+SELECT is((SELECT count(*) FROM ref r JOIN ours o USING (fit, name)),
+          (SELECT count(*) FROM ref WHERE name <> 'concordance.se'),
+          'every value R gives has ours beside it (all but the concordance''s standard error, not yet computed)');
+SELECT is((SELECT string_agg(format('%s %s: R %s, ours %s', fit, name, r.value, o.value), '; ')
+           FROM ref r JOIN ours o USING (fit, name)
+           WHERE NOT (abs(o.value - r.value) <= 1e-9 * greatest(abs(r.value), 1e-300))),
+          NULL, 'coefficients, standard errors, p-values, log-likelihoods, tests, counts, concordance and linear predictors equal R''s to 1e-9 relative');
+SELECT is((SELECT value FROM ref WHERE fit = 'lung_efron' AND name = 'coef.age'), 0.011066764560073482::float8,
+          'the reference holds the issue''s published lung figure (age 0.011066764560073482)');
+
+-- the rows skipped: lung's 1 missing ph.ecog, colon's 18 missing nodes, as R's na.omit
+SELECT is((SELECT array_agg((coxph_summary(m)).skipped ORDER BY fit) FROM fits), ARRAY[18, 18, 1, 1]::bigint[],
+          'rows with a NULL covariate are skipped and counted (colon 18, lung 1)');
+SELECT ok((SELECT bool_and((coxph_summary(m)).converged) FROM fits), 'every reference fit converged');
+
+-- the coefficient table: hazard ratios and their intervals from the coefficients
+SELECT is((SELECT count(*) FROM fits, coefficients(m, 0.9) c
+           WHERE abs(c.hazard_ratio - exp(c.coef)) < 1e-15 * c.hazard_ratio
+             AND abs(c.lower - exp(c.coef - 1.6448536269514722 * c.std_error)) < 1e-12 * c.lower
+             AND abs(c.upper - exp(c.coef + 1.6448536269514722 * c.std_error)) < 1e-12 * c.upper
+             AND abs(c.z - c.coef / c.std_error) < 1e-15 * abs(c.z)),
+          18::bigint, 'hazard ratio exp(coef), z = coef / se, the 90% interval exp(coef +- 1.645 se)');
+SELECT is((SELECT relative_risk(m, ARRAY[60, 1, 1]) FROM fits WHERE fit = 'lung_efron'),
+          (SELECT exp(linear_predictor(m, ARRAY[60, 1, 1])) FROM fits WHERE fit = 'lung_efron'),
+          'relative_risk is exp(linear_predictor)');
+SELECT is((SELECT linear_predictor(m, ARRAY[(coxph_model_jsonb(m) -> 'terms' -> 0 ->> 'mean')::float8,
+                                             (coxph_model_jsonb(m) -> 'terms' -> 1 ->> 'mean')::float8,
+                                             (coxph_model_jsonb(m) -> 'terms' -> 2 ->> 'mean')::float8])
+           FROM fits WHERE fit = 'lung_efron'), 0::float8, 'a customer at the means has linear predictor 0');
+SELECT ok((SELECT linear_predictor(m, ARRAY[60, NULL, 1]) IS NULL FROM fits WHERE fit = 'lung_efron'),
+          'a NULL covariate gives a NULL prediction');
+
+-- the order of the rows changes nothing, nor does a parallel plan: the final function sorts
+SELECT is((SELECT coxph_fit(time, event, ARRAY[age, sex, ph_ecog], ARRAY['age', 'sex', 'ph.ecog'])::text
+           FROM (SELECT * FROM lung ORDER BY random()) x),
+          (SELECT m::text FROM fits WHERE fit = 'lung_efron'), 'any row order gives the same model, to the bit');
+CREATE TABLE big AS
+SELECT g AS id, least(730, floor(-ln(1 - ((g * 7919) % 10007 + 0.5) / 10007.0) * 300
+                              / exp(0.4 * (g % 2) - 0.01 * (g % 50))))::float8 AS days,
+       (g * 31) % 10 < 7 AS churned, (g % 2)::float8 AS x1, (g % 50)::float8 AS x2, ((g * 13) % 7)::float8 AS x3
+FROM generate_series(1, 60000) g;
+ANALYZE big;
+CREATE TABLE serial_fit AS
+SELECT coxph_fit(days, churned, ARRAY[x1, x2, x3], ARRAY['x1', 'x2', 'x3'])::text AS m FROM big;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL max_parallel_workers_per_gather = 2;
+SELECT matches(plan_of($$SELECT coxph_fit(days, churned, ARRAY[x1, x2, x3], ARRAY['x1', 'x2', 'x3']) FROM big$$),
+               'Workers Launched: [12].*Partial Aggregate', 'coxph_fit aggregates partially in launched workers');
+SELECT is((SELECT coxph_fit(days, churned, ARRAY[x1, x2, x3], ARRAY['x1', 'x2', 'x3'])::text FROM big),
+          (SELECT m FROM serial_fit), 'the parallel fit equals the serial fit exactly');
+RESET max_parallel_workers_per_gather;
+
+-- stored forms: text reads back, jsonb has the fields
+SELECT is((SELECT m::text::coxph_model::text FROM fits WHERE fit = 'colon_efron'),
+          (SELECT m::text FROM fits WHERE fit = 'colon_efron'), 'the text form reads back exactly');
+SELECT is((SELECT m::jsonb -> 'terms' -> 1 ->> 'term' FROM fits WHERE fit = 'lung_efron'), 'sex', 'jsonb names the terms');
+SELECT throws_ok($$SELECT 'v1:coxph:ties=efron;n=1;events=1;skipped=0;iterations=1;converged=true;loglik=-1,-1;score=0;wald=0;concordance=0.5;terms="a";means=0;coef=0;cov=-1'::coxph_model$$,
+                 '22P02', NULL, 'a negative variance is refused');
+
+-- a covariate that separates the churners: its coefficient runs off, and the fit says so
+SELECT is((SELECT (coxph_summary(coxph_fit(t, e, ARRAY[x], ARRAY['x']))).converged
+           FROM (SELECT g AS t, g <= 10 AS e, (g <= 10)::int::float8 AS x FROM generate_series(1, 40) g) s),
+          false, 'a coefficient running off to infinity is not converged');
+
+-- errors: 22003 for values out of range, 22023 for what cannot be fitted, 22004 for NULL parameters
+SELECT throws_ok($$SELECT coxph_fit(-1, true, ARRAY[1.0], ARRAY['x'])$$, '22003', NULL, 'a negative duration');
+SELECT throws_ok($$SELECT coxph_fit(1, true, ARRAY['NaN'::float8], ARRAY['x'])$$, '22003', NULL, 'a covariate that is not finite');
+SELECT throws_ok($$SELECT coxph_fit(d, true, CASE WHEN d = 1 THEN ARRAY[1.0] ELSE ARRAY[1.0, 2.0] END, ARRAY['x'])
+                   FROM generate_series(1, 3) d$$, '22023', NULL, 'a covariate array whose length changes');
+SELECT throws_ok($$SELECT coxph_fit(d, 2, ARRAY[1.0], ARRAY['x']) FROM generate_series(1, 3) d$$, '22023', NULL,
+                 'an integer event other than 0 and 1');
+SELECT throws_ok($$SELECT coxph_fit(d, d = 1, ARRAY[d::float8, -d::float8], ARRAY['x', 'y']) FROM generate_series(1, 9) d$$,
+                 '22023', NULL, 'fewer events than covariates');
+SELECT throws_ok($$SELECT coxph_fit(d, d % 2 = 0, ARRAY[d::float8, 2 * d::float8], ARRAY['x', 'y']) FROM generate_series(1, 20) d$$,
+                 '22023', NULL, 'collinear covariates');
+SELECT throws_ok($$SELECT coxph_fit(d, true, ARRAY[1.0], NULL) FROM generate_series(1, 3) d$$, '22004', NULL, 'NULL names');
+SELECT throws_ok($$SELECT coxph_fit(d, true, ARRAY[1.0, 2.0], ARRAY['x', 'x']) FROM generate_series(1, 3) d$$, '22023', NULL,
+                 'a name given twice');
+SELECT throws_ok($$SELECT coxph_fit(d, true, ARRAY[d::float8], ARRAY['x'], 'exact') FROM generate_series(1, 3) d$$, '22023', NULL,
+                 'an unknown ties method');
+SELECT is((SELECT coxph_fit(d, true, ARRAY[1.0], ARRAY['x']) IS NULL FROM generate_series(1, 3) d WHERE false), true,
+          'no row: NULL');
+
+SELECT * FROM finish();
+ROLLBACK;

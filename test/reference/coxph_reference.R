@@ -1,0 +1,48 @@
+#!/usr/bin/env Rscript
+# Reference values for coxph_fit: R's survival::coxph on the data sets in
+# ../shared/data/survival (R 4.2, survival 3.5 in Debian 12), written to
+# coxph_reference.csv beside this file as (fit, name, value) rows with 17
+# significant digits, which test/coxph.sql reads.  Rerun only to add a fit:
+#   Rscript test/reference/coxph_reference.R
+# (Debian: apt-get install r-base-core r-cran-survival)
+suppressMessages(library(survival))
+here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
+data_dir <- file.path(here, "..", "..", "..", "shared", "data", "survival")
+lung <- read.csv(file.path(data_dir, "lung.csv"))
+colon <- read.csv(file.path(data_dir, "colon_death.csv"))
+colon$lev <- as.numeric(colon$rx == "Lev")
+colon$lev5fu <- as.numeric(colon$rx == "Lev+5FU")
+
+rows <- list()
+put <- function(fit, name, value) rows[[length(rows) + 1]] <<- data.frame(fit = fit, name = name, value = sprintf("%.17g", value))
+record <- function(label, f) {
+  s <- summary(f)
+  for (i in seq_along(coef(f))) {
+    term <- names(coef(f))[i]
+    put(label, paste0("coef.", term), coef(f)[i])
+    put(label, paste0("se.", term), sqrt(diag(vcov(f)))[i])
+    put(label, paste0("p.", term), s$coefficients[i, "Pr(>|z|)"])
+  }
+  put(label, "loglik.null", f$loglik[1])
+  put(label, "loglik.fit", f$loglik[2])
+  put(label, "lr", 2 * (f$loglik[2] - f$loglik[1]))
+  put(label, "wald", f$wald.test)
+  put(label, "score", f$score)
+  put(label, "n", f$n)
+  put(label, "events", f$nevent)
+  put(label, "iterations", f$iter)
+  put(label, "concordance", f$concordance["concordance"])
+  put(label, "concordance.se", f$concordance["std"])
+}
+lung_fit <- coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lung)
+record("lung_efron", lung_fit)
+# the linear predictor of the first five patients, centred at the means as R's predict does
+lp <- predict(lung_fit, newdata = lung[1:5, ], type = "lp")
+for (i in 1:5) put("lung_efron", paste0("lp.", i), lp[i])
+record("lung_breslow", coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lung, ties = "breslow"))
+record("colon_efron", coxph(Surv(time, status) ~ lev + lev5fu + sex + age + obstruct + nodes, data = colon))
+record("colon_breslow", coxph(Surv(time, status) ~ lev + lev5fu + sex + age + obstruct + nodes, data = colon,
+                              ties = "breslow"))
+out <- do.call(rbind, rows)
+write.csv(out, file.path(here, "coxph_reference.csv"), row.names = FALSE, quote = FALSE)
+cat(nrow(out), "reference values\n")
