@@ -518,6 +518,41 @@ CREATE AGGREGATE @extschema@.coxph_fit(duration double precision, event integer,
 COMMENT ON AGGREGATE @extschema@.coxph_fit(double precision, integer, double precision[], text[], text) IS
     'Cox proportional-hazards regression with the ties method: ''efron'' (R''s default) or ''breslow''.';
 
+-- From a customers table: the tenure in whole units of time_unit from
+-- acquired_at to churned_at, or censored at as_of while active, as
+-- survival_summary counts it; customers acquired after as_of left out
+CREATE FUNCTION loyalty_kpi_internal.coxph_fit_accum(internal, timestamptz, timestamptz, timestamptz, interval,
+                                                     double precision[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'coxph_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.coxph_fit_accum(internal, timestamptz, timestamptz, timestamptz, interval,
+                                                     double precision[], text[], text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'coxph_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.coxph_fit(acquired_at timestamptz, churned_at timestamptz, as_of timestamptz,
+                                       time_unit interval, covariates double precision[], names text[]) (
+    SFUNC = loyalty_kpi_internal.coxph_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.coxph_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.coxph_combine,
+    SERIALFUNC = loyalty_kpi_internal.coxph_serialize, DESERIALFUNC = loyalty_kpi_internal.coxph_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.coxph_fit(timestamptz, timestamptz, timestamptz, interval, double precision[], text[]) IS
+    'Cox proportional-hazards regression from a customers table: the tenure in whole time units from acquired_at to churned_at, or censored at as_of while active (as survival_summary counts it), and the covariates, named once.';
+
+CREATE AGGREGATE @extschema@.coxph_fit(acquired_at timestamptz, churned_at timestamptz, as_of timestamptz,
+                                       time_unit interval, covariates double precision[], names text[], ties text) (
+    SFUNC = loyalty_kpi_internal.coxph_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.coxph_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.coxph_combine,
+    SERIALFUNC = loyalty_kpi_internal.coxph_serialize, DESERIALFUNC = loyalty_kpi_internal.coxph_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.coxph_fit(timestamptz, timestamptz, timestamptz, interval, double precision[], text[], text) IS
+    'Cox proportional-hazards regression from a customers table, with the ties method: ''efron'' (R''s default) or ''breslow''.';
+
 CREATE FUNCTION @extschema@.coefficients(model @extschema@.coxph_model, level double precision DEFAULT 0.95)
 RETURNS TABLE (term text, coef double precision, hazard_ratio double precision, std_error double precision,
                z double precision, p_value double precision, lower double precision, upper double precision)
@@ -541,16 +576,16 @@ CREATE TYPE @extschema@.coxph_fit_summary AS (
     score              double precision,  -- U(0)' I(0)^-1 U(0), the log-rank test for one group term
     score_p            double precision,
     iterations         integer,
-    converged          boolean);
-
+    converged          boolean,
+    concordance        double precision); -- Harrell's C of the linear predictor, as R's coxph
 COMMENT ON TYPE @extschema@.coxph_fit_summary IS
-    'The fit of a Cox model: rows, events, rows skipped, log-likelihoods, the likelihood-ratio, Wald and score tests with their p-values, iterations and whether it converged.';
+    'The fit of a Cox model: rows, events, rows skipped, log-likelihoods, the likelihood-ratio, Wald and score tests with their p-values, iterations, whether it converged, and the concordance.';
 
 CREATE FUNCTION @extschema@.coxph_summary(model @extschema@.coxph_model) RETURNS @extschema@.coxph_fit_summary
 AS 'MODULE_PATHNAME', 'coxph_summary_row' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION @extschema@.coxph_summary(@extschema@.coxph_model) IS
-    'The Cox fit as one row: n, events, skipped, log-likelihoods, the three tests with p-values, iterations, converged. (coxph_summary(m)).* gives the columns.';
+    'The Cox fit as one row: n, events, skipped, log-likelihoods, the three tests with p-values, iterations, converged, concordance. (coxph_summary(m)).* gives the columns.';
 
 CREATE FUNCTION @extschema@.linear_predictor(model @extschema@.coxph_model, covariates double precision[])
 RETURNS double precision

@@ -496,3 +496,62 @@ lk_srf_start(FunctionCallInfo fcinfo, const struct varlena *value, uint64 rows, 
 	MemoryContextSwitchTo(old);
 	return funcctx;
 }
+
+bool
+lk_tenure_from_dates(FunctionCallInfo fcinfo, int argno, const char *fname, double *duration, bool *event)
+{
+	TimestampTz acquired,
+				end,
+				as_of;
+	Interval   *unit;
+	int64		unit_usec;
+
+	if (PG_ARGISNULL(argno + 2) || PG_ARGISNULL(argno + 3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: %s must not be NULL", fname, PG_ARGISNULL(argno + 2) ? "as_of" : "time_unit"),
+				 errhint("as_of is when the active customers are censored, such as now(); time_unit the unit of the durations, such as '1 day'.")));
+	as_of = PG_GETARG_TIMESTAMPTZ(argno + 2);
+	unit = PG_GETARG_INTERVAL_P(argno + 3);
+	if (TIMESTAMP_NOT_FINITE(as_of))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: as_of must be finite", fname),
+				 errhint("Pass the date the active customers were last seen active, such as now().")));
+	/* a unit past int64 microseconds is longer than any tenure: INT64_MAX */
+	if (pg_mul_s64_overflow(unit->day, USECS_PER_DAY, &unit_usec) ||
+		pg_add_s64_overflow(unit_usec, unit->time, &unit_usec))
+		unit_usec = (unit->day > 0 || (unit->day == 0 && unit->time > 0)) ? PG_INT64_MAX : -1;
+	if (unit->month != 0 || unit_usec <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: time unit %s is not a fixed positive length", fname,
+						DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(unit)))),
+				 errhint("Use days or shorter units, such as '1 day' or '7 days'; months and years have no fixed length.")));
+	if (PG_ARGISNULL(argno))
+		return false;
+	acquired = PG_GETARG_TIMESTAMPTZ(argno);
+	if (TIMESTAMP_NOT_FINITE(acquired))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: acquired_at must be finite", fname),
+				 errhint("Leave a customer's row out rather than give it an infinite date.")));
+	if (acquired > as_of)
+		return false;
+	*event = !PG_ARGISNULL(argno + 1) && PG_GETARG_TIMESTAMPTZ(argno + 1) <= as_of;
+	end = *event ? PG_GETARG_TIMESTAMPTZ(argno + 1) : as_of;
+	if (end < acquired)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: churned_at %s is before acquired_at %s", fname,
+						lk_timestamptz_text(end), lk_timestamptz_text(acquired)),
+				 errhint("A customer churns at or after being acquired; check the row.")));
+	/*
+	 * Whole units completed, as survival tables and R fits on day counts
+	 * count them: a partial unit is not counted, so the summary holds one
+	 * entry per distinct whole tenure.  Finite timestamps are within 2^62
+	 * microseconds of each other, so the difference does not overflow.
+	 */
+	*duration = (double) ((end - acquired) / unit_usec);
+	return true;
+}

@@ -535,7 +535,9 @@ cox_check_names(ArrayType *names)
  */
 typedef struct CoxCallForm
 {
+	bool		dates;			/* (acquired_at, churned_at, as_of, time_unit, ...) */
 	bool		event_is_integer;
+	int			covariates_arg; /* then the names, then the ties method */
 	CoxTies		ties;
 	text	   *ties_text;		/* a copy of the last ties argument parsed */
 } CoxCallForm;
@@ -565,20 +567,23 @@ cox_call_form(FunctionCallInfo fcinfo)
 		Oid			event_type = lk_declared_argtype(fcinfo, 2);
 
 		form = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CoxCallForm));
+		form->dates = event_type == TIMESTAMPTZOID;
 		form->event_is_integer = event_type == INT4OID;
+		form->covariates_arg = form->dates ? 5 : 3;
 		form->ties = COX_EFRON;
 		fcinfo->flinfo->fn_extra = form;
 	}
-	if (PG_NARGS() >= 6)
+	if (PG_NARGS() > form->covariates_arg + 2)
 	{
+		int			ties_arg = form->covariates_arg + 2;
 		text	   *t;
 
-		if (PG_ARGISNULL(5))
+		if (PG_ARGISNULL(ties_arg))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("coxph_fit: the ties method must not be NULL"),
 					 errhint("Use 'efron' (R's default) or 'breslow'.")));
-		t = PG_GETARG_TEXT_PP(5);
+		t = PG_GETARG_TEXT_PP(ties_arg);
 		if (form->ties_text == NULL || VARSIZE_ANY(t) != VARSIZE_ANY(form->ties_text) ||
 			memcmp(t, form->ties_text, VARSIZE_ANY(t)) != 0)
 		{
@@ -604,7 +609,11 @@ cox_name_of(const CoxState *s, int j)
 	return TextDatumGetCString(items[j]);
 }
 
-/* coxph_fit(duration, event boolean or integer, covariates, names [, ties]) */
+/*
+ * coxph_fit(duration, event boolean or integer, covariates, names [, ties]),
+ * or (acquired_at, churned_at, as_of, time_unit, covariates, names [, ties])
+ * with the tenure in whole units as survival_summary counts it
+ */
 PG_FUNCTION_INFO_V1(coxph_fit_accum);
 Datum
 coxph_fit_accum(PG_FUNCTION_ARGS)
@@ -617,16 +626,18 @@ coxph_fit_accum(PG_FUNCTION_ARGS)
 	ArrayType  *names;
 	ArrayType  *x;
 	double	   *row;
-	double		duration;
-	bool		event;
+	double		duration = 0;
+	bool		event = false;
+	int			names_arg;
 	int			p;
 
-	if (PG_ARGISNULL(4))
+	names_arg = form->covariates_arg + 1;
+	if (PG_ARGISNULL(names_arg))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("coxph_fit: the covariate names must not be NULL"),
 				 errhint("Name the covariates once, such as ARRAY['age', 'sex', 'plan_fee'].")));
-	names = PG_GETARG_ARRAYTYPE_P(4);
+	names = PG_GETARG_ARRAYTYPE_P(names_arg);
 	if (s == NULL)
 	{
 		p = cox_check_names(names);
@@ -641,12 +652,46 @@ coxph_fit_accum(PG_FUNCTION_ARGS)
 				 errmsg("coxph_fit: the covariate names and the ties method must be the same in every row"),
 				 errhint("Give the names as a constant array.")));
 	p = s->nterms;
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	if (form->dates)
 	{
-		s->skipped++;
-		PG_RETURN_POINTER(s);
+		/* no acquisition date: missing, skipped and counted; acquired after as_of: not a customer yet */
+		if (PG_ARGISNULL(1) || PG_ARGISNULL(form->covariates_arg))
+		{
+			(void) lk_tenure_from_dates(fcinfo, 1, fname, &duration, &event);	/* its parameters' checks */
+			s->skipped++;
+			PG_RETURN_POINTER(s);
+		}
+		if (!lk_tenure_from_dates(fcinfo, 1, fname, &duration, &event))
+			PG_RETURN_POINTER(s);
 	}
-	x = PG_GETARG_ARRAYTYPE_P(3);
+	else
+	{
+		if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(form->covariates_arg))
+		{
+			s->skipped++;
+			PG_RETURN_POINTER(s);
+		}
+		duration = PG_GETARG_FLOAT8(1);
+		if (!isfinite(duration) || duration < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("coxph_fit: duration %s is not a time", float8out_internal(duration)),
+					 errhint("A duration is a finite number of time units, 0 or more.")));
+		if (form->event_is_integer)
+		{
+			int32		e = PG_GETARG_INT32(2);
+
+			if (e != 0 && e != 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("coxph_fit: event %d is neither 0 nor 1", e),
+						 errhint("An integer event is 1 for a churn and 0 for a customer still active (censored).")));
+			event = e == 1;
+		}
+		else
+			event = PG_GETARG_BOOL(2);
+	}
+	x = PG_GETARG_ARRAYTYPE_P(form->covariates_arg);
 	if (ARR_NDIM(x) != 1 || ArrayGetNItems(ARR_NDIM(x), ARR_DIMS(x)) != p)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -658,25 +703,6 @@ coxph_fit_accum(PG_FUNCTION_ARGS)
 		s->skipped++;			/* R's na.omit */
 		PG_RETURN_POINTER(s);
 	}
-	duration = PG_GETARG_FLOAT8(1);
-	if (!isfinite(duration) || duration < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("coxph_fit: duration %s is not a time", float8out_internal(duration)),
-				 errhint("A duration is a finite number of time units, 0 or more.")));
-	if (form->event_is_integer)
-	{
-		int32		e = PG_GETARG_INT32(2);
-
-		if (e != 0 && e != 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("coxph_fit: event %d is neither 0 nor 1", e),
-					 errhint("An integer event is 1 for a churn and 0 for a customer still active (censored).")));
-		event = e == 1;
-	}
-	else
-		event = PG_GETARG_BOOL(2);
 	cox_state_reserve(s, 1);
 	row = s->rows + COX_ROW_WIDTH(s) * s->n;
 	row[0] = duration + 0.0;

@@ -83,6 +83,19 @@ extern double lk_share_result(const char *fname, double result, double whole);
 extern void lk_add_count(int64 *count, int64 delta, const char *fname);
 
 /*
+ * A customer's tenure from lifecycle dates, the arguments acquired_at,
+ * churned_at, as_of and time_unit at argno .. argno + 3 (survival_summary's
+ * and coxph_fit's date forms): whole units of the time unit completed up to
+ * the churn or, still active (churned_at NULL or after as_of), up to as_of,
+ * where it is censored; a day is 24 hours.  False for a row to skip: no
+ * acquisition date, or acquired after as_of.  ERROR for a NULL as_of or
+ * unit (22004), an infinite as_of or a unit of months (22023), churned
+ * before acquired (22003).
+ */
+extern bool lk_tenure_from_dates(FunctionCallInfo fcinfo, int argno, const char *fname, double *duration,
+								 bool *event);
+
+/*
  * For final functions that return a composite type, or an array of one
  * (one row per period, per tier, ...): the blessed TupleDesc of that type,
  * checked to have natts columns, and the array built from formed rows.

@@ -478,72 +478,6 @@ survival_read_integer_event(FunctionCallInfo fcinfo, const SurvivalCallCache *ca
 	return v == 1;
 }
 
-/*
- * The row of the (acquired_at, churned_at, as_of, time_unit) form: its
- * duration in time units up to the churn or, still active, up to as_of,
- * where it is censored.  False for a row to skip: no acquisition date, or
- * acquired after as_of (not yet a customer then).
- */
-static bool
-survival_read_dates(FunctionCallInfo fcinfo, const SurvivalCallCache *cache,
-					double *duration, bool *event)
-{
-	TimestampTz acquired,
-				end,
-				as_of;
-	Interval   *unit;
-	int64		unit_usec;
-
-	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s: %s must not be NULL", cache->fname, PG_ARGISNULL(3) ? "as_of" : "time_unit"),
-				 errhint("as_of is when the active customers are censored, such as now(); time_unit the unit of the durations, such as '1 day'.")));
-	as_of = PG_GETARG_TIMESTAMPTZ(3);
-	unit = PG_GETARG_INTERVAL_P(4);
-	if (TIMESTAMP_NOT_FINITE(as_of))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: as_of must be finite", cache->fname),
-				 errhint("Pass the date the active customers were last seen active, such as now().")));
-	/* a unit past int64 microseconds is longer than any tenure: INT64_MAX */
-	if (pg_mul_s64_overflow(unit->day, USECS_PER_DAY, &unit_usec) ||
-		pg_add_s64_overflow(unit_usec, unit->time, &unit_usec))
-		unit_usec = (unit->day > 0 || (unit->day == 0 && unit->time > 0)) ? PG_INT64_MAX : -1;
-	if (unit->month != 0 || unit_usec <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: time unit %s is not a fixed positive length", cache->fname,
-						DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(unit)))),
-				 errhint("Use days or shorter units, such as '1 day' or '7 days'; months and years have no fixed length.")));
-	if (PG_ARGISNULL(1))
-		return false;
-	acquired = PG_GETARG_TIMESTAMPTZ(1);
-	if (TIMESTAMP_NOT_FINITE(acquired))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: acquired_at must be finite", cache->fname),
-				 errhint("Leave a customer's row out rather than give it an infinite date.")));
-	if (acquired > as_of)
-		return false;
-	*event = !PG_ARGISNULL(2) && PG_GETARG_TIMESTAMPTZ(2) <= as_of;
-	end = *event ? PG_GETARG_TIMESTAMPTZ(2) : as_of;
-	if (end < acquired)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: churned_at %s is before acquired_at %s", cache->fname,
-						lk_timestamptz_text(end), lk_timestamptz_text(acquired)),
-				 errhint("A customer churns at or after being acquired; check the row.")));
-	/*
-	 * Whole units completed, as survival tables and R fits on day counts
-	 * count them: a partial unit is not counted, so the summary holds one
-	 * entry per distinct whole tenure.  Finite timestamps are within 2^62
-	 * microseconds of each other, so the difference does not overflow.
-	 */
-	*duration = (double) ((end - acquired) / unit_usec);
-	return true;
-}
-
 static Datum
 survival_step(FunctionCallInfo fcinfo, int sign)
 {
@@ -556,7 +490,7 @@ survival_step(FunctionCallInfo fcinfo, int sign)
 	s = PG_ARGISNULL(0) ? NULL : LK_GETARG_VARLENA_STATE(SurvivalSummary, 0);
 	if (PG_NARGS() == 5)
 	{
-		if (!survival_read_dates(fcinfo, cache, &duration, &event))
+		if (!lk_tenure_from_dates(fcinfo, 1, cache->fname, &duration, &event))
 			goto skip;
 	}
 	else

@@ -11,6 +11,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS loyalty_kpi;
 SELECT no_plan();
+SET LOCAL TimeZone = 'UTC';   -- the date form's days are 24 hours
 \ir include/plan_of.sql
 
 CREATE TABLE lung (inst int, time float8, status int, age float8, sex float8, ph_ecog float8, ph_karno float8,
@@ -82,6 +83,20 @@ SELECT is((SELECT linear_predictor(m, ARRAY[(coxph_model_jsonb(m) -> 'terms' -> 
            FROM fits WHERE fit = 'lung_efron'), 0::float8, 'a customer at the means has linear predictor 0');
 SELECT ok((SELECT linear_predictor(m, ARRAY[60, NULL, 1]) IS NULL FROM fits WHERE fit = 'lung_efron'),
           'a NULL covariate gives a NULL prediction');
+
+-- from lifecycle dates: the tenure in whole days from acquired_at to churned_at, or to as_of (here each
+-- row's own) while active, is the duration form's fit, to the bit
+SELECT is((SELECT coxph_fit(a, CASE WHEN event THEN a + time * interval '1 day' END, a + time * interval '1 day', '1 day',
+                            ARRAY[age, sex, ph_ecog], ARRAY['age', 'sex', 'ph.ecog'])::text
+           FROM (SELECT *, timestamptz '2020-01-01 00:00+00' + row_number() OVER () * interval '1 hour' AS a FROM lung) l),
+          (SELECT m::text FROM fits WHERE fit = 'lung_efron'), 'the (acquired_at, churned_at, as_of, unit) form is the duration form');
+SELECT is((SELECT (coxph_summary(coxph_fit(a, NULL, '2024-01-01', '1 day', ARRAY[1.0], ARRAY['x']))).skipped
+           FROM (VALUES (NULL::timestamptz), ('2023-01-01'), ('2023-06-01'), ('2025-01-01')) v(a)
+           WHERE false), NULL, 'no row: NULL');
+SELECT throws_ok($$SELECT coxph_fit(timestamptz '2024-01-01', NULL, '2025-01-01', '1 month', ARRAY[1.0], ARRAY['x'])$$,
+                 '22023', NULL, 'a time unit of months');
+SELECT throws_ok($$SELECT coxph_fit(timestamptz '2024-01-01', NULL, NULL, '1 day', ARRAY[1.0], ARRAY['x'])$$,
+                 '22004', NULL, 'a NULL as_of');
 
 -- the order of the rows changes nothing, nor does a parallel plan: the final function sorts
 SELECT is((SELECT coxph_fit(time, event, ARRAY[age, sex, ph_ecog], ARRAY['age', 'sex', 'ph.ecog'])::text

@@ -229,7 +229,13 @@ INSERT INTO matrix_args (agg, args, nulls_count, sliding, counted_skips) VALUES
   ('coxph_fit(double precision,boolean,double precision[],text[],text)',
    $$days, churned, ARRAY[(customer_id % 2)::float8, amount], ARRAY['even', 'amount'], 'breslow'$$, false, false, ';skipped=[0-9]+'),
   ('coxph_fit(double precision,integer,double precision[],text[],text)',
-   $$days, churned::int, ARRAY[(customer_id % 2)::float8, amount], ARRAY['even', 'amount'], 'efron'$$, false, false, ';skipped=[0-9]+');
+   $$days, churned::int, ARRAY[(customer_id % 2)::float8, amount], ARRAY['even', 'amount'], 'efron'$$, false, false, ';skipped=[0-9]+'),
+  ('coxph_fit(timestamp with time zone,timestamp with time zone,timestamp with time zone,interval,double precision[],text[])',
+   $$acquired_at, greatest(churned_at, acquired_at), '2025-01-01', '1 day', ARRAY[(customer_id % 2)::float8, amount], ARRAY['even', 'amount']$$,
+   false, false, ';skipped=[0-9]+'),
+  ('coxph_fit(timestamp with time zone,timestamp with time zone,timestamp with time zone,interval,double precision[],text[],text)',
+   $$acquired_at, greatest(churned_at, acquired_at), '2025-01-01', '1 day', ARRAY[(customer_id % 2)::float8, amount], ARRAY['even', 'amount'], 'breslow'$$,
+   false, false, ';skipped=[0-9]+');
 
 -- every aggregate of the extension, from the catalog
 CREATE TABLE matrix AS
