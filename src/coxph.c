@@ -32,7 +32,7 @@
  *	 Wald				beta' I beta
  *	 score				U(0)' I(0)^-1 U(0)
  *
- * The state keeps every row (p + 2 doubles); the final function sorts them
+ * The state keeps every row (p + 3 doubles); the final function sorts them
  * by time, event and covariates before any sum, so serial, parallel and
  * partitionwise plans give the same bits.
  */
@@ -56,9 +56,10 @@
 #define COX_FORMAT 1
 #define COX_MAX_TERMS 100
 #define COX_MAX_STEPS 20
+#define COX_MAX_STRATA 1000		/* looked up by a linear search, the last one first */
 #define COX_EPS 1e-9
 #define COX_TOLER_INF 3.1622776601683795e-05	/* sqrt(COX_EPS), R's toler.inf */
-#define COX_TEXT_FORM "v1:coxph:ties=efron;n=N;events=E;skipped=S;iterations=I;converged=true;loglik=L0,L;score=X;wald=W;concordance=C;terms=\"a\",...;means=M,...;coef=B,...;cov=V,..."
+#define COX_TEXT_FORM "v1:coxph:ties=efron;strata=K;n=N;events=E;skipped=S;iterations=I;converged=true;loglik=L0,L;score=X;wald=W;concordance=C;terms=\"a\",...;means=M,...;coef=B,...;cov=V,..."
 
 typedef enum CoxTies
 {
@@ -82,6 +83,8 @@ typedef struct CoxModel
 	uint8		unused;
 	int32		nterms;
 	int32		iterations;
+	int32		nstrata;		/* 1 without strata */
+	int32		unused2;
 	int64		n;				/* rows fitted */
 	int64		events;
 	int64		skipped;		/* rows with a NULL, left out */
@@ -137,7 +140,7 @@ cox_problem(const CoxModel *m)
 	if (m->ties > COX_BRESLOW || m->converged > 1)
 		return "Its ties method or convergence flag is out of range.";
 	if (m->n < 1 || m->events < 1 || m->events > m->n || m->skipped < 0 || m->iterations < 0 ||
-		m->iterations > COX_MAX_STEPS)
+		m->iterations > COX_MAX_STEPS || m->nstrata < 1 || m->nstrata > m->n)
 		return "Its counts are not those of a fit.";
 	if (!isfinite(m->loglik_null) || !isfinite(m->loglik) || !isfinite(m->score_test) ||
 		!isfinite(m->wald_test) || m->loglik_null > 0 || m->loglik > 0 ||
@@ -203,8 +206,8 @@ coxph_model_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "v%d:coxph:ties=%s;n=" INT64_FORMAT ";events=" INT64_FORMAT ";skipped=" INT64_FORMAT
-					 ";iterations=%d;converged=%s;loglik=", m->version, ties_names[m->ties], m->n, m->events,
+	appendStringInfo(&buf, "v%d:coxph:ties=%s;strata=%d;n=" INT64_FORMAT ";events=" INT64_FORMAT ";skipped=" INT64_FORMAT
+					 ";iterations=%d;converged=%s;loglik=", m->version, ties_names[m->ties], m->nstrata, m->n, m->events,
 					 m->skipped, m->iterations, m->converged ? "true" : "false");
 	lk_append_double(&buf, m->loglik_null);
 	appendStringInfoChar(&buf, ',');
@@ -261,6 +264,8 @@ coxph_model_in(PG_FUNCTION_ARGS)
 	lk_text_begin(&r, input, "coxph_model", COX_TEXT_FORM);
 	lk_text_expect(&r, "v1:coxph:ties=");
 	head.ties = lk_text_accept(&r, "efron") ? COX_EFRON : (lk_text_expect(&r, "breslow"), COX_BRESLOW);
+	lk_text_expect(&r, ";strata=");
+	head.nstrata = (int32) lk_text_int64(&r, 1, COX_MAX_STRATA);
 	lk_text_expect(&r, ";n=");
 	head.n = lk_text_int64(&r, 1, PG_INT64_MAX);
 	lk_text_expect(&r, ";events=");
@@ -320,6 +325,7 @@ coxph_model_send(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, m->converged);
 	pq_sendint32(&buf, p);
 	pq_sendint32(&buf, m->iterations);
+	pq_sendint32(&buf, m->nstrata);
 	pq_sendint64(&buf, m->n);
 	pq_sendint64(&buf, m->events);
 	pq_sendint64(&buf, m->skipped);
@@ -350,8 +356,8 @@ coxph_model_recv(PG_FUNCTION_ARGS)
 	int			p;
 	Size		names_bytes;
 
-	if (buf->len - buf->cursor < 3 + 4 + 4 + 24 + 40)
-		lk_binary_error("coxph_model", "The header takes 75 bytes.");
+	if (buf->len - buf->cursor < 3 + 4 + 4 + 4 + 24 + 40)
+		lk_binary_error("coxph_model", "The header takes 79 bytes.");
 	head.version = pq_getmsgbyte(buf);
 	if (head.version != COX_FORMAT)
 		lk_binary_error("coxph_model", psprintf("Unknown format %d.", head.version));
@@ -361,6 +367,7 @@ coxph_model_recv(PG_FUNCTION_ARGS)
 	if (p < 1 || p > COX_MAX_TERMS)
 		lk_binary_error("coxph_model", psprintf("%d terms is out of range.", p));
 	head.iterations = pq_getmsgint(buf, 4);
+	head.nstrata = pq_getmsgint(buf, 4);
 	head.n = pq_getmsgint64(buf);
 	head.events = pq_getmsgint64(buf);
 	head.skipped = pq_getmsgint64(buf);
@@ -400,9 +407,9 @@ coxph_model_jsonb(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"model\": \"coxph\", \"version\": %d, \"ties\": \"%s\", \"n\": " INT64_FORMAT
+	appendStringInfo(&buf, "{\"model\": \"coxph\", \"version\": %d, \"ties\": \"%s\", \"strata\": %d, \"n\": " INT64_FORMAT
 					 ", \"events\": " INT64_FORMAT ", \"skipped\": " INT64_FORMAT ", \"iterations\": %d, \"converged\": %s",
-					 m->version, ties_names[m->ties], m->n, m->events, m->skipped, m->iterations,
+					 m->version, ties_names[m->ties], m->nstrata, m->n, m->events, m->skipped, m->iterations,
 					 m->converged ? "true" : "false");
 	appendStringInfoString(&buf, ", \"loglik_null\": ");
 	lk_append_double(&buf, m->loglik_null);
@@ -459,12 +466,17 @@ typedef struct CoxState
 	int64		n;
 	int64		capacity;
 	int64		skipped;
-	double	   *rows;			/* n rows of (time, event, x_1 .. x_p) */
+	double	   *rows;			/* n rows of (time, event, x_1 .. x_p, stratum) */
 	ArrayType  *names;			/* the names array as first given */
+	int32		nstrata;		/* stratum names, in order of arrival; none without strata */
+	int32		last_stratum;	/* the last one found: rows of one stratum come in runs */
+	text	   *strata[COX_MAX_STRATA];
 	MemoryContext context;
 } CoxState;
 
-#define COX_ROW_WIDTH(s) ((s)->nterms + 2)
+/* a row: time, event, the covariates, the stratum's number (0 without strata) */
+#define COX_ROW_WIDTH(s) ((s)->nterms + 3)
+#define COX_WIDTH(p) ((p) + 3)
 
 static CoxState *
 cox_state_new(MemoryContext context, int32 nterms, int32 ties, int64 capacity)
@@ -475,7 +487,7 @@ cox_state_new(MemoryContext context, int32 nterms, int32 ties, int64 capacity)
 	s->nterms = nterms;
 	s->ties = ties;
 	s->capacity = Max(capacity, 64);
-	s->rows = MemoryContextAllocHuge(context, sizeof(double) * (nterms + 2) * s->capacity);
+	s->rows = MemoryContextAllocHuge(context, sizeof(double) * COX_WIDTH(nterms) * s->capacity);
 	return s;
 }
 
@@ -490,6 +502,31 @@ cox_state_reserve(CoxState *s, int64 more)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("coxph_fit: too many rows for one state")));
 	s->rows = repalloc_huge(s->rows, sizeof(double) * COX_ROW_WIDTH(s) * s->capacity);
+}
+
+/* The number of a stratum by its name, added when new (up to COX_MAX_STRATA) */
+static int32
+cox_stratum_id(CoxState *s, const text *name)
+{
+	Size		len = VARSIZE_ANY_EXHDR(name);
+
+	for (int32 k = 0; k < s->nstrata; k++)
+	{
+		int32		id = (s->last_stratum + k) % s->nstrata;
+		const text *known = s->strata[id];
+
+		if (VARSIZE_ANY_EXHDR(known) == len && memcmp(VARDATA_ANY(known), VARDATA_ANY(name), len) == 0)
+			return s->last_stratum = id;
+	}
+	if (s->nstrata == COX_MAX_STRATA)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("coxph_fit: more than %d strata", COX_MAX_STRATA),
+				 errhint("Stratify by a column of few values, such as a plan or a channel; a covariate takes many.")));
+	s->strata[s->nstrata] = MemoryContextAlloc(s->context, VARHDRSZ + len);
+	SET_VARSIZE(s->strata[s->nstrata], VARHDRSZ + len);
+	memcpy(VARDATA(s->strata[s->nstrata]), VARDATA_ANY(name), len);
+	return s->last_stratum = s->nstrata++;
 }
 
 /* The term names: a one-dimensional text array of distinct, non-empty names without NULLs */
@@ -537,6 +574,7 @@ typedef struct CoxCallForm
 {
 	bool		dates;			/* (acquired_at, churned_at, as_of, time_unit, ...) */
 	bool		event_is_integer;
+	bool		stratified;		/* a stratum after the ties method */
 	int			covariates_arg; /* then the names, then the ties method */
 	CoxTies		ties;
 	text	   *ties_text;		/* a copy of the last ties argument parsed */
@@ -570,6 +608,7 @@ cox_call_form(FunctionCallInfo fcinfo)
 		form->dates = event_type == TIMESTAMPTZOID;
 		form->event_is_integer = event_type == INT4OID;
 		form->covariates_arg = form->dates ? 5 : 3;
+		form->stratified = PG_NARGS() > form->covariates_arg + 3;
 		form->ties = COX_EFRON;
 		fcinfo->flinfo->fn_extra = form;
 	}
@@ -628,6 +667,7 @@ coxph_fit_accum(PG_FUNCTION_ARGS)
 	double	   *row;
 	double		duration = 0;
 	bool		event = false;
+	int32		stratum;
 	int			names_arg;
 	int			p;
 
@@ -698,11 +738,12 @@ coxph_fit_accum(PG_FUNCTION_ARGS)
 				 errmsg("coxph_fit: a row has %d covariates where the names are %d",
 						ARR_NDIM(x) == 0 ? 0 : ArrayGetNItems(ARR_NDIM(x), ARR_DIMS(x)), p),
 				 errhint("Give every row one value per name, in the names' order.")));
-	if (ARR_HASNULL(x))
+	if (ARR_HASNULL(x) || (form->stratified && PG_ARGISNULL(form->covariates_arg + 3)))
 	{
 		s->skipped++;			/* R's na.omit */
 		PG_RETURN_POINTER(s);
 	}
+	stratum = form->stratified ? cox_stratum_id(s, PG_GETARG_TEXT_PP(form->covariates_arg + 3)) : 0;
 	cox_state_reserve(s, 1);
 	row = s->rows + COX_ROW_WIDTH(s) * s->n;
 	row[0] = duration + 0.0;
@@ -718,6 +759,7 @@ coxph_fit_accum(PG_FUNCTION_ARGS)
 					 errhint("Covariates are finite numbers; leave the row out or give it a value.")));
 		row[2 + j] += 0.0;		/* no -0 */
 	}
+	row[2 + p] = stratum;
 	s->n++;
 	PG_RETURN_POINTER(s);
 }
@@ -740,6 +782,8 @@ cox_merge(LkStateHeader *into, const LkStateHeader *from)
 {
 	CoxState   *a = (CoxState *) into;
 	const CoxState *b = (const CoxState *) from;
+	int32		remap[COX_MAX_STRATA];
+	int			width = COX_ROW_WIDTH(a);
 
 	if (a->nterms != b->nterms || a->ties != b->ties || VARSIZE(a->names) != VARSIZE(b->names) ||
 		memcmp(a->names, b->names, VARSIZE(a->names)) != 0)
@@ -747,8 +791,13 @@ cox_merge(LkStateHeader *into, const LkStateHeader *from)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("coxph_fit: the covariate names and the ties method must be the same in every row"),
 				 errhint("Give the names as a constant array.")));
+	for (int32 k = 0; k < b->nstrata; k++)
+		remap[k] = cox_stratum_id(a, b->strata[k]);
 	cox_state_reserve(a, b->n);
-	memcpy(a->rows + COX_ROW_WIDTH(a) * a->n, b->rows, sizeof(double) * COX_ROW_WIDTH(b) * b->n);
+	memcpy(a->rows + width * a->n, b->rows, sizeof(double) * width * b->n);
+	if (b->nstrata > 0)
+		for (int64 i = a->n; i < a->n + b->n; i++)
+			a->rows[width * i + width - 1] = remap[(int32) a->rows[width * i + width - 1]];
 	a->n += b->n;
 	lk_add_count(&a->skipped, b->skipped, "coxph_combine");
 }
@@ -781,16 +830,25 @@ coxph_serialize(PG_FUNCTION_ARGS)
 {
 	const CoxState *s = (const CoxState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
+	Size		strata_bytes = 0;
 
 	lk_require_agg_context(fcinfo, "coxph_serialize");
 	lk_serial_begin(&buf, COX_SERIAL_FORMAT);
-	lk_serial_room(&buf, sizeof(double) * COX_ROW_WIDTH(s) * (Size) s->n + VARSIZE(s->names) + 32, "coxph_fit",
+	for (int32 k = 0; k < s->nstrata; k++)
+		strata_bytes += 4 + VARSIZE_ANY_EXHDR(s->strata[k]);
+	lk_serial_room(&buf, sizeof(double) * COX_ROW_WIDTH(s) * (Size) s->n + VARSIZE(s->names) + strata_bytes + 36, "coxph_fit",
 				   "Run the query without parallel workers (SET max_parallel_workers_per_gather = 0).");
 	pq_sendint32(&buf, s->nterms);
 	pq_sendint32(&buf, s->ties);
 	pq_sendint64(&buf, s->skipped);
 	pq_sendint32(&buf, VARSIZE(s->names));
 	pq_sendbytes(&buf, (const char *) s->names, VARSIZE(s->names));
+	pq_sendint32(&buf, s->nstrata);
+	for (int32 k = 0; k < s->nstrata; k++)
+	{
+		pq_sendint32(&buf, VARSIZE_ANY_EXHDR(s->strata[k]));
+		pq_sendbytes(&buf, VARDATA_ANY(s->strata[k]), VARSIZE_ANY_EXHDR(s->strata[k]));
+	}
 	pq_sendint32(&buf, (int32) s->n);
 	for (int64 i = 0; i < COX_ROW_WIDTH(s) * s->n; i++)
 		pq_sendfloat8(&buf, s->rows[i]);
@@ -808,6 +866,7 @@ coxph_deserialize(PG_FUNCTION_ARGS)
 	int32		nterms,
 				ties,
 				names_size,
+				nstrata,
 				n;
 	int64		skipped;
 	ArrayType  *names;
@@ -828,20 +887,45 @@ coxph_deserialize(PG_FUNCTION_ARGS)
 	if (VARSIZE(names) != (Size) names_size || ARR_NDIM(names) != 1 || ARR_ELEMTYPE(names) != TEXTOID ||
 		cox_check_names(names) != nterms)
 		lk_serial_error(fname, "Its names do not match its terms.");
-	n = lk_serial_count(&buf, 8 * (nterms + 2), fname);
 	own = lk_state_context(CurrentMemoryContext);
-	s = cox_state_new(own, nterms, ties, n);
+	s = cox_state_new(own, nterms, ties, 0);
+	if (buf.len - buf.cursor < 4)
+		lk_serial_error(fname, "It ends before its strata.");
+	nstrata = pq_getmsgint(&buf, 4);
+	if (nstrata < 0 || nstrata > COX_MAX_STRATA)
+		lk_serial_error(fname, "Its number of strata is out of range.");
+	for (int32 k = 0; k < nstrata; k++)
+	{
+		int32		len;
+		text	   *name;
+
+		if (buf.len - buf.cursor < 4)
+			lk_serial_error(fname, "It ends inside its strata.");
+		len = pq_getmsgint(&buf, 4);
+		if (len < 0 || len > buf.len - buf.cursor)
+			lk_serial_error(fname, "A stratum's name runs past the end.");
+		name = palloc(VARHDRSZ + len);
+		SET_VARSIZE(name, VARHDRSZ + len);
+		lk_serial_copy(&buf, VARDATA(name), len, fname);
+		if (cox_stratum_id(s, name) != k)
+			lk_serial_error(fname, "A stratum is named twice.");
+	}
+	n = lk_serial_count(&buf, 8 * COX_WIDTH(nterms), fname);
+	cox_state_reserve(s, n);
 	s->header.own_context = own;
 	s->header.adoptable = true;
 	s->skipped = skipped;
 	s->names = MemoryContextAlloc(own, names_size);
 	memcpy(s->names, names, names_size);
-	for (int64 i = 0; i < (int64) (nterms + 2) * n; i++)
+	for (int64 i = 0; i < (int64) COX_WIDTH(nterms) * n; i++)
 	{
+		int64		col = i % COX_WIDTH(nterms);
+
 		s->rows[i] = pq_getmsgfloat8(&buf) + 0.0;
-		if (!isfinite(s->rows[i]) || (i % (nterms + 2) == 0 && s->rows[i] < 0) ||
-			(i % (nterms + 2) == 1 && s->rows[i] != 0 && s->rows[i] != 1))
-			lk_serial_error(fname, "A row is not a duration, an event and finite covariates.");
+		if (!isfinite(s->rows[i]) || (col == 0 && s->rows[i] < 0) ||
+			(col == 1 && s->rows[i] != 0 && s->rows[i] != 1) ||
+			(col == nterms + 2 && (s->rows[i] < 0 || s->rows[i] >= Max(nstrata, 1) || s->rows[i] != floor(s->rows[i]))))
+			lk_serial_error(fname, "A row is not a duration, an event, finite covariates and a stratum.");
 	}
 	s->n = n;
 	lk_serial_end(&buf, fname);
@@ -868,6 +952,7 @@ typedef struct CoxSortKey
 {
 	uint64		time_bits;
 	uint32		hash;
+	uint32		stratum;		/* its rank among the strata's names */
 	const double *row;
 } CoxSortKey;
 
@@ -891,33 +976,62 @@ cox_key_cmp(const void *a, const void *b)
 #define COX_RADIX_BUCKETS (1 << COX_RADIX_BITS)
 #define COX_RADIX_PASSES(bits) (((bits) + COX_RADIX_BITS - 1) / COX_RADIX_BITS)
 
-/* The state's rows in the canonical order, in a new array */
+/* strata by name, bytes then length, so every plan numbers them alike */
+static const CoxState *cox_sorting_state;
+
+static int
+cox_stratum_cmp(const void *a, const void *b)
+{
+	const text *x = cox_sorting_state->strata[*(const int32 *) a];
+	const text *y = cox_sorting_state->strata[*(const int32 *) b];
+	Size		lx = VARSIZE_ANY_EXHDR(x),
+				ly = VARSIZE_ANY_EXHDR(y);
+	int			c = memcmp(VARDATA_ANY(x), VARDATA_ANY(y), Min(lx, ly));
+
+	return c != 0 ? c : (lx > ly) - (lx < ly);
+}
+
+/*
+ * The state's rows in the canonical order, in a new array: by stratum
+ * (its name's rank, which the copy's stratum column holds), time, hash
+ */
 static double *
 cox_sorted_rows(const CoxState *s)
 {
+	int32		order[COX_MAX_STRATA];
+	int32		rank_of[COX_MAX_STRATA];
 	int			width = COX_ROW_WIDTH(s);
 	CoxSortKey *keys = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxSortKey) * s->n);
 	CoxSortKey *spare = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxSortKey) * s->n);
 	int64	   *count = palloc(sizeof(int64) * COX_RADIX_BUCKETS);
 	double	   *sorted;
 
+	for (int32 k = 0; k < s->nstrata; k++)
+		order[k] = k;
+	cox_sorting_state = s;
+	qsort(order, s->nstrata, sizeof(int32), cox_stratum_cmp);
+	for (int32 k = 0; k < s->nstrata; k++)
+		rank_of[order[k]] = k;
 	for (int64 i = 0; i < s->n; i++)
 	{
 		const double *row = s->rows + width * i;
 
 		memcpy(&keys[i].time_bits, &row[0], sizeof(uint64));	/* never -0: rows hold + 0.0 */
-		keys[i].hash = hash_bytes((const unsigned char *) (row + 1), sizeof(double) * (width - 1));
+		keys[i].hash = hash_bytes((const unsigned char *) (row + 1), sizeof(double) * (width - 2));
+		keys[i].stratum = s->nstrata > 0 ? (uint32) rank_of[(int32) row[width - 1]] : 0;
 		keys[i].row = row;
 	}
-	/* the hash's digits, then the time's */
-	for (int pass = 0; pass < COX_RADIX_PASSES(32) + COX_RADIX_PASSES(64); pass++)
+	/* the hash's digits, then the time's, then the stratum's */
+	for (int pass = 0; pass < COX_RADIX_PASSES(32) + COX_RADIX_PASSES(64) + COX_RADIX_PASSES(32); pass++)
 	{
-		bool		on_time = pass >= COX_RADIX_PASSES(32);
-		int			shift = COX_RADIX_BITS * (on_time ? pass - COX_RADIX_PASSES(32) : pass);
+		int			key = pass < COX_RADIX_PASSES(32) ? 0 : pass < COX_RADIX_PASSES(32) + COX_RADIX_PASSES(64) ? 1 : 2;
+		int			shift = COX_RADIX_BITS * (key == 0 ? pass : key == 1 ? pass - COX_RADIX_PASSES(32)
+											  : pass - COX_RADIX_PASSES(32) - COX_RADIX_PASSES(64));
 		int64		at = 0;
 		CoxSortKey *swap;
 
-#define COX_DIGIT(k) ((int) (((on_time ? (k).time_bits : (uint64) (k).hash) >> shift) & (COX_RADIX_BUCKETS - 1)))
+#define COX_DIGIT(k) ((int) (((key == 1 ? (k).time_bits : key == 0 ? (uint64) (k).hash : (uint64) (k).stratum) >> shift) \
+							& (COX_RADIX_BUCKETS - 1)))
 		CHECK_FOR_INTERRUPTS();
 		memset(count, 0, sizeof(int64) * COX_RADIX_BUCKETS);
 		for (int64 i = 0; i < s->n; i++)
@@ -942,14 +1056,18 @@ cox_sorted_rows(const CoxState *s)
 	cox_sort_width = width;
 	for (int64 i = 0, j; i < s->n; i = j)
 	{
-		for (j = i + 1; j < s->n && keys[j].time_bits == keys[i].time_bits && keys[j].hash == keys[i].hash; j++)
+		for (j = i + 1; j < s->n && keys[j].time_bits == keys[i].time_bits && keys[j].hash == keys[i].hash &&
+			 keys[j].stratum == keys[i].stratum; j++)
 			;
 		if (j - i > 1)
 			qsort(keys + i, j - i, sizeof(CoxSortKey), cox_key_cmp);
 	}
 	sorted = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * width * s->n);
 	for (int64 i = 0; i < s->n; i++)
+	{
 		memcpy(sorted + width * i, keys[i].row, sizeof(double) * width);
+		sorted[width * i + width - 1] = keys[i].stratum;
+	}
 	pfree(keys);
 	pfree(spare);
 	pfree(count);
@@ -962,7 +1080,7 @@ typedef struct CoxWork
 	int			p;
 	int64		n;
 	CoxTies		ties;
-	const double *rows;			/* n x (p + 2) */
+	const double *rows;			/* n x (p + 3) */
 	double	   *eta;			/* n */
 	double	   *s1,
 			   *s2,
@@ -975,7 +1093,7 @@ static double
 cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restrict imat)
 {
 	const int	p = w->p;
-	const int	width = p + 2;
+	const int	width = COX_WIDTH(p);
 	const double *restrict rows = w->rows;
 	double	   *restrict eta = w->eta;
 	double	   *restrict s1 = w->s1;
@@ -1000,17 +1118,28 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 			e += beta[j] * x[j];
 		eta[k] = e;
 	}
-	/* from the last time back: the risk set grows by each time's rows, events and censored alike */
+	/*
+	 * From the last time back: the risk set grows by each time's rows,
+	 * events and censored alike; a stratum starts its own (rows come by
+	 * stratum, then time).
+	 */
 	while (i >= 0)
 	{
 		double		t = rows[width * i];
+		double		stratum = rows[width * i + width - 1];
 		double		d0 = 0.0;
 		double		eta_sum = 0.0;
 		int			deaths = 0;
 
+		if (i == w->n - 1 || stratum != rows[width * (i + 1) + width - 1])
+		{
+			s0 = 0.0;
+			memset(s1, 0, sizeof(double) * p);
+			memset(s2, 0, sizeof(double) * p * p);
+		}
 		memset(d1, 0, sizeof(double) * p);
 		memset(d2, 0, sizeof(double) * p * p);
-		for (; i >= 0 && rows[width * i] == t; i--)
+		for (; i >= 0 && rows[width * i] == t && rows[width * i + width - 1] == stratum; i--)
 		{
 			const double *restrict x = rows + width * i + 2;
 			double		r = exp(eta[i]);
@@ -1150,15 +1279,20 @@ typedef struct CoxRiskKey
 	int64		row;
 } CoxRiskKey;
 
-/* customers comparable with a churner at time block b: later blocks, and this block's censored */
+/*
+ * Customers comparable with a churner at time block b: the later blocks of
+ * its stratum (up to block last), and this block's censored
+ */
 static inline int64
-cox_comparable(const int64 *tree, int64 nblocks, const int64 *censored, int64 b)
+cox_comparable(const int64 *tree, int64 nblocks, const int64 *censored, int64 b, int64 last)
 {
 	int64		later = 0;
 
 	/* the tree is indexed from the last block: blocks after b are the first nblocks - 1 - b */
 	for (int64 q = nblocks - 1 - b; q > 0; q -= q & -q)
 		later += tree[q];
+	for (int64 q = nblocks - 1 - last; q > 0; q -= q & -q)
+		later -= tree[q];
 	return later + censored[b];
 }
 
@@ -1172,7 +1306,8 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 	int64	   *tree,
 			   *censored,
 			   *events_in,
-			   *rows_in;
+			   *rows_in,
+			   *last_of;
 	int64		nblocks = 0;
 	double		below = 0,
 				tied = 0,
@@ -1184,7 +1319,8 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 		double		e = 0.0;
 		uint64		bits;
 
-		if (k == 0 || rows[width * k] != rows[width * (k - 1)])
+		if (k == 0 || rows[width * k] != rows[width * (k - 1)] ||
+			rows[width * k + width - 1] != rows[width * (k - 1) + width - 1])
 			nblocks++;
 		block[k] = nblocks - 1;
 		for (int j = 0; j < p; j++)
@@ -1221,6 +1357,14 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 	}
 	tree = palloc0(sizeof(int64) * (nblocks + 1));
 	censored = palloc0(sizeof(int64) * nblocks);
+	/* each block's stratum's last block */
+	last_of = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * nblocks);
+	for (int64 k = n - 1, last = nblocks - 1; k >= 0; k--)
+	{
+		if (k == n - 1 || rows[width * k + width - 1] != rows[width * (k + 1) + width - 1])
+			last = block[k];
+		last_of[block[k]] = last;
+	}
 	for (int64 i = 0, j; i < n; i = j)
 	{
 		for (j = i + 1; j < n && keys[j].key == keys[i].key; j++)
@@ -1228,7 +1372,7 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 		/* churners of this risk against the lower risks met so far */
 		for (int64 k = i; k < j; k++)
 			if (rows[width * keys[k].row + 1] != 0)
-				below += cox_comparable(tree, nblocks, censored, block[keys[k].row]);
+				below += cox_comparable(tree, nblocks, censored, block[keys[k].row], last_of[block[keys[k].row]]);
 		for (int64 k = i; k < j; k++)
 		{
 			int64		b = block[keys[k].row];
@@ -1241,7 +1385,7 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 		/* and against the equal risks, now in */
 		for (int64 k = i; k < j; k++)
 			if (rows[width * keys[k].row + 1] != 0)
-				tied += cox_comparable(tree, nblocks, censored, block[keys[k].row]);
+				tied += cox_comparable(tree, nblocks, censored, block[keys[k].row], last_of[block[keys[k].row]]);
 		if ((i & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -1257,6 +1401,8 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 	}
 	for (int64 b = nblocks - 1; b >= 0; b--)
 	{
+		if (last_of[b] == b)
+			later = 0;			/* a stratum's last block: nothing later in it */
 		comparable += (double) events_in[b] * (later + censored[b]);
 		later += rows_in[b];
 	}
@@ -1268,6 +1414,7 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 	pfree(censored);
 	pfree(events_in);
 	pfree(rows_in);
+	pfree(last_of);
 	if (comparable == 0)
 		return 0.5;
 	/* concordant = below; discordant = comparable - below - tied */
@@ -1319,7 +1466,7 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 	if (s == NULL || s->n == 0)
 		PG_RETURN_NULL();
 	p = s->nterms;
-	width = p + 2;
+	width = COX_WIDTH(p);
 	for (int64 i = 0; i < s->n; i++)
 		events += s->rows[width * i + 1] != 0;
 	if (events < Max(p, 1))
@@ -1419,6 +1566,7 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 		names_bytes += VARSIZE_ANY_EXHDR(DatumGetPointer(items[j])) + 1;
 	m = cox_model_alloc(p, names_bytes);
 	m->ties = (uint8) s->ties;
+	m->nstrata = Max(s->nstrata, 1);
 	m->iterations = iter;
 	m->n = s->n;
 	m->events = events;
@@ -1543,9 +1691,9 @@ coxph_summary_row(PG_FUNCTION_ARGS)
 	const CoxModel *m = cox_arg(fcinfo, 0);
 	int			p = m->nterms;
 	double		lr = 2.0 * (m->loglik - m->loglik_null);
-	Datum		values[16];
-	bool		nulls[16] = {false};
-	TupleDesc	desc = lk_result_row_desc(fcinfo, false, 16);
+	Datum		values[17];
+	bool		nulls[17] = {false};
+	TupleDesc	desc = lk_result_row_desc(fcinfo, false, 17);
 
 	values[0] = Int64GetDatum(m->n);
 	values[1] = Int64GetDatum(m->events);
@@ -1563,6 +1711,7 @@ coxph_summary_row(PG_FUNCTION_ARGS)
 	values[13] = Int32GetDatum(m->iterations);
 	values[14] = BoolGetDatum(m->converged);
 	values[15] = Float8GetDatum(m->concordance);
+	values[16] = Int32GetDatum(m->nstrata);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 

@@ -73,6 +73,20 @@ CREATE AGGREGATE @extschema@.coxph_fit(duration double precision, event @E@, cov
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.coxph_fit(double precision, @E@, double precision[], text[], text) IS
     'Cox proportional-hazards regression with the ties method: ''efron'' (R''s default) or ''breslow''.';
+-- with strata: a baseline hazard of its own per stratum, the coefficients shared (R's strata())
+CREATE FUNCTION loyalty_kpi_internal.coxph_fit_accum(internal, double precision, @E@, double precision[], text[], text, text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'coxph_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.coxph_fit(duration double precision, event @E@, covariates double precision[],
+                                       names text[], ties text, strata text) (
+    SFUNC = loyalty_kpi_internal.coxph_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.coxph_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.coxph_combine,
+    SERIALFUNC = loyalty_kpi_internal.coxph_serialize, DESERIALFUNC = loyalty_kpi_internal.coxph_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.coxph_fit(double precision, @E@, double precision[], text[], text, text) IS
+    'Stratified Cox regression: a baseline hazard of its own for each value of strata (up to 1,000), the coefficients shared, as R''s strata(); a NULL stratum skips the row.';
 -- @end
 
 -- From a customers table: the tenure in whole units of time_unit from
@@ -108,6 +122,22 @@ CREATE AGGREGATE @extschema@.coxph_fit(acquired_at timestamptz, churned_at times
 COMMENT ON AGGREGATE @extschema@.coxph_fit(timestamptz, timestamptz, timestamptz, interval, double precision[], text[], text) IS
     'Cox proportional-hazards regression from a customers table, with the ties method: ''efron'' (R''s default) or ''breslow''.';
 
+CREATE FUNCTION loyalty_kpi_internal.coxph_fit_accum(internal, timestamptz, timestamptz, timestamptz, interval,
+                                                     double precision[], text[], text, text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'coxph_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.coxph_fit(acquired_at timestamptz, churned_at timestamptz, as_of timestamptz,
+                                       time_unit interval, covariates double precision[], names text[], ties text,
+                                       strata text) (
+    SFUNC = loyalty_kpi_internal.coxph_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.coxph_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.coxph_combine,
+    SERIALFUNC = loyalty_kpi_internal.coxph_serialize, DESERIALFUNC = loyalty_kpi_internal.coxph_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.coxph_fit(timestamptz, timestamptz, timestamptz, interval, double precision[], text[], text, text) IS
+    'Stratified Cox regression from a customers table: a baseline hazard of its own for each value of strata (up to 1,000), the coefficients shared.';
+
 CREATE FUNCTION @extschema@.coefficients(model @extschema@.coxph_model, level double precision DEFAULT 0.95)
 RETURNS TABLE (term text, coef double precision, hazard_ratio double precision, std_error double precision,
                z double precision, p_value double precision, lower double precision, upper double precision)
@@ -131,7 +161,8 @@ CREATE TYPE @extschema@.coxph_fit_summary AS (
     score_p            double precision,
     iterations         integer,
     converged          boolean,
-    concordance        double precision); -- Harrell's C of the linear predictor, as R's coxph
+    concordance        double precision,  -- Harrell's C of the linear predictor, as R's coxph (within strata)
+    strata             integer);          -- 1 without strata
 COMMENT ON TYPE @extschema@.coxph_fit_summary IS
     'The fit of a Cox model: rows, events, rows skipped, log-likelihoods, the likelihood-ratio, Wald and score tests with their p-values, iterations, whether it converged, and the concordance.';
 

@@ -33,7 +33,12 @@ SELECT 'colon_efron', coxph_fit(time, status, ARRAY[(rx = 'Lev')::int, (rx = 'Le
                                 ARRAY['lev', 'lev5fu', 'sex', 'age', 'obstruct', 'nodes']) FROM colon
 UNION ALL
 SELECT 'colon_breslow', coxph_fit(time, status, ARRAY[(rx = 'Lev')::int, (rx = 'Lev+5FU')::int, sex, age, obstruct, nodes],
-                                  ARRAY['lev', 'lev5fu', 'sex', 'age', 'obstruct', 'nodes'], 'breslow') FROM colon;
+                                  ARRAY['lev', 'lev5fu', 'sex', 'age', 'obstruct', 'nodes'], 'breslow') FROM colon
+UNION ALL
+SELECT 'lung_strata', coxph_fit(time, event, ARRAY[age, ph_ecog], ARRAY['age', 'ph.ecog'], 'efron', sex::text) FROM lung
+UNION ALL
+SELECT 'colon_strata', coxph_fit(time, status, ARRAY[(rx = 'Lev')::int, (rx = 'Lev+5FU')::int, age, nodes],
+                                 ARRAY['lev', 'lev5fu', 'age', 'nodes'], 'breslow', obstruct || '/' || perfor) FROM colon;
 
 -- ours, in R's names
 CREATE TABLE ours AS
@@ -63,8 +68,10 @@ SELECT is((SELECT value FROM ref WHERE fit = 'lung_efron' AND name = 'coef.age')
           'the reference holds the issue''s published lung figure (age 0.011066764560073482)');
 
 -- the rows skipped: lung's 1 missing ph.ecog, colon's 18 missing nodes, as R's na.omit
-SELECT is((SELECT array_agg((coxph_summary(m)).skipped ORDER BY fit) FROM fits), ARRAY[18, 18, 1, 1]::bigint[],
+SELECT is((SELECT array_agg((coxph_summary(m)).skipped ORDER BY fit) FROM fits), ARRAY[18, 18, 18, 1, 1, 1]::bigint[],
           'rows with a NULL covariate are skipped and counted (colon 18, lung 1)');
+SELECT is((SELECT array_agg((coxph_summary(m)).strata ORDER BY fit) FROM fits), ARRAY[1, 1, 4, 1, 1, 2],
+          'strata: colon obstruct x perfor 4, lung sex 2, none 1');
 SELECT ok((SELECT bool_and((coxph_summary(m)).converged) FROM fits), 'every reference fit converged');
 
 -- the coefficient table: hazard ratios and their intervals from the coefficients
@@ -73,7 +80,7 @@ SELECT is((SELECT count(*) FROM fits, coefficients(m, 0.9) c
              AND abs(c.lower - exp(c.coef - 1.6448536269514722 * c.std_error)) < 1e-12 * c.lower
              AND abs(c.upper - exp(c.coef + 1.6448536269514722 * c.std_error)) < 1e-12 * c.upper
              AND abs(c.z - c.coef / c.std_error) < 1e-15 * abs(c.z)),
-          18::bigint, 'hazard ratio exp(coef), z = coef / se, the 90% interval exp(coef +- 1.645 se)');
+          24::bigint, 'hazard ratio exp(coef), z = coef / se, the 90% interval exp(coef +- 1.645 se)');
 SELECT is((SELECT relative_risk(m, ARRAY[60, 1, 1]) FROM fits WHERE fit = 'lung_efron'),
           (SELECT exp(linear_predictor(m, ARRAY[60, 1, 1])) FROM fits WHERE fit = 'lung_efron'),
           'relative_risk is exp(linear_predictor)');
@@ -110,6 +117,8 @@ FROM generate_series(1, 60000) g;
 ANALYZE big;
 CREATE TABLE serial_fit AS
 SELECT coxph_fit(days, churned, ARRAY[x1, x2, x3], ARRAY['x1', 'x2', 'x3'])::text AS m FROM big;
+CREATE TABLE serial_strata AS
+SELECT coxph_fit(days, churned, ARRAY[x1, x2], ARRAY['x1', 'x2'], 'efron', 'plan ' || (x3::int % 3))::text AS m FROM big;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 SET LOCAL min_parallel_table_scan_size = 0;
@@ -118,13 +127,15 @@ SELECT matches(plan_of($$SELECT coxph_fit(days, churned, ARRAY[x1, x2, x3], ARRA
                'Workers Launched: [12].*Partial Aggregate', 'coxph_fit aggregates partially in launched workers');
 SELECT is((SELECT coxph_fit(days, churned, ARRAY[x1, x2, x3], ARRAY['x1', 'x2', 'x3'])::text FROM big),
           (SELECT m FROM serial_fit), 'the parallel fit equals the serial fit exactly');
+SELECT is((SELECT coxph_fit(days, churned, ARRAY[x1, x2], ARRAY['x1', 'x2'], 'efron', 'plan ' || (x3::int % 3))::text FROM big),
+          (SELECT m FROM serial_strata), 'so does a stratified fit, whose workers meet the strata in other orders');
 RESET max_parallel_workers_per_gather;
 
 -- stored forms: text reads back, jsonb has the fields
 SELECT is((SELECT m::text::coxph_model::text FROM fits WHERE fit = 'colon_efron'),
           (SELECT m::text FROM fits WHERE fit = 'colon_efron'), 'the text form reads back exactly');
 SELECT is((SELECT m::jsonb -> 'terms' -> 1 ->> 'term' FROM fits WHERE fit = 'lung_efron'), 'sex', 'jsonb names the terms');
-SELECT throws_ok($$SELECT 'v1:coxph:ties=efron;n=1;events=1;skipped=0;iterations=1;converged=true;loglik=-1,-1;score=0;wald=0;concordance=0.5;terms="a";means=0;coef=0;cov=-1'::coxph_model$$,
+SELECT throws_ok($$SELECT 'v1:coxph:ties=efron;strata=1;n=1;events=1;skipped=0;iterations=1;converged=true;loglik=-1,-1;score=0;wald=0;concordance=0.5;terms="a";means=0;coef=0;cov=-1'::coxph_model$$,
                  '22P02', NULL, 'a negative variance is refused');
 
 -- a covariate that separates the churners: its coefficient runs off, and the fit says so
@@ -144,6 +155,8 @@ SELECT throws_ok($$SELECT coxph_fit(d, d = 1, ARRAY[d::float8, -d::float8], ARRA
 SELECT throws_ok($$SELECT coxph_fit(d, d % 2 = 0, ARRAY[d::float8, 2 * d::float8], ARRAY['x', 'y']) FROM generate_series(1, 20) d$$,
                  '22023', NULL, 'collinear covariates');
 SELECT throws_ok($$SELECT coxph_fit(d, true, ARRAY[1.0], NULL) FROM generate_series(1, 3) d$$, '22004', NULL, 'NULL names');
+SELECT throws_ok($$SELECT coxph_fit(d, d % 2 = 0, ARRAY[d::float8], ARRAY['x'], 'efron', d::text) FROM generate_series(1, 1001) d$$,
+                 '54000', NULL, 'more than 1,000 strata');
 SELECT throws_ok($$SELECT coxph_fit(d, true, ARRAY[1.0, 2.0], ARRAY['x', 'x']) FROM generate_series(1, 3) d$$, '22023', NULL,
                  'a name given twice');
 SELECT throws_ok($$SELECT coxph_fit(d, true, ARRAY[d::float8], ARRAY['x'], 'exact') FROM generate_series(1, 3) d$$, '22023', NULL,

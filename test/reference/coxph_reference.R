@@ -43,6 +43,10 @@ record("lung_breslow", coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lun
 record("colon_efron", coxph(Surv(time, status) ~ lev + lev5fu + sex + age + obstruct + nodes, data = colon))
 record("colon_breslow", coxph(Surv(time, status) ~ lev + lev5fu + sex + age + obstruct + nodes, data = colon,
                               ties = "breslow"))
+# strata: a baseline of its own per stratum, the coefficients shared
+record("lung_strata", coxph(Surv(time, event) ~ age + ph.ecog + strata(sex), data = lung))
+record("colon_strata", coxph(Surv(time, status) ~ lev + lev5fu + age + nodes + strata(obstruct, perfor), data = colon,
+                             ties = "breslow"))
 out <- do.call(rbind, rows)
 write.csv(out, file.path(here, "coxph_reference.csv"), row.names = FALSE, quote = FALSE)
 cat(nrow(out), "reference values\n")
