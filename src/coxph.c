@@ -59,7 +59,7 @@
 #define COX_MAX_STRATA 1000		/* looked up by a linear search, the last one first */
 #define COX_EPS 1e-9
 #define COX_TOLER_INF 3.1622776601683795e-05	/* sqrt(COX_EPS), R's toler.inf */
-#define COX_TEXT_FORM "v1:coxph:ties=efron;strata=K;n=N;events=E;skipped=S;iterations=I;converged=true;loglik=L0,L;score=X;wald=W;concordance=C;terms=\"a\",...;means=M,...;coef=B,...;cov=V,..."
+#define COX_TEXT_FORM "v1:coxph:ties=efron;strata=K;n=N;events=E;skipped=S;iterations=I;converged=true;loglik=L0,L;score=X;wald=W;concordance=C;terms=\"a\",...[;strata_names=\"s\",...];means=M,...;coef=B,...;cov=V,...;baseline_rows=R,...;baseline=T,H,V,D,..."
 
 typedef enum CoxTies
 {
@@ -70,9 +70,14 @@ typedef enum CoxTies
 static const char *const ties_names[2] = {"efron", "breslow"};
 
 /*
- * The stored model: fixed fields, then means, coefficients and the
- * covariance (p + p + p * p doubles), then the p term names, each ending
- * in a NUL.
+ * The stored model: fixed fields, then the doubles: means, coefficients,
+ * the covariance (p + p + p * p), each stratum's number of baseline rows
+ * (nstrata), and the baseline rows (nbaseline of p + 3: an event time, the
+ * cumulative baseline hazard H0 at the means, the cumulative sum V0 of
+ * its variance increments, and the cumulative D0 = sum of xbar dH0 that
+ * the variance of a prediction needs); then the p term names and, when
+ * stratified, the strata's names, each ending in a NUL.  About 8 (p + 3)
+ * bytes per distinct event time: 640 kB for 10,000 times at five terms.
  */
 typedef struct CoxModel
 {
@@ -80,11 +85,11 @@ typedef struct CoxModel
 	uint8		version;
 	uint8		ties;
 	uint8		converged;
-	uint8		unused;
+	uint8		stratified;		/* the strata have names: predictions name one */
 	int32		nterms;
 	int32		iterations;
 	int32		nstrata;		/* 1 without strata */
-	int32		unused2;
+	int32		nbaseline;		/* baseline rows, over all strata */
 	int64		n;				/* rows fitted */
 	int64		events;
 	int64		skipped;		/* rows with a NULL, left out */
@@ -96,27 +101,33 @@ typedef struct CoxModel
 	double		values[FLEXIBLE_ARRAY_MEMBER];
 } CoxModel;
 
+#define COX_BASE_WIDTH(p) ((p) + 3)
+#define COX_NDOUBLES(p, nstrata, nbase) (2 * (Size) (p) + (Size) (p) * (p) + (Size) (nstrata) + (Size) (nbase) * COX_BASE_WIDTH(p))
 #define COX_MEANS(m) ((m)->values)
 #define COX_COEF(m) ((m)->values + (m)->nterms)
 #define COX_COV(m) ((m)->values + 2 * (m)->nterms)
-#define COX_NAMES(m) ((char *) ((m)->values + 2 * (m)->nterms + (m)->nterms * (m)->nterms))
-#define COX_FIXED_SIZE(p) (offsetof(CoxModel, values) + sizeof(double) * (2 * (Size) (p) + (Size) (p) * (p)))
+#define COX_STRATUM_ROWS(m) (COX_COV(m) + (m)->nterms * (m)->nterms)
+#define COX_BASELINE(m) (COX_STRATUM_ROWS(m) + (m)->nstrata)
+#define COX_NAMES(m) ((char *) ((m)->values + COX_NDOUBLES((m)->nterms, (m)->nstrata, (m)->nbaseline)))
+#define COX_FIXED_SIZE(p, nstrata, nbase) (offsetof(CoxModel, values) + sizeof(double) * COX_NDOUBLES(p, nstrata, nbase))
 
 static CoxModel *
-cox_model_alloc(int32 nterms, Size names_bytes)
+cox_model_alloc(int32 nterms, int32 nstrata, int32 nbaseline, Size names_bytes)
 {
-	Size		size = COX_FIXED_SIZE(nterms) + names_bytes;
+	Size		size = COX_FIXED_SIZE(nterms, nstrata, nbaseline) + names_bytes;
 	CoxModel   *m = palloc0(size);
 
 	SET_VARSIZE(m, size);
 	m->version = COX_FORMAT;
 	m->nterms = nterms;
+	m->nstrata = nstrata;
+	m->nbaseline = nbaseline;
 	return m;
 }
 
-/* The i-th term's name */
+/* The i-th name: the terms', then the strata's */
 static const char *
-cox_term(const CoxModel *m, int i)
+cox_name(const CoxModel *m, int i)
 {
 	const char *name = COX_NAMES(m);
 
@@ -125,6 +136,8 @@ cox_term(const CoxModel *m, int i)
 	return name;
 }
 
+#define cox_term(m, i) cox_name(m, i)
+
 /* Why m is not a model this library writes, or NULL */
 static const char *
 cox_problem(const CoxModel *m)
@@ -132,23 +145,27 @@ cox_problem(const CoxModel *m)
 	const char *end = (const char *) m + VARSIZE(m);
 	const char *name;
 	int			p = m->nterms;
+	int64		rows = 0;
+	int			nnames;
 
 	if (m->version != COX_FORMAT)
 		return psprintf("Format version %d is not one this release reads (it reads %d).", m->version, COX_FORMAT);
-	if (p < 1 || p > COX_MAX_TERMS || VARSIZE(m) < COX_FIXED_SIZE(p) + p)
-		return "It has no terms or too many.";
+	if (p < 1 || p > COX_MAX_TERMS || m->nstrata < 1 || m->nstrata > COX_MAX_STRATA || m->nbaseline < 1 ||
+		m->stratified > 1 || (!m->stratified && m->nstrata != 1) ||
+		VARSIZE(m) < COX_FIXED_SIZE(p, m->nstrata, m->nbaseline) + p)
+		return "It has no terms, strata or baseline, or too many.";
 	if (m->ties > COX_BRESLOW || m->converged > 1)
 		return "Its ties method or convergence flag is out of range.";
 	if (m->n < 1 || m->events < 1 || m->events > m->n || m->skipped < 0 || m->iterations < 0 ||
-		m->iterations > COX_MAX_STEPS || m->nstrata < 1 || m->nstrata > m->n)
+		m->iterations > COX_MAX_STEPS || m->nstrata > m->n || m->nbaseline > m->events)
 		return "Its counts are not those of a fit.";
 	if (!isfinite(m->loglik_null) || !isfinite(m->loglik) || !isfinite(m->score_test) ||
 		!isfinite(m->wald_test) || m->loglik_null > 0 || m->loglik > 0 ||
 		!(m->concordance >= 0 && m->concordance <= 1))
 		return "Its log-likelihoods and tests are not finite.";
-	for (int i = 0; i < 2 * p + p * p; i++)
+	for (Size i = 0; i < COX_NDOUBLES(p, m->nstrata, m->nbaseline); i++)
 		if (!isfinite(m->values[i]))
-			return "Its means, coefficients and covariance are finite.";
+			return "Its means, coefficients, covariance and baseline are finite.";
 	for (int i = 0; i < p; i++)
 		for (int j = 0; j < i; j++)
 			if (COX_COV(m)[i * p + j] != COX_COV(m)[j * p + i])
@@ -156,17 +173,38 @@ cox_problem(const CoxModel *m)
 	for (int i = 0; i < p; i++)
 		if (!(COX_COV(m)[i * p + i] >= 0))
 			return "Its variances are not negative.";
+	/* each stratum's rows: at least one, times increasing, H0 and V0 from above 0, not decreasing */
+	for (int k = 0; k < m->nstrata; k++)
+	{
+		double		count = COX_STRATUM_ROWS(m)[k];
+
+		if (!(count >= 0 && count == floor(count)) || rows + count > m->nbaseline)
+			return "Its baseline rows do not add up.";
+		for (int64 i = rows; i < rows + (int64) count; i++)
+		{
+			const double *b = COX_BASELINE(m) + COX_BASE_WIDTH(p) * i;
+			const double *prev = b - COX_BASE_WIDTH(p);
+
+			if (!(b[0] >= 0 && b[1] > 0 && b[2] > 0) ||
+				(i > rows && !(b[0] > prev[0] && b[1] >= prev[1] && b[2] >= prev[2])))
+				return "Its baseline is not an increasing hazard at increasing times.";
+		}
+		rows += (int64) count;
+	}
+	if (rows != m->nbaseline)
+		return "Its baseline rows do not add up.";
 	name = COX_NAMES(m);
-	for (int i = 0; i < p; i++)
+	nnames = p + (m->stratified ? m->nstrata : 0);
+	for (int i = 0; i < nnames; i++)
 	{
 		const char *nul = memchr(name, '\0', end - name);
 
-		if (nul == NULL || nul == name)
-			return "Its term names are not p non-empty strings.";
+		if (nul == NULL || (nul == name && i < p))
+			return "Its names are not p non-empty strings, then the strata's.";
 		name = nul + 1;
 	}
 	if (name != end)
-		return "Bytes follow its term names.";
+		return "Bytes follow its names.";
 	return NULL;
 }
 
@@ -227,12 +265,28 @@ coxph_model_out(PG_FUNCTION_ARGS)
 			appendStringInfoChar(&buf, ',');
 		lk_text_append_quoted(&buf, name, strlen(name));
 	}
+	if (m->stratified)
+	{
+		appendStringInfoString(&buf, ";strata_names=");
+		for (int k = 0; k < m->nstrata; k++)
+		{
+			const char *name = cox_name(m, p + k);
+
+			if (k > 0)
+				appendStringInfoChar(&buf, ',');
+			lk_text_append_quoted(&buf, name, strlen(name));
+		}
+	}
 	appendStringInfoString(&buf, ";means=");
 	append_doubles(&buf, COX_MEANS(m), p);
 	appendStringInfoString(&buf, ";coef=");
 	append_doubles(&buf, COX_COEF(m), p);
 	appendStringInfoString(&buf, ";cov=");
 	append_doubles(&buf, COX_COV(m), p * p);
+	appendStringInfoString(&buf, ";baseline_rows=");
+	append_doubles(&buf, COX_STRATUM_ROWS(m), m->nstrata);
+	appendStringInfoString(&buf, ";baseline=");
+	append_doubles(&buf, COX_BASELINE(m), m->nbaseline * COX_BASE_WIDTH(p));
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -294,16 +348,58 @@ coxph_model_in(PG_FUNCTION_ARGS)
 		if (++p > COX_MAX_TERMS)
 			lk_text_error(&r, psprintf("A model has at most %d terms.", COX_MAX_TERMS));
 	} while (lk_text_accept(&r, ","));
-	m = cox_model_alloc(p, names.len);
-	memcpy(m, &head, offsetof(CoxModel, values));
-	SET_VARSIZE(m, COX_FIXED_SIZE(p) + names.len);
-	m->version = COX_FORMAT;
-	m->nterms = p;
-	m->loglik_null = loglik[0];
-	m->loglik = loglik[1];
-	read_doubles(&r, ";means=", COX_MEANS(m), p);
-	read_doubles(&r, ";coef=", COX_COEF(m), p);
-	read_doubles(&r, ";cov=", COX_COV(m), p * p);
+	if (lk_text_accept(&r, ";strata_names="))
+	{
+		int			k = 0;
+
+		head.stratified = 1;
+		do
+		{
+			StringInfoData one;
+
+			initStringInfo(&one);
+			lk_text_quoted(&r, &one);
+			if (memchr(one.data, '\0', one.len) != NULL)
+				lk_text_error(&r, "A stratum's name has no NUL.");
+			appendBinaryStringInfo(&names, one.data, one.len + 1);
+			if (++k > head.nstrata)
+				lk_text_error(&r, "More strata names than strata.");
+		} while (lk_text_accept(&r, ","));
+		if (k != head.nstrata)
+			lk_text_error(&r, "Fewer strata names than strata.");
+	}
+	{
+		/* the baseline's size from the rows per stratum, read before the arrays they size */
+		double		means_etc[2 * COX_MAX_TERMS];
+		double	   *cov = palloc(sizeof(double) * p * p);
+		double	   *stratum_rows = palloc(sizeof(double) * head.nstrata);
+		int64		nbase = 0;
+
+		read_doubles(&r, ";means=", means_etc, p);
+		read_doubles(&r, ";coef=", means_etc + p, p);
+		read_doubles(&r, ";cov=", cov, p * p);
+		read_doubles(&r, ";baseline_rows=", stratum_rows, head.nstrata);
+		for (int k = 0; k < head.nstrata; k++)
+		{
+			if (!(stratum_rows[k] >= 0 && stratum_rows[k] <= head.events && stratum_rows[k] == floor(stratum_rows[k])))
+				lk_text_error(&r, "A stratum's baseline rows are out of range.");
+			nbase += (int64) stratum_rows[k];
+		}
+		if (nbase > head.events || (Size) nbase * COX_BASE_WIDTH(p) * 2 > strlen(input))
+			lk_text_error(&r, "More baseline rows than events, or than the text holds.");
+		m = cox_model_alloc(p, head.nstrata, (int32) nbase, names.len);
+		memcpy(m, &head, offsetof(CoxModel, values));
+		SET_VARSIZE(m, COX_FIXED_SIZE(p, head.nstrata, nbase) + names.len);
+		m->version = COX_FORMAT;
+		m->nterms = p;
+		m->nbaseline = (int32) nbase;
+		m->loglik_null = loglik[0];
+		m->loglik = loglik[1];
+		memcpy(COX_MEANS(m), means_etc, sizeof(double) * 2 * p);
+		memcpy(COX_COV(m), cov, sizeof(double) * p * p);
+		memcpy(COX_STRATUM_ROWS(m), stratum_rows, sizeof(double) * head.nstrata);
+		read_doubles(&r, ";baseline=", COX_BASELINE(m), (int) (nbase * COX_BASE_WIDTH(p)));
+	}
 	memcpy(COX_NAMES(m), names.data, names.len);
 	lk_text_end(&r);
 	if ((problem = cox_problem(m)) != NULL)
@@ -316,16 +412,19 @@ Datum
 coxph_model_send(PG_FUNCTION_ARGS)
 {
 	const CoxModel *m = cox_arg(fcinfo, 0);
-	int			p = m->nterms;
+	Size		ndoubles = COX_NDOUBLES(m->nterms, m->nstrata, m->nbaseline);
+	const char *names = COX_NAMES(m);
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, m->version);
 	pq_sendbyte(&buf, m->ties);
 	pq_sendbyte(&buf, m->converged);
-	pq_sendint32(&buf, p);
+	pq_sendbyte(&buf, m->stratified);
+	pq_sendint32(&buf, m->nterms);
 	pq_sendint32(&buf, m->iterations);
 	pq_sendint32(&buf, m->nstrata);
+	pq_sendint32(&buf, m->nbaseline);
 	pq_sendint64(&buf, m->n);
 	pq_sendint64(&buf, m->events);
 	pq_sendint64(&buf, m->skipped);
@@ -334,14 +433,9 @@ coxph_model_send(PG_FUNCTION_ARGS)
 	pq_sendfloat8(&buf, m->score_test);
 	pq_sendfloat8(&buf, m->wald_test);
 	pq_sendfloat8(&buf, m->concordance);
-	for (int i = 0; i < 2 * p + p * p; i++)
+	for (Size i = 0; i < ndoubles; i++)
 		pq_sendfloat8(&buf, m->values[i]);
-	for (int i = 0; i < p; i++)
-	{
-		const char *name = cox_term(m, i);
-
-		pq_sendstring(&buf, name);
-	}
+	pq_sendbytes(&buf, names, (const char *) m + VARSIZE(m) - names);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -353,21 +447,24 @@ coxph_model_recv(PG_FUNCTION_ARGS)
 	CoxModel	head = {0};
 	CoxModel   *m;
 	const char *problem;
-	int			p;
+	Size		ndoubles;
 	Size		names_bytes;
 
-	if (buf->len - buf->cursor < 3 + 4 + 4 + 4 + 24 + 40)
-		lk_binary_error("coxph_model", "The header takes 79 bytes.");
+	if (buf->len - buf->cursor < 4 + 16 + 24 + 40)
+		lk_binary_error("coxph_model", "The header takes 84 bytes.");
 	head.version = pq_getmsgbyte(buf);
 	if (head.version != COX_FORMAT)
 		lk_binary_error("coxph_model", psprintf("Unknown format %d.", head.version));
 	head.ties = pq_getmsgbyte(buf);
 	head.converged = pq_getmsgbyte(buf);
-	p = pq_getmsgint(buf, 4);
-	if (p < 1 || p > COX_MAX_TERMS)
-		lk_binary_error("coxph_model", psprintf("%d terms is out of range.", p));
+	head.stratified = pq_getmsgbyte(buf);
+	head.nterms = pq_getmsgint(buf, 4);
 	head.iterations = pq_getmsgint(buf, 4);
 	head.nstrata = pq_getmsgint(buf, 4);
+	head.nbaseline = pq_getmsgint(buf, 4);
+	if (head.nterms < 1 || head.nterms > COX_MAX_TERMS || head.nstrata < 1 || head.nstrata > COX_MAX_STRATA ||
+		head.nbaseline < 1)
+		lk_binary_error("coxph_model", "Its numbers of terms, strata or baseline rows are out of range.");
 	head.n = pq_getmsgint64(buf);
 	head.events = pq_getmsgint64(buf);
 	head.skipped = pq_getmsgint64(buf);
@@ -376,24 +473,24 @@ coxph_model_recv(PG_FUNCTION_ARGS)
 	head.score_test = pq_getmsgfloat8(buf);
 	head.wald_test = pq_getmsgfloat8(buf);
 	head.concordance = pq_getmsgfloat8(buf);
-	if (buf->len - buf->cursor < 8 * (2 * p + p * p) + p)
-		lk_binary_error("coxph_model", "It ends before its values and term names.");
-	names_bytes = buf->len - buf->cursor - 8 * (2 * p + p * p);
-	m = cox_model_alloc(p, names_bytes);
+	ndoubles = COX_NDOUBLES(head.nterms, head.nstrata, head.nbaseline);
+	if ((Size) (buf->len - buf->cursor) < 8 * ndoubles + head.nterms)
+		lk_binary_error("coxph_model", "It ends before its values and names.");
+	names_bytes = buf->len - buf->cursor - 8 * ndoubles;
+	m = cox_model_alloc(head.nterms, head.nstrata, head.nbaseline, names_bytes);
 	memcpy(m, &head, offsetof(CoxModel, values));
-	SET_VARSIZE(m, COX_FIXED_SIZE(p) + names_bytes);
-	m->nterms = p;
-	for (int i = 0; i < 2 * p + p * p; i++)
+	SET_VARSIZE(m, COX_FIXED_SIZE(head.nterms, head.nstrata, head.nbaseline) + names_bytes);
+	for (Size i = 0; i < ndoubles; i++)
 		m->values[i] = pq_getmsgfloat8(buf) + 0.0;
 	pq_copymsgbytes(buf, COX_NAMES(m), names_bytes);
 	if ((problem = cox_problem(m)) != NULL)
 		lk_binary_error("coxph_model", problem);
-	for (int i = 0; i < p; i++)
+	for (int i = 0; i < head.nterms + (head.stratified ? head.nstrata : 0); i++)
 	{
-		const char *name = cox_term(m, i);
+		const char *name = cox_name(m, i);
 
-		if (pg_verifymbstr(name, strlen(name), true) == false)
-			lk_binary_error("coxph_model", "A term name is not valid in the database's encoding.");
+		if (!pg_verifymbstr(name, strlen(name), true))
+			lk_binary_error("coxph_model", "A name is not valid in the database's encoding.");
 	}
 	PG_RETURN_POINTER(m);
 }
@@ -436,7 +533,20 @@ coxph_model_jsonb(PG_FUNCTION_ARGS)
 		lk_append_double(&buf, COX_MEANS(m)[i]);
 		appendStringInfoChar(&buf, '}');
 	}
-	appendStringInfoString(&buf, "], \"covariance\": [");
+	appendStringInfoString(&buf, "], \"baseline_times\": ");
+	appendStringInfo(&buf, "%d", m->nbaseline);
+	if (m->stratified)
+	{
+		appendStringInfoString(&buf, ", \"strata_names\": [");
+		for (int k = 0; k < m->nstrata; k++)
+		{
+			if (k > 0)
+				appendStringInfoString(&buf, ", ");
+			escape_json(&buf, cox_name(m, p + k));
+		}
+		appendStringInfoChar(&buf, ']');
+	}
+	appendStringInfoString(&buf, ", \"covariance\": [");
 	for (int i = 0; i < p; i++)
 	{
 		appendStringInfoString(&buf, i > 0 ? ", [" : "[");
@@ -996,9 +1106,8 @@ cox_stratum_cmp(const void *a, const void *b)
  * (its name's rank, which the copy's stratum column holds), time, hash
  */
 static double *
-cox_sorted_rows(const CoxState *s)
+cox_sorted_rows(const CoxState *s, int32 *order)
 {
-	int32		order[COX_MAX_STRATA];
 	int32		rank_of[COX_MAX_STRATA];
 	int			width = COX_ROW_WIDTH(s);
 	CoxSortKey *keys = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxSortKey) * s->n);
@@ -1421,6 +1530,132 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 	return (below + tied / 2) / comparable;
 }
 
+/*
+ * The baseline at the fit, per stratum, as R's survfit on a coxph builds
+ * it (ctype 2 for Efron fits, 1 for Breslow): at each event time with d
+ * churns, dH0 = sum over r < d of 1 / (S0 - (r / d) S0(D)) (Breslow: d /
+ * S0), the variance increment the same with the squares of the
+ * denominators, and xbar dH0 with xbar = (S1 - (r / d) S1(D)) / den, all
+ * at the covariate means.  Cumulated in time: rows of (t, H0, V0, D0)
+ * into base (room for the events), their count per stratum into
+ * stratum_rows (0 for a stratum without a churn, whose hazard stays 0);
+ * the number of rows is returned.
+ */
+static int64
+cox_baseline(const CoxWork *w, const double *beta, double *base, double *stratum_rows)
+{
+	const int	p = w->p;
+	const int	width = COX_WIDTH(p);
+	const int	bw = COX_BASE_WIDTH(p);
+	const double *rows = w->rows;
+	double	   *s1 = palloc0(sizeof(double) * p);
+	double	   *d1 = palloc(sizeof(double) * p);
+	double		s0 = 0.0;
+	int64		nbase = 0;
+	int64		i = w->n - 1;
+	int64		stratum_end = 0;	/* the first baseline row of the stratum being walked */
+	int64		block_start[COX_MAX_STRATA];
+	int			last_rank = w->n > 0 ? (int) rows[width * (w->n - 1) + width - 1] : 0;
+
+	/* backwards, as the risk sets grow; each stratum's rows reversed and cumulated when it ends */
+	while (i >= 0)
+	{
+		double		t = rows[width * i];
+		double		stratum = rows[width * i + width - 1];
+		double		d0 = 0.0;
+		int			deaths = 0;
+		double	   *b;
+
+		if (i == w->n - 1 || stratum != rows[width * (i + 1) + width - 1])
+		{
+			s0 = 0.0;
+			memset(s1, 0, sizeof(double) * p);
+			stratum_end = nbase;
+		}
+		memset(d1, 0, sizeof(double) * p);
+		for (; i >= 0 && rows[width * i] == t && rows[width * i + width - 1] == stratum; i--)
+		{
+			const double *x = rows + width * i + 2;
+			double		e = 0.0;
+			double		r;
+
+			for (int j = 0; j < p; j++)
+				e += beta[j] * x[j];
+			r = exp(e);
+			s0 += r;
+			for (int j = 0; j < p; j++)
+				s1[j] += r * x[j];
+			if (rows[width * i + 1] != 0)
+			{
+				deaths++;
+				d0 += r;
+				for (int j = 0; j < p; j++)
+					d1[j] += r * x[j];
+			}
+		}
+		if (deaths > 0)
+		{
+			b = base + bw * nbase++;
+			b[0] = t;
+			b[1] = b[2] = 0.0;
+			memset(b + 3, 0, sizeof(double) * p);
+			if (w->ties == COX_BRESLOW || deaths == 1)
+			{
+				b[1] = deaths / s0;
+				b[2] = deaths / (s0 * s0);
+				for (int j = 0; j < p; j++)
+					b[3 + j] = deaths * s1[j] / (s0 * s0);
+			}
+			else
+				for (int r = 0; r < deaths; r++)
+				{
+					double		f = (double) r / deaths;
+					double		den = s0 - f * d0;
+
+					b[1] += 1.0 / den;
+					b[2] += 1.0 / (den * den);
+					for (int j = 0; j < p; j++)
+						b[3 + j] += (s1[j] - f * d1[j]) / (den * den);
+				}
+		}
+		/* the stratum ends: its rows in time order, cumulated */
+		if (i < 0 || rows[width * i + width - 1] != stratum)
+		{
+			int64		count = nbase - stratum_end;
+
+			for (int64 a = stratum_end, z = nbase - 1; a < z; a++, z--)
+				for (int c = 0; c < bw; c++)
+				{
+					double		tmp = base[bw * a + c];
+
+					base[bw * a + c] = base[bw * z + c];
+					base[bw * z + c] = tmp;
+				}
+			for (int64 a = stratum_end + 1; a < nbase; a++)
+				for (int c = 1; c < bw; c++)
+					base[bw * a + c] += base[bw * (a - 1) + c];
+			stratum_rows[(int) stratum] = count;	/* 0 for a stratum without a churn: its hazard stays 0 */
+			block_start[(int) stratum] = stratum_end;
+		}
+	}
+	/* walked from the last stratum back: the blocks in the strata's order */
+	{
+		double	   *ordered = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * bw * Max(nbase, 1));
+		int64		at = 0;
+
+		for (int k = 0; k <= last_rank; k++)
+		{
+			memcpy(ordered + bw * at, base + bw * block_start[k], sizeof(double) * bw * (int64) stratum_rows[k]);
+			at += (int64) stratum_rows[k];
+		}
+		memcpy(base, ordered, sizeof(double) * bw * nbase);
+		pfree(ordered);
+	}
+	pfree(s1);
+	pfree(d1);
+	return nbase;
+}
+
 pg_noreturn static void
 cox_singular(void)
 {
@@ -1462,6 +1697,10 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 	Datum	   *items;
 	bool	   *nulls;
 	int			nitems;
+	double	   *base;
+	double	   *stratum_rows;
+	int64		nbase;
+	int32		stratum_by_rank[COX_MAX_STRATA];
 
 	if (s == NULL || s->n == 0)
 		PG_RETURN_NULL();
@@ -1475,7 +1714,7 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 				 errmsg("coxph_fit: " INT64_FORMAT " events for %d covariates", events, p),
 				 errhint("The partial likelihood learns only from churns: fit fewer covariates, or more customers.")));
 	INSTR_TIME_SET_CURRENT(started);
-	rows = cox_sorted_rows(s);
+	rows = cox_sorted_rows(s, stratum_by_rank);
 	INSTR_TIME_SET_CURRENT(sorted_at);
 	CHECK_FOR_INTERRUPTS();
 
@@ -1564,9 +1803,15 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 	deconstruct_array(s->names, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &nitems);
 	for (int j = 0; j < p; j++)
 		names_bytes += VARSIZE_ANY_EXHDR(DatumGetPointer(items[j])) + 1;
-	m = cox_model_alloc(p, names_bytes);
+	for (int k = 0; k < s->nstrata; k++)
+		names_bytes += VARSIZE_ANY_EXHDR(s->strata[k]) + 1;
+	/* the baseline at the fit: an event time at the most per churn */
+	base = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * COX_BASE_WIDTH(p) * events);
+	stratum_rows = palloc0(sizeof(double) * Max(s->nstrata, 1));
+	nbase = cox_baseline(&w, newbeta, base, stratum_rows);
+	m = cox_model_alloc(p, Max(s->nstrata, 1), (int32) nbase, names_bytes);
 	m->ties = (uint8) s->ties;
-	m->nstrata = Max(s->nstrata, 1);
+	m->stratified = s->nstrata > 0;
 	m->iterations = iter;
 	m->n = s->n;
 	m->events = events;
@@ -1628,7 +1873,19 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 			dest[len] = '\0';
 			dest += len + 1;
 		}
+		/* the strata by name, the order of the baseline's strata */
+		for (int k = 0; k < s->nstrata; k++)
+		{
+			const text *name = s->strata[stratum_by_rank[k]];
+			Size		len = VARSIZE_ANY_EXHDR(name);
+
+			memcpy(dest, VARDATA_ANY(name), len);
+			dest[len] = '\0';
+			dest += len + 1;
+		}
 	}
+	memcpy(COX_STRATUM_ROWS(m), stratum_rows, sizeof(double) * m->nstrata);
+	memcpy(COX_BASELINE(m), base, sizeof(double) * COX_BASE_WIDTH(p) * nbase);
 	PG_RETURN_POINTER(m);
 }
 
@@ -1771,4 +2028,195 @@ coxph_relative_risk(PG_FUNCTION_ARGS)
 	if (!cox_linear_predictor(fcinfo, "relative_risk", &lp))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(lk_finite_result("relative_risk", exp(lp)));
+}
+
+
+/* ---------------------------------------------------------------------
+ * Predictions: a customer's survival curve (R's survfit on a coxph)
+ * ---------------------------------------------------------------------
+ */
+
+/* The stratum's number from its name (argno), or 0 for a model without strata */
+static int
+cox_stratum_arg(FunctionCallInfo fcinfo, const CoxModel *m, int argno, const char *fname)
+{
+	char	   *given;
+
+	if (argno < 0)
+	{
+		if (m->stratified)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: the model has %d strata; name the customer's", fname, m->nstrata),
+					 errhint("Pass the stratum after the time, as coxph_fit was given it.")));
+		return 0;
+	}
+	given = text_to_cstring(PG_GETARG_TEXT_PP(argno));
+	if (!m->stratified)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the model has no strata", fname),
+				 errhint("Call it without a stratum.")));
+	for (int k = 0; k < m->nstrata; k++)
+		if (strcmp(cox_name(m, m->nterms + k), given) == 0)
+			return k;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s: the model has no stratum \"%s\"", fname, given),
+			 errhint("Name one of the strata the model was fitted with (model::jsonb -> 'strata_names').")));
+}
+
+/*
+ * S(t | x) = exp(-exp(lp) H0(t)) in the stratum, and the standard error of
+ * the cumulative hazard H(t | x): exp(lp) sqrt(V0 + d' V d), d = D0 - (x -
+ * means) H0 (Tsiatis), as R's survfit gives std.err
+ */
+static void
+cox_survival(const CoxModel *m, const double *x, int stratum, double t, double *surv, double *se_h)
+{
+	int			p = m->nterms;
+	int			bw = COX_BASE_WIDTH(p);
+	int64		first = 0,
+				count,
+				lo,
+				hi;
+	double		lp = 0.0,
+				r,
+				zc[COX_MAX_TERMS],
+				d[COX_MAX_TERMS],
+				q = 0.0;
+	const double *b;
+
+	for (int k = 0; k < stratum; k++)
+		first += (int64) COX_STRATUM_ROWS(m)[k];
+	count = (int64) COX_STRATUM_ROWS(m)[stratum];
+	/* the last event time at or before t */
+	lo = 0;
+	hi = count;
+	while (lo < hi)
+	{
+		int64		mid = lo + (hi - lo) / 2;
+
+		if (COX_BASELINE(m)[bw * (first + mid)] <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+	{
+		*surv = 1.0;
+		*se_h = 0.0;
+		return;
+	}
+	b = COX_BASELINE(m) + bw * (first + lo - 1);
+	for (int j = 0; j < p; j++)
+	{
+		zc[j] = x[j] - COX_MEANS(m)[j];
+		lp += zc[j] * COX_COEF(m)[j];
+	}
+	r = exp(lp);
+	for (int j = 0; j < p; j++)
+		d[j] = b[3 + j] - zc[j] * b[1];
+	for (int i = 0; i < p; i++)
+		for (int j = 0; j < p; j++)
+			q += d[i] * COX_COV(m)[i * p + j] * d[j];
+	*surv = exp(-r * b[1]);
+	*se_h = r * sqrt(Max(b[2] + q, 0.0));
+}
+
+/* The arguments every prediction takes: model, covariates, a time of 0 or more */
+static bool
+cox_prediction_args(FunctionCallInfo fcinfo, const char *fname, const CoxModel **m, double *x, double *t)
+{
+	*m = cox_arg(fcinfo, 0);
+	if (!cox_covariates_arg(fcinfo, 1, *m, fname, x))
+		return false;
+	*t = PG_GETARG_FLOAT8(2);
+	if (!(*t >= 0) || isinf(*t))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: time %s is not a time", fname, float8out_internal(*t)),
+				 errhint("A time is a finite number of the durations' units, 0 or more.")));
+	return true;
+}
+
+/* survival_at(model, covariates, t [, stratum]) */
+PG_FUNCTION_INFO_V1(coxph_survival_at);
+Datum
+coxph_survival_at(PG_FUNCTION_ARGS)
+{
+	const CoxModel *m;
+	double		x[COX_MAX_TERMS],
+				t,
+				surv,
+				se_h;
+
+	if (!cox_prediction_args(fcinfo, "survival_at", &m, x, &t))
+		PG_RETURN_NULL();
+	cox_survival(m, x, cox_stratum_arg(fcinfo, m, PG_NARGS() > 3 ? 3 : -1, "survival_at"), t, &surv, &se_h);
+	PG_RETURN_FLOAT8(surv);
+}
+
+/*
+ * survival_at_interval(model, covariates, t [, stratum], level): S(t | x)
+ * with its standard error (S se(H)) and R's log interval, S exp(-+ z se(H)),
+ * the upper at most 1
+ */
+PG_FUNCTION_INFO_V1(coxph_survival_at_interval);
+Datum
+coxph_survival_at_interval(PG_FUNCTION_ARGS)
+{
+	const CoxModel *m;
+	double		x[COX_MAX_TERMS],
+				t,
+				surv,
+				se_h,
+				level = PG_GETARG_FLOAT8(PG_NARGS() - 1),
+				z;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+
+	lk_check_confidence_level("survival_at_interval", level);
+	if (!cox_prediction_args(fcinfo, "survival_at_interval", &m, x, &t))
+		PG_RETURN_NULL();
+	cox_survival(m, x, cox_stratum_arg(fcinfo, m, PG_NARGS() > 4 ? 3 : -1, "survival_at_interval"), t, &surv, &se_h);
+	z = lk_normal_quantile(0.5 + level / 2);
+	values[0] = Float8GetDatum(surv);
+	values[1] = Float8GetDatum(surv * se_h);
+	values[2] = Float8GetDatum(surv * exp(-z * se_h));
+	values[3] = Float8GetDatum(Min(surv * exp(z * se_h), 1.0));
+	PG_RETURN_DATUM(lk_make_row(lk_row_maker_cached(fcinfo, 4), values, nulls));
+}
+
+/*
+ * churn_probability(model, covariates, t, survived [, stratum]): the chance
+ * that a customer who has stayed `survived` churns within the next t,
+ * 1 - S(survived + t | x) / S(survived | x)
+ */
+PG_FUNCTION_INFO_V1(coxph_churn_probability);
+Datum
+coxph_churn_probability(PG_FUNCTION_ARGS)
+{
+	const CoxModel *m;
+	double		x[COX_MAX_TERMS],
+				t,
+				survived = PG_GETARG_FLOAT8(3),
+				now,
+				later,
+				se_h;
+	int			stratum;
+
+	if (!cox_prediction_args(fcinfo, "churn_probability", &m, x, &t))
+		PG_RETURN_NULL();
+	if (!(survived >= 0) || isinf(survived))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("churn_probability: tenure %s is not a time", float8out_internal(survived)),
+				 errhint("The tenure so far is a finite number of the durations' units, 0 or more.")));
+	stratum = cox_stratum_arg(fcinfo, m, PG_NARGS() > 4 ? 4 : -1, "churn_probability");
+	cox_survival(m, x, stratum, survived, &now, &se_h);
+	cox_survival(m, x, stratum, survived + t, &later, &se_h);
+	if (now == 0)
+		PG_RETURN_NULL();		/* no one like this customer is left at that tenure */
+	PG_RETURN_FLOAT8(lk_share_result("churn_probability", 1.0 - later / now, 1.0));
 }

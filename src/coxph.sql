@@ -182,3 +182,47 @@ RETURNS double precision
 AS 'MODULE_PATHNAME', 'coxph_relative_risk' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.relative_risk(@extschema@.coxph_model, double precision[]) IS
     'A customer''s churn hazard relative to a customer at the covariate means, exp(linear predictor), R''s predict(type = "risk").';
+
+-- A customer's survival curve from the model and their covariates, R's
+-- survfit on a coxph (the Efron baseline for an Efron fit); with strata,
+-- the customer's stratum named
+CREATE FUNCTION @extschema@.survival_at(model @extschema@.coxph_model, covariates double precision[], t double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'coxph_survival_at' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.survival_at(@extschema@.coxph_model, double precision[], double precision) IS
+    'The probability that a customer with these covariates is still a customer t time units after acquisition, exp(-exp(lp) H0(t)), as R''s survfit on the coxph.';
+
+CREATE FUNCTION @extschema@.survival_at(model @extschema@.coxph_model, covariates double precision[], t double precision,
+                                        stratum text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'coxph_survival_at' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.survival_at(@extschema@.coxph_model, double precision[], double precision, text) IS
+    'The same for a stratified model, in the customer''s stratum.';
+
+CREATE FUNCTION @extschema@.survival_at_interval(model @extschema@.coxph_model, covariates double precision[],
+                                                 t double precision, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'coxph_survival_at_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.survival_at_interval(@extschema@.coxph_model, double precision[], double precision, double precision) IS
+    'survival_at with its standard error and R''s log interval at the level (default 0.95), the variance of the cumulative hazard with the coefficients'' uncertainty (Tsiatis).';
+
+CREATE FUNCTION @extschema@.survival_at_interval(model @extschema@.coxph_model, covariates double precision[],
+                                                 t double precision, stratum text, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'coxph_survival_at_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.survival_at_interval(@extschema@.coxph_model, double precision[], double precision, text, double precision) IS
+    'The same for a stratified model, in the customer''s stratum.';
+
+CREATE FUNCTION @extschema@.churn_probability(model @extschema@.coxph_model, covariates double precision[],
+                                              t double precision, survived double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'coxph_churn_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.churn_probability(@extschema@.coxph_model, double precision[], double precision, double precision) IS
+    'The probability that a customer with these covariates who has stayed `survived` time units churns within the next t: 1 - S(survived + t) / S(survived). NULL where S(survived) is 0.';
+
+CREATE FUNCTION @extschema@.churn_probability(model @extschema@.coxph_model, covariates double precision[],
+                                              t double precision, survived double precision, stratum text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'coxph_churn_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.churn_probability(@extschema@.coxph_model, double precision[], double precision, double precision, text) IS
+    'The same for a stratified model, in the customer''s stratum.';

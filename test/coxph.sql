@@ -55,7 +55,18 @@ UNION ALL SELECT fit, 'events', (coxph_summary(m)).events FROM fits
 UNION ALL SELECT fit, 'iterations', (coxph_summary(m)).iterations FROM fits
 UNION ALL SELECT fit, 'concordance', (coxph_summary(m)).concordance FROM fits
 UNION ALL SELECT 'lung_efron', 'lp.' || n, linear_predictor(m, ARRAY[l.age, l.sex, l.ph_ecog])
-          FROM fits, (SELECT row_number() OVER () AS n, * FROM (SELECT * FROM lung LIMIT 5) x) l WHERE fit = 'lung_efron';
+          FROM fits, (SELECT row_number() OVER () AS n, * FROM (SELECT * FROM lung LIMIT 5) x) l WHERE fit = 'lung_efron'
+UNION ALL
+-- a customer's survival curve: R's survfit on the fit, two profiles at three times, and a stratum's
+SELECT fit, v.name || '.' || j || '.' || t, v.value
+FROM (SELECT f.fit, j, t, survival_at_interval(f.m, x, t) AS i
+      FROM fits f, (VALUES (1, ARRAY[60, 1, 1]::float8[]), (2, ARRAY[70, 2, 0]::float8[])) z(j, x), unnest(ARRAY[5, 300, 1022]) t
+      WHERE f.fit IN ('lung_efron', 'lung_breslow')
+      UNION ALL
+      SELECT 'lung_strata_2', 1, t, survival_at_interval(f.m, ARRAY[60, 1]::float8[], t, '2')
+      FROM fits f, unnest(ARRAY[5, 300, 800]) t WHERE f.fit = 'lung_strata') p,
+     LATERAL (VALUES ('surv', (i).estimate), ('seh', (i).standard_error / (i).estimate), ('lower', (i).lower),
+                     ('upper', (i).upper)) v(name, value);
 
 SELECT is((SELECT count(*) FROM ref r JOIN ours o USING (fit, name)),
           (SELECT count(*) FROM ref WHERE name <> 'concordance.se'),
@@ -63,7 +74,7 @@ SELECT is((SELECT count(*) FROM ref r JOIN ours o USING (fit, name)),
 SELECT is((SELECT string_agg(format('%s %s: R %s, ours %s', fit, name, r.value, o.value), '; ')
            FROM ref r JOIN ours o USING (fit, name)
            WHERE NOT (abs(o.value - r.value) <= 1e-9 * greatest(abs(r.value), 1e-300))),
-          NULL, 'coefficients, standard errors, p-values, log-likelihoods, tests, counts, concordance and linear predictors equal R''s to 1e-9 relative');
+          NULL, 'coefficients, standard errors, p-values, log-likelihoods, tests, counts, concordance, linear predictors and survival curves with their intervals equal R''s to 1e-9 relative');
 SELECT is((SELECT value FROM ref WHERE fit = 'lung_efron' AND name = 'coef.age'), 0.011066764560073482::float8,
           'the reference holds the issue''s published lung figure (age 0.011066764560073482)');
 
@@ -90,6 +101,18 @@ SELECT is((SELECT linear_predictor(m, ARRAY[(coxph_model_jsonb(m) -> 'terms' -> 
            FROM fits WHERE fit = 'lung_efron'), 0::float8, 'a customer at the means has linear predictor 0');
 SELECT ok((SELECT linear_predictor(m, ARRAY[60, NULL, 1]) IS NULL FROM fits WHERE fit = 'lung_efron'),
           'a NULL covariate gives a NULL prediction');
+-- the survival curve: 1 before the first churn, the conditional churn probability from it
+SELECT is((SELECT survival_at(m, ARRAY[60, 1, 1], 4) FROM fits WHERE fit = 'lung_efron'), 1::float8,
+          'no churn before the first event time: S = 1');
+SELECT is((SELECT round(churn_probability(m, ARRAY[60, 1, 1], 100, 200)::numeric, 12) FROM fits WHERE fit = 'lung_efron'),
+          (SELECT round((1 - survival_at(m, ARRAY[60, 1, 1], 300) / survival_at(m, ARRAY[60, 1, 1], 200))::numeric, 12)
+           FROM fits WHERE fit = 'lung_efron'), 'churn_probability = 1 - S(200 + 100) / S(200)');
+SELECT throws_ok($$SELECT survival_at(m, ARRAY[60, 1], 100) FROM fits WHERE fit = 'lung_strata'$$, '22023', NULL,
+                 'a stratified model asks for the stratum');
+SELECT throws_ok($$SELECT survival_at(m, ARRAY[60, 1], 100, '3') FROM fits WHERE fit = 'lung_strata'$$, '22023', NULL,
+                 'a stratum the model does not have');
+SELECT throws_ok($$SELECT survival_at(m, ARRAY[60, 1, 1], -1) FROM fits WHERE fit = 'lung_efron'$$, '22003', NULL,
+                 'a negative time');
 
 -- from lifecycle dates: the tenure in whole days from acquired_at to churned_at, or to as_of (here each
 -- row's own) while active, is the duration form's fit, to the bit
@@ -135,7 +158,7 @@ RESET max_parallel_workers_per_gather;
 SELECT is((SELECT m::text::coxph_model::text FROM fits WHERE fit = 'colon_efron'),
           (SELECT m::text FROM fits WHERE fit = 'colon_efron'), 'the text form reads back exactly');
 SELECT is((SELECT m::jsonb -> 'terms' -> 1 ->> 'term' FROM fits WHERE fit = 'lung_efron'), 'sex', 'jsonb names the terms');
-SELECT throws_ok($$SELECT 'v1:coxph:ties=efron;strata=1;n=1;events=1;skipped=0;iterations=1;converged=true;loglik=-1,-1;score=0;wald=0;concordance=0.5;terms="a";means=0;coef=0;cov=-1'::coxph_model$$,
+SELECT throws_ok($$SELECT 'v1:coxph:ties=efron;strata=1;n=1;events=1;skipped=0;iterations=1;converged=true;loglik=-1,-1;score=0;wald=0;concordance=0.5;terms="a";means=0;coef=0;cov=-1;baseline_rows=1;baseline=1,1,1,0'::coxph_model$$,
                  '22P02', NULL, 'a negative variance is refused');
 
 -- a covariate that separates the churners: its coefficient runs off, and the fit says so

@@ -47,6 +47,29 @@ record("colon_breslow", coxph(Surv(time, status) ~ lev + lev5fu + sex + age + ob
 record("lung_strata", coxph(Surv(time, event) ~ age + ph.ecog + strata(sex), data = lung))
 record("colon_strata", coxph(Surv(time, status) ~ lev + lev5fu + age + nodes + strata(obstruct, perfor), data = colon,
                              ties = "breslow"))
+# predictions: survfit on the fit for two customers, at three times (survival, the
+# standard error of the cumulative hazard, the log interval), as survival_at_interval gives them
+predict_at <- function(label, f, newdata, times) {
+  s <- survfit(f, newdata = newdata)
+  ss <- summary(s, times = times, extend = TRUE)
+  k <- 0
+  for (j in seq_len(nrow(newdata))) for (t in times) {
+    k <- k + 1
+    i <- which(ss$time == t)
+    col <- if (is.null(dim(ss$surv))) NULL else j
+    pick <- function(v) if (is.null(col)) v[i] else v[i, col]
+    put(label, sprintf("surv.%d.%g", j, t), pick(ss$surv))
+    put(label, sprintf("seh.%d.%g", j, t), pick(ss$std.err) / pick(ss$surv))
+    put(label, sprintf("lower.%d.%g", j, t), pick(ss$lower))
+    put(label, sprintf("upper.%d.%g", j, t), pick(ss$upper))
+  }
+}
+profiles <- data.frame(age = c(60, 70), sex = c(1, 2), ph.ecog = c(1, 0))
+predict_at("lung_efron", lung_fit, profiles, c(5, 300, 1022))
+predict_at("lung_breslow", coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lung, ties = "breslow"),
+           profiles, c(5, 300, 1022))
+lung_strata <- coxph(Surv(time, event) ~ age + ph.ecog + strata(sex), data = lung)
+predict_at("lung_strata_2", lung_strata, data.frame(age = 60, ph.ecog = 1, sex = 2), c(5, 300, 800))
 out <- do.call(rbind, rows)
 write.csv(out, file.path(here, "coxph_reference.csv"), row.names = FALSE, quote = FALSE)
 cat(nrow(out), "reference values\n")
