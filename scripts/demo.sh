@@ -11,6 +11,8 @@ if [ "${1:-}" != "--in-cluster" ]; then
     bash scripts/setup.sh
     # pg_cron refreshes the demo's daily summaries on a schedule (demo/refresh.sql);
     # -t: a cluster in a temporary directory, so it never collides with another
+    # a PGPORT or PGHOST of the caller's own server would steer pg_virtualenv onto it ("Port conflict")
+    unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSERVICE
     exec pg_virtualenv -t -v "${LK_PG_MAJOR:-15}" -o shared_preload_libraries=pg_cron -o cron.database_name=lk_demo \
         -o cron.use_background_workers=on -o max_worker_processes=16 \
         bash scripts/demo.sh --in-cluster "$@"

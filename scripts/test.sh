@@ -57,6 +57,8 @@ if [ "${1:-}" != "--in-cluster" ]; then
     # -t: a cluster in a temporary directory, even as root, so no other run's
     # cluster (a demo beside it, one left behind by a killed run) collides;
     # workers enough for both suites' parallel plans at once
+    # a PGPORT or PGHOST of the caller's own server would steer pg_virtualenv onto it ("Port conflict")
+    unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSERVICE
     exec pg_virtualenv -t -v "$major" -o shared_preload_libraries=pg_cron -o cron.database_name=lk_cron \
         -o cron.use_background_workers=on -o max_worker_processes=32 -o max_parallel_workers=16 \
         bash scripts/test.sh --in-cluster "$major"

@@ -59,7 +59,7 @@
 #define COX_MAX_STRATA 1000		/* looked up by a linear search, the last one first */
 #define COX_EPS 1e-9
 #define COX_TOLER_INF 3.1622776601683795e-05	/* sqrt(COX_EPS), R's toler.inf */
-#define COX_TEXT_FORM "v1:coxph:ties=efron;strata=K;n=N;events=E;skipped=S;iterations=I;converged=true;loglik=L0,L;score=X;wald=W;concordance=C;terms=\"a\",...[;strata_names=\"s\",...];means=M,...;coef=B,...;cov=V,...;baseline_rows=R,...;baseline=T,H,V,D,..."
+#define COX_TEXT_FORM "v1:coxph:ties=efron;strata=K;n=N;events=E;skipped=S;iterations=I;converged=true;loglik=L0,L;score=X;wald=W;concordance=C;terms=\"a\",...[;strata_names=\"s\",...];means=M,...;coef=B,...;cov=V,...[;robust_cov=V,...];baseline_rows=R,...;baseline=T,H,V,D,..."
 
 typedef enum CoxTies
 {
@@ -71,13 +71,14 @@ static const char *const ties_names[2] = {"efron", "breslow"};
 
 /*
  * The stored model: fixed fields, then the doubles: means, coefficients,
- * the covariance (p + p + p * p), each stratum's number of baseline rows
+ * the covariance and the robust one (p + p + p * p + p * p, the robust
+ * zeros without clusters), each stratum's number of baseline rows
  * (nstrata), and the baseline rows (nbaseline of p + 3: an event time, the
  * cumulative baseline hazard H0 at the means, the cumulative sum V0 of
  * its variance increments, and the cumulative D0 = sum of xbar dH0 that
  * the variance of a prediction needs); then the p term names and, when
  * stratified, the strata's names, each ending in a NUL.  About 8 (p + 3)
- * bytes per distinct event time: 640 kB for 10,000 times at five terms.
+ * bytes per distinct event time: 720 kB for 10,000 times at five terms.
  */
 typedef struct CoxModel
 {
@@ -90,6 +91,7 @@ typedef struct CoxModel
 	int32		iterations;
 	int32		nstrata;		/* 1 without strata */
 	int32		nbaseline;		/* baseline rows, over all strata */
+	int32		robust;			/* a robust covariance: fitted with clusters */
 	int64		n;				/* rows fitted */
 	int64		events;
 	int64		skipped;		/* rows with a NULL, left out */
@@ -101,12 +103,13 @@ typedef struct CoxModel
 	double		values[FLEXIBLE_ARRAY_MEMBER];
 } CoxModel;
 
-#define COX_BASE_WIDTH(p) ((p) + 3)
-#define COX_NDOUBLES(p, nstrata, nbase) (2 * (Size) (p) + (Size) (p) * (p) + (Size) (nstrata) + (Size) (nbase) * COX_BASE_WIDTH(p))
+#define COX_BASE_WIDTH(p) ((p) + 4)
+#define COX_NDOUBLES(p, nstrata, nbase) (2 * (Size) (p) + 2 * (Size) (p) * (p) + (Size) (nstrata) + (Size) (nbase) * COX_BASE_WIDTH(p))
 #define COX_MEANS(m) ((m)->values)
 #define COX_COEF(m) ((m)->values + (m)->nterms)
 #define COX_COV(m) ((m)->values + 2 * (m)->nterms)
-#define COX_STRATUM_ROWS(m) (COX_COV(m) + (m)->nterms * (m)->nterms)
+#define COX_ROBUST_COV(m) (COX_COV(m) + (m)->nterms * (m)->nterms)	/* zeros when not robust */
+#define COX_STRATUM_ROWS(m) (COX_ROBUST_COV(m) + (m)->nterms * (m)->nterms)
 #define COX_BASELINE(m) (COX_STRATUM_ROWS(m) + (m)->nstrata)
 #define COX_NAMES(m) ((char *) ((m)->values + COX_NDOUBLES((m)->nterms, (m)->nstrata, (m)->nbaseline)))
 #define COX_FIXED_SIZE(p, nstrata, nbase) (offsetof(CoxModel, values) + sizeof(double) * COX_NDOUBLES(p, nstrata, nbase))
@@ -173,6 +176,14 @@ cox_problem(const CoxModel *m)
 	for (int i = 0; i < p; i++)
 		if (!(COX_COV(m)[i * p + i] >= 0))
 			return "Its variances are not negative.";
+	if (m->robust < 0 || m->robust > 1)
+		return "Its robust flag is out of range.";
+	for (int i = 0; i < p; i++)
+		for (int j = 0; j <= i; j++)
+			if ((m->robust && (COX_ROBUST_COV(m)[i * p + j] != COX_ROBUST_COV(m)[j * p + i] ||
+							   (i == j && !(COX_ROBUST_COV(m)[i * p + i] >= 0)))) ||
+				(!m->robust && (COX_ROBUST_COV(m)[i * p + j] != 0 || COX_ROBUST_COV(m)[j * p + i] != 0)))
+				return "Its robust covariance is symmetric with variances not negative, or zeros without clusters.";
 	/* each stratum's rows: at least one, times increasing, H0 and V0 from above 0, not decreasing */
 	for (int k = 0; k < m->nstrata; k++)
 	{
@@ -185,7 +196,7 @@ cox_problem(const CoxModel *m)
 			const double *b = COX_BASELINE(m) + COX_BASE_WIDTH(p) * i;
 			const double *prev = b - COX_BASE_WIDTH(p);
 
-			if (!(b[0] >= 0 && b[1] > 0 && b[2] > 0) ||
+			if (!(b[0] >= 0 && b[1] > 0 && b[2] > 0 && b[3] > 0) ||
 				(i > rows && !(b[0] > prev[0] && b[1] >= prev[1] && b[2] >= prev[2])))
 				return "Its baseline is not an increasing hazard at increasing times.";
 		}
@@ -283,6 +294,11 @@ coxph_model_out(PG_FUNCTION_ARGS)
 	append_doubles(&buf, COX_COEF(m), p);
 	appendStringInfoString(&buf, ";cov=");
 	append_doubles(&buf, COX_COV(m), p * p);
+	if (m->robust)
+	{
+		appendStringInfoString(&buf, ";robust_cov=");
+		append_doubles(&buf, COX_ROBUST_COV(m), p * p);
+	}
 	appendStringInfoString(&buf, ";baseline_rows=");
 	append_doubles(&buf, COX_STRATUM_ROWS(m), m->nstrata);
 	appendStringInfoString(&buf, ";baseline=");
@@ -372,12 +388,18 @@ coxph_model_in(PG_FUNCTION_ARGS)
 		/* the baseline's size from the rows per stratum, read before the arrays they size */
 		double		means_etc[2 * COX_MAX_TERMS];
 		double	   *cov = palloc(sizeof(double) * p * p);
+		double	   *robust_cov = palloc0(sizeof(double) * p * p);
 		double	   *stratum_rows = palloc(sizeof(double) * head.nstrata);
 		int64		nbase = 0;
 
 		read_doubles(&r, ";means=", means_etc, p);
 		read_doubles(&r, ";coef=", means_etc + p, p);
 		read_doubles(&r, ";cov=", cov, p * p);
+		if (lk_text_accept(&r, ";robust_cov="))
+		{
+			head.robust = 1;
+			read_doubles(&r, "", robust_cov, p * p);
+		}
 		read_doubles(&r, ";baseline_rows=", stratum_rows, head.nstrata);
 		for (int k = 0; k < head.nstrata; k++)
 		{
@@ -397,6 +419,7 @@ coxph_model_in(PG_FUNCTION_ARGS)
 		m->loglik = loglik[1];
 		memcpy(COX_MEANS(m), means_etc, sizeof(double) * 2 * p);
 		memcpy(COX_COV(m), cov, sizeof(double) * p * p);
+		memcpy(COX_ROBUST_COV(m), robust_cov, sizeof(double) * p * p);
 		memcpy(COX_STRATUM_ROWS(m), stratum_rows, sizeof(double) * head.nstrata);
 		read_doubles(&r, ";baseline=", COX_BASELINE(m), (int) (nbase * COX_BASE_WIDTH(p)));
 	}
@@ -425,6 +448,7 @@ coxph_model_send(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, m->iterations);
 	pq_sendint32(&buf, m->nstrata);
 	pq_sendint32(&buf, m->nbaseline);
+	pq_sendint32(&buf, m->robust);
 	pq_sendint64(&buf, m->n);
 	pq_sendint64(&buf, m->events);
 	pq_sendint64(&buf, m->skipped);
@@ -450,8 +474,8 @@ coxph_model_recv(PG_FUNCTION_ARGS)
 	Size		ndoubles;
 	Size		names_bytes;
 
-	if (buf->len - buf->cursor < 4 + 16 + 24 + 40)
-		lk_binary_error("coxph_model", "The header takes 84 bytes.");
+	if (buf->len - buf->cursor < 4 + 20 + 24 + 40)
+		lk_binary_error("coxph_model", "The header takes 88 bytes.");
 	head.version = pq_getmsgbyte(buf);
 	if (head.version != COX_FORMAT)
 		lk_binary_error("coxph_model", psprintf("Unknown format %d.", head.version));
@@ -462,6 +486,7 @@ coxph_model_recv(PG_FUNCTION_ARGS)
 	head.iterations = pq_getmsgint(buf, 4);
 	head.nstrata = pq_getmsgint(buf, 4);
 	head.nbaseline = pq_getmsgint(buf, 4);
+	head.robust = pq_getmsgint(buf, 4);
 	if (head.nterms < 1 || head.nterms > COX_MAX_TERMS || head.nstrata < 1 || head.nstrata > COX_MAX_STRATA ||
 		head.nbaseline < 1)
 		lk_binary_error("coxph_model", "Its numbers of terms, strata or baseline rows are out of range.");
@@ -505,9 +530,9 @@ coxph_model_jsonb(PG_FUNCTION_ARGS)
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"model\": \"coxph\", \"version\": %d, \"ties\": \"%s\", \"strata\": %d, \"n\": " INT64_FORMAT
-					 ", \"events\": " INT64_FORMAT ", \"skipped\": " INT64_FORMAT ", \"iterations\": %d, \"converged\": %s",
+					 ", \"events\": " INT64_FORMAT ", \"skipped\": " INT64_FORMAT ", \"iterations\": %d, \"converged\": %s, \"robust\": %s",
 					 m->version, ties_names[m->ties], m->nstrata, m->n, m->events, m->skipped, m->iterations,
-					 m->converged ? "true" : "false");
+					 m->converged ? "true" : "false", m->robust ? "true" : "false");
 	appendStringInfoString(&buf, ", \"loglik_null\": ");
 	lk_append_double(&buf, m->loglik_null);
 	appendStringInfoString(&buf, ", \"loglik\": ");
@@ -531,6 +556,11 @@ coxph_model_jsonb(PG_FUNCTION_ARGS)
 		lk_append_double(&buf, sqrt(COX_COV(m)[i * p + i]));
 		appendStringInfoString(&buf, ", \"mean\": ");
 		lk_append_double(&buf, COX_MEANS(m)[i]);
+		if (m->robust)
+		{
+			appendStringInfoString(&buf, ", \"robust_std_error\": ");
+			lk_append_double(&buf, sqrt(COX_ROBUST_COV(m)[i * p + i]));
+		}
 		appendStringInfoChar(&buf, '}');
 	}
 	appendStringInfoString(&buf, "], \"baseline_times\": ");
@@ -576,7 +606,8 @@ typedef struct CoxState
 	int64		n;
 	int64		capacity;
 	int64		skipped;
-	double	   *rows;			/* n rows of (time, event, x_1 .. x_p, stratum) */
+	double	   *rows;			/* n rows of (time, event, x_1 .. x_p, cluster, weight, stratum) */
+	bool		clustered;		/* the rows name clusters: a robust covariance */
 	ArrayType  *names;			/* the names array as first given */
 	int32		nstrata;		/* stratum names, in order of arrival; none without strata */
 	int32		last_stratum;	/* the last one found: rows of one stratum come in runs */
@@ -584,9 +615,14 @@ typedef struct CoxState
 	MemoryContext context;
 } CoxState;
 
-/* a row: time, event, the covariates, the stratum's number (0 without strata) */
-#define COX_ROW_WIDTH(s) ((s)->nterms + 3)
-#define COX_WIDTH(p) ((p) + 3)
+/*
+ * a row: time, event, the covariates, the cluster (0 without clusters),
+ * the case weight (1 without weights), the stratum's number (0 without
+ * strata)
+ */
+#define COX_ROW_WIDTH(s) ((s)->nterms + 5)
+#define COX_WIDTH(p) ((p) + 5)
+#define COX_MAX_CLUSTER 9007199254740992.0	/* 2^53: a double holds every cluster id to there */
 
 static CoxState *
 cox_state_new(MemoryContext context, int32 nterms, int32 ties, int64 capacity)
@@ -685,6 +721,8 @@ typedef struct CoxCallForm
 	bool		dates;			/* (acquired_at, churned_at, as_of, time_unit, ...) */
 	bool		event_is_integer;
 	bool		stratified;		/* a stratum after the ties method */
+	bool		weighted;		/* a case weight after the stratum */
+	bool		clustered;		/* a cluster after the weight */
 	int			covariates_arg; /* then the names, then the ties method */
 	CoxTies		ties;
 	text	   *ties_text;		/* a copy of the last ties argument parsed */
@@ -719,6 +757,8 @@ cox_call_form(FunctionCallInfo fcinfo)
 		form->event_is_integer = event_type == INT4OID;
 		form->covariates_arg = form->dates ? 5 : 3;
 		form->stratified = PG_NARGS() > form->covariates_arg + 3;
+		form->weighted = PG_NARGS() > form->covariates_arg + 4;
+		form->clustered = PG_NARGS() > form->covariates_arg + 5;
 		form->ties = COX_EFRON;
 		fcinfo->flinfo->fn_extra = form;
 	}
@@ -777,6 +817,8 @@ coxph_fit_accum(PG_FUNCTION_ARGS)
 	double	   *row;
 	double		duration = 0;
 	bool		event = false;
+	double		weight = 1.0;
+	double		cluster = 0.0;
 	int32		stratum;
 	int			names_arg;
 	int			p;
@@ -848,12 +890,35 @@ coxph_fit_accum(PG_FUNCTION_ARGS)
 				 errmsg("coxph_fit: a row has %d covariates where the names are %d",
 						ARR_NDIM(x) == 0 ? 0 : ArrayGetNItems(ARR_NDIM(x), ARR_DIMS(x)), p),
 				 errhint("Give every row one value per name, in the names' order.")));
-	if (ARR_HASNULL(x) || (form->stratified && PG_ARGISNULL(form->covariates_arg + 3)))
+	if (ARR_HASNULL(x) || (form->stratified && PG_ARGISNULL(form->covariates_arg + 3)) ||
+		(form->weighted && PG_ARGISNULL(form->covariates_arg + 4)) ||
+		(form->clustered && PG_ARGISNULL(form->covariates_arg + 5)))
 	{
 		s->skipped++;			/* R's na.omit */
 		PG_RETURN_POINTER(s);
 	}
+	if (form->weighted)
+	{
+		weight = PG_GETARG_FLOAT8(form->covariates_arg + 4);
+		if (!(weight > 0) || isinf(weight))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("coxph_fit: case weight %s is not positive", float8out_internal(weight)),
+					 errhint("A case weight is how many customers a row stands for, above 0, as R's coxph requires.")));
+	}
 	stratum = form->stratified ? cox_stratum_id(s, PG_GETARG_TEXT_PP(form->covariates_arg + 3)) : 0;
+	if (form->clustered)
+	{
+		int64		id = PG_GETARG_INT64(form->covariates_arg + 5);
+
+		if (fabs((double) id) > COX_MAX_CLUSTER)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("coxph_fit: cluster " INT64_FORMAT " is beyond 2^53", id),
+					 errhint("Number the clusters (customers, accounts) from 0 or 1, as dense_rank() would.")));
+		cluster = (double) id;
+		s->clustered = true;
+	}
 	cox_state_reserve(s, 1);
 	row = s->rows + COX_ROW_WIDTH(s) * s->n;
 	row[0] = duration + 0.0;
@@ -869,7 +934,9 @@ coxph_fit_accum(PG_FUNCTION_ARGS)
 					 errhint("Covariates are finite numbers; leave the row out or give it a value.")));
 		row[2 + j] += 0.0;		/* no -0 */
 	}
-	row[2 + p] = stratum;
+	row[2 + p] = cluster;
+	row[3 + p] = weight;
+	row[4 + p] = stratum;
 	s->n++;
 	PG_RETURN_POINTER(s);
 }
@@ -909,6 +976,7 @@ cox_merge(LkStateHeader *into, const LkStateHeader *from)
 		for (int64 i = a->n; i < a->n + b->n; i++)
 			a->rows[width * i + width - 1] = remap[(int32) a->rows[width * i + width - 1]];
 	a->n += b->n;
+	a->clustered = a->clustered || b->clustered;
 	lk_add_count(&a->skipped, b->skipped, "coxph_combine");
 }
 
@@ -949,7 +1017,7 @@ coxph_serialize(PG_FUNCTION_ARGS)
 	lk_serial_room(&buf, sizeof(double) * COX_ROW_WIDTH(s) * (Size) s->n + VARSIZE(s->names) + strata_bytes + 36, "coxph_fit",
 				   "Run the query without parallel workers (SET max_parallel_workers_per_gather = 0).");
 	pq_sendint32(&buf, s->nterms);
-	pq_sendint32(&buf, s->ties);
+	pq_sendint32(&buf, s->ties | (s->clustered ? 2 : 0));
 	pq_sendint64(&buf, s->skipped);
 	pq_sendint32(&buf, VARSIZE(s->names));
 	pq_sendbytes(&buf, (const char *) s->names, VARSIZE(s->names));
@@ -979,6 +1047,7 @@ coxph_deserialize(PG_FUNCTION_ARGS)
 				nstrata,
 				n;
 	int64		skipped;
+	bool		clustered;
 	ArrayType  *names;
 
 	lk_require_agg_context(fcinfo, fname);
@@ -987,6 +1056,8 @@ coxph_deserialize(PG_FUNCTION_ARGS)
 		lk_serial_error(fname, "It ends inside the header.");
 	nterms = pq_getmsgint(&buf, 4);
 	ties = pq_getmsgint(&buf, 4);
+	clustered = (ties & 2) != 0;
+	ties &= ~2;
 	skipped = pq_getmsgint64(&buf);
 	names_size = pq_getmsgint(&buf, 4);
 	if (nterms < 1 || nterms > COX_MAX_TERMS || ties < COX_EFRON || ties > COX_BRESLOW || skipped < 0 ||
@@ -1025,6 +1096,7 @@ coxph_deserialize(PG_FUNCTION_ARGS)
 	s->header.own_context = own;
 	s->header.adoptable = true;
 	s->skipped = skipped;
+	s->clustered = clustered;
 	s->names = MemoryContextAlloc(own, names_size);
 	memcpy(s->names, names, names_size);
 	for (int64 i = 0; i < (int64) COX_WIDTH(nterms) * n; i++)
@@ -1034,8 +1106,10 @@ coxph_deserialize(PG_FUNCTION_ARGS)
 		s->rows[i] = pq_getmsgfloat8(&buf) + 0.0;
 		if (!isfinite(s->rows[i]) || (col == 0 && s->rows[i] < 0) ||
 			(col == 1 && s->rows[i] != 0 && s->rows[i] != 1) ||
-			(col == nterms + 2 && (s->rows[i] < 0 || s->rows[i] >= Max(nstrata, 1) || s->rows[i] != floor(s->rows[i]))))
-			lk_serial_error(fname, "A row is not a duration, an event, finite covariates and a stratum.");
+			(col == nterms + 2 && !(fabs(s->rows[i]) <= COX_MAX_CLUSTER && s->rows[i] == floor(s->rows[i]))) ||
+			(col == nterms + 3 && !(s->rows[i] > 0)) ||
+			(col == nterms + 4 && (s->rows[i] < 0 || s->rows[i] >= Max(nstrata, 1) || s->rows[i] != floor(s->rows[i]))))
+			lk_serial_error(fname, "A row is not a duration, an event, finite covariates, a cluster, a weight and a stratum.");
 	}
 	s->n = n;
 	lk_serial_end(&buf, fname);
@@ -1238,6 +1312,7 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 		double		stratum = rows[width * i + width - 1];
 		double		d0 = 0.0;
 		double		eta_sum = 0.0;
+		double		deadwt = 0.0;
 		int			deaths = 0;
 
 		if (i == w->n - 1 || stratum != rows[width * (i + 1) + width - 1])
@@ -1251,7 +1326,8 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 		for (; i >= 0 && rows[width * i] == t && rows[width * i + width - 1] == stratum; i--)
 		{
 			const double *restrict x = rows + width * i + 2;
-			double		r = exp(eta[i]);
+			double		wt = rows[width * i + width - 2];
+			double		r = wt * exp(eta[i]);
 
 			s0 += r;
 			for (int a = 0; a < p; a++)
@@ -1265,13 +1341,14 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 			if (rows[width * i + 1] != 0)
 			{
 				deaths++;
+				deadwt += wt;
 				d0 += r;
-				eta_sum += eta[i];
+				eta_sum += wt * eta[i];
 				for (int a = 0; a < p; a++)
 				{
 					double		rx = r * x[a];
 
-					u[a] += x[a];
+					u[a] += wt * x[a];
 					d1[a] += rx;
 					for (int b = 0; b <= a; b++)
 						d2[a * p + b] += rx * x[b];
@@ -1285,16 +1362,19 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 		{
 			for (int a = 0; a < p; a++)
 				mean[a] = s1[a] / s0;
-			loglik -= deaths * log(s0);
+			loglik -= deadwt * log(s0);
 			for (int a = 0; a < p; a++)
 			{
-				u[a] -= deaths * mean[a];
+				u[a] -= deadwt * mean[a];
 				for (int b = 0; b <= a; b++)
-					imat[a * p + b] += deaths * (s2[a * p + b] / s0 - mean[a] * mean[b]);
+					imat[a * p + b] += deadwt * (s2[a * p + b] / s0 - mean[a] * mean[b]);
 			}
 		}
 		else
 		{
+			/* each of the d steps weighs the churners' mean weight (1 without weights) */
+			double		wtave = deadwt / deaths;
+
 			for (int r = 0; r < deaths; r++)
 			{
 				double		f = (double) r / deaths;
@@ -1302,12 +1382,12 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 
 				for (int a = 0; a < p; a++)
 					mean[a] = (s1[a] - f * d1[a]) / den;
-				loglik -= log(den);
+				loglik -= wtave * log(den);
 				for (int a = 0; a < p; a++)
 				{
-					u[a] -= mean[a];
+					u[a] -= wtave * mean[a];
 					for (int b = 0; b <= a; b++)
-						imat[a * p + b] += (s2[a * p + b] - f * d2[a * p + b]) / den - mean[a] * mean[b];
+						imat[a * p + b] += wtave * ((s2[a * p + b] - f * d2[a * p + b]) / den - mean[a] * mean[b]);
 				}
 			}
 		}
@@ -1376,7 +1456,8 @@ cox_solve(const double *l, int p, double *b)
  * over the pairs where one customer churned before the other left the
  * data (a later time, or the same time censored), the share where the
  * earlier churner had the higher risk, a tie in risk counting one half;
- * two churns at one time are not compared.  A sweep in increasing risk
+ * two churns at one time are not compared; a pair weighs the product of
+ * its case weights.  A sweep in increasing risk
  * with a Fenwick tree over the distinct times (a few hundred, in cache):
  * each churner counts the comparable customers of lower risk met so far,
  * then those of equal risk once its group of equal risk is in.  The risk
@@ -1392,12 +1473,12 @@ typedef struct CoxRiskKey
  * Customers comparable with a churner at time block b: the later blocks of
  * its stratum (up to block last), and this block's censored
  */
-static inline int64
-cox_comparable(const int64 *tree, int64 nblocks, const int64 *censored, int64 b, int64 last)
+static inline double
+cox_comparable(const double *tree, int64 nblocks, const double *censored, int64 b, int64 last)
 {
-	int64		later = 0;
+	double		later = 0;
 
-	/* the tree is indexed from the last block: blocks after b are the first nblocks - 1 - b */
+	/* the tree (weights) is indexed from the last block: blocks after b are the first nblocks - 1 - b */
 	for (int64 q = nblocks - 1 - b; q > 0; q -= q & -q)
 		later += tree[q];
 	for (int64 q = nblocks - 1 - last; q > 0; q -= q & -q)
@@ -1412,11 +1493,11 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 	CoxRiskKey *spare = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxRiskKey) * n);
 	int64	   *block = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * n);
 	int64	   *count = palloc(sizeof(int64) * COX_RADIX_BUCKETS);
-	int64	   *tree,
+	double	   *tree,
 			   *censored,
 			   *events_in,
-			   *rows_in,
-			   *last_of;
+			   *rows_in;
+	int64	   *last_of;
 	int64		nblocks = 0;
 	double		below = 0,
 				tied = 0,
@@ -1464,8 +1545,10 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 		keys = spare;
 		spare = swap;
 	}
-	tree = palloc0(sizeof(int64) * (nblocks + 1));
-	censored = palloc0(sizeof(int64) * nblocks);
+	tree = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (nblocks + 1));
+	censored = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * nblocks);
+	memset(tree, 0, sizeof(double) * (nblocks + 1));
+	memset(censored, 0, sizeof(double) * nblocks);
 	/* each block's stratum's last block */
 	last_of = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * nblocks);
 	for (int64 k = n - 1, last = nblocks - 1; k >= 0; k--)
@@ -1481,38 +1564,43 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 		/* churners of this risk against the lower risks met so far */
 		for (int64 k = i; k < j; k++)
 			if (rows[width * keys[k].row + 1] != 0)
-				below += cox_comparable(tree, nblocks, censored, block[keys[k].row], last_of[block[keys[k].row]]);
+				below += rows[width * keys[k].row + width - 2] *
+					cox_comparable(tree, nblocks, censored, block[keys[k].row], last_of[block[keys[k].row]]);
 		for (int64 k = i; k < j; k++)
 		{
 			int64		b = block[keys[k].row];
+			double		wt = rows[width * keys[k].row + width - 2];
 
 			for (int64 q = nblocks - b; q <= nblocks; q += q & -q)
-				tree[q]++;
+				tree[q] += wt;
 			if (rows[width * keys[k].row + 1] == 0)
-				censored[b]++;
+				censored[b] += wt;
 		}
 		/* and against the equal risks, now in */
 		for (int64 k = i; k < j; k++)
 			if (rows[width * keys[k].row + 1] != 0)
-				tied += cox_comparable(tree, nblocks, censored, block[keys[k].row], last_of[block[keys[k].row]]);
+				tied += rows[width * keys[k].row + width - 2] *
+					cox_comparable(tree, nblocks, censored, block[keys[k].row], last_of[block[keys[k].row]]);
 		if ((i & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	tied -= below;
 	/* every churner's comparable customers, block by block from the last */
-	events_in = palloc0(sizeof(int64) * nblocks);
-	rows_in = palloc0(sizeof(int64) * nblocks);
+	events_in = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * nblocks);
+	rows_in = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * nblocks);
+	memset(events_in, 0, sizeof(double) * nblocks);
+	memset(rows_in, 0, sizeof(double) * nblocks);
 	for (int64 k = 0; k < n; k++)
 	{
-		rows_in[block[k]]++;
+		rows_in[block[k]] += rows[width * k + width - 2];
 		if (rows[width * k + 1] != 0)
-			events_in[block[k]]++;
+			events_in[block[k]] += rows[width * k + width - 2];
 	}
 	for (int64 b = nblocks - 1; b >= 0; b--)
 	{
 		if (last_of[b] == b)
 			later = 0;			/* a stratum's last block: nothing later in it */
-		comparable += (double) events_in[b] * (later + censored[b]);
+		comparable += events_in[b] * (later + censored[b]);
 		later += rows_in[b];
 	}
 	pfree(keys);
@@ -1563,6 +1651,7 @@ cox_baseline(const CoxWork *w, const double *beta, double *base, double *stratum
 		double		t = rows[width * i];
 		double		stratum = rows[width * i + width - 1];
 		double		d0 = 0.0;
+		double		deadwt = 0.0;
 		int			deaths = 0;
 		double	   *b;
 
@@ -1581,13 +1670,14 @@ cox_baseline(const CoxWork *w, const double *beta, double *base, double *stratum
 
 			for (int j = 0; j < p; j++)
 				e += beta[j] * x[j];
-			r = exp(e);
+			r = rows[width * i + width - 2] * exp(e);
 			s0 += r;
 			for (int j = 0; j < p; j++)
 				s1[j] += r * x[j];
 			if (rows[width * i + 1] != 0)
 			{
 				deaths++;
+				deadwt += rows[width * i + width - 2];
 				d0 += r;
 				for (int j = 0; j < p; j++)
 					d1[j] += r * x[j];
@@ -1597,26 +1687,31 @@ cox_baseline(const CoxWork *w, const double *beta, double *base, double *stratum
 		{
 			b = base + bw * nbase++;
 			b[0] = t;
-			b[1] = b[2] = 0.0;
-			memset(b + 3, 0, sizeof(double) * p);
+			b[1] = b[2] = b[3] = 0.0;
+			memset(b + 4, 0, sizeof(double) * p);
 			if (w->ties == COX_BRESLOW || deaths == 1)
 			{
-				b[1] = deaths / s0;
-				b[2] = deaths / (s0 * s0);
+				b[1] = b[3] = deadwt / s0;
+				b[2] = deadwt / (s0 * s0);
 				for (int j = 0; j < p; j++)
-					b[3 + j] = deaths * s1[j] / (s0 * s0);
+					b[4 + j] = deadwt * s1[j] / (s0 * s0);
 			}
 			else
+			{
+				double		wtave = deadwt / deaths;
+
 				for (int r = 0; r < deaths; r++)
 				{
 					double		f = (double) r / deaths;
 					double		den = s0 - f * d0;
 
-					b[1] += 1.0 / den;
-					b[2] += 1.0 / (den * den);
+					b[1] += wtave / den;
+					b[2] += wtave / (den * den);
+					b[3] += wtave * (1 - f) / den;
 					for (int j = 0; j < p; j++)
-						b[3 + j] += (s1[j] - f * d1[j]) / (den * den);
+						b[4 + j] += wtave * (s1[j] - f * d1[j]) / (den * den);
 				}
+			}
 		}
 		/* the stratum ends: its rows in time order, cumulated */
 		if (i < 0 || rows[width * i + width - 1] != stratum)
@@ -1633,7 +1728,8 @@ cox_baseline(const CoxWork *w, const double *beta, double *base, double *stratum
 				}
 			for (int64 a = stratum_end + 1; a < nbase; a++)
 				for (int c = 1; c < bw; c++)
-					base[bw * a + c] += base[bw * (a - 1) + c];
+					if (c != 3)	/* the own share is that time's alone */
+						base[bw * a + c] += base[bw * (a - 1) + c];
 			stratum_rows[(int) stratum] = count;	/* 0 for a stratum without a churn: its hazard stays 0 */
 			block_start[(int) stratum] = stratum_end;
 		}
@@ -1654,6 +1750,207 @@ cox_baseline(const CoxWork *w, const double *beta, double *base, double *stratum
 	pfree(s1);
 	pfree(d1);
 	return nbase;
+}
+
+/*
+ * The robust (sandwich) covariance with clusters, as R's coxph with
+ * cluster(): V B V, V the model's covariance and B the sum over clusters
+ * of the outer products of their rows' weighted score residuals (R's
+ * dfbeta residuals before V).  A row's score residual (Therneau and
+ * Grambsch 2000, 3.7): for a churn, x - xbar at its time (Efron: the mean
+ * of the d steps' xbar), less, over the event times up to its own, its
+ * risk times x - xbar times the hazard increment; with Efron, a churner's
+ * own time counts its steps r with the weight 1 - r / d.  From the
+ * cumulative hazard C and M = sum of xbar dH, that is r (x C - M).
+ */
+typedef struct CoxBlock
+{
+	int64		first,
+				last;			/* its rows */
+	int			deaths;
+	double		dc,
+				own_c;			/* the hazard increment, and a churner's share of it (Efron) */
+	double	   *dm,
+			   *own_m,
+			   *xbar_event;		/* p each */
+} CoxBlock;
+
+static int	cox_cluster_width;
+static const double *cox_cluster_rows;
+
+static int
+cox_cluster_cmp(const void *a, const void *b)
+{
+	double		x = cox_cluster_rows[cox_cluster_width * *(const int64 *) a + cox_cluster_width - 3];
+	double		y = cox_cluster_rows[cox_cluster_width * *(const int64 *) b + cox_cluster_width - 3];
+
+	if (x != y)
+		return x < y ? -1 : 1;
+	/* within a cluster, the canonical row order, so every plan sums alike */
+	return (*(const int64 *) a > *(const int64 *) b) - (*(const int64 *) a < *(const int64 *) b);
+}
+
+static void
+cox_robust(const CoxWork *w, const double *beta, const double *cov, double *robust)
+{
+	const int	p = w->p;
+	const int	width = COX_WIDTH(p);
+	const double *rows = w->rows;
+	CoxBlock   *blocks = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxBlock) * w->n);
+	double	   *resid = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * p * w->n);
+	double	   *risk = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * w->n);
+	int64	   *order = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * w->n);
+	double	   *s1 = palloc0(sizeof(double) * p);
+	double	   *d1 = palloc(sizeof(double) * p);
+	double	   *c_m = palloc(sizeof(double) * p);
+	double	   *uc = palloc(sizeof(double) * p);
+	double	   *bmat = palloc0(sizeof(double) * p * p);
+	double		s0 = 0.0,
+				c_h = 0.0;
+	int64		nblocks = 0;
+	int64		i = w->n - 1;
+
+	/* backwards: each block's increments, as the risk sets grow */
+	while (i >= 0)
+	{
+		double		t = rows[width * i];
+		double		stratum = rows[width * i + width - 1];
+		double		d0 = 0.0,
+					deadwt = 0.0;
+		CoxBlock   *b = &blocks[nblocks++];
+
+		if (i == w->n - 1 || stratum != rows[width * (i + 1) + width - 1])
+		{
+			s0 = 0.0;
+			memset(s1, 0, sizeof(double) * p);
+		}
+		memset(d1, 0, sizeof(double) * p);
+		b->last = i;
+		b->deaths = 0;
+		for (; i >= 0 && rows[width * i] == t && rows[width * i + width - 1] == stratum; i--)
+		{
+			const double *x = rows + width * i + 2;
+			double		e = 0.0;
+			double		r;
+
+			for (int j = 0; j < p; j++)
+				e += beta[j] * x[j];
+			risk[i] = exp(e);
+			r = rows[width * i + width - 2] * risk[i];
+			s0 += r;
+			for (int j = 0; j < p; j++)
+				s1[j] += r * x[j];
+			if (rows[width * i + 1] != 0)
+			{
+				b->deaths++;
+				deadwt += rows[width * i + width - 2];
+				d0 += r;
+				for (int j = 0; j < p; j++)
+					d1[j] += r * x[j];
+			}
+		}
+		b->first = i + 1;
+		b->dc = b->own_c = 0.0;
+		b->dm = palloc0(sizeof(double) * p);
+		b->own_m = palloc0(sizeof(double) * p);
+		b->xbar_event = palloc0(sizeof(double) * p);
+		if (b->deaths == 0)
+			continue;
+		if (w->ties == COX_BRESLOW || b->deaths == 1)
+		{
+			b->dc = b->own_c = deadwt / s0;
+			for (int j = 0; j < p; j++)
+			{
+				b->xbar_event[j] = s1[j] / s0;
+				b->dm[j] = b->own_m[j] = deadwt * s1[j] / (s0 * s0);
+			}
+		}
+		else
+		{
+			double		wtave = deadwt / b->deaths;
+
+			for (int r = 0; r < b->deaths; r++)
+			{
+				double		f = (double) r / b->deaths;
+				double		den = s0 - f * d0;
+
+				b->dc += wtave / den;
+				b->own_c += wtave * (1 - f) / den;
+				for (int j = 0; j < p; j++)
+				{
+					double		xbar = (s1[j] - f * d1[j]) / den;
+
+					b->dm[j] += wtave * xbar / den;
+					b->own_m[j] += wtave * (1 - f) * xbar / den;
+					b->xbar_event[j] += xbar / b->deaths;
+				}
+			}
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+	/* forwards: each row's residual from the cumulative hazard up to its block */
+	for (int64 k = nblocks - 1; k >= 0; k--)
+	{
+		CoxBlock   *b = &blocks[k];
+
+		if (k == nblocks - 1 || rows[width * b->first + width - 1] != rows[width * blocks[k + 1].first + width - 1])
+		{
+			c_h = 0.0;
+			memset(c_m, 0, sizeof(double) * p);
+		}
+		for (int64 r = b->first; r <= b->last; r++)
+		{
+			const double *x = rows + width * r + 2;
+			bool		dead = rows[width * r + 1] != 0;
+			bool		efron_own = dead && w->ties == COX_EFRON && b->deaths > 1;
+			double		ch = c_h + (efron_own ? b->own_c : b->dc);
+
+			for (int j = 0; j < p; j++)
+			{
+				double		mj = c_m[j] + (efron_own ? b->own_m[j] : b->dm[j]);
+				double		v = -risk[r] * (x[j] * ch - mj);
+
+				if (dead)
+					v += x[j] - b->xbar_event[j];
+				resid[p * r + j] = rows[width * r + width - 2] * v;
+			}
+		}
+		c_h += b->dc;
+		for (int j = 0; j < p; j++)
+			c_m[j] += b->dm[j];
+	}
+	/* per cluster, in cluster order: B = sum of U_c U_c' */
+	for (int64 r = 0; r < w->n; r++)
+		order[r] = r;
+	cox_cluster_width = width;
+	cox_cluster_rows = rows;
+	qsort(order, w->n, sizeof(int64), cox_cluster_cmp);
+	for (int64 a = 0, z; a < w->n; a = z)
+	{
+		double		id = rows[width * order[a] + width - 3];
+
+		memset(uc, 0, sizeof(double) * p);
+		for (z = a; z < w->n && rows[width * order[z] + width - 3] == id; z++)
+			for (int j = 0; j < p; j++)
+				uc[j] += resid[p * order[z] + j];
+		for (int x = 0; x < p; x++)
+			for (int y = 0; y < p; y++)
+				bmat[x * p + y] += uc[x] * uc[y];
+	}
+	/* V B V, symmetric by construction, made exactly so */
+	for (int x = 0; x < p; x++)
+		for (int y = 0; y < p; y++)
+		{
+			double		v = 0.0;
+
+			for (int a = 0; a < p; a++)
+				for (int b = 0; b < p; b++)
+					v += cov[x * p + a] * bmat[a * p + b] * cov[b * p + y];
+			robust[x * p + y] = v;
+		}
+	for (int x = 0; x < p; x++)
+		for (int y = 0; y < x; y++)
+			robust[x * p + y] = robust[y * p + x] = (robust[x * p + y] + robust[y * p + x]) / 2;
 }
 
 pg_noreturn static void
@@ -1699,6 +1996,7 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 	int			nitems;
 	double	   *base;
 	double	   *stratum_rows;
+	double		total_weight = 0.0;
 	int64		nbase;
 	int32		stratum_by_rank[COX_MAX_STRATA];
 
@@ -1721,10 +2019,15 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 	/* centred at the means, summed in that order */
 	means = palloc0(sizeof(double) * p);
 	for (int64 i = 0; i < s->n; i++)
+	{
+		double		wt = rows[width * i + width - 2];
+
+		total_weight += wt;
 		for (int j = 0; j < p; j++)
-			means[j] += rows[width * i + 2 + j];
+			means[j] += wt * rows[width * i + 2 + j];
+	}
 	for (int j = 0; j < p; j++)
-		means[j] /= s->n;
+		means[j] /= total_weight;
 	for (int64 i = 0; i < s->n; i++)
 		for (int j = 0; j < p; j++)
 			rows[width * i + 2 + j] -= means[j];
@@ -1841,6 +2144,24 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 	for (int i = 0; i < p; i++)
 		for (int j = 0; j < p; j++)
 			m->wald_test += newbeta[i] * imat[i * p + j] * newbeta[j];
+	if (s->clustered)
+	{
+		/* R's Wald test then uses the robust covariance: beta' Vr^-1 beta */
+		double	   *rchol = palloc(sizeof(double) * p * p);
+		double	   *solved = palloc(sizeof(double) * p);
+
+		cox_robust(&w, newbeta, COX_COV(m), COX_ROBUST_COV(m));
+		m->robust = 1;
+		memcpy(rchol, COX_ROBUST_COV(m), sizeof(double) * p * p);
+		memcpy(solved, newbeta, sizeof(double) * p);
+		if (cox_cholesky(rchol, p))
+		{
+			cox_solve(rchol, p, solved);
+			m->wald_test = 0.0;
+			for (int i = 0; i < p; i++)
+				m->wald_test += newbeta[i] * solved[i];
+		}
+	}
 	/* R's check: the step the score still asks for, against the coefficient ("may be infinite") */
 	if (converged)
 		for (int i = 0; i < p; i++)
@@ -1918,23 +2239,26 @@ coxph_coefficient_rows(PG_FUNCTION_ARGS)
 		int			p = m->nterms;
 		double		coef = COX_COEF(m)[i];
 		double		se = sqrt(COX_COV(m)[i * p + i]);
+		/* with clusters, R's z, p and interval use the robust standard error */
+		double		used = m->robust ? sqrt(COX_ROBUST_COV(m)[i * p + i]) : se;
 		double		z = lk_normal_quantile(0.5 + PG_GETARG_FLOAT8(1) / 2);
-		Datum		values[8];
-		bool		nulls[8] = {false, false, false, false, false, false, false, false};
+		Datum		values[9];
+		bool		nulls[9] = {false, false, false, false, false, false, false, false, !m->robust};
 
 		values[0] = CStringGetTextDatum(cox_term(m, i));
 		values[1] = Float8GetDatum(coef);
 		values[2] = Float8GetDatum(exp(coef));
 		values[3] = Float8GetDatum(se);
-		if (se > 0)
+		if (used > 0)
 		{
-			values[4] = Float8GetDatum(coef / se);
-			values[5] = Float8GetDatum(lk_two_sided_p(coef / se));
+			values[4] = Float8GetDatum(coef / used);
+			values[5] = Float8GetDatum(lk_two_sided_p(coef / used));
 		}
 		else
 			nulls[4] = nulls[5] = true;
-		values[6] = Float8GetDatum(exp(coef - z * se));
-		values[7] = Float8GetDatum(exp(coef + z * se));
+		values[6] = Float8GetDatum(exp(coef - z * used));
+		values[7] = Float8GetDatum(exp(coef + z * used));
+		values[8] = Float8GetDatum(used);
 		SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc, values, nulls)));
 	}
 	SRF_RETURN_DONE(funcctx);
@@ -1948,9 +2272,9 @@ coxph_summary_row(PG_FUNCTION_ARGS)
 	const CoxModel *m = cox_arg(fcinfo, 0);
 	int			p = m->nterms;
 	double		lr = 2.0 * (m->loglik - m->loglik_null);
-	Datum		values[17];
-	bool		nulls[17] = {false};
-	TupleDesc	desc = lk_result_row_desc(fcinfo, false, 17);
+	Datum		values[18];
+	bool		nulls[18] = {false};
+	TupleDesc	desc = lk_result_row_desc(fcinfo, false, 18);
 
 	values[0] = Int64GetDatum(m->n);
 	values[1] = Int64GetDatum(m->events);
@@ -1969,6 +2293,7 @@ coxph_summary_row(PG_FUNCTION_ARGS)
 	values[14] = BoolGetDatum(m->converged);
 	values[15] = Float8GetDatum(m->concordance);
 	values[16] = Int32GetDatum(m->nstrata);
+	values[17] = BoolGetDatum(m->robust != 0);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
@@ -2116,7 +2441,7 @@ cox_survival(const CoxModel *m, const double *x, int stratum, double t, double *
 	}
 	r = exp(lp);
 	for (int j = 0; j < p; j++)
-		d[j] = b[3 + j] - zc[j] * b[1];
+		d[j] = b[4 + j] - zc[j] * b[1];
 	for (int i = 0; i < p; i++)
 		for (int j = 0; j < p; j++)
 			q += d[i] * COX_COV(m)[i * p + j] * d[j];
@@ -2219,4 +2544,61 @@ coxph_churn_probability(PG_FUNCTION_ARGS)
 	if (now == 0)
 		PG_RETURN_NULL();		/* no one like this customer is left at that tenure */
 	PG_RETURN_FLOAT8(lk_share_result("churn_probability", 1.0 - later / now, 1.0));
+}
+
+/*
+ * martingale_residual(model, covariates, duration, event [, stratum]): the
+ * customer's event (1 or 0) less the hazard the model gave them up to
+ * their time, exp(lp) H0(duration), R's residuals(fit, "martingale"): with
+ * Efron's ties a churner's own time counts its share of the increment.
+ * For the customers the model was fitted to, their sum is 0.
+ */
+PG_FUNCTION_INFO_V1(coxph_martingale);
+Datum
+coxph_martingale(PG_FUNCTION_ARGS)
+{
+	const CoxModel *m;
+	double		x[COX_MAX_TERMS],
+				t,
+				lp = 0.0,
+				h0 = 0.0;
+	bool		event = PG_GETARG_BOOL(3);
+	int			p,
+				bw,
+				stratum;
+	int64		first = 0,
+				count,
+				lo = 0,
+				hi;
+
+	if (!cox_prediction_args(fcinfo, "martingale_residual", &m, x, &t))
+		PG_RETURN_NULL();
+	p = m->nterms;
+	bw = COX_BASE_WIDTH(p);
+	stratum = cox_stratum_arg(fcinfo, m, PG_NARGS() > 4 ? 4 : -1, "martingale_residual");
+	for (int k = 0; k < stratum; k++)
+		first += (int64) COX_STRATUM_ROWS(m)[k];
+	count = (int64) COX_STRATUM_ROWS(m)[stratum];
+	hi = count;
+	while (lo < hi)
+	{
+		int64		mid = lo + (hi - lo) / 2;
+
+		if (COX_BASELINE(m)[bw * (first + mid)] <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0)
+	{
+		const double *b = COX_BASELINE(m) + bw * (first + lo - 1);
+
+		h0 = b[1];
+		/* a churn at an event time: its own share of that time's increment */
+		if (event && b[0] == t)
+			h0 -= (lo > 1 ? b[1] - b[1 - bw] : b[1]) - b[3];
+	}
+	for (int j = 0; j < p; j++)
+		lp += (x[j] - COX_MEANS(m)[j]) * COX_COEF(m)[j];
+	PG_RETURN_FLOAT8((event ? 1.0 : 0.0) - exp(lp) * h0);
 }

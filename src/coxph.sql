@@ -87,6 +87,38 @@ CREATE AGGREGATE @extschema@.coxph_fit(duration double precision, event @E@, cov
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.coxph_fit(double precision, @E@, double precision[], text[], text, text) IS
     'Stratified Cox regression: a baseline hazard of its own for each value of strata (up to 1,000), the coefficients shared, as R''s strata(); a NULL stratum skips the row.';
+
+-- with case weights (R's weights =): a row stands for weight customers (above 0); one stratum for all: a constant
+CREATE FUNCTION loyalty_kpi_internal.coxph_fit_accum(internal, double precision, @E@, double precision[], text[], text, text,
+                                                     double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'coxph_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.coxph_fit(duration double precision, event @E@, covariates double precision[],
+                                       names text[], ties text, strata text, weight double precision) (
+    SFUNC = loyalty_kpi_internal.coxph_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.coxph_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.coxph_combine,
+    SERIALFUNC = loyalty_kpi_internal.coxph_serialize, DESERIALFUNC = loyalty_kpi_internal.coxph_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.coxph_fit(double precision, @E@, double precision[], text[], text, text, double precision) IS
+    'Cox regression with case weights, as R''s weights =: each row stands for weight customers (above 0); strata as in the stratified form (a constant for none). A NULL weight skips the row.';
+
+-- with clusters (R's cluster()): a robust (sandwich) covariance for rows that are not independent
+CREATE FUNCTION loyalty_kpi_internal.coxph_fit_accum(internal, double precision, @E@, double precision[], text[], text, text,
+                                                     double precision, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'coxph_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.coxph_fit(duration double precision, event @E@, covariates double precision[],
+                                       names text[], ties text, strata text, weight double precision, cluster bigint) (
+    SFUNC = loyalty_kpi_internal.coxph_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.coxph_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.coxph_combine,
+    SERIALFUNC = loyalty_kpi_internal.coxph_serialize, DESERIALFUNC = loyalty_kpi_internal.coxph_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.coxph_fit(double precision, @E@, double precision[], text[], text, text, double precision, bigint) IS
+    'Cox regression with clusters, as R''s cluster(): rows of one cluster (a customer with several rows, an account with several users) are not independent; the robust (sandwich) covariance gives the standard errors, z, p and the Wald test. A NULL cluster skips the row.';
 -- @end
 
 -- From a customers table: the tenure in whole units of time_unit from
@@ -138,12 +170,45 @@ CREATE AGGREGATE @extschema@.coxph_fit(acquired_at timestamptz, churned_at times
 COMMENT ON AGGREGATE @extschema@.coxph_fit(timestamptz, timestamptz, timestamptz, interval, double precision[], text[], text, text) IS
     'Stratified Cox regression from a customers table: a baseline hazard of its own for each value of strata (up to 1,000), the coefficients shared.';
 
+CREATE FUNCTION loyalty_kpi_internal.coxph_fit_accum(internal, timestamptz, timestamptz, timestamptz, interval,
+                                                     double precision[], text[], text, text, double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'coxph_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.coxph_fit(acquired_at timestamptz, churned_at timestamptz, as_of timestamptz,
+                                       time_unit interval, covariates double precision[], names text[], ties text,
+                                       strata text, weight double precision) (
+    SFUNC = loyalty_kpi_internal.coxph_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.coxph_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.coxph_combine,
+    SERIALFUNC = loyalty_kpi_internal.coxph_serialize, DESERIALFUNC = loyalty_kpi_internal.coxph_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.coxph_fit(timestamptz, timestamptz, timestamptz, interval, double precision[], text[], text, text, double precision) IS
+    'Cox regression from a customers table with case weights: each row stands for weight customers (above 0).';
+
+CREATE FUNCTION loyalty_kpi_internal.coxph_fit_accum(internal, timestamptz, timestamptz, timestamptz, interval,
+                                                     double precision[], text[], text, text, double precision, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'coxph_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.coxph_fit(acquired_at timestamptz, churned_at timestamptz, as_of timestamptz,
+                                       time_unit interval, covariates double precision[], names text[], ties text,
+                                       strata text, weight double precision, cluster bigint) (
+    SFUNC = loyalty_kpi_internal.coxph_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.coxph_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.coxph_combine,
+    SERIALFUNC = loyalty_kpi_internal.coxph_serialize, DESERIALFUNC = loyalty_kpi_internal.coxph_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.coxph_fit(timestamptz, timestamptz, timestamptz, interval, double precision[], text[], text, text, double precision, bigint) IS
+    'Cox regression from a customers table with clusters: the robust (sandwich) covariance for rows that are not independent.';
+
 CREATE FUNCTION @extschema@.coefficients(model @extschema@.coxph_model, level double precision DEFAULT 0.95)
 RETURNS TABLE (term text, coef double precision, hazard_ratio double precision, std_error double precision,
-               z double precision, p_value double precision, lower double precision, upper double precision)
+               z double precision, p_value double precision, lower double precision, upper double precision,
+               robust_std_error double precision)
 AS 'MODULE_PATHNAME', 'coxph_coefficient_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 5;
 COMMENT ON FUNCTION @extschema@.coefficients(@extschema@.coxph_model, double precision) IS
-    'The Cox model''s coefficient table, as R''s summary(coxph): each term''s coefficient, hazard ratio exp(coef), standard error, z, two-sided p-value and the hazard ratio''s interval at the level (default 0.95).';
+    'The Cox model''s coefficient table, as R''s summary(coxph): each term''s coefficient, hazard ratio exp(coef), standard error, z, two-sided p-value and the hazard ratio''s interval at the level (default 0.95); with clusters the robust standard error, which z, p and the interval then use, as R''s.';
 
 CREATE TYPE @extschema@.coxph_fit_summary AS (
     n                  bigint,            -- rows fitted
@@ -162,7 +227,8 @@ CREATE TYPE @extschema@.coxph_fit_summary AS (
     iterations         integer,
     converged          boolean,
     concordance        double precision,  -- Harrell's C of the linear predictor, as R's coxph (within strata)
-    strata             integer);          -- 1 without strata
+    strata             integer,           -- 1 without strata
+    robust             boolean);          -- fitted with clusters: the Wald test is the robust one
 COMMENT ON TYPE @extschema@.coxph_fit_summary IS
     'The fit of a Cox model: rows, events, rows skipped, log-likelihoods, the likelihood-ratio, Wald and score tests with their p-values, iterations, whether it converged, and the concordance.';
 
@@ -225,4 +291,18 @@ CREATE FUNCTION @extschema@.churn_probability(model @extschema@.coxph_model, cov
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'coxph_churn_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.churn_probability(@extschema@.coxph_model, double precision[], double precision, double precision, text) IS
+    'The same for a stratified model, in the customer''s stratum.';
+
+CREATE FUNCTION @extschema@.martingale_residual(model @extschema@.coxph_model, covariates double precision[],
+                                                duration double precision, event boolean)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'coxph_martingale' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.martingale_residual(@extschema@.coxph_model, double precision[], double precision, boolean) IS
+    'A customer''s martingale residual, R''s residuals(fit, "martingale"): the event (1 or 0) less the hazard the model gave up to the duration; near 1 a churn the model did not expect, very negative a customer who stayed against the odds.';
+
+CREATE FUNCTION @extschema@.martingale_residual(model @extschema@.coxph_model, covariates double precision[],
+                                                duration double precision, event boolean, stratum text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'coxph_martingale' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.martingale_residual(@extschema@.coxph_model, double precision[], double precision, boolean, text) IS
     'The same for a stratified model, in the customer''s stratum.';

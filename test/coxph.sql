@@ -37,6 +37,21 @@ SELECT 'colon_breslow', coxph_fit(time, status, ARRAY[(rx = 'Lev')::int, (rx = '
 UNION ALL
 SELECT 'lung_strata', coxph_fit(time, event, ARRAY[age, ph_ecog], ARRAY['age', 'ph.ecog'], 'efron', sex::text) FROM lung
 UNION ALL
+SELECT 'lung_cluster', coxph_fit(time, event, ARRAY[age, sex, ph_ecog], ARRAY['age', 'sex', 'ph.ecog'], 'efron', 'all', 1, inst)
+FROM lung
+UNION ALL
+SELECT 'lung_cluster_breslow', coxph_fit(time, event, ARRAY[age, sex, ph_ecog], ARRAY['age', 'sex', 'ph.ecog'], 'breslow', 'all',
+                                         1, inst) FROM lung
+UNION ALL
+SELECT 'lung_robust', coxph_fit(time, event, ARRAY[age, sex, ph_ecog], ARRAY['age', 'sex', 'ph.ecog'], 'efron', 'all', 1, id)
+FROM (SELECT row_number() OVER () AS id, * FROM lung) l
+UNION ALL
+SELECT 'lung_weighted', coxph_fit(time, event, ARRAY[age, sex, ph_ecog], ARRAY['age', 'sex', 'ph.ecog'], 'efron', 'all',
+                                  1 + time::int % 3) FROM lung
+UNION ALL
+SELECT 'lung_weighted_breslow', coxph_fit(time, event, ARRAY[age, sex, ph_ecog], ARRAY['age', 'sex', 'ph.ecog'], 'breslow', 'all',
+                                          1 + time::int % 3) FROM lung
+UNION ALL
 SELECT 'colon_strata', coxph_fit(time, status, ARRAY[(rx = 'Lev')::int, (rx = 'Lev+5FU')::int, age, nodes],
                                  ARRAY['lev', 'lev5fu', 'age', 'nodes'], 'breslow', obstruct || '/' || perfor) FROM colon;
 
@@ -44,6 +59,7 @@ SELECT 'colon_strata', coxph_fit(time, status, ARRAY[(rx = 'Lev')::int, (rx = 'L
 CREATE TABLE ours AS
 SELECT f.fit, 'coef.' || c.term AS name, c.coef AS value FROM fits f, coefficients(f.m) c
 UNION ALL SELECT f.fit, 'se.' || c.term, c.std_error FROM fits f, coefficients(f.m) c
+UNION ALL SELECT f.fit, 'rse.' || c.term, c.robust_std_error FROM fits f, coefficients(f.m) c WHERE c.robust_std_error IS NOT NULL
 UNION ALL SELECT f.fit, 'p.' || c.term, c.p_value FROM fits f, coefficients(f.m) c
 UNION ALL SELECT fit, 'loglik.null', (coxph_summary(m)).loglik_null FROM fits
 UNION ALL SELECT fit, 'loglik.fit', (coxph_summary(m)).loglik FROM fits
@@ -57,11 +73,20 @@ UNION ALL SELECT fit, 'concordance', (coxph_summary(m)).concordance FROM fits
 UNION ALL SELECT 'lung_efron', 'lp.' || n, linear_predictor(m, ARRAY[l.age, l.sex, l.ph_ecog])
           FROM fits, (SELECT row_number() OVER () AS n, * FROM (SELECT * FROM lung LIMIT 5) x) l WHERE fit = 'lung_efron'
 UNION ALL
+-- each patient's martingale residual, named by their data as the R script names them
+SELECT f.fit, format('mart.%s.%s.%s.%s.%s.%s', l.time, l.age, l.sex, l.ph_ecog, l.event::int, coalesce(l.inst::text, 'NA')),
+       martingale_residual(f.m, ARRAY[l.age, l.sex, l.ph_ecog], l.time, l.event)
+FROM fits f, lung l WHERE f.fit IN ('lung_efron', 'lung_breslow') AND l.ph_ecog IS NOT NULL
+UNION ALL
 -- a customer's survival curve: R's survfit on the fit, two profiles at three times, and a stratum's
 SELECT fit, v.name || '.' || j || '.' || t, v.value
 FROM (SELECT f.fit, j, t, survival_at_interval(f.m, x, t) AS i
       FROM fits f, (VALUES (1, ARRAY[60, 1, 1]::float8[]), (2, ARRAY[70, 2, 0]::float8[])) z(j, x), unnest(ARRAY[5, 300, 1022]) t
       WHERE f.fit IN ('lung_efron', 'lung_breslow')
+      UNION ALL
+      SELECT f.fit, j, t, survival_at_interval(f.m, x, t, 'all')
+      FROM fits f, (VALUES (1, ARRAY[60, 1, 1]::float8[]), (2, ARRAY[70, 2, 0]::float8[])) z(j, x), unnest(ARRAY[5, 300, 1022]) t
+      WHERE f.fit = 'lung_weighted'
       UNION ALL
       SELECT 'lung_strata_2', 1, t, survival_at_interval(f.m, ARRAY[60, 1]::float8[], t, '2')
       FROM fits f, unnest(ARRAY[5, 300, 800]) t WHERE f.fit = 'lung_strata') p,
@@ -74,24 +99,24 @@ SELECT is((SELECT count(*) FROM ref r JOIN ours o USING (fit, name)),
 SELECT is((SELECT string_agg(format('%s %s: R %s, ours %s', fit, name, r.value, o.value), '; ')
            FROM ref r JOIN ours o USING (fit, name)
            WHERE NOT (abs(o.value - r.value) <= 1e-9 * greatest(abs(r.value), 1e-300))),
-          NULL, 'coefficients, standard errors, p-values, log-likelihoods, tests, counts, concordance, linear predictors and survival curves with their intervals equal R''s to 1e-9 relative');
+          NULL, 'coefficients, standard errors, p-values, log-likelihoods, tests, counts, concordance, linear predictors, survival curves with their intervals and martingale residuals equal R''s to 1e-9 relative');
 SELECT is((SELECT value FROM ref WHERE fit = 'lung_efron' AND name = 'coef.age'), 0.011066764560073482::float8,
           'the reference holds the issue''s published lung figure (age 0.011066764560073482)');
 
 -- the rows skipped: lung's 1 missing ph.ecog, colon's 18 missing nodes, as R's na.omit
-SELECT is((SELECT array_agg((coxph_summary(m)).skipped ORDER BY fit) FROM fits), ARRAY[18, 18, 18, 1, 1, 1]::bigint[],
+SELECT is((SELECT array_agg((coxph_summary(m)).skipped ORDER BY fit) FROM fits), ARRAY[18, 18, 18, 1, 2, 2, 1, 1, 1, 1, 1]::bigint[],
           'rows with a NULL covariate are skipped and counted (colon 18, lung 1)');
-SELECT is((SELECT array_agg((coxph_summary(m)).strata ORDER BY fit) FROM fits), ARRAY[1, 1, 4, 1, 1, 2],
+SELECT is((SELECT array_agg((coxph_summary(m)).strata ORDER BY fit) FROM fits), ARRAY[1, 1, 4, 1, 1, 1, 1, 1, 2, 1, 1],
           'strata: colon obstruct x perfor 4, lung sex 2, none 1');
 SELECT ok((SELECT bool_and((coxph_summary(m)).converged) FROM fits), 'every reference fit converged');
 
 -- the coefficient table: hazard ratios and their intervals from the coefficients
 SELECT is((SELECT count(*) FROM fits, coefficients(m, 0.9) c
-           WHERE abs(c.hazard_ratio - exp(c.coef)) < 1e-15 * c.hazard_ratio
+           WHERE NOT (coxph_summary(m)).robust AND abs(c.hazard_ratio - exp(c.coef)) < 1e-15 * c.hazard_ratio
              AND abs(c.lower - exp(c.coef - 1.6448536269514722 * c.std_error)) < 1e-12 * c.lower
              AND abs(c.upper - exp(c.coef + 1.6448536269514722 * c.std_error)) < 1e-12 * c.upper
              AND abs(c.z - c.coef / c.std_error) < 1e-15 * abs(c.z)),
-          24::bigint, 'hazard ratio exp(coef), z = coef / se, the 90% interval exp(coef +- 1.645 se)');
+          30::bigint, 'hazard ratio exp(coef), z = coef / se, the 90% interval exp(coef +- 1.645 se) (without clusters)');
 SELECT is((SELECT relative_risk(m, ARRAY[60, 1, 1]) FROM fits WHERE fit = 'lung_efron'),
           (SELECT exp(linear_predictor(m, ARRAY[60, 1, 1])) FROM fits WHERE fit = 'lung_efron'),
           'relative_risk is exp(linear_predictor)');
@@ -101,6 +126,9 @@ SELECT is((SELECT linear_predictor(m, ARRAY[(coxph_model_jsonb(m) -> 'terms' -> 
            FROM fits WHERE fit = 'lung_efron'), 0::float8, 'a customer at the means has linear predictor 0');
 SELECT ok((SELECT linear_predictor(m, ARRAY[60, NULL, 1]) IS NULL FROM fits WHERE fit = 'lung_efron'),
           'a NULL covariate gives a NULL prediction');
+SELECT cmp_ok((SELECT abs(sum(martingale_residual(f.m, ARRAY[l.age, l.sex, l.ph_ecog], l.time, l.event)))
+                FROM fits f, lung l WHERE f.fit = 'lung_efron' AND l.ph_ecog IS NOT NULL), '<', 1e-9::float8,
+              'the martingale residuals of the fitted customers sum to 0');
 -- the survival curve: 1 before the first churn, the conditional churn probability from it
 SELECT is((SELECT survival_at(m, ARRAY[60, 1, 1], 4) FROM fits WHERE fit = 'lung_efron'), 1::float8,
           'no churn before the first event time: S = 1');
@@ -178,6 +206,11 @@ SELECT throws_ok($$SELECT coxph_fit(d, d = 1, ARRAY[d::float8, -d::float8], ARRA
 SELECT throws_ok($$SELECT coxph_fit(d, d % 2 = 0, ARRAY[d::float8, 2 * d::float8], ARRAY['x', 'y']) FROM generate_series(1, 20) d$$,
                  '22023', NULL, 'collinear covariates');
 SELECT throws_ok($$SELECT coxph_fit(d, true, ARRAY[1.0], NULL) FROM generate_series(1, 3) d$$, '22004', NULL, 'NULL names');
+SELECT throws_ok($$SELECT coxph_fit(d, true, ARRAY[d::float8], ARRAY['x'], 'efron', 'all', 0) FROM generate_series(1, 3) d$$,
+                 '22023', NULL, 'a case weight of 0');
+SELECT is((SELECT coxph_fit(time, event, ARRAY[age, sex, ph_ecog], ARRAY['age', 'sex', 'ph.ecog'], 'efron', 'all', 1)::text FROM lung),
+          (SELECT replace(replace(m::text, 'strata=1;', 'strata=1;'), ';means', ';strata_names="all";means') FROM fits WHERE fit = 'lung_efron'),
+          'weights of 1 in one stratum: the unweighted fit, to the bit');
 SELECT throws_ok($$SELECT coxph_fit(d, d % 2 = 0, ARRAY[d::float8], ARRAY['x'], 'efron', d::text) FROM generate_series(1, 1001) d$$,
                  '54000', NULL, 'more than 1,000 strata');
 SELECT throws_ok($$SELECT coxph_fit(d, true, ARRAY[1.0, 2.0], ARRAY['x', 'x']) FROM generate_series(1, 3) d$$, '22023', NULL,

@@ -100,7 +100,9 @@ UNION ALL
 SELECT 'coxph_model', m::text FROM (
   SELECT coxph_fit(g % 37, g % 3 <> 0, ARRAY[(g % 2)::float8, (g % 11) * 0.5], ARRAY['plan', 'tickets "per" month'])
   FROM generate_series(1, 200) g
-  UNION ALL SELECT coxph_fit(g, true, ARRAY[g * 1e-3], ARRAY['x'], 'breslow') FROM generate_series(1, 5) g) x(m);
+  UNION ALL SELECT coxph_fit(g, true, ARRAY[g * 1e-3], ARRAY['x'], 'breslow') FROM generate_series(1, 5) g
+  UNION ALL SELECT coxph_fit(g % 13, g % 4 <> 0, ARRAY[(g % 3)::float8], ARRAY['x'], 'efron', 'plan ' || g % 2, 1 + g % 2, g % 7)
+  FROM generate_series(1, 60) g) x(m);
 SELECT is((SELECT array_agg(type::text ORDER BY type::text) FROM ext_types t
            WHERE NOT EXISTS (SELECT 1 FROM fuzz.seeds s WHERE s.type = t.type)),
           NULL, 'the fuzzer has seeds for every type of the extension');

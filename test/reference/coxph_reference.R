@@ -20,7 +20,8 @@ record <- function(label, f) {
   for (i in seq_along(coef(f))) {
     term <- names(coef(f))[i]
     put(label, paste0("coef.", term), coef(f)[i])
-    put(label, paste0("se.", term), sqrt(diag(vcov(f)))[i])
+    # the model-based standard error (with clusters R's vcov is the robust one; "rse." below)
+    put(label, paste0("se.", term), sqrt(diag(if (is.null(f$naive.var)) vcov(f) else f$naive.var))[i])
     put(label, paste0("p.", term), s$coefficients[i, "Pr(>|z|)"])
   }
   put(label, "loglik.null", f$loglik[1])
@@ -47,6 +48,33 @@ record("colon_breslow", coxph(Surv(time, status) ~ lev + lev5fu + sex + age + ob
 record("lung_strata", coxph(Surv(time, event) ~ age + ph.ecog + strata(sex), data = lung))
 record("colon_strata", coxph(Surv(time, status) ~ lev + lev5fu + age + nodes + strata(obstruct, perfor), data = colon,
                              ties = "breslow"))
+# case weights (R's weights =), a weight from the data so SQL can give the same: 1 + time mod 3
+lung$w <- 1 + lung$time %% 3
+lung_weighted <- coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lung, weights = w)
+record("lung_weighted", lung_weighted)
+record("lung_weighted_breslow", coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lung, weights = w, ties = "breslow"))
+# martingale residuals of the lung fit (Efron: churners at tied times count their share) and the Breslow one,
+# named by each patient's data, which SQL finds the same way
+mart <- function(label, f) {
+  r <- residuals(f, type = "martingale")
+  used <- as.integer(names(r))
+  for (k in seq_along(used)) {
+    d <- lung[used[k], ]
+    put(label, sprintf("mart.%g.%g.%g.%g.%d.%g", d$time, d$age, d$sex, d$ph.ecog, as.integer(d$event), d$inst), r[k])
+  }
+}
+mart("lung_efron", lung_fit)
+mart("lung_breslow", coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lung, ties = "breslow"))
+# clusters (R's cluster()): the robust covariance; its standard errors as "rse.", and R's Wald test then robust
+record_robust <- function(label, f) {
+  record(label, f)
+  for (i in seq_along(coef(f))) put(label, paste0("rse.", names(coef(f))[i]), sqrt(diag(f$var))[i])
+}
+record_robust("lung_cluster", coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lung, cluster = inst))
+record_robust("lung_cluster_breslow", coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lung, cluster = inst,
+                                            ties = "breslow"))
+lung$row <- seq_len(nrow(lung))
+record_robust("lung_robust", coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lung, robust = TRUE))
 # predictions: survfit on the fit for two customers, at three times (survival, the
 # standard error of the cumulative hazard, the log interval), as survival_at_interval gives them
 predict_at <- function(label, f, newdata, times) {
@@ -70,6 +98,7 @@ predict_at("lung_breslow", coxph(Surv(time, event) ~ age + sex + ph.ecog, data =
            profiles, c(5, 300, 1022))
 lung_strata <- coxph(Surv(time, event) ~ age + ph.ecog + strata(sex), data = lung)
 predict_at("lung_strata_2", lung_strata, data.frame(age = 60, ph.ecog = 1, sex = 2), c(5, 300, 800))
+predict_at("lung_weighted", lung_weighted, profiles, c(5, 300, 1022))
 out <- do.call(rbind, rows)
 write.csv(out, file.path(here, "coxph_reference.csv"), row.names = FALSE, quote = FALSE)
 cat(nrow(out), "reference values\n")
