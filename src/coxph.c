@@ -2392,32 +2392,20 @@ cox_stratum_arg(FunctionCallInfo fcinfo, const CoxModel *m, int argno, const cha
 }
 
 /*
- * S(t | x) = exp(-exp(lp) H0(t)) in the stratum, and the standard error of
- * the cumulative hazard H(t | x): exp(lp) sqrt(V0 + d' V d), d = D0 - (x -
- * means) H0 (Tsiatis), as R's survfit gives std.err
+ * The stratum's last baseline row at or before t, or NULL before its first
+ * event time; *index its place in the stratum (0-based)
  */
-static void
-cox_survival(const CoxModel *m, const double *x, int stratum, double t, double *surv, double *se_h)
+static const double *
+cox_baseline_row(const CoxModel *m, int stratum, double t, int64 *index)
 {
-	int			p = m->nterms;
-	int			bw = COX_BASE_WIDTH(p);
+	int			bw = COX_BASE_WIDTH(m->nterms);
 	int64		first = 0,
-				count,
-				lo,
+				lo = 0,
 				hi;
-	double		lp = 0.0,
-				r,
-				zc[COX_MAX_TERMS],
-				d[COX_MAX_TERMS],
-				q = 0.0;
-	const double *b;
 
 	for (int k = 0; k < stratum; k++)
 		first += (int64) COX_STRATUM_ROWS(m)[k];
-	count = (int64) COX_STRATUM_ROWS(m)[stratum];
-	/* the last event time at or before t */
-	lo = 0;
-	hi = count;
+	hi = (int64) COX_STRATUM_ROWS(m)[stratum];
 	while (lo < hi)
 	{
 		int64		mid = lo + (hi - lo) / 2;
@@ -2427,13 +2415,33 @@ cox_survival(const CoxModel *m, const double *x, int stratum, double t, double *
 		else
 			hi = mid;
 	}
-	if (lo == 0)
+	*index = lo - 1;
+	return lo == 0 ? NULL : COX_BASELINE(m) + bw * (first + lo - 1);
+}
+
+/*
+ * S(t | x) = exp(-exp(lp) H0(t)) in the stratum, and the standard error of
+ * the cumulative hazard H(t | x): exp(lp) sqrt(V0 + d' V d), d = D0 - (x -
+ * means) H0 (Tsiatis), as R's survfit gives std.err
+ */
+static void
+cox_survival(const CoxModel *m, const double *x, int stratum, double t, double *surv, double *se_h)
+{
+	int			p = m->nterms;
+	int64		index;
+	double		lp = 0.0,
+				r,
+				zc[COX_MAX_TERMS],
+				d[COX_MAX_TERMS],
+				q = 0.0;
+	const double *b = cox_baseline_row(m, stratum, t, &index);
+
+	if (b == NULL)
 	{
 		*surv = 1.0;
 		*se_h = 0.0;
 		return;
 	}
-	b = COX_BASELINE(m) + bw * (first + lo - 1);
 	for (int j = 0; j < p; j++)
 	{
 		zc[j] = x[j] - COX_MEANS(m)[j];
@@ -2563,40 +2571,20 @@ coxph_martingale(PG_FUNCTION_ARGS)
 				lp = 0.0,
 				h0 = 0.0;
 	bool		event = PG_GETARG_BOOL(3);
-	int			p,
-				bw,
-				stratum;
-	int64		first = 0,
-				count,
-				lo = 0,
-				hi;
+	int			p;
+	int64		index;
+	const double *b;
 
 	if (!cox_prediction_args(fcinfo, "martingale_residual", &m, x, &t))
 		PG_RETURN_NULL();
 	p = m->nterms;
-	bw = COX_BASE_WIDTH(p);
-	stratum = cox_stratum_arg(fcinfo, m, PG_NARGS() > 4 ? 4 : -1, "martingale_residual");
-	for (int k = 0; k < stratum; k++)
-		first += (int64) COX_STRATUM_ROWS(m)[k];
-	count = (int64) COX_STRATUM_ROWS(m)[stratum];
-	hi = count;
-	while (lo < hi)
+	b = cox_baseline_row(m, cox_stratum_arg(fcinfo, m, PG_NARGS() > 4 ? 4 : -1, "martingale_residual"), t, &index);
+	if (b != NULL)
 	{
-		int64		mid = lo + (hi - lo) / 2;
-
-		if (COX_BASELINE(m)[bw * (first + mid)] <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo > 0)
-	{
-		const double *b = COX_BASELINE(m) + bw * (first + lo - 1);
-
 		h0 = b[1];
 		/* a churn at an event time: its own share of that time's increment */
 		if (event && b[0] == t)
-			h0 -= (lo > 1 ? b[1] - b[1 - bw] : b[1]) - b[3];
+			h0 -= (index > 0 ? b[1] - b[1 - COX_BASE_WIDTH(p)] : b[1]) - b[3];
 	}
 	for (int j = 0; j < p; j++)
 		lp += (x[j] - COX_MEANS(m)[j]) * COX_COEF(m)[j];
