@@ -5,7 +5,8 @@
 # array built, what any query over these rows pays) and beside R's
 # survival::coxph on the same rows in the same run (R's fit alone, not its
 # reading of the CSV); serial and with 2 workers; the estimates of both
-# side by side; and scoring every customer with relative_risk.
+# side by side; and scoring every customer: relative risk, survival at a
+# year, churn in the next 90 days.
 set -euo pipefail
 CUSTOMERS=${CUSTOMERS:-1000000}
 RUNS=${RUNS:-5}
@@ -46,6 +47,10 @@ bench score "plain: exp of the linear predictor written out from coefficients()"
        FROM model, coefficients(m)) b"
 bench score "relative_risk for every customer" "$serial" \
     "SELECT sum(relative_risk(m, ARRAY[x1, x2, x3, x4, x5])) $s, model"
+bench score "survival_at(m, x, 365) for every customer" "$serial" \
+    "SELECT sum(survival_at(m, ARRAY[x1, x2, x3, x4, x5], 365)) $s, model"
+bench score "churn_probability(m, x, 90, tenure) for every customer" "$serial" \
+    "SELECT sum(churn_probability(m, ARRAY[x1, x2, x3, x4, x5], 90, days)) $s, model"
 
 # R on the same rows, in this run, where R and its survival package are installed
 if command -v Rscript >/dev/null && Rscript -e 'library(survival)' >/dev/null 2>&1; then
