@@ -734,7 +734,8 @@ CREATE TYPE @extschema@.coxph_fit_summary AS (
     converged          boolean,
     concordance        double precision,  -- Harrell's C of the linear predictor, as R's coxph (within strata)
     strata             integer,           -- 1 without strata
-    robust             boolean);          -- fitted with clusters: the Wald test is the robust one
+    robust             boolean,           -- fitted with clusters: the Wald test is the robust one
+    concordance_se     double precision); -- the concordance's standard error, as R's
 COMMENT ON TYPE @extschema@.coxph_fit_summary IS
     'The fit of a Cox model: rows, events, rows skipped, log-likelihoods, the likelihood-ratio, Wald and score tests with their p-values, iterations, whether it converged, and the concordance.';
 

@@ -59,7 +59,7 @@
 #define COX_MAX_STRATA 1000		/* looked up by a linear search, the last one first */
 #define COX_EPS 1e-9
 #define COX_TOLER_INF 3.1622776601683795e-05	/* sqrt(COX_EPS), R's toler.inf */
-#define COX_TEXT_FORM "v1:coxph:ties=efron;strata=K;n=N;events=E;skipped=S;iterations=I;converged=true;loglik=L0,L;score=X;wald=W;concordance=C;terms=\"a\",...[;strata_names=\"s\",...];means=M,...;coef=B,...;cov=V,...[;robust_cov=V,...];baseline_rows=R,...;baseline=T,H,V,D,..."
+#define COX_TEXT_FORM "v1:coxph:ties=efron;strata=K;n=N;events=E;skipped=S;iterations=I;converged=true;loglik=L0,L;score=X;wald=W;concordance=C,SE;terms=\"a\",...[;strata_names=\"s\",...];means=M,...;coef=B,...;cov=V,...[;robust_cov=V,...];baseline_rows=R,...;baseline=T,H,V,D,..."
 
 typedef enum CoxTies
 {
@@ -100,6 +100,7 @@ typedef struct CoxModel
 	double		score_test;
 	double		wald_test;
 	double		concordance;	/* Harrell's C of the linear predictor, in [0, 1] */
+	double		concordance_se; /* its standard error, R's infinitesimal jackknife */
 	double		values[FLEXIBLE_ARRAY_MEMBER];
 } CoxModel;
 
@@ -164,7 +165,7 @@ cox_problem(const CoxModel *m)
 		return "Its counts are not those of a fit.";
 	if (!isfinite(m->loglik_null) || !isfinite(m->loglik) || !isfinite(m->score_test) ||
 		!isfinite(m->wald_test) || m->loglik_null > 0 || m->loglik > 0 ||
-		!(m->concordance >= 0 && m->concordance <= 1))
+		!(m->concordance >= 0 && m->concordance <= 1) || !(m->concordance_se >= 0) || isinf(m->concordance_se))
 		return "Its log-likelihoods and tests are not finite.";
 	for (Size i = 0; i < COX_NDOUBLES(p, m->nstrata, m->nbaseline); i++)
 		if (!isfinite(m->values[i]))
@@ -267,6 +268,8 @@ coxph_model_out(PG_FUNCTION_ARGS)
 	lk_append_double(&buf, m->wald_test);
 	appendStringInfoString(&buf, ";concordance=");
 	lk_append_double(&buf, m->concordance);
+	appendStringInfoChar(&buf, ',');
+	lk_append_double(&buf, m->concordance_se);
 	appendStringInfoString(&buf, ";terms=");
 	for (int i = 0; i < p; i++)
 	{
@@ -350,6 +353,7 @@ coxph_model_in(PG_FUNCTION_ARGS)
 	read_doubles(&r, ";score=", &head.score_test, 1);
 	read_doubles(&r, ";wald=", &head.wald_test, 1);
 	read_doubles(&r, ";concordance=", &head.concordance, 1);
+	read_doubles(&r, ",", &head.concordance_se, 1);
 	lk_text_expect(&r, ";terms=");
 	initStringInfo(&names);
 	do
@@ -457,6 +461,7 @@ coxph_model_send(PG_FUNCTION_ARGS)
 	pq_sendfloat8(&buf, m->score_test);
 	pq_sendfloat8(&buf, m->wald_test);
 	pq_sendfloat8(&buf, m->concordance);
+	pq_sendfloat8(&buf, m->concordance_se);
 	for (Size i = 0; i < ndoubles; i++)
 		pq_sendfloat8(&buf, m->values[i]);
 	pq_sendbytes(&buf, names, (const char *) m + VARSIZE(m) - names);
@@ -474,8 +479,8 @@ coxph_model_recv(PG_FUNCTION_ARGS)
 	Size		ndoubles;
 	Size		names_bytes;
 
-	if (buf->len - buf->cursor < 4 + 20 + 24 + 40)
-		lk_binary_error("coxph_model", "The header takes 88 bytes.");
+	if (buf->len - buf->cursor < 4 + 20 + 24 + 48)
+		lk_binary_error("coxph_model", "The header takes 96 bytes.");
 	head.version = pq_getmsgbyte(buf);
 	if (head.version != COX_FORMAT)
 		lk_binary_error("coxph_model", psprintf("Unknown format %d.", head.version));
@@ -498,6 +503,7 @@ coxph_model_recv(PG_FUNCTION_ARGS)
 	head.score_test = pq_getmsgfloat8(buf);
 	head.wald_test = pq_getmsgfloat8(buf);
 	head.concordance = pq_getmsgfloat8(buf);
+	head.concordance_se = pq_getmsgfloat8(buf);
 	ndoubles = COX_NDOUBLES(head.nterms, head.nstrata, head.nbaseline);
 	if ((Size) (buf->len - buf->cursor) < 8 * ndoubles + head.nterms)
 		lk_binary_error("coxph_model", "It ends before its values and names.");
@@ -543,6 +549,8 @@ coxph_model_jsonb(PG_FUNCTION_ARGS)
 	lk_append_double(&buf, m->wald_test);
 	appendStringInfoString(&buf, ", \"concordance\": ");
 	lk_append_double(&buf, m->concordance);
+	appendStringInfoString(&buf, ", \"concordance_se\": ");
+	lk_append_double(&buf, m->concordance_se);
 	appendStringInfoString(&buf, ", \"terms\": [");
 	for (int i = 0; i < p; i++)
 	{
@@ -1457,7 +1465,9 @@ cox_solve(const double *l, int p, double *b)
  * data (a later time, or the same time censored), the share where the
  * earlier churner had the higher risk, a tie in risk counting one half;
  * two churns at one time are not compared; a pair weighs the product of
- * its case weights.  A sweep in increasing risk
+ * its case weights.  Its standard error is R's infinitesimal jackknife:
+ * the root of the sum over customers of (w (dN - C dD) / D)^2, dN and dD
+ * a customer's share of the concordant (ties half) and of all pairs.  A sweep in increasing risk
  * with a Fenwick tree over the distinct times (a few hundred, in cache):
  * each churner counts the comparable customers of lower risk met so far,
  * then those of equal risk once its group of equal risk is in.  The risk
@@ -1486,9 +1496,39 @@ cox_comparable(const double *tree, int64 nblocks, const double *censored, int64 
 	return later + censored[b];
 }
 
-static double
-cox_concordance(const double *rows, int width, int64 n, const double *beta, int p)
+static int	cox_cluster_width;
+static const double *cox_cluster_rows;
+
+static int
+cox_cluster_cmp(const void *a, const void *b)
 {
+	double		x = cox_cluster_rows[cox_cluster_width * *(const int64 *) a + cox_cluster_width - 3];
+	double		y = cox_cluster_rows[cox_cluster_width * *(const int64 *) b + cox_cluster_width - 3];
+
+	if (x != y)
+		return x < y ? -1 : 1;
+	/* within a cluster, the canonical row order, so every plan sums alike */
+	return (*(const int64 *) a > *(const int64 *) b) - (*(const int64 *) a < *(const int64 *) b);
+}
+
+/* the weights of the first b blocks in a tree indexed from the first */
+static inline double
+cox_prefix(const double *tree, int64 b)
+{
+	double		sum = 0;
+
+	for (int64 q = b; q > 0; q -= q & -q)
+		sum += tree[q];
+	return sum;
+}
+
+static double
+cox_concordance(const double *rows, int width, int64 n, const double *beta, int p, bool clustered, double *std_error)
+{
+	double	   *dn = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * n);
+	double	   *dn2 = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * n);
+	double	   *dd = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * n);
+
 	CoxRiskKey *keys = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxRiskKey) * n);
 	CoxRiskKey *spare = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxRiskKey) * n);
 	int64	   *block = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * n);
@@ -1545,6 +1585,7 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 		keys = spare;
 		spare = swap;
 	}
+	memset(dn, 0, sizeof(double) * n);
 	tree = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (nblocks + 1));
 	censored = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * nblocks);
 	memset(tree, 0, sizeof(double) * (nblocks + 1));
@@ -1564,8 +1605,12 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 		/* churners of this risk against the lower risks met so far */
 		for (int64 k = i; k < j; k++)
 			if (rows[width * keys[k].row + 1] != 0)
-				below += rows[width * keys[k].row + width - 2] *
-					cox_comparable(tree, nblocks, censored, block[keys[k].row], last_of[block[keys[k].row]]);
+			{
+				double		lower = cox_comparable(tree, nblocks, censored, block[keys[k].row], last_of[block[keys[k].row]]);
+
+				below += rows[width * keys[k].row + width - 2] * lower;
+				dn[keys[k].row] = lower;
+			}
 		for (int64 k = i; k < j; k++)
 		{
 			int64		b = block[keys[k].row];
@@ -1579,8 +1624,13 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 		/* and against the equal risks, now in */
 		for (int64 k = i; k < j; k++)
 			if (rows[width * keys[k].row + 1] != 0)
-				tied += rows[width * keys[k].row + width - 2] *
-					cox_comparable(tree, nblocks, censored, block[keys[k].row], last_of[block[keys[k].row]]);
+			{
+				double		upto = cox_comparable(tree, nblocks, censored, block[keys[k].row], last_of[block[keys[k].row]]);
+
+				tied += rows[width * keys[k].row + width - 2] * upto;
+				/* as the earlier churner: the lower risks, and half the equal ones */
+				dn[keys[k].row] = (dn[keys[k].row] + upto) / 2;
+			}
 		if ((i & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -1603,6 +1653,96 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 		comparable += events_in[b] * (later + censored[b]);
 		later += rows_in[b];
 	}
+	/* a churner's comparable customers, with the complete tree */
+	for (int64 k = 0; k < n; k++)
+		dd[k] = rows[width * k + 1] != 0
+			? cox_comparable(tree, nblocks, censored, block[k], last_of[block[k]]) : 0;
+
+	/*
+	 * The other side of each pair, for the standard error: a sweep in
+	 * decreasing risk over a tree of the churners' weights by block, in
+	 * time order.  A customer is the later one of a pair with each churner
+	 * of its stratum at an earlier time, or at its own time when censored.
+	 */
+	{
+		double	   *etree = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (nblocks + 1));
+		double	   *eat = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * nblocks);
+		int64	   *first_of = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * nblocks);
+		double		c = (comparable == 0) ? 0.5 : (below + tied / 2) / comparable;
+		double		var = 0.0;
+
+		memset(etree, 0, sizeof(double) * (nblocks + 1));
+		memset(eat, 0, sizeof(double) * nblocks);
+		for (int64 k = 0, first = 0; k < n; k++)
+		{
+			if (k == 0 || rows[width * k + width - 1] != rows[width * (k - 1) + width - 1])
+				first = block[k];
+			first_of[block[k]] = first;
+		}
+#define COX_EARLIER(k) (cox_prefix(etree, block[k]) - cox_prefix(etree, first_of[block[k]]) + \
+						(rows[width * (k) + 1] == 0 ? eat[block[k]] : 0))
+		for (int64 i = n, j; i > 0; i = j)
+		{
+			for (j = i - 1; j > 0 && keys[j - 1].key == keys[i - 1].key; j--)
+				;
+			/* keys[j .. i - 1]: one risk; against the churners of higher risk met so far */
+			for (int64 k = j; k < i; k++)
+				dn2[keys[k].row] = COX_EARLIER(keys[k].row);
+			for (int64 k = j; k < i; k++)
+				if (rows[width * keys[k].row + 1] != 0)
+				{
+					int64		b = block[keys[k].row];
+					double		wt = rows[width * keys[k].row + width - 2];
+
+					for (int64 q = b + 1; q <= nblocks; q += q & -q)
+						etree[q] += wt;
+					eat[b] += wt;
+				}
+			for (int64 k = j; k < i; k++)
+				dn2[keys[k].row] = (dn2[keys[k].row] + COX_EARLIER(keys[k].row)) / 2;
+			if ((i & 0xffff) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		/*
+		 * each customer's influence on C (infinitesimal jackknife): (dN - C
+		 * dD) / D, times its weight; with clusters summed over each, as
+		 * R's robust variance does
+		 */
+		for (int64 k = 0; k < n; k++)
+		{
+			double		dn_k = dn[k] + dn2[k];
+			double		dd_k = dd[k] + COX_EARLIER(k);
+
+			dn[k] = comparable == 0 ? 0 : rows[width * k + width - 2] * (dn_k - c * dd_k) / comparable;
+		}
+		if (clustered)
+		{
+			int64	   *order = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * n);
+
+			for (int64 k = 0; k < n; k++)
+				order[k] = k;
+			cox_cluster_width = width;
+			cox_cluster_rows = rows;
+			qsort(order, n, sizeof(int64), cox_cluster_cmp);
+			for (int64 a = 0, z; a < n; a = z)
+			{
+				double		sum = 0;
+
+				for (z = a; z < n && rows[width * order[z] + width - 3] == rows[width * order[a] + width - 3]; z++)
+					sum += dn[order[z]];
+				var += sum * sum;
+			}
+			pfree(order);
+		}
+		else
+			for (int64 k = 0; k < n; k++)
+				var += dn[k] * dn[k];
+#undef COX_EARLIER
+		*std_error = sqrt(var);
+		pfree(etree);
+		pfree(eat);
+		pfree(first_of);
+	}
 	pfree(keys);
 	pfree(spare);
 	pfree(block);
@@ -1612,6 +1752,9 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 	pfree(events_in);
 	pfree(rows_in);
 	pfree(last_of);
+	pfree(dn);
+	pfree(dn2);
+	pfree(dd);
 	if (comparable == 0)
 		return 0.5;
 	/* concordant = below; discordant = comparable - below - tied */
@@ -1774,21 +1917,6 @@ typedef struct CoxBlock
 			   *own_m,
 			   *xbar_event;		/* p each */
 } CoxBlock;
-
-static int	cox_cluster_width;
-static const double *cox_cluster_rows;
-
-static int
-cox_cluster_cmp(const void *a, const void *b)
-{
-	double		x = cox_cluster_rows[cox_cluster_width * *(const int64 *) a + cox_cluster_width - 3];
-	double		y = cox_cluster_rows[cox_cluster_width * *(const int64 *) b + cox_cluster_width - 3];
-
-	if (x != y)
-		return x < y ? -1 : 1;
-	/* within a cluster, the canonical row order, so every plan sums alike */
-	return (*(const int64 *) a > *(const int64 *) b) - (*(const int64 *) a < *(const int64 *) b);
-}
 
 static void
 cox_robust(const CoxWork *w, const double *beta, const double *cov, double *robust)
@@ -2175,7 +2303,7 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 		}
 	m->converged = converged;
 	INSTR_TIME_SET_CURRENT(fitted_at);
-	m->concordance = cox_concordance(rows, width, s->n, newbeta, p);
+	m->concordance = cox_concordance(rows, width, s->n, newbeta, p, s->clustered, &m->concordance_se);
 	INSTR_TIME_SET_CURRENT(done);
 	INSTR_TIME_SUBTRACT(done, fitted_at);
 	INSTR_TIME_SUBTRACT(fitted_at, sorted_at);
@@ -2272,9 +2400,9 @@ coxph_summary_row(PG_FUNCTION_ARGS)
 	const CoxModel *m = cox_arg(fcinfo, 0);
 	int			p = m->nterms;
 	double		lr = 2.0 * (m->loglik - m->loglik_null);
-	Datum		values[18];
-	bool		nulls[18] = {false};
-	TupleDesc	desc = lk_result_row_desc(fcinfo, false, 18);
+	Datum		values[19];
+	bool		nulls[19] = {false};
+	TupleDesc	desc = lk_result_row_desc(fcinfo, false, 19);
 
 	values[0] = Int64GetDatum(m->n);
 	values[1] = Int64GetDatum(m->events);
@@ -2294,6 +2422,7 @@ coxph_summary_row(PG_FUNCTION_ARGS)
 	values[15] = Float8GetDatum(m->concordance);
 	values[16] = Int32GetDatum(m->nstrata);
 	values[17] = BoolGetDatum(m->robust != 0);
+	values[18] = Float8GetDatum(m->concordance_se);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
