@@ -1272,7 +1272,7 @@ typedef struct CoxWork
 	int64		n;
 	CoxTies		ties;
 	const double *rows;			/* n x (p + 3) */
-	double	   *eta;			/* n */
+	double	   *eta;			/* n: x' beta at the beta evaluated last, which the fit then reads */
 	double	   *s1,
 			   *s2,
 			   *d1,
@@ -1523,7 +1523,7 @@ cox_prefix(const double *tree, int64 b)
 }
 
 static double
-cox_concordance(const double *rows, int width, int64 n, const double *beta, int p, bool clustered, double *std_error)
+cox_concordance(const double *rows, int width, int64 n, const double *eta, bool clustered, double *std_error)
 {
 	double	   *dn = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * n);
 	double	   *dn2 = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * n);
@@ -1546,16 +1546,13 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
 
 	for (int64 k = 0; k < n; k++)
 	{
-		double		e = 0.0;
+		double		e = eta[k] + 0.0;	/* no -0 */
 		uint64		bits;
 
 		if (k == 0 || rows[width * k] != rows[width * (k - 1)] ||
 			rows[width * k + width - 1] != rows[width * (k - 1) + width - 1])
 			nblocks++;
 		block[k] = nblocks - 1;
-		for (int j = 0; j < p; j++)
-			e += beta[j] * rows[width * k + 2 + j];
-		e += 0.0;				/* no -0 */
 		memcpy(&bits, &e, sizeof(bits));
 		keys[k].key = (bits >> 63) ? ~bits : bits | (UINT64CONST(1) << 63);
 		keys[k].row = k;
@@ -1773,7 +1770,7 @@ cox_concordance(const double *rows, int width, int64 n, const double *beta, int 
  * the number of rows is returned.
  */
 static int64
-cox_baseline(const CoxWork *w, const double *beta, double *base, double *stratum_rows)
+cox_baseline(const CoxWork *w, double *base, double *stratum_rows)
 {
 	const int	p = w->p;
 	const int	width = COX_WIDTH(p);
@@ -1808,12 +1805,7 @@ cox_baseline(const CoxWork *w, const double *beta, double *base, double *stratum
 		for (; i >= 0 && rows[width * i] == t && rows[width * i + width - 1] == stratum; i--)
 		{
 			const double *x = rows + width * i + 2;
-			double		e = 0.0;
-			double		r;
-
-			for (int j = 0; j < p; j++)
-				e += beta[j] * x[j];
-			r = rows[width * i + width - 2] * exp(e);
+			double		r = rows[width * i + width - 2] * exp(w->eta[i]);
 			s0 += r;
 			for (int j = 0; j < p; j++)
 				s1[j] += r * x[j];
@@ -1919,7 +1911,7 @@ typedef struct CoxBlock
 } CoxBlock;
 
 static void
-cox_robust(const CoxWork *w, const double *beta, const double *cov, double *robust)
+cox_robust(const CoxWork *w, const double *cov, double *robust)
 {
 	const int	p = w->p;
 	const int	width = COX_WIDTH(p);
@@ -1958,12 +1950,9 @@ cox_robust(const CoxWork *w, const double *beta, const double *cov, double *robu
 		for (; i >= 0 && rows[width * i] == t && rows[width * i + width - 1] == stratum; i--)
 		{
 			const double *x = rows + width * i + 2;
-			double		e = 0.0;
 			double		r;
 
-			for (int j = 0; j < p; j++)
-				e += beta[j] * x[j];
-			risk[i] = exp(e);
+			risk[i] = exp(w->eta[i]);
 			r = rows[width * i + width - 2] * risk[i];
 			s0 += r;
 			for (int j = 0; j < p; j++)
@@ -2230,7 +2219,7 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 	if (iter > COX_MAX_STEPS)
 		iter = COX_MAX_STEPS;
 
-	/* the model at newbeta, where log L, U and I were computed last */
+	/* the model at newbeta, where log L, U, I and w.eta were computed last */
 	deconstruct_array(s->names, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &nitems);
 	for (int j = 0; j < p; j++)
 		names_bytes += VARSIZE_ANY_EXHDR(DatumGetPointer(items[j])) + 1;
@@ -2239,7 +2228,7 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 	/* the baseline at the fit: an event time at the most per churn */
 	base = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * COX_BASE_WIDTH(p) * events);
 	stratum_rows = palloc0(sizeof(double) * Max(s->nstrata, 1));
-	nbase = cox_baseline(&w, newbeta, base, stratum_rows);
+	nbase = cox_baseline(&w, base, stratum_rows);
 	m = cox_model_alloc(p, Max(s->nstrata, 1), (int32) nbase, names_bytes);
 	m->ties = (uint8) s->ties;
 	m->stratified = s->nstrata > 0;
@@ -2278,7 +2267,7 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 		double	   *rchol = palloc(sizeof(double) * p * p);
 		double	   *solved = palloc(sizeof(double) * p);
 
-		cox_robust(&w, newbeta, COX_COV(m), COX_ROBUST_COV(m));
+		cox_robust(&w, COX_COV(m), COX_ROBUST_COV(m));
 		m->robust = 1;
 		memcpy(rchol, COX_ROBUST_COV(m), sizeof(double) * p * p);
 		memcpy(solved, newbeta, sizeof(double) * p);
@@ -2303,7 +2292,7 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 		}
 	m->converged = converged;
 	INSTR_TIME_SET_CURRENT(fitted_at);
-	m->concordance = cox_concordance(rows, width, s->n, newbeta, p, s->clustered, &m->concordance_se);
+	m->concordance = cox_concordance(rows, width, s->n, w.eta, s->clustered, &m->concordance_se);
 	INSTR_TIME_SET_CURRENT(done);
 	INSTR_TIME_SUBTRACT(done, fitted_at);
 	INSTR_TIME_SUBTRACT(fitted_at, sorted_at);
