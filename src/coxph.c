@@ -247,6 +247,20 @@ append_doubles(StringInfo buf, const double *v, int n)
 	}
 }
 
+/* count names from the first-th (see cox_name), quoted, comma-separated */
+static void
+append_names(StringInfo buf, const CoxModel *m, int first, int count)
+{
+	for (int i = 0; i < count; i++)
+	{
+		const char *name = cox_name(m, first + i);
+
+		if (i > 0)
+			appendStringInfoChar(buf, ',');
+		lk_text_append_quoted(buf, name, strlen(name));
+	}
+}
+
 PG_FUNCTION_INFO_V1(coxph_model_out);
 Datum
 coxph_model_out(PG_FUNCTION_ARGS)
@@ -271,25 +285,11 @@ coxph_model_out(PG_FUNCTION_ARGS)
 	appendStringInfoChar(&buf, ',');
 	lk_append_double(&buf, m->concordance_se);
 	appendStringInfoString(&buf, ";terms=");
-	for (int i = 0; i < p; i++)
-	{
-		const char *name = cox_term(m, i);
-
-		if (i > 0)
-			appendStringInfoChar(&buf, ',');
-		lk_text_append_quoted(&buf, name, strlen(name));
-	}
+	append_names(&buf, m, 0, p);
 	if (m->stratified)
 	{
 		appendStringInfoString(&buf, ";strata_names=");
-		for (int k = 0; k < m->nstrata; k++)
-		{
-			const char *name = cox_name(m, p + k);
-
-			if (k > 0)
-				appendStringInfoChar(&buf, ',');
-			lk_text_append_quoted(&buf, name, strlen(name));
-		}
+		append_names(&buf, m, p, m->nstrata);
 	}
 	appendStringInfoString(&buf, ";means=");
 	append_doubles(&buf, COX_MEANS(m), p);
