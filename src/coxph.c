@@ -59,7 +59,8 @@
 #define COX_MAX_STRATA 1000		/* looked up by a linear search, the last one first */
 #define COX_EPS 1e-9
 #define COX_TOLER_INF 3.1622776601683795e-05	/* sqrt(COX_EPS), R's toler.inf */
-#define COX_TEXT_FORM "v1:coxph:ties=efron;strata=K;n=N;events=E;skipped=S;iterations=I;converged=true;loglik=L0,L;score=X;wald=W;concordance=C,SE;terms=\"a\",...[;strata_names=\"s\",...];means=M,...;coef=B,...;cov=V,...[;robust_cov=V,...];baseline_rows=R,...;baseline=T,H,V,D,..."
+#define COX_NO_TEST (-1.0)		/* a chi-square whose matrix is singular: read as NULL */
+#define COX_TEXT_FORM "v1:coxph:ties=efron;strata=K;n=N;events=E;skipped=S;iterations=I;converged=true;loglik=L0,L;score=X;wald=W;concordance=C,SE;terms=\"a\",...[;strata_names=\"s\",...];means=M,...;coef=B,...;cov=V,...[;robust_cov=V,...;robust_score=X];ph_test=Z,...,G;baseline_rows=R,...;baseline=T,H,V,D,..."
 
 typedef enum CoxTies
 {
@@ -72,7 +73,8 @@ static const char *const ties_names[2] = {"efron", "breslow"};
 /*
  * The stored model: fixed fields, then the doubles: means, coefficients,
  * the covariance and the robust one (p + p + p * p + p * p, the robust
- * zeros without clusters), each stratum's number of baseline rows
+ * zeros without clusters), the proportional-hazards test's chi-squares
+ * (each term's, then the global one), each stratum's number of baseline rows
  * (nstrata), and the baseline rows (nbaseline of p + 3: an event time, the
  * cumulative baseline hazard H0 at the means, the cumulative sum V0 of
  * its variance increments, and the cumulative D0 = sum of xbar dH0 that
@@ -101,16 +103,18 @@ typedef struct CoxModel
 	double		wald_test;
 	double		concordance;	/* Harrell's C of the linear predictor, in [0, 1] */
 	double		concordance_se; /* its standard error, R's infinitesimal jackknife */
+	double		robust_score_test;	/* R's robust score test with clusters; 0 without, COX_NO_TEST if singular */
 	double		values[FLEXIBLE_ARRAY_MEMBER];
 } CoxModel;
 
 #define COX_BASE_WIDTH(p) ((p) + 4)
-#define COX_NDOUBLES(p, nstrata, nbase) (2 * (Size) (p) + 2 * (Size) (p) * (p) + (Size) (nstrata) + (Size) (nbase) * COX_BASE_WIDTH(p))
+#define COX_NDOUBLES(p, nstrata, nbase) (3 * (Size) (p) + 1 + 2 * (Size) (p) * (p) + (Size) (nstrata) + (Size) (nbase) * COX_BASE_WIDTH(p))
 #define COX_MEANS(m) ((m)->values)
 #define COX_COEF(m) ((m)->values + (m)->nterms)
 #define COX_COV(m) ((m)->values + 2 * (m)->nterms)
 #define COX_ROBUST_COV(m) (COX_COV(m) + (m)->nterms * (m)->nterms)	/* zeros when not robust */
-#define COX_STRATUM_ROWS(m) (COX_ROBUST_COV(m) + (m)->nterms * (m)->nterms)
+#define COX_PH_TEST(m) (COX_ROBUST_COV(m) + (m)->nterms * (m)->nterms)	/* p + 1: each term's, the global */
+#define COX_STRATUM_ROWS(m) (COX_PH_TEST(m) + (m)->nterms + 1)
 #define COX_BASELINE(m) (COX_STRATUM_ROWS(m) + (m)->nstrata)
 #define COX_NAMES(m) ((char *) ((m)->values + COX_NDOUBLES((m)->nterms, (m)->nstrata, (m)->nbaseline)))
 #define COX_FIXED_SIZE(p, nstrata, nbase) (offsetof(CoxModel, values) + sizeof(double) * COX_NDOUBLES(p, nstrata, nbase))
@@ -179,6 +183,11 @@ cox_problem(const CoxModel *m)
 			return "Its variances are not negative.";
 	if (m->robust < 0 || m->robust > 1)
 		return "Its robust flag is out of range.";
+	if (!(m->robust ? m->robust_score_test >= 0 || m->robust_score_test == COX_NO_TEST : m->robust_score_test == 0))
+		return "Its robust score test is a chi-square with clusters, 0 without.";
+	for (int i = 0; i <= p; i++)
+		if (!(COX_PH_TEST(m)[i] >= 0 || COX_PH_TEST(m)[i] == COX_NO_TEST))
+			return "Its proportional-hazards tests are chi-squares.";
 	for (int i = 0; i < p; i++)
 		for (int j = 0; j <= i; j++)
 			if ((m->robust && (COX_ROBUST_COV(m)[i * p + j] != COX_ROBUST_COV(m)[j * p + i] ||
@@ -247,6 +256,16 @@ append_doubles(StringInfo buf, const double *v, int n)
 	}
 }
 
+/* a chi-square, null where its matrix was singular */
+static void
+append_test(StringInfo buf, double chisq)
+{
+	if (chisq == COX_NO_TEST)
+		appendStringInfoString(buf, "null");
+	else
+		lk_append_double(buf, chisq);
+}
+
 /* count names from the first-th (see cox_name), quoted, comma-separated */
 static void
 append_names(StringInfo buf, const CoxModel *m, int first, int count)
@@ -301,7 +320,11 @@ coxph_model_out(PG_FUNCTION_ARGS)
 	{
 		appendStringInfoString(&buf, ";robust_cov=");
 		append_doubles(&buf, COX_ROBUST_COV(m), p * p);
+		appendStringInfoString(&buf, ";robust_score=");
+		lk_append_double(&buf, m->robust_score_test);
 	}
+	appendStringInfoString(&buf, ";ph_test=");
+	append_doubles(&buf, COX_PH_TEST(m), p + 1);
 	appendStringInfoString(&buf, ";baseline_rows=");
 	append_doubles(&buf, COX_STRATUM_ROWS(m), m->nstrata);
 	appendStringInfoString(&buf, ";baseline=");
@@ -393,6 +416,7 @@ coxph_model_in(PG_FUNCTION_ARGS)
 		double		means_etc[2 * COX_MAX_TERMS];
 		double	   *cov = palloc(sizeof(double) * p * p);
 		double	   *robust_cov = palloc0(sizeof(double) * p * p);
+		double	   *ph_test = palloc(sizeof(double) * (p + 1));
 		double	   *stratum_rows = palloc(sizeof(double) * head.nstrata);
 		int64		nbase = 0;
 
@@ -403,7 +427,9 @@ coxph_model_in(PG_FUNCTION_ARGS)
 		{
 			head.robust = 1;
 			read_doubles(&r, "", robust_cov, p * p);
+			read_doubles(&r, ";robust_score=", &head.robust_score_test, 1);
 		}
+		read_doubles(&r, ";ph_test=", ph_test, p + 1);
 		read_doubles(&r, ";baseline_rows=", stratum_rows, head.nstrata);
 		for (int k = 0; k < head.nstrata; k++)
 		{
@@ -424,6 +450,7 @@ coxph_model_in(PG_FUNCTION_ARGS)
 		memcpy(COX_MEANS(m), means_etc, sizeof(double) * 2 * p);
 		memcpy(COX_COV(m), cov, sizeof(double) * p * p);
 		memcpy(COX_ROBUST_COV(m), robust_cov, sizeof(double) * p * p);
+		memcpy(COX_PH_TEST(m), ph_test, sizeof(double) * (p + 1));
 		memcpy(COX_STRATUM_ROWS(m), stratum_rows, sizeof(double) * head.nstrata);
 		read_doubles(&r, ";baseline=", COX_BASELINE(m), (int) (nbase * COX_BASE_WIDTH(p)));
 	}
@@ -462,6 +489,7 @@ coxph_model_send(PG_FUNCTION_ARGS)
 	pq_sendfloat8(&buf, m->wald_test);
 	pq_sendfloat8(&buf, m->concordance);
 	pq_sendfloat8(&buf, m->concordance_se);
+	pq_sendfloat8(&buf, m->robust_score_test);
 	for (Size i = 0; i < ndoubles; i++)
 		pq_sendfloat8(&buf, m->values[i]);
 	pq_sendbytes(&buf, names, (const char *) m + VARSIZE(m) - names);
@@ -479,8 +507,8 @@ coxph_model_recv(PG_FUNCTION_ARGS)
 	Size		ndoubles;
 	Size		names_bytes;
 
-	if (buf->len - buf->cursor < 4 + 20 + 24 + 48)
-		lk_binary_error("coxph_model", "The header takes 96 bytes.");
+	if (buf->len - buf->cursor < 4 + 20 + 24 + 56)
+		lk_binary_error("coxph_model", "The header takes 104 bytes.");
 	head.version = pq_getmsgbyte(buf);
 	if (head.version != COX_FORMAT)
 		lk_binary_error("coxph_model", psprintf("Unknown format %d.", head.version));
@@ -504,6 +532,7 @@ coxph_model_recv(PG_FUNCTION_ARGS)
 	head.wald_test = pq_getmsgfloat8(buf);
 	head.concordance = pq_getmsgfloat8(buf);
 	head.concordance_se = pq_getmsgfloat8(buf);
+	head.robust_score_test = pq_getmsgfloat8(buf) + 0.0;
 	ndoubles = COX_NDOUBLES(head.nterms, head.nstrata, head.nbaseline);
 	if ((Size) (buf->len - buf->cursor) < 8 * ndoubles + head.nterms)
 		lk_binary_error("coxph_model", "It ends before its values and names.");
@@ -569,9 +598,18 @@ coxph_model_jsonb(PG_FUNCTION_ARGS)
 			appendStringInfoString(&buf, ", \"robust_std_error\": ");
 			lk_append_double(&buf, sqrt(COX_ROBUST_COV(m)[i * p + i]));
 		}
+		appendStringInfoString(&buf, ", \"ph_test_chisq\": ");
+		append_test(&buf, COX_PH_TEST(m)[i]);
 		appendStringInfoChar(&buf, '}');
 	}
-	appendStringInfoString(&buf, "], \"baseline_times\": ");
+	appendStringInfoString(&buf, "], \"ph_test_global_chisq\": ");
+	append_test(&buf, COX_PH_TEST(m)[p]);
+	if (m->robust)
+	{
+		appendStringInfoString(&buf, ", \"robust_score_test\": ");
+		append_test(&buf, m->robust_score_test);
+	}
+	appendStringInfoString(&buf, ", \"baseline_times\": ");
 	appendStringInfo(&buf, "%d", m->nbaseline);
 	if (m->stratified)
 	{
@@ -1277,7 +1315,19 @@ typedef struct CoxWork
 			   *s2,
 			   *d1,
 			   *d2,
-			   *mean;			/* scratch: p, p * p, p, p * p, p */
+			   *mean,
+			   *du,
+			   *di;				/* scratch: p, p * p, p, p * p, p, p, p * p */
+	/*
+	 * The proportional-hazards test (R's cox.zph) where ph_g is set: g(t)
+	 * of each event time's block, in the order the evaluation meets them
+	 * (from the last); the score of the g(t) x terms and their information
+	 * against x and against themselves, at the beta evaluated last
+	 */
+	const double *ph_g;
+	double	   *ph_u,
+			   *ph_i12,
+			   *ph_i22;			/* p, p * p, p * p */
 } CoxWork;
 
 static double
@@ -1292,12 +1342,21 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 	double	   *restrict d1 = w->d1;
 	double	   *restrict d2 = w->d2;
 	double	   *restrict mean = w->mean;
+	double	   *restrict du = w->du;
+	double	   *restrict di = w->di;
 	double		loglik = 0.0;
 	double		s0 = 0.0;
 	int64		i = w->n - 1;
+	int64		event_block = 0;
 
 	memset(u, 0, sizeof(double) * p);
 	memset(imat, 0, sizeof(double) * p * p);
+	if (w->ph_g)
+	{
+		memset(w->ph_u, 0, sizeof(double) * p);
+		memset(w->ph_i12, 0, sizeof(double) * p * p);
+		memset(w->ph_i22, 0, sizeof(double) * p * p);
+	}
 	memset(s1, 0, sizeof(double) * p);
 	memset(s2, 0, sizeof(double) * p * p);
 	for (int64 k = 0; k < w->n; k++)
@@ -1331,6 +1390,7 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 		}
 		memset(d1, 0, sizeof(double) * p);
 		memset(d2, 0, sizeof(double) * p * p);
+		memset(du, 0, sizeof(double) * p);
 		for (; i >= 0 && rows[width * i] == t && rows[width * i + width - 1] == stratum; i--)
 		{
 			const double *restrict x = rows + width * i + 2;
@@ -1356,7 +1416,7 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 				{
 					double		rx = r * x[a];
 
-					u[a] += wt * x[a];
+					du[a] += wt * x[a];
 					d1[a] += rx;
 					for (int b = 0; b <= a; b++)
 						d2[a * p + b] += rx * x[b];
@@ -1366,6 +1426,8 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 		if (deaths == 0)
 			continue;
 		loglik += eta_sum;
+		/* this time's terms of U and I, in du and di */
+		memset(di, 0, sizeof(double) * p * p);
 		if (w->ties == COX_BRESLOW || deaths == 1)
 		{
 			for (int a = 0; a < p; a++)
@@ -1373,9 +1435,9 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 			loglik -= deadwt * log(s0);
 			for (int a = 0; a < p; a++)
 			{
-				u[a] -= deadwt * mean[a];
+				du[a] -= deadwt * mean[a];
 				for (int b = 0; b <= a; b++)
-					imat[a * p + b] += deadwt * (s2[a * p + b] / s0 - mean[a] * mean[b]);
+					di[a * p + b] = deadwt * (s2[a * p + b] / s0 - mean[a] * mean[b]);
 			}
 		}
 		else
@@ -1393,12 +1455,33 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 				loglik -= wtave * log(den);
 				for (int a = 0; a < p; a++)
 				{
-					u[a] -= wtave * mean[a];
+					du[a] -= wtave * mean[a];
 					for (int b = 0; b <= a; b++)
-						imat[a * p + b] += wtave * ((s2[a * p + b] - f * d2[a * p + b]) / den - mean[a] * mean[b]);
+						di[a * p + b] += wtave * ((s2[a * p + b] - f * d2[a * p + b]) / den - mean[a] * mean[b]);
 				}
 			}
 		}
+		for (int a = 0; a < p; a++)
+		{
+			u[a] += du[a];
+			for (int b = 0; b <= a; b++)
+				imat[a * p + b] += di[a * p + b];
+		}
+		if (w->ph_g)
+		{
+			double		g = w->ph_g[event_block];
+
+			for (int a = 0; a < p; a++)
+			{
+				w->ph_u[a] += g * du[a];
+				for (int b = 0; b <= a; b++)
+				{
+					w->ph_i12[a * p + b] += g * di[a * p + b];
+					w->ph_i22[a * p + b] += g * g * di[a * p + b];
+				}
+			}
+		}
+		event_block++;
 	}
 	for (int a = 0; a < p; a++)
 		for (int b = 0; b < a; b++)
@@ -1457,6 +1540,144 @@ cox_solve(const double *l, int p, double *b)
 			v -= l[k * p + i] * b[k];
 		b[i] = v / l[i * p + i];
 	}
+}
+
+
+/*
+ * The proportional-hazards test (Grambsch and Therneau 1994; R's cox.zph,
+ * transform "km"): a score test, at the fitted beta, of the terms g(t) x_j
+ * added to the model, with g(t) = 1 - S(t-), the Kaplan-Meier of all rows
+ * (unweighted, strata pooled) just before t, centred at its mean over the
+ * churners.  Here g for each block of churners at one time, in the order
+ * cox_evaluate meets them (from the last row back).
+ */
+typedef struct CoxTimeCount
+{
+	double		time;
+	double		rows;
+	double		events;
+	double		km_before;		/* 1 - S(t-) */
+} CoxTimeCount;
+
+static int
+cox_time_cmp(const void *a, const void *b)
+{
+	double		x = ((const CoxTimeCount *) a)->time;
+	double		y = ((const CoxTimeCount *) b)->time;
+
+	return (x > y) - (x < y);
+}
+
+static double *
+cox_ph_weights(const double *rows, int width, int64 n)
+{
+	CoxTimeCount *blocks = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxTimeCount) * n);
+	double	   *g;
+	int64		nblocks = 0,
+				ntimes = 0,
+				nevent_blocks = 0;
+	double		at_risk = n,
+				before = 1.0,
+				events = 0.0,
+				mean = 0.0;
+
+	for (int64 i = n - 1; i >= 0; nblocks++)
+	{
+		double		t = rows[width * i];
+		double		stratum = rows[width * i + width - 1];
+
+		blocks[nblocks] = (CoxTimeCount) {t, 0, 0, 0};
+		for (; i >= 0 && rows[width * i] == t && rows[width * i + width - 1] == stratum; i--)
+		{
+			blocks[nblocks].rows++;
+			blocks[nblocks].events += rows[width * i + 1];
+		}
+		nevent_blocks += blocks[nblocks].events > 0;
+	}
+	g = palloc(sizeof(double) * Max(nevent_blocks, 1));
+	for (int64 k = 0, e = 0; k < nblocks; k++)
+		if (blocks[k].events > 0)
+			g[e++] = blocks[k].time;
+	/* the Kaplan-Meier over the distinct times, strata pooled: g(t) = 1 - S(t-) */
+	qsort(blocks, nblocks, sizeof(CoxTimeCount), cox_time_cmp);
+	for (int64 k = 0; k < nblocks; k++)
+	{
+		if (ntimes > 0 && blocks[ntimes - 1].time == blocks[k].time)
+		{
+			blocks[ntimes - 1].rows += blocks[k].rows;
+			blocks[ntimes - 1].events += blocks[k].events;
+		}
+		else
+			blocks[ntimes++] = blocks[k];
+	}
+	for (int64 k = 0; k < ntimes; k++)
+	{
+		double		d = blocks[k].events;
+
+		blocks[k].km_before = 1.0 - before;
+		events += d;
+		mean += d * blocks[k].km_before;
+		before *= 1.0 - d / at_risk;
+		at_risk -= blocks[k].rows;
+	}
+	mean /= events;
+	/* each churners' block's time, found among the distinct ones */
+	for (int64 e = 0; e < nevent_blocks; e++)
+	{
+		int64		lo = 0,
+					hi = ntimes - 1;
+
+		while (lo < hi)
+		{
+			int64		mid = (lo + hi) / 2;
+
+			if (blocks[mid].time < g[e])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		g[e] = blocks[lo].km_before - mean;
+	}
+	pfree(blocks);
+	return g;
+}
+
+/*
+ * u' M^-1 u for the terms x (information imat) and the g(t) x_j of those
+ * in pick (count of them): u is 0 on x and ph_u on the added terms, M the
+ * information of both at the fit; COX_NO_TEST where M is singular (a
+ * single event time: g is 0)
+ */
+static double
+cox_ph_chisq(const CoxWork *w, const double *imat, const int *pick, int count)
+{
+	int			p = w->p;
+	int			q = p + count;
+	double	   *mat = palloc(sizeof(double) * q * q);
+	double	   *v = palloc0(sizeof(double) * q);
+	double		chisq = 0.0;
+
+#define COX_LOWER(a, i, j) ((i) >= (j) ? (a)[(i) * p + (j)] : (a)[(j) * p + (i)])
+	for (int i = 0; i < q; i++)
+		for (int j = 0; j < q; j++)
+		{
+			int			a = i < p ? i : pick[i - p];
+			int			b = j < p ? j : pick[j - p];
+
+			mat[i * q + j] = i < p && j < p ? imat[i * p + j]
+				: i >= p && j >= p ? COX_LOWER(w->ph_i22, a, b) : COX_LOWER(w->ph_i12, a, b);
+		}
+#undef COX_LOWER
+	for (int k = 0; k < count; k++)
+		v[p + k] = w->ph_u[pick[k]];
+	if (!cox_cholesky(mat, q))
+		return COX_NO_TEST;
+	cox_solve(mat, q, v);
+	for (int k = 0; k < count; k++)
+		chisq += w->ph_u[pick[k]] * v[p + k];
+	pfree(mat);
+	pfree(v);
+	return Max(chisq, 0.0);
 }
 
 /*
@@ -1897,6 +2118,8 @@ cox_baseline(const CoxWork *w, double *base, double *stratum_rows)
  * risk times x - xbar times the hazard increment; with Efron, a churner's
  * own time counts its steps r with the weight 1 - r / d.  From the
  * cumulative hazard C and M = sum of xbar dH, that is r (x C - M).
+ * cox_cluster_scores sums them by cluster at the risks exp(eta) given
+ * (all 1 where eta is NULL: beta = 0, for the robust score test).
  */
 typedef struct CoxBlock
 {
@@ -1911,7 +2134,7 @@ typedef struct CoxBlock
 } CoxBlock;
 
 static void
-cox_robust(const CoxWork *w, const double *cov, double *robust)
+cox_cluster_scores(const CoxWork *w, const double *eta, double *bmat, double *usum)
 {
 	const int	p = w->p;
 	const int	width = COX_WIDTH(p);
@@ -1924,7 +2147,6 @@ cox_robust(const CoxWork *w, const double *cov, double *robust)
 	double	   *d1 = palloc(sizeof(double) * p);
 	double	   *c_m = palloc(sizeof(double) * p);
 	double	   *uc = palloc(sizeof(double) * p);
-	double	   *bmat = palloc0(sizeof(double) * p * p);
 	double		s0 = 0.0,
 				c_h = 0.0;
 	int64		nblocks = 0;
@@ -1952,7 +2174,7 @@ cox_robust(const CoxWork *w, const double *cov, double *robust)
 			const double *x = rows + width * i + 2;
 			double		r;
 
-			risk[i] = exp(w->eta[i]);
+			risk[i] = eta ? exp(eta[i]) : 1.0;
 			r = rows[width * i + width - 2] * risk[i];
 			s0 += r;
 			for (int j = 0; j < p; j++)
@@ -2036,7 +2258,9 @@ cox_robust(const CoxWork *w, const double *cov, double *robust)
 		for (int j = 0; j < p; j++)
 			c_m[j] += b->dm[j];
 	}
-	/* per cluster, in cluster order: B = sum of U_c U_c' */
+	/* per cluster, in cluster order: B = sum of U_c U_c', and their sum */
+	memset(bmat, 0, sizeof(double) * p * p);
+	memset(usum, 0, sizeof(double) * p);
 	for (int64 r = 0; r < w->n; r++)
 		order[r] = r;
 	cox_cluster_width = width;
@@ -2051,9 +2275,27 @@ cox_robust(const CoxWork *w, const double *cov, double *robust)
 			for (int j = 0; j < p; j++)
 				uc[j] += resid[p * order[z] + j];
 		for (int x = 0; x < p; x++)
+		{
+			usum[x] += uc[x];
 			for (int y = 0; y < p; y++)
 				bmat[x * p + y] += uc[x] * uc[y];
+		}
 	}
+	pfree(blocks);
+	pfree(resid);
+	pfree(risk);
+	pfree(order);
+}
+
+/* the robust (sandwich) covariance V B V, from the score residuals at the fit */
+static void
+cox_robust(const CoxWork *w, const double *cov, double *robust)
+{
+	const int	p = w->p;
+	double	   *bmat = palloc(sizeof(double) * p * p);
+	double	   *usum = palloc(sizeof(double) * p);
+
+	cox_cluster_scores(w, w->eta, bmat, usum);
 	/* V B V, symmetric by construction, made exactly so */
 	for (int x = 0; x < p; x++)
 		for (int y = 0; y < p; y++)
@@ -2068,6 +2310,29 @@ cox_robust(const CoxWork *w, const double *cov, double *robust)
 	for (int x = 0; x < p; x++)
 		for (int y = 0; y < x; y++)
 			robust[x * p + y] = robust[y * p + x] = (robust[x * p + y] + robust[y * p + x]) / 2;
+}
+
+/*
+ * R's robust score test: U' B^-1 U with U and B from the score residuals
+ * at beta = 0, summed by cluster
+ */
+static double
+cox_robust_score(const CoxWork *w)
+{
+	const int	p = w->p;
+	double	   *bmat = palloc(sizeof(double) * p * p);
+	double	   *usum = palloc(sizeof(double) * p);
+	double	   *solved = palloc(sizeof(double) * p);
+	double		test = 0.0;
+
+	cox_cluster_scores(w, NULL, bmat, usum);
+	memcpy(solved, usum, sizeof(double) * p);
+	if (!cox_cholesky(bmat, p))
+		return COX_NO_TEST;
+	cox_solve(bmat, p, solved);
+	for (int j = 0; j < p; j++)
+		test += usum[j] * solved[j];
+	return Max(test, 0.0);
 }
 
 pg_noreturn static void
@@ -2159,6 +2424,12 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 	w.d1 = palloc(sizeof(double) * p);
 	w.d2 = palloc(sizeof(double) * p * p);
 	w.mean = palloc(sizeof(double) * p);
+	w.du = palloc(sizeof(double) * p);
+	w.di = palloc(sizeof(double) * p * p);
+	w.ph_g = NULL;
+	w.ph_u = palloc(sizeof(double) * p);
+	w.ph_i12 = palloc(sizeof(double) * p * p);
+	w.ph_i22 = palloc(sizeof(double) * p * p);
 	beta = palloc0(sizeof(double) * p);
 	newbeta = palloc0(sizeof(double) * p);
 	u = palloc(sizeof(double) * p);
@@ -2177,6 +2448,8 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 		score += u[j] * newbeta[j];
 	loglik_best = loglik0;
 	newlk = loglik0;
+	/* from here each evaluation also sums the proportional-hazards test's terms: the last one's are the fit's */
+	w.ph_g = cox_ph_weights(rows, width, s->n);
 	for (iter = 1; iter <= COX_MAX_STEPS; iter++)
 	{
 		CHECK_FOR_INTERRUPTS();
@@ -2269,6 +2542,7 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 
 		cox_robust(&w, COX_COV(m), COX_ROBUST_COV(m));
 		m->robust = 1;
+		m->robust_score_test = cox_robust_score(&w);
 		memcpy(rchol, COX_ROBUST_COV(m), sizeof(double) * p * p);
 		memcpy(solved, newbeta, sizeof(double) * p);
 		if (cox_cholesky(rchol, p))
@@ -2291,6 +2565,14 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 				converged = false;
 		}
 	m->converged = converged;
+	for (int j = 0; j <= p; j++)
+	{
+		int			all[COX_MAX_TERMS];
+
+		for (int k = 0; k < p; k++)
+			all[k] = k;
+		COX_PH_TEST(m)[j] = j < p ? cox_ph_chisq(&w, imat, &j, 1) : cox_ph_chisq(&w, imat, all, p);
+	}
 	INSTR_TIME_SET_CURRENT(fitted_at);
 	m->concordance = cox_concordance(rows, width, s->n, w.eta, s->clustered, &m->concordance_se);
 	INSTR_TIME_SET_CURRENT(done);
@@ -2381,6 +2663,39 @@ coxph_coefficient_rows(PG_FUNCTION_ARGS)
 	SRF_RETURN_DONE(funcctx);
 }
 
+/* proportional_hazards_test(model): term, chisq, df, p; then GLOBAL (R's cox.zph) */
+PG_FUNCTION_INFO_V1(coxph_ph_test_rows);
+Datum
+coxph_ph_test_rows(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *funcctx;
+	const CoxModel *m;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		const CoxModel *given = cox_arg(fcinfo, 0);
+
+		lk_srf_start(fcinfo, (const struct varlena *) given, given->nterms + 1, "proportional_hazards_test");
+	}
+	funcctx = SRF_PERCALL_SETUP();
+	m = funcctx->user_fctx;
+	if (funcctx->call_cntr < funcctx->max_calls)
+	{
+		int			i = (int) funcctx->call_cntr;
+		int			df = i < m->nterms ? 1 : m->nterms;
+		double		chisq = COX_PH_TEST(m)[i];
+		Datum		values[4];
+		bool		nulls[4] = {false, chisq == COX_NO_TEST, false, chisq == COX_NO_TEST};
+
+		values[0] = CStringGetTextDatum(i < m->nterms ? cox_term(m, i) : "GLOBAL");
+		values[1] = Float8GetDatum(chisq);
+		values[2] = Int32GetDatum(df);
+		values[3] = Float8GetDatum(lk_chi_square_upper_p(Max(chisq, 0.0), df));
+		SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc, values, nulls)));
+	}
+	SRF_RETURN_DONE(funcctx);
+}
+
 /* coxph_summary(model): the fit as one row */
 PG_FUNCTION_INFO_V1(coxph_summary_row);
 Datum
@@ -2389,9 +2704,9 @@ coxph_summary_row(PG_FUNCTION_ARGS)
 	const CoxModel *m = cox_arg(fcinfo, 0);
 	int			p = m->nterms;
 	double		lr = 2.0 * (m->loglik - m->loglik_null);
-	Datum		values[19];
-	bool		nulls[19] = {false};
-	TupleDesc	desc = lk_result_row_desc(fcinfo, false, 19);
+	Datum		values[21];
+	bool		nulls[21] = {false};
+	TupleDesc	desc = lk_result_row_desc(fcinfo, false, 21);
 
 	values[0] = Int64GetDatum(m->n);
 	values[1] = Int64GetDatum(m->events);
@@ -2412,6 +2727,9 @@ coxph_summary_row(PG_FUNCTION_ARGS)
 	values[16] = Int32GetDatum(m->nstrata);
 	values[17] = BoolGetDatum(m->robust != 0);
 	values[18] = Float8GetDatum(m->concordance_se);
+	nulls[19] = nulls[20] = !m->robust || m->robust_score_test == COX_NO_TEST;
+	values[19] = Float8GetDatum(m->robust_score_test);
+	values[20] = Float8GetDatum(lk_chi_square_upper_p(Max(m->robust_score_test, 0.0), p));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 

@@ -229,7 +229,9 @@ CREATE TYPE @extschema@.coxph_fit_summary AS (
     concordance        double precision,  -- Harrell's C of the linear predictor, as R's coxph (within strata)
     strata             integer,           -- 1 without strata
     robust             boolean,           -- fitted with clusters: the Wald test is the robust one
-    concordance_se     double precision); -- the concordance's standard error, as R's
+    concordance_se     double precision,  -- the concordance's standard error, as R's
+    robust_score       double precision,  -- with clusters: R's robust score test (score residuals at beta = 0)
+    robust_score_p     double precision);
 COMMENT ON TYPE @extschema@.coxph_fit_summary IS
     'The fit of a Cox model: rows, events, rows skipped, log-likelihoods, the likelihood-ratio, Wald and score tests with their p-values, iterations, whether it converged, and the concordance.';
 
@@ -237,6 +239,12 @@ CREATE FUNCTION @extschema@.coxph_summary(model @extschema@.coxph_model) RETURNS
 AS 'MODULE_PATHNAME', 'coxph_summary_row' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.coxph_summary(@extschema@.coxph_model) IS
     'The Cox fit as one row: n, events, skipped, log-likelihoods, the three tests with p-values, iterations, converged, concordance. (coxph_summary(m)).* gives the columns.';
+
+CREATE FUNCTION @extschema@.proportional_hazards_test(model @extschema@.coxph_model)
+RETURNS TABLE (term text, chisq double precision, df integer, p_value double precision)
+AS 'MODULE_PATHNAME', 'coxph_ph_test_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 6;
+COMMENT ON FUNCTION @extschema@.proportional_hazards_test(@extschema@.coxph_model) IS
+    'Whether each hazard ratio holds over tenure, as R''s cox.zph(fit) (transform "km"): the test on scaled Schoenfeld residuals per term (1 df), then GLOBAL (df = terms). A small p_value says the effect changes with tenure.';
 
 CREATE FUNCTION @extschema@.linear_predictor(model @extschema@.coxph_model, covariates double precision[])
 RETURNS double precision

@@ -71,6 +71,8 @@ UNION ALL SELECT fit, 'events', (coxph_summary(m)).events FROM fits
 UNION ALL SELECT fit, 'iterations', (coxph_summary(m)).iterations FROM fits
 UNION ALL SELECT fit, 'concordance', (coxph_summary(m)).concordance FROM fits
 UNION ALL SELECT fit, 'concordance.se', (coxph_summary(m)).concordance_se FROM fits
+UNION ALL SELECT fit, 'rscore', (coxph_summary(m)).robust_score FROM fits WHERE (coxph_summary(m)).robust
+UNION ALL SELECT f.fit, 'zph.' || z.term, z.chisq FROM fits f, proportional_hazards_test(f.m) z
 UNION ALL SELECT 'lung_efron', 'lp.' || n, linear_predictor(m, ARRAY[l.age, l.sex, l.ph_ecog])
           FROM fits, (SELECT row_number() OVER () AS n, * FROM (SELECT * FROM lung LIMIT 5) x) l WHERE fit = 'lung_efron'
 UNION ALL
@@ -100,7 +102,7 @@ SELECT is((SELECT count(*) FROM ref r JOIN ours o USING (fit, name)),
 SELECT is((SELECT string_agg(format('%s %s: R %s, ours %s', fit, name, r.value, o.value), '; ')
            FROM ref r JOIN ours o USING (fit, name)
            WHERE NOT (abs(o.value - r.value) <= 1e-9 * greatest(abs(r.value), 1e-300))),
-          NULL, 'coefficients, standard errors, p-values, log-likelihoods, tests, counts, concordance and its standard error, linear predictors, survival curves with their intervals and martingale residuals equal R''s to 1e-9 relative');
+          NULL, 'coefficients, standard errors, p-values, log-likelihoods, tests, counts, concordance and its standard error, the robust score test, the proportional-hazards tests (cox.zph), linear predictors, survival curves with their intervals and martingale residuals equal R''s to 1e-9 relative');
 SELECT is((SELECT value FROM ref WHERE fit = 'lung_efron' AND name = 'coef.age'), 0.011066764560073482::float8,
           'the reference holds the issue''s published lung figure (age 0.011066764560073482)');
 
@@ -187,8 +189,30 @@ RESET max_parallel_workers_per_gather;
 SELECT is((SELECT m::text::coxph_model::text FROM fits WHERE fit = 'colon_efron'),
           (SELECT m::text FROM fits WHERE fit = 'colon_efron'), 'the text form reads back exactly');
 SELECT is((SELECT m::jsonb -> 'terms' -> 1 ->> 'term' FROM fits WHERE fit = 'lung_efron'), 'sex', 'jsonb names the terms');
-SELECT throws_ok($$SELECT 'v1:coxph:ties=efron;strata=1;n=1;events=1;skipped=0;iterations=1;converged=true;loglik=-1,-1;score=0;wald=0;concordance=0.5,0;terms="a";means=0;coef=0;cov=-1;baseline_rows=1;baseline=1,1,1,1,0'::coxph_model$$,
-                 '22P02', NULL, 'a negative variance is refused');
+-- a text form refused, for the reason given (the error's detail)
+CREATE FUNCTION pg_temp.refused_because(input text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    why text;
+BEGIN
+    PERFORM input::coxph_model;
+    RETURN 'accepted';
+EXCEPTION WHEN invalid_text_representation THEN
+    GET STACKED DIAGNOSTICS why = PG_EXCEPTION_DETAIL;
+    RETURN why;
+END
+$$;
+SELECT is(pg_temp.refused_because('v1:coxph:ties=efron;strata=1;n=1;events=1;skipped=0;iterations=1;converged=true;loglik=-1,-1;score=0;wald=0;concordance=0.5,0;terms="a";means=0;coef=0;cov=-1;ph_test=0,0;baseline_rows=1;baseline=1,1,1,1,0'),
+          'Its variances are not negative.', 'a negative variance is refused');
+SELECT is(pg_temp.refused_because('v1:coxph:ties=efron;strata=1;n=1;events=1;skipped=0;iterations=1;converged=true;loglik=-1,-1;score=0;wald=0;concordance=0.5,0;terms="a";means=0;coef=0;cov=1;ph_test=-2,0;baseline_rows=1;baseline=1,1,1,1,0'),
+          'Its proportional-hazards tests are chi-squares.', 'a negative proportional-hazards chi-square is refused');
+SELECT is(pg_temp.refused_because('v1:coxph:ties=efron;strata=1;n=1;events=1;skipped=0;iterations=1;converged=true;loglik=-1,-1;score=0;wald=0;concordance=0.5,0;terms="a";means=0;coef=0;cov=1;ph_test=0,-1;baseline_rows=1;baseline=1,1,1,1,0'),
+          'accepted', 'the same with the global test undefined (-1) is a model');
+SELECT is((SELECT m::text::coxph_model::text FROM fits WHERE fit = 'lung_cluster'),
+          (SELECT m::text FROM fits WHERE fit = 'lung_cluster'), 'a robust model''s text form, with its robust score test, reads back exactly');
+SELECT is((SELECT array_agg(z.term || ' ' || coalesce(z.chisq::text, 'NULL') || ' ' || z.df ORDER BY z.term)
+           FROM (SELECT coxph_fit(7, g % 2 = 0, ARRAY[g::float8], ARRAY['x']) AS m FROM generate_series(1, 20) g) f,
+                proportional_hazards_test(f.m) z),
+          ARRAY['GLOBAL NULL 1', 'x NULL 1'], 'churns at a single time: no test of proportional hazards (NULL, as R''s is NaN)');
 
 -- a covariate that separates the churners: its coefficient runs off, and the fit says so
 SELECT is((SELECT (coxph_summary(coxph_fit(t, e, ARRAY[x], ARRAY['x']))).converged

@@ -34,6 +34,9 @@ record <- function(label, f) {
   put(label, "iterations", f$iter)
   put(label, "concordance", f$concordance["concordance"])
   put(label, "concordance.se", f$concordance["std"])
+  # the proportional-hazards test (cox.zph, transform "km"): each term's chi-square, then GLOBAL's
+  z <- cox.zph(f)$table
+  for (i in seq_len(nrow(z))) put(label, paste0("zph.", rownames(z)[i]), z[i, "chisq"])
 }
 lung_fit <- coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lung)
 record("lung_efron", lung_fit)
@@ -69,6 +72,7 @@ mart("lung_breslow", coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lung,
 record_robust <- function(label, f) {
   record(label, f)
   for (i in seq_along(coef(f))) put(label, paste0("rse.", names(coef(f))[i]), sqrt(diag(f$var))[i])
+  put(label, "rscore", f$rscore)
 }
 record_robust("lung_cluster", coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lung, cluster = inst))
 record_robust("lung_cluster_breslow", coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lung, cluster = inst,
