@@ -1697,8 +1697,50 @@ cox_ph_chisq(const CoxWork *w, const double *imat, const int *pick, int count)
 typedef struct CoxRiskKey
 {
 	uint64		key;			/* the risk's bits, ordered as the risks */
-	int64		row;
+	uint32		block_event;	/* its time block << 1 | 1 for a churn */
+	uint32		row;			/* its row in the canonical order */
 } CoxRiskKey;
+
+/*
+ * keys sorted by key, least significant 11-bit digit first (stable: equal
+ * keys keep their order), into keys or spare, which is returned; the
+ * digits' counts come from one read, and a digit all keys share is skipped
+ */
+static CoxRiskKey *
+cox_radix_sort(CoxRiskKey *keys, CoxRiskKey *spare, int64 n)
+{
+	int64	   *count = palloc0(sizeof(int64) * COX_RADIX_PASSES(64) * COX_RADIX_BUCKETS);
+
+	for (int64 i = 0; i < n; i++)
+		for (int pass = 0; pass < COX_RADIX_PASSES(64); pass++)
+			count[pass * COX_RADIX_BUCKETS + ((keys[i].key >> (COX_RADIX_BITS * pass)) & (COX_RADIX_BUCKETS - 1))]++;
+	for (int pass = 0; pass < COX_RADIX_PASSES(64); pass++)
+	{
+		int			shift = COX_RADIX_BITS * pass;
+		int64	   *at = count + pass * COX_RADIX_BUCKETS;
+		int64		sum = 0;
+		CoxRiskKey *swap;
+
+		CHECK_FOR_INTERRUPTS();
+		if (at[(keys[0].key >> shift) & (COX_RADIX_BUCKETS - 1)] == n)
+			continue;			/* one digit for all: nothing moves */
+		for (int d = 0; d < COX_RADIX_BUCKETS; d++)
+		{
+			int64		c = at[d];
+
+			at[d] = sum;
+			sum += c;
+		}
+		for (int64 i = 0; i < n; i++)
+			spare[at[(keys[i].key >> shift) & (COX_RADIX_BUCKETS - 1)]++] = keys[i];
+		swap = keys;
+		keys = spare;
+		spare = swap;
+	}
+	pfree(count);
+	return keys;
+}
+
 
 /*
  * Customers comparable with a churner at time block b: the later blocks of
@@ -1746,25 +1788,30 @@ cox_prefix(const double *tree, int64 b)
 static double
 cox_concordance(const double *rows, int width, int64 n, const double *eta, bool clustered, double *std_error)
 {
+	CoxRiskKey *keys = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxRiskKey) * n);
+	CoxRiskKey *spare = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxRiskKey) * n);
+	CoxRiskKey *sorted;
+	/* per customer in risk order: dN from each side of its pairs, dD as the churner */
 	double	   *dn = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * n);
 	double	   *dn2 = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * n);
 	double	   *dd = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * n);
-
-	CoxRiskKey *keys = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxRiskKey) * n);
-	CoxRiskKey *spare = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxRiskKey) * n);
-	int64	   *block = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * n);
-	int64	   *count = palloc(sizeof(int64) * COX_RADIX_BUCKETS);
+	double	   *wt = NULL;		/* case weights in risk order, where any is not 1 */
 	double	   *tree,
 			   *censored,
 			   *events_in,
 			   *rows_in;
 	int64	   *last_of;
 	int64		nblocks = 0;
+	bool		weighted = false;
 	double		below = 0,
 				tied = 0,
 				comparable = 0,
 				later = 0;
 
+	if (n > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("coxph_fit: " INT64_FORMAT " rows are more than the concordance counts (2^31)", n)));
 	for (int64 k = 0; k < n; k++)
 	{
 		double		e = eta[k] + 0.0;	/* no -0 */
@@ -1773,96 +1820,81 @@ cox_concordance(const double *rows, int width, int64 n, const double *eta, bool 
 		if (k == 0 || rows[width * k] != rows[width * (k - 1)] ||
 			rows[width * k + width - 1] != rows[width * (k - 1) + width - 1])
 			nblocks++;
-		block[k] = nblocks - 1;
 		memcpy(&bits, &e, sizeof(bits));
 		keys[k].key = (bits >> 63) ? ~bits : bits | (UINT64CONST(1) << 63);
-		keys[k].row = k;
+		keys[k].block_event = (uint32) ((nblocks - 1) << 1) | (rows[width * k + 1] != 0);
+		keys[k].row = (uint32) k;
+		weighted |= rows[width * k + width - 2] != 1.0;
 	}
-	for (int pass = 0; pass < COX_RADIX_PASSES(64); pass++)
+	sorted = cox_radix_sort(keys, spare, n);
+	if (weighted)
 	{
-		int			shift = COX_RADIX_BITS * pass;
-		int64		at = 0;
-		CoxRiskKey *swap;
-
-		CHECK_FOR_INTERRUPTS();
-		memset(count, 0, sizeof(int64) * COX_RADIX_BUCKETS);
-		for (int64 i = 0; i < n; i++)
-			count[(keys[i].key >> shift) & (COX_RADIX_BUCKETS - 1)]++;
-		if (count[(keys[0].key >> shift) & (COX_RADIX_BUCKETS - 1)] == n)
-			continue;
-		for (int d = 0; d < COX_RADIX_BUCKETS; d++)
-		{
-			int64		c = count[d];
-
-			count[d] = at;
-			at += c;
-		}
-		for (int64 i = 0; i < n; i++)
-			spare[count[(keys[i].key >> shift) & (COX_RADIX_BUCKETS - 1)]++] = keys[i];
-		swap = keys;
-		keys = spare;
-		spare = swap;
+		wt = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * n);
+		for (int64 k = 0; k < n; k++)
+			wt[k] = rows[width * sorted[k].row + width - 2];
 	}
-	memset(dn, 0, sizeof(double) * n);
-	tree = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (nblocks + 1));
-	censored = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * nblocks);
-	memset(tree, 0, sizeof(double) * (nblocks + 1));
-	memset(censored, 0, sizeof(double) * nblocks);
+#define COX_WT(k) (wt ? wt[k] : 1.0)
+#define COX_BLOCK(k) ((int64) (sorted[k].block_event >> 1))
+#define COX_CHURN(k) (sorted[k].block_event & 1)
+	tree = palloc0(sizeof(double) * (nblocks + 1));
+	censored = palloc0(sizeof(double) * nblocks);
 	/* each block's stratum's last block */
-	last_of = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * nblocks);
-	for (int64 k = n - 1, last = nblocks - 1; k >= 0; k--)
+	last_of = palloc(sizeof(int64) * nblocks);
+	for (int64 k = n - 1, last = nblocks - 1, b = nblocks - 1; k >= 0; k--)
 	{
+		if (k < n - 1 && (rows[width * k] != rows[width * (k + 1)] ||
+						  rows[width * k + width - 1] != rows[width * (k + 1) + width - 1]))
+			b--;
 		if (k == n - 1 || rows[width * k + width - 1] != rows[width * (k + 1) + width - 1])
-			last = block[k];
-		last_of[block[k]] = last;
+			last = b;
+		last_of[b] = last;
 	}
 	for (int64 i = 0, j; i < n; i = j)
 	{
-		for (j = i + 1; j < n && keys[j].key == keys[i].key; j++)
+		for (j = i + 1; j < n && sorted[j].key == sorted[i].key; j++)
 			;
 		/* churners of this risk against the lower risks met so far */
 		for (int64 k = i; k < j; k++)
-			if (rows[width * keys[k].row + 1] != 0)
+			if (COX_CHURN(k))
 			{
-				double		lower = cox_comparable(tree, nblocks, censored, block[keys[k].row], last_of[block[keys[k].row]]);
+				double		lower = cox_comparable(tree, nblocks, censored, COX_BLOCK(k), last_of[COX_BLOCK(k)]);
 
-				below += rows[width * keys[k].row + width - 2] * lower;
-				dn[keys[k].row] = lower;
+				below += COX_WT(k) * lower;
+				dn[k] = lower;
 			}
+			else
+				dn[k] = 0;
 		for (int64 k = i; k < j; k++)
 		{
-			int64		b = block[keys[k].row];
-			double		wt = rows[width * keys[k].row + width - 2];
+			int64		b = COX_BLOCK(k);
 
 			for (int64 q = nblocks - b; q <= nblocks; q += q & -q)
-				tree[q] += wt;
-			if (rows[width * keys[k].row + 1] == 0)
-				censored[b] += wt;
+				tree[q] += COX_WT(k);
+			if (!COX_CHURN(k))
+				censored[b] += COX_WT(k);
 		}
 		/* and against the equal risks, now in */
 		for (int64 k = i; k < j; k++)
-			if (rows[width * keys[k].row + 1] != 0)
+			if (COX_CHURN(k))
 			{
-				double		upto = cox_comparable(tree, nblocks, censored, block[keys[k].row], last_of[block[keys[k].row]]);
+				double		upto = cox_comparable(tree, nblocks, censored, COX_BLOCK(k), last_of[COX_BLOCK(k)]);
 
-				tied += rows[width * keys[k].row + width - 2] * upto;
+				tied += COX_WT(k) * upto;
 				/* as the earlier churner: the lower risks, and half the equal ones */
-				dn[keys[k].row] = (dn[keys[k].row] + upto) / 2;
+				dn[k] = (dn[k] + upto) / 2;
 			}
 		if ((i & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	tied -= below;
 	/* every churner's comparable customers, block by block from the last */
-	events_in = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * nblocks);
-	rows_in = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * nblocks);
-	memset(events_in, 0, sizeof(double) * nblocks);
-	memset(rows_in, 0, sizeof(double) * nblocks);
+	events_in = palloc0(sizeof(double) * nblocks);
+	rows_in = palloc0(sizeof(double) * nblocks);
 	for (int64 k = 0; k < n; k++)
 	{
-		rows_in[block[k]] += rows[width * k + width - 2];
-		if (rows[width * k + 1] != 0)
-			events_in[block[k]] += rows[width * k + width - 2];
+		rows_in[COX_BLOCK(k)] += COX_WT(k);
+		if (COX_CHURN(k))
+			events_in[COX_BLOCK(k)] += COX_WT(k);
 	}
 	for (int64 b = nblocks - 1; b >= 0; b--)
 	{
@@ -1873,8 +1905,7 @@ cox_concordance(const double *rows, int width, int64 n, const double *eta, bool 
 	}
 	/* a churner's comparable customers, with the complete tree */
 	for (int64 k = 0; k < n; k++)
-		dd[k] = rows[width * k + 1] != 0
-			? cox_comparable(tree, nblocks, censored, block[k], last_of[block[k]]) : 0;
+		dd[k] = COX_CHURN(k) ? cox_comparable(tree, nblocks, censored, COX_BLOCK(k), last_of[COX_BLOCK(k)]) : 0;
 
 	/*
 	 * The other side of each pair, for the standard error: a sweep in
@@ -1883,60 +1914,56 @@ cox_concordance(const double *rows, int width, int64 n, const double *eta, bool 
 	 * of its stratum at an earlier time, or at its own time when censored.
 	 */
 	{
-		double	   *etree = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (nblocks + 1));
-		double	   *eat = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * nblocks);
-		int64	   *first_of = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * nblocks);
+		double	   *etree = palloc0(sizeof(double) * (nblocks + 1));
+		double	   *eat = palloc0(sizeof(double) * nblocks);
+		int64	   *first_of = palloc(sizeof(int64) * nblocks);
 		double		c = (comparable == 0) ? 0.5 : (below + tied / 2) / comparable;
 		double		var = 0.0;
 
-		memset(etree, 0, sizeof(double) * (nblocks + 1));
-		memset(eat, 0, sizeof(double) * nblocks);
-		for (int64 k = 0, first = 0; k < n; k++)
+		for (int64 b = 0, first = 0; b < nblocks; b++)
 		{
-			if (k == 0 || rows[width * k + width - 1] != rows[width * (k - 1) + width - 1])
-				first = block[k];
-			first_of[block[k]] = first;
+			if (b > 0 && last_of[b] != last_of[b - 1])
+				first = b;		/* a new stratum */
+			first_of[b] = first;
 		}
-#define COX_EARLIER(k) (cox_prefix(etree, block[k]) - cox_prefix(etree, first_of[block[k]]) + \
-						(rows[width * (k) + 1] == 0 ? eat[block[k]] : 0))
+#define COX_EARLIER(k) (cox_prefix(etree, COX_BLOCK(k)) - cox_prefix(etree, first_of[COX_BLOCK(k)]) + \
+						(COX_CHURN(k) ? 0 : eat[COX_BLOCK(k)]))
 		for (int64 i = n, j; i > 0; i = j)
 		{
-			for (j = i - 1; j > 0 && keys[j - 1].key == keys[i - 1].key; j--)
+			for (j = i - 1; j > 0 && sorted[j - 1].key == sorted[i - 1].key; j--)
 				;
-			/* keys[j .. i - 1]: one risk; against the churners of higher risk met so far */
+			/* sorted[j .. i - 1]: one risk; against the churners of higher risk met so far */
 			for (int64 k = j; k < i; k++)
-				dn2[keys[k].row] = COX_EARLIER(keys[k].row);
+				dn2[k] = COX_EARLIER(k);
 			for (int64 k = j; k < i; k++)
-				if (rows[width * keys[k].row + 1] != 0)
+				if (COX_CHURN(k))
 				{
-					int64		b = block[keys[k].row];
-					double		wt = rows[width * keys[k].row + width - 2];
+					int64		b = COX_BLOCK(k);
 
 					for (int64 q = b + 1; q <= nblocks; q += q & -q)
-						etree[q] += wt;
-					eat[b] += wt;
+						etree[q] += COX_WT(k);
+					eat[b] += COX_WT(k);
 				}
 			for (int64 k = j; k < i; k++)
-				dn2[keys[k].row] = (dn2[keys[k].row] + COX_EARLIER(keys[k].row)) / 2;
+				dn2[k] = (dn2[k] + COX_EARLIER(k)) / 2;
 			if ((i & 0xffff) == 0)
 				CHECK_FOR_INTERRUPTS();
 		}
+
 		/*
 		 * each customer's influence on C (infinitesimal jackknife): (dN - C
 		 * dD) / D, times its weight; with clusters summed over each, as
 		 * R's robust variance does
 		 */
 		for (int64 k = 0; k < n; k++)
-		{
-			double		dn_k = dn[k] + dn2[k];
-			double		dd_k = dd[k] + COX_EARLIER(k);
-
-			dn[k] = comparable == 0 ? 0 : rows[width * k + width - 2] * (dn_k - c * dd_k) / comparable;
-		}
+			dn[k] = comparable == 0 ? 0 : COX_WT(k) * (dn[k] + dn2[k] - c * (dd[k] + COX_EARLIER(k))) / comparable;
 		if (clustered)
 		{
 			int64	   *order = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * n);
 
+			/* by row, then by cluster and row, so every plan sums alike */
+			for (int64 k = 0; k < n; k++)
+				dd[sorted[k].row] = dn[k];
 			for (int64 k = 0; k < n; k++)
 				order[k] = k;
 			cox_cluster_width = width;
@@ -1947,7 +1974,7 @@ cox_concordance(const double *rows, int width, int64 n, const double *eta, bool 
 				double		sum = 0;
 
 				for (z = a; z < n && rows[width * order[z] + width - 3] == rows[width * order[a] + width - 3]; z++)
-					sum += dn[order[z]];
+					sum += dd[order[z]];
 				var += sum * sum;
 			}
 			pfree(order);
@@ -1961,10 +1988,13 @@ cox_concordance(const double *rows, int width, int64 n, const double *eta, bool 
 		pfree(eat);
 		pfree(first_of);
 	}
+#undef COX_WT
+#undef COX_BLOCK
+#undef COX_CHURN
 	pfree(keys);
 	pfree(spare);
-	pfree(block);
-	pfree(count);
+	if (wt)
+		pfree(wt);
 	pfree(tree);
 	pfree(censored);
 	pfree(events_in);
