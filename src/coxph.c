@@ -1359,15 +1359,6 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 	}
 	memset(s1, 0, sizeof(double) * p);
 	memset(s2, 0, sizeof(double) * p * p);
-	for (int64 k = 0; k < w->n; k++)
-	{
-		const double *x = rows + width * k + 2;
-		double		e = 0.0;
-
-		for (int j = 0; j < p; j++)
-			e += beta[j] * x[j];
-		eta[k] = e;
-	}
 	/*
 	 * From the last time back: the risk set grows by each time's rows,
 	 * events and censored alike; a stratum starts its own (rows come by
@@ -1395,8 +1386,14 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 		{
 			const double *restrict x = rows + width * i + 2;
 			double		wt = rows[width * i + width - 2];
-			double		r = wt * exp(eta[i]);
+			double		e = 0.0;
+			double		r;
 
+			/* x' beta as the row is met: one read of the rows per evaluation */
+			for (int j = 0; j < p; j++)
+				e += beta[j] * x[j];
+			eta[i] = e;
+			r = wt * exp(e);
 			s0 += r;
 			for (int a = 0; a < p; a++)
 			{
