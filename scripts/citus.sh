@@ -75,6 +75,11 @@ SELECT id % 30 AS id, plan, survival_summary(days, churned) AS s FROM local_rows
 CREATE TABLE dist_summaries (LIKE local_summaries);
 SELECT create_distributed_table('dist_summaries', 'id');
 INSERT INTO dist_summaries SELECT * FROM local_summaries;
+-- support tickets, several per customer, distributed by customer beside dist_rows (co-located)
+CREATE TABLE local_tickets AS SELECT g % 20000 + 1 AS id, g AS ticket FROM generate_series(1, 45000) g WHERE g % 7 <> 0;
+CREATE TABLE dist_tickets (LIKE local_tickets);
+SELECT create_distributed_table('dist_tickets', 'id', colocate_with => 'dist_rows');
+INSERT INTO dist_tickets SELECT * FROM local_tickets;
 SQL
 
 passed=0
@@ -132,6 +137,42 @@ if [ -n "$enum_text" ] && [ "$enum_text" = "$enum_want" ]; then
     passed=$((passed + 1))
 else
     echo "not ok - tier_distribution(tier::text) ordered by the enum: $enum_text / $enum_want"
+    failed=$((failed + 1))
+fi
+
+# Cox regression in two levels (docs/distributed.md): one row per customer
+# on the workers (the join and GROUP BY on the distribution column), the
+# fit on the coordinator; the model must be the local one to the bit
+cox_rows() {
+    echo "SELECT r.id, r.days, r.churned, r.csat::float8 AS csat, count(t.ticket)::float8 AS tickets
+          FROM $1_rows r LEFT JOIN $1_tickets t USING (id) GROUP BY r.id, r.days, r.churned, r.csat"
+}
+cox_args="days, churned, ARRAY[csat, tickets], ARRAY['csat', 'tickets']"
+cox_got=$(coordinator -c "SELECT md5(coxph_fit($cox_args)::text) FROM ($(cox_rows dist)) per_customer" 2>&1)
+cox_want=$(coordinator -c "SELECT md5(coxph_fit($cox_args)::text) FROM ($(cox_rows local)) per_customer" 2>&1)
+cox_plan=$(coordinator -c "EXPLAIN (VERBOSE) SELECT coxph_fit($cox_args) FROM ($(cox_rows dist)) per_customer" 2>&1)
+if [ -n "$cox_got" ] && [ "$cox_got" = "$cox_want" ] && grep -q "GROUP BY r.id" <<<"$cox_plan"; then
+    echo "ok - coxph_fit over per-customer rows grouped on the workers: the local model to the bit"
+    passed=$((passed + 1))
+else
+    echo "not ok - coxph_fit in two levels: ${cox_got:0:200} / ${cox_want:0:200}"
+    grep -q "GROUP BY r.id" <<<"$cox_plan" || echo "  the workers do not group by customer: ${cox_plan:0:400}"
+    failed=$((failed + 1))
+fi
+# better where the covariates take few values: the workers count the customers of each distinct
+# (days, churned, covariates), and the coordinator fits those with their counts as case weights;
+# with Breslow ties that is the fit of every row (R's weighted Efron counts a row as one churn)
+cox_close=$(coordinator -c "SELECT max(abs(w.coef - u.coef) / abs(u.coef)) < 1e-9 AND max(abs(w.std_error - u.std_error) / u.std_error) < 1e-9
+    FROM coefficients((SELECT coxph_fit($cox_args, 'breslow', 'all', customers)
+                       FROM (SELECT days, churned, csat, tickets, count(*)::float8 AS customers
+                             FROM ($(cox_rows dist)) per_customer GROUP BY 1, 2, 3, 4) profiles)) w
+    JOIN coefficients((SELECT coxph_fit($cox_args, 'breslow') FROM ($(cox_rows local)) per_customer)) u USING (term)" 2>&1)
+cox_profiles=$(coordinator -c "SELECT count(*) FROM (SELECT days, churned, csat, tickets FROM ($(cox_rows dist)) c GROUP BY 1, 2, 3, 4) p" 2>&1)
+if [ "$cox_close" = "t" ]; then
+    echo "ok - coxph_fit (Breslow) over $cox_profiles distinct profiles with counts as case weights: the 20,000-row fit's coefficients and errors to 1e-9"
+    passed=$((passed + 1))
+else
+    echo "not ok - coxph_fit over weighted profiles: $cox_close"
     failed=$((failed + 1))
 fi
 
