@@ -1317,7 +1317,9 @@ typedef struct CoxWork
 			   *d2,
 			   *mean,
 			   *du,
-			   *di;				/* scratch: p, p * p, p, p * p, p, p, p * p */
+			   *di,
+			   *c1,
+			   *c2;				/* scratch: p, p * p, p, p * p, p, p, p * p, p, p * p */
 	/*
 	 * The proportional-hazards test (R's cox.zph) where ph_g is set: g(t)
 	 * of each event time's block, in the order the evaluation meets them
@@ -1344,6 +1346,8 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 	double	   *restrict mean = w->mean;
 	double	   *restrict du = w->du;
 	double	   *restrict di = w->di;
+	double	   *restrict c1 = w->c1;
+	double	   *restrict c2 = w->c2;
 	double		loglik = 0.0;
 	double		s0 = 0.0;
 	int64		i = w->n - 1;
@@ -1368,6 +1372,7 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 	{
 		double		t = rows[width * i];
 		double		stratum = rows[width * i + width - 1];
+		double		c0 = 0.0;
 		double		d0 = 0.0;
 		double		eta_sum = 0.0;
 		double		deadwt = 0.0;
@@ -1379,46 +1384,59 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 			memset(s1, 0, sizeof(double) * p);
 			memset(s2, 0, sizeof(double) * p * p);
 		}
+		memset(c1, 0, sizeof(double) * p);
+		memset(c2, 0, sizeof(double) * p * p);
 		memset(d1, 0, sizeof(double) * p);
 		memset(d2, 0, sizeof(double) * p * p);
 		memset(du, 0, sizeof(double) * p);
+		/* this time's rows: the churners' sums (d) and the others' (c), each row in one */
 		for (; i >= 0 && rows[width * i] == t && rows[width * i + width - 1] == stratum; i--)
 		{
 			const double *restrict x = rows + width * i + 2;
 			double		wt = rows[width * i + width - 2];
 			double		e = 0.0;
 			double		r;
+			double	   *sum1,
+					   *sum2;
 
 			/* x' beta as the row is met: one read of the rows per evaluation */
 			for (int j = 0; j < p; j++)
 				e += beta[j] * x[j];
 			eta[i] = e;
 			r = wt * exp(e);
-			s0 += r;
-			for (int a = 0; a < p; a++)
-			{
-				double		rx = r * x[a];
-
-				s1[a] += rx;
-				for (int b = 0; b <= a; b++)
-					s2[a * p + b] += rx * x[b];
-			}
 			if (rows[width * i + 1] != 0)
 			{
 				deaths++;
 				deadwt += wt;
 				d0 += r;
-				eta_sum += wt * eta[i];
+				eta_sum += wt * e;
 				for (int a = 0; a < p; a++)
-				{
-					double		rx = r * x[a];
-
 					du[a] += wt * x[a];
-					d1[a] += rx;
-					for (int b = 0; b <= a; b++)
-						d2[a * p + b] += rx * x[b];
-				}
+				sum1 = d1;
+				sum2 = d2;
 			}
+			else
+			{
+				c0 += r;
+				sum1 = c1;
+				sum2 = c2;
+			}
+			for (int a = 0; a < p; a++)
+			{
+				double		rx = r * x[a];
+
+				sum1[a] += rx;
+				for (int b = 0; b <= a; b++)
+					sum2[a * p + b] += rx * x[b];
+			}
+		}
+		/* the risk set grows by this time's rows */
+		s0 += c0 + d0;
+		for (int a = 0; a < p; a++)
+		{
+			s1[a] += c1[a] + d1[a];
+			for (int b = 0; b <= a; b++)
+				s2[a * p + b] += c2[a * p + b] + d2[a * p + b];
 		}
 		if (deaths == 0)
 			continue;
@@ -2453,6 +2471,8 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 	w.mean = palloc(sizeof(double) * p);
 	w.du = palloc(sizeof(double) * p);
 	w.di = palloc(sizeof(double) * p * p);
+	w.c1 = palloc(sizeof(double) * p);
+	w.c2 = palloc(sizeof(double) * p * p);
 	w.ph_g = NULL;
 	w.ph_u = palloc(sizeof(double) * p);
 	w.ph_i12 = palloc(sizeof(double) * p * p);
