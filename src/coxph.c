@@ -1169,42 +1169,97 @@ coxph_deserialize(PG_FUNCTION_ARGS)
  */
 
 /*
- * The rows' canonical order, so that every plan sums them alike: by time,
- * then by a hash of the rest (event and covariates), then by the rest
- * itself where two hashes meet.  The keys (24 bytes) are sorted by radix,
- * least significant digit first, the 32-bit hash then the time's bits (a
- * double of 0 or more sorts as its bits), a pass skipped where all keys
- * share the digit, as the low bits of day counts do.
- * A comparison sort spent most of its time in the heavy ties of whole-day
- * times; this is about six times faster on a million rows.
+ * The sorts, by radix: keys of 16 bytes, sorted by key (and, where asked,
+ * first by aux, a less significant key), least significant 11-bit digit
+ * first, so equal keys keep their order; every digit's counts come from
+ * one read, and a digit all keys share is skipped, as the low bits of day
+ * counts are.  A comparison sort spent most of its time in the heavy ties
+ * of whole-day times; this is about six times faster on a million rows.
  */
-typedef struct CoxSortKey
+typedef struct CoxRadixKey
 {
-	uint64		time_bits;
-	uint32		hash;
-	uint32		stratum;		/* its rank among the strata's names */
-	const double *row;
-} CoxSortKey;
-
-static int	cox_sort_width;
-
-/* rows of one (time, hash): by the rest itself, so a collision still orders them alike */
-static int
-cox_key_cmp(const void *a, const void *b)
-{
-	const CoxSortKey *x = (const CoxSortKey *) a;
-	const CoxSortKey *y = (const CoxSortKey *) b;
-
-	for (int i = 1; i < cox_sort_width; i++)
-		if (x->row[i] != y->row[i])
-			return x->row[i] < y->row[i] ? -1 : 1;
-	return 0;
-}
+	uint64		key;
+	uint32		aux;			/* a key less significant than key, or data along */
+	uint32		row;			/* where the key came from */
+} CoxRadixKey;
 
 /* 11-bit digits: 2,048 places to scatter to stay in cache, where 65,536 did not */
 #define COX_RADIX_BITS 11
 #define COX_RADIX_BUCKETS (1 << COX_RADIX_BITS)
-#define COX_RADIX_PASSES(bits) (((bits) + COX_RADIX_BITS - 1) / COX_RADIX_BITS)
+#define COX_AUX_DIGITS ((32 + COX_RADIX_BITS - 1) / COX_RADIX_BITS)
+#define COX_KEY_DIGITS ((64 + COX_RADIX_BITS - 1) / COX_RADIX_BITS)
+
+#define COX_DIGIT(v, d) ((int) (((v) >> (COX_RADIX_BITS * (d))) & (COX_RADIX_BUCKETS - 1)))
+
+/* keys sorted, into keys or spare, which is returned */
+static CoxRadixKey *
+cox_radix_sort(CoxRadixKey *keys, CoxRadixKey *spare, int64 n, bool by_aux)
+{
+	const int	digits = COX_AUX_DIGITS + COX_KEY_DIGITS;
+	int64	   *count = palloc0(sizeof(int64) * digits * COX_RADIX_BUCKETS);
+
+	/* digits 0 .. COX_AUX_DIGITS - 1 are aux's, the others key's */
+	for (int64 i = 0; i < n; i++)
+	{
+		if (by_aux)
+			for (int d = 0; d < COX_AUX_DIGITS; d++)
+				count[d * COX_RADIX_BUCKETS + COX_DIGIT(keys[i].aux, d)]++;
+		for (int d = 0; d < COX_KEY_DIGITS; d++)
+			count[(COX_AUX_DIGITS + d) * COX_RADIX_BUCKETS + COX_DIGIT(keys[i].key, d)]++;
+	}
+	for (int d = by_aux ? 0 : COX_AUX_DIGITS; d < digits; d++)
+	{
+		int64	   *at = count + d * COX_RADIX_BUCKETS;
+		bool		aux = d < COX_AUX_DIGITS;
+		int			digit = aux ? d : d - COX_AUX_DIGITS;
+		int64		sum = 0;
+		CoxRadixKey *swap;
+
+		CHECK_FOR_INTERRUPTS();
+		if (at[aux ? COX_DIGIT(keys[0].aux, digit) : COX_DIGIT(keys[0].key, digit)] == n)
+			continue;			/* one digit for all: nothing moves */
+		for (int b = 0; b < COX_RADIX_BUCKETS; b++)
+		{
+			int64		c = at[b];
+
+			at[b] = sum;
+			sum += c;
+		}
+		if (aux)
+			for (int64 i = 0; i < n; i++)
+				spare[at[COX_DIGIT(keys[i].aux, digit)]++] = keys[i];
+		else
+			for (int64 i = 0; i < n; i++)
+				spare[at[COX_DIGIT(keys[i].key, digit)]++] = keys[i];
+		swap = keys;
+		keys = spare;
+		spare = swap;
+	}
+	pfree(count);
+	return keys;
+}
+
+/*
+ * The rows' canonical order, so that every plan sums them alike: by
+ * stratum (its name's rank), time (a double of 0 or more sorts as its
+ * bits), then a hash of the rest (event and covariates), then the rest
+ * itself where two hashes meet
+ */
+static const double *cox_sorting_rows;
+static int	cox_sorting_width;
+
+/* rows of one (stratum, time, hash): by the rest itself, so a collision still orders them alike */
+static int
+cox_key_cmp(const void *a, const void *b)
+{
+	const double *x = cox_sorting_rows + (Size) cox_sorting_width * ((const CoxRadixKey *) a)->row;
+	const double *y = cox_sorting_rows + (Size) cox_sorting_width * ((const CoxRadixKey *) b)->row;
+
+	for (int i = 1; i < cox_sorting_width; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
 
 /* strata by name, bytes then length, so every plan numbers them alike */
 static const CoxState *cox_sorting_state;
@@ -1222,19 +1277,19 @@ cox_stratum_cmp(const void *a, const void *b)
 }
 
 /*
- * The state's rows in the canonical order, in a new array: by stratum
- * (its name's rank, which the copy's stratum column holds), time, hash
+ * The state's rows in the canonical order, in a new array whose stratum
+ * column holds the stratum's rank; order gets the strata by rank.  keys
+ * and spare: room for s->n keys each, which the caller may use after.
  */
 static double *
-cox_sorted_rows(const CoxState *s, int32 *order)
+cox_sorted_rows(const CoxState *s, int32 *order, CoxRadixKey *keys, CoxRadixKey *spare)
 {
 	int32		rank_of[COX_MAX_STRATA];
 	int			width = COX_ROW_WIDTH(s);
-	CoxSortKey *keys = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxSortKey) * s->n);
-	CoxSortKey *spare = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxSortKey) * s->n);
-	int64	   *count = palloc(sizeof(int64) * COX_RADIX_BUCKETS);
-	double	   *sorted;
+	CoxRadixKey *sorted;
+	double	   *out;
 
+#define COX_RANK(k) (s->nstrata > 0 ? rank_of[(int32) s->rows[(Size) width * (k).row + width - 1]] : 0)
 	for (int32 k = 0; k < s->nstrata; k++)
 		order[k] = k;
 	cox_sorting_state = s;
@@ -1245,62 +1300,44 @@ cox_sorted_rows(const CoxState *s, int32 *order)
 	{
 		const double *row = s->rows + width * i;
 
-		memcpy(&keys[i].time_bits, &row[0], sizeof(uint64));	/* never -0: rows hold + 0.0 */
-		keys[i].hash = hash_bytes((const unsigned char *) (row + 1), sizeof(double) * (width - 2));
-		keys[i].stratum = s->nstrata > 0 ? (uint32) rank_of[(int32) row[width - 1]] : 0;
-		keys[i].row = row;
+		memcpy(&keys[i].key, &row[0], sizeof(uint64));	/* never -0: rows hold + 0.0 */
+		keys[i].aux = hash_bytes((const unsigned char *) (row + 1), sizeof(double) * (width - 2));
+		keys[i].row = (uint32) i;
 	}
-	/* the hash's digits, then the time's, then the stratum's */
-	for (int pass = 0; pass < COX_RADIX_PASSES(32) + COX_RADIX_PASSES(64) + COX_RADIX_PASSES(32); pass++)
+	sorted = cox_radix_sort(keys, spare, s->n, true);
+	if (s->nstrata > 1)
 	{
-		int			key = pass < COX_RADIX_PASSES(32) ? 0 : pass < COX_RADIX_PASSES(32) + COX_RADIX_PASSES(64) ? 1 : 2;
-		int			shift = COX_RADIX_BITS * (key == 0 ? pass : key == 1 ? pass - COX_RADIX_PASSES(32)
-											  : pass - COX_RADIX_PASSES(32) - COX_RADIX_PASSES(64));
-		int64		at = 0;
-		CoxSortKey *swap;
+		/* then by stratum, a stable counting sort */
+		CoxRadixKey *into = sorted == keys ? spare : keys;
+		int64		at[COX_MAX_STRATA + 1] = {0};
 
-#define COX_DIGIT(k) ((int) (((key == 1 ? (k).time_bits : key == 0 ? (uint64) (k).hash : (uint64) (k).stratum) >> shift) \
-							& (COX_RADIX_BUCKETS - 1)))
-		CHECK_FOR_INTERRUPTS();
-		memset(count, 0, sizeof(int64) * COX_RADIX_BUCKETS);
 		for (int64 i = 0; i < s->n; i++)
-			count[COX_DIGIT(keys[i])]++;
-		if (count[COX_DIGIT(keys[0])] == s->n)
-			continue;			/* one digit for all: nothing moves */
-		for (int d = 0; d < COX_RADIX_BUCKETS; d++)
-		{
-			int64		c = count[d];
-
-			count[d] = at;
-			at += c;
-		}
+			at[COX_RANK(sorted[i]) + 1]++;
+		for (int32 k = 1; k <= s->nstrata; k++)
+			at[k] += at[k - 1];
 		for (int64 i = 0; i < s->n; i++)
-			spare[count[COX_DIGIT(keys[i])]++] = keys[i];
-#undef COX_DIGIT
-		swap = keys;
-		keys = spare;
-		spare = swap;
+			into[at[COX_RANK(sorted[i])]++] = sorted[i];
+		sorted = into;
 	}
-	/* a run of one (time, hash): two equal rows, or a collision, which the rows themselves order */
-	cox_sort_width = width;
+	/* a run of one (stratum, time, hash): two equal rows, or a collision, which the rows themselves order */
+	cox_sorting_rows = s->rows;
+	cox_sorting_width = width;
 	for (int64 i = 0, j; i < s->n; i = j)
 	{
-		for (j = i + 1; j < s->n && keys[j].time_bits == keys[i].time_bits && keys[j].hash == keys[i].hash &&
-			 keys[j].stratum == keys[i].stratum; j++)
+		for (j = i + 1; j < s->n && sorted[j].key == sorted[i].key && sorted[j].aux == sorted[i].aux &&
+			 COX_RANK(sorted[j]) == COX_RANK(sorted[i]); j++)
 			;
 		if (j - i > 1)
-			qsort(keys + i, j - i, sizeof(CoxSortKey), cox_key_cmp);
+			qsort(sorted + i, j - i, sizeof(CoxRadixKey), cox_key_cmp);
 	}
-	sorted = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * width * s->n);
+	out = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * width * s->n);
 	for (int64 i = 0; i < s->n; i++)
 	{
-		memcpy(sorted + width * i, keys[i].row, sizeof(double) * width);
-		sorted[width * i + width - 1] = keys[i].stratum;
+		memcpy(out + width * i, s->rows + (Size) width * sorted[i].row, sizeof(double) * width);
+		out[width * i + width - 1] = COX_RANK(sorted[i]);
 	}
-	pfree(keys);
-	pfree(spare);
-	pfree(count);
-	return sorted;
+#undef COX_RANK
+	return out;
 }
 
 /* log L, U and I at beta over rows sorted by time (ascending), covariates centred */
@@ -1319,7 +1356,8 @@ typedef struct CoxWork
 			   *du,
 			   *di,
 			   *c1,
-			   *c2;				/* scratch: p, p * p, p, p * p, p, p, p * p, p, p * p */
+			   *c2,
+			   *mean2;			/* scratch: p, p * p, p, p * p, p, p, p * p, p, p * p, p * p */
 	/*
 	 * The proportional-hazards test (R's cox.zph) where ph_g is set: g(t)
 	 * of each event time's block, in the order the evaluation meets them
@@ -1348,6 +1386,7 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 	double	   *restrict di = w->di;
 	double	   *restrict c1 = w->c1;
 	double	   *restrict c2 = w->c2;
+	double	   *restrict mean_products = w->mean2;
 	double		loglik = 0.0;
 	double		s0 = 0.0;
 	int64		i = w->n - 1;
@@ -1457,24 +1496,38 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 		}
 		else
 		{
-			/* each of the d steps weighs the churners' mean weight (1 without weights) */
+			/*
+			 * each of the d steps weighs the churners' mean weight (1
+			 * without weights); the second moments' part, sum_r (S2 - f_r
+			 * D2) / den_r, is S2 sum 1 / den_r - D2 sum f_r / den_r: two
+			 * scalar sums per step, the matrices once per time
+			 */
 			double		wtave = deadwt / deaths;
+			double		inv_sum = 0.0,
+						f_inv_sum = 0.0;
 
+			memset(mean_products, 0, sizeof(double) * p * p);
 			for (int r = 0; r < deaths; r++)
 			{
 				double		f = (double) r / deaths;
 				double		den = s0 - f * d0;
+				double		inv = 1.0 / den;
 
+				inv_sum += inv;
+				f_inv_sum += f * inv;
 				for (int a = 0; a < p; a++)
-					mean[a] = (s1[a] - f * d1[a]) / den;
+					mean[a] = (s1[a] - f * d1[a]) * inv;
 				loglik -= wtave * log(den);
 				for (int a = 0; a < p; a++)
 				{
 					du[a] -= wtave * mean[a];
 					for (int b = 0; b <= a; b++)
-						di[a * p + b] += wtave * ((s2[a * p + b] - f * d2[a * p + b]) / den - mean[a] * mean[b]);
+						mean_products[a * p + b] += mean[a] * mean[b];
 				}
 			}
+			for (int a = 0; a < p; a++)
+				for (int b = 0; b <= a; b++)
+					di[a * p + b] = wtave * (s2[a * p + b] * inv_sum - d2[a * p + b] * f_inv_sum - mean_products[a * p + b]);
 		}
 		for (int a = 0; a < p; a++)
 		{
@@ -1709,52 +1762,6 @@ cox_ph_chisq(const CoxWork *w, const double *imat, const int *pick, int count)
  * then those of equal risk once its group of equal risk is in.  The risk
  * order comes from a radix sort of the risks' bits.
  */
-typedef struct CoxRiskKey
-{
-	uint64		key;			/* the risk's bits, ordered as the risks */
-	uint32		block_event;	/* its time block << 1 | 1 for a churn */
-	uint32		row;			/* its row in the canonical order */
-} CoxRiskKey;
-
-/*
- * keys sorted by key, least significant 11-bit digit first (stable: equal
- * keys keep their order), into keys or spare, which is returned; the
- * digits' counts come from one read, and a digit all keys share is skipped
- */
-static CoxRiskKey *
-cox_radix_sort(CoxRiskKey *keys, CoxRiskKey *spare, int64 n)
-{
-	int64	   *count = palloc0(sizeof(int64) * COX_RADIX_PASSES(64) * COX_RADIX_BUCKETS);
-
-	for (int64 i = 0; i < n; i++)
-		for (int pass = 0; pass < COX_RADIX_PASSES(64); pass++)
-			count[pass * COX_RADIX_BUCKETS + ((keys[i].key >> (COX_RADIX_BITS * pass)) & (COX_RADIX_BUCKETS - 1))]++;
-	for (int pass = 0; pass < COX_RADIX_PASSES(64); pass++)
-	{
-		int			shift = COX_RADIX_BITS * pass;
-		int64	   *at = count + pass * COX_RADIX_BUCKETS;
-		int64		sum = 0;
-		CoxRiskKey *swap;
-
-		CHECK_FOR_INTERRUPTS();
-		if (at[(keys[0].key >> shift) & (COX_RADIX_BUCKETS - 1)] == n)
-			continue;			/* one digit for all: nothing moves */
-		for (int d = 0; d < COX_RADIX_BUCKETS; d++)
-		{
-			int64		c = at[d];
-
-			at[d] = sum;
-			sum += c;
-		}
-		for (int64 i = 0; i < n; i++)
-			spare[at[(keys[i].key >> shift) & (COX_RADIX_BUCKETS - 1)]++] = keys[i];
-		swap = keys;
-		keys = spare;
-		spare = swap;
-	}
-	pfree(count);
-	return keys;
-}
 
 
 /*
@@ -1800,12 +1807,12 @@ cox_prefix(const double *tree, int64 b)
 	return sum;
 }
 
+/* keys and spare: room for n keys each */
 static double
-cox_concordance(const double *rows, int width, int64 n, const double *eta, bool clustered, double *std_error)
+cox_concordance(const double *rows, int width, int64 n, const double *eta, bool clustered,
+				CoxRadixKey *keys, CoxRadixKey *spare, double *std_error)
 {
-	CoxRiskKey *keys = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxRiskKey) * n);
-	CoxRiskKey *spare = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxRiskKey) * n);
-	CoxRiskKey *sorted;
+	CoxRadixKey *sorted;
 	/* per customer in risk order: dN from each side of its pairs, dD as the churner */
 	double	   *dn = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * n);
 	double	   *dn2 = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * n);
@@ -1823,10 +1830,6 @@ cox_concordance(const double *rows, int width, int64 n, const double *eta, bool 
 				comparable = 0,
 				later = 0;
 
-	if (n > PG_INT32_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("coxph_fit: " INT64_FORMAT " rows are more than the concordance counts (2^31)", n)));
 	for (int64 k = 0; k < n; k++)
 	{
 		double		e = eta[k] + 0.0;	/* no -0 */
@@ -1837,11 +1840,11 @@ cox_concordance(const double *rows, int width, int64 n, const double *eta, bool 
 			nblocks++;
 		memcpy(&bits, &e, sizeof(bits));
 		keys[k].key = (bits >> 63) ? ~bits : bits | (UINT64CONST(1) << 63);
-		keys[k].block_event = (uint32) ((nblocks - 1) << 1) | (rows[width * k + 1] != 0);
+		keys[k].aux = (uint32) ((nblocks - 1) << 1) | (rows[width * k + 1] != 0);	/* block << 1 | churn */
 		keys[k].row = (uint32) k;
 		weighted |= rows[width * k + width - 2] != 1.0;
 	}
-	sorted = cox_radix_sort(keys, spare, n);
+	sorted = cox_radix_sort(keys, spare, n, false);
 	if (weighted)
 	{
 		wt = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * n);
@@ -1849,8 +1852,8 @@ cox_concordance(const double *rows, int width, int64 n, const double *eta, bool 
 			wt[k] = rows[width * sorted[k].row + width - 2];
 	}
 #define COX_WT(k) (wt ? wt[k] : 1.0)
-#define COX_BLOCK(k) ((int64) (sorted[k].block_event >> 1))
-#define COX_CHURN(k) (sorted[k].block_event & 1)
+#define COX_BLOCK(k) ((int64) (sorted[k].aux >> 1))
+#define COX_CHURN(k) (sorted[k].aux & 1)
 	tree = palloc0(sizeof(double) * (nblocks + 1));
 	censored = palloc0(sizeof(double) * nblocks);
 	/* each block's stratum's last block */
@@ -2006,8 +2009,6 @@ cox_concordance(const double *rows, int width, int64 n, const double *eta, bool 
 #undef COX_WT
 #undef COX_BLOCK
 #undef COX_CHURN
-	pfree(keys);
-	pfree(spare);
 	if (wt)
 		pfree(wt);
 	pfree(tree);
@@ -2100,18 +2101,27 @@ cox_baseline(const CoxWork *w, double *base, double *stratum_rows)
 			else
 			{
 				double		wtave = deadwt / deaths;
+				double		inv_sum = 0.0,
+							inv2_sum = 0.0,
+							own_sum = 0.0,
+							f_inv2_sum = 0.0;
 
+				/* sum_r (S1 - f_r D1) / den_r^2 = S1 sum 1 / den_r^2 - D1 sum f_r / den_r^2 */
 				for (int r = 0; r < deaths; r++)
 				{
 					double		f = (double) r / deaths;
-					double		den = s0 - f * d0;
+					double		inv = 1.0 / (s0 - f * d0);
 
-					b[1] += wtave / den;
-					b[2] += wtave / (den * den);
-					b[3] += wtave * (1 - f) / den;
-					for (int j = 0; j < p; j++)
-						b[4 + j] += wtave * (s1[j] - f * d1[j]) / (den * den);
+					inv_sum += inv;
+					inv2_sum += inv * inv;
+					own_sum += (1 - f) * inv;
+					f_inv2_sum += f * inv * inv;
 				}
+				b[1] += wtave * inv_sum;
+				b[2] += wtave * inv2_sum;
+				b[3] += wtave * own_sum;
+				for (int j = 0; j < p; j++)
+					b[4 + j] += wtave * (s1[j] * inv2_sum - d1[j] * f_inv2_sum);
 			}
 		}
 		/* the stratum ends: its rows in time order, cumulated */
@@ -2252,22 +2262,33 @@ cox_cluster_scores(const CoxWork *w, const double *eta, double *bmat, double *us
 		else
 		{
 			double		wtave = deadwt / b->deaths;
+			double		inv_sum = 0.0,
+						f_inv_sum = 0.0,
+						inv2_sum = 0.0,
+						f_inv2_sum = 0.0,
+						own2_sum = 0.0,
+						f_own2_sum = 0.0;
 
+			/* the steps' sums of xbar_r / den_r and the like, xbar_r = (S1 - f_r D1) / den_r, as scalar sums */
 			for (int r = 0; r < b->deaths; r++)
 			{
 				double		f = (double) r / b->deaths;
-				double		den = s0 - f * d0;
+				double		inv = 1.0 / (s0 - f * d0);
 
-				b->dc += wtave / den;
-				b->own_c += wtave * (1 - f) / den;
-				for (int j = 0; j < p; j++)
-				{
-					double		xbar = (s1[j] - f * d1[j]) / den;
-
-					b->dm[j] += wtave * xbar / den;
-					b->own_m[j] += wtave * (1 - f) * xbar / den;
-					b->xbar_event[j] += xbar / b->deaths;
-				}
+				b->dc += wtave * inv;
+				b->own_c += wtave * (1 - f) * inv;
+				inv_sum += inv;
+				f_inv_sum += f * inv;
+				inv2_sum += inv * inv;
+				f_inv2_sum += f * inv * inv;
+				own2_sum += (1 - f) * inv * inv;
+				f_own2_sum += (1 - f) * f * inv * inv;
+			}
+			for (int j = 0; j < p; j++)
+			{
+				b->dm[j] = wtave * (s1[j] * inv2_sum - d1[j] * f_inv2_sum);
+				b->own_m[j] = wtave * (s1[j] * own2_sum - d1[j] * f_own2_sum);
+				b->xbar_event[j] = (s1[j] * inv_sum - d1[j] * f_inv_sum) / b->deaths;
 			}
 		}
 		CHECK_FOR_INTERRUPTS();
@@ -2426,6 +2447,8 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 	double		total_weight = 0.0;
 	int64		nbase;
 	int32		stratum_by_rank[COX_MAX_STRATA];
+	CoxRadixKey *keys,
+			   *spare;
 
 	if (s == NULL || s->n == 0)
 		PG_RETURN_NULL();
@@ -2438,8 +2461,16 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("coxph_fit: " INT64_FORMAT " events for %d covariates", events, p),
 				 errhint("The partial likelihood learns only from churns: fit fewer covariates, or more customers.")));
+	/* rows are numbered in 32 bits in the sorts */
+	if (s->n > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("coxph_fit: " INT64_FORMAT " rows are more than one fit takes (2^31 - 1)", s->n),
+				 errhint("Fit distinct profiles with their counts as case weights, or a sample.")));
 	INSTR_TIME_SET_CURRENT(started);
-	rows = cox_sorted_rows(s, stratum_by_rank);
+	keys = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxRadixKey) * s->n);
+	spare = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(CoxRadixKey) * s->n);
+	rows = cox_sorted_rows(s, stratum_by_rank, keys, spare);
 	INSTR_TIME_SET_CURRENT(sorted_at);
 	CHECK_FOR_INTERRUPTS();
 
@@ -2473,6 +2504,7 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 	w.di = palloc(sizeof(double) * p * p);
 	w.c1 = palloc(sizeof(double) * p);
 	w.c2 = palloc(sizeof(double) * p * p);
+	w.mean2 = palloc(sizeof(double) * p * p);
 	w.ph_g = NULL;
 	w.ph_u = palloc(sizeof(double) * p);
 	w.ph_i12 = palloc(sizeof(double) * p * p);
@@ -2621,7 +2653,9 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 		COX_PH_TEST(m)[j] = j < p ? cox_ph_chisq(&w, imat, &j, 1) : cox_ph_chisq(&w, imat, all, p);
 	}
 	INSTR_TIME_SET_CURRENT(fitted_at);
-	m->concordance = cox_concordance(rows, width, s->n, w.eta, s->clustered, &m->concordance_se);
+	m->concordance = cox_concordance(rows, width, s->n, w.eta, s->clustered, keys, spare, &m->concordance_se);
+	pfree(keys);
+	pfree(spare);
 	INSTR_TIME_SET_CURRENT(done);
 	INSTR_TIME_SUBTRACT(done, fitted_at);
 	INSTR_TIME_SUBTRACT(fitted_at, sorted_at);
