@@ -89,4 +89,11 @@ lk_advise_huge_pages(void *p, Size size)
 #endif
 }
 
+/* Ask for the cache line at p ahead of a read at random; a hint, nothing more */
+#if defined(__GNUC__) || defined(__clang__)
+#define lk_prefetch(p) __builtin_prefetch(p)
+#else
+#define lk_prefetch(p) ((void) (p))
+#endif
+
 #endif							/* LOYALTY_KPI_COMPAT_H */

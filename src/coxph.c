@@ -1245,6 +1245,7 @@ cox_radix_sort(CoxRadixKey *keys, CoxRadixKey *spare, int64 n, bool by_aux)
  * bits), then a hash of the rest (event and covariates), then the rest
  * itself where two hashes meet
  */
+#define COX_PREFETCH_AHEAD 16
 static const double *cox_sorting_rows;
 static int	cox_sorting_width;
 
@@ -1333,6 +1334,14 @@ cox_sorted_rows(const CoxState *s, int32 *order, CoxRadixKey *keys, CoxRadixKey 
 	out = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * width * s->n);
 	for (int64 i = 0; i < s->n; i++)
 	{
+		/* the rows are read at random: ask for a later one's while this one is copied */
+		if (i + COX_PREFETCH_AHEAD < s->n)
+		{
+			const double *ahead = s->rows + (Size) width * sorted[i + COX_PREFETCH_AHEAD].row;
+
+			lk_prefetch(ahead);
+			lk_prefetch(ahead + width - 1);
+		}
 		memcpy(out + width * i, s->rows + (Size) width * sorted[i].row, sizeof(double) * width);
 		out[width * i + width - 1] = COX_RANK(sorted[i]);
 	}
