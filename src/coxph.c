@@ -31,8 +31,11 @@
  *	 likelihood ratio	2 (log L - log L(0)), chi-square on p df
  *	 Wald				beta' I beta
  *	 score				U(0)' I(0)^-1 U(0)
+ *	 robust score		with clusters: U' B^-1 U, U and B from the score residuals at beta = 0
+ *	 proportional		per term and globally, R's cox.zph: the score test of g(t) x added
+ *	 hazards			to the model at the fit (see cox_ph_weights)
  *
- * The state keeps every row (p + 3 doubles); the final function sorts them
+ * The state keeps every row (p + 5 doubles); the final function sorts them
  * by time, event and covariates before any sum, so serial, parallel and
  * partitionwise plans give the same bits.
  */
@@ -79,8 +82,8 @@ static const char *const ties_names[2] = {"efron", "breslow"};
  * cumulative baseline hazard H0 at the means, the cumulative sum V0 of
  * its variance increments, and the cumulative D0 = sum of xbar dH0 that
  * the variance of a prediction needs); then the p term names and, when
- * stratified, the strata's names, each ending in a NUL.  About 8 (p + 3)
- * bytes per distinct event time: 720 kB for 10,000 times at five terms.
+ * stratified, the strata's names, each ending in a NUL.  About 8 (p + 4)
+ * bytes per distinct event time: 721 kB for 10,000 times at five terms.
  */
 typedef struct CoxModel
 {
