@@ -1368,8 +1368,7 @@ typedef struct CoxWork
 			   *du,
 			   *di,
 			   *c1,
-			   *c2,
-			   *mean2;			/* scratch: p, p * p, p, p * p, p, p, p * p, p, p * p, p * p */
+			   *c2;				/* scratch: p, p * p, p, p * p, p, p, p * p, p, p * p */
 	/*
 	 * The proportional-hazards test (R's cox.zph) where ph_g is set: g(t)
 	 * of each event time's block, in the order the evaluation meets them
@@ -1398,7 +1397,6 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 	double	   *restrict di = w->di;
 	double	   *restrict c1 = w->c1;
 	double	   *restrict c2 = w->c2;
-	double	   *restrict mean_products = w->mean2;
 	double		loglik = 0.0;
 	double		s0 = 0.0;
 	int64		i = w->n - 1;
@@ -1509,37 +1507,61 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 		else
 		{
 			/*
-			 * each of the d steps weighs the churners' mean weight (1
-			 * without weights); the second moments' part, sum_r (S2 - f_r
-			 * D2) / den_r, is S2 sum 1 / den_r - D2 sum f_r / den_r: two
-			 * scalar sums per step, the matrices once per time
+			 * each of the d steps r weighs the churners' mean weight (1
+			 * without weights), with den_r = S0 - f_r D0, f_r = r / d, and
+			 * xbar_r = (S1 - f_r D1) / den_r.  Every sum over the steps is a
+			 * scalar sum times a vector or matrix known for the time:
+			 * sum xbar_r = S1 sum 1/den - D1 sum f/den, sum xbar_r xbar_r' =
+			 * S1 S1' sum 1/den^2 - (S1 D1' + D1 S1') sum f/den^2 + D1 D1' sum
+			 * f^2/den^2, sum (S2 - f_r D2) / den_r = S2 sum 1/den - D2 sum
+			 * f/den; and sum log den_r is the log of their product, kept
+			 * as a mantissa and a power of 2.  So a churner costs a
+			 * division, not p^2 of them.
 			 */
 			double		wtave = deadwt / deaths;
 			double		inv_sum = 0.0,
-						f_inv_sum = 0.0;
+						f_inv_sum = 0.0,
+						inv2_sum = 0.0,
+						f_inv2_sum = 0.0,
+						ff_inv2_sum = 0.0,
+						den_product = 1.0,
+						log_den_sum = 0.0;
+			int			den_exponent = 0;
 
-			memset(mean_products, 0, sizeof(double) * p * p);
 			for (int r = 0; r < deaths; r++)
 			{
 				double		f = (double) r / deaths;
 				double		den = s0 - f * d0;
 				double		inv = 1.0 / den;
+				int			e;
 
 				inv_sum += inv;
 				f_inv_sum += f * inv;
-				for (int a = 0; a < p; a++)
-					mean[a] = (s1[a] - f * d1[a]) * inv;
-				loglik -= wtave * log(den);
-				for (int a = 0; a < p; a++)
+				inv2_sum += inv * inv;
+				f_inv2_sum += f * inv * inv;
+				ff_inv2_sum += f * f * inv * inv;
+				den_product *= frexp(den, &e);	/* a mantissa in [0.5, 1) */
+				den_exponent += e;
+				if ((r & 255) == 255)
 				{
-					du[a] -= wtave * mean[a];
-					for (int b = 0; b <= a; b++)
-						mean_products[a * p + b] += mean[a] * mean[b];
+					/* 256 mantissas multiply to 2^-256 at the least: no underflow */
+					log_den_sum += log(den_product);
+					den_product = 1.0;
 				}
 			}
+			log_den_sum += log(den_product) + den_exponent * M_LN2;
+			loglik -= wtave * log_den_sum;
 			for (int a = 0; a < p; a++)
+			{
+				du[a] -= wtave * (s1[a] * inv_sum - d1[a] * f_inv_sum);
 				for (int b = 0; b <= a; b++)
-					di[a * p + b] = wtave * (s2[a * p + b] * inv_sum - d2[a * p + b] * f_inv_sum - mean_products[a * p + b]);
+				{
+					double		mean_products = s1[a] * s1[b] * inv2_sum
+						- (s1[a] * d1[b] + d1[a] * s1[b]) * f_inv2_sum + d1[a] * d1[b] * ff_inv2_sum;
+
+					di[a * p + b] = wtave * (s2[a * p + b] * inv_sum - d2[a * p + b] * f_inv_sum - mean_products);
+				}
+			}
 		}
 		for (int a = 0; a < p; a++)
 		{
@@ -2516,7 +2538,6 @@ coxph_fit_final(PG_FUNCTION_ARGS)
 	w.di = palloc(sizeof(double) * p * p);
 	w.c1 = palloc(sizeof(double) * p);
 	w.c2 = palloc(sizeof(double) * p * p);
-	w.mean2 = palloc(sizeof(double) * p * p);
 	w.ph_g = NULL;
 	w.ph_u = palloc(sizeof(double) * p);
 	w.ph_i12 = palloc(sizeof(double) * p * p);
