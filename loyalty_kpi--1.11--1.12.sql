@@ -22,6 +22,9 @@
  *   linear_predictor(), relative_risk(), survival_at(), survival_at_interval()
  *   and churn_probability() as R's survfit on the fit, martingale_residual(),
  *   proportional_hazards_test() as R's cox.zph.
+ * - BG/BB's P(X(n) = x) for a new customer (issue 30, first part):
+ *   purchase_count_probability() and its _interval, as lifetimes'
+ *   expected_number_of_transactions_in_first_n_periods.
  *
  * The rest is in the library: survival_summary's timestamp form counts
  * tenure in whole units (summaries stored before keep their fractional
@@ -833,6 +836,20 @@ AS 'MODULE_PATHNAME', 'coxph_martingale' LANGUAGE C IMMUTABLE STRICT PARALLEL SA
 
 COMMENT ON FUNCTION @extschema@.martingale_residual(@extschema@.coxph_model, double precision[], double precision, boolean, text) IS
     'The same for a stratified model, in the customer''s stratum.';
+
+-- BG/BB: a new customer's count of transactions in n opportunities (issue 30)
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.bgbb_model, purchases integer, opportunities integer)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgbb_purchase_count_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.bgbb_model, integer, integer) IS
+    'BG/BB: the probability that a new customer transacts at `purchases` of their first `opportunities` opportunities, P(X(n) = x); times the customers, the table of customers by count that the fit is checked against.';
+
+CREATE FUNCTION @extschema@.purchase_count_probability_interval(model @extschema@.bgbb_model, purchases integer,
+                                                                opportunities integer, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'bgbb_purchase_count_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.purchase_count_probability_interval(@extschema@.bgbb_model, integer, integer, double precision) IS
+    'BG/BB: P(X(n) = x) for a new customer with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
 
 -- The support functions are the aggregates' own: PUBLIC may not call them
 -- directly (every aggregate still works for every role; only direct

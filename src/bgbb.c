@@ -18,7 +18,10 @@
  *		sum_{k=1}^{n*} B(gamma, delta+n+k)/G / L
  *	 DERT(d | x, t_x, n) = B(alpha+x+1, beta+n-x)/A B(gamma, delta+n+1)/G
  *		2F1(1, delta+n+1; gamma+delta+n+1; 1/(1+d)) / ((1+d) L)
- * and a new customer's E[X(n)] = alpha/(alpha+beta) sum_{k=1}^{n} B(gamma, delta+k)/G.
+ * and a new customer's E[X(n)] = alpha/(alpha+beta) sum_{k=1}^{n} B(gamma, delta+k)/G, and
+ * P(X(n) = x) = C(n, x) B(alpha+x, beta+n-x)/A B(gamma, delta+n)/G
+ *	 + sum_{i=x}^{n-1} C(i, x) B(alpha+x, beta+i-x)/A B(gamma+1, delta+i)/G
+ * (their (7): active through all n, or last active at opportunity i).
  *
  * An evaluation computes lgamma and digamma once per argument it needs
  * (beta + m, alpha + beta + m, delta + m, gamma + delta + m for m up to the
@@ -516,6 +519,64 @@ bgbb_expected_purchases_new(PG_FUNCTION_ARGS)
 	int32		n = opportunities_arg(fcinfo, 1, fname);
 
 	PG_RETURN_FLOAT8(lk_finite_result(fname, p.alpha / (p.alpha + p.beta) * bgbb_active_opportunities(&p, 0, n)));
+}
+
+/*
+ * purchase_count_probability(model, purchases, opportunities [, level]): a
+ * new customer's P(X(n) = x), what Fader, Hardie and Shang's table of
+ * donors by number of repeat donations compares with the data
+ */
+typedef struct BgbbCount
+{
+	int			x;
+	int			n;
+} BgbbCount;
+
+static double
+bgbb_predict_count(const Model *m, const void *arg)
+{
+	const BgbbCount *c = arg;
+	BgbbParams	p = bgbb_params(m);
+	int			x = c->x,
+				n = c->n;
+	double		base = -lbeta(p.alpha, p.beta) - lbeta(p.gamma, p.delta) - lgamma(x + 1.0);
+	double		probability;
+
+	if (x > n)
+		return 0.0;
+	probability = exp(base + lgamma(n + 1.0) - lgamma(n - x + 1.0) + lbeta(p.alpha + x, p.beta + n - x)
+					  + lbeta(p.gamma, p.delta + n));
+	for (int i = x; i < n; i++)
+	{
+		probability += exp(base + lgamma(i + 1.0) - lgamma(i - x + 1.0) + lbeta(p.alpha + x, p.beta + i - x)
+						   + lbeta(p.gamma + 1, p.delta + i));
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return probability;
+}
+
+PG_FUNCTION_INFO_V1(bgbb_purchase_count_probability);
+Datum
+bgbb_purchase_count_probability(PG_FUNCTION_ARGS)
+{
+	bool		interval = PG_NARGS() > 3;
+	const char *fname = interval ? "purchase_count_probability_interval" : "purchase_count_probability";
+	const Model *m = bgbb_model_arg(fcinfo, fname);
+	double		level = interval ? model_level_arg(fcinfo, fname) : 0;
+	BgbbCount	c;
+	double		estimate;
+
+	c.x = PG_GETARG_INT32(1);
+	if (c.x < 0)
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "number of purchases", c.x,
+						  "The purchases are a count of the opportunities with one: 0 or more.");
+	c.n = opportunities_arg(fcinfo, 2, fname);
+	estimate = lk_finite_result(fname, bgbb_predict_count(m, &c));
+	if (!interval)
+		PG_RETURN_FLOAT8(estimate);
+	return model_interval_result(fcinfo, estimate, model_delta_se(m, bgbb_predict_count, &c), level,
+								 INTERVAL_PROBABILITY);
 }
 
 /*

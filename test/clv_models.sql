@@ -324,6 +324,30 @@ CREATE TABLE bb_donations (frequency int, recency int, periods int, weights int)
 CREATE TABLE bb_models AS
 SELECT 1 AS k, bgbb_fit(frequency, recency, periods, weights) AS m FROM bb_donations
 UNION ALL SELECT 2, bgbb_fit(frequency, recency, periods, weights * (1 + frequency % 2)) FROM bb_donations;
+-- a new donor's count of donations in 6 opportunities, against lifetimes 0.11.3 itself
+-- (test/reference/lifetimes_bgbb_counts.py; our fit's parameters differ from its by 1e-7)
+CREATE TABLE bb_lifetimes_counts (purchases int, donors float8);
+\copy bb_lifetimes_counts FROM 'test/reference/lifetimes_bgbb_counts.csv' CSV HEADER
+SELECT is((SELECT string_agg(format('%s: ours %s, lifetimes %s', purchases, 11104 * purchase_count_probability(m, purchases, 6), donors), '; ')
+           FROM bb_lifetimes_counts, bb_models
+           WHERE k = 1 AND NOT abs(11104 * purchase_count_probability(m, purchases, 6) - donors) <= 1e-6 * donors),
+          NULL, 'BG/BB: donors by donations in 6 opportunities, 11104 P(X(6) = x), equal lifetimes'' to 1e-6 for x = 0 to 6');
+SELECT is((SELECT array_agg(round((11104 * purchase_count_probability(m, x, 6))::numeric, 1) ORDER BY x)
+           FROM bb_models, unnest(ARRAY[0, 6]) x WHERE k = 1),
+          ARRAY[3454.9, 1253.1], 'BG/BB: 3454.9 and 1253.1 donors with 0 and 6 donations, as lifetimes'' test pins');
+SELECT is((SELECT count(*) FROM (
+             SELECT n, sum(purchase_count_probability(m, x, n)) AS total, sum(x * purchase_count_probability(m, x, n)) AS mean,
+                    max(expected_purchases(m, n)) AS expected
+             FROM bb_models, generate_series(0, 60) n, generate_series(0, n) x WHERE n IN (0, 1, 6, 25, 60) GROUP BY k, n) q
+           WHERE NOT (abs(total - 1) <= 1e-12 AND abs(mean - expected) <= 1e-11 * greatest(expected, 1))),
+          0::bigint, 'BG/BB: P(X(n) = x) sums to 1 over x, and its mean is expected_purchases(model, n) (written apart), both models, n to 60');
+SELECT is((SELECT purchase_count_probability(m, 7, 6) FROM bb_models WHERE k = 1), 0::float8,
+          'BG/BB: more purchases than opportunities has probability 0');
+SELECT throws_ok($$SELECT purchase_count_probability(m, -1, 6) FROM bb_models$$, '22003', NULL, 'BG/BB: a negative count of purchases');
+SELECT ok((SELECT (i).lower < (i).estimate AND (i).estimate < (i).upper AND (i).estimate = purchase_count_probability(m, 0, 6)
+           FROM bb_models, LATERAL (SELECT purchase_count_probability_interval(m, 0, 6) AS i) x WHERE k = 1),
+          'BG/BB: the interval form brackets the same estimate');
+
 CREATE TABLE bb_rows AS
 SELECT row_number() OVER () AS i, x, t_x, 6 AS n, 1 + (x + t_x + rep) % 3 AS future
 FROM generate_series(0, 6) x, generate_series(0, 6) t_x, generate_series(1, 3) rep
