@@ -10,18 +10,16 @@
 #  - the fits beside one scan of the summary rows (and, from the fits'
 #    DEBUG1 lines, the evaluations they took and the time of each);
 #  - predicted_clv beside reading the summary rows and the models;
-#  - the one statement, at the default work_mem and at 64MB.
-# The lifetimes package (Python) cannot be installed here; the issue that
-# asked for this measured it at 8.95 s for 200,000 generated customers on
-# this machine, beside version 1.2's 0.85 s for the same pipeline (10.5x).
-# Two lines compare with that: our time against the 8.95 s, and, since the
-# machine's speed moves by half from hour to hour, version 1.2 itself run
-# here beside us (the yardstick below), whose ratio to us times 10.5
-# estimates ours against lifetimes without the hour's speed in it.
+#  - the one statement, at the default work_mem and at 64MB, and with 2
+#    parallel workers;
+#  - lifetimes 0.11.3 itself (../shared/peers, its real autograd) running
+#    the same pipeline on the same transactions (bench/lifetimes_pipeline.py),
+#    alternating run by run with the one statement, so a slow minute slows
+#    both.  It needs Debian's python3-pandas, python3-scipy and python3-dill;
+#    without them it says so.
 set -euo pipefail
 CUSTOMERS=${CUSTOMERS:-200000}
 RUNS=${RUNS:-5}
-LIFETIMES_MS=8950
 db=lk_bench_pipeline
 createdb "$db"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
@@ -72,6 +70,7 @@ bench pipeline "floor: GROUP BY customer_id, count(*)" "$serial" \
     "SELECT sum(n) FROM (SELECT customer_id, count(*) AS n $t GROUP BY 1) c"
 bench pipeline "the pipeline in one statement" "$serial" "$pipeline"
 bench pipeline "the pipeline in one statement, work_mem 64MB" "$serial SET work_mem = '64MB';" "$pipeline"
+bench pipeline "the pipeline in one statement, 2 parallel workers" "$parallel" "$pipeline"
 
 report "The CLV pipeline: median ms of $RUNS runs; $CUSTOMERS simulated customers"
 
@@ -79,50 +78,28 @@ echo
 echo "The fits' evaluations (DEBUG1: the optimizer's time / evaluations):"
 fit_evaluations "SELECT bgnbd_fit(frequency, recency, age) $s" "SELECT gamma_gamma_fit(frequency, monetary_value) $s"
 
-echo
-grep '^pipeline|the pipeline in one statement|' "$results" | awk -F'|' -v l="$LIFETIMES_MS" -v n="$CUSTOMERS" '{
-    printf "The pipeline: %.0f ms; the lifetimes package, as measured for the issue (200,000 customers, not run here): %d ms, %.1fx%s\n",
-           $3, l, l / $3, n == 200000 ? "" : " (other sizes: not comparable)" }'
-
-# The yardstick: version 1.2 as the issue measured it (commit 9a40425, the
-# last before the hardening), built from this repository's history under
-# another name (loyalty_kpi12, so both install side by side), runs the same
-# statement on the same rows in a second database.  The two alternate run
-# by run, so a slow minute slows both; 10.5 times their ratio estimates
-# ours against lifetimes.  Skipped without the history or the right to
-# install (root).
-BASELINE=9a40425
+# lifetimes itself on the same transactions, alternating with the one statement
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=$(mktemp -d)
-build_baseline() {
-    git -C "$repo" cat-file -e "$BASELINE^{commit}" 2>/dev/null && [ "$(id -u)" = 0 ] || return 1
-    git -C "$repo" archive "$BASELINE" | tar -x -C "$build"
-    cd "$build" &&
-        grep -hv '^\\echo' loyalty_kpi--1.0.sql loyalty_kpi--1.0--1.1.sql loyalty_kpi--1.1--1.2.sql >loyalty_kpi12--1.2.sql &&
-        sed 's|\$libdir/loyalty_kpi|$libdir/loyalty_kpi12|' loyalty_kpi.control >loyalty_kpi12.control &&
-        sed -i 's/^EXTENSION = .*/EXTENSION = loyalty_kpi12/; s/^MODULE_big = .*/MODULE_big = loyalty_kpi12/; s/^DATA = .*/DATA = loyalty_kpi12--1.2.sql/' Makefile &&
-        make -s >/dev/null 2>&1 && make -s install >/dev/null
-}
-if (build_baseline); then
-    createdb "${db}_12"
-    load "${db}_12" loyalty_kpi12
-    # one_ms DATABASE SETTINGS QUERY: one timed run after a warm-up, in a session of its own
-    one_ms() { printf '%s\n\\o /dev/null\n%s;\n\\timing on\n%s;\n' "$2" "$3" "$3" | psql -X -q -d "$1" | grep '^Time:' | awk '{print $2}'; }
-    for work_mem in default 64MB; do
-        setting=$([ "$work_mem" = default ] || echo "SET work_mem = '$work_mem';")
-        for _ in $(seq "$RUNS"); do
-            echo "$(one_ms "${db}_12" "$serial $setting" "$pipeline") $(one_ms "$db" "$serial $setting" "$pipeline")"
-        done | python3 -c '
+peers=$repo/../shared/peers
+echo
+if PYTHONPATH=$peers/lifetimes:$peers/autograd /usr/bin/python3 -c 'import lifetimes' 2>/dev/null; then
+    csv=$(mktemp)
+    psql -X -q -d "$db" -c "\copy (SELECT customer_id, purchased_on, amount FROM transactions) TO '$csv' CSV"
+    # one_ms SETTINGS QUERY: one timed run after a warm-up, in a session of its own
+    one_ms() { printf '%s\n\\o /dev/null\n%s;\n\\timing on\n%s;\n' "$1" "$2" "$2" | psql -X -q -d "$db" | grep '^Time:' | awk '{print $2}'; }
+    ours_sum=$(psql -X -q -At -d "$db" -c "$pipeline")
+    for _ in $(seq "$RUNS"); do
+        echo "$(one_ms "$serial" "$pipeline") $(PYTHONPATH=$peers/lifetimes:$peers/autograd /usr/bin/python3 "$repo/bench/lifetimes_pipeline.py" "$csv")"
+    done | python3 -c '
 import statistics as st, sys
 runs = [tuple(map(float, line.split())) for line in sys.stdin]
-ratio = st.median(old / new for old, new in runs)
-print("Yardstick (work_mem %s, %d alternating runs): 1.2 %.0f ms, now %.0f ms (medians); 1.2 / now %.2fx (median of the runs\x27 ratios), so against lifetimes about %.1fx"
-      % (sys.argv[1], len(runs), st.median(r[0] for r in runs), st.median(r[1] for r in runs), ratio, 10.5 * ratio))' "$work_mem"
-        done
-    dropdb "${db}_12"
-    (cd "$build" && make -s uninstall >/dev/null)
+ours, theirs = st.median(r[0] for r in runs), st.median(r[1] for r in runs)
+print("lifetimes 0.11.3 beside the one statement (serial), %d alternating runs: lifetimes %.0f ms, ours %.0f ms (medians); lifetimes / ours %.1fx (median of the runs\x27 ratios)"
+      % (len(runs), theirs, ours, st.median(r[1] / r[0] for r in runs)))
+print("sum of the CLVs: ours %.2f, lifetimes %.2f (a month is 52 / 12 weeks in ours, 4.345 in lifetimes)" % (float(sys.argv[1]), runs[-1][2]))' "$ours_sum"
+    rm -f "$csv"
 else
-    echo "Yardstick: skipped (needs this repository's git history and root to install version 1.2 beside us)"
+    echo "lifetimes: not run (needs python3-pandas python3-scipy python3-dill and ../shared/peers)"
 fi
-rm -rf "$build"
+grep '^pipeline|' "$results" | awk -F'|' '$2 ~ /^floor/ { f = $3 } $2 ~ /one statement/ { printf "%s: %.2f x the serial GROUP BY floor\n", $2, $3 / f }'
 dropdb "$db"
