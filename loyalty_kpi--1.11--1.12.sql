@@ -20,7 +20,8 @@
  *   covariance, from durations or lifecycle dates),
  *   the coxph_model type with its baseline, coefficients(), coxph_summary(),
  *   linear_predictor(), relative_risk(), survival_at(), survival_at_interval()
- *   and churn_probability() as R's survfit on the fit, martingale_residual(),
+ *   and churn_probability() (with its _interval) as R's survfit on the fit,
+ *   martingale_residual(),
  *   proportional_hazards_test() as R's cox.zph.
  * - BG/BB's P(X(n) = x) for a new customer (issue 30, first part):
  *   purchase_count_probability() and its _interval, as lifetimes'
@@ -811,7 +812,7 @@ RETURNS double precision
 AS 'MODULE_PATHNAME', 'coxph_churn_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION @extschema@.churn_probability(@extschema@.coxph_model, double precision[], double precision, double precision) IS
-    'The probability that a customer with these covariates who has stayed `survived` time units churns within the next t: 1 - S(survived + t) / S(survived). NULL where S(survived) is 0.';
+    'The probability that a customer with these covariates who has stayed `survived` time units churns within the next t: 1 - S(survived + t) / S(survived), from the hazard between the two.';
 
 CREATE FUNCTION @extschema@.churn_probability(model @extschema@.coxph_model, covariates double precision[],
                                               t double precision, survived double precision, stratum text)
@@ -819,6 +820,22 @@ RETURNS double precision
 AS 'MODULE_PATHNAME', 'coxph_churn_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION @extschema@.churn_probability(@extschema@.coxph_model, double precision[], double precision, double precision, text) IS
+    'The same for a stratified model, in the customer''s stratum.';
+
+CREATE FUNCTION @extschema@.churn_probability_interval(model @extschema@.coxph_model, covariates double precision[],
+                                                       t double precision, survived double precision,
+                                                       level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'coxph_churn_probability_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.churn_probability_interval(@extschema@.coxph_model, double precision[], double precision, double precision, double precision) IS
+    'churn_probability with its standard error and interval at the level (default 0.95): R''s survfit(fit, newdata, start.time = survived) log interval, as 1 - S.';
+
+CREATE FUNCTION @extschema@.churn_probability_interval(model @extschema@.coxph_model, covariates double precision[],
+                                                       t double precision, survived double precision, stratum text,
+                                                       level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'coxph_churn_probability_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.churn_probability_interval(@extschema@.coxph_model, double precision[], double precision, double precision, text, double precision) IS
     'The same for a stratified model, in the customer''s stratum.';
 
 CREATE FUNCTION @extschema@.martingale_residual(model @extschema@.coxph_model, covariates double precision[],

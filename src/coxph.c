@@ -3002,11 +3002,12 @@ cox_stratum_arg(FunctionCallInfo fcinfo, const CoxModel *m, int argno, const cha
 }
 
 /*
- * The stratum's last baseline row at or before t, or NULL before its first
- * event time; *index its place in the stratum (0-based)
+ * The stratum's last baseline row at or before t (before: strictly before
+ * t), or NULL before its first event time; *index its place in the stratum
+ * (0-based)
  */
 static const double *
-cox_baseline_row(const CoxModel *m, int stratum, double t, int64 *index)
+cox_baseline_row(const CoxModel *m, int stratum, double t, bool before, int64 *index)
 {
 	int			bw = COX_BASE_WIDTH(m->nterms);
 	int64		first = 0,
@@ -3020,7 +3021,7 @@ cox_baseline_row(const CoxModel *m, int stratum, double t, int64 *index)
 	{
 		int64		mid = lo + (hi - lo) / 2;
 
-		if (COX_BASELINE(m)[bw * (first + mid)] <= t)
+		if (before ? COX_BASELINE(m)[bw * (first + mid)] < t : COX_BASELINE(m)[bw * (first + mid)] <= t)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -3030,12 +3031,16 @@ cox_baseline_row(const CoxModel *m, int stratum, double t, int64 *index)
 }
 
 /*
- * S(t | x) = exp(-exp(lp) H0(t)) in the stratum, and the standard error of
- * the cumulative hazard H(t | x): exp(lp) sqrt(V0 + d' V d), d = D0 - (x -
- * means) H0 (Tsiatis), as R's survfit gives std.err
+ * S(t | x, T >= from) = exp(-exp(lp) (H0(t) - H0(from-))) in the stratum
+ * (from < 0: S(t | x)), and the standard error of that hazard: exp(lp)
+ * sqrt(dV0 + d' V d), d = dD0 - (x - means) dH0 (Tsiatis), each d the
+ * increment of the baseline's cumulative columns over the event times
+ * from `from` (churns at `from` included) to t, as R's survfit gives
+ * std.err, with start.time for a conditional curve
  */
 static void
-cox_survival(const CoxModel *m, const double *x, int stratum, double t, double *surv, double *se_h)
+cox_survival_after(const CoxModel *m, const double *x, int stratum, double from, double t, double *surv,
+				   double *se_h)
 {
 	int			p = m->nterms;
 	int64		index;
@@ -3044,9 +3049,12 @@ cox_survival(const CoxModel *m, const double *x, int stratum, double t, double *
 				zc[COX_MAX_TERMS],
 				d[COX_MAX_TERMS],
 				q = 0.0;
-	const double *b = cox_baseline_row(m, stratum, t, &index);
+	const double *b = cox_baseline_row(m, stratum, t, false, &index);
+	const double *a = from < 0 ? NULL : cox_baseline_row(m, stratum, from, true, &index);
+	double		dh,
+				dv;
 
-	if (b == NULL)
+	if (b == NULL || b == a)
 	{
 		*surv = 1.0;
 		*se_h = 0.0;
@@ -3058,14 +3066,18 @@ cox_survival(const CoxModel *m, const double *x, int stratum, double t, double *
 		lp += zc[j] * COX_COEF(m)[j];
 	}
 	r = exp(lp);
+	dh = b[1] - (a ? a[1] : 0.0);
+	dv = b[2] - (a ? a[2] : 0.0);
 	for (int j = 0; j < p; j++)
-		d[j] = b[4 + j] - zc[j] * b[1];
+		d[j] = b[4 + j] - (a ? a[4 + j] : 0.0) - zc[j] * dh;
 	for (int i = 0; i < p; i++)
 		for (int j = 0; j < p; j++)
 			q += d[i] * COX_COV(m)[i * p + j] * d[j];
-	*surv = exp(-r * b[1]);
-	*se_h = r * sqrt(Max(b[2] + q, 0.0));
+	*surv = exp(-r * dh);
+	*se_h = r * sqrt(Max(dv + q, 0.0));
 }
+
+#define cox_survival(m, x, stratum, t, surv, se_h) cox_survival_after(m, x, stratum, -1.0, t, surv, se_h)
 
 /* The arguments every prediction takes: model, covariates, a time of 0 or more */
 static bool
@@ -3081,6 +3093,20 @@ cox_prediction_args(FunctionCallInfo fcinfo, const char *fname, const CoxModel *
 				 errmsg("%s: time %s is not a time", fname, float8out_internal(*t)),
 				 errhint("A time is a finite number of the durations' units, 0 or more.")));
 	return true;
+}
+
+/* a prediction_interval row, its row maker kept with the model for the query */
+static Datum
+cox_interval_row(FunctionCallInfo fcinfo, double estimate, double se, double lower, double upper)
+{
+	CoxCallCache *cache;
+	Datum		values[4] = {Float8GetDatum(estimate), Float8GetDatum(se), Float8GetDatum(lower), Float8GetDatum(upper)};
+	bool		nulls[4] = {false, false, false, false};
+
+	cox_arg_cached(fcinfo, &cache);
+	if (cache->rows == NULL)
+		cache->rows = lk_row_maker(fcinfo, 4);
+	PG_RETURN_DATUM(lk_make_row(cache->rows, values, nulls));
 }
 
 /* survival_at(model, covariates, t [, stratum]) */
@@ -3116,56 +3142,67 @@ coxph_survival_at_interval(PG_FUNCTION_ARGS)
 				se_h,
 				level = PG_GETARG_FLOAT8(PG_NARGS() - 1),
 				z;
-	CoxCallCache *cache;
-	Datum		values[4];
-	bool		nulls[4] = {false, false, false, false};
 
 	lk_check_confidence_level("survival_at_interval", level);
 	if (!cox_prediction_args(fcinfo, "survival_at_interval", &m, x, &t))
 		PG_RETURN_NULL();
 	cox_survival(m, x, cox_stratum_arg(fcinfo, m, PG_NARGS() > 4 ? 3 : -1, "survival_at_interval"), t, &surv, &se_h);
 	z = lk_normal_quantile(0.5 + level / 2);
-	values[0] = Float8GetDatum(surv);
-	values[1] = Float8GetDatum(surv * se_h);
-	values[2] = Float8GetDatum(surv * exp(-z * se_h));
-	values[3] = Float8GetDatum(Min(surv * exp(z * se_h), 1.0));
-	cox_arg_cached(fcinfo, &cache);
-	if (cache->rows == NULL)
-		cache->rows = lk_row_maker(fcinfo, 4);
-	PG_RETURN_DATUM(lk_make_row(cache->rows, values, nulls));
+	return cox_interval_row(fcinfo, surv, surv * se_h, surv * exp(-z * se_h), Min(surv * exp(z * se_h), 1.0));
 }
 
 /*
  * churn_probability(model, covariates, t, survived [, stratum]): the chance
  * that a customer who has stayed `survived` churns within the next t,
- * 1 - S(survived + t | x) / S(survived | x)
+ * 1 - S(survived + t | x) / S(survived | x), from the hazard between the
+ * two; churn_probability_interval(..., level) adds its standard error and
+ * the interval of R's survfit(..., start.time = survived) turned around,
+ * 1 - S exp(+-z se(H))
  */
-PG_FUNCTION_INFO_V1(coxph_churn_probability);
-Datum
-coxph_churn_probability(PG_FUNCTION_ARGS)
+static Datum
+cox_churn(FunctionCallInfo fcinfo, bool interval)
 {
+	const char *fname = interval ? "churn_probability_interval" : "churn_probability";
+	int			nargs = PG_NARGS() - (interval ? 1 : 0);
 	const CoxModel *m;
 	double		x[COX_MAX_TERMS],
 				t,
 				survived = PG_GETARG_FLOAT8(3),
-				now,
-				later,
-				se_h;
-	int			stratum;
+				conditional,
+				se_h,
+				level = interval ? PG_GETARG_FLOAT8(PG_NARGS() - 1) : 0,
+				z;
 
-	if (!cox_prediction_args(fcinfo, "churn_probability", &m, x, &t))
+	if (interval)
+		lk_check_confidence_level(fname, level);
+	if (!cox_prediction_args(fcinfo, fname, &m, x, &t))
 		PG_RETURN_NULL();
 	if (!(survived >= 0) || isinf(survived))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("churn_probability: tenure %s is not a time", float8out_internal(survived)),
+				 errmsg("%s: tenure %s is not a time", fname, float8out_internal(survived)),
 				 errhint("The tenure so far is a finite number of the durations' units, 0 or more.")));
-	stratum = cox_stratum_arg(fcinfo, m, PG_NARGS() > 4 ? 4 : -1, "churn_probability");
-	cox_survival(m, x, stratum, survived, &now, &se_h);
-	cox_survival(m, x, stratum, survived + t, &later, &se_h);
-	if (now == 0)
-		PG_RETURN_NULL();		/* no one like this customer is left at that tenure */
-	PG_RETURN_FLOAT8(lk_share_result("churn_probability", 1.0 - later / now, 1.0));
+	cox_survival_after(m, x, cox_stratum_arg(fcinfo, m, nargs > 4 ? 4 : -1, fname), survived, survived + t,
+					   &conditional, &se_h);
+	if (!interval)
+		PG_RETURN_FLOAT8(lk_share_result(fname, 1.0 - conditional, 1.0));
+	z = lk_normal_quantile(0.5 + level / 2);
+	return cox_interval_row(fcinfo, lk_share_result(fname, 1.0 - conditional, 1.0), conditional * se_h,
+							Max(1.0 - conditional * exp(z * se_h), 0.0), 1.0 - conditional * exp(-z * se_h));
+}
+
+PG_FUNCTION_INFO_V1(coxph_churn_probability);
+Datum
+coxph_churn_probability(PG_FUNCTION_ARGS)
+{
+	return cox_churn(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(coxph_churn_probability_interval);
+Datum
+coxph_churn_probability_interval(PG_FUNCTION_ARGS)
+{
+	return cox_churn(fcinfo, true);
 }
 
 /*
@@ -3192,7 +3229,7 @@ coxph_martingale(PG_FUNCTION_ARGS)
 	if (!cox_prediction_args(fcinfo, "martingale_residual", &m, x, &t))
 		PG_RETURN_NULL();
 	p = m->nterms;
-	b = cox_baseline_row(m, cox_stratum_arg(fcinfo, m, PG_NARGS() > 4 ? 4 : -1, "martingale_residual"), t, &index);
+	b = cox_baseline_row(m, cox_stratum_arg(fcinfo, m, PG_NARGS() > 4 ? 4 : -1, "martingale_residual"), t, false, &index);
 	if (b != NULL)
 	{
 		h0 = b[1];

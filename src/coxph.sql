@@ -293,13 +293,29 @@ CREATE FUNCTION @extschema@.churn_probability(model @extschema@.coxph_model, cov
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'coxph_churn_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.churn_probability(@extschema@.coxph_model, double precision[], double precision, double precision) IS
-    'The probability that a customer with these covariates who has stayed `survived` time units churns within the next t: 1 - S(survived + t) / S(survived). NULL where S(survived) is 0.';
+    'The probability that a customer with these covariates who has stayed `survived` time units churns within the next t: 1 - S(survived + t) / S(survived), from the hazard between the two.';
 
 CREATE FUNCTION @extschema@.churn_probability(model @extschema@.coxph_model, covariates double precision[],
                                               t double precision, survived double precision, stratum text)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'coxph_churn_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.churn_probability(@extschema@.coxph_model, double precision[], double precision, double precision, text) IS
+    'The same for a stratified model, in the customer''s stratum.';
+
+CREATE FUNCTION @extschema@.churn_probability_interval(model @extschema@.coxph_model, covariates double precision[],
+                                                       t double precision, survived double precision,
+                                                       level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'coxph_churn_probability_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.churn_probability_interval(@extschema@.coxph_model, double precision[], double precision, double precision, double precision) IS
+    'churn_probability with its standard error and interval at the level (default 0.95): R''s survfit(fit, newdata, start.time = survived) log interval, as 1 - S.';
+
+CREATE FUNCTION @extschema@.churn_probability_interval(model @extschema@.coxph_model, covariates double precision[],
+                                                       t double precision, survived double precision, stratum text,
+                                                       level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'coxph_churn_probability_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.churn_probability_interval(@extschema@.coxph_model, double precision[], double precision, double precision, text, double precision) IS
     'The same for a stratified model, in the customer''s stratum.';
 
 CREATE FUNCTION @extschema@.martingale_residual(model @extschema@.coxph_model, covariates double precision[],

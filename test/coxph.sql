@@ -94,7 +94,20 @@ FROM (SELECT f.fit, j, t, survival_at_interval(f.m, x, t) AS i
       SELECT 'lung_strata_2', 1, t, survival_at_interval(f.m, ARRAY[60, 1]::float8[], t, '2')
       FROM fits f, unnest(ARRAY[5, 300, 800]) t WHERE f.fit = 'lung_strata') p,
      LATERAL (VALUES ('surv', (i).estimate), ('seh', (i).standard_error / (i).estimate), ('lower', (i).lower),
-                     ('upper', (i).upper)) v(name, value);
+                     ('upper', (i).upper)) v(name, value)
+UNION ALL
+-- the chance to churn in the next 90 or 365 days after 100 or 310 (an event time) survived:
+-- R's survfit with start.time, turned around
+SELECT fit, v.name || '.' || j || '.' || s || '.' || t, v.value
+FROM (SELECT f.fit, j, s, t, churn_probability_interval(f.m, x, t, s) AS c
+      FROM fits f, (VALUES (1, ARRAY[60, 1, 1]::float8[]), (2, ARRAY[70, 2, 0]::float8[])) z(j, x), unnest(ARRAY[100, 310]) s,
+           unnest(ARRAY[90, 365]) t
+      WHERE (f.fit = 'lung_efron') OR (f.fit = 'lung_breslow' AND s = 310)
+      UNION ALL
+      SELECT 'lung_strata_2', 1, 100, t, churn_probability_interval(f.m, ARRAY[60, 1]::float8[], t, 100, '2')
+      FROM fits f, unnest(ARRAY[90, 365]) t WHERE f.fit = 'lung_strata') p,
+     LATERAL (VALUES ('churn', (c).estimate), ('churnse', (c).standard_error), ('churnlower', (c).lower),
+                     ('churnupper', (c).upper)) v(name, value);
 
 SELECT is((SELECT count(*) FROM ref r JOIN ours o USING (fit, name)),
           (SELECT count(*) FROM ref),
@@ -102,7 +115,7 @@ SELECT is((SELECT count(*) FROM ref r JOIN ours o USING (fit, name)),
 SELECT is((SELECT string_agg(format('%s %s: R %s, ours %s', fit, name, r.value, o.value), '; ')
            FROM ref r JOIN ours o USING (fit, name)
            WHERE NOT (abs(o.value - r.value) <= 1e-9 * greatest(abs(r.value), 1e-300))),
-          NULL, 'coefficients, standard errors, p-values, log-likelihoods, tests, counts, concordance and its standard error, the robust score test, the proportional-hazards tests (cox.zph), linear predictors, survival curves with their intervals and martingale residuals equal R''s to 1e-9 relative');
+          NULL, 'coefficients, standard errors, p-values, log-likelihoods, tests, counts, concordance and its standard error, the robust score test, the proportional-hazards tests (cox.zph), linear predictors, survival curves with their intervals, churn probabilities after a tenure with theirs and martingale residuals equal R''s to 1e-9 relative');
 SELECT is((SELECT value FROM ref WHERE fit = 'lung_efron' AND name = 'coef.age'), 0.011066764560073482::float8,
           'the reference holds the issue''s published lung figure (age 0.011066764560073482)');
 

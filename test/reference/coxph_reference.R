@@ -103,6 +103,26 @@ predict_at("lung_breslow", coxph(Surv(time, event) ~ age + sex + ph.ecog, data =
 lung_strata <- coxph(Surv(time, event) ~ age + ph.ecog + strata(sex), data = lung)
 predict_at("lung_strata_2", lung_strata, data.frame(age = 60, ph.ecog = 1, sex = 2), c(5, 300, 800))
 predict_at("lung_weighted", lung_weighted, profiles, c(5, 300, 1022))
+# the chance to churn within the next t after surviving `from`: survfit with start.time (the
+# conditional curve S(from + t) / S(from) with its standard error and log interval), as
+# churn_probability_interval turns it around: 1 - S, its se, 1 - upper, 1 - lower
+churn_after <- function(label, f, newdata, from, ahead) {
+  s <- survfit(f, newdata = newdata, start.time = from)
+  ss <- summary(s, times = from + ahead, extend = TRUE)
+  for (j in seq_len(nrow(newdata))) for (k in seq_along(ahead)) {
+    pick <- function(v) if (is.null(dim(v))) v[k] else v[k, j]
+    key <- sprintf("%d.%g.%g", j, from, ahead[k])
+    put(label, paste0("churn.", key), 1 - pick(ss$surv))
+    put(label, paste0("churnse.", key), pick(ss$std.err))
+    put(label, paste0("churnlower.", key), 1 - pick(ss$upper))
+    put(label, paste0("churnupper.", key), 1 - pick(ss$lower))
+  }
+}
+churn_after("lung_efron", lung_fit, profiles, 100, c(90, 365))
+churn_after("lung_efron", lung_fit, profiles, 310, c(90, 365))
+churn_after("lung_breslow", coxph(Surv(time, event) ~ age + sex + ph.ecog, data = lung, ties = "breslow"),
+            profiles, 310, c(90, 365))
+churn_after("lung_strata_2", lung_strata, data.frame(age = 60, ph.ecog = 1, sex = 2), 100, c(90, 365))
 out <- do.call(rbind, rows)
 write.csv(out, file.path(here, "coxph_reference.csv"), row.names = FALSE, quote = FALSE)
 cat(nrow(out), "reference values\n")
