@@ -24,8 +24,11 @@
  *   martingale_residual(),
  *   proportional_hazards_test() as R's cox.zph.
  * - BG/BB's P(X(n) = x) for a new customer (issue 30, first part):
- *   purchase_count_probability() and its _interval, as lifetimes'
+ *   purchase_count_probability(model, opportunities, n) and its _interval, as lifetimes'
  *   expected_number_of_transactions_in_first_n_periods.
+ * - Pareto/NBD's P(X(T, T+t) = n | x, t_x, T) (issue 30):
+ *   purchase_count_probability(model, t, n, frequency, recency, age), as
+ *   lifetimes' conditional_probability_of_n_purchases_up_to_time.
  *
  * The rest is in the library: survival_summary's timestamp form counts
  * tenure in whole units (summaries stored before keep their fractional
@@ -855,18 +858,35 @@ COMMENT ON FUNCTION @extschema@.martingale_residual(@extschema@.coxph_model, dou
     'The same for a stratified model, in the customer''s stratum.';
 
 -- BG/BB: a new customer's count of transactions in n opportunities (issue 30)
-CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.bgbb_model, purchases integer, opportunities integer)
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.bgbb_model, opportunities integer, n integer)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgbb_purchase_count_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.bgbb_model, integer, integer) IS
-    'BG/BB: the probability that a new customer transacts at `purchases` of their first `opportunities` opportunities, P(X(n) = x); times the customers, the table of customers by count that the fit is checked against.';
+    'BG/BB: the probability that a new customer transacts at n of their first `opportunities` opportunities, P(X(opportunities) = n); times the customers, the table of customers by count that the fit is checked against.';
 
-CREATE FUNCTION @extschema@.purchase_count_probability_interval(model @extschema@.bgbb_model, purchases integer,
-                                                                opportunities integer, level double precision DEFAULT 0.95)
+CREATE FUNCTION @extschema@.purchase_count_probability_interval(model @extschema@.bgbb_model, opportunities integer,
+                                                                n integer, level double precision DEFAULT 0.95)
 RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'bgbb_purchase_count_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.purchase_count_probability_interval(@extschema@.bgbb_model, integer, integer, double precision) IS
-    'BG/BB: P(X(n) = x) for a new customer with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+    'BG/BB: P(X(opportunities) = n) for a new customer with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+
+-- Pareto/NBD's P(X(T, T+t) = n | x, t_x, T): a customer's count in the next t given their history (1.12)
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.pareto_nbd_model, t double precision, n integer,
+                                                       frequency double precision, recency double precision,
+                                                       age double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.pareto_nbd_model, double precision, integer, double precision, double precision, double precision) IS
+    'Pareto/NBD: the probability that a customer with (frequency, recency, age) makes n purchases in the next t, P(X(T, T+t) = n | x, t_x, T), as lifetimes'' conditional_probability_of_n_purchases_up_to_time.';
+
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.pareto_nbd_model, t double precision, n integer,
+                                                       frequency double precision, recency double precision,
+                                                       age double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.pareto_nbd_model, double precision, integer, double precision, double precision, double precision, interval) IS
+    'Pareto/NBD: P(X(T, T+t) = n | x, t_x, T) for a customer with that history; a given time unit must be the model''s.';
 
 -- The support functions are the aggregates' own: PUBLIC may not call them
 -- directly (every aggregate still works for every role; only direct

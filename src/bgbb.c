@@ -522,9 +522,10 @@ bgbb_expected_purchases_new(PG_FUNCTION_ARGS)
 }
 
 /*
- * purchase_count_probability(model, purchases, opportunities [, level]): a
- * new customer's P(X(n) = x), what Fader, Hardie and Shang's table of
- * donors by number of repeat donations compares with the data
+ * purchase_count_probability(model, opportunities, n [, level]): a new
+ * customer's P(X(opportunities) = n), what Fader, Hardie and Shang's table
+ * of donors by number of repeat donations compares with the data (the
+ * horizon, then the count, as the other models' purchase_count_probability)
  */
 typedef struct BgbbCount
 {
@@ -567,11 +568,11 @@ bgbb_purchase_count_probability(PG_FUNCTION_ARGS)
 	BgbbCount	c;
 	double		estimate;
 
-	c.x = PG_GETARG_INT32(1);
+	c.n = opportunities_arg(fcinfo, 1, fname);
+	c.x = PG_GETARG_INT32(2);
 	if (c.x < 0)
 		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "number of purchases", c.x,
 						  "The purchases are a count of the opportunities with one: 0 or more.");
-	c.n = opportunities_arg(fcinfo, 2, fname);
 	estimate = lk_finite_result(fname, bgbb_predict_count(m, &c));
 	if (!interval)
 		PG_RETURN_FLOAT8(estimate);

@@ -83,15 +83,15 @@ AS 'MODULE_PATHNAME', 'bgbb_discounted_transactions' LANGUAGE C IMMUTABLE STRICT
 COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.bgbb_model, double precision, integer, integer, integer, double precision) IS
     'BG/BB: DERT with its delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
 
-CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.bgbb_model, purchases integer, opportunities integer)
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.bgbb_model, opportunities integer, n integer)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgbb_purchase_count_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.bgbb_model, integer, integer) IS
-    'BG/BB: the probability that a new customer transacts at `purchases` of their first `opportunities` opportunities, P(X(n) = x); times the customers, the table of customers by count that the fit is checked against.';
+    'BG/BB: the probability that a new customer transacts at n of their first `opportunities` opportunities, P(X(opportunities) = n); times the customers, the table of customers by count that the fit is checked against.';
 
-CREATE FUNCTION @extschema@.purchase_count_probability_interval(model @extschema@.bgbb_model, purchases integer,
-                                                                opportunities integer, level double precision DEFAULT 0.95)
+CREATE FUNCTION @extschema@.purchase_count_probability_interval(model @extschema@.bgbb_model, opportunities integer,
+                                                                n integer, level double precision DEFAULT 0.95)
 RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'bgbb_purchase_count_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.purchase_count_probability_interval(@extschema@.bgbb_model, integer, integer, double precision) IS
-    'BG/BB: P(X(n) = x) for a new customer with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+    'BG/BB: P(X(opportunities) = n) for a new customer with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';

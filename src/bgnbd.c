@@ -771,25 +771,44 @@ nbd_count_probability(const Model *m, double t, int32 n, const char *fname)
 	return head + exp(lgamma(a + 1) + lgamma(b + n - 1) - lgamma(a + b + n) - lbeta_ab) * tail;
 }
 
-/* purchase_count_probability(model, t, n): P(X(t) = n), a new customer's n repeat purchases in the first t */
+/*
+ * purchase_count_probability(model, t, n [, time_unit]): P(X(t) = n), a new
+ * customer's n repeat purchases in the first t; Pareto/NBD's (model, t, n,
+ * frequency, recency, age [, time_unit]): P(X(T, T+t) = n | x, t_x, T),
+ * a customer's n purchases in the next t given their history
+ */
 PG_FUNCTION_INFO_V1(nbd_count_probability_sql);
 Datum
 nbd_count_probability_sql(PG_FUNCTION_ARGS)
 {
 	const char *fname = "purchase_count_probability";
 	const Model *m = nbd_model_arg(fcinfo);
+	bool		given = PG_NARGS() >= 6;
 	double		t = PG_GETARG_FLOAT8(1);
 	int32		n = PG_GETARG_INT32(2);
+	double		probability;
 
 	model_require_converged(m, fname);
-	model_check_time_unit(fcinfo, 3, m, fname);
+	model_check_time_unit(fcinfo, given ? 6 : 3, m, fname);
 	nbd_check_horizon(fname, t);
 	if (n < 0)
 		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "number of purchases", n,
 						  "The number of repeat purchases is 0 or more.");
-	PG_RETURN_FLOAT8(lk_share_result(fname, m->kind == MODEL_PARETO_NBD
-									 ? pnbd_count_probability(m, t, n, fname)
-									 : nbd_count_probability(m, t, n, fname), 1));
+	if (given)
+	{
+		double		x = PG_GETARG_FLOAT8(3),
+					t_x = PG_GETARG_FLOAT8(4),
+					T = PG_GETARG_FLOAT8(5);
+
+		if (m->kind != MODEL_PARETO_NBD)
+			elog(ERROR, "not a Pareto/NBD model");
+		fit_check_customer(fname, x, t_x, T);
+		probability = pnbd_count_probability_given(m, t, n, x, t_x, T, fname);
+	}
+	else
+		probability = m->kind == MODEL_PARETO_NBD ? pnbd_count_probability(m, t, n, fname)
+			: nbd_count_probability(m, t, n, fname);
+	PG_RETURN_FLOAT8(lk_share_result(fname, probability, 1));
 }
 
 /* ---------------------------------------------------------------------

@@ -348,3 +348,20 @@ COMMENT ON FUNCTION @extschema@.expected_cumulative_purchases(@extschema@.@P@_mo
 
 -- @end
 
+-- Pareto/NBD's P(X(T, T+t) = n | x, t_x, T): a customer's count in the next t given their history (1.12)
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.pareto_nbd_model, t double precision, n integer,
+                                                       frequency double precision, recency double precision,
+                                                       age double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.pareto_nbd_model, double precision, integer, double precision, double precision, double precision) IS
+    'Pareto/NBD: the probability that a customer with (frequency, recency, age) makes n purchases in the next t, P(X(T, T+t) = n | x, t_x, T), as lifetimes'' conditional_probability_of_n_purchases_up_to_time.';
+
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.pareto_nbd_model, t double precision, n integer,
+                                                       frequency double precision, recency double precision,
+                                                       age double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.pareto_nbd_model, double precision, integer, double precision, double precision, double precision, interval) IS
+    'Pareto/NBD: P(X(T, T+t) = n | x, t_x, T) for a customer with that history; a given time unit must be the model''s.';
+

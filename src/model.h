@@ -461,6 +461,9 @@ extern double pnbd_expected_conditional(const Model *m, double t, double x, doub
 										const char *fname, double *gradient);
 /* P(X(t) = n) for a new customer */
 extern double pnbd_count_probability(const Model *m, double t, int32 n, const char *fname);
+/* P(X(T, T+t) = n | x, t_x, T): the same for a customer with that history */
+extern double pnbd_count_probability_given(const Model *m, double t, int32 n, double x, double t_x, double T,
+										   const char *fname);
 
 /* gamma_gamma.c */
 extern void gamma_gamma_check_row(const char *fname, const FitKey *key);

@@ -681,14 +681,9 @@ log_incomplete_beta(double y, double a, double b, const char *fname)
  * The incomplete betas fall with k, so the terms' ratio is at most
  * q max(1, (s+1+k)/(k+1)), which bounds the rest.
  */
-double
-pnbd_count_probability(const Model *m, double t, int32 n, const char *fname)
+static double
+pnbd_count_probability_at(double r, double alpha, double s, double beta, double t, int32 n, const char *fname)
 {
-	const double *p = MODEL_ESTIMATE(m);
-	double		r = p[0],
-				alpha = p[1],
-				s = p[2],
-				beta = p[3];
 	double		log_g = lgamma(r + n) - lgamma(r) - lgamma(n + 1.0);
 	double		alive,
 				log_front,
@@ -733,4 +728,32 @@ pnbd_count_probability(const Model *m, double t, int32 n, const char *fname)
 	if (k == PNBD_MAX_TERMS)
 		pnbd_out_of_reach(fname);
 	return alive + exp(log_front) * sum;
+}
+
+double
+pnbd_count_probability(const Model *m, double t, int32 n, const char *fname)
+{
+	const double *p = MODEL_ESTIMATE(m);
+
+	return pnbd_count_probability_at(p[0], p[1], p[2], p[3], t, n, fname);
+}
+
+/*
+ * P(X(T, T+t) = n | x, t_x, T): alive at T (probability P(alive)), the
+ * customer's rates have the posterior Gamma(r+x, alpha+T) x Gamma(s,
+ * beta+T), so the next t is a new customer's under (r+x, alpha+T, s,
+ * beta+T); gone, no purchase:
+ *	 P(alive) P_new(n; r+x, alpha+T, s, beta+T, t) + (1 - P(alive)) [n = 0]
+ * (lifetimes' conditional_probability_of_n_purchases_up_to_time, eq. 16
+ * of Fader and Hardie's note on the conditional PMF, whose hypergeometric
+ * terms this sum of positive terms avoids)
+ */
+double
+pnbd_count_probability_given(const Model *m, double t, int32 n, double x, double t_x, double T, const char *fname)
+{
+	const double *p = MODEL_ESTIMATE(m);
+	double		alive = pnbd_probability_alive(m, x, t_x, T, fname, NULL);
+
+	return alive * pnbd_count_probability_at(p[0] + x, p[1] + T, p[2], p[3] + T, t, n, fname)
+		+ (n == 0 ? 1 - alive : 0);
 }

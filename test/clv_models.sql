@@ -325,28 +325,58 @@ CREATE TABLE bb_models AS
 SELECT 1 AS k, bgbb_fit(frequency, recency, periods, weights) AS m FROM bb_donations
 UNION ALL SELECT 2, bgbb_fit(frequency, recency, periods, weights * (1 + frequency % 2)) FROM bb_donations;
 -- a new donor's count of donations in 6 opportunities, against lifetimes 0.11.3 itself
--- (test/reference/lifetimes_bgbb_counts.py; our fit's parameters differ from its by 1e-7)
+-- (test/reference/lifetimes_references.py; our fit's parameters differ from its by 1e-7)
 CREATE TABLE bb_lifetimes_counts (purchases int, donors float8);
 \copy bb_lifetimes_counts FROM 'test/reference/lifetimes_bgbb_counts.csv' CSV HEADER
-SELECT is((SELECT string_agg(format('%s: ours %s, lifetimes %s', purchases, 11104 * purchase_count_probability(m, purchases, 6), donors), '; ')
+SELECT is((SELECT string_agg(format('%s: ours %s, lifetimes %s', purchases, 11104 * purchase_count_probability(m, 6, purchases), donors), '; ')
            FROM bb_lifetimes_counts, bb_models
-           WHERE k = 1 AND NOT abs(11104 * purchase_count_probability(m, purchases, 6) - donors) <= 1e-6 * donors),
+           WHERE k = 1 AND NOT abs(11104 * purchase_count_probability(m, 6, purchases) - donors) <= 1e-6 * donors),
           NULL, 'BG/BB: donors by donations in 6 opportunities, 11104 P(X(6) = x), equal lifetimes'' to 1e-6 for x = 0 to 6');
-SELECT is((SELECT array_agg(round((11104 * purchase_count_probability(m, x, 6))::numeric, 1) ORDER BY x)
+SELECT is((SELECT array_agg(round((11104 * purchase_count_probability(m, 6, x))::numeric, 1) ORDER BY x)
            FROM bb_models, unnest(ARRAY[0, 6]) x WHERE k = 1),
           ARRAY[3454.9, 1253.1], 'BG/BB: 3454.9 and 1253.1 donors with 0 and 6 donations, as lifetimes'' test pins');
 SELECT is((SELECT count(*) FROM (
-             SELECT n, sum(purchase_count_probability(m, x, n)) AS total, sum(x * purchase_count_probability(m, x, n)) AS mean,
+             SELECT n, sum(purchase_count_probability(m, n, x)) AS total, sum(x * purchase_count_probability(m, n, x)) AS mean,
                     max(expected_purchases(m, n)) AS expected
              FROM bb_models, generate_series(0, 60) n, generate_series(0, n) x WHERE n IN (0, 1, 6, 25, 60) GROUP BY k, n) q
            WHERE NOT (abs(total - 1) <= 1e-12 AND abs(mean - expected) <= 1e-11 * greatest(expected, 1))),
           0::bigint, 'BG/BB: P(X(n) = x) sums to 1 over x, and its mean is expected_purchases(model, n) (written apart), both models, n to 60');
-SELECT is((SELECT purchase_count_probability(m, 7, 6) FROM bb_models WHERE k = 1), 0::float8,
+SELECT is((SELECT purchase_count_probability(m, 6, 7) FROM bb_models WHERE k = 1), 0::float8,
           'BG/BB: more purchases than opportunities has probability 0');
-SELECT throws_ok($$SELECT purchase_count_probability(m, -1, 6) FROM bb_models$$, '22003', NULL, 'BG/BB: a negative count of purchases');
-SELECT ok((SELECT (i).lower < (i).estimate AND (i).estimate < (i).upper AND (i).estimate = purchase_count_probability(m, 0, 6)
-           FROM bb_models, LATERAL (SELECT purchase_count_probability_interval(m, 0, 6) AS i) x WHERE k = 1),
+SELECT throws_ok($$SELECT purchase_count_probability(m, 6, -1) FROM bb_models$$, '22003', NULL, 'BG/BB: a negative count of purchases');
+SELECT ok((SELECT (i).lower < (i).estimate AND (i).estimate < (i).upper AND (i).estimate = purchase_count_probability(m, 6, 0)
+           FROM bb_models, LATERAL (SELECT purchase_count_probability_interval(m, 6, 0) AS i) x WHERE k = 1),
           'BG/BB: the interval form brackets the same estimate');
+
+-- Pareto/NBD: a customer's count of purchases in the next t given their history, against lifetimes
+-- 0.11.3's conditional_probability_of_n_purchases_up_to_time at its own parameters (our fit's model
+-- with lifetimes' estimates written in; test/reference/lifetimes_references.py)
+CREATE TABLE pnbd_lifetimes (kind text, frequency text, recency float8, age float8, t float8, n int, value float8);
+\copy pnbd_lifetimes FROM 'test/reference/lifetimes_pnbd_conditional.csv' CSV HEADER
+CREATE TABLE pnbd_models AS
+SELECT pareto_nbd_fit(frequency, recency, t) AS ours,
+       regexp_replace(pareto_nbd_fit(frequency, recency, t)::text, 'r=[^;]*;',
+                      (SELECT format('r=%s,alpha=%s,s=%s,beta=%s;', max(value) FILTER (WHERE frequency = 'r'),
+                                     max(value) FILTER (WHERE frequency = 'alpha'), max(value) FILTER (WHERE frequency = 's'),
+                                     max(value) FILTER (WHERE frequency = 'beta'))
+                       FROM pnbd_lifetimes WHERE kind = 'param'))::pareto_nbd_model AS theirs
+FROM cdnow_summary;
+SELECT is((SELECT string_agg(format('(%s, %s, %s) t %s n %s: ours %s, lifetimes %s', l.frequency, l.recency, l.age, l.t, l.n,
+                                    purchase_count_probability(theirs, l.t, l.n, l.frequency::float8, l.recency, l.age), l.value), '; ')
+           FROM pnbd_lifetimes l, pnbd_models WHERE l.kind = 'probability'
+             AND NOT abs(purchase_count_probability(theirs, l.t, l.n, l.frequency::float8, l.recency, l.age) - l.value) <= 1e-10 * l.value),
+          NULL, 'Pareto/NBD: P(X(T, T+t) = n | x, t_x, T) equals lifetimes'' at its parameters to 1e-10 (32 values: 4 customers, 2 horizons, n 0 to 3)');
+SELECT is((SELECT count(*) FROM (
+             SELECT x, t_x, bigt, t, sum(purchase_count_probability(ours, t, n, x, t_x, bigt)) AS total,
+                    sum(n * purchase_count_probability(ours, t, n, x, t_x, bigt)) AS mean, max(expected_purchases(ours, t, x, t_x, bigt)) AS expected
+             FROM pnbd_models, (VALUES (0, 0, 38.86), (2, 30.43, 38.86), (7, 35.0, 38.0), (20, 37.5, 38.0)) c(x, t_x, bigt),
+                  unnest(ARRAY[1, 10, 52]) t, generate_series(0, 600) n GROUP BY 1, 2, 3, 4) q
+           WHERE NOT (abs(total - 1) <= 1e-12 AND abs(mean - expected) <= 1e-11 * greatest(expected, 1))),
+          0::bigint, 'Pareto/NBD: over n it sums to 1, and its mean is the conditional expected_purchases (written apart)');
+SELECT is((SELECT purchase_count_probability(ours, 10, 0, 3, 30, 38) - (1 - probability_alive(ours, 3, 30, 38))
+                  > 0 FROM pnbd_models), true, 'Pareto/NBD: no purchase ahead is at least the chance of having left');
+SELECT throws_ok($$SELECT purchase_count_probability(ours, 10, 0, 3, 40, 38) FROM pnbd_models$$, '22023', NULL,
+                 'Pareto/NBD: a recency past the age is refused');
 
 CREATE TABLE bb_rows AS
 SELECT row_number() OVER () AS i, x, t_x, 6 AS n, 1 + (x + t_x + rep) % 3 AS future
