@@ -186,7 +186,8 @@ cox_problem(const CoxModel *m)
 			return "Its variances are not negative.";
 	if (m->robust < 0 || m->robust > 1)
 		return "Its robust flag is out of range.";
-	if (!(m->robust ? m->robust_score_test >= 0 || m->robust_score_test == COX_NO_TEST : m->robust_score_test == 0))
+	if (!(m->robust ? (m->robust_score_test >= 0 && !isinf(m->robust_score_test)) || m->robust_score_test == COX_NO_TEST
+		  : m->robust_score_test == 0))
 		return "Its robust score test is a chi-square with clusters, 0 without.";
 	for (int i = 0; i <= p; i++)
 		if (!(COX_PH_TEST(m)[i] >= 0 || COX_PH_TEST(m)[i] == COX_NO_TEST))
@@ -1490,8 +1491,7 @@ cox_evaluate(CoxWork *w, const double *beta, double *restrict u, double *restric
 		if (deaths == 0)
 			continue;
 		loglik += eta_sum;
-		/* this time's terms of U and I, in du and di */
-		memset(di, 0, sizeof(double) * p * p);
+		/* this time's terms of U and I (its lower triangle), in du and di */
 		if (w->ties == COX_BRESLOW || deaths == 1)
 		{
 			for (int a = 0; a < p; a++)

@@ -220,6 +220,9 @@ SELECT is(pg_temp.refused_because('v1:coxph:ties=efron;strata=1;n=1;events=1;ski
           'Its proportional-hazards tests are chi-squares.', 'a negative proportional-hazards chi-square is refused');
 SELECT is(pg_temp.refused_because('v1:coxph:ties=efron;strata=1;n=1;events=1;skipped=0;iterations=1;converged=true;loglik=-1,-1;score=0;wald=0;concordance=0.5,0;terms="a";means=0;coef=0;cov=1;ph_test=0,-1;baseline_rows=1;baseline=1,1,1,1,0'),
           'accepted', 'the same with the global test undefined (-1) is a model');
+SELECT is((SELECT pg_temp.refused_because(regexp_replace(m::text, 'robust_score=[^;]*', 'robust_score=-3')) FROM fits
+           WHERE fit = 'lung_cluster'),
+          'Its robust score test is a chi-square with clusters, 0 without.', 'a negative robust score test is refused');
 SELECT is((SELECT m::text::coxph_model::text FROM fits WHERE fit = 'lung_cluster'),
           (SELECT m::text FROM fits WHERE fit = 'lung_cluster'), 'a robust model''s text form, with its robust score test, reads back exactly');
 SELECT is((SELECT array_agg(z.term || ' ' || coalesce(z.chisq::text, 'NULL') || ' ' || z.df ORDER BY z.term)
