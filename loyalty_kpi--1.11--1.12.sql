@@ -37,7 +37,11 @@
  * time unit (a customer without a summary), and a prediction's unit is
  * compared by length ('168 hours' is '7 days'); sbg_fit over an
  * aggregated table refuses a NULL count beside known ones (22004) rather
- * than drop the row's customers.
+ * than drop the row's customers.  Pareto/NBD's likelihood and P(alive)
+ * split the integral where one of alpha and beta is far below the other
+ * (issue 30), so fits converge there in a bounded number of terms a row
+ * (a fit of 4,000 customers with beta = 50 alpha: 97 ms and converged,
+ * where 1.11 ran 1.7 s and stopped short); values elsewhere are unchanged.
  */
 
 \echo Use "ALTER EXTENSION loyalty_kpi UPDATE TO '1.12'" to load this file. \quit

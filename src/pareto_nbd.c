@@ -19,7 +19,11 @@
  * that overflow for large x.  Here I is summed as one series whose terms
  * are each a positive difference taken without cancellation (see
  * pnbd_integral), so it keeps its relative accuracy in every corner: large
- * x, large T, alpha equal to or near beta.
+ * x, large T, alpha equal to or near beta.  Where one of alpha and beta is
+ * far below the other near t_x (one-time buyers with beta some 50 alpha),
+ * that series falls slowly, and the interval is split where a second
+ * series, in a variable small below the split, takes the lower part
+ * (pnbd_integral_split): the cost no longer grows with beta/alpha.
  */
 #include "model.h"
 
@@ -71,6 +75,7 @@ pnbd_out_of_reach(const char *fname)
  * n + 1), up to PNBD_STEP_TABLE terms; later terms compute theirs.
  */
 #define PNBD_STEP_TABLE 128
+#define PNBD_LOW_TABLE 256
 #define PNBD_STEP_CHUNK 16
 
 typedef struct PnbdSteps
@@ -82,6 +87,14 @@ typedef struct PnbdSteps
 	double		growth[PNBD_STEP_TABLE];
 	double		po_n[PNBD_STEP_TABLE];
 	double		inv_po_n[PNBD_STEP_TABLE];
+	/* the lower part's (pnbd_integral_low, whose comment has them) */
+	bool		low_rho;		/* in rho, not tau */
+	int			low_filled;
+	double		low_coef[PNBD_LOW_TABLE];
+	double		low_dcoef[PNBD_LOW_TABLE];
+	double		low_center[PNBD_LOW_TABLE];
+	double		low_other[PNBD_LOW_TABLE];
+	double		low_inv_e[PNBD_LOW_TABLE];
 } PnbdSteps;
 
 /* The table for (pc, po): kept when it is for them, else emptied for them */
@@ -93,6 +106,9 @@ pnbd_steps_for(PnbdSteps *steps, double pc, double po)
 	steps->pc = pc;
 	steps->po = po;
 	steps->filled = 0;
+	steps->low_filled = 0;
+	/* the lower part's variable: the one with less cancellation (see pnbd_integral_split) */
+	steps->low_rho = po > 2;
 }
 
 /*
@@ -294,6 +310,279 @@ pnbd_integral(double c, double o, double pc, double po, double t_x, double T, do
 }
 
 /*
+ * Where the smaller base is far below the larger near t_x, the series
+ * above falls slowly: its ratio is w = 1 - tau(t_x), tau(u) = (o+u)/(c+u),
+ * so it needs about 40 / tau(t_x) terms (2,000 at beta = 50 alpha for a
+ * customer without repeat purchases), more with a large po.  There J is
+ * split: above the split the series above falls at least as 1 - tau at the
+ * split; below it, J is a series in a variable v that is small there,
+ * each term integrated exactly (pnbd_integral_low), so the cost no longer
+ * grows with c/o.  With J = (c-o)^-k0 int ... dv:
+ *	 tau:				  int tau^-po (1-tau)^m dtau,  m = pc + po - 2
+ *	 rho = (o+u)/(c-o):  int rho^-po (1+rho)^-pc drho
+ * and the second factor expanded in powers of v.  The coefficients change
+ * sign, which costs up to ((1+v)/(1-v))^M of accuracy, M = m or pc: so
+ * rho where pc < m (po > 2, purchases far below the other rate), tau
+ * otherwise, and the split at v = min(1/2, 3.45/M), which keeps that near
+ * 1e3.  A sum that lost more than 1e4 is not used (the first series then
+ * takes all of J).
+ */
+#define PNBD_SPLIT_AT 0.5
+#define PNBD_SPLIT_AT_TIMES_M 3.45
+#define PNBD_SPLIT_CANCELLATION 1e4
+
+/*
+ * H(e) = expm1(y)/e and H'(e) = D^2 (y e^y - expm1(y))/y^2, y = e D, near
+ * y = 0 (|y| < PNBD_H_NEAR), where the differences lose digits (there
+ * about 1e-15 and 2e-14 of H and H'): by their Taylor polynomials, H = D
+ * sum y^k/(k+1)!, H' = D^2 sum (k+1) y^k/(k+2)!, whose terms past degree
+ * 10 are below 3e-20
+ */
+#define PNBD_H_NEAR 0.1
+#define PNBD_H_DEGREE 10
+
+static inline void
+pnbd_h_series(double y, double *h, double *hd)
+{
+#define F(k) (1.0 / (k))
+	static const double coef[PNBD_H_DEGREE + 1] = {	/* 1/(k+1)! */
+		1, F(2), F(6), F(24), F(120), F(720), F(5040), F(40320), F(362880), F(3628800), F(39916800)
+	};
+	static const double dcoef[PNBD_H_DEGREE + 1] = {	/* (k+1)/(k+2)! */
+		F(2), 2 * F(6), 3 * F(24), 4 * F(120), 5 * F(720), 6 * F(5040), 7 * F(40320), 8 * F(362880),
+		9 * F(3628800), 10 * F(39916800), 11 * F(479001600)
+	};
+#undef F
+	double		a = coef[PNBD_H_DEGREE],
+				b = dcoef[PNBD_H_DEGREE];
+
+	for (int k = PNBD_H_DEGREE - 1; k >= 0; k--)
+	{
+		a = a * y + coef[k];
+		b = b * y + dcoef[k];
+	}
+	*h = a;
+	*hd = b;
+}
+
+/*
+ * P(e) = int v^(e-1) dv over the lower part, scaled by v_ref^(1-po), with
+ * e = j - po: v_ref^(j-1) H(e), H(e) = expm1(e D)/e, D = ln(v_other /
+ * v_ref), signed for the integral's direction; and dP/de less ln(v_ref) P,
+ * v_ref^(j-1) H'(e).  pow_ref is v_ref^(j-1), pow_other v_other^(j-1)
+ * e^((1-po) D), that is v_ref^(j-1) e^(e D): away from e D = 0 H is their
+ * difference over e, near it pnbd_h_series.
+ */
+static inline void
+pnbd_low_power(double e, double inv_e, double D, double pow_ref, double pow_other, double *p, double *dp)
+{
+	double		y = e * D;
+
+	if (fabs(y) < PNBD_H_NEAR)
+	{
+		double		h,
+					hd;
+
+		pnbd_h_series(y, &h, &hd);
+		*p = pow_ref * D * h;
+		*dp = pow_ref * D * D * hd;
+	}
+	else
+	{
+		*p = (pow_other - pow_ref) * inv_e;
+		*dp = (D * pow_other - *p) * inv_e;
+	}
+}
+
+/*
+ * The lower part's coefficients for the table's exponents, PNBD_STEP_CHUNK
+ * more: with k_n those of the second factor's powers of v, the sums are
+ *	 J = (c-o)^-k0 sum k_n P(n+1-po)
+ *	 dJ/dpc = -ln(c-o) J + (c-o)^-k0 sum k'_n P(n+1-po), k'_n = dk_n/dpc
+ *	 dJ/dpo = -ln(c-o) J - (c-o)^-k0 sum k_n dP(n+1-po)/de (the moment of
+ *			  ln v), and with tau, whose m has po in it, + the sum of k'_n
+ *	 J at pc + 1 = (c-o)^-(k0+1) sum center_n P(n+1-po)
+ *	 J at po + 1 = (c-o)^-(k0+1) sum other_n P(n-po)
+ * (c + u = (c-o)/(1-tau) = (c-o)(1+rho), o + u = (c-o) tau/(1-tau) = (c-o) rho):
+ *	 tau: k_n = (-m)_n/n!, center_n = other_n = k_n - k_(n-1) ((1-tau)^(m+1))
+ *	 rho: k_n = (-1)^n (pc)_n/n!, center_n = (-1)^n (pc+1)_n/n!, other_n = k_n
+ * and 1/(n + 1 - po) (0 at e = 0, where pnbd_low_power takes the series).
+ */
+static pg_noinline void
+pnbd_low_extend(PnbdSteps *steps)
+{
+	double		pc = steps->pc,
+				m = steps->pc + steps->po - 2;
+	int			upto = Min(steps->low_filled + 2 * PNBD_STEP_CHUNK, PNBD_LOW_TABLE);
+
+	for (int n = steps->low_filled; n < upto; n++)
+	{
+		double		e = n + 1 - steps->po;
+
+		if (n == 0)
+		{
+			steps->low_coef[0] = steps->low_center[0] = steps->low_other[0] = 1;
+			steps->low_dcoef[0] = 0;
+		}
+		else if (steps->low_rho)
+		{
+			steps->low_coef[n] = -steps->low_coef[n - 1] * (pc + n - 1) / n;
+			steps->low_dcoef[n] = -(steps->low_dcoef[n - 1] * (pc + n - 1) + steps->low_coef[n - 1]) / n;
+			steps->low_center[n] = -steps->low_center[n - 1] * (pc + n) / n;
+			steps->low_other[n] = steps->low_coef[n];
+		}
+		else
+		{
+			steps->low_coef[n] = steps->low_coef[n - 1] * (n - 1 - m) / n;
+			steps->low_dcoef[n] = (steps->low_dcoef[n - 1] * (n - 1 - m) - steps->low_coef[n - 1]) / n;
+			steps->low_center[n] = steps->low_other[n] = steps->low_coef[n] - steps->low_coef[n - 1];
+		}
+		steps->low_inv_e[n] = e == 0 ? 0 : 1 / e;
+	}
+	steps->low_filled = upto;
+}
+
+/*
+ * The lower part, J from t_x to where v = v_hi (0 < v_lo = v(t_x) < v_hi <=
+ * 1/2; v tau or rho as steps, the table for (pc, po), says), in
+ * pnbd_integral's form: the scale in log_scale, the shifted integrals one
+ * factor 1/(c+t_x) below it.  The powers are anchored at v_ref, the end
+ * whose v^(1-po) is the larger (v_lo when po >= 1), so every scaled power
+ * is at most 1.  Past the last of the coefficients' rise (n > M + 1 with
+ * tau, 2 pc with rho) each term is below 3/4 of the one before.  False
+ * where the sum lost too much to cancellation or did not converge in the
+ * table's terms.
+ */
+static bool
+pnbd_integral_low(double c, double o, double pc, double po, double t_x, double v_lo, double v_hi,
+				  PnbdSteps *steps, PnbdIntegral *out)
+{
+	bool		rho = steps->low_rho;
+	double		log_gap = log(c - o);
+	bool		anchor_lo = po >= 1;
+	double		v_ref = anchor_lo ? v_lo : v_hi,
+				v_other = anchor_lo ? v_hi : v_lo;
+	double		log_ref = log(v_ref);
+	double		D = log(v_other) - log_ref;
+	double		sign = anchor_lo ? 1 : -1;	/* the integral runs from v_ref, or to it */
+	double		pow_ref = 1 / v_ref,	/* at j = 0 */
+				pow_other = exp((1 - po) * D) / v_other;
+	double		falling_from = rho ? 2 * pc : pc + po - 1;
+	double		p_n,			/* P(n - po), scaled */
+				p_next,			/* P(n + 1 - po) */
+				dp_next;
+	double		value = 0,
+				coef_moment = 0,	/* sum k'_n P */
+				log_moment = 0, /* sum k_n dP/de */
+				center_plus = 0,
+				other_plus = 0,
+				magnitude = 0;	/* sum |k_n P|: the cancellation's measure */
+	int			n;
+
+	Assert(steps->pc == pc && steps->po == po);
+	pnbd_low_power(-po, po == 0 ? 0 : -1 / po, D, pow_ref, pow_other, &p_n, &dp_next);
+	p_n *= sign;
+	for (n = 0; n < PNBD_LOW_TABLE; n++)
+	{
+		double		k;
+
+		if (n >= steps->low_filled)
+			pnbd_low_extend(steps);
+		k = steps->low_coef[n];
+		pow_ref *= v_ref;
+		pow_other *= v_other;
+		pnbd_low_power(n + 1 - po, steps->low_inv_e[n], D, pow_ref, pow_other, &p_next, &dp_next);
+		p_next *= sign;
+		dp_next = sign * dp_next + log_ref * p_next;
+
+		value += k * p_next;
+		coef_moment += steps->low_dcoef[n] * p_next;
+		log_moment += k * dp_next;
+		center_plus += steps->low_center[n] * p_next;
+		other_plus += steps->low_other[n] * p_n;
+		magnitude += fabs(k * p_next);
+
+		if ((n & 3) == 3 && n > falling_from &&
+			fabs(k * p_next) + fabs(steps->low_dcoef[n] * p_next) + fabs(k * dp_next)
+			+ fabs(steps->low_center[n] * p_next) + fabs(steps->low_other[n] * p_n)
+			<= 1e-17 * (fabs(value) + fabs(coef_moment) + fabs(log_moment) + fabs(center_plus) + fabs(other_plus)))
+			break;
+		p_n = p_next;
+	}
+	if (n == PNBD_LOW_TABLE || !(value > 0) || magnitude > PNBD_SPLIT_CANCELLATION * value)
+		return false;
+	out->log_scale = (1 - pc - po) * log_gap + (1 - po) * log_ref;
+	out->value = value;
+	out->d_center = -log_gap * value + coef_moment;
+	out->d_other = -log_gap * value + (rho ? 0 : coef_moment) - log_moment;
+	out->center_plus = center_plus * (c + t_x) / (c - o);
+	out->other_plus = other_plus * (c + t_x) / (c - o);
+	return true;
+}
+
+/*
+ * J, split where pnbd_integral alone would fall slowly (see above); the
+ * arguments and result are pnbd_integral's
+ */
+static bool
+pnbd_integral_split(double c, double o, double pc, double po, double t_x, double T, double log_c_tx,
+					int max_terms, PnbdSteps *steps, PnbdIntegral *out)
+{
+	bool		rho = steps->low_rho;
+	double		cancelling = rho ? pc : pc + po - 2;
+	double		v_split = cancelling * PNBD_SPLIT_AT > PNBD_SPLIT_AT_TIMES_M
+		? PNBD_SPLIT_AT_TIMES_M / cancelling : PNBD_SPLIT_AT;
+	double		tau_split = rho ? v_split / (1 + v_split) : v_split;
+	double		v_lo = (o + t_x) / (rho ? c - o : c + t_x);
+	double		u_split,
+				v_hi,
+				log_low,
+				log_high,
+				log_scale,
+				to_low,
+				to_high;
+	PnbdIntegral low,
+				high;
+
+	if (T == t_x || !(v_lo < v_split))
+		return pnbd_integral(c, o, pc, po, t_x, T, log_c_tx, max_terms, steps, out);
+	u_split = rho ? (c - o) * v_split - o : (c * v_split - o) / (1 - v_split);
+	if (u_split >= T)
+	{
+		u_split = T;
+		v_hi = (o + T) / (rho ? c - o : c + T);
+	}
+	else
+		v_hi = v_split;
+	if (!(u_split > t_x && v_hi > v_lo) || !pnbd_integral_low(c, o, pc, po, t_x, v_lo, v_hi, steps, &low))
+		return pnbd_integral(c, o, pc, po, t_x, T, log_c_tx, max_terms, steps, out);
+	if (u_split == T)
+	{
+		*out = low;
+		return true;
+	}
+	/* c + u_split = (c-o)/(1 - tau_split) */
+	if (!pnbd_integral(c, o, pc, po, u_split, T, log(c - o) - log1p(-tau_split), max_terms, steps, &high))
+		return false;
+
+	/* the sum on the scale of the larger part */
+	log_low = low.log_scale + log(low.value);
+	log_high = high.value > 0 ? high.log_scale + log(high.value) : -INFINITY;
+	log_scale = Max(log_low, log_high);
+	to_low = exp(low.log_scale - log_scale);
+	to_high = exp(high.log_scale - log_scale);
+	out->log_scale = log_scale;
+	out->value = low.value * to_low + high.value * to_high;
+	out->d_center = low.d_center * to_low + high.d_center * to_high;
+	out->d_other = low.d_other * to_low + high.d_other * to_high;
+	/* the upper part's shifted integrals are one factor 1/(c + u_split) below its scale */
+	to_high *= (c + t_x) * (1 - tau_split) / (c - o);
+	out->center_plus = low.center_plus * to_low + high.center_plus * to_high;
+	out->other_plus = low.other_plus * to_low + high.other_plus * to_high;
+	return true;
+}
+
+/*
  * int_{t_x}^{T} (alpha+u)^-pa (beta+u)^-pb du, expanded around the larger of
  * alpha and beta, whose ln(. + t_x) the caller gives (the fit has them per
  * distinct time); d_center and center_plus are then alpha's (d/dpa, at
@@ -308,7 +597,7 @@ pnbd_integral_ab(double alpha, double beta, double pa, double pb, double t_x, do
 	if (alpha >= beta)
 	{
 		pnbd_steps_for(steps, pa, pb);
-		return pnbd_integral(alpha, beta, pa, pb, t_x, T, log_larger_tx, max_terms, steps, out);
+		return pnbd_integral_split(alpha, beta, pa, pb, t_x, T, log_larger_tx, max_terms, steps, out);
 	}
 	else
 	{
@@ -316,7 +605,7 @@ pnbd_integral_ab(double alpha, double beta, double pa, double pb, double t_x, do
 		bool		ok;
 
 		pnbd_steps_for(steps, pb, pa);
-		ok = pnbd_integral(beta, alpha, pb, pa, t_x, T, log_larger_tx, max_terms, steps, out);
+		ok = pnbd_integral_split(beta, alpha, pb, pa, t_x, T, log_larger_tx, max_terms, steps, out);
 
 		swap = out->d_center;
 		out->d_center = out->d_other;
