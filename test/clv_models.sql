@@ -1,7 +1,7 @@
 -- pgTAP: the CLV aggregates against independent plain-SQL computations on
 -- generated orders (fixed seed), parallel plans against serial ones, and
 -- the BG/NBD fit against the published CDNOW estimates once more through a
--- parallel plan.  One transaction, rolled back.
+-- parallel plan; BG/NBD and Pareto/NBD against CLVTools' log-likelihoods.  One transaction, rolled back.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS loyalty_kpi;
@@ -446,6 +446,45 @@ SELECT is((SELECT count(*) FROM (
              FROM civ_customers, civ_models ORDER BY c) y
            WHERE NOT (abs((ours).standard_error / delta_in_sql - 1) <= 1e-8 AND (ours).estimate = clv)),
           0::bigint, 'predicted_clv_interval: the standard error is the delta method in SQL over both fits (1e-8), the estimate predicted_clv');
+
+-- ---------------------------------------------------------------------
+-- CLVTools' apparel data (../shared/data/clvtools: 600 customers), at its
+-- calibration splits of 40 and 104 weeks from 2005-01-02, summarized as
+-- CLVTools does (same-day purchases one, weeks of 7 days, T to the split
+-- day).  Its log-likelihoods, as issue 30 quotes CLVTools 0.12.1: at 104
+-- weeks Pareto/NBD -5848.0978 and BG/NBD -5857.0197, at 40 BG/NBD
+-- -2612.0607; its default Pareto/NBD fit at 40 weeks fails.  Converged
+-- means the fit's own checks passed: gradient at the tolerance, the
+-- information matrix positive definite.
+-- ---------------------------------------------------------------------
+CREATE TABLE apparel_transactions (id int, day date, price float8);
+\copy apparel_transactions FROM '../shared/data/clvtools/apparelTrans.csv' CSV HEADER
+CREATE TABLE apparel_calibration AS
+SELECT weeks, id, count(DISTINCT day) - 1 AS x, (max(day) - min(day)) / 7.0 AS t_x,
+       (date '2005-01-02' + 7 * weeks - min(day)) / 7.0 AS t
+FROM apparel_transactions, (VALUES (40), (104)) w(weeks)
+WHERE day <= date '2005-01-02' + 7 * weeks GROUP BY weeks, id;
+CREATE TABLE apparel_fits AS
+SELECT weeks, count(*) AS customers, pareto_nbd_fit(x, t_x, t) AS pnbd, bgnbd_fit(x, t_x, t) AS bg
+FROM apparel_calibration GROUP BY weeks;
+SELECT results_eq($$SELECT weeks, customers, round(log_likelihood(pnbd)::numeric, 4), converged(pnbd),
+                           round(log_likelihood(bg)::numeric, 4), converged(bg)
+                    FROM apparel_fits WHERE weeks = 104$$,
+                  $$VALUES (104, 600::bigint, -5848.0978, true, -5857.0197, true)$$,
+                  'apparel, 104 weeks: Pareto/NBD and BG/NBD converge to CLVTools'' log-likelihoods (its 4 decimals)');
+-- at 40 weeks both likelihoods rise as the dropout's two parameters run off together
+-- (BG/NBD's a and b, Pareto/NBD's s and beta: one dropout probability or rate for every
+-- customer): there is no interior maximum to converge to.  BG/NBD climbs above where
+-- CLVTools stopped; neither fit calls itself converged, and predictions refuse them.
+SELECT ok(log_likelihood(bg) > -2612.0607 AND NOT converged(bg) AND parameter(bg, 'a') > 1000 AND customers = 600,
+          'apparel, 40 weeks: BG/NBD rises above CLVTools'' -2612.0607 (' || round(log_likelihood(bg)::numeric, 4)
+          || ') as a and b run off: converged = false')
+FROM apparel_fits WHERE weeks = 40;
+SELECT ok(NOT converged(pnbd) AND parameter(pnbd, 's') > 10,
+          'apparel, 40 weeks: Pareto/NBD has no interior maximum (s -> infinity): converged = false')
+FROM apparel_fits WHERE weeks = 40;
+SELECT throws_ok($$SELECT probability_alive(pnbd, 1, 10, 30) FROM apparel_fits WHERE weeks = 40$$, '22023', NULL,
+                 'apparel, 40 weeks: the unconverged Pareto/NBD fit is refused by predictions');
 
 -- ---------------------------------------------------------------------
 -- Result rows of numbers made from a template (lk_make_row: a copy of the
