@@ -486,6 +486,42 @@ FROM apparel_fits WHERE weeks = 40;
 SELECT throws_ok($$SELECT probability_alive(pnbd, 1, 10, 30) FROM apparel_fits WHERE weeks = 40$$, '22023', NULL,
                  'apparel, 40 weeks: the unconverged Pareto/NBD fit is refused by predictions');
 
+-- CLVTools itself (test/reference/clvtools_reference.R ran CLVTools 0.12.1, built from
+-- its source, on the same files): its summary of each customer, its fits' log-likelihoods
+-- (the issue's figures), and its PAlive and CET (the holdout to the end of 2010) for every
+-- customer; ours at CLVTools' parameters, written into our models' text form
+CREATE TABLE clvtools_fits (model text, weeks int, parameter text, estimate float8, log_likelihood float8, note text);
+\copy clvtools_fits FROM 'test/reference/clvtools_apparel_fits.csv' (FORMAT csv, HEADER, FORCE_NULL (estimate, log_likelihood))
+CREATE TABLE clvtools_predictions (model text, weeks int, id int, x int, t_x float8, t_cal float8,
+                                   period_length float8, p_alive float8, cet float8, dert float8);
+\copy clvtools_predictions FROM 'test/reference/clvtools_apparel_predictions.csv' CSV HEADER
+CREATE TABLE clvtools_models AS
+SELECT model, weeks,
+       format('v3:%s:%s;se=NaN,NaN,NaN,NaN;cov=%s;log_likelihood=%s;customers=600;iterations=1;converged=true', model,
+              string_agg(parameter || '=' || estimate, ',' ORDER BY array_position(ARRAY['r', 'alpha', 'a', 's', 'b', 'beta'], parameter)),
+              array_to_string(array_fill('NaN'::text, ARRAY[16]), ','), min(log_likelihood)) AS m
+FROM clvtools_fits WHERE model IN ('pareto_nbd', 'bgnbd') AND estimate IS NOT NULL GROUP BY model, weeks;
+SELECT is((SELECT count(*) FROM apparel_calibration c JOIN clvtools_predictions p
+           ON p.model = 'bgnbd' AND p.weeks = c.weeks AND p.id = c.id
+           WHERE c.x = p.x AND c.t_x = p.t_x AND c.t = p.t_cal), 1200::bigint,
+          'apparel: our calibration summary is CLVTools'' for all 600 customers at both splits');
+SELECT results_eq($$SELECT model, weeks, CASE WHEN log_likelihood > -1e300 THEN round(log_likelihood::numeric, 4) END
+                    FROM clvtools_fits
+                    WHERE parameter = 'r' AND model IN ('pareto_nbd', 'bgnbd', 'ggompertz_nbd', 'pareto_nbd_static')
+                    ORDER BY 1, 2$$,
+                  $$VALUES ('bgnbd', 40, -2612.0607), ('bgnbd', 104, -5857.0197), ('ggompertz_nbd', 40, -2611.9202),
+                           ('ggompertz_nbd', 104, -5848.0979), ('pareto_nbd', 40, NULL),
+                           ('pareto_nbd', 104, -5848.0978), ('pareto_nbd_static', 40, -2589.2322),
+                           ('pareto_nbd_static', 104, -5821.0627)$$,
+                  'apparel: CLVTools'' log-likelihoods as run here are the issue''s (its Pareto/NBD at 40 weeks overflows: -1.8e308 / 2)');
+SELECT is((SELECT count(*) FROM clvtools_predictions p JOIN clvtools_models USING (model, weeks)
+           WHERE abs(CASE model WHEN 'pareto_nbd' THEN probability_alive(m::pareto_nbd_model, x, t_x, t_cal)
+                                ELSE probability_alive(m::bgnbd_model, x, t_x, t_cal) END / p_alive - 1) < 1e-12
+             AND abs(CASE model WHEN 'pareto_nbd' THEN expected_purchases(m::pareto_nbd_model, period_length, x, t_x, t_cal)
+                                ELSE expected_purchases(m::bgnbd_model, period_length, x, t_x, t_cal) END / cet - 1) < 1e-12),
+          1800::bigint,
+          'apparel: P(alive) and expected purchases equal CLVTools'' PAlive and CET to 1e-12 for every customer (Pareto/NBD at 104 weeks, BG/NBD at 40 and 104)');
+
 -- ---------------------------------------------------------------------
 -- Result rows of numbers made from a template (lk_make_row: a copy of the
 -- first row heap_form_tuple made for the same NULLs, the values written
