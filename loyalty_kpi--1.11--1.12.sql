@@ -29,6 +29,9 @@
  * - Pareto/NBD's P(X(T, T+t) = n | x, t_x, T) (issue 30):
  *   purchase_count_probability(model, t, n, frequency, recency, age), as
  *   lifetimes' conditional_probability_of_n_purchases_up_to_time.
+ * - Pareto/NBD's DERT (issue 30): discounted_expected_transactions(model,
+ *   discount_rate, frequency, recency, age) and its _interval, as CLVTools'
+ *   DERT.
  *
  * The rest is in the library: survival_summary's timestamp form counts
  * tenure in whole units (summaries stored before keep their fractional
@@ -891,6 +894,43 @@ RETURNS double precision
 AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.pareto_nbd_model, double precision, integer, double precision, double precision, double precision, interval) IS
     'Pareto/NBD: P(X(T, T+t) = n | x, t_x, T) for a customer with that history; a given time unit must be the model''s.';
+
+-- Pareto/NBD's DERT: a customer's purchases still ahead, discounted continuously (1.12)
+CREATE FUNCTION @extschema@.discounted_expected_transactions(model @extschema@.pareto_nbd_model, discount_rate double precision,
+                                                             frequency double precision, recency double precision,
+                                                             age double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pnbd_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision) IS
+    'Pareto/NBD: DERT, a customer''s purchases still ahead discounted continuously at the rate in % per time unit (Fader, Hardie and Lee''s RFM and CLV; CLVTools'' DERT at continuous.discount.factor ln(1 + rate/100)); CLV = value per purchase x DERT.';
+
+CREATE FUNCTION @extschema@.discounted_expected_transactions(model @extschema@.pareto_nbd_model, discount_rate double precision,
+                                                             frequency double precision, recency double precision,
+                                                             age double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pnbd_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision, interval) IS
+    'Pareto/NBD: DERT for a customer with that history; a given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @extschema@.pareto_nbd_model,
+                                                                      discount_rate double precision,
+                                                                      frequency double precision,
+                                                                      recency double precision, age double precision,
+                                                                      level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'pnbd_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision, double precision) IS
+    'Pareto/NBD: DERT with its delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @extschema@.pareto_nbd_model,
+                                                                      discount_rate double precision,
+                                                                      frequency double precision,
+                                                                      recency double precision, age double precision,
+                                                                      level double precision, time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'pnbd_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision, double precision, interval) IS
+    'Pareto/NBD: DERT with its interval; a given time unit must be the model''s.';
 
 -- The support functions are the aggregates' own: PUBLIC may not call them
 -- directly (every aggregate still works for every role; only direct

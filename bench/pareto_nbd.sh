@@ -62,6 +62,8 @@ p="FROM simulated, fitted"
 bench "predict 1M" "floor: count(*)" "$serial" "SELECT count(*) $p"
 bench "predict 1M" "probability_alive(m, x, t_x, T)" "$serial" "SELECT sum(probability_alive(m, frequency, recency, age)) $p"
 bench "predict 1M" "expected_purchases(m, 39, x, t_x, T)" "$serial" "SELECT sum(expected_purchases(m, 39, frequency, recency, age)) $p"
+bench "predict 1M" "discounted_expected_transactions(m, 10, x, t_x, T)" "$serial" \
+    "SELECT sum(discounted_expected_transactions(m, 10, frequency, recency, age)) $p"
 bench "predict 1M" "probability_alive_interval(m, x, t_x, T)" "$serial" \
     "SELECT sum(i.upper - i.lower) $p, probability_alive_interval(m, frequency, recency, age) i"
 bench "predict 1M" "expected_purchases_interval(m, 39, x, t_x, T)" "$serial" \

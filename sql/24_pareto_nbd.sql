@@ -97,6 +97,28 @@ SELECT count(*) AS customers, count(DISTINCT (r, alpha, s, beta)) AS models,
            / (p_alive * p_gone)) < 1e-9 AS gradient_matches
 FROM pnbd_far;
 
+-- DERT (discounted_expected_transactions): (r+x)/(al+T) P(alive) E[1/(delta + mu)], mu ~
+-- Gamma(s, be+T), delta = ln(1 + rate/100), against the same script's values at 60 digits
+-- (mpmath's upper incomplete gamma): z = delta (be+T) from 0.005 to 50 (the fraction above 1,
+-- the series below), s from 0.56 to 7, exactly 1 and 1 + 1e-7
+CREATE TABLE pnbd_dert (r float8, alpha float8, s float8, beta float8, x int, t_x float8, t float8, rate float8,
+                        z float8, dert float8);
+\copy pnbd_dert FROM 'test/reference/pareto_nbd_dert.csv' CSV HEADER
+SELECT count(*) AS values, count(*) FILTER (WHERE z < 1) AS below_one,
+       max(abs(discounted_expected_transactions(pg_temp.pnbd(r, alpha, s, beta), rate, x, t_x, t) / dert - 1)) < 1e-12
+         AS dert_matches,
+       bool_and((i).estimate = discounted_expected_transactions(pg_temp.pnbd(r, alpha, s, beta), rate, x, t_x, t))
+         AS interval_estimate
+FROM pnbd_dert, LATERAL (SELECT discounted_expected_transactions_interval(pg_temp.pnbd(r, alpha, s, beta), rate, x, t_x, t) AS i) i;
+-- at the CDNOW fit: inside its interval, and more purchases ahead at a lower rate
+SELECT (i).lower < (i).estimate AND (i).estimate < (i).upper AS inside,
+       discounted_expected_transactions(pnbd, 1, 2, 30.43, 38.86) > discounted_expected_transactions(pnbd, 10, 2, 30.43, 38.86)
+         AS lower_rate_more,
+       (SELECT discounted_expected_transactions(pareto_nbd_fit(x, t_x, t, interval '7 days'), 10, 2, 30.43, 38.86,
+                                                interval '7 days') FROM pnbd_cdnow)
+         = discounted_expected_transactions(pnbd, 10, 2, 30.43, 38.86) AS time_unit_form
+FROM pnbd_models, LATERAL (SELECT discounted_expected_transactions_interval(pnbd, 10, 2, 30.43, 38.86) AS i) i;
+
 -- a fit where beta is some 50 alpha: 4,000 customers drawn in SQL from the model with r = s = 1
 -- (exponential rates: buying at rate 1/2 a week on average, leaving at 1/100), up to 104 weeks
 -- (at most 200 purchases each).  The series alone needed 2,000 terms a row here and the fit did
@@ -260,5 +282,8 @@ SELECT pg_temp.fails(q) FROM (VALUES
   ($q$SELECT probability_alive(pnbd, 2, 5, 4) FROM pnbd_models$q$),
   ($q$SELECT probability_alive(replace(pg_temp.pnbd(0.5, 10, 0.6, 12)::text, 'converged=true', 'converged=false')::pareto_nbd_model, 2, 5, 10)$q$),
   ($q$SELECT parameter(pnbd, 'a') FROM pnbd_models$q$),
+  ($q$SELECT discounted_expected_transactions(pnbd, 0, 2, 30.43, 38.86) FROM pnbd_models$q$),
+  ($q$SELECT discounted_expected_transactions_interval(pnbd, 'NaN', 2, 30.43, 38.86) FROM pnbd_models$q$),
+  ($q$SELECT discounted_expected_transactions(pnbd, 10, 2, 40, 38.86) FROM pnbd_models$q$),
   ($q$SELECT 'v3:bgnbd:r=1,alpha=1,a=1,b=1;se=NaN,NaN,NaN,NaN;cov=NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN;log_likelihood=-1;customers=2;iterations=1;converged=true'::pareto_nbd_model$q$)
 ) v(q);

@@ -811,6 +811,69 @@ nbd_count_probability_sql(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(lk_share_result(fname, probability, 1));
 }
 
+/*
+ * discounted_expected_transactions(model, discount_rate, frequency, recency,
+ * age [, time_unit]) and its _interval (..., level [, time_unit]):
+ * Pareto/NBD's DERT, the rate a percentage per time unit, the continuous
+ * rate ln(1 + rate/100) (CLVTools' continuous.discount.factor); the
+ * interval's gradient by central differences (model_delta_se)
+ */
+/* the customer, with the continuous discount rate in the horizon's place (c.t) */
+static double
+pnbd_predict_discounted(const Model *m, const void *arg)
+{
+	const NbdCustomer *c = arg;
+
+	return pnbd_discounted_expected(m, c->t, c->x, c->t_x, c->T, c->fname);
+}
+
+static double
+pnbd_discounted_args(FunctionCallInfo fcinfo, int nargs_without_unit, const char *fname, NbdCustomer *c,
+					 const Model **m)
+{
+	double		rate = PG_GETARG_FLOAT8(1);
+
+	*m = nbd_model_arg(fcinfo);
+	if ((*m)->kind != MODEL_PARETO_NBD)
+		elog(ERROR, "not a Pareto/NBD model");
+	model_require_converged(*m, fname);
+	model_check_time_unit(fcinfo, nargs_without_unit, *m, fname);
+	if (!(rate > 0 && isfinite(rate)))
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", rate,
+						  "The discount rate is a percentage per time unit, above 0.");
+	c->t = log1p(rate / 100);
+	c->x = PG_GETARG_FLOAT8(2);
+	c->t_x = PG_GETARG_FLOAT8(3);
+	c->T = PG_GETARG_FLOAT8(4);
+	c->fname = fname;
+	fit_check_customer(fname, c->x, c->t_x, c->T);
+	return lk_finite_result(fname, pnbd_predict_discounted(*m, c));
+}
+
+PG_FUNCTION_INFO_V1(pnbd_discounted_transactions);
+Datum
+pnbd_discounted_transactions(PG_FUNCTION_ARGS)
+{
+	NbdCustomer c;
+	const Model *m;
+
+	PG_RETURN_FLOAT8(pnbd_discounted_args(fcinfo, 5, "discounted_expected_transactions", &c, &m));
+}
+
+PG_FUNCTION_INFO_V1(pnbd_discounted_transactions_interval);
+Datum
+pnbd_discounted_transactions_interval(PG_FUNCTION_ARGS)
+{
+	const char *fname = "discounted_expected_transactions_interval";
+	double		level = model_level_arg_at(fcinfo, 5, fname);
+	NbdCustomer c;
+	const Model *m;
+	double		estimate = pnbd_discounted_args(fcinfo, 6, fname, &c, &m);
+
+	return model_interval_result(fcinfo, estimate, model_delta_se(m, pnbd_predict_discounted, &c), level,
+								 INTERVAL_POSITIVE);
+}
+
 /* ---------------------------------------------------------------------
  * Intervals (delta method, model.c)
  * ---------------------------------------------------------------------

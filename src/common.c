@@ -10,6 +10,7 @@
 #include "access/tupmacs.h"
 #include "common/int.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
@@ -174,16 +175,56 @@ lk_student_t_two_sided_p(double t, double df)
 }
 
 /*
+ * Legendre's continued fraction for the upper incomplete gamma function,
+ * Gamma(a, x) = e^-x x^a h, evaluated by the modified Lentz method on its
+ * even contraction (Press et al., Numerical Recipes, 6.2): h, for x > 0
+ * and any real a (fast where x > a + 1).  False if it did not settle in
+ * max_iterations.
+ */
+bool
+lk_upper_gamma_fraction(double a, double x, int max_iterations, double *h)
+{
+	const double tiny = 1e-300;
+	double		b = x + 1.0 - a;
+	double		c = 1.0 / tiny;
+	double		d = 1.0 / b;
+
+	*h = d;
+	for (int n = 1; n < max_iterations; n++)
+	{
+		double		an = -n * (n - a);
+		double		delta;
+
+		b += 2.0;
+		d = an * d + b;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = b + an / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1.0 / d;
+		delta = d * c;
+		*h *= delta;
+		if (fabs(delta - 1.0) < 1e-16)
+			return true;
+		if ((n & 0xfff) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return false;
+}
+
+/*
  * Regularized upper incomplete gamma function Q(a, x) = Gamma(a, x) / Gamma(a),
  * for a > 0 and x > 0: below x = a + 1 through the series of the lower
  * function P = 1 - Q, above it through Legendre's continued fraction for Q
- * evaluated by the modified Lentz method (Press et al., Numerical Recipes,
- * 6.2), each on the side where it converges fast and loses no digits.
+ * (lk_upper_gamma_fraction), each on the side where it converges fast and
+ * loses no digits.
  */
 static double
 incomplete_gamma_upper(double a, double x)
 {
 	double		log_front = a * log(x) - x - lgamma(a);
+	double		h;
 
 	if (x < a + 1.0)
 	{
@@ -199,34 +240,9 @@ incomplete_gamma_upper(double a, double x)
 		}
 		return 1.0 - sum * exp(log_front);
 	}
-	else
-	{
-		const double tiny = 1e-300;
-		double		b = x + 1.0 - a;
-		double		c = 1.0 / tiny;
-		double		d = 1.0 / b;
-		double		h = d;
-
-		for (int n = 1; n < 10000; n++)
-		{
-			double		an = -n * (n - a);
-			double		delta;
-
-			b += 2.0;
-			d = an * d + b;
-			if (fabs(d) < tiny)
-				d = tiny;
-			c = b + an / c;
-			if (fabs(c) < tiny)
-				c = tiny;
-			d = 1.0 / d;
-			delta = d * c;
-			h *= delta;
-			if (fabs(delta - 1.0) < 1e-16)
-				break;
-		}
-		return exp(log_front) * h;
-	}
+	/* past x = a + 1 it settles in a few dozen steps */
+	(void) lk_upper_gamma_fraction(a, x, 10000, &h);
+	return exp(log_front) * h;
 }
 
 double

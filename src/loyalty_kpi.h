@@ -42,6 +42,8 @@ extern double lk_student_t_two_sided_p(double t, double df);
 
 /* P(X > x) for a chi-square variable with df degrees of freedom */
 extern double lk_chi_square_upper_p(double x, double df);
+/* Gamma(a, x) = e^-x x^a h: h by Legendre's continued fraction, x > 0, any a; false if unsettled */
+extern bool lk_upper_gamma_fraction(double a, double x, int max_iterations, double *h);
 
 /*
  * Copies into buf (NAMEDATALEN bytes) the name of the aggregate that called

@@ -464,6 +464,9 @@ extern double pnbd_count_probability(const Model *m, double t, int32 n, const ch
 /* P(X(T, T+t) = n | x, t_x, T): the same for a customer with that history */
 extern double pnbd_count_probability_given(const Model *m, double t, int32 n, double x, double t_x, double T,
 										   const char *fname);
+/* DERT: the purchases still ahead of a customer with that history, discounted continuously at delta */
+extern double pnbd_discounted_expected(const Model *m, double delta, double x, double t_x, double T,
+									   const char *fname);
 
 /* gamma_gamma.c */
 extern void gamma_gamma_check_row(const char *fname, const FitKey *key);

@@ -521,6 +521,11 @@ SELECT is((SELECT count(*) FROM clvtools_predictions p JOIN clvtools_models USIN
                                 ELSE expected_purchases(m::bgnbd_model, period_length, x, t_x, t_cal) END / cet - 1) < 1e-12),
           1800::bigint,
           'apparel: P(alive) and expected purchases equal CLVTools'' PAlive and CET to 1e-12 for every customer (Pareto/NBD at 104 weeks, BG/NBD at 40 and 104)');
+SELECT is((SELECT count(*) FROM clvtools_predictions p JOIN clvtools_models USING (model, weeks)
+           WHERE model = 'pareto_nbd'
+             AND abs(discounted_expected_transactions(m::pareto_nbd_model, 10, x, t_x, t_cal) / dert - 1) < 1e-12),
+          600::bigint,
+          'apparel: Pareto/NBD''s DERT at 10% a week equals CLVTools'' DERT (continuous.discount.factor ln 1.1) to 1e-12 for every customer');
 
 -- ---------------------------------------------------------------------
 -- Result rows of numbers made from a template (lk_make_row: a copy of the

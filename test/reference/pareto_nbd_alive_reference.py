@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Reference values of the Pareto/NBD's P(alive | x, t_x, T) and its
-gradient in the log-parameters, at 60 digits with mpmath, written beside
-this file as pareto_nbd_alive.csv for sql/24_pareto_nbd.sql (so the suite
-needs neither Python nor mpmath).
+gradient in the log-parameters, and of its DERT, at 60 digits with mpmath,
+written beside this file as pareto_nbd_alive.csv and pareto_nbd_dert.csv
+for sql/24_pareto_nbd.sql (so the suite needs neither Python nor mpmath).
 
 P(alive) = D / (D + s I), D = (alpha+T)^-(r+x) (beta+T)^-s and
 I = int_{t_x}^{T} (alpha+u)^-(r+x) (beta+u)^-(s+1) du, taken here by its
@@ -15,6 +15,12 @@ some 50 alpha are the case that made the fit's series long), s large
 (dropout with little heterogeneity), many purchases early, a purchase a
 moment before T.  P(alive) near 1 is written as 1 - P too, so a test can
 hold both to their relative accuracy.
+
+DERT = (r+x)/(alpha+T) P(alive) E[1/(delta + mu)], mu ~ Gamma(s, beta + T)
+its posterior, delta = ln(1 + rate/100): the last factor is taken here as
+(beta+T) e^z z^(s-1) Gamma(1-s, z), z = delta (beta+T), mpmath's upper
+incomplete gamma (any 1 - s), at rates whose z runs from 1e-4 to 50 and s
+from 0.3 to 7, through 1 exactly and a hair beside it.
 
 Rerun only to change it (Debian: python3-mpmath):
   /usr/bin/python3 test/reference/pareto_nbd_alive_reference.py
@@ -69,3 +75,26 @@ with open(os.path.join(here, "pareto_nbd_alive.csv"), "w", newline="") as f:
                 lambda v, i=i: mp.log(gone_odds(theta[:i] + [v] + theta[i + 1:], x, t_x, T)), theta[i])
                 for i in range(4)]
             out.writerow(list(model) + [x, t_x, T] + [mp.nstr(v, 20) for v in [alive, odds / (1 + odds)] + grads])
+
+
+DERT_MODELS = [  # r, alpha, s, beta
+    (0.55, 10.58, 0.606, 11.67), (0.55, 10.58, 1.0, 11.67), (0.55, 10.58, 1.0000001, 11.67),
+    (1.449, 48.64, 0.5613, 46.88), (2.0, 5.0, 2.5, 40.0), (0.8, 3.0, 7.0, 200.0),
+]
+DERT_CUSTOMERS = [(0, 0.0, 39.0), (2, 30.43, 38.86), (10, 20.0, 38.0)]
+DERT_RATES = [0.01, 0.2, 1.0, 2.0, 2.2, 10.0, 50.0]
+with open(os.path.join(here, "pareto_nbd_dert.csv"), "w", newline="") as f:
+    out = csv.writer(f)
+    out.writerow(["r", "alpha", "s", "beta", "x", "t_x", "t", "rate", "z", "dert"])
+    for model in DERT_MODELS:
+        theta = [mp.log(mp.mpf(v)) for v in model]
+        r, alpha, s_, beta = [mp.mpf(v) for v in model]
+        for x, t_x, T in DERT_CUSTOMERS:
+            alive = 1 / (1 + gone_odds(theta, x, t_x, T))
+            for rate in DERT_RATES:
+                delta = mp.log(1 + mp.mpf(rate) / 100)
+                b = beta + T
+                z = delta * b
+                lifetime = b * mp.exp(z) * z ** (s_ - 1) * mp.gammainc(1 - s_, z)
+                dert = (r + x) / (alpha + T) * alive * lifetime
+                out.writerow(list(model) + [x, t_x, T, rate, mp.nstr(z, 6), mp.nstr(dert, 20)])
