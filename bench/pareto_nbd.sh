@@ -18,7 +18,7 @@ CUSTOMERS=${CUSTOMERS:-1000000}
 RUNS=${RUNS:-3}
 TRUE_PARAMS=(0.553 10.578 0.606 11.669)
 FAR_CUSTOMERS=${FAR_CUSTOMERS:-200000}
-FAR_PARAMS=(0.6 5 0.8 250)
+FAR_PARAMS=(0.6 2 0.8 100)
 db=lk_bench_pnbd
 dropdb --if-exists "$db"
 createdb "$db"
