@@ -1060,17 +1060,23 @@ pnbd_count_probability_given(const Model *m, double t, int32 n, double x, double
 /*
  * E[1/(delta + mu)] for mu ~ Gamma(s, rate b): what a customer alive now
  * has still to live, discounted continuously at delta,
- *	 int_0^inf e^(-delta t) (b/(b+t))^s dt = b J,  J = int_0^inf e^(-z u) (1+u)^-s du,
+ *	 int_0^inf e^(-delta t) (b/(b+t))^s dt = b J,  J(s) = int_0^inf e^(-z u) (1+u)^-s du,
  * z = delta b; J = e^z z^(s-1) Gamma(1-s, z) (b U(1, 2-s, z), the U(s, s, z)
- * of Fader, Hardie and Lee's DERT by Kummer's transformation).  For z >= 1,
- * J is the continued fraction of Gamma(1-s, z) without its front factor
- * (modified Lentz on the even contraction, as in every numerical library);
- * below, Gamma(1-s, z) = Gamma(1-s, 1) + int_z^1 t^-s e^-t dt, the first
- * by the fraction at 1 and the second by the exponential's series, each
- * term a power integrated exactly (expm1, so s near an integer loses
- * nothing).
+ * of Fader, Hardie and Lee's DERT by Kummer's transformation).  Three ways,
+ * each where it settles fast and loses nothing:
+ *	 z >= 1, or s >= 50: Legendre's continued fraction for Gamma(1-s, z)
+ *		without its front factor (lk_upper_gamma_fraction);
+ *	 z < 1, s < 2: Gamma(1-s, z) = Gamma(1-s, 1) + int_z^1 t^-s e^-t dt, the
+ *		first by the fraction at 1 and the second by the exponential's
+ *		series, each term a power integrated exactly (expm1, so s near an
+ *		integer loses nothing);
+ *	 z < 1, 2 <= s < 50: from J at s - floor(s) + 1 (in [1, 2), the way
+ *		before) up by parts, J(s+1) = (1 - z J(s))/s, which shrinks an
+ *		error by z/s < 1 a step (the fraction crawls there when z is far
+ *		below 1).
  */
 #define DISCOUNT_FRACTION_MAX 100000
+#define DISCOUNT_RECURRENCE_BELOW 50
 
 /* J for z >= 1 (and at 1): Gamma(1-s, z) = e^-z z^(1-s) J */
 static double
@@ -1085,17 +1091,14 @@ pnbd_discount_fraction(double s, double z, const char *fname)
 	return h;
 }
 
+/* J for z < 1 and s < 2, by Gamma(1-s, 1) and the series of int_z^1 t^-s e^-t dt */
 static double
-pnbd_discounted_lifetime(double s, double b, double delta, const char *fname)
+pnbd_discount_series(double s, double z, const char *fname)
 {
-	double		z = delta * b;
-	double		log_z,
+	double		log_z = log(z),
 				sum = 0,
 				factor = 1;		/* (-1)^k / k! */
 
-	if (z >= 1)
-		return b * pnbd_discount_fraction(s, z, fname);
-	log_z = log(z);
 	for (int k = 0; k < 60; k++)
 	{
 		double		e = k + 1 - s;
@@ -1108,7 +1111,25 @@ pnbd_discounted_lifetime(double s, double b, double delta, const char *fname)
 			break;
 		factor /= -(k + 1);
 	}
-	return b * exp(z + (s - 1) * log_z) * (exp(-1.0) * pnbd_discount_fraction(s, 1, fname) + sum);
+	return exp(z + (s - 1) * log_z) * (exp(-1.0) * pnbd_discount_fraction(s, 1, fname) + sum);
+}
+
+static double
+pnbd_discounted_lifetime(double s, double b, double delta, const char *fname)
+{
+	double		z = delta * b;
+	double		from,
+				j;
+
+	if (z >= 1 || s >= DISCOUNT_RECURRENCE_BELOW)
+		return b * pnbd_discount_fraction(s, z, fname);
+	if (s < 2)
+		return b * pnbd_discount_series(s, z, fname);
+	from = s - floor(s) + 1;
+	j = pnbd_discount_series(from, z, fname);
+	for (double k = from; k < s - 0.5; k += 1)
+		j = (1 - z * j) / k;
+	return b * j;
 }
 
 /*
