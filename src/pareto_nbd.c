@@ -518,7 +518,9 @@ pnbd_integral_low(double c, double o, double pc, double po, double t_x, double v
 			break;
 		p_n = p_next;
 	}
-	if (n == PNBD_LOW_TABLE || !(value > 0) || magnitude > PNBD_SPLIT_CANCELLATION * value)
+	/* a sum that overflowed anywhere is left to the first series, which rescales as it goes */
+	if (n == PNBD_LOW_TABLE || !(value > 0) || !(magnitude <= PNBD_SPLIT_CANCELLATION * value) ||
+		!isfinite(coef_moment + log_moment + center_plus + other_plus))
 		return false;
 	out->log_scale = (1 - pc - po) * log_gap + (1 - po) * log_ref;
 	out->value = value;
