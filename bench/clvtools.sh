@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# CLVTools beside us, run inside a cluster by scripts/bench.sh: CLVTools'
+# apparel data (../shared/data/clvtools: 600 customers, 3,187 transactions),
+# calibration to 104 weeks, from the raw transactions to every customer's
+# P(alive), expected purchases in the holdout and DERT: ours as one
+# statement (the summary as CLVTools makes it, pareto_nbd_fit / bgnbd_fit,
+# the predictions), CLVTools' clvdata + pnbd() / bgnbd() + predict() in R,
+# in the same run where CLVTools is installed (built from its source, see
+# test/reference/clvtools_reference.R; R_LIBS names its library), beside the
+# floor (a bare count() of the transactions).  CLVTools' time is R's own
+# (system.time), ours psql's.
+set -euo pipefail
+RUNS=${RUNS:-5}
+db=lk_bench_clvtools
+dropdb --if-exists "$db"
+createdb "$db"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
+
+psql -X -q -d "$db" <<SQL
+CREATE EXTENSION loyalty_kpi;
+CREATE TABLE apparel (id int, day date, price float8);
+\copy apparel FROM '../shared/data/clvtools/apparelTrans.csv' CSV HEADER
+VACUUM ANALYZE apparel;
+SQL
+
+# the pipeline for a model: the 104-week summary, the fit, three predictions for every customer
+pipeline() {
+    local fit=$1 dert=$2
+    echo "WITH s AS (SELECT id, count(DISTINCT day) - 1 AS x, (max(day) - min(day)) / 7.0 AS t_x,
+                            (date '2006-12-31' - min(day)) / 7.0 AS t
+                     FROM apparel WHERE day <= date '2006-12-31' GROUP BY id),
+          m AS (SELECT $fit(x, t_x, t) AS m FROM s)
+     SELECT sum(probability_alive(m, x, t_x, t)), sum(expected_purchases(m, 208, x, t_x, t)) $dert
+     FROM s, m"
+}
+bench apparel "floor: count(*) of the transactions" "$serial" "SELECT count(*) FROM apparel"
+bench apparel "pareto_nbd_fit and P(alive), expected purchases, DERT for every customer" "$serial" \
+    "$(pipeline pareto_nbd_fit ", sum(discounted_expected_transactions(m, 10, x, t_x, t))")"
+bench apparel "bgnbd_fit and P(alive), expected purchases for every customer" "$serial" "$(pipeline bgnbd_fit "")"
+
+if command -v Rscript >/dev/null && Rscript -e 'suppressMessages(library(CLVTools))' >/dev/null 2>&1; then
+    for model in pnbd bgnbd; do
+        ms=$(Rscript -e "
+            Sys.setenv(TZ = 'UTC')
+            suppressMessages(library(CLVTools))
+            trans <- read.csv('../shared/data/clvtools/apparelTrans.csv')
+            trans\$Date <- as.Date(trans\$Date)
+            run <- function() {
+              d <- clvdata(trans, date.format = 'ymd', time.unit = 'week', estimation.split = 104,
+                           name.id = 'Id', name.date = 'Date', name.price = 'Price')
+              predict($model(d, verbose = FALSE), verbose = FALSE, predict.spending = FALSE)
+            }
+            invisible(run())
+            t <- sapply(seq_len($RUNS), function(i) system.time(run())['elapsed'])
+            cat(median(t) * 1000, '\n')" 2>/dev/null | tail -1)
+        # CLVTools gives no DERT for BG/NBD
+        what="PAlive, CET"; [ "$model" = pnbd ] && what="PAlive, CET, DERT"
+        echo "apparel|CLVTools: clvdata, $model(), predict() ($what)|$ms" >>"$results"
+    done
+else
+    echo "CLVTools is not installed (R_LIBS): no CLVTools rows; see test/reference/clvtools_reference.R"
+fi
+report "CLVTools' apparel data, 104 weeks: median of $RUNS runs (ms)"
+dropdb "$db"
