@@ -816,9 +816,10 @@ nbd_count_probability_sql(PG_FUNCTION_ARGS)
  * age [, time_unit]) and its _interval (..., level [, time_unit]):
  * Pareto/NBD's DERT, the rate a percentage per time unit, the continuous
  * rate ln(1 + rate/100) (CLVTools' continuous.discount.factor); the
- * interval's gradient by central differences (model_delta_se)
+ * interval's gradient by central differences (model_delta_se).  The
+ * customer's NbdCustomer carries that continuous rate in the horizon's
+ * place (c.t).
  */
-/* the customer, with the continuous discount rate in the horizon's place (c.t) */
 static double
 pnbd_predict_discounted(const Model *m, const void *arg)
 {
@@ -833,9 +834,7 @@ pnbd_discounted_args(FunctionCallInfo fcinfo, int nargs_without_unit, const char
 {
 	double		rate = PG_GETARG_FLOAT8(1);
 
-	*m = nbd_model_arg(fcinfo);
-	if ((*m)->kind != MODEL_PARETO_NBD)
-		elog(ERROR, "not a Pareto/NBD model");
+	*m = model_arg(fcinfo, 0, MODEL_PARETO_NBD);
 	model_require_converged(*m, fname);
 	model_check_time_unit(fcinfo, nargs_without_unit, *m, fname);
 	if (!(rate > 0 && isfinite(rate)))

@@ -1136,10 +1136,10 @@ chord_steps(FitData *d, double *theta, const double *cov)
  * From the sample's maximum, chord_steps walks to the full maximum with
  * that Hessian (corrected by the gradients it sees), in 3 to 10
  * evaluations where from all parameters 1 SLSQP needed thirty to forty.
- * Where it does not get there, SLSQP goes on
- * preconditioned by it: in z, theta = start + C z with C C^T the sample's
- * covariance, the likelihood is nearly a unit bowl for SLSQP, whose first
- * Hessian guess is the identity.  A fit of fewer rows is untouched.
+ * Where it does not get there, SLSQP goes on preconditioned by it: in z,
+ * theta = start + C z with C C^T the sample's covariance, the likelihood
+ * is nearly a unit bowl for SLSQP, whose first Hessian guess is the
+ * identity.  A fit of fewer rows is untouched.
  */
 #define WARM_START_ROWS 50000
 #define WARM_START_SAMPLE 10000

@@ -329,6 +329,7 @@ pnbd_integral(double c, double o, double pc, double po, double t_x, double T, do
  */
 #define PNBD_SPLIT_AT 0.5
 #define PNBD_SPLIT_AT_TIMES_M 3.45
+#define PNBD_SPLIT_CANCELLATION 1e4
 
 /*
  * With rho, the series above the split falls only as 1 - tau = 1/(1 + rho)
@@ -337,7 +338,6 @@ pnbd_integral(double c, double o, double pc, double po, double t_x, double T, do
  * two parts would take 60 and 100
  */
 #define PNBD_STRETCH_RHO 0.7
-#define PNBD_SPLIT_CANCELLATION 1e4
 
 /*
  * H(e) = expm1(y)/e and H'(e) = D^2 (y e^y - expm1(y))/y^2, y = e D, near
@@ -452,22 +452,21 @@ pnbd_low_extend(PnbdSteps *steps)
 
 /*
  * The lower part, J from t_x to where v = v_hi (0 < v_lo = v(t_x) < v_hi <=
- * 1/2, or 0.7 for rho; v tau or rho as steps, the table for (pc, po), says), in
- * pnbd_integral's form: the scale in log_scale, the shifted integrals one
+ * 1/2, or 0.7 for rho; v tau or rho as steps, the table for (pc, po),
+ * says), in pnbd_integral's form: the scale in log_scale, the shifted integrals one
  * factor 1/(c+t_x) below it.  The powers are anchored at v_ref, the end
  * whose v^(1-po) is the larger (v_lo when po >= 1), so every scaled power
  * is at most 1.  Past the last of the coefficients' rise (n > M + 1 with
  * tau, 3 pc with rho, whose v may reach 0.7) each term is below 0.95 of
- * the one before.  False
+ * the one before.  log_gap is ln(c - o), which the caller has.  False
  * where the sum lost too much to cancellation or did not converge in the
  * table's terms.
  */
 static bool
 pnbd_integral_low(double c, double o, double pc, double po, double t_x, double v_lo, double v_hi,
-				  PnbdSteps *steps, PnbdIntegral *out)
+				  double log_gap, PnbdSteps *steps, PnbdIntegral *out)
 {
 	bool		rho = steps->low_rho;
-	double		log_gap = log(c - o);
 	bool		anchor_lo = po >= 1;
 	double		v_ref = anchor_lo ? v_lo : v_hi,
 				v_other = anchor_lo ? v_hi : v_lo;
@@ -545,7 +544,9 @@ pnbd_integral_split(double c, double o, double pc, double po, double t_x, double
 		? PNBD_SPLIT_AT_TIMES_M / cancelling : PNBD_SPLIT_AT;
 	double		tau_split = rho ? v_split / (1 + v_split) : v_split;
 	double		v_lo = (o + t_x) / (rho ? c - o : c + t_x);
-	double		u_split,
+	double		v_T,
+				log_gap,
+				u_split,
 				v_hi,
 				log_low,
 				log_high,
@@ -558,15 +559,17 @@ pnbd_integral_split(double c, double o, double pc, double po, double t_x, double
 	if (T == t_x || !(v_lo < v_split))
 		return pnbd_integral(c, o, pc, po, t_x, T, log_c_tx, max_terms, steps, out);
 	u_split = rho ? (c - o) * v_split - o : (c * v_split - o) / (1 - v_split);
-	if (u_split >= T ||
-		(rho && (o + T) / (c - o) <= Min(PNBD_STRETCH_RHO, PNBD_SPLIT_AT_TIMES_M / cancelling)))
+	v_T = (o + T) / (rho ? c - o : c + T);
+	if (u_split >= T || (rho && v_T <= Min(PNBD_STRETCH_RHO, PNBD_SPLIT_AT_TIMES_M / cancelling)))
 	{
 		u_split = T;
-		v_hi = (o + T) / (rho ? c - o : c + T);
+		v_hi = v_T;
 	}
 	else
 		v_hi = v_split;
-	if (!(u_split > t_x && v_hi > v_lo) || !pnbd_integral_low(c, o, pc, po, t_x, v_lo, v_hi, steps, &low))
+	log_gap = log(c - o);
+	if (!(u_split > t_x && v_hi > v_lo) ||
+		!pnbd_integral_low(c, o, pc, po, t_x, v_lo, v_hi, log_gap, steps, &low))
 		return pnbd_integral(c, o, pc, po, t_x, T, log_c_tx, max_terms, steps, out);
 	if (u_split == T)
 	{
@@ -574,7 +577,7 @@ pnbd_integral_split(double c, double o, double pc, double po, double t_x, double
 		return true;
 	}
 	/* c + u_split = (c-o)/(1 - tau_split) */
-	if (!pnbd_integral(c, o, pc, po, u_split, T, log(c - o) - log1p(-tau_split), max_terms, steps, &high))
+	if (!pnbd_integral(c, o, pc, po, u_split, T, log_gap - log1p(-tau_split), max_terms, steps, &high))
 		return false;
 
 	/* the sum on the scale of the larger part */
