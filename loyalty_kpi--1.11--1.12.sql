@@ -32,10 +32,23 @@
  * - Pareto/NBD's DERT (issue 30): discounted_expected_transactions(model,
  *   discount_rate, frequency, recency, age) and its _interval, as CLVTools'
  *   DERT.
+ * - Pareto/NBD and BG/NBD with time-invariant covariates (issue 30):
+ *   pareto_nbd_fit and bgnbd_fit(frequency, recency, age, covariates,
+ *   names), or with separate purchase and dropout covariates, in CLVTools'
+ *   parameterisation; the pareto_nbd_covariate_model and
+ *   bgnbd_covariate_model types with coefficients(), log_likelihood(),
+ *   fitted_customers(), evaluations(), converged(), their jsonb, and
+ *   customer_model(), a customer's model without covariates for every
+ *   prediction.
  *
- * The rest is in the library: survival_summary's timestamp form counts
- * tenure in whole units (summaries stored before keep their fractional
- * tenures until recomputed, for instance by REFRESH MATERIALIZED VIEW);
+ * The rest is in the library: BG/NBD's and MBG/NBD's likelihood takes
+ * B(a, b+x) / B(a, b) whole, so it stays exact where a and b pass 1e5
+ * (1.11 rounded by up to 40 in the log-likelihood at a = 1e10), and
+ * BG/NBD's expected purchases sum the series that falls from the start
+ * where a is in the millions (1.11 gave 22003); survival_summary's
+ * timestamp form counts tenure in whole units (summaries stored before
+ * keep their fractional tenures until recomputed, for instance by REFRESH
+ * MATERIALIZED VIEW);
  * the purchase models' fits skip a row with NULL data before reading its
  * time unit (a customer without a summary), and a prediction's unit is
  * compared by length ('168 hours' is '7 days'); sbg_fit over an
@@ -931,6 +944,235 @@ RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'pnbd_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision, double precision, interval) IS
     'Pareto/NBD: DERT with its interval; a given time unit must be the model''s.';
+
+/* ---------------------------------------------------------------------
+ * Pareto/NBD and BG/NBD with time-invariant covariates (src/model_covariates.c,
+ * 1.12): the fits over (frequency, recency, age) and each customer's
+ * covariates, the stored models with their coefficient tables, and
+ * customer_model(), which gives a customer's model without covariates so
+ * that every prediction of the base model applies.
+ * ---------------------------------------------------------------------
+ */
+
+-- the fits' state: every row kept, merged across parallel workers
+CREATE FUNCTION loyalty_kpi_internal.covariate_fit_combine(internal, internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'covariate_fit_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loyalty_kpi_internal.covariate_fit_serialize(internal) RETURNS bytea
+AS 'MODULE_PATHNAME', 'covariate_fit_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION loyalty_kpi_internal.covariate_fit_deserialize(bytea, internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'covariate_fit_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.pareto_nbd_covariate_model;
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_model_in(cstring) RETURNS @extschema@.pareto_nbd_covariate_model
+AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_model_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_model_out(@extschema@.pareto_nbd_covariate_model) RETURNS cstring
+AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_model_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_model_recv(internal) RETURNS @extschema@.pareto_nbd_covariate_model
+AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_model_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_model_send(@extschema@.pareto_nbd_covariate_model) RETURNS bytea
+AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_model_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.pareto_nbd_covariate_model (
+    INPUT = loyalty_kpi_internal.pareto_nbd_covariate_model_in, OUTPUT = loyalty_kpi_internal.pareto_nbd_covariate_model_out,
+    RECEIVE = loyalty_kpi_internal.pareto_nbd_covariate_model_recv, SEND = loyalty_kpi_internal.pareto_nbd_covariate_model_send,
+    INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = plain);
+
+CREATE FUNCTION @extschema@.pareto_nbd_covariate_model_jsonb(model @extschema@.pareto_nbd_covariate_model) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'covariate_model_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (@extschema@.pareto_nbd_covariate_model AS jsonb)
+    WITH FUNCTION @extschema@.pareto_nbd_covariate_model_jsonb(@extschema@.pareto_nbd_covariate_model);
+COMMENT ON FUNCTION @extschema@.pareto_nbd_covariate_model_jsonb(@extschema@.pareto_nbd_covariate_model) IS
+    'A covariate model as jsonb: the covariates'' names, base parameters, coefficients per process, standard errors, covariance, log-likelihood, customers, skipped rows, evaluations, converged.';
+
+CREATE FUNCTION @extschema@.coefficients(model @extschema@.pareto_nbd_covariate_model, level double precision DEFAULT 0.95)
+RETURNS TABLE (process text, term text, estimate double precision, standard_error double precision,
+               z double precision, p_value double precision, lower double precision, upper double precision)
+AS 'MODULE_PATHNAME', 'covariate_model_coefficients' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 8;
+COMMENT ON FUNCTION @extschema@.coefficients(@extschema@.pareto_nbd_covariate_model, double precision) IS
+    'The covariate model as a table: base parameters (interval on the log scale), then each coefficient per process with its Wald z, p-value and interval at the level (default 0.95). Signs as CLVTools: a positive purchase coefficient means more purchases.';
+
+CREATE FUNCTION @extschema@.log_likelihood(model @extschema@.pareto_nbd_covariate_model) RETURNS double precision
+AS 'MODULE_PATHNAME', 'covariate_model_log_likelihood' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.log_likelihood(@extschema@.pareto_nbd_covariate_model) IS
+    'Log-likelihood of a fitted covariate model at its estimates.';
+
+CREATE FUNCTION @extschema@.fitted_customers(model @extschema@.pareto_nbd_covariate_model) RETURNS double precision
+AS 'MODULE_PATHNAME', 'covariate_model_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_customers(@extschema@.pareto_nbd_covariate_model) IS
+    'Number of customers a covariate model was fitted to (rows with a NULL covariate left out).';
+
+CREATE FUNCTION @extschema@.evaluations(model @extschema@.pareto_nbd_covariate_model) RETURNS integer
+AS 'MODULE_PATHNAME', 'covariate_model_iterations' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.evaluations(@extschema@.pareto_nbd_covariate_model) IS
+    'Likelihood evaluations the fit took, its start without covariates included.';
+
+CREATE FUNCTION @extschema@.converged(model @extschema@.pareto_nbd_covariate_model) RETURNS boolean
+AS 'MODULE_PATHNAME', 'covariate_model_converged' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.converged(@extschema@.pareto_nbd_covariate_model) IS
+    'Whether the fit reached an interior maximum with every parameter identified; customer models of one that did not are refused by the predictions.';
+
+CREATE FUNCTION @extschema@.customer_model(model @extschema@.pareto_nbd_covariate_model,
+                                           purchase_covariates double precision[],
+                                           dropout_covariates double precision[])
+RETURNS @extschema@.pareto_nbd_model
+AS 'MODULE_PATHNAME', 'covariate_customer_model' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.customer_model(@extschema@.pareto_nbd_covariate_model, double precision[], double precision[]) IS
+    'The model of a customer with these covariates (one value per name, in the fit''s order): the model without covariates at the customer''s own parameters, with their covariance, for every prediction and interval.';
+
+CREATE FUNCTION @extschema@.customer_model(model @extschema@.pareto_nbd_covariate_model, covariates double precision[])
+RETURNS @extschema@.pareto_nbd_model
+AS 'MODULE_PATHNAME', 'covariate_customer_model' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.customer_model(@extschema@.pareto_nbd_covariate_model, double precision[]) IS
+    'The customer model of a fit whose two processes have the same covariates, given once.';
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_fit_final(internal) RETURNS @extschema@.pareto_nbd_covariate_model
+AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[]) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision[], text[]) IS
+    'The purchase model with time-invariant covariates on both processes (CLVTools'' parameterisation): one row per customer, the covariates as an array named once by names. A row with a NULL covariate is skipped and counted. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[]) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[]) IS
+    'The purchase model with separate time-invariant covariates for the purchase and the dropout process (an empty array and names for none).';
+CREATE TYPE @extschema@.bgnbd_covariate_model;
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_model_in(cstring) RETURNS @extschema@.bgnbd_covariate_model
+AS 'MODULE_PATHNAME', 'bgnbd_covariate_model_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_model_out(@extschema@.bgnbd_covariate_model) RETURNS cstring
+AS 'MODULE_PATHNAME', 'bgnbd_covariate_model_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_model_recv(internal) RETURNS @extschema@.bgnbd_covariate_model
+AS 'MODULE_PATHNAME', 'bgnbd_covariate_model_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_model_send(@extschema@.bgnbd_covariate_model) RETURNS bytea
+AS 'MODULE_PATHNAME', 'bgnbd_covariate_model_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.bgnbd_covariate_model (
+    INPUT = loyalty_kpi_internal.bgnbd_covariate_model_in, OUTPUT = loyalty_kpi_internal.bgnbd_covariate_model_out,
+    RECEIVE = loyalty_kpi_internal.bgnbd_covariate_model_recv, SEND = loyalty_kpi_internal.bgnbd_covariate_model_send,
+    INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = plain);
+
+CREATE FUNCTION @extschema@.bgnbd_covariate_model_jsonb(model @extschema@.bgnbd_covariate_model) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'covariate_model_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (@extschema@.bgnbd_covariate_model AS jsonb)
+    WITH FUNCTION @extschema@.bgnbd_covariate_model_jsonb(@extschema@.bgnbd_covariate_model);
+COMMENT ON FUNCTION @extschema@.bgnbd_covariate_model_jsonb(@extschema@.bgnbd_covariate_model) IS
+    'A covariate model as jsonb: the covariates'' names, base parameters, coefficients per process, standard errors, covariance, log-likelihood, customers, skipped rows, evaluations, converged.';
+
+CREATE FUNCTION @extschema@.coefficients(model @extschema@.bgnbd_covariate_model, level double precision DEFAULT 0.95)
+RETURNS TABLE (process text, term text, estimate double precision, standard_error double precision,
+               z double precision, p_value double precision, lower double precision, upper double precision)
+AS 'MODULE_PATHNAME', 'covariate_model_coefficients' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 8;
+COMMENT ON FUNCTION @extschema@.coefficients(@extschema@.bgnbd_covariate_model, double precision) IS
+    'The covariate model as a table: base parameters (interval on the log scale), then each coefficient per process with its Wald z, p-value and interval at the level (default 0.95). Signs as CLVTools: a positive purchase coefficient means more purchases.';
+
+CREATE FUNCTION @extschema@.log_likelihood(model @extschema@.bgnbd_covariate_model) RETURNS double precision
+AS 'MODULE_PATHNAME', 'covariate_model_log_likelihood' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.log_likelihood(@extschema@.bgnbd_covariate_model) IS
+    'Log-likelihood of a fitted covariate model at its estimates.';
+
+CREATE FUNCTION @extschema@.fitted_customers(model @extschema@.bgnbd_covariate_model) RETURNS double precision
+AS 'MODULE_PATHNAME', 'covariate_model_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_customers(@extschema@.bgnbd_covariate_model) IS
+    'Number of customers a covariate model was fitted to (rows with a NULL covariate left out).';
+
+CREATE FUNCTION @extschema@.evaluations(model @extschema@.bgnbd_covariate_model) RETURNS integer
+AS 'MODULE_PATHNAME', 'covariate_model_iterations' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.evaluations(@extschema@.bgnbd_covariate_model) IS
+    'Likelihood evaluations the fit took, its start without covariates included.';
+
+CREATE FUNCTION @extschema@.converged(model @extschema@.bgnbd_covariate_model) RETURNS boolean
+AS 'MODULE_PATHNAME', 'covariate_model_converged' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.converged(@extschema@.bgnbd_covariate_model) IS
+    'Whether the fit reached an interior maximum with every parameter identified; customer models of one that did not are refused by the predictions.';
+
+CREATE FUNCTION @extschema@.customer_model(model @extschema@.bgnbd_covariate_model,
+                                           purchase_covariates double precision[],
+                                           dropout_covariates double precision[])
+RETURNS @extschema@.bgnbd_model
+AS 'MODULE_PATHNAME', 'covariate_customer_model' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.customer_model(@extschema@.bgnbd_covariate_model, double precision[], double precision[]) IS
+    'The model of a customer with these covariates (one value per name, in the fit''s order): the model without covariates at the customer''s own parameters, with their covariance, for every prediction and interval.';
+
+CREATE FUNCTION @extschema@.customer_model(model @extschema@.bgnbd_covariate_model, covariates double precision[])
+RETURNS @extschema@.bgnbd_model
+AS 'MODULE_PATHNAME', 'covariate_customer_model' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.customer_model(@extschema@.bgnbd_covariate_model, double precision[]) IS
+    'The customer model of a fit whose two processes have the same covariates, given once.';
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_fit_final(internal) RETURNS @extschema@.bgnbd_covariate_model
+AS 'MODULE_PATHNAME', 'bgnbd_covariate_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[]) (
+    SFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision[], text[]) IS
+    'The purchase model with time-invariant covariates on both processes (CLVTools'' parameterisation): one row per customer, the covariates as an array named once by names. A row with a NULL covariate is skipped and counted. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[]) (
+    SFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[]) IS
+    'The purchase model with separate time-invariant covariates for the purchase and the dropout process (an empty array and names for none).';
+
+COMMENT ON TYPE @extschema@.pareto_nbd_covariate_model IS
+    'A fitted Pareto/NBD model with covariates: r, alpha, s, beta of the customer whose covariates are 0, and each covariate''s coefficient (alpha_i = alpha exp(-g''z), beta_i = beta exp(-g''z)), with standard errors, covariance and log-likelihood.';
+COMMENT ON TYPE @extschema@.bgnbd_covariate_model IS
+    'A fitted BG/NBD model with covariates: r, alpha, a, b of the customer whose covariates are 0, and each covariate''s coefficient (alpha_i = alpha exp(-g''z), a_i = a exp(g''z), b_i = b exp(g''z)), with standard errors, covariance and log-likelihood.';
 
 -- The support functions are the aggregates' own: PUBLIC may not call them
 -- directly (every aggregate still works for every role; only direct

@@ -20,7 +20,10 @@ psql -X -q -d "$db" <<SQL
 CREATE EXTENSION loyalty_kpi;
 CREATE TABLE apparel (id int, day date, price float8);
 \copy apparel FROM '../shared/data/clvtools/apparelTrans.csv' CSV HEADER
+CREATE TABLE apparel_static (id int, gender float8, channel float8);
+\copy apparel_static FROM '../shared/data/clvtools/apparelStaticCov.csv' CSV HEADER
 VACUUM ANALYZE apparel;
+VACUUM ANALYZE apparel_static;
 SQL
 
 # the pipeline for a model: the 104-week summary, the fit, three predictions for every customer
@@ -38,16 +41,37 @@ bench apparel "pareto_nbd_fit and P(alive), expected purchases, DERT for every c
     "$(pipeline pareto_nbd_fit ", sum(discounted_expected_transactions(m, 10, x, t_x, t))")"
 bench apparel "bgnbd_fit and P(alive), expected purchases for every customer" "$serial" "$(pipeline bgnbd_fit "")"
 
+# the same with Gender and Channel on both processes: the fit, then each customer's model
+covariate_pipeline() {
+    local fit=$1 dert=$2
+    echo "WITH s AS (SELECT id, count(DISTINCT day) - 1 AS x, (max(day) - min(day)) / 7.0 AS t_x,
+                            (date '2006-12-31' - min(day)) / 7.0 AS t
+                     FROM apparel WHERE day <= date '2006-12-31' GROUP BY id),
+          c AS (SELECT s.*, ARRAY[gender, channel] AS z FROM s JOIN apparel_static USING (id)),
+          m AS (SELECT $fit(x, t_x, t, z, ARRAY['Gender', 'Channel']) AS m FROM c)
+     SELECT sum(probability_alive(cm, x, t_x, t)), sum(expected_purchases(cm, 208, x, t_x, t)) $dert
+     FROM c, m, LATERAL (SELECT customer_model(m, z) AS cm) k"
+}
+bench "apparel cov" "floor: count(*) of the transactions" "$serial" "SELECT count(*) FROM apparel"
+bench "apparel cov" "pareto_nbd_fit with covariates and P(alive), expected purchases, DERT for every customer" "$serial" \
+    "$(covariate_pipeline pareto_nbd_fit ", sum(discounted_expected_transactions(cm, 10, x, t_x, t))")"
+
 if command -v Rscript >/dev/null && Rscript -e 'suppressMessages(library(CLVTools))' >/dev/null 2>&1; then
-    for model in pnbd bgnbd; do
+    for run in pnbd:FALSE bgnbd:FALSE pnbd:TRUE; do
+        model=${run%%:*} covariates=${run##*:}
         ms=$(Rscript -e "
             Sys.setenv(TZ = 'UTC')
             suppressMessages(library(CLVTools))
             trans <- read.csv('../shared/data/clvtools/apparelTrans.csv')
             trans\$Date <- as.Date(trans\$Date)
+            static <- read.csv('../shared/data/clvtools/apparelStaticCov.csv')
             run <- function() {
               d <- clvdata(trans, date.format = 'ymd', time.unit = 'week', estimation.split = 104,
                            name.id = 'Id', name.date = 'Date', name.price = 'Price')
+              if ($covariates)
+                d <- SetStaticCovariates(d, data.cov.life = static, data.cov.trans = static,
+                                         names.cov.life = c('Gender', 'Channel'),
+                                         names.cov.trans = c('Gender', 'Channel'), name.id = 'Id')
               predict($model(d, verbose = FALSE), verbose = FALSE, predict.spending = FALSE)
             }
             invisible(run())
@@ -55,7 +79,8 @@ if command -v Rscript >/dev/null && Rscript -e 'suppressMessages(library(CLVTool
             cat(median(t) * 1000, '\n')" 2>/dev/null | tail -1)
         # CLVTools gives no DERT for BG/NBD
         what="PAlive, CET"; [ "$model" = pnbd ] && what="PAlive, CET, DERT"
-        echo "apparel|CLVTools: clvdata, $model(), predict() ($what)|$ms" >>"$results"
+        group=apparel; [ "$covariates" = TRUE ] && group="apparel cov"
+        echo "$group|CLVTools: clvdata, $model(), predict() ($what)|$ms" >>"$results"
     done
 else
     echo "CLVTools is not installed (R_LIBS): no CLVTools rows; see test/reference/clvtools_reference.R"

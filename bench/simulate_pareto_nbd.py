@@ -16,27 +16,34 @@ import sys
 from replications import replications
 
 
+END_DAY = 272
+
+
+def customer(rng, r, alpha, s, beta):
+    """one customer's (x, t_x, T) (bench/simulate_covariates.py draws with it too)"""
+    age = (END_DAY - rng.randrange(84)) / 7.0
+    rate = rng.gammavariate(r, 1.0 / alpha)
+    death = rng.gammavariate(s, 1.0 / beta)
+    alive_until = min(age, rng.expovariate(death)) if death > 0 else age
+    t = 0.0
+    x = 0
+    last = 0.0
+    while rate > 0:
+        t += rng.expovariate(rate)
+        if t > alive_until:
+            break
+        x += 1
+        last = t
+    return x, last, age
+
+
 def main():
     n = int(sys.argv[1])
     r, alpha, s, beta = (float(v) for v in sys.argv[3:7])
     out = sys.stdout
-    end_day = 272
     for prefix, rng in replications(sys.argv[2]):
         for _ in range(n):
-            age = (end_day - rng.randrange(84)) / 7.0
-            rate = rng.gammavariate(r, 1.0 / alpha)
-            death = rng.gammavariate(s, 1.0 / beta)
-            alive_until = min(age, rng.expovariate(death)) if death > 0 else age
-            t = 0.0
-            x = 0
-            last = 0.0
-            while rate > 0:
-                t += rng.expovariate(rate)
-                if t > alive_until:
-                    break
-                x += 1
-                last = t
-            out.write(prefix + "%d,%.17g,%.17g\n" % (x, last, age))
+            out.write(prefix + "%d,%.17g,%.17g\n" % customer(rng, r, alpha, s, beta))
 
 
 if __name__ == "__main__":

@@ -147,3 +147,22 @@ SELECT year, round(1000 * survival_probability(h.m, year)) AS high_end, round(re
 FROM subscription_models h JOIN constant hc USING (segment), subscription_models r JOIN constant rc USING (segment),
      generate_series(8, 12) year
 WHERE h.segment = 'high end' AND r.segment = 'regular' ORDER BY year;
+
+-- CLVTools' apparel retailer (simulated, 600 customers who first bought on
+-- 2005-01-02), with each customer's gender and channel: the tables of the
+-- covariate example (docs/clv.md)
+CREATE TABLE apparel_transactions (customer_id int, purchased_on date, amount float8);
+\copy apparel_transactions FROM '../shared/data/clvtools/apparelTrans.csv' CSV HEADER
+CREATE TABLE apparel_customers (customer_id int, female int, offline int);
+\copy apparel_customers FROM '../shared/data/clvtools/apparelStaticCov.csv' CSV HEADER
+
+\echo
+\echo '== Apparel, two years of transactions: Pareto/NBD with the customers'' gender and channel on both processes'
+SELECT process, term, round(estimate::numeric, 3) AS estimate, round(standard_error::numeric, 3) AS standard_error,
+       round(p_value::numeric, 4) AS p_value
+FROM (SELECT pareto_nbd_fit(s.frequency, s.recency, s.age, ARRAY[c.female, c.offline]::float8[],
+                            ARRAY['female', 'offline']) AS m
+      FROM (SELECT customer_id, (btyd_summary(purchased_on, amount, '2006-12-30', '7 days')).*
+            FROM apparel_transactions GROUP BY customer_id) s
+      JOIN apparel_customers c USING (customer_id)) f, coefficients(m)
+WHERE term IN ('female', 'offline') ORDER BY process DESC, term;

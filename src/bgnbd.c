@@ -164,12 +164,8 @@ bgnbd_loglik(FitData *fit, const double *theta, double *grad)
 				g_a = 0,
 				g_b = 0;
 	double		log_alpha = log(alpha);
-	double		lg_r = lgamma(r),
-				lg_ab = lgamma(a + b),
-				lg_b = lgamma(b);
-	double		psi_r = digamma(r),
-				psi_ab = digamma(a + b),
-				psi_b = digamma(b);
+	double		lg_r = lgamma(r);
+	double		psi_r = digamma(r);
 	double		log_a = log(a);
 	double	   *x_c4 = d->x.scratch;	/* ln a - ln(b+x-1) */
 	double	   *x_inv_b = d->x.scratch + d->x.nx;	/* 1/(b+x-1) */
@@ -182,12 +178,13 @@ bgnbd_loglik(FitData *fit, const double *theta, double *grad)
 		double		x = d->x.xs[j];
 		double		w = d->x.weight[j];
 
+		/* B(a, b+x) / B(a, b) by differences taken whole: a and b may be 1e13 */
 		ll += w * (lgamma(r + x) - lg_r + r * log_alpha
-				   + lg_ab + lgamma(b + x) - lg_b - lgamma(a + b + x));
+				   + lgamma_difference(b, x) - lgamma_difference(a + b, x));
 		g_r += w * (digamma(r + x) - psi_r + log_alpha);
 		g_alpha += w * r / alpha;
-		g_a += w * (psi_ab - digamma(a + b + x));
-		g_b += w * (psi_ab + digamma(b + x) - psi_b - digamma(a + b + x));
+		g_a -= w * digamma_difference(a + b, x);
+		g_b += w * (digamma_difference(b, x) - digamma_difference(a + b, x));
 		if (x > 0)
 		{
 			x_c4[j] = log_a - log(b + x - 1);
@@ -263,12 +260,8 @@ mbgnbd_loglik(FitData *fit, const double *theta, double *grad)
 				g_b = 0;
 	double		log_alpha = log(alpha),
 				log_a = log(a);
-	double		lg_r = lgamma(r),
-				lg_ab = lgamma(a + b),
-				lg_b = lgamma(b);
-	double		psi_r = digamma(r),
-				psi_ab = digamma(a + b),
-				psi_b = digamma(b);
+	double		lg_r = lgamma(r);
+	double		psi_r = digamma(r);
 	double	   *x_log_bx = d->x.scratch;	/* ln(b+x) */
 	double	   *x_inv_bx = d->x.scratch + d->x.nx;	/* 1/(b+x) */
 
@@ -278,11 +271,11 @@ mbgnbd_loglik(FitData *fit, const double *theta, double *grad)
 		double		x = d->x.xs[j];
 		double		w = d->x.weight[j];
 
-		ll += w * (lgamma(r + x) - lg_r + r * log_alpha + lg_ab + lgamma(b + x) - lg_b - lgamma(a + b + x + 1));
+		ll += w * (lgamma(r + x) - lg_r + r * log_alpha + lgamma_difference(b, x) - lgamma_difference(a + b, x + 1));
 		g_r += w * (digamma(r + x) - psi_r + log_alpha);
 		g_alpha += w * r / alpha;
-		g_a += w * (psi_ab - digamma(a + b + x + 1));
-		g_b += w * (psi_ab + digamma(b + x) - psi_b - digamma(a + b + x + 1));
+		g_a -= w * digamma_difference(a + b, x + 1);
+		g_b += w * (digamma_difference(b, x) - digamma_difference(a + b, x + 1));
 		x_log_bx[j] = log(b + x);
 		x_inv_bx[j] = 1 / (b + x);
 	}
@@ -343,7 +336,18 @@ mbgnbd_loglik(FitData *fit, const double *theta, double *grad)
 	return ll;
 }
 
-/* Both models' final function: repeat purchases are needed to tell the rate from the dropout */
+void
+nbd_check_identifiable(const FitData *d)
+{
+	if (d->total_weight < 2)
+		fit_cannot_identify(d->fname, "It was given a single customer.",
+							"Fit the model to many customers, usually all of one acquisition cohort.");
+	if (((const BgnbdData *) d->arranged)->nrows == 0)
+		fit_cannot_identify(d->fname, "No customer made a repeat purchase (every frequency is 0).",
+							"The purchase rate and the dropout cannot be told apart without repeat purchases.");
+}
+
+/* The three models' final function */
 static Datum
 nbd_fit_final(FunctionCallInfo fcinfo)
 {
@@ -354,12 +358,7 @@ nbd_fit_final(FunctionCallInfo fcinfo)
 	if (fit_state_is_empty(state))
 		PG_RETURN_NULL();
 	d = fit_data_build(state);
-	if (d->total_weight < 2)
-		fit_cannot_identify(d->fname, "It was given a single customer.",
-							"Fit the model to many customers, usually all of one acquisition cohort.");
-	if (((BgnbdData *) d->arranged)->nrows == 0)
-		fit_cannot_identify(d->fname, "No customer made a repeat purchase (every frequency is 0).",
-							"The purchase rate and the dropout cannot be told apart without repeat purchases.");
+	nbd_check_identifiable(d);
 	m = fit_model(d);
 	m->time_unit = *fit_state_time_unit(state);
 	PG_RETURN_POINTER(m);
@@ -456,10 +455,15 @@ nbd_log_dropout_odds(const Model *m, double x, double t_x, double T)
  *	 a + b - 1 - r < 0 (large r): the series as written, every term
  *		positive, summed with a running scale.
  * Euler's form alone (1.2) summed terms of both signs for large r:
- * cancellation gave 46 where 19 is right, and then negative numbers.  The
+ * cancellation gave 46 where 19 is right, and then negative numbers.
+ * Euler's terms rise until n is about (a-1) z / (1-z): where a is in the
+ * millions (a customer of a BG/NBD fit with covariates), the series as
+ * written, whose terms fall from the start, takes its place.  The
  * rounding error of what is left is bounded from the terms' magnitudes;
  * where it passes PREDICTION_TOLERANCE relative, an error, not a number.
  */
+#define EULER_MAX_RISE 1e4
+
 double
 nbd_expected_if_alive(double r, double alpha, double a, double b, double t, double x, double T,
 					  const char *fname)
@@ -478,7 +482,7 @@ nbd_expected_if_alive(double r, double alpha, double a, double b, double t, doub
 
 	if (t == 0)
 		return 0;
-	if (a + b - 1 - r >= 0)
+	if (a + b - 1 - r >= 0 && d * z <= EULER_MAX_RISE * (1 - z))
 	{
 		double		head = d == 0 ? -L : -expm1(d * L) / d;
 		double		first = (a + b - 1 - r) * z / c;	/* the n = 1 term without a - 1 */

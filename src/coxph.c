@@ -249,17 +249,6 @@ cox_arg(FunctionCallInfo fcinfo, int argno)
  * ---------------------------------------------------------------------
  */
 
-static void
-append_doubles(StringInfo buf, const double *v, int n)
-{
-	for (int i = 0; i < n; i++)
-	{
-		if (i > 0)
-			appendStringInfoChar(buf, ',');
-		lk_append_double(buf, v[i]);
-	}
-}
-
 /* a chi-square, null where its matrix was singular */
 static void
 append_test(StringInfo buf, double chisq)
@@ -315,24 +304,24 @@ coxph_model_out(PG_FUNCTION_ARGS)
 		append_names(&buf, m, p, m->nstrata);
 	}
 	appendStringInfoString(&buf, ";means=");
-	append_doubles(&buf, COX_MEANS(m), p);
+	lk_append_doubles(&buf, COX_MEANS(m), p);
 	appendStringInfoString(&buf, ";coef=");
-	append_doubles(&buf, COX_COEF(m), p);
+	lk_append_doubles(&buf, COX_COEF(m), p);
 	appendStringInfoString(&buf, ";cov=");
-	append_doubles(&buf, COX_COV(m), p * p);
+	lk_append_doubles(&buf, COX_COV(m), p * p);
 	if (m->robust)
 	{
 		appendStringInfoString(&buf, ";robust_cov=");
-		append_doubles(&buf, COX_ROBUST_COV(m), p * p);
+		lk_append_doubles(&buf, COX_ROBUST_COV(m), p * p);
 		appendStringInfoString(&buf, ";robust_score=");
 		lk_append_double(&buf, m->robust_score_test);
 	}
 	appendStringInfoString(&buf, ";ph_test=");
-	append_doubles(&buf, COX_PH_TEST(m), p + 1);
+	lk_append_doubles(&buf, COX_PH_TEST(m), p + 1);
 	appendStringInfoString(&buf, ";baseline_rows=");
-	append_doubles(&buf, COX_STRATUM_ROWS(m), m->nstrata);
+	lk_append_doubles(&buf, COX_STRATUM_ROWS(m), m->nstrata);
 	appendStringInfoString(&buf, ";baseline=");
-	append_doubles(&buf, COX_BASELINE(m), m->nbaseline * COX_BASE_WIDTH(p));
+	lk_append_doubles(&buf, COX_BASELINE(m), m->nbaseline * COX_BASE_WIDTH(p));
 	PG_RETURN_CSTRING(buf.data);
 }
 

@@ -348,6 +348,26 @@ lk_append_double(StringInfo buf, double v)
 }
 
 void
+lk_append_doubles(StringInfo buf, const double *v, int n)
+{
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(buf, ',');
+		lk_append_double(buf, v[i]);
+	}
+}
+
+void
+lk_append_json_number(StringInfo buf, double v)
+{
+	if (isnan(v))
+		appendStringInfoString(buf, "null");
+	else
+		lk_append_double(buf, v);
+}
+
+void
 lk_text_append_quoted(StringInfo buf, const char *s, int len)
 {
 	appendStringInfoChar(buf, '"');

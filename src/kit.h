@@ -165,6 +165,10 @@ extern void lk_text_end(LkTextReader *r);
  * extra_float_digits says ("NaN" for a NaN)
  */
 extern void lk_append_double(StringInfo buf, double v);
+/* n of them, comma-separated, as the text forms write a list */
+extern void lk_append_doubles(StringInfo buf, const double *v, int n);
+/* A number in a jsonb form: null for a NaN (an unknown standard error or covariance) */
+extern void lk_append_json_number(StringInfo buf, double v);
 /* Appends s double-quoted, as lk_text_quoted reads it */
 extern void lk_text_append_quoted(StringInfo buf, const char *s, int len);
 

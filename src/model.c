@@ -642,15 +642,6 @@ model_send(FunctionCallInfo fcinfo, ModelKind kind)
  * error or covariance the information could not give is null, and so is an
  * unrecorded time unit.
  */
-static void
-append_json_number(StringInfo buf, double v)
-{
-	if (isnan(v))
-		appendStringInfoString(buf, "null");
-	else
-		lk_append_double(buf, v);
-}
-
 static Datum
 model_jsonb(FunctionCallInfo fcinfo, ModelKind kind)
 {
@@ -663,9 +654,9 @@ model_jsonb(FunctionCallInfo fcinfo, ModelKind kind)
 	for (int i = 0; i < spec->nparams; i++)
 	{
 		appendStringInfo(&buf, "%s\"%s\": {\"estimate\": ", i ? ", " : "", spec->params[i]);
-		append_json_number(&buf, MODEL_ESTIMATE(m)[i]);
+		lk_append_json_number(&buf, MODEL_ESTIMATE(m)[i]);
 		appendStringInfoString(&buf, ", \"standard_error\": ");
-		append_json_number(&buf, MODEL_STD_ERROR(m)[i]);
+		lk_append_json_number(&buf, MODEL_STD_ERROR(m)[i]);
 		appendStringInfoChar(&buf, '}');
 	}
 	appendStringInfoString(&buf, "}, \"log_covariance\": [");
@@ -676,14 +667,14 @@ model_jsonb(FunctionCallInfo fcinfo, ModelKind kind)
 		{
 			if (j > 0)
 				appendStringInfoString(&buf, ", ");
-			append_json_number(&buf, MODEL_COVARIANCE(m)[i * spec->nparams + j]);
+			lk_append_json_number(&buf, MODEL_COVARIANCE(m)[i * spec->nparams + j]);
 		}
 		appendStringInfoChar(&buf, ']');
 	}
 	appendStringInfoString(&buf, "], \"log_likelihood\": ");
-	append_json_number(&buf, m->log_likelihood);
+	lk_append_json_number(&buf, m->log_likelihood);
 	appendStringInfoString(&buf, ", \"customers\": ");
-	append_json_number(&buf, m->customers);
+	lk_append_json_number(&buf, m->customers);
 	appendStringInfo(&buf, ", \"evaluations\": %d, \"converged\": %s, \"time_unit\": ",
 					 m->iterations, m->converged ? "true" : "false");
 	if (model_has_time_unit(m))

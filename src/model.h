@@ -260,11 +260,24 @@ extern void fit_state_set_time_unit(FitState *state, const Interval *unit, bool 
 extern bool fit_state_is_empty(const FitState *state);
 extern const Interval *fit_state_time_unit(const FitState *state);
 
+/*
+ * Parameters a fit maximizes over: a model's own, or (model_covariates.c)
+ * its base parameters and up to COVARIATE_MAX coefficients per process
+ */
+#define COVARIATE_MAX 10
+#define FIT_MAX_PARAMS (MODEL_MAX_PARAMS + 2 * COVARIATE_MAX)
+
 /* The rows of a fit, sorted, so that a fit does not depend on their order */
 struct FitData
 {
 	ModelKind	kind;
 	const char *fname;
+	int			nparams;		/* what loglik takes: the model's, unless a covariate fit's */
+	double		(*loglik) (FitData *d, const double *theta, double *grad);
+	/* a sample of the rows for a warm start (stride rows to one), or NULL: none */
+	FitData    *(*sample) (const FitData *d, int stride);
+	/* the observed information (-LL's Hessian, n x n) at theta, or NULL: by differences */
+	void		(*information) (FitData *d, const double *theta, double *h);
 	int			n;				/* distinct rows */
 	FitKey	   *keys;			/* sorted */
 	double	   *weights;
@@ -274,8 +287,30 @@ struct FitData
 };
 
 extern FitData *fit_data_build(FitState *state);
+/* A fit of the model over n sorted distinct rows with their weights, arranged */
+extern FitData *fit_data_of(ModelKind kind, const char *fname, FitKey *keys, double *weights, int n);
+/* The rows taken stride to one, keeping the total weight and every key's spread */
+extern FitData *fit_data_sample(const FitData *d, int stride);
+/* -LL's Hessian at theta by central differences of the gradient (2 n evaluations) */
+extern void fit_information_by_differences(FitData *d, const double *theta, double *h);
 /* Maximizes the likelihood from all parameters 1; the model with its standard errors */
 extern Model *fit_model(FitData *d);
+
+/* Where a fit ended: the log-likelihood, the covariance of theta, converged or not */
+typedef struct FitOutcome
+{
+	bool		want_covariance;	/* given: false for a start, whose information is not needed */
+	double		log_likelihood;
+	bool		converged;
+	double		covariance[FIT_MAX_PARAMS * FIT_MAX_PARAMS];	/* n x n; NaN where singular */
+} FitOutcome;
+
+/*
+ * Maximizes d's likelihood (d->loglik over d->nparams) from theta, left at
+ * the maximum.  Rows without keys (a covariate fit's) start from theta
+ * itself; others from a sample's maximum first when they are many.
+ */
+extern void fit_maximum(FitData *d, double *theta, FitOutcome *out);
 pg_noreturn extern void fit_cannot_identify(const char *fname, const char *detail, const char *hint);
 
 /*
@@ -370,6 +405,8 @@ extern double fit_weight_arg(FunctionCallInfo fcinfo, int argno, const char *fna
 extern double digamma(double x);
 /* lgamma(x + d) - lgamma(x), without the cancellation of the plain difference for large x */
 extern double lgamma_difference(double x, double d);
+/* digamma(x + d) - digamma(x), the same way */
+extern double digamma_difference(double x, double d);
 
 /*
  * Sums sum_{n>=1} u_n with u_1 = first and u_{n+1} = u_n (A + n)(B + n) /
@@ -424,6 +461,8 @@ extern void bgnbd_check_row(const char *fname, const FitKey *key);
 extern void bgnbd_arrange(FitData *d);
 extern double bgnbd_loglik(FitData *d, const double *theta, double *grad);
 extern double mbgnbd_loglik(FitData *d, const double *theta, double *grad);
+/* ERROR 22023 unless the rows can tell the purchase rate from the dropout: two customers, a repeat purchase */
+extern void nbd_check_identifiable(const FitData *d);
 /* E[Y(t) | x, t_x, T] of a BG/NBD, MBG/NBD or Pareto/NBD model: the purchases expected in the next t */
 extern double nbd_expected_conditional(const Model *m, double t, double x, double t_x, double T,
 									   const char *fname);

@@ -26,6 +26,7 @@
 #include "miscadmin.h"
 #include "portability/instr_time.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/timestamp.h"
 
 /* ---------------------------------------------------------------------
@@ -610,7 +611,6 @@ fit_distinct_x(const FitData *fit, FitDistinctX *x)
 FitData *
 fit_data_build(FitState *state)
 {
-	FitData    *d = palloc0(sizeof(FitData));
 	fitrows_hash *rows = fit_state_rows(state);
 	int			n = rows->members;
 	FitEntry   *entries = palloc(sizeof(FitEntry) * Max(n, 1));
@@ -618,10 +618,10 @@ fit_data_build(FitState *state)
 	RankPair   *scratch;
 	fitrows_iterator it;
 	FitEntry   *e;
+	FitKey	   *keys;
+	double	   *weights;
 	int			k = 0;
 
-	d->kind = state->kind;
-	d->fname = state->fname;
 	fitrows_start_iterate(rows, &it);
 	while ((e = fitrows_iterate(rows, &it)) != NULL)
 		entries[k++] = *e;
@@ -646,21 +646,37 @@ fit_data_build(FitState *state)
 		scratch = sorted == pairs ? scratch : pairs;
 		pairs = sorted;
 	}
-	d->n = n;
-	d->keys = palloc(sizeof(FitKey) * Max(n, 1));
-	d->weights = palloc(sizeof(double) * Max(n, 1));
+	keys = palloc(sizeof(FitKey) * Max(n, 1));
+	weights = palloc(sizeof(double) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
 		const FitEntry *e = &entries[pairs[i].index];
 
-		d->keys[i] = e->key;
-		d->weights[i] = e->weight;
-		d->total_weight += e->weight;
+		keys[i] = e->key;
+		weights[i] = e->weight;
 	}
 	pfree(pairs);
 	pfree(scratch);
 	pfree(entries);
-	model_specs[d->kind].arrange(d);
+	return fit_data_of(state->kind, state->fname, keys, weights, n);
+}
+
+FitData *
+fit_data_of(ModelKind kind, const char *fname, FitKey *keys, double *weights, int n)
+{
+	FitData    *d = palloc0(sizeof(FitData));
+
+	d->kind = kind;
+	d->fname = fname;
+	d->nparams = model_specs[kind].nparams;
+	d->loglik = model_specs[kind].loglik;
+	d->sample = fit_data_sample;
+	d->n = n;
+	d->keys = keys;
+	d->weights = weights;
+	for (int i = 0; i < n; i++)
+		d->total_weight += weights[i];
+	model_specs[kind].arrange(d);
 	return d;
 }
 
@@ -728,8 +744,8 @@ nlopt_objective(unsigned n, const double *variables, double *grad, void *arg)
 	MemoryContext context = CurrentMemoryContext;
 	volatile double ll = 0;
 	volatile bool failed = false;
-	double		theta[MODEL_MAX_PARAMS],
-				grad_theta[MODEL_MAX_PARAMS];
+	double		theta[FIT_MAX_PARAMS],
+				grad_theta[FIT_MAX_PARAMS];
 
 	if (o->scale != NULL)
 		preconditioned_theta(o, n, variables, theta);
@@ -744,7 +760,7 @@ nlopt_objective(unsigned n, const double *variables, double *grad, void *arg)
 	PG_TRY();
 	{
 		CHECK_FOR_INTERRUPTS();
-		ll = model_specs[o->data->kind].loglik(o->data, theta, grad ? grad_theta : NULL);
+		ll = o->data->loglik(o->data, theta, grad ? grad_theta : NULL);
 	}
 	PG_CATCH();
 	{
@@ -832,15 +848,15 @@ cholesky(const double *a, int n, double *l)
 static bool
 invert_positive_definite(double *h, int n)
 {
-	double		l[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS];
-	double		inv[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS] = {0};
+	double		l[FIT_MAX_PARAMS * FIT_MAX_PARAMS];
+	double		inv[FIT_MAX_PARAMS * FIT_MAX_PARAMS] = {0};
 
 	if (!cholesky(h, n, l))
 		return false;
 	/* columns of L^-T L^-1: solve L y = e_c, then L^T z = y */
 	for (int c = 0; c < n; c++)
 	{
-		double		y[MODEL_MAX_PARAMS];
+		double		y[FIT_MAX_PARAMS];
 
 		for (int i = 0; i < n; i++)
 		{
@@ -870,28 +886,40 @@ invert_positive_definite(double *h, int n)
  * exactly symmetric); then se(param) = param * se(log param) (delta
  * method).  False when the information is not positive definite.
  */
-static bool
-standard_errors(FitData *d, const double *theta, int n, double *se, double *cov)
+void
+fit_information_by_differences(FitData *d, const double *theta, double *h)
 {
-	double		h[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS] = {0};
+	int			n = d->nparams;
 	const double step = 1e-5;
 
 	for (int j = 0; j < n; j++)
 	{
-		double		up[MODEL_MAX_PARAMS],
-					down[MODEL_MAX_PARAMS],
-					g_up[MODEL_MAX_PARAMS],
-					g_down[MODEL_MAX_PARAMS];
+		double		up[FIT_MAX_PARAMS],
+					down[FIT_MAX_PARAMS],
+					g_up[FIT_MAX_PARAMS],
+					g_down[FIT_MAX_PARAMS];
 
 		memcpy(up, theta, sizeof(double) * n);
 		memcpy(down, theta, sizeof(double) * n);
 		up[j] += step;
 		down[j] -= step;
-		model_specs[d->kind].loglik(d, up, g_up);
-		model_specs[d->kind].loglik(d, down, g_down);
+		d->loglik(d, up, g_up);
+		d->loglik(d, down, g_down);
 		for (int i = 0; i < n; i++)
 			h[i * n + j] = -(g_up[i] - g_down[i]) / (2 * step);
 	}
+}
+
+static bool
+standard_errors(FitData *d, const double *theta, int n, double *se, double *cov)
+{
+	double		h[FIT_MAX_PARAMS * FIT_MAX_PARAMS] = {0};
+
+	Assert(n == d->nparams);
+	if (d->information != NULL)
+		d->information(d, theta, h);
+	else
+		fit_information_by_differences(d, theta, h);
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < i; j++)
 			h[i * n + j] = h[j * n + i] = (h[i * n + j] + h[j * n + i]) / 2;
@@ -916,12 +944,11 @@ standard_errors(FitData *d, const double *theta, int n, double *se, double *cov)
 static nlopt_result
 maximize(FitData *d, double *theta, const double *scale, bool *at_box)
 {
-	const ModelSpec *spec = &model_specs[d->kind];
-	int			n = spec->nparams;
-	double		lower[MODEL_MAX_PARAMS],
-				upper[MODEL_MAX_PARAMS],
-				origin[MODEL_MAX_PARAMS],
-				z[MODEL_MAX_PARAMS] = {0};
+	int			n = d->nparams;
+	double		lower[FIT_MAX_PARAMS],
+				upper[FIT_MAX_PARAMS],
+				origin[FIT_MAX_PARAMS],
+				z[FIT_MAX_PARAMS] = {0};
 	double		box = LOG_BOUND;
 	double		min_value;
 	Optimization o;
@@ -960,7 +987,7 @@ maximize(FitData *d, double *theta, const double *scale, bool *at_box)
 		nlopt_set_maxeval(o.opt, MAX_EVALUATIONS) < 0)
 	{
 		nlopt_destroy(o.opt);
-		elog(ERROR, "%s: could not set up the optimizer", spec->fit_name);
+		elog(ERROR, "%s: could not set up the optimizer", d->fname);
 	}
 	result = nlopt_optimize(o.opt, scale ? z : theta, &min_value);
 	nlopt_destroy(o.opt);
@@ -985,17 +1012,15 @@ maximize(FitData *d, double *theta, const double *scale, bool *at_box)
  * say) stays as it is.  The sample keeps the total weight and the spread
  * of every key.
  */
-static FitData *
+FitData *
 fit_data_sample(const FitData *d, int stride)
 {
-	FitData    *sample = palloc0(sizeof(FitData));
+	FitKey	   *keys = palloc(sizeof(FitKey) * d->n);
+	double	   *weights = palloc(sizeof(double) * d->n);
 	double		heavy = d->total_weight / d->n * stride;
-	int			first = 0;
+	int			first = 0,
+				n = 0;
 
-	sample->kind = d->kind;
-	sample->fname = d->fname;
-	sample->keys = palloc(sizeof(FitKey) * d->n);
-	sample->weights = palloc(sizeof(double) * d->n);
 	while (first < d->n)
 	{
 		int			last = first + 1;
@@ -1005,13 +1030,11 @@ fit_data_sample(const FitData *d, int stride)
 			while (last < d->n && last - first < stride && d->weights[last] < heavy &&
 				   d->keys[last].v[0] == d->keys[first].v[0])
 				weight += d->weights[last++];
-		sample->keys[sample->n] = d->keys[(first + last - 1) / 2];
-		sample->weights[sample->n++] = weight;
-		sample->total_weight += weight;
+		keys[n] = d->keys[(first + last - 1) / 2];
+		weights[n++] = weight;
 		first = last;
 	}
-	model_specs[d->kind].arrange(sample);
-	return sample;
+	return fit_data_of(d->kind, d->fname, keys, weights, n);
 }
 
 /*
@@ -1046,7 +1069,7 @@ static bool
 bfgs_update(double *h, int n, const double *s, const double *y)
 {
 	double		ys = 0,
-				hy[MODEL_MAX_PARAMS],
+				hy[FIT_MAX_PARAMS],
 				yhy = 0;
 
 	for (int i = 0; i < n; i++)
@@ -1070,29 +1093,29 @@ bfgs_update(double *h, int n, const double *s, const double *y)
 static bool
 chord_steps(FitData *d, double *theta, const double *cov)
 {
-	int			n = model_specs[d->kind].nparams;
+	int			n = d->nparams;
 	double		best = -INFINITY,
-				best_grad[MODEL_MAX_PARAMS],
-				best_theta[MODEL_MAX_PARAMS],
-				h[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS],
+				best_grad[FIT_MAX_PARAMS],
+				best_theta[FIT_MAX_PARAMS],
+				h[FIT_MAX_PARAMS * FIT_MAX_PARAMS],
 				shrink = 1;
 
 	memcpy(h, cov, sizeof(double) * n * n);
 	memcpy(best_theta, theta, sizeof(double) * n);
 	for (int k = 0; k < CHORD_STEPS; k++)
 	{
-		double		grad[MODEL_MAX_PARAMS],
-					step[MODEL_MAX_PARAMS],
+		double		grad[FIT_MAX_PARAMS],
+					step[FIT_MAX_PARAMS],
 					gain = 0;
-		double		ll = model_specs[d->kind].loglik(d, theta, grad);
+		double		ll = d->loglik(d, theta, grad);
 		bool		learned = false;
 
 		d->evaluations++;
 		CHECK_FOR_INTERRUPTS();
 		if (best > -INFINITY && isfinite(ll))
 		{
-			double		s[MODEL_MAX_PARAMS],
-						y[MODEL_MAX_PARAMS];
+			double		s[FIT_MAX_PARAMS],
+						y[FIT_MAX_PARAMS];
 
 			for (int i = 0; i < n; i++)
 			{
@@ -1144,18 +1167,24 @@ chord_steps(FitData *d, double *theta, const double *cov)
 #define WARM_START_ROWS 50000
 #define WARM_START_SAMPLE 10000
 
-/* Fits the model to the rows, from all parameters 1 (as the papers and lifetimes start) */
-Model *
-fit_model(FitData *d)
+/*
+ * Maximizes d's likelihood from theta (log-parameters, or a covariate
+ * fit's coefficients), which it leaves at the maximum; out gets the
+ * log-likelihood there, the covariance of theta (NaN where the
+ * information is singular) and whether the fit converged: stopped on a
+ * tolerance (or on rounding, which SLSQP reports near a flat maximum), at
+ * a stationary point inside the bounds, with a positive definite
+ * information matrix and every parameter identified.
+ */
+void
+fit_maximum(FitData *d, double *theta, FitOutcome *out)
 {
-	const ModelSpec *spec = &model_specs[d->kind];
-	int			n = spec->nparams;
-	Model	   *m = model_new(d->kind);
-	double		theta[MODEL_MAX_PARAMS] = {0};
-	double		grad[MODEL_MAX_PARAMS];
-	double		se[MODEL_MAX_PARAMS];
-	double		cov[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS],
-				scale[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS];
+	int			n = d->nparams;
+	double		start[FIT_MAX_PARAMS];
+	double		grad[FIT_MAX_PARAMS];
+	double		se[FIT_MAX_PARAMS];
+	double		cov[FIT_MAX_PARAMS * FIT_MAX_PARAMS],
+				scale[FIT_MAX_PARAMS * FIT_MAX_PARAMS];
 	bool		warm = false,
 				stationary = false,
 				at_box = false;
@@ -1166,10 +1195,12 @@ fit_model(FitData *d)
 				elapsed,
 				sample_elapsed;
 
+	Assert(n <= FIT_MAX_PARAMS);
+	memcpy(start, theta, sizeof(double) * n);
 	INSTR_TIME_SET_ZERO(sample_elapsed);
-	if (d->n > WARM_START_ROWS)
+	if (d->sample != NULL && d->n > WARM_START_ROWS)
 	{
-		FitData    *sample = fit_data_sample(d, (d->n + WARM_START_SAMPLE - 1) / WARM_START_SAMPLE);
+		FitData    *sample = d->sample(d, (d->n + WARM_START_SAMPLE - 1) / WARM_START_SAMPLE);
 		nlopt_result sampled;
 
 		INSTR_TIME_SET_CURRENT(started);
@@ -1199,7 +1230,7 @@ fit_model(FitData *d)
 	/* no interior maximum of the sample's, or the full fit's beyond its box: start cold */
 	if (!warm || at_box)
 	{
-		memset(theta, 0, sizeof(theta));
+		memcpy(theta, start, sizeof(double) * n);
 		result = maximize(d, theta, NULL, NULL);
 	}
 
@@ -1212,32 +1243,22 @@ fit_model(FitData *d)
 		ereport(ERROR,
 				(errcode(result == NLOPT_OUT_OF_MEMORY ? ERRCODE_OUT_OF_MEMORY : ERRCODE_INTERNAL_ERROR),
 				 errmsg("%s: the optimizer failed with NLopt result %d (%s)",
-						spec->fit_name, (int) result, nlopt_result_name(result)),
+						d->fname, (int) result, nlopt_result_name(result)),
 				 errhint("Check the rows the model is fitted to.")));
 	INSTR_TIME_SET_CURRENT(elapsed);
 	INSTR_TIME_SUBTRACT(elapsed, started);
 	/* for benchmarks: the cost of one likelihood evaluation, apart from the scan */
 	elog(DEBUG1, "%s: %d distinct rows, %d likelihood evaluations in %.3f ms (%.3f ms each), NLopt result %d; warm start: %d evaluations on a sample in %.3f ms",
-		 spec->fit_name, d->n, d->evaluations, INSTR_TIME_GET_MILLISEC(elapsed),
+		 d->fname, d->n, d->evaluations, INSTR_TIME_GET_MILLISEC(elapsed),
 		 INSTR_TIME_GET_MILLISEC(elapsed) / Max(d->evaluations, 1), (int) result, sample_evaluations,
 		 INSTR_TIME_GET_MILLISEC(sample_elapsed));
 
-	m->iterations = d->evaluations;
-	m->customers = d->total_weight;
-	m->log_likelihood = model_specs[d->kind].loglik(d, theta, grad);
-	if (!isfinite(m->log_likelihood))
+	out->log_likelihood = d->loglik(d, theta, grad);
+	if (!isfinite(out->log_likelihood))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("%s: the likelihood could not be evaluated at the fitted parameters",
-						spec->fit_name)));
-	for (int i = 0; i < n; i++)
-		MODEL_ESTIMATE(m)[i] = exp(theta[i]);
-
-	/*
-	 * Converged: stopped on a tolerance (or on rounding, which SLSQP reports
-	 * near a flat maximum), at a stationary point inside the bounds, with a
-	 * positive definite information matrix and every parameter identified.
-	 */
+						d->fname)));
 	ok = result > 0 && result != NLOPT_MAXEVAL_REACHED && result != NLOPT_MAXTIME_REACHED;
 	ok |= result == NLOPT_ROUNDOFF_LIMITED;
 	for (int i = 0; i < n; i++)
@@ -1245,15 +1266,47 @@ fit_model(FitData *d)
 		ok &= fabs(grad[i]) / d->total_weight <= GRADIENT_TOLERANCE;
 		ok &= fabs(theta[i]) < LOG_BOUND - BOUND_MARGIN;
 	}
-	if (standard_errors(d, theta, n, se, MODEL_COVARIANCE(m)))
+	if (!out->want_covariance)
 	{
-		memcpy(MODEL_STD_ERROR(m), se, sizeof(double) * n);
-		for (int i = 0; i < n; i++)
-			ok &= se[i] / MODEL_ESTIMATE(m)[i] <= LOG_SE_LIMIT;
+		/* a start for another fit: its information is not needed */
+		out->converged = ok;
+		return;
 	}
+	/* se of theta is sqrt(cov_ii): what standard_errors writes times e^-theta */
+	if (standard_errors(d, theta, n, se, out->covariance))
+		for (int i = 0; i < n; i++)
+			ok &= sqrt(out->covariance[i * n + i]) <= LOG_SE_LIMIT;
 	else
+	{
+		for (int i = 0; i < n * n; i++)
+			out->covariance[i] = get_float8_nan();
 		ok = false;
-	m->converged = ok;
+	}
+	out->converged = ok;
+}
+
+/* Fits the model to the rows, from all parameters 1 (as the papers and lifetimes start) */
+Model *
+fit_model(FitData *d)
+{
+	int			n = d->nparams;
+	Model	   *m = model_new(d->kind);
+	double		theta[FIT_MAX_PARAMS] = {0};
+	FitOutcome *out = palloc0(sizeof(FitOutcome));
+
+	out->want_covariance = true;
+	fit_maximum(d, theta, out);
+	m->iterations = d->evaluations;
+	m->customers = d->total_weight;
+	m->log_likelihood = out->log_likelihood;
+	m->converged = out->converged;
+	for (int i = 0; i < n; i++)
+	{
+		MODEL_ESTIMATE(m)[i] = exp(theta[i]);
+		MODEL_STD_ERROR(m)[i] = MODEL_ESTIMATE(m)[i] * sqrt(out->covariance[i * n + i]);
+	}
+	memcpy(MODEL_COVARIANCE(m), out->covariance, sizeof(double) * n * n);
+	pfree(out);
 	return m;
 }
 

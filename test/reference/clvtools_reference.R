@@ -59,7 +59,7 @@ for (split in c(40, 104)) {
     fits[[length(fits) + 1]] <- data.frame(model = name, weeks = split, parameter = names(co),
                                            estimate = unname(co), log_likelihood = ll, note = "")
     p <- tryCatch(predict(fitted, verbose = FALSE, predict.spending = FALSE), error = function(e) NULL)
-    if (!is.null(p) && !(name %in% c("pareto_nbd_static", "bgnbd_static"))) {
+    if (!is.null(p)) {
       cbs <- fitted@cbs
       p <- as.data.frame(p)
       # BG/NBD has no DERT in CLVTools

@@ -1,0 +1,1542 @@
+/*
+ * model_covariates.c
+ *		Pareto/NBD and BG/NBD with time-invariant covariates, in CLVTools'
+ *		parameterisation (Fader and Hardie, "Incorporating time-invariant
+ *		covariates into the Pareto/NBD and BG/NBD models", 2007): each
+ *		customer's covariates scale the gamma mixing distributions, one
+ *		coefficient vector per process,
+ *		  Pareto/NBD: alpha_i = alpha e^(-g_p'z_p), beta_i = beta e^(-g_d'z_d)
+ *		  BG/NBD:	  alpha_i = alpha e^(-g_p'z_p), a_i = a e^(g_d'z_d),
+ *					  b_i = b e^(g_d'z_d)
+ *		so a positive purchase coefficient means more purchases, and a
+ *		customer is the model without covariates at its own parameters.
+ *
+ * The fit groups the customers by their covariates (a profile): each
+ * profile's rows are a fit of the base model, arranged once, and the
+ * likelihood is the sum of the profiles' base likelihoods at the profile's
+ * parameters, its gradient the base gradients carried by the chain rule.
+ * So every model's own fast, accurate likelihood serves unchanged; the
+ * cost grows with the number of profiles, which segment-like covariates
+ * (channel, gender, plan) keep small.
+ *
+ * The fit works on covariates centred and scaled (weighted by customers),
+ * where the coefficients are of one size and the base parameters stay
+ * those of the average customer, and starts from the fit without
+ * covariates; it reports on the covariates' own scale.  The stored model
+ * keeps the estimates, standard errors and the covariance of (log base
+ * parameters, coefficients); customer_model() gives a customer's model
+ * without covariates, whose every prediction and interval then applies.
+ */
+#include "model.h"
+
+#include <math.h>
+
+#include "catalog/pg_collation_d.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+
+#define NBASE MODEL_MAX_PARAMS
+
+/*
+ * How a base parameter's logarithm moves with each process's linear
+ * predictor g'z: -1, 0 or +1 (CLVTools' signs), and which process it
+ * belongs to in the coefficient table
+ */
+typedef struct CovariateLinks
+{
+	ModelKind	kind;
+	const char *type_name;
+	int8		purchase[NBASE];
+	int8		dropout[NBASE];
+	const char *process[NBASE];
+} CovariateLinks;
+
+static const CovariateLinks covariate_links[] = {
+	{MODEL_PARETO_NBD, "pareto_nbd_covariate_model", {0, -1, 0, 0}, {0, 0, 0, -1},
+	{"purchase", "purchase", "dropout", "dropout"}},
+	{MODEL_BGNBD, "bgnbd_covariate_model", {0, -1, 0, 0}, {0, 0, 1, 1},
+	{"purchase", "purchase", "dropout", "dropout"}},
+};
+
+static const CovariateLinks *
+links_of(int kind)
+{
+	for (int i = 0; i < (int) lengthof(covariate_links); i++)
+		if ((int) covariate_links[i].kind == kind)
+			return &covariate_links[i];
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * The stored model
+ * ---------------------------------------------------------------------
+ */
+
+#define COVMODEL_FORMAT 1
+
+/*
+ * The estimates (n = base parameters, purchase coefficients, dropout
+ * coefficients; base parameters as themselves), their standard errors,
+ * the covariance of (log base parameters, coefficients), n x n row-major,
+ * NaN where the information is singular; then the purchase names and the
+ * dropout names, each ending in a NUL.
+ */
+typedef struct CovariateModel
+{
+	int32		vl_len_;		/* varlena header (do not touch directly) */
+	uint8		version;
+	uint8		kind;			/* the base model's ModelKind */
+	uint8		npurchase;
+	uint8		ndropout;
+	uint8		converged;
+	uint8		padding[3];
+	int32		iterations;
+	double		customers;
+	double		skipped;		/* rows left out for a NULL covariate */
+	double		log_likelihood;
+	double		values[FLEXIBLE_ARRAY_MEMBER];
+} CovariateModel;
+
+#define COV_NPARAMS(m) (NBASE + (m)->npurchase + (m)->ndropout)
+#define COV_NDOUBLES(n) ((Size) (n) * (2 + (n)))
+#define COV_FIXED_SIZE(n) (offsetof(CovariateModel, values) + sizeof(double) * COV_NDOUBLES(n))
+#define COV_ESTIMATE(m) ((m)->values)
+#define COV_STD_ERROR(m) ((m)->values + COV_NPARAMS(m))
+#define COV_COVARIANCE(m) ((m)->values + 2 * COV_NPARAMS(m))
+#define COV_NAMES(m) ((const char *) ((m)->values + COV_NDOUBLES(COV_NPARAMS(m))))
+
+#define COV_TEXT_FORM "v1:pareto_nbd:purchase=\"a\",...;dropout=\"b\",...;estimates=E,...;se=S,...;cov=V,...;log_likelihood=L;customers=N;skipped=K;iterations=I;converged=true"
+
+static CovariateModel *
+cov_model_alloc(ModelKind kind, int np, int nd, Size names_bytes)
+{
+	int			n = NBASE + np + nd;
+	CovariateModel *m = palloc0(COV_FIXED_SIZE(n) + names_bytes);
+
+	SET_VARSIZE(m, COV_FIXED_SIZE(n) + names_bytes);
+	m->version = COVMODEL_FORMAT;
+	m->kind = kind;
+	m->npurchase = np;
+	m->ndropout = nd;
+	return m;
+}
+
+/* The i-th covariate name: the purchase covariates', then the dropout covariates' */
+static const char *
+cov_name(const CovariateModel *m, int i)
+{
+	const char *name = COV_NAMES(m);
+
+	while (i-- > 0)
+		name += strlen(name) + 1;
+	return name;
+}
+
+/* Why m is not a model this library writes (of kind, or of any), or NULL */
+static const char *
+cov_problem(const CovariateModel *m, ModelKind kind)
+{
+	const char *end = (const char *) m + VARSIZE(m);
+	const char *name;
+	int			n;
+
+	if (VARSIZE(m) < offsetof(CovariateModel, values))
+		return "It is shorter than its header.";
+	if (m->version != COVMODEL_FORMAT)
+		return psprintf("Format version %d is not one this release reads (it reads %d).", m->version, COVMODEL_FORMAT);
+	if (links_of(m->kind) == NULL || (kind != MODEL_ANY && m->kind != kind))
+		return "Its model kind is not this type's.";
+	if (m->npurchase > COVARIATE_MAX || m->ndropout > COVARIATE_MAX || m->npurchase + m->ndropout == 0)
+		return psprintf("It has no covariates, or more than %d for a process.", COVARIATE_MAX);
+	n = COV_NPARAMS(m);
+	if (VARSIZE(m) < COV_FIXED_SIZE(n) + m->npurchase + m->ndropout)
+		return "It is shorter than its values and names.";
+	if (m->converged > 1 || m->iterations < 0 || !(m->customers >= 2) || isinf(m->customers) ||
+		!(m->skipped >= 0) || isinf(m->skipped) || !isfinite(m->log_likelihood))
+		return "Its counts and log-likelihood are not those of a fit.";
+	for (int i = 0; i < n; i++)
+		if (!isfinite(COV_ESTIMATE(m)[i]) || (i < NBASE && !(COV_ESTIMATE(m)[i] > 0)))
+			return "Its estimates are not finite, or a base parameter is not positive.";
+	for (int i = 0; i < n; i++)
+	{
+		double		se = COV_STD_ERROR(m)[i];
+
+		if (!(isnan(se) || (se >= 0 && isfinite(se))))
+			return "Its standard errors are not finite and not negative (or NaN).";
+		for (int j = 0; j < n; j++)
+		{
+			double		c = COV_COVARIANCE(m)[i * n + j];
+			double		t = COV_COVARIANCE(m)[j * n + i];
+
+			if (!(isnan(c) ? isnan(t) : c == t) || isinf(c) || (i == j && c < 0))
+				return "Its covariance is not symmetric with variances not negative (or NaN).";
+		}
+	}
+	name = COV_NAMES(m);
+	for (int i = 0; i < m->npurchase + m->ndropout; i++)
+	{
+		const char *nul = memchr(name, '\0', end - name);
+
+		if (nul == NULL || nul == name)
+			return "Its names are not one non-empty string per covariate.";
+		name = nul + 1;
+	}
+	if (name != end)
+		return "Bytes follow its names.";
+	return NULL;
+}
+
+static const CovariateModel *
+cov_model_arg(FunctionCallInfo fcinfo, int argno)
+{
+	const CovariateModel *m = (const CovariateModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	if (cov_problem(m, MODEL_ANY) != NULL)
+		elog(ERROR, "corrupt covariate model value");
+	return m;
+}
+
+static void
+append_names(StringInfo buf, const CovariateModel *m, int first, int count)
+{
+	for (int i = 0; i < count; i++)
+	{
+		const char *name = cov_name(m, first + i);
+
+		if (i > 0)
+			appendStringInfoChar(buf, ',');
+		lk_text_append_quoted(buf, name, strlen(name));
+	}
+}
+
+static Datum
+cov_model_out(FunctionCallInfo fcinfo)
+{
+	const CovariateModel *m = cov_model_arg(fcinfo, 0);
+	int			n = COV_NPARAMS(m);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d:%s:purchase=", m->version, model_specs[m->kind].name);
+	append_names(&buf, m, 0, m->npurchase);
+	appendStringInfoString(&buf, ";dropout=");
+	append_names(&buf, m, m->npurchase, m->ndropout);
+	appendStringInfoString(&buf, ";estimates=");
+	lk_append_doubles(&buf, COV_ESTIMATE(m), n);
+	appendStringInfoString(&buf, ";se=");
+	lk_append_doubles(&buf, COV_STD_ERROR(m), n);
+	appendStringInfoString(&buf, ";cov=");
+	lk_append_doubles(&buf, COV_COVARIANCE(m), n * n);
+	appendStringInfoString(&buf, ";log_likelihood=");
+	lk_append_double(&buf, m->log_likelihood);
+	appendStringInfoString(&buf, ";customers=");
+	lk_append_double(&buf, m->customers);
+	appendStringInfoString(&buf, ";skipped=");
+	lk_append_double(&buf, m->skipped);
+	appendStringInfo(&buf, ";iterations=%d;converged=%s", m->iterations, m->converged ? "true" : "false");
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* count numbers, comma-separated, each finite or NaN */
+static void
+read_doubles(LkTextReader *r, double *v, int count)
+{
+	for (int i = 0; i < count; i++)
+	{
+		if (i > 0)
+			lk_text_expect(r, ",");
+		v[i] = lk_text_accept(r, "NaN") ? get_float8_nan() : lk_text_double(r);
+	}
+}
+
+/* A list of quoted names (none: an empty list), appended NUL-terminated; how many */
+static int
+read_names(LkTextReader *r, StringInfo names)
+{
+	int			count = 0;
+
+	if (*r->p != '"')
+		return 0;
+	do
+	{
+		StringInfoData one;
+
+		initStringInfo(&one);
+		lk_text_quoted(r, &one);
+		if (one.len == 0 || memchr(one.data, '\0', one.len) != NULL)
+			lk_text_error(r, "A covariate name is a non-empty string.");
+		appendBinaryStringInfo(names, one.data, one.len + 1);
+		if (++count > COVARIATE_MAX)
+			lk_text_error(r, psprintf("A process has at most %d covariates.", COVARIATE_MAX));
+	} while (lk_text_accept(r, ","));
+	return count;
+}
+
+static Datum
+cov_model_in(FunctionCallInfo fcinfo, ModelKind kind)
+{
+	const char *input = PG_GETARG_CSTRING(0);
+	const CovariateLinks *links = links_of(kind);
+	LkTextReader r;
+	StringInfoData names;
+	CovariateModel *m;
+	const char *problem;
+	int			np,
+				nd,
+				n;
+	double		head[3];
+
+	lk_text_begin(&r, input, links->type_name, COV_TEXT_FORM);
+	lk_text_expect(&r, psprintf("v%d:%s:purchase=", COVMODEL_FORMAT, model_specs[kind].name));
+	initStringInfo(&names);
+	np = read_names(&r, &names);
+	lk_text_expect(&r, ";dropout=");
+	nd = read_names(&r, &names);
+	if (np + nd == 0)
+		lk_text_error(&r, "A covariate model has covariates.");
+	n = NBASE + np + nd;
+	m = cov_model_alloc(kind, np, nd, names.len);
+	memcpy((char *) COV_NAMES(m), names.data, names.len);
+	lk_text_expect(&r, ";estimates=");
+	read_doubles(&r, COV_ESTIMATE(m), n);
+	lk_text_expect(&r, ";se=");
+	read_doubles(&r, COV_STD_ERROR(m), n);
+	lk_text_expect(&r, ";cov=");
+	read_doubles(&r, COV_COVARIANCE(m), n * n);
+	lk_text_expect(&r, ";log_likelihood=");
+	read_doubles(&r, &head[0], 1);
+	lk_text_expect(&r, ";customers=");
+	read_doubles(&r, &head[1], 1);
+	lk_text_expect(&r, ";skipped=");
+	read_doubles(&r, &head[2], 1);
+	m->log_likelihood = head[0];
+	m->customers = head[1];
+	m->skipped = head[2];
+	lk_text_expect(&r, ";iterations=");
+	m->iterations = (int32) lk_text_int64(&r, 0, PG_INT32_MAX);
+	lk_text_expect(&r, ";converged=");
+	m->converged = lk_text_accept(&r, "true") ? 1 : (lk_text_expect(&r, "false"), 0);
+	lk_text_end(&r);
+	if ((problem = cov_problem(m, kind)) != NULL)
+		lk_text_error(&r, problem);
+	PG_RETURN_POINTER(m);
+}
+
+static Datum
+cov_model_send(FunctionCallInfo fcinfo)
+{
+	const CovariateModel *m = cov_model_arg(fcinfo, 0);
+	StringInfoData buf;
+	const char *names = COV_NAMES(m);
+
+	pq_begintypsend(&buf);
+	pq_sendint8(&buf, m->version);
+	pq_sendint8(&buf, m->kind);
+	pq_sendint8(&buf, m->npurchase);
+	pq_sendint8(&buf, m->ndropout);
+	pq_sendint8(&buf, m->converged);
+	pq_sendint32(&buf, m->iterations);
+	pq_sendfloat8(&buf, m->customers);
+	pq_sendfloat8(&buf, m->skipped);
+	pq_sendfloat8(&buf, m->log_likelihood);
+	for (Size i = 0; i < COV_NDOUBLES(COV_NPARAMS(m)); i++)
+		pq_sendfloat8(&buf, m->values[i]);
+	pq_sendbytes(&buf, names, (const char *) m + VARSIZE(m) - names);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+static Datum
+cov_model_recv(FunctionCallInfo fcinfo, ModelKind kind)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	const char *type_name = links_of(kind)->type_name;
+	CovariateModel head = {0};
+	CovariateModel *m;
+	const char *problem;
+	Size		ndoubles;
+	int			names_bytes;
+
+	if (buf->len - buf->cursor < 9 + 3 * 8)
+		lk_binary_error(type_name, "It ends inside its header.");
+	head.version = pq_getmsgint(buf, 1);
+	head.kind = pq_getmsgint(buf, 1);
+	head.npurchase = pq_getmsgint(buf, 1);
+	head.ndropout = pq_getmsgint(buf, 1);
+	head.converged = pq_getmsgint(buf, 1);
+	head.iterations = pq_getmsgint(buf, 4);
+	head.customers = pq_getmsgfloat8(buf);
+	head.skipped = pq_getmsgfloat8(buf);
+	head.log_likelihood = pq_getmsgfloat8(buf);
+	if (head.version != COVMODEL_FORMAT || head.kind != kind || head.npurchase > COVARIATE_MAX ||
+		head.ndropout > COVARIATE_MAX)
+		lk_binary_error(type_name, "Its header is not one this release writes.");
+	ndoubles = COV_NDOUBLES(NBASE + head.npurchase + head.ndropout);
+	if ((Size) (buf->len - buf->cursor) < 8 * ndoubles)
+		lk_binary_error(type_name, "It ends before its values and names.");
+	names_bytes = buf->len - buf->cursor - 8 * ndoubles;
+	m = cov_model_alloc(kind, head.npurchase, head.ndropout, names_bytes);
+	memcpy((char *) m + VARHDRSZ, (char *) &head + VARHDRSZ, offsetof(CovariateModel, values) - VARHDRSZ);
+	for (Size i = 0; i < ndoubles; i++)
+	{
+		m->values[i] = pq_getmsgfloat8(buf);
+		/* one NaN, as the text form reads it, so both forms round-trip */
+		if (isnan(m->values[i]))
+			m->values[i] = get_float8_nan();
+	}
+	pq_copymsgbytes(buf, (char *) COV_NAMES(m), names_bytes);
+	if ((problem = cov_problem(m, kind)) != NULL)
+		lk_binary_error(type_name, problem);
+	PG_RETURN_POINTER(m);
+}
+
+static void
+append_json_names(StringInfo buf, const CovariateModel *m, int first, int count)
+{
+	appendStringInfoChar(buf, '[');
+	for (int i = 0; i < count; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(buf, ", ");
+		escape_json(buf, cov_name(m, first + i));
+	}
+	appendStringInfoChar(buf, ']');
+}
+
+/*
+ * {"model": ..., "purchase_covariates": [...], "dropout_covariates": [...],
+ *  "parameters": {name: estimate}, "coefficients": {"purchase": {name:
+ *  estimate}, "dropout": {...}}, "standard_errors": [...], "covariance":
+ *  [[...]], "log_likelihood", "customers", "skipped", "iterations",
+ *  "converged"}
+ */
+PG_FUNCTION_INFO_V1(covariate_model_jsonb);
+Datum
+covariate_model_jsonb(PG_FUNCTION_ARGS)
+{
+	const CovariateModel *m = cov_model_arg(fcinfo, 0);
+	const ModelSpec *spec = &model_specs[m->kind];
+	int			n = COV_NPARAMS(m);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"model\": \"%s\", \"purchase_covariates\": ", spec->name);
+	append_json_names(&buf, m, 0, m->npurchase);
+	appendStringInfoString(&buf, ", \"dropout_covariates\": ");
+	append_json_names(&buf, m, m->npurchase, m->ndropout);
+	appendStringInfoString(&buf, ", \"parameters\": {");
+	for (int i = 0; i < NBASE; i++)
+	{
+		appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", spec->params[i]);
+		lk_append_json_number(&buf, COV_ESTIMATE(m)[i]);
+	}
+	appendStringInfoString(&buf, "}, \"coefficients\": {\"purchase\": {");
+	for (int i = 0; i < m->npurchase + m->ndropout; i++)
+	{
+		if (i == m->npurchase)
+			appendStringInfoString(&buf, "}, \"dropout\": {");
+		else if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		escape_json(&buf, cov_name(m, i));
+		appendStringInfoString(&buf, ": ");
+		lk_append_json_number(&buf, COV_ESTIMATE(m)[NBASE + i]);
+	}
+	if (m->ndropout == 0)
+		appendStringInfoString(&buf, "}, \"dropout\": {");
+	appendStringInfoString(&buf, "}}, \"standard_errors\": [");
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		lk_append_json_number(&buf, COV_STD_ERROR(m)[i]);
+	}
+	appendStringInfoString(&buf, "], \"covariance\": [");
+	for (int i = 0; i < n; i++)
+	{
+		appendStringInfoString(&buf, i > 0 ? ", [" : "[");
+		for (int j = 0; j < n; j++)
+		{
+			if (j > 0)
+				appendStringInfoString(&buf, ", ");
+			lk_append_json_number(&buf, COV_COVARIANCE(m)[i * n + j]);
+		}
+		appendStringInfoChar(&buf, ']');
+	}
+	appendStringInfoString(&buf, "], \"log_likelihood\": ");
+	lk_append_json_number(&buf, m->log_likelihood);
+	appendStringInfoString(&buf, ", \"customers\": ");
+	lk_append_json_number(&buf, m->customers);
+	appendStringInfoString(&buf, ", \"skipped\": ");
+	lk_append_json_number(&buf, m->skipped);
+	appendStringInfo(&buf, ", \"iterations\": %d, \"converged\": %s}", m->iterations,
+					 m->converged ? "true" : "false");
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+}
+
+#define COV_IO_FUNCTIONS(prefix, kind) \
+PG_FUNCTION_INFO_V1(prefix##_in); \
+Datum prefix##_in(PG_FUNCTION_ARGS) { return cov_model_in(fcinfo, kind); } \
+PG_FUNCTION_INFO_V1(prefix##_out); \
+Datum prefix##_out(PG_FUNCTION_ARGS) { return cov_model_out(fcinfo); } \
+PG_FUNCTION_INFO_V1(prefix##_recv); \
+Datum prefix##_recv(PG_FUNCTION_ARGS) { return cov_model_recv(fcinfo, kind); } \
+PG_FUNCTION_INFO_V1(prefix##_send); \
+Datum prefix##_send(PG_FUNCTION_ARGS) { return cov_model_send(fcinfo); }
+
+COV_IO_FUNCTIONS(pareto_nbd_covariate_model, MODEL_PARETO_NBD)
+COV_IO_FUNCTIONS(bgnbd_covariate_model, MODEL_BGNBD)
+
+/* ---------------------------------------------------------------------
+ * Accessors
+ * ---------------------------------------------------------------------
+ */
+
+PG_FUNCTION_INFO_V1(covariate_model_log_likelihood);
+Datum
+covariate_model_log_likelihood(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(cov_model_arg(fcinfo, 0)->log_likelihood);
+}
+
+PG_FUNCTION_INFO_V1(covariate_model_customers);
+Datum
+covariate_model_customers(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(cov_model_arg(fcinfo, 0)->customers);
+}
+
+PG_FUNCTION_INFO_V1(covariate_model_iterations);
+Datum
+covariate_model_iterations(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(cov_model_arg(fcinfo, 0)->iterations);
+}
+
+PG_FUNCTION_INFO_V1(covariate_model_converged);
+Datum
+covariate_model_converged(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(cov_model_arg(fcinfo, 0)->converged);
+}
+
+/*
+ * coefficients(model, level): one row per parameter, (process, term,
+ * estimate, standard_error, z, p_value, lower, upper).  The base
+ * parameters first, with their interval on the log scale the fit works on
+ * (and no test: they are positive); then each covariate's coefficient
+ * with its Wald test against 0.  NULL standard error, test and interval
+ * where the information is singular.
+ */
+PG_FUNCTION_INFO_V1(covariate_model_coefficients);
+Datum
+covariate_model_coefficients(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *funcctx;
+	const CovariateModel *m;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		const CovariateModel *given = (const CovariateModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+
+		if (cov_problem(given, MODEL_ANY) != NULL)
+			elog(ERROR, "corrupt covariate model value");
+		lk_check_confidence_level("coefficients", PG_GETARG_FLOAT8(1));
+		lk_srf_start(fcinfo, (const struct varlena *) given, COV_NPARAMS(given), "coefficients");
+	}
+	funcctx = SRF_PERCALL_SETUP();
+	m = funcctx->user_fctx;
+	if (funcctx->call_cntr < funcctx->max_calls)
+	{
+		int			i = (int) funcctx->call_cntr;
+		double		estimate = COV_ESTIMATE(m)[i];
+		double		se = COV_STD_ERROR(m)[i];
+		double		q = lk_normal_quantile(0.5 + PG_GETARG_FLOAT8(1) / 2);
+		Datum		values[8];
+		bool		nulls[8] = {false};
+
+		if (i < NBASE)
+		{
+			values[0] = CStringGetTextDatum(links_of(m->kind)->process[i]);
+			values[1] = CStringGetTextDatum(model_specs[m->kind].params[i]);
+		}
+		else
+		{
+			values[0] = CStringGetTextDatum(i < NBASE + m->npurchase ? "purchase" : "dropout");
+			values[1] = CStringGetTextDatum(cov_name(m, i - NBASE));
+		}
+		values[2] = Float8GetDatum(estimate);
+		if (isnan(se))
+			nulls[3] = nulls[4] = nulls[5] = nulls[6] = nulls[7] = true;
+		else if (i < NBASE)
+		{
+			double		half = q * se / estimate;
+
+			values[3] = Float8GetDatum(se);
+			nulls[4] = nulls[5] = true;
+			values[6] = Float8GetDatum(estimate * exp(-half));
+			values[7] = Float8GetDatum(estimate * exp(half));
+		}
+		else
+		{
+			values[3] = Float8GetDatum(se);
+			nulls[4] = nulls[5] = se == 0;
+			if (se > 0)
+			{
+				values[4] = Float8GetDatum(estimate / se);
+				values[5] = Float8GetDatum(lk_two_sided_p(estimate / se));
+			}
+			values[6] = Float8GetDatum(estimate - q * se);
+			values[7] = Float8GetDatum(estimate + q * se);
+		}
+		SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc, values, nulls)));
+	}
+	SRF_RETURN_DONE(funcctx);
+}
+
+/* ---------------------------------------------------------------------
+ * Covariate arrays: the names once, the values per row
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * The names of one process's covariates: a one-dimensional text array
+ * (or empty) of distinct, non-empty names without NULLs; how many
+ */
+static int
+check_names(const char *fname, ArrayType *names, const char *process)	/* "purchase ", "dropout " or "" */
+{
+	Datum	   *items;
+	bool	   *nulls;
+	int			n;
+
+	if (ARR_NDIM(names) > 1 || ARR_ELEMTYPE(names) != TEXTOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the %scovariate names are not a list of text", fname, process),
+				 errhint("Name the covariates once, such as ARRAY['gender', 'channel'].")));
+	deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &n);
+	if (n > COVARIATE_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s: %d %scovariates", fname, n, process),
+				 errhint("Fit at most %d covariates per process.", COVARIATE_MAX)));
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i] || VARSIZE_ANY_EXHDR(DatumGetPointer(items[i])) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: %scovariate name %d is NULL or empty", fname, process, i + 1),
+					 errhint("Name every covariate, in the order of the covariates array.")));
+		if (memchr(VARDATA_ANY(DatumGetPointer(items[i])), '\0', VARSIZE_ANY_EXHDR(DatumGetPointer(items[i]))))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: %scovariate name %d holds a NUL", fname, process, i + 1)));
+		for (int j = 0; j < i; j++)
+			if (DatumGetBool(DirectFunctionCall2Coll(texteq, C_COLLATION_OID, items[i], items[j])))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s: %scovariate name \"%s\" is given twice", fname, process,
+								TextDatumGetCString(items[i])),
+						 errhint("Give each covariate its own name.")));
+	}
+	return n;
+}
+
+/* The number of values of a covariate array (ERROR unless one-dimensional) */
+static int
+covariate_count(const ArrayType *values)
+{
+	if (ARR_NDIM(values) == 0)
+		return 0;
+	if (ARR_NDIM(values) != 1)
+		return -1;
+	return ArrayGetNItems(ARR_NDIM(values), ARR_DIMS(values));
+}
+
+/*
+ * Copies one process's covariate values into z (count of them, checked
+ * finite); false when one is NULL (the row is skipped, as R's na.omit).
+ * process: "purchase ", "dropout " or "", for messages.
+ */
+static bool
+read_covariates(const char *fname, ArrayType *values, int count, const char *process, double *z)
+{
+	int			given = covariate_count(values);
+
+	if (given != count)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: %d %scovariates where the names are %d", fname, Max(given, 0), process, count),
+				 errhint("Give every row one value per name, in the names' order.")));
+	if (count <= 0)
+		return true;
+	if (ARR_HASNULL(values))
+		return false;
+	/* one dimension, no NULLs: the data follow the short header (ARR_DATA_PTR's ?: warns in 15's header) */
+	memcpy(z, (char *) values + ARR_OVERHEAD_NONULLS(1), sizeof(double) * (Size) count);
+	for (int k = 0; k < count; k++)
+	{
+		if (!isfinite(z[k]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s: %scovariate %d is %s", fname, process, k + 1, float8out_internal(z[k])),
+					 errhint("Covariates are finite numbers; leave the row out or give it a value.")));
+		z[k] += 0.0;			/* no -0 */
+	}
+	return true;
+}
+
+/* ---------------------------------------------------------------------
+ * The fit's state: every row kept, (x, t_x, T, purchase z, dropout z)
+ * ---------------------------------------------------------------------
+ */
+
+typedef struct CovFitState
+{
+	LkStateHeader header;
+	int32		kind;
+	int32		npurchase;
+	int32		ndropout;
+	bool		shared;			/* one covariates array for both processes */
+	int64		n;
+	int64		capacity;
+	int64		skipped;
+	double	   *rows;
+	ArrayType  *purchase_names;
+	ArrayType  *dropout_names;	/* the same array when shared */
+	MemoryContext context;
+} CovFitState;
+
+/* a row: x, t_x, T, the purchase covariates, then the dropout covariates unless shared */
+#define COV_ROW_WIDTH(s) (3 + (s)->npurchase + ((s)->shared ? 0 : (s)->ndropout))
+#define COV_DROPOUT_AT(s) (3 + ((s)->shared ? 0 : (s)->npurchase))
+
+static ArrayType *
+copy_array(MemoryContext context, const ArrayType *a)
+{
+	ArrayType  *copy = MemoryContextAlloc(context, VARSIZE(a));
+
+	memcpy(copy, a, VARSIZE(a));
+	return copy;
+}
+
+static bool
+same_array(const ArrayType *a, const ArrayType *b)
+{
+	return VARSIZE(a) == VARSIZE(b) && memcmp(a, b, VARSIZE(a)) == 0;
+}
+
+static CovFitState *
+cov_state_new(MemoryContext context, int kind, bool shared, ArrayType *purchase_names,
+			  ArrayType *dropout_names, int np, int nd, int64 capacity)
+{
+	CovFitState *s = MemoryContextAllocZero(context, sizeof(CovFitState));
+
+	s->context = context;
+	s->kind = kind;
+	s->shared = shared;
+	s->npurchase = np;
+	s->ndropout = nd;
+	s->purchase_names = copy_array(context, purchase_names);
+	s->dropout_names = shared ? s->purchase_names : copy_array(context, dropout_names);
+	s->capacity = Max(capacity, 64);
+	s->rows = MemoryContextAllocHuge(context, sizeof(double) * COV_ROW_WIDTH(s) * s->capacity);
+	return s;
+}
+
+static void
+cov_state_reserve(CovFitState *s, int64 more)
+{
+	if (s->n + more <= s->capacity)
+		return;
+	s->capacity = Max(2 * s->capacity, s->n + more);
+	if ((Size) s->capacity * COV_ROW_WIDTH(s) * sizeof(double) > MaxAllocHugeSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s: too many rows for one state", model_specs[s->kind].fit_name)));
+	s->rows = repalloc_huge(s->rows, sizeof(double) * COV_ROW_WIDTH(s) * s->capacity);
+}
+
+pg_noreturn static void
+names_differ(const char *fname)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s: the covariate names must be the same in every row", fname),
+			 errhint("Give the names as a constant array.")));
+}
+
+/*
+ * pareto_nbd_fit and bgnbd_fit(frequency, recency, age, covariates, names):
+ * the same covariates on both processes; or (frequency, recency, age,
+ * purchase_covariates, purchase_names, dropout_covariates, dropout_names).
+ * A row with a NULL is skipped (a NULL covariate value: counted as
+ * skipped); the names must not be NULL.
+ */
+static Datum
+cov_fit_accum(FunctionCallInfo fcinfo, ModelKind kind)
+{
+	const char *fname = model_specs[kind].fit_name;
+	MemoryContext aggcontext = lk_require_agg_context(fcinfo, fname);
+	CovFitState *s = PG_ARGISNULL(0) ? NULL : (CovFitState *) PG_GETARG_POINTER(0);
+	bool		shared = PG_NARGS() == 6;
+	int			dropout_arg = shared ? 4 : 6;
+	ArrayType  *purchase_names,
+			   *dropout_names;
+	FitKey		key;
+	double	   *row;
+
+	if (PG_ARGISNULL(5) || PG_ARGISNULL(dropout_arg + 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: the covariate names must not be NULL", fname),
+				 errhint("Name the covariates once, such as ARRAY['gender', 'channel']; an empty array for none.")));
+	purchase_names = PG_GETARG_ARRAYTYPE_P(5);
+	dropout_names = PG_GETARG_ARRAYTYPE_P(dropout_arg + 1);
+	if (s == NULL)
+	{
+		int			np = check_names(fname, purchase_names, shared ? "" : "purchase ");
+		int			nd = shared ? np : check_names(fname, dropout_names, "dropout ");
+
+		if (np + nd == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: no covariates are named", fname),
+					 errhint("Fit without covariates: %s(frequency, recency, age).", fname)));
+		s = cov_state_new(aggcontext, kind, shared, purchase_names, dropout_names, np, nd, 0);
+	}
+	else if (!same_array(purchase_names, s->purchase_names) || !same_array(dropout_names, s->dropout_names))
+		names_differ(fname);
+
+	for (int i = 1; i <= 3; i++)
+		if (PG_ARGISNULL(i))
+			PG_RETURN_POINTER(s);
+	key.v[0] = PG_GETARG_FLOAT8(1);
+	key.v[1] = PG_GETARG_FLOAT8(2);
+	key.v[2] = PG_GETARG_FLOAT8(3);
+	model_specs[kind].check_row(fname, &key);
+	if (PG_ARGISNULL(4) || PG_ARGISNULL(dropout_arg))
+	{
+		s->skipped++;
+		PG_RETURN_POINTER(s);
+	}
+	cov_state_reserve(s, 1);
+	row = s->rows + COV_ROW_WIDTH(s) * s->n;
+	for (int i = 0; i < 3; i++)
+		row[i] = key.v[i] + 0.0;
+	if (!read_covariates(fname, PG_GETARG_ARRAYTYPE_P(4), s->npurchase, shared ? "" : "purchase ", row + 3) ||
+		(!shared && !read_covariates(fname, PG_GETARG_ARRAYTYPE_P(dropout_arg), s->ndropout, "dropout ",
+									 row + COV_DROPOUT_AT(s))))
+	{
+		s->skipped++;
+		PG_RETURN_POINTER(s);
+	}
+	s->n++;
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(pareto_nbd_covariate_fit_accum);
+Datum
+pareto_nbd_covariate_fit_accum(PG_FUNCTION_ARGS)
+{
+	return cov_fit_accum(fcinfo, MODEL_PARETO_NBD);
+}
+
+PG_FUNCTION_INFO_V1(bgnbd_covariate_fit_accum);
+Datum
+bgnbd_covariate_fit_accum(PG_FUNCTION_ARGS)
+{
+	return cov_fit_accum(fcinfo, MODEL_BGNBD);
+}
+
+static LkStateHeader *
+cov_empty_like(const LkStateHeader *model, MemoryContext context)
+{
+	const CovFitState *m = (const CovFitState *) model;
+	MemoryContext own = lk_state_context(context);
+	CovFitState *s = cov_state_new(own, m->kind, m->shared, m->purchase_names, m->dropout_names,
+								   m->npurchase, m->ndropout, m->n);
+
+	s->header.own_context = own;
+	return &s->header;
+}
+
+static void
+cov_merge(LkStateHeader *into, const LkStateHeader *from)
+{
+	CovFitState *a = (CovFitState *) into;
+	const CovFitState *b = (const CovFitState *) from;
+
+	if (a->kind != b->kind || a->shared != b->shared || !same_array(a->purchase_names, b->purchase_names) ||
+		!same_array(a->dropout_names, b->dropout_names))
+		names_differ(model_specs[a->kind].fit_name);
+	cov_state_reserve(a, b->n);
+	memcpy(a->rows + COV_ROW_WIDTH(a) * a->n, b->rows, sizeof(double) * COV_ROW_WIDTH(b) * b->n);
+	a->n += b->n;
+	lk_add_count(&a->skipped, b->skipped, "covariate_fit_combine");
+}
+
+static int64
+cov_size(const LkStateHeader *header)
+{
+	return ((const CovFitState *) header)->n;
+}
+
+static const LkStateOps cov_ops = {
+	.combine_name = "covariate_fit_combine",
+	.empty_like = cov_empty_like,
+	.merge = cov_merge,
+	.size = cov_size,
+};
+
+PG_FUNCTION_INFO_V1(covariate_fit_combine);
+Datum
+covariate_fit_combine(PG_FUNCTION_ARGS)
+{
+	return lk_combine(fcinfo, &cov_ops);
+}
+
+#define COV_SERIAL_FORMAT 1
+
+PG_FUNCTION_INFO_V1(covariate_fit_serialize);
+Datum
+covariate_fit_serialize(PG_FUNCTION_ARGS)
+{
+	const CovFitState *s = (const CovFitState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	lk_require_agg_context(fcinfo, "covariate_fit_serialize");
+	lk_serial_begin(&buf, COV_SERIAL_FORMAT);
+	lk_serial_room(&buf, sizeof(double) * COV_ROW_WIDTH(s) * (Size) s->n + VARSIZE(s->purchase_names) +
+				   VARSIZE(s->dropout_names) + 40, model_specs[s->kind].fit_name,
+				   "Run the query without parallel workers (SET max_parallel_workers_per_gather = 0).");
+	pq_sendint32(&buf, s->kind);
+	pq_sendint32(&buf, s->shared ? 1 : 0);
+	pq_sendint64(&buf, s->skipped);
+	pq_sendint32(&buf, VARSIZE(s->purchase_names));
+	pq_sendbytes(&buf, (const char *) s->purchase_names, VARSIZE(s->purchase_names));
+	pq_sendint32(&buf, VARSIZE(s->dropout_names));
+	pq_sendbytes(&buf, (const char *) s->dropout_names, VARSIZE(s->dropout_names));
+	pq_sendint64(&buf, s->n);
+	for (int64 i = 0; i < COV_ROW_WIDTH(s) * s->n; i++)
+		pq_sendfloat8(&buf, s->rows[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* A names array of a serialized state, checked as the transition checks it */
+static ArrayType *
+receive_names(StringInfo buf, const char *fname, const char *process, int *count)
+{
+	int32		size = pq_getmsgint(buf, 4);
+	ArrayType  *names;
+
+	if (size < (int32) ARR_OVERHEAD_NONULLS(0) || size > buf->len - buf->cursor)
+		lk_serial_error(fname, "Its names are out of range.");
+	names = palloc(size);
+	lk_serial_copy(buf, names, size, fname);
+	if (VARSIZE(names) != (Size) size || ARR_NDIM(names) > 1 || ARR_ELEMTYPE(names) != TEXTOID)
+		lk_serial_error(fname, "Its names are not a text array.");
+	*count = check_names(fname, names, process);
+	return names;
+}
+
+PG_FUNCTION_INFO_V1(covariate_fit_deserialize);
+Datum
+covariate_fit_deserialize(PG_FUNCTION_ARGS)
+{
+	const char *fname = "covariate_fit_deserialize";
+	StringInfoData buf;
+	MemoryContext own;
+	CovFitState *s;
+	int32		kind,
+				shared;
+	int64		skipped,
+				n;
+	int			np,
+				nd;
+	ArrayType  *purchase_names,
+			   *dropout_names;
+
+	lk_require_agg_context(fcinfo, fname);
+	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, COV_SERIAL_FORMAT, fname);
+	if (buf.len - buf.cursor < 16)
+		lk_serial_error(fname, "It ends inside the header.");
+	kind = pq_getmsgint(&buf, 4);
+	shared = pq_getmsgint(&buf, 4);
+	skipped = pq_getmsgint64(&buf);
+	if (links_of(kind) == NULL || kind == MODEL_ANY || (shared != 0 && shared != 1) || skipped < 0)
+		lk_serial_error(fname, "Its header is out of range.");
+	purchase_names = receive_names(&buf, fname, "purchase ", &np);
+	dropout_names = receive_names(&buf, fname, "dropout ", &nd);
+	if (np + nd == 0 || (shared && !same_array(purchase_names, dropout_names)))
+		lk_serial_error(fname, "Its names do not match its form.");
+	if (buf.len - buf.cursor < 8)
+		lk_serial_error(fname, "It ends before its rows.");
+	n = pq_getmsgint64(&buf);
+	own = lk_state_context(CurrentMemoryContext);
+	s = cov_state_new(own, kind, shared, purchase_names, dropout_names, np, nd, 0);
+	if (n < 0 || (uint64) n > (uint64) (buf.len - buf.cursor) / (8 * COV_ROW_WIDTH(s)))
+		lk_serial_error(fname, "Its row count is out of range.");
+	cov_state_reserve(s, n);
+	for (int64 i = 0; i < COV_ROW_WIDTH(s) * n; i++)
+		s->rows[i] = pq_getmsgfloat8(&buf);
+	s->n = n;
+	s->skipped = skipped;
+	lk_serial_end(&buf, fname);
+	s->header.own_context = own;
+	s->header.adoptable = true;
+	PG_RETURN_POINTER(s);
+}
+
+/* ---------------------------------------------------------------------
+ * The fit
+ * ---------------------------------------------------------------------
+ */
+
+/* The customers of one covariate profile, as a fit of the base model */
+typedef struct CovProfile
+{
+	FitData    *rows;
+	const double *zp;			/* the profile's standardized covariates */
+	const double *zd;
+} CovProfile;
+
+typedef struct CovFit
+{
+	const CovariateLinks *links;
+	const ModelSpec *base;
+	int			np,
+				nd;
+	int			nprofiles;
+	CovProfile *profiles;
+} CovFit;
+
+/* A profile's base log-parameters: theta's, moved by the linear predictors */
+static void
+profile_theta(const CovFit *c, const CovProfile *p, const double *theta, double *t)
+{
+	double		lp = 0,
+				ld = 0;
+
+	for (int k = 0; k < c->np; k++)
+		lp += theta[NBASE + k] * p->zp[k];
+	for (int k = 0; k < c->nd; k++)
+		ld += theta[NBASE + c->np + k] * p->zd[k];
+	for (int j = 0; j < NBASE; j++)
+		t[j] = theta[j] + c->links->purchase[j] * lp + c->links->dropout[j] * ld;
+}
+
+/* The summed base likelihood of the profiles, its gradient by the chain rule */
+static double
+cov_loglik(FitData *d, const double *theta, double *grad)
+{
+	const CovFit *c = d->arranged;
+	double		ll = 0;
+
+	if (grad != NULL)
+		memset(grad, 0, sizeof(double) * d->nparams);
+	for (int i = 0; i < c->nprofiles; i++)
+	{
+		const CovProfile *p = &c->profiles[i];
+		double		t[NBASE],
+					g[NBASE],
+					gp = 0,
+					gd = 0;
+		double		one;
+
+		profile_theta(c, p, theta, t);
+		one = c->base->loglik(p->rows, t, grad ? g : NULL);
+		if (!isfinite(one))
+			return -INFINITY;
+		ll += one;
+		if (grad == NULL)
+			continue;
+		for (int j = 0; j < NBASE; j++)
+		{
+			grad[j] += g[j];
+			gp += c->links->purchase[j] * g[j];
+			gd += c->links->dropout[j] * g[j];
+		}
+		for (int k = 0; k < c->np; k++)
+			grad[NBASE + k] += gp * p->zp[k];
+		for (int k = 0; k < c->nd; k++)
+			grad[NBASE + c->np + k] += gd * p->zd[k];
+	}
+	return ll;
+}
+
+/* The sum of the profiles' base information, each carried by J_p' H_p J_p (the map is linear) */
+static void
+cov_information(FitData *d, const double *theta, double *h)
+{
+	const CovFit *c = d->arranged;
+	int			n = d->nparams;
+
+	memset(h, 0, sizeof(double) * n * n);
+	for (int i = 0; i < c->nprofiles; i++)
+	{
+		const CovProfile *p = &c->profiles[i];
+		double		t[NBASE],
+					hp[NBASE * NBASE],
+					jmap[NBASE * FIT_MAX_PARAMS] = {0};
+
+		profile_theta(c, p, theta, t);
+		fit_information_by_differences(p->rows, t, hp);
+		for (int j = 0; j < NBASE; j++)
+		{
+			jmap[j * n + j] = 1;
+			for (int k = 0; k < c->np; k++)
+				jmap[j * n + NBASE + k] = c->links->purchase[j] * p->zp[k];
+			for (int k = 0; k < c->nd; k++)
+				jmap[j * n + NBASE + c->np + k] = c->links->dropout[j] * p->zd[k];
+		}
+		for (int a = 0; a < n; a++)
+			for (int b = 0; b < n; b++)
+			{
+				double		v = 0;
+
+				for (int j = 0; j < NBASE; j++)
+					for (int l = 0; l < NBASE; l++)
+						v += jmap[j * n + a] * hp[j * NBASE + l] * jmap[l * n + b];
+				h[a * n + b] += v;
+			}
+	}
+}
+
+/* A warm start's sample: each profile's rows sampled as a fit without covariates samples them */
+static FitData *
+cov_sample(const FitData *d, int stride)
+{
+	const CovFit *c = d->arranged;
+	CovFit	   *sc = palloc(sizeof(CovFit));
+	FitData    *sample = palloc(sizeof(FitData));
+
+	*sc = *c;
+	sc->profiles = palloc(sizeof(CovProfile) * c->nprofiles);
+	*sample = *d;
+	sample->arranged = sc;
+	sample->sample = NULL;
+	sample->evaluations = 0;
+	sample->n = 0;
+	for (int i = 0; i < c->nprofiles; i++)
+	{
+		sc->profiles[i] = c->profiles[i];
+		if (c->profiles[i].rows->n > stride)
+			sc->profiles[i].rows = fit_data_sample(c->profiles[i].rows, stride);
+		sample->n += sc->profiles[i].rows->n;
+	}
+	return sample;
+}
+
+/* qsort_arg's comparison of two rows of `width` doubles, field by field */
+static int
+compare_rows(const void *a, const void *b, void *arg)
+{
+	const double *x = a,
+			   *y = b;
+	int			width = *(const int *) arg;
+
+	for (int i = 0; i < width; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+/*
+ * The rows sorted as (covariates, x, t_x, T), so the profiles and their
+ * distinct rows come in runs and every sum of the fit is taken in one
+ * order, whatever order the rows came in
+ */
+static double *
+sorted_rows(const CovFitState *s, int *width)
+{
+	int			in_width = COV_ROW_WIDTH(s);
+	int			ncov = in_width - 3;
+	double	   *rows = palloc_extended(sizeof(double) * in_width * Max(s->n, 1), MCXT_ALLOC_HUGE);
+
+	for (int64 i = 0; i < s->n; i++)
+	{
+		const double *from = s->rows + in_width * i;
+		double	   *to = rows + in_width * i;
+
+		memcpy(to, from + 3, sizeof(double) * ncov);
+		memcpy(to + ncov, from, sizeof(double) * 3);
+	}
+	*width = in_width;
+	qsort_arg(rows, s->n, sizeof(double) * in_width, compare_rows, width);
+	return rows;
+}
+
+pg_noreturn static void
+constant_covariate(const char *fname, const char *name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s: the data cannot identify the model", fname),
+			 errdetail("Covariate \"%s\" has the same value for every customer.", name),
+			 errhint("Leave out a covariate that does not vary; its effect is the base parameters'.")));
+}
+
+static Datum
+cov_fit_final(FunctionCallInfo fcinfo)
+{
+	CovFitState *s = PG_ARGISNULL(0) ? NULL : (CovFitState *) PG_GETARG_POINTER(0);
+	ModelKind	kind;
+	const char *fname;
+	const CovariateLinks *links;
+	int			np,
+				nd,
+				ncov,
+				width,
+				n;
+	double	   *rows;
+	double	   *mean,
+			   *sd;
+	FitKey	   *all_keys;
+	double	   *all_weights;
+	int			nall = 0;
+	CovFit	   *c;
+	FitData    *merged,
+			   *d;
+	double		theta[FIT_MAX_PARAMS] = {0};
+	double		a[FIT_MAX_PARAMS * FIT_MAX_PARAMS] = {0};
+	FitOutcome *out;
+	CovariateModel *m;
+	StringInfoData names;
+	Datum	   *items;
+	bool	   *nulls;
+	int			count;
+
+	if (s == NULL || s->n == 0)
+		PG_RETURN_NULL();
+	kind = s->kind;
+	fname = model_specs[kind].fit_name;
+	links = links_of(kind);
+	np = s->npurchase;
+	nd = s->ndropout;
+	ncov = COV_ROW_WIDTH(s) - 3;
+	n = NBASE + np + nd;
+	if (s->n > PG_INT32_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s: more than %d customers", fname, PG_INT32_MAX / 2)));
+	rows = sorted_rows(s, &width);
+
+	/* the covariates' weighted means and standard deviations (every row one customer) */
+	mean = palloc0(sizeof(double) * Max(ncov, 1));
+	sd = palloc0(sizeof(double) * Max(ncov, 1));
+	for (int64 i = 0; i < s->n; i++)
+		for (int k = 0; k < ncov; k++)
+			mean[k] += rows[width * i + k];
+	for (int k = 0; k < ncov; k++)
+		mean[k] /= s->n;
+	for (int64 i = 0; i < s->n; i++)
+		for (int k = 0; k < ncov; k++)
+			sd[k] += (rows[width * i + k] - mean[k]) * (rows[width * i + k] - mean[k]);
+
+	/* the names in one list: purchase, then dropout */
+	initStringInfo(&names);
+	deconstruct_array(s->purchase_names, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &count);
+	for (int i = 0; i < count; i++)
+	{
+		char	   *name = TextDatumGetCString(items[i]);
+
+		appendBinaryStringInfo(&names, name, strlen(name) + 1);
+	}
+	deconstruct_array(s->dropout_names, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &count);
+	for (int i = 0; i < count; i++)
+	{
+		char	   *name = TextDatumGetCString(items[i]);
+
+		appendBinaryStringInfo(&names, name, strlen(name) + 1);
+	}
+	m = cov_model_alloc(kind, np, nd, names.len);
+	memcpy((char *) COV_NAMES(m), names.data, names.len);
+	for (int k = 0; k < ncov; k++)
+	{
+		sd[k] = sqrt(sd[k] / s->n);
+		/* a spread below rounding of the mean's size is no spread */
+		if (!(sd[k] > 1e-12 * Max(fabs(mean[k]), 1e-300)))
+			constant_covariate(fname, cov_name(m, k));
+	}
+
+	/* profiles: runs of equal covariates; in each, distinct (x, t_x, T) with their counts */
+	c = palloc0(sizeof(CovFit));
+	c->links = links;
+	c->base = &model_specs[kind];
+	c->np = np;
+	c->nd = nd;
+	c->profiles = palloc(sizeof(CovProfile) * s->n);
+	all_keys = palloc_extended(sizeof(FitKey) * s->n, MCXT_ALLOC_HUGE);
+	all_weights = palloc_extended(sizeof(double) * s->n, MCXT_ALLOC_HUGE);
+	for (int64 first = 0; first < s->n;)
+	{
+		int64		last = first;
+		int			nkeys = 0;
+		FitKey	   *keys;
+		double	   *weights;
+		double	   *z = palloc(sizeof(double) * Max(ncov, 1));
+		CovProfile *p = &c->profiles[c->nprofiles++];
+
+		while (last < s->n && memcmp(rows + width * last, rows + width * first, sizeof(double) * ncov) == 0)
+			last++;
+		keys = palloc(sizeof(FitKey) * (last - first));
+		weights = palloc(sizeof(double) * (last - first));
+		for (int64 i = first; i < last; i++)
+		{
+			const double *key = rows + width * i + ncov;
+
+			if (nkeys > 0 && memcmp(keys[nkeys - 1].v, key, sizeof(double) * 3) == 0)
+				weights[nkeys - 1] += 1;
+			else
+			{
+				memcpy(keys[nkeys].v, key, sizeof(double) * 3);
+				weights[nkeys++] = 1;
+			}
+		}
+		memcpy(all_keys + nall, keys, sizeof(FitKey) * nkeys);
+		memcpy(all_weights + nall, weights, sizeof(double) * nkeys);
+		nall += nkeys;
+		for (int k = 0; k < ncov; k++)
+			z[k] = (rows[width * first + k] - mean[k]) / sd[k];
+		p->zp = z;
+		p->zd = z + (s->shared ? 0 : np);
+		p->rows = fit_data_of(kind, fname, keys, weights, nkeys);
+		first = last;
+	}
+	pfree(rows);
+
+	/* the customers without covariates: their distinct rows merged, for the start */
+	{
+		int			width3 = 3;
+		int			k = 0;
+		double	   *pairs = palloc_extended(sizeof(double) * 4 * Max(nall, 1), MCXT_ALLOC_HUGE);
+		FitKey	   *keys = palloc_extended(sizeof(FitKey) * Max(nall, 1), MCXT_ALLOC_HUGE);
+		double	   *weights = palloc_extended(sizeof(double) * Max(nall, 1), MCXT_ALLOC_HUGE);
+
+		for (int i = 0; i < nall; i++)
+		{
+			memcpy(pairs + 4 * i, all_keys[i].v, sizeof(double) * 3);
+			pairs[4 * i + 3] = all_weights[i];
+		}
+		/* by (x, t_x, T) alone; equal keys' weights are whole counts, so their sum's order does not matter */
+		qsort_arg(pairs, nall, sizeof(double) * 4, compare_rows, &width3);
+		for (int i = 0; i < nall; i++)
+		{
+			if (k > 0 && memcmp(keys[k - 1].v, pairs + 4 * i, sizeof(double) * 3) == 0)
+				weights[k - 1] += pairs[4 * i + 3];
+			else
+			{
+				memcpy(keys[k].v, pairs + 4 * i, sizeof(double) * 3);
+				weights[k++] = pairs[4 * i + 3];
+			}
+		}
+		pfree(pairs);
+		merged = fit_data_of(kind, fname, keys, weights, k);
+	}
+	nbd_check_identifiable(merged);
+
+	out = palloc0(sizeof(FitOutcome));
+	fit_maximum(merged, theta, out);
+	out->want_covariance = true;
+
+	d = palloc0(sizeof(FitData));
+	d->kind = kind;
+	d->fname = fname;
+	d->nparams = n;
+	d->loglik = cov_loglik;
+	d->sample = cov_sample;
+	d->information = cov_information;
+	d->n = nall;
+	d->total_weight = merged->total_weight;
+	d->arranged = c;
+	d->evaluations = merged->evaluations;
+	/* from the fit without covariates: all coefficients 0 (theta's rest is zero) */
+	fit_maximum(d, theta, out);
+	if (!out->converged)
+	{
+		/*
+		 * Where the data leave that start on a ridge (a parameter running
+		 * off with its partner, no interior maximum without covariates),
+		 * the covariates may still find one: try again from all base
+		 * parameters 1, as CLVTools starts, and keep the higher.
+		 */
+		double		again[FIT_MAX_PARAMS] = {0};
+		FitOutcome *other = palloc0(sizeof(FitOutcome));
+
+		other->want_covariance = true;
+		fit_maximum(d, again, other);
+		elog(DEBUG1, "%s: from the fit without covariates %.10f, from parameters 1 %.10f", fname,
+			 out->log_likelihood, other->log_likelihood);
+		if (other->log_likelihood > out->log_likelihood)
+		{
+			memcpy(theta, again, sizeof(double) * n);
+			out = other;
+		}
+	}
+
+	/*
+	 * Back to the covariates' own scale: g_k = g'_k / sd_k, and a base
+	 * log-parameter moved by a process takes that process's sum of
+	 * g'_k mean_k / sd_k.  theta = A theta', covariance A C A^T.
+	 */
+	for (int i = 0; i < n; i++)
+		a[i * n + i] = 1;
+	for (int k = 0; k < np + nd; k++)
+	{
+		bool		purchase = k < np;
+		int			column = s->shared && !purchase ? k - np : k;
+
+		a[(NBASE + k) * n + NBASE + k] = 1 / sd[column];
+		for (int j = 0; j < NBASE; j++)
+		{
+			int			sign = purchase ? links->purchase[j] : links->dropout[j];
+
+			a[j * n + NBASE + k] = -sign * mean[column] / sd[column];
+		}
+	}
+	for (int i = 0; i < n; i++)
+	{
+		double		v = 0;
+
+		for (int j = 0; j < n; j++)
+			v += a[i * n + j] * theta[j];
+		COV_ESTIMATE(m)[i] = i < NBASE ? exp(v) : v;
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+		{
+			double		v = 0;
+
+			for (int k = 0; k < n; k++)
+				for (int l = 0; l < n; l++)
+					v += a[i * n + k] * out->covariance[k * n + l] * a[j * n + l];
+			COV_COVARIANCE(m)[i * n + j] = v;
+		}
+	/* exactly symmetric */
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++)
+			COV_COVARIANCE(m)[j * n + i] = COV_COVARIANCE(m)[i * n + j];
+	for (int i = 0; i < n; i++)
+	{
+		double		sd_theta = sqrt(COV_COVARIANCE(m)[i * n + i]);
+
+		COV_STD_ERROR(m)[i] = i < NBASE ? COV_ESTIMATE(m)[i] * sd_theta : sd_theta;
+	}
+	m->iterations = d->evaluations;
+	m->customers = d->total_weight;
+	m->skipped = (double) s->skipped;
+	m->log_likelihood = out->log_likelihood;
+	m->converged = out->converged;
+	PG_RETURN_POINTER(m);
+}
+
+PG_FUNCTION_INFO_V1(pareto_nbd_covariate_fit_final);
+Datum
+pareto_nbd_covariate_fit_final(PG_FUNCTION_ARGS)
+{
+	return cov_fit_final(fcinfo);
+}
+
+PG_FUNCTION_INFO_V1(bgnbd_covariate_fit_final);
+Datum
+bgnbd_covariate_fit_final(PG_FUNCTION_ARGS)
+{
+	return cov_fit_final(fcinfo);
+}
+
+/* ---------------------------------------------------------------------
+ * A customer's model
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * customer_model(model, purchase_covariates, dropout_covariates), or
+ * (model, covariates) for a model whose processes have the same names: the
+ * base model at this customer's parameters, with the covariance of its
+ * log-parameters (J C J^T, J the linear map from the fit's parameters), so
+ * every prediction and interval of the base model applies.  The customer
+ * model keeps the fit's log-likelihood, customers and convergence.
+ */
+PG_FUNCTION_INFO_V1(covariate_customer_model);
+Datum
+covariate_customer_model(PG_FUNCTION_ARGS)
+{
+	const char *fname = "customer_model";
+	const CovariateModel *cm = cov_model_arg(fcinfo, 0);
+	const CovariateLinks *links = links_of(cm->kind);
+	int			np = cm->npurchase,
+				nd = cm->ndropout,
+				n = COV_NPARAMS(cm);
+	double		zp[COVARIATE_MAX],
+				zd[COVARIATE_MAX];
+	double		j_map[NBASE * FIT_MAX_PARAMS] = {0};
+	double		lp = 0,
+				ld = 0;
+	Model	   *m;
+
+	if (PG_NARGS() == 2)
+	{
+		/* one array for both: only when both processes have the same covariates */
+		bool		same = np == nd;
+
+		for (int k = 0; same && k < np; k++)
+			same = strcmp(cov_name(cm, k), cov_name(cm, np + k)) == 0;
+		if (!same)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: the model's purchase and dropout covariates differ", fname),
+					 errhint("Give the purchase and the dropout covariates: customer_model(model, purchase_covariates, dropout_covariates).")));
+	}
+	if (!read_covariates(fname, PG_GETARG_ARRAYTYPE_P(1), np, PG_NARGS() == 2 ? "" : "purchase ", zp) ||
+		!read_covariates(fname, PG_GETARG_ARRAYTYPE_P(PG_NARGS() == 2 ? 1 : 2), nd, PG_NARGS() == 2 ? "" : "dropout ", zd))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: a covariate is NULL", fname),
+				 errhint("A customer model needs every covariate's value.")));
+	for (int k = 0; k < np; k++)
+		lp += COV_ESTIMATE(cm)[NBASE + k] * zp[k];
+	for (int k = 0; k < nd; k++)
+		ld += COV_ESTIMATE(cm)[NBASE + np + k] * zd[k];
+	m = model_new((ModelKind) cm->kind);
+	for (int j = 0; j < NBASE; j++)
+	{
+		double		v = log(COV_ESTIMATE(cm)[j]) + links->purchase[j] * lp + links->dropout[j] * ld;
+
+		MODEL_ESTIMATE(m)[j] = exp(v);
+		if (!(MODEL_ESTIMATE(m)[j] > 0 && isfinite(MODEL_ESTIMATE(m)[j])))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s: parameter %s is out of range at these covariates", fname,
+							model_specs[cm->kind].params[j]),
+					 errhint("Give covariates on the scale the model was fitted on.")));
+		j_map[j * n + j] = 1;
+		for (int k = 0; k < np; k++)
+			j_map[j * n + NBASE + k] = links->purchase[j] * zp[k];
+		for (int k = 0; k < nd; k++)
+			j_map[j * n + NBASE + np + k] = links->dropout[j] * zd[k];
+	}
+	for (int i = 0; i < NBASE; i++)
+		for (int j = 0; j <= i; j++)
+		{
+			double		v = 0;
+
+			for (int k = 0; k < n; k++)
+				for (int l = 0; l < n; l++)
+					v += j_map[i * n + k] * COV_COVARIANCE(cm)[k * n + l] * j_map[j * n + l];
+			MODEL_COVARIANCE(m)[i * NBASE + j] = MODEL_COVARIANCE(m)[j * NBASE + i] = v;
+		}
+	for (int j = 0; j < NBASE; j++)
+		MODEL_STD_ERROR(m)[j] = MODEL_ESTIMATE(m)[j] * sqrt(MODEL_COVARIANCE(m)[j * NBASE + j]);
+	m->converged = cm->converged;
+	m->iterations = cm->iterations;
+	m->customers = cm->customers;
+	m->log_likelihood = cm->log_likelihood;
+	PG_RETURN_POINTER(m);
+}
