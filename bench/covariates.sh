@@ -48,6 +48,7 @@ echo
 echo "Where a fit's time goes (DEBUG1: the start without covariates, then the covariate fit; evaluations, warm start):"
 fit_evaluations "SELECT pareto_nbd_fit(frequency, recency, age, $cov) FROM pnbd" "SELECT bgnbd_fit(frequency, recency, age, $cov) FROM bg"
 
+join() { local IFS=,; echo "$*"; }
 recovery() {	# recovery TABLE FIT BASE_NAMES BASE_TRUE
     psql -X -q -d "$db" <<SQL
 SELECT c.process, c.term, t AS true_value, round(c.estimate::numeric, 4) AS estimate,
@@ -55,14 +56,14 @@ SELECT c.process, c.term, t AS true_value, round(c.estimate::numeric, 4) AS esti
        converged(m)
 FROM (SELECT $2(frequency, recency, age, $cov) AS m FROM $1) f, coefficients(m) WITH ORDINALITY c
 JOIN unnest(ARRAY[$3, 'z1', 'z2', 'z3', 'z4', 'z1', 'z2', 'z3', 'z4'],
-            ARRAY[$4, ${PURCHASE_TRUE[*]// /, }, ${DROPOUT_TRUE[*]// /, }]::float8[]) WITH ORDINALITY p(n, t)
+            ARRAY[$4, $(join "${PURCHASE_TRUE[@]}"), $(join "${DROPOUT_TRUE[@]}")]::float8[]) WITH ORDINALITY p(n, t)
   ON p.ordinality = c.ordinality
 ORDER BY c.ordinality;
 SQL
 }
 echo
 echo "Recovery, Pareto/NBD with covariates: estimate, standard error, (estimate - true) / se"
-recovery pnbd pareto_nbd_fit "'r', 'alpha', 's', 'beta'" "${PNBD_TRUE[*]// /, }"
+recovery pnbd pareto_nbd_fit "'r', 'alpha', 's', 'beta'" "$(join "${PNBD_TRUE[@]}")"
 echo "Recovery, BG/NBD with covariates"
-recovery bg bgnbd_fit "'r', 'alpha', 'a', 'b'" "${BGNBD_TRUE[*]// /, }"
+recovery bg bgnbd_fit "'r', 'alpha', 'a', 'b'" "$(join "${BGNBD_TRUE[@]}")"
 dropdb "$db"

@@ -311,6 +311,8 @@ typedef struct FitOutcome
  * itself; others from a sample's maximum first when they are many.
  */
 extern void fit_maximum(FitData *d, double *theta, FitOutcome *out);
+/* The sample a warm start maximizes first, or d itself when it is small (or cannot be sampled) */
+extern FitData *fit_data_warm_sample(FitData *d);
 pg_noreturn extern void fit_cannot_identify(const char *fname, const char *detail, const char *hint);
 
 /*
@@ -334,6 +336,13 @@ extern void fit_distinct_x(const FitData *fit, FitDistinctX *x);
  * ranks[i] is values[i]'s place among them.  Returns how many.  -0.0 is 0.0.
  */
 extern int	fit_rank(const double *values, int n, int *ranks, double *distinct);
+/*
+ * The order of n rows (stride bytes apart) by the doubles at the given
+ * columns (most significant first): order[k] is the row k-th in it.  A
+ * stable radix sort, so the order depends on the values alone; -0.0 sorts
+ * before 0.0 (fold it first).
+ */
+extern void fit_order_rows(const void *rows, Size stride, const int *columns, int ncolumns, int n, uint32 *order);
 /* The index of v in the sorted array a[0..n) (v is there) */
 extern int	fit_index_of(const double *a, int n, double v);
 

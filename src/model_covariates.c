@@ -35,6 +35,7 @@
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "portability/instr_time.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -1134,42 +1135,35 @@ cov_sample(const FitData *d, int stride)
 	return sample;
 }
 
-/* qsort_arg's comparison of two rows of `width` doubles, field by field */
-static int
-compare_rows(const void *a, const void *b, void *arg)
-{
-	const double *x = a,
-			   *y = b;
-	int			width = *(const int *) arg;
-
-	for (int i = 0; i < width; i++)
-		if (x[i] != y[i])
-			return x[i] < y[i] ? -1 : 1;
-	return 0;
-}
-
 /*
- * The rows sorted as (covariates, x, t_x, T), so the profiles and their
- * distinct rows come in runs and every sum of the fit is taken in one
- * order, whatever order the rows came in
+ * The rows sorted as (covariates, x, t_x, T) and laid out in that order,
+ * so the profiles and their distinct rows come in runs and every sum of
+ * the fit is taken in one order, whatever order the rows came in
  */
 static double *
 sorted_rows(const CovFitState *s, int *width)
 {
 	int			in_width = COV_ROW_WIDTH(s);
 	int			ncov = in_width - 3;
+	int			columns[3 + 2 * COVARIATE_MAX];
+	uint32	   *order = palloc_extended(sizeof(uint32) * Max(s->n, 1), MCXT_ALLOC_HUGE);
 	double	   *rows = palloc_extended(sizeof(double) * in_width * Max(s->n, 1), MCXT_ALLOC_HUGE);
 
+	for (int k = 0; k < ncov; k++)
+		columns[k] = 3 + k;
+	for (int k = 0; k < 3; k++)
+		columns[ncov + k] = k;
+	fit_order_rows(s->rows, sizeof(double) * in_width, columns, in_width, (int) s->n, order);
 	for (int64 i = 0; i < s->n; i++)
 	{
-		const double *from = s->rows + in_width * i;
-		double	   *to = rows + in_width * i;
+		const double *from = s->rows + (Size) in_width * order[i];
+		double	   *to = rows + (Size) in_width * i;
 
 		memcpy(to, from + 3, sizeof(double) * ncov);
 		memcpy(to + ncov, from, sizeof(double) * 3);
 	}
+	pfree(order);
 	*width = in_width;
-	qsort_arg(rows, s->n, sizeof(double) * in_width, compare_rows, width);
 	return rows;
 }
 
@@ -1203,6 +1197,7 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	int			nall = 0;
 	CovFit	   *c;
 	FitData    *merged,
+			   *start,
 			   *d;
 	double		theta[FIT_MAX_PARAMS] = {0};
 	double		a[FIT_MAX_PARAMS * FIT_MAX_PARAMS] = {0};
@@ -1212,9 +1207,12 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	Datum	   *items;
 	bool	   *nulls;
 	int			count;
+	instr_time	started,
+				elapsed;
 
 	if (s == NULL || s->n == 0)
 		PG_RETURN_NULL();
+	INSTR_TIME_SET_CURRENT(started);
 	kind = s->kind;
 	fname = model_specs[kind].fit_name;
 	links = links_of(kind);
@@ -1314,36 +1312,43 @@ cov_fit_final(FunctionCallInfo fcinfo)
 
 	/* the customers without covariates: their distinct rows merged, for the start */
 	{
-		int			width3 = 3;
+		static const int key_columns[3] = {0, 1, 2};
 		int			k = 0;
-		double	   *pairs = palloc_extended(sizeof(double) * 4 * Max(nall, 1), MCXT_ALLOC_HUGE);
+		uint32	   *order = palloc_extended(sizeof(uint32) * Max(nall, 1), MCXT_ALLOC_HUGE);
 		FitKey	   *keys = palloc_extended(sizeof(FitKey) * Max(nall, 1), MCXT_ALLOC_HUGE);
 		double	   *weights = palloc_extended(sizeof(double) * Max(nall, 1), MCXT_ALLOC_HUGE);
 
+		/* equal keys' weights are whole counts: their sum's order does not matter */
+		fit_order_rows(all_keys, sizeof(FitKey), key_columns, 3, nall, order);
 		for (int i = 0; i < nall; i++)
 		{
-			memcpy(pairs + 4 * i, all_keys[i].v, sizeof(double) * 3);
-			pairs[4 * i + 3] = all_weights[i];
-		}
-		/* by (x, t_x, T) alone; equal keys' weights are whole counts, so their sum's order does not matter */
-		qsort_arg(pairs, nall, sizeof(double) * 4, compare_rows, &width3);
-		for (int i = 0; i < nall; i++)
-		{
-			if (k > 0 && memcmp(keys[k - 1].v, pairs + 4 * i, sizeof(double) * 3) == 0)
-				weights[k - 1] += pairs[4 * i + 3];
+			const FitKey *key = &all_keys[order[i]];
+
+			if (k > 0 && memcmp(keys[k - 1].v, key->v, sizeof(double) * 3) == 0)
+				weights[k - 1] += all_weights[order[i]];
 			else
 			{
-				memcpy(keys[k].v, pairs + 4 * i, sizeof(double) * 3);
-				weights[k++] = pairs[4 * i + 3];
+				keys[k] = *key;
+				weights[k++] = all_weights[order[i]];
 			}
 		}
-		pfree(pairs);
+		pfree(order);
 		merged = fit_data_of(kind, fname, keys, weights, k);
 	}
 	nbd_check_identifiable(merged);
 
+	INSTR_TIME_SET_CURRENT(elapsed);
+	INSTR_TIME_SUBTRACT(elapsed, started);
+	elog(DEBUG1, "%s: " INT64_FORMAT " customers in %d profiles, sorted and arranged in %.3f ms", fname, s->n,
+		 c->nprofiles, INSTR_TIME_GET_MILLISEC(elapsed));
+	/*
+	 * The start: the maximum without covariates of the warm start's sample
+	 * (of all the rows when they are few), which the covariate fit's own
+	 * sample then refines; the full rows' maximum would be walked past
+	 */
 	out = palloc0(sizeof(FitOutcome));
-	fit_maximum(merged, theta, out);
+	start = fit_data_warm_sample(merged);
+	fit_maximum(start, theta, out);
 	out->want_covariance = true;
 
 	d = palloc0(sizeof(FitData));
@@ -1356,7 +1361,6 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	d->n = nall;
 	d->total_weight = merged->total_weight;
 	d->arranged = c;
-	d->evaluations = merged->evaluations;
 	/* from the fit without covariates: all coefficients 0 (theta's rest is zero) */
 	fit_maximum(d, theta, out);
 	if (!out->converged)
@@ -1429,7 +1433,7 @@ cov_fit_final(FunctionCallInfo fcinfo)
 
 		COV_STD_ERROR(m)[i] = i < NBASE ? COV_ESTIMATE(m)[i] * sd_theta : sd_theta;
 	}
-	m->iterations = d->evaluations;
+	m->iterations = start->evaluations + d->evaluations;
 	m->customers = d->total_weight;
 	m->skipped = (double) s->skipped;
 	m->log_likelihood = out->log_likelihood;

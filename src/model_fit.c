@@ -546,6 +546,36 @@ radix_sort_pairs(RankPair *a, RankPair *scratch, int n)
 	return a;
 }
 
+void
+fit_order_rows(const void *rows, Size stride, const int *columns, int ncolumns, int n, uint32 *order)
+{
+	RankPair   *pairs = palloc(sizeof(RankPair) * Max(n, 1));
+	RankPair   *scratch = palloc(sizeof(RankPair) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		pairs[i].index = i;
+	/* stable passes from the least significant column: the order of all of them */
+	for (int c = ncolumns - 1; c >= 0; c--)
+	{
+		RankPair   *sorted;
+
+		for (int i = 0; i < n; i++)
+		{
+			double		v;
+
+			memcpy(&v, (const char *) rows + stride * pairs[i].index + sizeof(double) * columns[c], sizeof(double));
+			pairs[i].key = ordered_bits(v);
+		}
+		sorted = radix_sort_pairs(pairs, scratch, n);
+		scratch = sorted == pairs ? scratch : pairs;
+		pairs = sorted;
+	}
+	for (int i = 0; i < n; i++)
+		order[i] = pairs[i].index;
+	pfree(pairs);
+	pfree(scratch);
+}
+
 int
 fit_rank(const double *values, int n, int *ranks, double *distinct)
 {
@@ -614,8 +644,8 @@ fit_data_build(FitState *state)
 	fitrows_hash *rows = fit_state_rows(state);
 	int			n = rows->members;
 	FitEntry   *entries = palloc(sizeof(FitEntry) * Max(n, 1));
-	RankPair   *pairs;
-	RankPair   *scratch;
+	static const int key_columns[3] = {0, 1, 2};
+	uint32	   *order;
 	fitrows_iterator it;
 	FitEntry   *e;
 	FitKey	   *keys;
@@ -629,34 +659,20 @@ fit_data_build(FitState *state)
 	/*
 	 * The hash table's order follows the input's (row order, plan, workers):
 	 * rows sorted by (v[0], v[1], v[2]) make every sum of a likelihood, and
-	 * so the fit, the same to the bit however the rows arrived.  Stable
-	 * sorts by v[2], then v[1], then v[0] give that order.
+	 * so the fit, the same to the bit however the rows arrived.
 	 */
-	pairs = palloc(sizeof(RankPair) * Max(n, 1));
-	scratch = palloc(sizeof(RankPair) * Max(n, 1));
-	for (int i = 0; i < n; i++)
-		pairs[i].index = i;
-	for (int v = 2; v >= 0; v--)
-	{
-		RankPair   *sorted;
-
-		for (int i = 0; i < n; i++)
-			pairs[i].key = ordered_bits(entries[pairs[i].index].key.v[v]);
-		sorted = radix_sort_pairs(pairs, scratch, n);
-		scratch = sorted == pairs ? scratch : pairs;
-		pairs = sorted;
-	}
+	order = palloc(sizeof(uint32) * Max(n, 1));
+	fit_order_rows(entries, sizeof(FitEntry), key_columns, 3, n, order);
 	keys = palloc(sizeof(FitKey) * Max(n, 1));
 	weights = palloc(sizeof(double) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
-		const FitEntry *e = &entries[pairs[i].index];
+		const FitEntry *e = &entries[order[i]];
 
 		keys[i] = e->key;
 		weights[i] = e->weight;
 	}
-	pfree(pairs);
-	pfree(scratch);
+	pfree(order);
 	pfree(entries);
 	return fit_data_of(state->kind, state->fname, keys, weights, n);
 }
@@ -1167,6 +1183,14 @@ chord_steps(FitData *d, double *theta, const double *cov)
 #define WARM_START_ROWS 50000
 #define WARM_START_SAMPLE 10000
 
+FitData *
+fit_data_warm_sample(FitData *d)
+{
+	if (d->sample == NULL || d->n <= WARM_START_ROWS)
+		return d;
+	return d->sample(d, (d->n + WARM_START_SAMPLE - 1) / WARM_START_SAMPLE);
+}
+
 /*
  * Maximizes d's likelihood from theta (log-parameters, or a covariate
  * fit's coefficients), which it leaves at the maximum; out gets the
@@ -1200,7 +1224,7 @@ fit_maximum(FitData *d, double *theta, FitOutcome *out)
 	INSTR_TIME_SET_ZERO(sample_elapsed);
 	if (d->sample != NULL && d->n > WARM_START_ROWS)
 	{
-		FitData    *sample = d->sample(d, (d->n + WARM_START_SAMPLE - 1) / WARM_START_SAMPLE);
+		FitData    *sample = fit_data_warm_sample(d);
 		nlopt_result sampled;
 
 		INSTR_TIME_SET_CURRENT(started);
@@ -1273,6 +1297,7 @@ fit_maximum(FitData *d, double *theta, FitOutcome *out)
 		return;
 	}
 	/* se of theta is sqrt(cov_ii): what standard_errors writes times e^-theta */
+	INSTR_TIME_SET_CURRENT(started);
 	if (standard_errors(d, theta, n, se, out->covariance))
 		for (int i = 0; i < n; i++)
 			ok &= sqrt(out->covariance[i * n + i]) <= LOG_SE_LIMIT;
@@ -1282,6 +1307,10 @@ fit_maximum(FitData *d, double *theta, FitOutcome *out)
 			out->covariance[i] = get_float8_nan();
 		ok = false;
 	}
+	INSTR_TIME_SET_CURRENT(elapsed);
+	INSTR_TIME_SUBTRACT(elapsed, started);
+	elog(DEBUG1, "%s: the information for the standard errors in %.3f ms", d->fname,
+		 INSTR_TIME_GET_MILLISEC(elapsed));
 	out->converged = ok;
 }
 
