@@ -19,10 +19,11 @@
  * cost grows with the number of profiles, which segment-like covariates
  * (channel, gender, plan) keep small.
  *
- * The fit works on covariates centred and scaled (weighted by customers),
+ * The fit works on covariates centred and scaled over the customers,
  * where the coefficients are of one size and the base parameters stay
  * those of the average customer, and starts from the fit without
- * covariates; it reports on the covariates' own scale.  The stored model
+ * covariates (on the warm start's sample); it reports on the covariates'
+ * own scale.  The stored model
  * keeps the estimates, standard errors and the covariance of (log base
  * parameters, coefficients); customer_model() gives a customer's model
  * without covariates, whose every prediction and interval then applies.
@@ -34,6 +35,7 @@
 #include "catalog/pg_collation_d.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "libpq/pqformat.h"
 #include "portability/instr_time.h"
 #include "utils/array.h"
@@ -1051,6 +1053,9 @@ cov_loglik(FitData *d, const double *theta, double *grad)
 					gd = 0;
 		double		one;
 
+		/* many profiles (a continuous covariate) make an evaluation long */
+		if ((i & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
 		profile_theta(c, p, theta, t);
 		one = c->base->loglik(p->rows, t, grad ? g : NULL);
 		if (!isfinite(one))
@@ -1087,6 +1092,7 @@ cov_information(FitData *d, const double *theta, double *h)
 					hp[NBASE * NBASE],
 					jmap[NBASE * FIT_MAX_PARAMS] = {0};
 
+		CHECK_FOR_INTERRUPTS();
 		profile_theta(c, p, theta, t);
 		fit_information_by_differences(p->rows, t, hp);
 		for (int j = 0; j < NBASE; j++)
@@ -1110,27 +1116,53 @@ cov_information(FitData *d, const double *theta, double *h)
 	}
 }
 
-/* A warm start's sample: each profile's rows sampled as a fit without covariates samples them */
+/*
+ * A warm start's sample: a profile of more than stride rows sampled as a
+ * fit without covariates samples its rows; of the smaller ones (a
+ * continuous covariate makes every customer one), one in stride in their
+ * sorted order, standing for stride times its customers, so the sample
+ * keeps about the total weight and the covariates' spread
+ */
 static FitData *
 cov_sample(const FitData *d, int stride)
 {
 	const CovFit *c = d->arranged;
 	CovFit	   *sc = palloc(sizeof(CovFit));
 	FitData    *sample = palloc(sizeof(FitData));
+	int			small = 0;
 
 	*sc = *c;
 	sc->profiles = palloc(sizeof(CovProfile) * c->nprofiles);
+	sc->nprofiles = 0;
 	*sample = *d;
 	sample->arranged = sc;
 	sample->sample = NULL;
 	sample->evaluations = 0;
 	sample->n = 0;
+	sample->total_weight = 0;
 	for (int i = 0; i < c->nprofiles; i++)
 	{
-		sc->profiles[i] = c->profiles[i];
-		if (c->profiles[i].rows->n > stride)
-			sc->profiles[i].rows = fit_data_sample(c->profiles[i].rows, stride);
-		sample->n += sc->profiles[i].rows->n;
+		const FitData *rows = c->profiles[i].rows;
+		CovProfile *p = &sc->profiles[sc->nprofiles];
+
+		*p = c->profiles[i];
+		if (rows->n > stride)
+			p->rows = fit_data_sample(rows, stride);
+		else if (small++ % stride == stride / 2)
+		{
+			FitKey	   *keys = palloc(sizeof(FitKey) * rows->n);
+			double	   *weights = palloc(sizeof(double) * rows->n);
+
+			memcpy(keys, rows->keys, sizeof(FitKey) * rows->n);
+			for (int k = 0; k < rows->n; k++)
+				weights[k] = rows->weights[k] * stride;
+			p->rows = fit_data_of(rows->kind, rows->fname, keys, weights, rows->n);
+		}
+		else
+			continue;
+		sample->n += p->rows->n;
+		sample->total_weight += p->rows->total_weight;
+		sc->nprofiles++;
 	}
 	return sample;
 }
@@ -1282,6 +1314,8 @@ cov_fit_final(FunctionCallInfo fcinfo)
 		double	   *z = palloc(sizeof(double) * Max(ncov, 1));
 		CovProfile *p = &c->profiles[c->nprofiles++];
 
+		if ((c->nprofiles & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 		while (last < s->n && memcmp(rows + width * last, rows + width * first, sizeof(double) * ncov) == 0)
 			last++;
 		keys = palloc(sizeof(FitKey) * (last - first));

@@ -649,6 +649,36 @@ SELECT is((SELECT count(*) FROM (SELECT pnbd::text::pareto_nbd_covariate_model::
                                  FROM covariate_fits) x WHERE p AND b AND pb), 2::bigint,
           'covariate models: the text form reads back to the same model, to the bit');
 
+-- Above 50,000 distinct rows the covariate fit starts warm: each profile
+-- sampled (a segment-like covariate) or one profile in so many kept (a
+-- continuous one, every customer its own profile).  On the warm-start data
+-- above with covariates that have nothing to do with the purchases: the
+-- fit converges, its coefficients are within 3 standard errors of 0, its
+-- log-likelihood is at least the fit's without covariates (the models are
+-- nested), and the rows in another order give the same fit to the bit.
+-- (the covariates alternate down the rows in their sorted order: equal
+-- rows are interchangeable, so which of them gets which value does not matter)
+CREATE TABLE warm_covariates AS
+SELECT frequency, recency, age, (n % 2)::float8 AS segment,
+       ('x' || substr(md5(n::text), 1, 8))::bit(32)::int / 2147483648.0 AS score
+FROM (SELECT *, row_number() OVER (ORDER BY frequency, recency, age) AS n FROM warm_pareto) w;
+CREATE TABLE warm_covariate_fits AS
+SELECT 'segment' AS covariate, pareto_nbd_fit(frequency, recency, age, ARRAY[segment], ARRAY['segment']) AS m,
+       (SELECT pareto_nbd_fit(frequency, recency, age, ARRAY[segment], ARRAY['segment'])::text
+        FROM (SELECT * FROM warm_covariates ORDER BY md5(recency::text)) shuffled) AS shuffled
+FROM warm_covariates
+UNION ALL
+SELECT 'score', pareto_nbd_fit(frequency, recency, age, ARRAY[score], ARRAY['score']),
+       (SELECT pareto_nbd_fit(frequency, recency, age, ARRAY[score], ARRAY['score'])::text
+        FROM (SELECT * FROM warm_covariates ORDER BY md5(recency::text)) shuffled)
+FROM warm_covariates;
+SELECT results_eq($$SELECT covariate, converged(m), log_likelihood(m) >= (w.j ->> 'log_likelihood')::float8,
+                           (SELECT bool_and(abs(estimate / standard_error) < 3) FROM coefficients(m) WHERE term IN ('segment', 'score')),
+                           m::text = shuffled
+                    FROM warm_covariate_fits, warm_fits w WHERE w.kind = 'pareto_nbd' ORDER BY 1$$,
+                  $$VALUES ('score', true, true, true, true), ('segment', true, true, true, true)$$,
+                  'warm-started covariate fits (150,000 customers; a segment, and a continuous score that makes every customer a profile): converged, coefficients of unrelated covariates within 3 se of 0, log-likelihood at least the fit''s without, the same in any row order');
+
 -- Rows with a NULL covariate are left out and counted; bad input is refused
 SELECT is((SELECT (j->>'skipped')::float8 || ' ' || fitted_customers(m) || ' ' || converged(m)
            FROM (SELECT m, m::jsonb AS j FROM (
