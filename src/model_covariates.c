@@ -1164,6 +1164,9 @@ cov_sample(const FitData *d, int stride)
 		sample->total_weight += p->rows->total_weight;
 		sc->nprofiles++;
 	}
+	/* nothing kept (cannot happen above the warm start's threshold): the rows themselves */
+	if (sc->nprofiles == 0)
+		return unconstify(FitData *, d);
 	return sample;
 }
 
