@@ -34,7 +34,8 @@
  *   DERT.
  * - Pareto/NBD and BG/NBD with time-invariant covariates (issue 30):
  *   pareto_nbd_fit and bgnbd_fit(frequency, recency, age, covariates,
- *   names), or with separate purchase and dropout covariates, in CLVTools'
+ *   names), or with separate purchase and dropout covariates, either with
+ *   L2 penalties per process (CLVTools' reg.lambdas), in CLVTools'
  *   parameterisation; the pareto_nbd_covariate_model and
  *   bgnbd_covariate_model types with coefficients(), log_likelihood(),
  *   fitted_customers(), evaluations(), converged(), their jsonb, and
@@ -1040,6 +1041,19 @@ CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_fit_accum(internal, do
 RETURNS internal
 AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision, double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[], double precision,
+                                                            double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
 CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_fit_final(internal) RETURNS @extschema@.pareto_nbd_covariate_model
 AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
@@ -1065,6 +1079,31 @@ CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency 
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[]) IS
     'The purchase model with separate time-invariant covariates for the purchase and the dropout process (an empty array and names for none).';
+
+CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision, double precision) IS
+    'The purchase model with covariates on both processes, their coefficients pulled to 0 by L2 penalties per process (CLVTools'' reg.lambdas: the mean log-likelihood less lambda times the squared coefficients).';
+
+CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], double precision, double precision) IS
+    'The purchase model with separate covariates per process and L2 penalties on their coefficients (CLVTools'' reg.lambdas).';
 CREATE TYPE @extschema@.bgnbd_covariate_model;
 
 CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_model_in(cstring) RETURNS @extschema@.bgnbd_covariate_model
@@ -1143,6 +1182,19 @@ CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_fit_accum(internal, double 
 RETURNS internal
 AS 'MODULE_PATHNAME', 'bgnbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision, double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[], double precision,
+                                                            double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
 CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_fit_final(internal) RETURNS @extschema@.bgnbd_covariate_model
 AS 'MODULE_PATHNAME', 'bgnbd_covariate_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
@@ -1168,6 +1220,31 @@ CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency doubl
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[]) IS
     'The purchase model with separate time-invariant covariates for the purchase and the dropout process (an empty array and names for none).';
+
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision) (
+    SFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision[], text[], double precision, double precision) IS
+    'The purchase model with covariates on both processes, their coefficients pulled to 0 by L2 penalties per process (CLVTools'' reg.lambdas: the mean log-likelihood less lambda times the squared coefficients).';
+
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision) (
+    SFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], double precision, double precision) IS
+    'The purchase model with separate covariates per process and L2 penalties on their coefficients (CLVTools'' reg.lambdas).';
 
 COMMENT ON TYPE @extschema@.pareto_nbd_covariate_model IS
     'A fitted Pareto/NBD model with covariates: r, alpha, s, beta of the customer whose covariates are 0, and each covariate''s coefficient (alpha_i = alpha exp(-g''z), beta_i = beta exp(-g''z)), with standard errors, covariance and log-likelihood.';

@@ -2,7 +2,8 @@
 # Covariate fits, run inside a cluster by scripts/bench.sh: pareto_nbd_fit
 # and bgnbd_fit with four binary covariates on both processes (16
 # profiles), on CUSTOMERS customers simulated from known parameters and
-# coefficients (bench/simulate_covariates.py), serial and parallel, beside
+# coefficients (bench/simulate_covariates.py), serial and parallel, with
+# L2 penalties, beside
 # the floor (a bare count() scan), beside the export a notebook fit starts
 # from (COPY of the rows: no SQL can fit the model), and beside the same
 # model's fit without covariates; then each fit's recovery of the true
@@ -40,6 +41,8 @@ for model in pnbd bg; do
     bench "$model 1M" "$fit(frequency, recency, age, covariates, names)" "$serial" "SELECT $fit(frequency, recency, age, $cov) $f"
     bench "$model 1M" "$fit(frequency, recency, age, covariates, names), parallel" "$parallel" \
         "SELECT $fit(frequency, recency, age, $cov) $f"
+    bench "$model 1M" "$fit(frequency, recency, age, covariates, names, 0.05, 0.1): L2 penalties" "$serial" \
+        "SELECT $fit(frequency, recency, age, $cov, 0.05, 0.1) $f"
     bench "$model 1M" "$fit(frequency, recency, age), no covariates, for scale" "$serial" "SELECT $fit(frequency, recency, age) $f"
 done
 report "Covariate fits: median ms of $RUNS runs; $CUSTOMERS simulated customers a model, 4 binary covariates on both processes"

@@ -103,7 +103,8 @@ typedef struct CovariateModel
 	int32		iterations;
 	double		customers;
 	double		skipped;		/* rows left out for a NULL covariate */
-	double		log_likelihood;
+	double		log_likelihood; /* without the penalty */
+	double		penalty[2];		/* L2 penalties on the purchase and dropout coefficients, 0: none */
 	double		values[FLEXIBLE_ARRAY_MEMBER];
 } CovariateModel;
 
@@ -115,7 +116,7 @@ typedef struct CovariateModel
 #define COV_COVARIANCE(m) ((m)->values + 2 * COV_NPARAMS(m))
 #define COV_NAMES(m) ((const char *) ((m)->values + COV_NDOUBLES(COV_NPARAMS(m))))
 
-#define COV_TEXT_FORM "v1:pareto_nbd:purchase=\"a\",...;dropout=\"b\",...;estimates=E,...;se=S,...;cov=V,...;log_likelihood=L;customers=N;skipped=K;iterations=I;converged=true"
+#define COV_TEXT_FORM "v1:pareto_nbd:purchase=\"a\",...;dropout=\"b\",...;estimates=E,...;se=S,...;cov=V,...;log_likelihood=L;penalty=P,D;customers=N;skipped=K;iterations=I;converged=true"
 
 static CovariateModel *
 cov_model_alloc(ModelKind kind, int np, int nd, Size names_bytes)
@@ -162,7 +163,8 @@ cov_problem(const CovariateModel *m, ModelKind kind)
 	if (VARSIZE(m) < COV_FIXED_SIZE(n) + m->npurchase + m->ndropout)
 		return "It is shorter than its values and names.";
 	if (m->converged > 1 || m->iterations < 0 || !(m->customers >= 2) || isinf(m->customers) ||
-		!(m->skipped >= 0) || isinf(m->skipped) || !isfinite(m->log_likelihood))
+		!(m->skipped >= 0) || isinf(m->skipped) || !isfinite(m->log_likelihood) ||
+		!(m->penalty[0] >= 0) || isinf(m->penalty[0]) || !(m->penalty[1] >= 0) || isinf(m->penalty[1]))
 		return "Its counts and log-likelihood are not those of a fit.";
 	for (int i = 0; i < n; i++)
 		if (!isfinite(COV_ESTIMATE(m)[i]) || (i < NBASE && !(COV_ESTIMATE(m)[i] > 0)))
@@ -239,6 +241,8 @@ cov_model_out(FunctionCallInfo fcinfo)
 	lk_append_doubles(&buf, COV_COVARIANCE(m), n * n);
 	appendStringInfoString(&buf, ";log_likelihood=");
 	lk_append_double(&buf, m->log_likelihood);
+	appendStringInfoString(&buf, ";penalty=");
+	lk_append_doubles(&buf, m->penalty, 2);
 	appendStringInfoString(&buf, ";customers=");
 	lk_append_double(&buf, m->customers);
 	appendStringInfoString(&buf, ";skipped=");
@@ -315,6 +319,8 @@ cov_model_in(FunctionCallInfo fcinfo, ModelKind kind)
 	read_doubles(&r, COV_COVARIANCE(m), n * n);
 	lk_text_expect(&r, ";log_likelihood=");
 	read_doubles(&r, &head[0], 1);
+	lk_text_expect(&r, ";penalty=");
+	read_doubles(&r, m->penalty, 2);
 	lk_text_expect(&r, ";customers=");
 	read_doubles(&r, &head[1], 1);
 	lk_text_expect(&r, ";skipped=");
@@ -349,6 +355,8 @@ cov_model_send(FunctionCallInfo fcinfo)
 	pq_sendfloat8(&buf, m->customers);
 	pq_sendfloat8(&buf, m->skipped);
 	pq_sendfloat8(&buf, m->log_likelihood);
+	pq_sendfloat8(&buf, m->penalty[0]);
+	pq_sendfloat8(&buf, m->penalty[1]);
 	for (Size i = 0; i < COV_NDOUBLES(COV_NPARAMS(m)); i++)
 		pq_sendfloat8(&buf, m->values[i]);
 	pq_sendbytes(&buf, names, (const char *) m + VARSIZE(m) - names);
@@ -366,7 +374,7 @@ cov_model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 	Size		ndoubles;
 	int			names_bytes;
 
-	if (buf->len - buf->cursor < 9 + 3 * 8)
+	if (buf->len - buf->cursor < 9 + 5 * 8)
 		lk_binary_error(type_name, "It ends inside its header.");
 	head.version = pq_getmsgint(buf, 1);
 	head.kind = pq_getmsgint(buf, 1);
@@ -377,6 +385,8 @@ cov_model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 	head.customers = pq_getmsgfloat8(buf);
 	head.skipped = pq_getmsgfloat8(buf);
 	head.log_likelihood = pq_getmsgfloat8(buf);
+	head.penalty[0] = pq_getmsgfloat8(buf);
+	head.penalty[1] = pq_getmsgfloat8(buf);
 	if (head.version != COVMODEL_FORMAT || head.kind != kind || head.npurchase > COVARIATE_MAX ||
 		head.ndropout > COVARIATE_MAX)
 		lk_binary_error(type_name, "Its header is not one this release writes.");
@@ -416,7 +426,8 @@ append_json_names(StringInfo buf, const CovariateModel *m, int first, int count)
  * {"model": ..., "purchase_covariates": [...], "dropout_covariates": [...],
  *  "parameters": {name: estimate}, "coefficients": {"purchase": {name:
  *  estimate}, "dropout": {...}}, "standard_errors": [...], "covariance":
- *  [[...]], "log_likelihood", "customers", "skipped", "iterations",
+ *  [[...]], "log_likelihood", "penalty": {"purchase", "dropout"},
+ *  "customers", "skipped", "iterations",
  *  "converged"}
  */
 PG_FUNCTION_INFO_V1(covariate_model_jsonb);
@@ -473,7 +484,11 @@ covariate_model_jsonb(PG_FUNCTION_ARGS)
 	}
 	appendStringInfoString(&buf, "], \"log_likelihood\": ");
 	lk_append_json_number(&buf, m->log_likelihood);
-	appendStringInfoString(&buf, ", \"customers\": ");
+	appendStringInfoString(&buf, ", \"penalty\": {\"purchase\": ");
+	lk_append_json_number(&buf, m->penalty[0]);
+	appendStringInfoString(&buf, ", \"dropout\": ");
+	lk_append_json_number(&buf, m->penalty[1]);
+	appendStringInfoString(&buf, "}, \"customers\": ");
 	lk_append_json_number(&buf, m->customers);
 	appendStringInfoString(&buf, ", \"skipped\": ");
 	lk_append_json_number(&buf, m->skipped);
@@ -707,6 +722,7 @@ typedef struct CovFitState
 	int32		npurchase;
 	int32		ndropout;
 	bool		shared;			/* one covariates array for both processes */
+	double		penalty[2];		/* purchase, dropout: the same in every row */
 	int64		n;
 	int64		capacity;
 	int64		skipped;
@@ -771,16 +787,37 @@ names_differ(const char *fname)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s: the covariate names must be the same in every row", fname),
-			 errhint("Give the names as a constant array.")));
+			 errmsg("%s: the covariate names and penalties must be the same in every row", fname),
+			 errhint("Give the names as a constant array, and the penalties as constants.")));
+}
+
+/*
+ * Whether the call gives one covariates array for both processes: 5
+ * arguments, or 7 whose sixth is a penalty, not dropout covariates (the
+ * declared type, read once a query, as a call may come without a call
+ * expression)
+ */
+static bool
+cov_call_is_shared(FunctionCallInfo fcinfo)
+{
+	bool	   *shared = fcinfo->flinfo->fn_extra;
+
+	if (shared == NULL)
+	{
+		shared = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(bool));
+		*shared = PG_NARGS() == 6 || (PG_NARGS() == 8 && lk_declared_argtype(fcinfo, 6) == FLOAT8OID);
+		fcinfo->flinfo->fn_extra = shared;
+	}
+	return *shared;
 }
 
 /*
  * pareto_nbd_fit and bgnbd_fit(frequency, recency, age, covariates, names):
  * the same covariates on both processes; or (frequency, recency, age,
- * purchase_covariates, purchase_names, dropout_covariates, dropout_names).
- * A row with a NULL is skipped (a NULL covariate value: counted as
- * skipped); the names must not be NULL.
+ * purchase_covariates, purchase_names, dropout_covariates, dropout_names);
+ * either with the L2 penalties on the purchase and the dropout
+ * coefficients after them.  A row with a NULL is skipped (a NULL covariate
+ * value: counted as skipped); the names and penalties must not be NULL.
  */
 static Datum
 cov_fit_accum(FunctionCallInfo fcinfo, ModelKind kind)
@@ -788,8 +825,10 @@ cov_fit_accum(FunctionCallInfo fcinfo, ModelKind kind)
 	const char *fname = model_specs[kind].fit_name;
 	MemoryContext aggcontext = lk_require_agg_context(fcinfo, fname);
 	CovFitState *s = PG_ARGISNULL(0) ? NULL : (CovFitState *) PG_GETARG_POINTER(0);
-	bool		shared = PG_NARGS() == 6;
+	bool		shared = cov_call_is_shared(fcinfo);
 	int			dropout_arg = shared ? 4 : 6;
+	int			penalty_arg = shared ? 6 : 8;	/* when PG_NARGS() says so */
+	double		penalty[2] = {0, 0};
 	ArrayType  *purchase_names,
 			   *dropout_names;
 	FitKey		key;
@@ -802,6 +841,22 @@ cov_fit_accum(FunctionCallInfo fcinfo, ModelKind kind)
 				 errhint("Name the covariates once, such as ARRAY['gender', 'channel']; an empty array for none.")));
 	purchase_names = PG_GETARG_ARRAYTYPE_P(5);
 	dropout_names = PG_GETARG_ARRAYTYPE_P(dropout_arg + 1);
+	if (PG_NARGS() > penalty_arg)
+		for (int i = 0; i < 2; i++)
+		{
+			if (PG_ARGISNULL(penalty_arg + i))
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("%s: the penalties must not be NULL", fname),
+						 errhint("Pass 0 for a process without a penalty.")));
+			penalty[i] = PG_GETARG_FLOAT8(penalty_arg + i) + 0.0;
+			if (!(penalty[i] >= 0) || isinf(penalty[i]))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s: %s penalty %s is not a number 0 or more", fname, i == 0 ? "purchase" : "dropout",
+								float8out_internal(penalty[i])),
+						 errhint("An L2 penalty is lambda of CLVTools' reg.lambdas: 0 for none, larger to pull the coefficients harder to 0.")));
+		}
 	if (s == NULL)
 	{
 		int			np = check_names(fname, purchase_names, shared ? "" : "purchase ");
@@ -813,8 +868,10 @@ cov_fit_accum(FunctionCallInfo fcinfo, ModelKind kind)
 					 errmsg("%s: no covariates are named", fname),
 					 errhint("Fit without covariates: %s(frequency, recency, age).", fname)));
 		s = cov_state_new(aggcontext, kind, shared, purchase_names, dropout_names, np, nd, 0);
+		memcpy(s->penalty, penalty, sizeof(penalty));
 	}
-	else if (!same_array(purchase_names, s->purchase_names) || !same_array(dropout_names, s->dropout_names))
+	else if (!same_array(purchase_names, s->purchase_names) || !same_array(dropout_names, s->dropout_names) ||
+			 s->penalty[0] != penalty[0] || s->penalty[1] != penalty[1])
 		names_differ(fname);
 
 	for (int i = 1; i <= 3; i++)
@@ -866,6 +923,8 @@ cov_empty_like(const LkStateHeader *model, MemoryContext context)
 	CovFitState *s = cov_state_new(own, m->kind, m->shared, m->purchase_names, m->dropout_names,
 								   m->npurchase, m->ndropout, m->n);
 
+	memcpy(s->penalty, m->penalty, sizeof(s->penalty));
+
 	s->header.own_context = own;
 	return &s->header;
 }
@@ -877,7 +936,8 @@ cov_merge(LkStateHeader *into, const LkStateHeader *from)
 	const CovFitState *b = (const CovFitState *) from;
 
 	if (a->kind != b->kind || a->shared != b->shared || !same_array(a->purchase_names, b->purchase_names) ||
-		!same_array(a->dropout_names, b->dropout_names))
+		!same_array(a->dropout_names, b->dropout_names) || a->penalty[0] != b->penalty[0] ||
+		a->penalty[1] != b->penalty[1])
 		names_differ(model_specs[a->kind].fit_name);
 	cov_state_reserve(a, b->n);
 	memcpy(a->rows + COV_ROW_WIDTH(a) * a->n, b->rows, sizeof(double) * COV_ROW_WIDTH(b) * b->n);
@@ -922,6 +982,8 @@ covariate_fit_serialize(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, s->kind);
 	pq_sendint32(&buf, s->shared ? 1 : 0);
 	pq_sendint64(&buf, s->skipped);
+	pq_sendfloat8(&buf, s->penalty[0]);
+	pq_sendfloat8(&buf, s->penalty[1]);
 	pq_sendint32(&buf, VARSIZE(s->purchase_names));
 	pq_sendbytes(&buf, (const char *) s->purchase_names, VARSIZE(s->purchase_names));
 	pq_sendint32(&buf, VARSIZE(s->dropout_names));
@@ -961,6 +1023,7 @@ covariate_fit_deserialize(PG_FUNCTION_ARGS)
 				shared;
 	int64		skipped,
 				n;
+	double		penalty[2];
 	int			np,
 				nd;
 	ArrayType  *purchase_names,
@@ -973,7 +1036,12 @@ covariate_fit_deserialize(PG_FUNCTION_ARGS)
 	kind = pq_getmsgint(&buf, 4);
 	shared = pq_getmsgint(&buf, 4);
 	skipped = pq_getmsgint64(&buf);
-	if (links_of(kind) == NULL || kind == MODEL_ANY || (shared != 0 && shared != 1) || skipped < 0)
+	if (buf.len - buf.cursor < 16)
+		lk_serial_error(fname, "It ends inside the header.");
+	penalty[0] = pq_getmsgfloat8(&buf);
+	penalty[1] = pq_getmsgfloat8(&buf);
+	if (links_of(kind) == NULL || kind == MODEL_ANY || (shared != 0 && shared != 1) || skipped < 0 ||
+		!(penalty[0] >= 0) || isinf(penalty[0]) || !(penalty[1] >= 0) || isinf(penalty[1]))
 		lk_serial_error(fname, "Its header is out of range.");
 	purchase_names = receive_names(&buf, fname, "purchase ", &np);
 	dropout_names = receive_names(&buf, fname, "dropout ", &nd);
@@ -991,6 +1059,7 @@ covariate_fit_deserialize(PG_FUNCTION_ARGS)
 		s->rows[i] = pq_getmsgfloat8(&buf);
 	s->n = n;
 	s->skipped = skipped;
+	memcpy(s->penalty, penalty, sizeof(penalty));
 	lk_serial_end(&buf, fname);
 	s->header.own_context = own;
 	s->header.adoptable = true;
@@ -1018,7 +1087,25 @@ typedef struct CovFit
 				nd;
 	int			nprofiles;
 	CovProfile *profiles;
+
+	/*
+	 * Per coefficient (np + nd of them), the L2 penalty's weight on the
+	 * scaled coefficient: customers x lambda / sd^2, as CLVTools penalizes
+	 * the mean log-likelihood by lambda |g|^2 on the covariates' own scale
+	 */
+	double	   *ridge;
 } CovFit;
+
+/* The penalty at theta: sum of ridge_k g'_k^2 */
+static double
+cov_penalty(const CovFit *c, const double *theta)
+{
+	double		penalty = 0;
+
+	for (int k = 0; k < c->np + c->nd; k++)
+		penalty += c->ridge[k] * theta[NBASE + k] * theta[NBASE + k];
+	return penalty;
+}
 
 /* A profile's base log-parameters: theta's, moved by the linear predictors */
 static void
@@ -1035,7 +1122,7 @@ profile_theta(const CovFit *c, const CovProfile *p, const double *theta, double 
 		t[j] = theta[j] + c->links->purchase[j] * lp + c->links->dropout[j] * ld;
 }
 
-/* The summed base likelihood of the profiles, its gradient by the chain rule */
+/* The summed base likelihood of the profiles, its gradient by the chain rule; less the penalty */
 static double
 cov_loglik(FitData *d, const double *theta, double *grad)
 {
@@ -1074,7 +1161,10 @@ cov_loglik(FitData *d, const double *theta, double *grad)
 		for (int k = 0; k < c->nd; k++)
 			grad[NBASE + c->np + k] += gd * p->zd[k];
 	}
-	return ll;
+	if (grad != NULL)
+		for (int k = 0; k < c->np + c->nd; k++)
+			grad[NBASE + k] -= 2 * c->ridge[k] * theta[NBASE + k];
+	return ll - cov_penalty(c, theta);
 }
 
 /* The sum of the profiles' base information, each carried by J_p' H_p J_p (the map is linear) */
@@ -1114,6 +1204,8 @@ cov_information(FitData *d, const double *theta, double *h)
 				h[a * n + b] += v;
 			}
 	}
+	for (int k = 0; k < c->np + c->nd; k++)
+		h[(NBASE + k) * n + NBASE + k] += 2 * c->ridge[k];
 }
 
 /*
@@ -1305,6 +1397,13 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	c->base = &model_specs[kind];
 	c->np = np;
 	c->nd = nd;
+	c->ridge = palloc(sizeof(double) * Max(np + nd, 1));
+	for (int k = 0; k < np + nd; k++)
+	{
+		int			column = s->shared && k >= np ? k - np : k;
+
+		c->ridge[k] = (double) s->n * s->penalty[k < np ? 0 : 1] / (sd[column] * sd[column]);
+	}
 	c->profiles = palloc(sizeof(CovProfile) * s->n);
 	all_keys = palloc_extended(sizeof(FitKey) * s->n, MCXT_ALLOC_HUGE);
 	all_weights = palloc_extended(sizeof(double) * s->n, MCXT_ALLOC_HUGE);
@@ -1473,7 +1572,9 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	m->iterations = start->evaluations + d->evaluations;
 	m->customers = d->total_weight;
 	m->skipped = (double) s->skipped;
-	m->log_likelihood = out->log_likelihood;
+	/* the likelihood itself: the penalty's maximum is not the likelihood's */
+	m->log_likelihood = out->log_likelihood + cov_penalty(c, theta);
+	memcpy(m->penalty, s->penalty, sizeof(m->penalty));
 	m->converged = out->converged;
 	PG_RETURN_POINTER(m);
 }

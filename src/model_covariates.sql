@@ -94,6 +94,19 @@ CREATE FUNCTION loyalty_kpi_internal.@P@_covariate_fit_accum(internal, double pr
 RETURNS internal
 AS 'MODULE_PATHNAME', '@P@_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
+CREATE FUNCTION loyalty_kpi_internal.@P@_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision, double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', '@P@_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.@P@_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[], double precision,
+                                                            double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', '@P@_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
 CREATE FUNCTION loyalty_kpi_internal.@P@_covariate_fit_final(internal) RETURNS @extschema@.@P@_covariate_model
 AS 'MODULE_PATHNAME', '@P@_covariate_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
@@ -119,6 +132,31 @@ CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double 
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[]) IS
     'The purchase model with separate time-invariant covariates for the purchase and the dropout process (an empty array and names for none).';
+
+CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision) (
+    SFUNC = loyalty_kpi_internal.@P@_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.@P@_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision[], text[], double precision, double precision) IS
+    'The purchase model with covariates on both processes, their coefficients pulled to 0 by L2 penalties per process (CLVTools'' reg.lambdas: the mean log-likelihood less lambda times the squared coefficients).';
+
+CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision) (
+    SFUNC = loyalty_kpi_internal.@P@_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.@P@_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], double precision, double precision) IS
+    'The purchase model with separate covariates per process and L2 penalties on their coefficients (CLVTools'' reg.lambdas).';
 -- @end
 
 COMMENT ON TYPE @extschema@.pareto_nbd_covariate_model IS

@@ -604,7 +604,7 @@ SELECT is((SELECT count(*) FROM (
 CREATE TABLE clvtools_covariate_models AS
 SELECT model, weeks,
        format('v1:%s:purchase="Gender","Channel";dropout="Gender","Channel";estimates=%s;se=%s;cov=%s;'
-              'log_likelihood=%s;customers=600;skipped=0;iterations=1;converged=true',
+              'log_likelihood=%s;penalty=0,0;customers=600;skipped=0;iterations=1;converged=true',
               replace(model, '_static', ''),
               string_agg(estimate::text, ',' ORDER BY array_position(ARRAY['r', 'alpha', 'a', 's', 'b', 'beta', 'trans.Gender',
                                                                            'trans.Channel', 'life.Gender', 'life.Channel'], parameter)),
@@ -631,6 +631,48 @@ SELECT is((SELECT count(*) FROM clvtools_covariate_check
           'apparel with covariates: BG/NBD''s P(alive) and CET at CLVTools'' fits equal its own for every customer at both splits (1e-12, CET 1e-11; measured '
           || (SELECT to_char(max(abs(bg_alive - p_alive)), '9.9EEEE') || ', ' || to_char(max(abs(bg_cet / cet - 1)), '9.9EEEE')
               FROM clvtools_covariate_check WHERE model = 'bgnbd_static') || ')');
+
+-- L2 penalties on the coefficients, CLVTools' reg.lambdas (trans 0.05,
+-- life 0.1, at 104 weeks): it maximizes the mean log-likelihood less
+-- lambda |g|^2 per process and reports that penalized mean as its logLik.
+-- Ours reaches at least CLVTools' penalized objective, at CLVTools'
+-- estimates to 0.05 of a standard error, and keeps the likelihood itself
+-- as log_likelihood (the penalties in the model's jsonb).
+CREATE TABLE penalized_fits AS
+SELECT 'pareto_nbd_static_penalized' AS model,
+       (pareto_nbd_fit(x, t_x, t, ARRAY[gender, channel], ARRAY['Gender', 'Channel'], 0.05, 0.1))::text AS m
+FROM apparel_calibration JOIN apparel_static USING (id) WHERE weeks = 104
+UNION ALL
+SELECT 'bgnbd_static_penalized', (bgnbd_fit(x, t_x, t, ARRAY[gender, channel], ARRAY['Gender', 'Channel'], 0.05, 0.1))::text
+FROM apparel_calibration JOIN apparel_static USING (id) WHERE weeks = 104;
+CREATE TABLE penalized_coefficients AS
+SELECT f.model, c.process, c.term, c.estimate, c.standard_error,
+       CASE WHEN f.model LIKE 'pareto%' THEN log_likelihood(f.m::pareto_nbd_covariate_model)
+            ELSE log_likelihood(f.m::bgnbd_covariate_model) END AS ll,
+       CASE WHEN f.model LIKE 'pareto%' THEN converged(f.m::pareto_nbd_covariate_model)
+            ELSE converged(f.m::bgnbd_covariate_model) END AS converged
+FROM penalized_fits f,
+     LATERAL (SELECT * FROM coefficients(f.m::pareto_nbd_covariate_model) WHERE f.model LIKE 'pareto%'
+              UNION ALL SELECT * FROM coefficients(f.m::bgnbd_covariate_model) WHERE f.model LIKE 'bgnbd%') c;
+SELECT results_eq($$SELECT model, bool_and(converged),
+                           min(ll) / 600 - 0.05 * sum(estimate ^ 2) FILTER (WHERE process = 'purchase' AND term IN ('Gender', 'Channel'))
+                                         - 0.1 * sum(estimate ^ 2) FILTER (WHERE process = 'dropout' AND term IN ('Gender', 'Channel'))
+                             >= (SELECT min(log_likelihood) FROM clvtools_fits t WHERE t.model = p.model AND t.weeks = 104) - 1e-12
+                    FROM penalized_coefficients p GROUP BY model ORDER BY model$$,
+                  $$VALUES ('bgnbd_static_penalized', true, true), ('pareto_nbd_static_penalized', true, true)$$,
+                  'L2 penalties (CLVTools'' reg.lambdas 0.05 and 0.1, 104 weeks): both fits converge, to at least CLVTools'' penalized mean log-likelihood');
+SELECT is((SELECT count(*) FROM penalized_coefficients p
+           JOIN clvtools_fits t ON t.model = p.model AND t.weeks = 104
+            AND t.parameter = CASE WHEN p.term IN ('r', 'alpha', 's', 'beta', 'a', 'b') THEN p.term
+                                   WHEN p.process = 'purchase' THEN 'trans.' || p.term ELSE 'life.' || p.term END
+           WHERE abs(p.estimate - t.estimate) < 0.05 * p.standard_error), 16::bigint,
+          'L2 penalties: every parameter and coefficient of both fits is CLVTools'' to 0.05 of its standard error (measured up to 0.035, BG/NBD''s a and b, along which the maximum is flat and ours the higher)');
+SELECT is((SELECT m::pareto_nbd_covariate_model::jsonb -> 'penalty' FROM penalized_fits WHERE model LIKE 'pareto%'),
+          '{"dropout": 0.1, "purchase": 0.05}'::jsonb, 'a penalized model keeps its penalties');
+SELECT throws_ok($$SELECT pareto_nbd_fit(x, t_x, t, ARRAY[gender], ARRAY['Gender'], -1, 0) FROM apparel_calibration JOIN apparel_static USING (id)$$,
+                 '22023', 'pareto_nbd_fit: purchase penalty -1 is not a number 0 or more', 'a negative penalty: 22023');
+SELECT throws_ok($$SELECT pareto_nbd_fit(x, t_x, t, ARRAY[gender], ARRAY['Gender'], 0.1, NULL) FROM apparel_calibration JOIN apparel_static USING (id)$$,
+                 '22004', NULL, 'a NULL penalty: 22004');
 
 -- A customer model's covariance is the fit's carried to its parameters:
 -- var ln alpha_i = var ln alpha + var g_Gender - 2 cov (a Gender-1, Channel-0 customer)
@@ -697,7 +739,7 @@ SELECT throws_ok($$SELECT bgnbd_fit(x, t_x, t, ARRAY[gender], NULL) FROM apparel
                  '22004', NULL, 'NULL names: 22004');
 SELECT throws_ok($$SELECT bgnbd_fit(x, t_x, t, ARRAY[gender], ARRAY[CASE WHEN id = 5 THEN 'Sex' ELSE 'Gender' END])
                    FROM apparel_calibration JOIN apparel_static USING (id)$$,
-                 '22023', 'bgnbd_fit: the covariate names must be the same in every row', 'names that change between rows: 22023');
+                 '22023', 'bgnbd_fit: the covariate names and penalties must be the same in every row', 'names that change between rows: 22023');
 SELECT throws_ok($$SELECT bgnbd_fit(x, t_x, t, ARRAY[gender, channel], ARRAY['Gender', 'Gender']) FROM apparel_calibration JOIN apparel_static USING (id)$$,
                  '22023', 'bgnbd_fit: covariate name "Gender" is given twice', 'a name given twice: 22023');
 SELECT throws_ok($$SELECT bgnbd_fit(x, t_x, t, array_fill(gender, ARRAY[11]), ARRAY(SELECT 'c' || i FROM generate_series(1, 11) i))
@@ -712,7 +754,7 @@ SELECT throws_ok($$SELECT customer_model(pareto_nbd_fit(x, t_x, t, ARRAY[gender]
                  'customer_model with one array for a model whose processes differ: 22023');
 SELECT throws_ok($$SELECT customer_model(pnbd, ARRAY[1, NULL]::float8[]) FROM covariate_fits$$,
                  '22004', 'customer_model: a covariate is NULL', 'customer_model with a NULL covariate: 22004');
-SELECT throws_ok($$SELECT 'v1:pareto_nbd:purchase="a";dropout=;estimates=1,1,1,1,NaN;se=NaN,NaN,NaN,NaN,NaN;cov=0'::pareto_nbd_covariate_model$$,
+SELECT throws_ok($$SELECT 'v1:pareto_nbd:purchase="a";dropout=;estimates=1,1,1,1,NaN;se=NaN,NaN,NaN,NaN,NaN;cov=0;penalty=0,0'::pareto_nbd_covariate_model$$,
                  '22P02', NULL, 'a covariate model''s text form that is not one: 22P02');
 
 -- ---------------------------------------------------------------------

@@ -103,15 +103,15 @@ SELECT 'pareto_nbd_covariate_model', m::text FROM (
   FROM generate_series(1, 300) g) x(m)
 UNION ALL
 SELECT 'pareto_nbd_covariate_model', v FROM (VALUES
-  ('v1:pareto_nbd:purchase=;dropout="plan";estimates=1e-300,1.7976931348623157e+308,5e-324,1,-3.5;se=NaN,NaN,NaN,NaN,NaN;cov=NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN;log_likelihood=12.5;customers=2;skipped=3;iterations=0;converged=true')) v(v)
+  ('v1:pareto_nbd:purchase=;dropout="plan";estimates=1e-300,1.7976931348623157e+308,5e-324,1,-3.5;se=NaN,NaN,NaN,NaN,NaN;cov=NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN;log_likelihood=12.5;penalty=0,1e+300;customers=2;skipped=3;iterations=0;converged=true')) v(v)
 UNION ALL
 SELECT 'bgnbd_covariate_model', m::text FROM (
   SELECT bgnbd_fit(g % 5, CASE WHEN g % 5 = 0 THEN 0 ELSE g % 13 + 1 END, 20 + g % 7,
-                   ARRAY[(g % 2)::float8], ARRAY['even'], '{}', '{}')
+                   ARRAY[(g % 2)::float8], ARRAY['even'], '{}', '{}', 0.01, 0)
   FROM generate_series(1, 300) g) x(m)
 UNION ALL
 SELECT 'bgnbd_covariate_model', v FROM (VALUES
-  ('v1:bgnbd:purchase="a\\b";dropout=;estimates=0.2,1.3,0.5,2,1e+300;se=0,1,NaN,1e+300,0;cov=0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0;log_likelihood=-10;customers=20;skipped=0;iterations=49;converged=false')) v(v)
+  ('v1:bgnbd:purchase="a\\b";dropout=;estimates=0.2,1.3,0.5,2,1e+300;se=0,1,NaN,1e+300,0;cov=0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0;log_likelihood=-10;penalty=0.5,0;customers=20;skipped=0;iterations=49;converged=false')) v(v)
 UNION ALL
 SELECT 'coxph_model', m::text FROM (
   SELECT coxph_fit(g % 37, g % 3 <> 0, ARRAY[(g % 2)::float8, (g % 11) * 0.5], ARRAY['plan', 'tickets "per" month'])

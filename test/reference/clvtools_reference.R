@@ -46,7 +46,11 @@ for (split in c(40, 104)) {
     bgnbd = function() bgnbd(data, verbose = FALSE),
     ggompertz_nbd = function() ggomnbd(data, verbose = FALSE),
     pareto_nbd_static = function() pnbd(covariates, verbose = FALSE),
-    bgnbd_static = function() bgnbd(covariates, verbose = FALSE))
+    bgnbd_static = function() bgnbd(covariates, verbose = FALSE),
+    # L2 penalties on the coefficients; CLVTools' logLik of these is the
+    # penalized mean, -(mean -LL + lambda_trans |g_trans|^2 + lambda_life |g_life|^2)
+    pareto_nbd_static_penalized = function() pnbd(covariates, reg.lambdas = c(trans = 0.05, life = 0.1), verbose = FALSE),
+    bgnbd_static_penalized = function() bgnbd(covariates, reg.lambdas = c(trans = 0.05, life = 0.1), verbose = FALSE))
   for (name in names(models)) {
     fitted <- tryCatch(models[[name]](), error = function(e) e)
     if (inherits(fitted, "error")) {
@@ -59,7 +63,7 @@ for (split in c(40, 104)) {
     fits[[length(fits) + 1]] <- data.frame(model = name, weeks = split, parameter = names(co),
                                            estimate = unname(co), log_likelihood = ll, note = "")
     p <- tryCatch(predict(fitted, verbose = FALSE, predict.spending = FALSE), error = function(e) NULL)
-    if (!is.null(p)) {
+    if (!is.null(p) && !grepl("penalized", name)) {
       cbs <- fitted@cbs
       p <- as.data.frame(p)
       # BG/NBD has no DERT in CLVTools
