@@ -1055,7 +1055,7 @@ RETURNS internal
 AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_fit_final(internal) RETURNS @extschema@.pareto_nbd_covariate_model
-AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'covariate_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency double precision, age double precision,
                                        covariates double precision[], names text[]) (
@@ -1196,7 +1196,7 @@ RETURNS internal
 AS 'MODULE_PATHNAME', 'bgnbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_fit_final(internal) RETURNS @extschema@.bgnbd_covariate_model
-AS 'MODULE_PATHNAME', 'bgnbd_covariate_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'covariate_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
                                        covariates double precision[], names text[]) (

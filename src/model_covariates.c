@@ -1107,6 +1107,27 @@ cov_penalty(const CovFit *c, const double *theta)
 	return penalty;
 }
 
+/*
+ * J (NBASE x n row-major, n = NBASE + np + nd): how the base
+ * log-parameters of a customer with covariates zp and zd move with the
+ * fit's parameters (base log-parameters, then the coefficients)
+ */
+static void
+link_map(const CovariateLinks *links, int np, int nd, const double *zp, const double *zd, double *jmap)
+{
+	int			n = NBASE + np + nd;
+
+	memset(jmap, 0, sizeof(double) * NBASE * n);
+	for (int j = 0; j < NBASE; j++)
+	{
+		jmap[j * n + j] = 1;
+		for (int k = 0; k < np; k++)
+			jmap[j * n + NBASE + k] = links->purchase[j] * zp[k];
+		for (int k = 0; k < nd; k++)
+			jmap[j * n + NBASE + np + k] = links->dropout[j] * zd[k];
+	}
+}
+
 /* A profile's base log-parameters: theta's, moved by the linear predictors */
 static void
 profile_theta(const CovFit *c, const CovProfile *p, const double *theta, double *t)
@@ -1180,19 +1201,12 @@ cov_information(FitData *d, const double *theta, double *h)
 		const CovProfile *p = &c->profiles[i];
 		double		t[NBASE],
 					hp[NBASE * NBASE],
-					jmap[NBASE * FIT_MAX_PARAMS] = {0};
+					jmap[NBASE * FIT_MAX_PARAMS];
 
 		CHECK_FOR_INTERRUPTS();
 		profile_theta(c, p, theta, t);
 		fit_information_by_differences(p->rows, t, hp);
-		for (int j = 0; j < NBASE; j++)
-		{
-			jmap[j * n + j] = 1;
-			for (int k = 0; k < c->np; k++)
-				jmap[j * n + NBASE + k] = c->links->purchase[j] * p->zp[k];
-			for (int k = 0; k < c->nd; k++)
-				jmap[j * n + NBASE + c->np + k] = c->links->dropout[j] * p->zd[k];
-		}
+		link_map(c->links, c->np, c->nd, p->zp, p->zd, jmap);
 		for (int a = 0; a < n; a++)
 			for (int b = 0; b < n; b++)
 			{
@@ -1294,6 +1308,23 @@ sorted_rows(const CovFitState *s, int *width)
 	return rows;
 }
 
+/* A names array's names, each ending in a NUL, as the stored model keeps them */
+static void
+append_nul_terminated(StringInfo buf, ArrayType *names)
+{
+	Datum	   *items;
+	bool	   *nulls;
+	int			count;
+
+	deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &count);
+	for (int i = 0; i < count; i++)
+	{
+		char	   *name = TextDatumGetCString(items[i]);
+
+		appendBinaryStringInfo(buf, name, strlen(name) + 1);
+	}
+}
+
 pg_noreturn static void
 constant_covariate(const char *fname, const char *name)
 {
@@ -1331,9 +1362,6 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	FitOutcome *out;
 	CovariateModel *m;
 	StringInfoData names;
-	Datum	   *items;
-	bool	   *nulls;
-	int			count;
 	instr_time	started,
 				elapsed;
 
@@ -1367,20 +1395,8 @@ cov_fit_final(FunctionCallInfo fcinfo)
 
 	/* the names in one list: purchase, then dropout */
 	initStringInfo(&names);
-	deconstruct_array(s->purchase_names, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &count);
-	for (int i = 0; i < count; i++)
-	{
-		char	   *name = TextDatumGetCString(items[i]);
-
-		appendBinaryStringInfo(&names, name, strlen(name) + 1);
-	}
-	deconstruct_array(s->dropout_names, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &count);
-	for (int i = 0; i < count; i++)
-	{
-		char	   *name = TextDatumGetCString(items[i]);
-
-		appendBinaryStringInfo(&names, name, strlen(name) + 1);
-	}
+	append_nul_terminated(&names, s->purchase_names);
+	append_nul_terminated(&names, s->dropout_names);
 	m = cov_model_alloc(kind, np, nd, names.len);
 	memcpy((char *) COV_NAMES(m), names.data, names.len);
 	for (int k = 0; k < ncov; k++)
@@ -1579,16 +1595,10 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	PG_RETURN_POINTER(m);
 }
 
-PG_FUNCTION_INFO_V1(pareto_nbd_covariate_fit_final);
+/* Both models' final function: the state says which */
+PG_FUNCTION_INFO_V1(covariate_fit_final);
 Datum
-pareto_nbd_covariate_fit_final(PG_FUNCTION_ARGS)
-{
-	return cov_fit_final(fcinfo);
-}
-
-PG_FUNCTION_INFO_V1(bgnbd_covariate_fit_final);
-Datum
-bgnbd_covariate_fit_final(PG_FUNCTION_ARGS)
+covariate_fit_final(PG_FUNCTION_ARGS)
 {
 	return cov_fit_final(fcinfo);
 }
@@ -1618,7 +1628,7 @@ covariate_customer_model(PG_FUNCTION_ARGS)
 				n = COV_NPARAMS(cm);
 	double		zp[COVARIATE_MAX],
 				zd[COVARIATE_MAX];
-	double		j_map[NBASE * FIT_MAX_PARAMS] = {0};
+	double		j_map[NBASE * FIT_MAX_PARAMS];
 	double		lp = 0,
 				ld = 0;
 	Model	   *m;
@@ -1658,12 +1668,8 @@ covariate_customer_model(PG_FUNCTION_ARGS)
 					 errmsg("%s: parameter %s is out of range at these covariates", fname,
 							model_specs[cm->kind].params[j]),
 					 errhint("Give covariates on the scale the model was fitted on.")));
-		j_map[j * n + j] = 1;
-		for (int k = 0; k < np; k++)
-			j_map[j * n + NBASE + k] = links->purchase[j] * zp[k];
-		for (int k = 0; k < nd; k++)
-			j_map[j * n + NBASE + np + k] = links->dropout[j] * zd[k];
 	}
+	link_map(links, np, nd, zp, zd, j_map);
 	for (int i = 0; i < NBASE; i++)
 		for (int j = 0; j <= i; j++)
 		{

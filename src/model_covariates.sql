@@ -108,7 +108,7 @@ RETURNS internal
 AS 'MODULE_PATHNAME', '@P@_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE FUNCTION loyalty_kpi_internal.@P@_covariate_fit_final(internal) RETURNS @extschema@.@P@_covariate_model
-AS 'MODULE_PATHNAME', '@P@_covariate_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'covariate_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
                                        covariates double precision[], names text[]) (
