@@ -156,16 +156,16 @@ FROM stored_by_1_2.models;
 DROP SCHEMA stored_by_1_2 CASCADE;
 DROP TABLE weekly, cdnow_weeks;
 
--- pg_dump / pg_restore: fitted models (BG/NBD, MBG/NBD, Gamma-Gamma, sBG, BG/BB) in a table and in a materialized view
+-- pg_dump / pg_restore: fitted models (BG/NBD, MBG/NBD, Gamma-Gamma, sBG, BG/BB, Pareto/NBD, and Pareto/NBD and BG/NBD with a covariate) in a table and in a materialized view
 SET client_min_messages = warning;
 DROP DATABASE IF EXISTS lk_model_src;
 DROP DATABASE IF EXISTS lk_model_dst;
 RESET client_min_messages;
 CREATE DATABASE lk_model_src;
 CREATE DATABASE lk_model_dst;
-\! psql -X -q -d lk_model_src -c "CREATE EXTENSION loyalty_kpi" -c "CREATE TABLE s0 (id int, x int, t_x float8, t float8, z float8)" -c "\copy s0 FROM '../shared/data/cdnow/cdnow_customers_summary_with_transactions.csv' CSV HEADER" -c "CREATE TABLE s AS SELECT 1 + id % 2 AS segment, x, t_x, t, z FROM s0" -c "CREATE MATERIALIZED VIEW fitted AS SELECT segment, bgnbd_fit(x, t_x, t) AS bg, gamma_gamma_fit(x, z) AS gg, sbg_fit(1 + x % 7, t_x < t / 3) AS sb, bgbb_fit(least(x, 6), least(x, 6) + (x > 0 AND x < 6 AND t_x < t / 2)::int, 7) AS bb, mbgnbd_fit(x, t_x, t, interval '7 days') AS mb, pareto_nbd_fit(x, t_x, t, interval '7 days') AS pn FROM s GROUP BY segment"
+\! psql -X -q -d lk_model_src -c "CREATE EXTENSION loyalty_kpi" -c "CREATE TABLE s0 (id int, x int, t_x float8, t float8, z float8)" -c "\copy s0 FROM '../shared/data/cdnow/cdnow_customers_summary_with_transactions.csv' CSV HEADER" -c "CREATE TABLE s AS SELECT 1 + id % 2 AS segment, x, t_x, t, z FROM s0" -c "CREATE MATERIALIZED VIEW fitted AS SELECT segment, bgnbd_fit(x, t_x, t) AS bg, gamma_gamma_fit(x, z) AS gg, sbg_fit(1 + x % 7, t_x < t / 3) AS sb, bgbb_fit(least(x, 6), least(x, 6) + (x > 0 AND x < 6 AND t_x < t / 2)::int, 7) AS bb, mbgnbd_fit(x, t_x, t, interval '7 days') AS mb, pareto_nbd_fit(x, t_x, t, interval '7 days') AS pn, pareto_nbd_fit(x, t_x, t, ARRAY[(t < 36)::int::float8], ARRAY['late'], 0.01, 0.02) AS pc, bgnbd_fit(x, t_x, t, ARRAY[(t < 36)::int::float8], ARRAY['late']) AS bc FROM s GROUP BY segment"
 \! f=$(mktemp) && pg_dump -Fc -d lk_model_src -f "$f" && pg_restore -d lk_model_dst "$f"; rm -f "$f"
-\! q="SELECT string_agg(concat_ws('|', segment, bg, gg, loyalty_kpi_internal.bgnbd_model_send(bg), loyalty_kpi_internal.gamma_gamma_model_send(gg), sb, loyalty_kpi_internal.sbg_model_send(sb), bb, loyalty_kpi_internal.bgbb_model_send(bb), mb, loyalty_kpi_internal.mbgnbd_model_send(mb), pn, loyalty_kpi_internal.pareto_nbd_model_send(pn)), ';' ORDER BY segment) FROM fitted"; a=$(psql -X -At -d lk_model_src -c "$q"); b=$(psql -X -At -d lk_model_dst -c "$q"); if [ -n "$a" ] && [ "$a" = "$b" ]; then echo "restored models are identical"; else echo "restored models DIFFER"; fi
+\! q="SELECT string_agg(concat_ws('|', segment, bg, gg, loyalty_kpi_internal.bgnbd_model_send(bg), loyalty_kpi_internal.gamma_gamma_model_send(gg), sb, loyalty_kpi_internal.sbg_model_send(sb), bb, loyalty_kpi_internal.bgbb_model_send(bb), mb, loyalty_kpi_internal.mbgnbd_model_send(mb), pn, loyalty_kpi_internal.pareto_nbd_model_send(pn), pc, loyalty_kpi_internal.pareto_nbd_covariate_model_send(pc), bc, loyalty_kpi_internal.bgnbd_covariate_model_send(bc)), ';' ORDER BY segment) FROM fitted"; a=$(psql -X -At -d lk_model_src -c "$q"); b=$(psql -X -At -d lk_model_dst -c "$q"); if [ -n "$a" ] && [ "$a" = "$b" ]; then echo "restored models are identical"; else echo "restored models DIFFER"; fi
 \! psql -X -d lk_model_dst -c "SELECT segment, converged(bg), round(expected_purchases(bg, 39, 2, 30.43, 38.86)::numeric, 2) AS next_39_weeks, converged(gg) FROM fitted ORDER BY segment" -c "REFRESH MATERIALIZED VIEW fitted" -c "SELECT count(*) AS segments FROM fitted"
 DROP DATABASE lk_model_src;
 DROP DATABASE lk_model_dst;
