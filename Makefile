@@ -2,7 +2,7 @@
 # and (through scripts/) test, demo, bench, valgrind.
 EXTENSION = loyalty_kpi
 MODULE_big = loyalty_kpi
-OBJS = src/common.o src/kit.o src/survey.o src/lifecycle.o src/orders.o src/program.o src/clv.o src/model.o src/model_fit.o src/special.o src/bgnbd.o src/pareto_nbd.o src/gamma_gamma.o src/sbg.o src/bgbb.o src/survival.o src/cohort.o src/rfm.o src/coxph.o src/model_covariates.o
+OBJS = src/common.o src/kit.o src/survey.o src/lifecycle.o src/orders.o src/program.o src/clv.o src/model.o src/model_fit.o src/special.o src/bgnbd.o src/pareto_nbd.o src/ggompertz_nbd.o src/gamma_gamma.o src/sbg.o src/bgbb.o src/survival.o src/cohort.o src/rfm.o src/coxph.o src/model_covariates.o
 DATA = loyalty_kpi--1.0.sql loyalty_kpi--1.0--1.1.sql loyalty_kpi--1.1--1.2.sql loyalty_kpi--1.2--1.3.sql loyalty_kpi--1.3--1.4.sql loyalty_kpi--1.4--1.5.sql loyalty_kpi--1.5--1.6.sql loyalty_kpi--1.6--1.7.sql loyalty_kpi--1.7--1.8.sql loyalty_kpi--1.8--1.9.sql loyalty_kpi--1.9--1.10.sql loyalty_kpi--1.10--1.11.sql loyalty_kpi--1.11--1.12.sql
 # warnings are errors in CI (CI=true), only warnings for a user with another compiler
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(if $(CI),-Werror)

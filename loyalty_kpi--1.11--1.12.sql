@@ -32,6 +32,11 @@
  * - Pareto/NBD's DERT (issue 30): discounted_expected_transactions(model,
  *   discount_rate, frequency, recency, age) and its _interval, as CLVTools'
  *   DERT.
+ * - GGompertz/NBD (issue 30; Bemmaor and Glady 2012, as CLVTools'
+ *   ggomnbd): the ggompertz_nbd_model type, ggompertz_nbd_fit in every
+ *   call form of the purchase models, and their predictions and intervals
+ *   (P(alive), expected purchases, predicted_clv, purchase_count_probability
+ *   new and given the history, DERT, the fit checks by frequency).
  * - Pareto/NBD and BG/NBD with time-invariant covariates (issue 30):
  *   pareto_nbd_fit and bgnbd_fit(frequency, recency, age, covariates,
  *   names), or with separate purchase and dropout covariates, either with
@@ -899,7 +904,7 @@ CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.pareto_
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.pareto_nbd_model, double precision, integer, double precision, double precision, double precision) IS
-    'Pareto/NBD: the probability that a customer with (frequency, recency, age) makes n purchases in the next t, P(X(T, T+t) = n | x, t_x, T), as lifetimes'' conditional_probability_of_n_purchases_up_to_time.';
+    'Pareto/NBD or GGompertz/NBD: the probability that a customer with (frequency, recency, age) makes n purchases in the next t, P(X(T, T+t) = n | x, t_x, T), as lifetimes'' conditional_probability_of_n_purchases_up_to_time.';
 
 CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.pareto_nbd_model, t double precision, n integer,
                                                        frequency double precision, recency double precision,
@@ -907,24 +912,24 @@ CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.pareto_
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.pareto_nbd_model, double precision, integer, double precision, double precision, double precision, interval) IS
-    'Pareto/NBD: P(X(T, T+t) = n | x, t_x, T) for a customer with that history; a given time unit must be the model''s.';
+    'Pareto/NBD or GGompertz/NBD: P(X(T, T+t) = n | x, t_x, T) for a customer with that history; a given time unit must be the model''s.';
 
 -- Pareto/NBD's DERT: a customer's purchases still ahead, discounted continuously (1.12)
 CREATE FUNCTION @extschema@.discounted_expected_transactions(model @extschema@.pareto_nbd_model, discount_rate double precision,
                                                              frequency double precision, recency double precision,
                                                              age double precision)
 RETURNS double precision
-AS 'MODULE_PATHNAME', 'pnbd_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'nbd_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision) IS
-    'Pareto/NBD: DERT, a customer''s purchases still ahead discounted continuously at the rate in % per time unit (Fader, Hardie and Lee''s RFM and CLV; CLVTools'' DERT at continuous.discount.factor ln(1 + rate/100)); CLV = value per purchase x DERT.';
+    'Pareto/NBD or GGompertz/NBD: DERT, a customer''s purchases still ahead discounted continuously at the rate in % per time unit (Fader, Hardie and Lee''s RFM and CLV; CLVTools'' DERT at continuous.discount.factor ln(1 + rate/100)); CLV = value per purchase x DERT.';
 
 CREATE FUNCTION @extschema@.discounted_expected_transactions(model @extschema@.pareto_nbd_model, discount_rate double precision,
                                                              frequency double precision, recency double precision,
                                                              age double precision, time_unit interval)
 RETURNS double precision
-AS 'MODULE_PATHNAME', 'pnbd_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'nbd_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision, interval) IS
-    'Pareto/NBD: DERT for a customer with that history; a given time unit must be the model''s.';
+    'Pareto/NBD or GGompertz/NBD: DERT for a customer with that history; a given time unit must be the model''s.';
 
 CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @extschema@.pareto_nbd_model,
                                                                       discount_rate double precision,
@@ -932,9 +937,9 @@ CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @ext
                                                                       recency double precision, age double precision,
                                                                       level double precision DEFAULT 0.95)
 RETURNS @extschema@.prediction_interval
-AS 'MODULE_PATHNAME', 'pnbd_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'nbd_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision, double precision) IS
-    'Pareto/NBD: DERT with its delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+    'Pareto/NBD or GGompertz/NBD: DERT with its delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
 
 CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @extschema@.pareto_nbd_model,
                                                                       discount_rate double precision,
@@ -942,9 +947,9 @@ CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @ext
                                                                       recency double precision, age double precision,
                                                                       level double precision, time_unit interval)
 RETURNS @extschema@.prediction_interval
-AS 'MODULE_PATHNAME', 'pnbd_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'nbd_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision, double precision, interval) IS
-    'Pareto/NBD: DERT with its interval; a given time unit must be the model''s.';
+    'Pareto/NBD or GGompertz/NBD: DERT with its interval; a given time unit must be the model''s.';
 
 /* ---------------------------------------------------------------------
  * Pareto/NBD and BG/NBD with time-invariant covariates (src/model_covariates.c,
@@ -1250,6 +1255,681 @@ COMMENT ON TYPE @extschema@.pareto_nbd_covariate_model IS
     'A fitted Pareto/NBD model with covariates: r, alpha, s, beta of the customer whose covariates are 0, and each covariate''s coefficient (alpha_i = alpha exp(-g''z), beta_i = beta exp(-g''z)), with standard errors, covariance and log-likelihood.';
 COMMENT ON TYPE @extschema@.bgnbd_covariate_model IS
     'A fitted BG/NBD model with covariates: r, alpha, a, b of the customer whose covariates are 0, and each covariate''s coefficient (alpha_i = alpha exp(-g''z), a_i = a exp(g''z), b_i = b exp(g''z)), with standard errors, covariance and log-likelihood.';
+
+-- GGompertz/NBD (issue 30): the BG/NBD family's type, fit and predictions
+-- for a fourth model, and DERT and the conditional P(X(T, T+t) = n) for it
+-- as for Pareto/NBD; the family's comments now name it
+COMMENT ON FUNCTION @extschema@.parameter(@extschema@.bgnbd_model, text) IS
+    'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta; GGompertz/NBD: r, alpha, b, s, beta; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
+
+COMMENT ON FUNCTION @extschema@.parameter(@extschema@.gamma_gamma_model, text) IS
+    'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta; GGompertz/NBD: r, alpha, b, s, beta; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
+
+COMMENT ON FUNCTION @extschema@.parameter(@extschema@.sbg_model, text) IS
+    'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta; GGompertz/NBD: r, alpha, b, s, beta; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
+
+COMMENT ON FUNCTION @extschema@.parameter(@extschema@.bgbb_model, text) IS
+    'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta; GGompertz/NBD: r, alpha, b, s, beta; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
+
+COMMENT ON FUNCTION @extschema@.parameter(@extschema@.mbgnbd_model, text) IS
+    'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta; GGompertz/NBD: r, alpha, b, s, beta; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
+
+COMMENT ON FUNCTION @extschema@.parameter(@extschema@.pareto_nbd_model, text) IS
+    'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta; GGompertz/NBD: r, alpha, b, s, beta; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
+
+CREATE TYPE @extschema@.ggompertz_nbd_model;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_model_in(cstring) RETURNS @extschema@.ggompertz_nbd_model
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_model_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_model_out(@extschema@.ggompertz_nbd_model) RETURNS cstring
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_model_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_model_recv(internal) RETURNS @extschema@.ggompertz_nbd_model
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_model_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_model_send(@extschema@.ggompertz_nbd_model) RETURNS bytea
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_model_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.ggompertz_nbd_model (
+    INPUT = loyalty_kpi_internal.ggompertz_nbd_model_in, OUTPUT = loyalty_kpi_internal.ggompertz_nbd_model_out,
+    RECEIVE = loyalty_kpi_internal.ggompertz_nbd_model_recv, SEND = loyalty_kpi_internal.ggompertz_nbd_model_send,
+    INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = plain);
+
+CREATE FUNCTION @extschema@.ggompertz_nbd_model_jsonb(model @extschema@.ggompertz_nbd_model) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_model_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE CAST (@extschema@.ggompertz_nbd_model AS jsonb) WITH FUNCTION @extschema@.ggompertz_nbd_model_jsonb(@extschema@.ggompertz_nbd_model);
+
+CREATE FUNCTION @extschema@.parameter(model @extschema@.ggompertz_nbd_model, name text) RETURNS double precision
+AS 'MODULE_PATHNAME', 'model_parameter' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.parameter(@extschema@.ggompertz_nbd_model, text) IS
+    'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta; GGompertz/NBD: r, alpha, b, s, beta; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
+
+CREATE FUNCTION @extschema@.standard_error(model @extschema@.ggompertz_nbd_model, name text) RETURNS double precision
+AS 'MODULE_PATHNAME', 'model_standard_error' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.standard_error(@extschema@.ggompertz_nbd_model, text) IS
+    'Standard error of a fitted model''s parameter, from the observed information; NULL where the information could not give one.';
+
+CREATE FUNCTION @extschema@.parameters(model @extschema@.ggompertz_nbd_model, level double precision DEFAULT 0.95)
+RETURNS TABLE (parameter text, estimate double precision, standard_error double precision,
+               lower double precision, upper double precision)
+AS 'MODULE_PATHNAME', 'model_parameter_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+
+COMMENT ON FUNCTION @extschema@.parameters(@extschema@.ggompertz_nbd_model, double precision) IS
+    'The model as a table: each parameter with its estimate, standard error and interval at the level (default 0.95), exp(log estimate +- z se / estimate), the scale the fit works on, so it stays positive. NULL error and interval where the information gave none.';
+
+CREATE FUNCTION @extschema@.log_likelihood(model @extschema@.ggompertz_nbd_model) RETURNS double precision
+AS 'MODULE_PATHNAME', 'model_log_likelihood' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.log_likelihood(@extschema@.ggompertz_nbd_model) IS
+    'Log-likelihood of a fitted model at its estimates.';
+
+CREATE FUNCTION @extschema@.fitted_customers(model @extschema@.ggompertz_nbd_model) RETURNS double precision
+AS 'MODULE_PATHNAME', 'model_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.fitted_customers(@extschema@.ggompertz_nbd_model) IS
+    'Number of customers (summed weights) a model was fitted to.';
+
+CREATE FUNCTION @extschema@.evaluations(model @extschema@.ggompertz_nbd_model) RETURNS integer
+AS 'MODULE_PATHNAME', 'model_iterations' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.evaluations(@extschema@.ggompertz_nbd_model) IS
+    'Likelihood evaluations the fit took.';
+
+CREATE FUNCTION @extschema@.converged(model @extschema@.ggompertz_nbd_model) RETURNS boolean
+AS 'MODULE_PATHNAME', 'model_converged' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.converged(@extschema@.ggompertz_nbd_model) IS
+    'Whether the fit reached an interior maximum with every parameter identified (README: the rule); predictions refuse a model that did not.';
+
+COMMENT ON TYPE @extschema@.ggompertz_nbd_model IS
+    'A fitted GGompertz/NBD purchase model (Bemmaor and Glady 2012): r, alpha, b, s, beta with standard errors, log-likelihood, converged flag and time unit.';
+
+COMMENT ON FUNCTION @extschema@.ggompertz_nbd_model_jsonb(@extschema@.ggompertz_nbd_model) IS
+    'A GGompertz/NBD model as jsonb: parameters with standard errors, log-likelihood, customers, evaluations, converged, time unit.';
+
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, interval) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision, interval) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+COMMENT ON FUNCTION @extschema@.time_unit(@extschema@.bgnbd_model) IS
+    'The time unit a BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD model was fitted in (its fit with a time unit); NULL when not recorded.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.bgnbd_model, double precision, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.bgnbd_model, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.bgnbd_model, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.bgnbd_model, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.bgnbd_model, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.bgnbd_model, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.bgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision) IS
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+
+COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.bgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, interval) IS
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.bgnbd_model, double precision, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.bgnbd_model, double precision, double precision, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.bgnbd_model, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level (default 0.95).';
+
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.bgnbd_model, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level; the time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.bgnbd_model, double precision, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level; the time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.bgnbd_model, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level; the time unit must be the model''s.';
+
+COMMENT ON AGGREGATE @extschema@.mbgnbd_fit(double precision, double precision, double precision) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+COMMENT ON AGGREGATE @extschema@.mbgnbd_fit(double precision, double precision, double precision, double precision) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+COMMENT ON AGGREGATE @extschema@.mbgnbd_fit(double precision, double precision, double precision, interval) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+COMMENT ON AGGREGATE @extschema@.mbgnbd_fit(double precision, double precision, double precision, double precision, interval) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+COMMENT ON FUNCTION @extschema@.time_unit(@extschema@.mbgnbd_model) IS
+    'The time unit a BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD model was fitted in (its fit with a time unit); NULL when not recorded.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.mbgnbd_model, double precision, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.mbgnbd_model, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.mbgnbd_model, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.mbgnbd_model, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.mbgnbd_model, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.mbgnbd_model, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.mbgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision) IS
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+
+COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.mbgnbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, interval) IS
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.mbgnbd_model, double precision, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.mbgnbd_model, double precision, double precision, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.mbgnbd_model, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level (default 0.95).';
+
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.mbgnbd_model, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level; the time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.mbgnbd_model, double precision, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level; the time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.mbgnbd_model, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level; the time unit must be the model''s.';
+
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, interval) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision, interval) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+COMMENT ON FUNCTION @extschema@.time_unit(@extschema@.pareto_nbd_model) IS
+    'The time unit a BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD model was fitted in (its fit with a time unit); NULL when not recorded.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.pareto_nbd_model, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.pareto_nbd_model, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.pareto_nbd_model, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.pareto_nbd_model, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.pareto_nbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision) IS
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+
+COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.pareto_nbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, interval) IS
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.pareto_nbd_model, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level (default 0.95).';
+
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level; the time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level; the time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.pareto_nbd_model, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level; the time unit must be the model''s.';
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_fit_accum(internal, double precision, double precision, double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_fit_accum(internal, double precision, double precision, double precision,
+                                                  double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_fit_accum(internal, double precision, double precision, double precision,
+                                                  interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_fit_accum(internal, double precision, double precision, double precision,
+                                                  text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_fit_accum' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_fit_accum(internal, double precision, double precision, double precision,
+                                                  double precision, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_fit_final(internal) RETURNS @extschema@.ggompertz_nbd_model
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.ggompertz_nbd_fit(frequency double precision, recency double precision, age double precision) (
+    SFUNC = loyalty_kpi_internal.ggompertz_nbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.ggompertz_nbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double precision, double precision) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.ggompertz_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       customers double precision) (
+    SFUNC = loyalty_kpi_internal.ggompertz_nbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.ggompertz_nbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double precision, double precision, double precision) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.ggompertz_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       time_unit interval) (
+    SFUNC = loyalty_kpi_internal.ggompertz_nbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.ggompertz_nbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double precision, double precision, interval) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.ggompertz_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       time_unit text) (
+    SFUNC = loyalty_kpi_internal.ggompertz_nbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.ggompertz_nbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double precision, double precision, text) IS
+    'The fit with the time unit written as text, such as ''7 days'' (what a bare literal is read as), recorded in the model as an interval.';
+
+CREATE AGGREGATE @extschema@.ggompertz_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       customers double precision, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.ggompertz_nbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.ggompertz_nbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double precision, double precision, double precision, interval) IS
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+
+CREATE FUNCTION @extschema@.time_unit(model @extschema@.ggompertz_nbd_model) RETURNS interval
+AS 'MODULE_PATHNAME', 'model_time_unit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.time_unit(@extschema@.ggompertz_nbd_model) IS
+    'The time unit a BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD model was fitted in (its fit with a time unit); NULL when not recorded.';
+
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.ggompertz_nbd_model, t double precision,
+                                               frequency double precision, recency double precision, age double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.ggompertz_nbd_model, double precision, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.ggompertz_nbd_model, t double precision,
+                                               frequency double precision, recency double precision, age double precision,
+                                               time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.ggompertz_nbd_model, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.ggompertz_nbd_model, t double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.ggompertz_nbd_model, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.ggompertz_nbd_model, t double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.ggompertz_nbd_model, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.probability_alive(model @extschema@.ggompertz_nbd_model, frequency double precision,
+                                              recency double precision, age double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.ggompertz_nbd_model, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.probability_alive(model @extschema@.ggompertz_nbd_model, frequency double precision,
+                                              recency double precision, age double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'bgnbd_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.ggompertz_nbd_model, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.ggompertz_nbd_model, spend @extschema@.gamma_gamma_model,
+                                          frequency double precision, recency double precision,
+                                          age double precision, monetary_value double precision,
+                                          periods integer, period_length double precision,
+                                          discount_rate double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.ggompertz_nbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision) IS
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+
+CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.ggompertz_nbd_model, spend @extschema@.gamma_gamma_model,
+                                          frequency double precision, recency double precision,
+                                          age double precision, monetary_value double precision,
+                                          periods integer, period_length double precision,
+                                          discount_rate double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.ggompertz_nbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, interval) IS
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+
+CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.ggompertz_nbd_model, frequency double precision,
+                                                       recency double precision, age double precision,
+                                                       level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_probability_alive_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.ggompertz_nbd_model, double precision, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.ggompertz_nbd_model, t double precision,
+                                                        frequency double precision, recency double precision,
+                                                        age double precision, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.ggompertz_nbd_model, double precision, double precision, double precision, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.ggompertz_nbd_model, t double precision,
+                                                        level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.ggompertz_nbd_model, double precision, double precision) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.predicted_clv_interval(purchases @extschema@.ggompertz_nbd_model, spend @extschema@.gamma_gamma_model,
+                                                   frequency double precision, recency double precision,
+                                                   age double precision, monetary_value double precision,
+                                                   periods integer, period_length double precision,
+                                                   discount_rate double precision, level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'predicted_clv_interval' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.ggompertz_nbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, double precision) IS
+    'predicted_clv with its delta-method standard error (both fits'' variances added) and confidence interval (log scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.ggompertz_nbd_model, frequency double precision,
+                                                       recency double precision, age double precision,
+                                                       level double precision, time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_probability_alive_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.ggompertz_nbd_model, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level; the time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.ggompertz_nbd_model, t double precision,
+                                                        frequency double precision, recency double precision,
+                                                        age double precision, level double precision,
+                                                        time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.ggompertz_nbd_model, double precision, double precision, double precision, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level; the time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.ggompertz_nbd_model, t double precision,
+                                                        level double precision, time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.ggompertz_nbd_model, double precision, double precision, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level; the time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.predicted_clv_interval(purchases @extschema@.ggompertz_nbd_model, spend @extschema@.gamma_gamma_model,
+                                                   frequency double precision, recency double precision,
+                                                   age double precision, monetary_value double precision,
+                                                   periods integer, period_length double precision,
+                                                   discount_rate double precision, level double precision,
+                                                   time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'predicted_clv_interval' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.ggompertz_nbd_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, double precision, interval) IS
+    'predicted_clv with its delta-method standard error (both fits'' variances added) and confidence interval (log scale) at the level; the time unit must be the purchase model''s.';
+
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.bgnbd_model, double precision, integer) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
+
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.bgnbd_model, double precision, integer, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.mbgnbd_model, double precision, integer) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
+
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.mbgnbd_model, double precision, integer, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
+
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.pareto_nbd_model, double precision, integer) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
+
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.pareto_nbd_model, double precision, integer, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.ggompertz_nbd_model, t double precision, n integer)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.ggompertz_nbd_model, double precision, integer) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
+
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.ggompertz_nbd_model, t double precision, n integer,
+                                                       time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.ggompertz_nbd_model, double precision, integer, interval) IS
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.holdout_by_frequency(model @extschema@.ggompertz_nbd_model,
+                                                 summaries @extschema@.btyd_holdout_customer[],
+                                                 max_frequency integer DEFAULT 7)
+RETURNS TABLE (frequency integer, customers bigint, actual double precision, expected double precision)
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+  IF max_frequency IS NULL OR max_frequency OPERATOR(pg_catalog.<) 0 THEN
+    RAISE EXCEPTION 'holdout_by_frequency: max_frequency % is out of range', coalesce(max_frequency::pg_catalog.text, 'NULL')
+      USING ERRCODE = '22023', HINT = 'The last row is that calibration frequency and more, 0 or more, such as 7.';
+  END IF;
+  RETURN QUERY
+  SELECT least(c.frequency, max_frequency), pg_catalog.count(*), pg_catalog.avg(c.holdout_purchases)::double precision,
+         pg_catalog.avg(@extschema@.expected_purchases(model, c.holdout_length, c.frequency::double precision,
+                                                       c.recency, c.age))
+  FROM pg_catalog.unnest(summaries) c
+  WHERE c.frequency IS NOT NULL
+  GROUP BY 1 ORDER BY 1;
+END
+$$;
+
+COMMENT ON FUNCTION @extschema@.holdout_by_frequency(@extschema@.ggompertz_nbd_model, @extschema@.btyd_holdout_customer[], integer) IS
+    'The BG/NBD paper''s Figure 4 for a fit: per calibration frequency (the last row max_frequency and more, default 7), the customers, their mean holdout purchases and the mean the model expects over the holdout (btyd_summary''s holdout form, array_agg''ed).';
+
+CREATE FUNCTION @extschema@.frequency_histogram(model @extschema@.ggompertz_nbd_model, frequencies integer[],
+                                                ages double precision[], max_frequency integer DEFAULT 7)
+RETURNS TABLE (frequency integer, customers bigint, expected double precision)
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+  -- one row and one P(X(T) = n) per age for each frequency up to it: bounded
+  IF max_frequency IS NULL OR max_frequency OPERATOR(pg_catalog.<) 0 OR max_frequency OPERATOR(pg_catalog.>) 1000 THEN
+    RAISE EXCEPTION 'frequency_histogram: max_frequency % is out of range', coalesce(max_frequency::pg_catalog.text, 'NULL')
+      USING ERRCODE = '22023', HINT = 'The last row is that frequency and more: 0 to 1000, such as 7.';
+  END IF;
+  -- the cardinalities differ, or one array is NULL and the other is not (-1 is no cardinality)
+  IF coalesce(pg_catalog.cardinality(frequencies), -1) OPERATOR(pg_catalog.<>) coalesce(pg_catalog.cardinality(ages), -1) THEN
+    RAISE EXCEPTION 'frequency_histogram: % frequencies but % ages', pg_catalog.cardinality(frequencies),
+                    pg_catalog.cardinality(ages)
+      USING ERRCODE = '22023', HINT = 'Pass one frequency and one age per customer, array_agg''ed in one query.';
+  END IF;
+  RETURN QUERY
+  WITH c AS (SELECT f, a FROM ROWS FROM (pg_catalog.unnest(frequencies), pg_catalog.unnest(ages)) u(f, a)
+             WHERE f IS NOT NULL AND a IS NOT NULL),
+       by_age AS (SELECT a, pg_catalog.count(*) AS n FROM c GROUP BY a),
+       p AS (SELECT k, pg_catalog.sum(by_age.n::double precision OPERATOR(pg_catalog.*)
+                                      @extschema@.purchase_count_probability(model, by_age.a, k)) AS e
+             FROM by_age, pg_catalog.generate_series(0, max_frequency OPERATOR(pg_catalog.-) 1) k GROUP BY k)
+  SELECT g.k,
+         (SELECT pg_catalog.count(*) FROM c
+          WHERE CASE WHEN g.k OPERATOR(pg_catalog.<) max_frequency THEN c.f OPERATOR(pg_catalog.=) g.k
+                     ELSE c.f OPERATOR(pg_catalog.>=) g.k END),
+         CASE WHEN g.k OPERATOR(pg_catalog.<) max_frequency
+              THEN coalesce((SELECT p.e FROM p WHERE p.k OPERATOR(pg_catalog.=) g.k), 0)
+              ELSE (SELECT pg_catalog.count(*) FROM c)::double precision
+                   OPERATOR(pg_catalog.-) (SELECT coalesce(pg_catalog.sum(p.e), 0) FROM p) END
+  FROM pg_catalog.generate_series(0, max_frequency) g(k)
+  ORDER BY g.k;
+END
+$$;
+
+COMMENT ON FUNCTION @extschema@.frequency_histogram(@extschema@.ggompertz_nbd_model, integer[], double precision[], integer) IS
+    'The BG/NBD paper''s Figure 3 for a fit: per calibration frequency 0 .. max_frequency (the last row max_frequency and more, default 7), the customers and the model''s expected number, sum over customers of P(X(T) = n) at each customer''s age T (frequencies and ages array_agg''ed in one order).';
+
+CREATE FUNCTION @extschema@.expected_cumulative_purchases(model @extschema@.ggompertz_nbd_model,
+                                                          first_purchases double precision[],
+                                                          times double precision[])
+RETURNS TABLE (at_time double precision, expected double precision)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+  WITH starts AS (SELECT s, pg_catalog.count(*) AS n FROM pg_catalog.unnest(first_purchases) s
+                  WHERE s IS NOT NULL GROUP BY s)
+  SELECT t, coalesce(pg_catalog.sum(starts.n::double precision OPERATOR(pg_catalog.*)
+                                    @extschema@.expected_purchases(model, t OPERATOR(pg_catalog.-) starts.s)), 0)
+  FROM pg_catalog.unnest(times) t LEFT JOIN starts ON t OPERATOR(pg_catalog.>) starts.s
+  WHERE t IS NOT NULL
+  GROUP BY t ORDER BY t
+$$;
+
+COMMENT ON FUNCTION @extschema@.expected_cumulative_purchases(@extschema@.ggompertz_nbd_model, double precision[], double precision[]) IS
+    'The BG/NBD paper''s Figure 2 for a fit: at each of the times, the repeat purchases the model expects of the customers so far, sum of E[X(t - s)] over their first purchase times s (all in the model''s time unit, from one origin).';
+
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.ggompertz_nbd_model, t double precision, n integer,
+                                                       frequency double precision, recency double precision,
+                                                       age double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.ggompertz_nbd_model, double precision, integer, double precision, double precision, double precision) IS
+    'Pareto/NBD or GGompertz/NBD: the probability that a customer with (frequency, recency, age) makes n purchases in the next t, P(X(T, T+t) = n | x, t_x, T), as lifetimes'' conditional_probability_of_n_purchases_up_to_time.';
+
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.ggompertz_nbd_model, t double precision, n integer,
+                                                       frequency double precision, recency double precision,
+                                                       age double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.ggompertz_nbd_model, double precision, integer, double precision, double precision, double precision, interval) IS
+    'Pareto/NBD or GGompertz/NBD: P(X(T, T+t) = n | x, t_x, T) for a customer with that history; a given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.discounted_expected_transactions(model @extschema@.ggompertz_nbd_model, discount_rate double precision,
+                                                             frequency double precision, recency double precision,
+                                                             age double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'nbd_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.ggompertz_nbd_model, double precision, double precision, double precision, double precision) IS
+    'Pareto/NBD or GGompertz/NBD: DERT, a customer''s purchases still ahead discounted continuously at the rate in % per time unit (Fader, Hardie and Lee''s RFM and CLV; CLVTools'' DERT at continuous.discount.factor ln(1 + rate/100)); CLV = value per purchase x DERT.';
+
+CREATE FUNCTION @extschema@.discounted_expected_transactions(model @extschema@.ggompertz_nbd_model, discount_rate double precision,
+                                                             frequency double precision, recency double precision,
+                                                             age double precision, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'nbd_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.ggompertz_nbd_model, double precision, double precision, double precision, double precision, interval) IS
+    'Pareto/NBD or GGompertz/NBD: DERT for a customer with that history; a given time unit must be the model''s.';
+
+CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @extschema@.ggompertz_nbd_model,
+                                                                      discount_rate double precision,
+                                                                      frequency double precision,
+                                                                      recency double precision, age double precision,
+                                                                      level double precision DEFAULT 0.95)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.ggompertz_nbd_model, double precision, double precision, double precision, double precision, double precision) IS
+    'Pareto/NBD or GGompertz/NBD: DERT with its delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+
+CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @extschema@.ggompertz_nbd_model,
+                                                                      discount_rate double precision,
+                                                                      frequency double precision,
+                                                                      recency double precision, age double precision,
+                                                                      level double precision, time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'nbd_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.ggompertz_nbd_model, double precision, double precision, double precision, double precision, double precision, interval) IS
+    'Pareto/NBD or GGompertz/NBD: DERT with its interval; a given time unit must be the model''s.';
 
 -- The support functions are the aggregates' own: PUBLIC may not call them
 -- directly (every aggregate still works for every role; only direct

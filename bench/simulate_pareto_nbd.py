@@ -19,12 +19,9 @@ from replications import replications
 END_DAY = 272
 
 
-def customer(rng, r, alpha, s, beta):
-    """one customer's (x, t_x, T) (bench/simulate_covariates.py draws with it too)"""
-    age = (END_DAY - rng.randrange(84)) / 7.0
-    rate = rng.gammavariate(r, 1.0 / alpha)
-    death = rng.gammavariate(s, 1.0 / beta)
-    alive_until = min(age, rng.expovariate(death)) if death > 0 else age
+def purchases(rng, rate, alive_until):
+    """the repeat purchases (x, t_x) at Poisson rate `rate` until `alive_until`
+    (bench/simulate_ggompertz_nbd.py draws with it too)"""
     t = 0.0
     x = 0
     last = 0.0
@@ -34,7 +31,16 @@ def customer(rng, r, alpha, s, beta):
             break
         x += 1
         last = t
-    return x, last, age
+    return x, last
+
+
+def customer(rng, r, alpha, s, beta):
+    """one customer's (x, t_x, T) (bench/simulate_covariates.py draws with it too)"""
+    age = (END_DAY - rng.randrange(84)) / 7.0
+    rate = rng.gammavariate(r, 1.0 / alpha)
+    death = rng.gammavariate(s, 1.0 / beta)
+    alive_until = min(age, rng.expovariate(death)) if death > 0 else age
+    return purchases(rng, rate, alive_until) + (age,)
 
 
 def main():

@@ -127,12 +127,19 @@ mbgnbd_fit_accum(PG_FUNCTION_ARGS)
 	return nbd_fit_accum(fcinfo, MODEL_MBGNBD, "mbgnbd_fit_accum");
 }
 
-/* Pareto/NBD takes the same rows (its likelihood is in pareto_nbd.c) */
+/* Pareto/NBD and GGompertz/NBD take the same rows (their likelihoods are in their own files) */
 PG_FUNCTION_INFO_V1(pareto_nbd_fit_accum);
 Datum
 pareto_nbd_fit_accum(PG_FUNCTION_ARGS)
 {
 	return nbd_fit_accum(fcinfo, MODEL_PARETO_NBD, "pareto_nbd_fit_accum");
+}
+
+PG_FUNCTION_INFO_V1(ggompertz_nbd_fit_accum);
+Datum
+ggompertz_nbd_fit_accum(PG_FUNCTION_ARGS)
+{
+	return nbd_fit_accum(fcinfo, MODEL_GGOMPERTZ_NBD, "ggompertz_nbd_fit_accum");
 }
 
 /* Both likelihoods' per-time work: ln(alpha + time) and 1 / (alpha + time) once per distinct time */
@@ -347,7 +354,7 @@ nbd_check_identifiable(const FitData *d)
 							"The purchase rate and the dropout cannot be told apart without repeat purchases.");
 }
 
-/* The three models' final function */
+/* The four models' final function */
 static Datum
 nbd_fit_final(FunctionCallInfo fcinfo)
 {
@@ -385,6 +392,13 @@ pareto_nbd_fit_final(PG_FUNCTION_ARGS)
 	return nbd_fit_final(fcinfo);
 }
 
+PG_FUNCTION_INFO_V1(ggompertz_nbd_fit_final);
+Datum
+ggompertz_nbd_fit_final(PG_FUNCTION_ARGS)
+{
+	return nbd_fit_final(fcinfo);
+}
+
 /* ---------------------------------------------------------------------
  * Predictions
  * ---------------------------------------------------------------------
@@ -403,14 +417,15 @@ nbd_model_arg(FunctionCallInfo fcinfo)
 	const Model *m = model_arg(fcinfo, 0, MODEL_ANY);
 
 	if (!nbd_is_purchase_model(m))
-		elog(ERROR, "not a BG/NBD, MBG/NBD or Pareto/NBD model");
+		elog(ERROR, "not a BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD model");
 	return m;
 }
 
 bool
 nbd_is_purchase_model(const Model *m)
 {
-	return m->kind == MODEL_BGNBD || m->kind == MODEL_MBGNBD || m->kind == MODEL_PARETO_NBD;
+	return m->kind == MODEL_BGNBD || m->kind == MODEL_MBGNBD || m->kind == MODEL_PARETO_NBD ||
+		m->kind == MODEL_GGOMPERTZ_NBD;
 }
 
 void
@@ -519,6 +534,8 @@ nbd_expected_conditional(const Model *m, double t, double x, double t_x, double 
 {
 	if (m->kind == MODEL_PARETO_NBD)
 		return pnbd_expected_conditional(m, t, x, t_x, T, fname, NULL);
+	if (m->kind == MODEL_GGOMPERTZ_NBD)
+		return ggnbd_expected_conditional(m, t, x, t_x, T, fname);
 
 	/* 1 / (1 + odds) is P(alive) */
 	return nbd_expected_given_alive(m, t, x, T, fname) / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
@@ -534,6 +551,23 @@ typedef struct NbdCustomer
 	const char *fname;
 } NbdCustomer;
 
+/* P(alive) and E[Y(t) | x, t_x, T] of any of the four, for model_log_gradient */
+static double
+nbd_predict_alive(const Model *m, const void *arg)
+{
+	const NbdCustomer *c = arg;
+
+	return nbd_probability_alive(m, c->x, c->t_x, c->T, c->fname);
+}
+
+static double
+nbd_predict_expected(const Model *m, const void *arg)
+{
+	const NbdCustomer *c = arg;
+
+	return nbd_expected_conditional(m, c->t, c->x, c->t_x, c->T, c->fname);
+}
+
 /* G(x, T, t) = E / P(alive) of a BG/NBD or MBG/NBD model, for model_log_gradient */
 static double
 nbd_predict_given_alive(const Model *m, const void *arg)
@@ -547,7 +581,7 @@ nbd_predict_given_alive(const Model *m, const void *arg)
  * G(x, T, t) = E / P(alive) of a BG/NBD or MBG/NBD model from the query's
  * memo (model_memo): G is a 2F1 series and does not depend on t_x, so
  * customers sharing x and T (most, with whole days of recency and age)
- * share it.  with_gradient: [1..4] hold G's gradient in the
+ * share it.  with_gradient: [1..nparams] hold G's gradient in the
  * log-parameters too (central differences); a call site asks always or
  * never, and each has a memo of its own.
  */
@@ -571,7 +605,8 @@ nbd_given_alive_memo(FunctionCallInfo fcinfo, const Model *m, const NbdCustomer 
 /*
  * E[Y(t) | x, t_x, T] as nbd_expected_conditional computes it, G / (1 +
  * odds), with G from the memo.  Pareto/NBD's G is a closed form and its
- * P(alive) the series: it is computed as it is.
+ * P(alive) the series, GGompertz/NBD's both integrals: they are computed
+ * as they are.
  */
 static double
 nbd_expected_memo(FunctionCallInfo fcinfo, const Model *m, double t, double x, double t_x, double T,
@@ -579,7 +614,7 @@ nbd_expected_memo(FunctionCallInfo fcinfo, const Model *m, double t, double x, d
 {
 	NbdCustomer c = {t, x, t_x, T, fname};
 
-	if (m->kind == MODEL_PARETO_NBD)
+	if (m->kind == MODEL_PARETO_NBD || m->kind == MODEL_GGOMPERTZ_NBD)
 		return nbd_expected_conditional(m, t, x, t_x, T, fname);
 	/* 1 / (1 + odds) is P(alive) */
 	return nbd_given_alive_memo(fcinfo, m, &c, false)[0] / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
@@ -622,6 +657,8 @@ nbd_probability_alive(const Model *m, double x, double t_x, double T, const char
 {
 	if (m->kind == MODEL_PARETO_NBD)
 		return pnbd_probability_alive(m, x, t_x, T, fname, NULL);
+	if (m->kind == MODEL_GGOMPERTZ_NBD)
+		return ggnbd_probability_alive(m, x, t_x, T, fname);
 	return 1 / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
 }
 
@@ -634,6 +671,8 @@ nbd_expected_given_alive(const Model *m, double t, double x, double T, const cha
 
 	if (m->kind == MODEL_PARETO_NBD)
 		return pnbd_expected_if_alive(m, t, x, T);
+	if (m->kind == MODEL_GGOMPERTZ_NBD)
+		return ggnbd_expected_if_alive(m, t, x, T, fname);
 	return nbd_expected_if_alive(p[0], p[1], p[2], b, t, x, T, fname);
 }
 
@@ -777,9 +816,10 @@ nbd_count_probability(const Model *m, double t, int32 n, const char *fname)
 
 /*
  * purchase_count_probability(model, t, n [, time_unit]): P(X(t) = n), a new
- * customer's n repeat purchases in the first t; Pareto/NBD's (model, t, n,
- * frequency, recency, age [, time_unit]): P(X(T, T+t) = n | x, t_x, T),
- * a customer's n purchases in the next t given their history
+ * customer's n repeat purchases in the first t; Pareto/NBD's and
+ * GGompertz/NBD's (model, t, n, frequency, recency, age [, time_unit]):
+ * P(X(T, T+t) = n | x, t_x, T), a customer's n purchases in the next t
+ * given their history
  */
 PG_FUNCTION_INFO_V1(nbd_count_probability_sql);
 Datum
@@ -804,41 +844,51 @@ nbd_count_probability_sql(PG_FUNCTION_ARGS)
 					t_x = PG_GETARG_FLOAT8(4),
 					T = PG_GETARG_FLOAT8(5);
 
-		if (m->kind != MODEL_PARETO_NBD)
-			elog(ERROR, "not a Pareto/NBD model");
 		fit_check_customer(fname, x, t_x, T);
-		probability = pnbd_count_probability_given(m, t, n, x, t_x, T, fname);
+		if (m->kind == MODEL_PARETO_NBD)
+			probability = pnbd_count_probability_given(m, t, n, x, t_x, T, fname);
+		else if (m->kind == MODEL_GGOMPERTZ_NBD)
+			probability = ggnbd_count_probability_given(m, t, n, x, t_x, T, fname);
+		else
+			elog(ERROR, "not a Pareto/NBD or GGompertz/NBD model");
 	}
+	else if (m->kind == MODEL_PARETO_NBD)
+		probability = pnbd_count_probability(m, t, n, fname);
+	else if (m->kind == MODEL_GGOMPERTZ_NBD)
+		probability = ggnbd_count_probability_given(m, t, n, 0, 0, 0, fname);
 	else
-		probability = m->kind == MODEL_PARETO_NBD ? pnbd_count_probability(m, t, n, fname)
-			: nbd_count_probability(m, t, n, fname);
+		probability = nbd_count_probability(m, t, n, fname);
 	PG_RETURN_FLOAT8(lk_share_result(fname, probability, 1));
 }
 
 /*
  * discounted_expected_transactions(model, discount_rate, frequency, recency,
  * age [, time_unit]) and its _interval (..., level [, time_unit]):
- * Pareto/NBD's DERT, the rate a percentage per time unit, the continuous
+ * Pareto/NBD's and GGompertz/NBD's DERT, the rate a percentage per time unit, the continuous
  * rate ln(1 + rate/100) (CLVTools' continuous.discount.factor); the
  * interval's gradient by central differences (model_delta_se).  The
  * customer's NbdCustomer carries that continuous rate in the horizon's
  * place (c.t).
  */
 static double
-pnbd_predict_discounted(const Model *m, const void *arg)
+nbd_predict_discounted(const Model *m, const void *arg)
 {
 	const NbdCustomer *c = arg;
 
+	if (m->kind == MODEL_GGOMPERTZ_NBD)
+		return ggnbd_discounted_expected(m, c->t, c->x, c->t_x, c->T, c->fname);
 	return pnbd_discounted_expected(m, c->t, c->x, c->t_x, c->T, c->fname);
 }
 
 static double
-pnbd_discounted_args(FunctionCallInfo fcinfo, int nargs_without_unit, const char *fname, NbdCustomer *c,
-					 const Model **m)
+nbd_discounted_args(FunctionCallInfo fcinfo, int nargs_without_unit, const char *fname, NbdCustomer *c,
+					const Model **m)
 {
 	double		rate = PG_GETARG_FLOAT8(1);
 
-	*m = model_arg(fcinfo, 0, MODEL_PARETO_NBD);
+	*m = nbd_model_arg(fcinfo);
+	if ((*m)->kind != MODEL_PARETO_NBD && (*m)->kind != MODEL_GGOMPERTZ_NBD)
+		elog(ERROR, "not a Pareto/NBD or GGompertz/NBD model");
 	model_require_converged(*m, fname);
 	model_check_time_unit(fcinfo, nargs_without_unit, *m, fname);
 	if (!(rate > 0 && isfinite(rate)))
@@ -850,30 +900,30 @@ pnbd_discounted_args(FunctionCallInfo fcinfo, int nargs_without_unit, const char
 	c->T = PG_GETARG_FLOAT8(4);
 	c->fname = fname;
 	fit_check_customer(fname, c->x, c->t_x, c->T);
-	return lk_finite_result(fname, pnbd_predict_discounted(*m, c));
+	return lk_finite_result(fname, nbd_predict_discounted(*m, c));
 }
 
-PG_FUNCTION_INFO_V1(pnbd_discounted_transactions);
+PG_FUNCTION_INFO_V1(nbd_discounted_transactions);
 Datum
-pnbd_discounted_transactions(PG_FUNCTION_ARGS)
+nbd_discounted_transactions(PG_FUNCTION_ARGS)
 {
 	NbdCustomer c;
 	const Model *m;
 
-	PG_RETURN_FLOAT8(pnbd_discounted_args(fcinfo, 5, "discounted_expected_transactions", &c, &m));
+	PG_RETURN_FLOAT8(nbd_discounted_args(fcinfo, 5, "discounted_expected_transactions", &c, &m));
 }
 
-PG_FUNCTION_INFO_V1(pnbd_discounted_transactions_interval);
+PG_FUNCTION_INFO_V1(nbd_discounted_transactions_interval);
 Datum
-pnbd_discounted_transactions_interval(PG_FUNCTION_ARGS)
+nbd_discounted_transactions_interval(PG_FUNCTION_ARGS)
 {
 	const char *fname = "discounted_expected_transactions_interval";
 	double		level = model_level_arg_at(fcinfo, 5, fname);
 	NbdCustomer c;
 	const Model *m;
-	double		estimate = pnbd_discounted_args(fcinfo, 6, fname, &c, &m);
+	double		estimate = nbd_discounted_args(fcinfo, 6, fname, &c, &m);
 
-	return model_interval_result(fcinfo, estimate, model_delta_se(m, pnbd_predict_discounted, &c), level,
+	return model_interval_result(fcinfo, estimate, model_delta_se(m, nbd_predict_discounted, &c), level,
 								 INTERVAL_POSITIVE);
 }
 
@@ -916,9 +966,17 @@ nbd_probability_alive_gradient(const Model *m, double x, double t_x, double T, c
 	if (m->kind == MODEL_PARETO_NBD)
 		return lk_finite_result(fname, pnbd_probability_alive(m, x, t_x, T, fname, gradient));
 	p = lk_finite_result(fname, nbd_probability_alive(m, x, t_x, T, fname));
+	/* GGompertz/NBD's by central differences of its integrals */
+	if (m->kind == MODEL_GGOMPERTZ_NBD)
+	{
+		NbdCustomer c = {0, x, t_x, T, fname};
+
+		model_log_gradient(m, nbd_predict_alive, &c, gradient);
+		return p;
+	}
 	/* P = 1 / (1 + e^L), L the log dropout odds, so dP = -P (1 - P) dL */
 	nbd_log_odds_gradient(m, x, t_x, T, gradient);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < m->nparams; i++)
 		gradient[i] *= -p * (1 - p);
 	return p;
 }
@@ -933,7 +991,7 @@ nbd_probability_alive_interval(PG_FUNCTION_ARGS)
 	double		level = model_level_arg_at(fcinfo, 4, fname);
 	NbdCustomer c = {0, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), fname};
 	double		p;
-	double		gradient[4] = {0, 0, 0, 0};
+	double		gradient[MODEL_MAX_PARAMS] = {0};
 
 	model_require_converged(m, fname);
 	model_check_time_unit(fcinfo, 5, m, fname);
@@ -971,10 +1029,17 @@ nbd_expected_purchases_interval(PG_FUNCTION_ARGS)
 	/* Pareto/NBD's gradient in closed form, with its series */
 	if (m->kind == MODEL_PARETO_NBD)
 	{
-		double		gradient[4];
+		double		gradient[MODEL_MAX_PARAMS];
 
 		e = lk_finite_result(fname, pnbd_expected_conditional(m, c.t, c.x, c.t_x, c.T, fname, gradient));
 		return model_interval_result(fcinfo, e, model_delta_se_of_gradient(m, gradient), level, INTERVAL_POSITIVE);
+	}
+	/* GGompertz/NBD's by central differences of its integrals */
+	if (m->kind == MODEL_GGOMPERTZ_NBD)
+	{
+		e = lk_finite_result(fname, nbd_expected_conditional(m, c.t, c.x, c.t_x, c.T, fname));
+		return model_interval_result(fcinfo, e, model_delta_se(m, nbd_predict_expected, &c), level,
+									 INTERVAL_POSITIVE);
 	}
 	/*
 	 * E = G P(alive): dE = P dG + G dP, dP = -P (1 - P) dL.  G and its
@@ -986,12 +1051,12 @@ nbd_expected_purchases_interval(PG_FUNCTION_ARGS)
 		const double *g = nbd_given_alive_memo(fcinfo, m, &c, true);
 		double		one_plus_odds = 1 + exp(nbd_log_dropout_odds(m, c.x, c.t_x, c.T));
 		double		p = 1 / one_plus_odds;
-		double		odds_gradient[4];
-		double		gradient[4];
+		double		odds_gradient[MODEL_MAX_PARAMS];
+		double		gradient[MODEL_MAX_PARAMS];
 
 		e = lk_finite_result(fname, g[0] / one_plus_odds);
 		nbd_log_odds_gradient(m, c.x, c.t_x, c.T, odds_gradient);
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < m->nparams; i++)
 			gradient[i] = p * g[1 + i] - g[0] * p * (1 - p) * odds_gradient[i];
 		return model_interval_result(fcinfo, e, model_delta_se_of_gradient(m, gradient), level, INTERVAL_POSITIVE);
 	}

@@ -1,16 +1,18 @@
 /* ---------------------------------------------------------------------
  * The purchase models over (frequency, recency, age) rows (src/bgnbd.c,
- * src/pareto_nbd.c): BG/NBD; MBG/NBD, in which a customer may also drop
- * out right after the first purchase; and Pareto/NBD, in which a customer
- * may drop out at any time.  All three take the same rows and call forms
- * and give the same predictions, so one template makes them; their types
+ * src/pareto_nbd.c, src/ggompertz_nbd.c): BG/NBD; MBG/NBD, in which a
+ * customer may also drop out right after the first purchase; Pareto/NBD,
+ * in which a customer may drop out at any time; and GGompertz/NBD, whose
+ * dropout hazard grows or shrinks with age (1.12).  All four take the same
+ * rows and call forms and give the same predictions, so one template
+ * makes them; their types
  * and accessors are in src/models.sql with the fits' shared combine,
  * serialize and deserialize.  Times are in the unit the model was fitted
  * in; the overloads with a time_unit check it against the model's (22023).
  * ---------------------------------------------------------------------
  */
 
--- @each P: bgnbd, mbgnbd, pareto_nbd
+-- @each P: bgnbd, mbgnbd, pareto_nbd, ggompertz_nbd
 -- the C reads the optional weight and time unit by their types
 CREATE FUNCTION loyalty_kpi_internal.@P@_fit_accum(internal, double precision, double precision, double precision)
 RETURNS internal
@@ -48,7 +50,7 @@ CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double 
     SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision) IS
-    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
 
 CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
                                        customers double precision) (
@@ -58,7 +60,7 @@ CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double 
     SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision) IS
-    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
 
 CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
                                        time_unit interval) (
@@ -68,7 +70,7 @@ CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double 
     SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, interval) IS
-    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
 
 -- A bare literal unit, fit(frequency, recency, age, '7 days'): with the
 -- weighted form beside it PostgreSQL could not tell which was meant (or,
@@ -92,12 +94,12 @@ CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double 
     SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision, interval) IS
-    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
+    'A purchase model (bgnbd_fit: BG/NBD; mbgnbd_fit: MBG/NBD; pareto_nbd_fit: Pareto/NBD; ggompertz_nbd_fit: GGompertz/NBD) fitted by maximum likelihood to (frequency, recency, age) rows, optionally weighted by a number of customers and recording the time unit. NULL when there is no row.';
 
 CREATE FUNCTION @extschema@.time_unit(model @extschema@.@P@_model) RETURNS interval
 AS 'MODULE_PATHNAME', 'model_time_unit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.time_unit(@extschema@.@P@_model) IS
-    'The time unit a BG/NBD, MBG/NBD or Pareto/NBD model was fitted in (its fit with a time unit); NULL when not recorded.';
+    'The time unit a BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD model was fitted in (its fit with a time unit); NULL when not recorded.';
 
 -- E[Y(t) | x, t_x, T]: the customer's expected purchases in the next t
 CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t double precision,
@@ -105,7 +107,7 @@ CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t do
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.@P@_model, double precision, double precision, double precision, double precision) IS
-    'BG/NBD, MBG/NBD or Pareto/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
 
 CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t double precision,
                                                frequency double precision, recency double precision, age double precision,
@@ -113,34 +115,34 @@ CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t do
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.@P@_model, double precision, double precision, double precision, double precision, interval) IS
-    'BG/NBD, MBG/NBD or Pareto/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
 
 -- E[X(t)]: a new customer's expected purchases in the first t after the first purchase
 CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t double precision)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.@P@_model, double precision) IS
-    'BG/NBD, MBG/NBD or Pareto/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
 
 CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.@P@_model, t double precision, time_unit interval)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.@P@_model, double precision, interval) IS
-    'BG/NBD, MBG/NBD or Pareto/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t time units of a customer with (frequency, recency, age), or of a new customer in the first t; within 1e-8 relative or an error. A given time unit must be the model''s.';
 
 CREATE FUNCTION @extschema@.probability_alive(model @extschema@.@P@_model, frequency double precision,
                                               recency double precision, age double precision)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgnbd_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.@P@_model, double precision, double precision, double precision) IS
-    'BG/NBD, MBG/NBD or Pareto/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
 
 CREATE FUNCTION @extschema@.probability_alive(model @extschema@.@P@_model, frequency double precision,
                                               recency double precision, age double precision, time_unit interval)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'bgnbd_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.@P@_model, double precision, double precision, double precision, interval) IS
-    'BG/NBD, MBG/NBD or Pareto/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: probability, 0 to 1, that a customer with (frequency, recency, age) is still active. A given time unit must be the model''s.';
 
 -- sum over periods of discounted expected purchases x expected spend; not STRICT, as expected_spend
 CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.@P@_model, spend @extschema@.gamma_gamma_model,
@@ -151,7 +153,7 @@ CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.@P@_model, spend
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.@P@_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision) IS
-    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD or Pareto/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
 
 CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.@P@_model, spend @extschema@.gamma_gamma_model,
                                           frequency double precision, recency double precision,
@@ -161,7 +163,7 @@ CREATE FUNCTION @extschema@.predicted_clv(purchases @extschema@.@P@_model, spend
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.@P@_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, interval) IS
-    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD or Pareto/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
+    'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
 
 -- intervals: the prediction with its delta-method standard error (src/model.c)
 CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.@P@_model, frequency double precision,
@@ -170,7 +172,7 @@ CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.@P@_mod
 RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'nbd_probability_alive_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.@P@_model, double precision, double precision, double precision, double precision) IS
-    'BG/NBD, MBG/NBD or Pareto/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level (default 0.95).';
 
 CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.@P@_model, t double precision,
                                                         frequency double precision, recency double precision,
@@ -178,14 +180,14 @@ CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.@P@_mo
 RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.@P@_model, double precision, double precision, double precision, double precision, double precision) IS
-    'BG/NBD, MBG/NBD or Pareto/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
 
 CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.@P@_model, t double precision,
                                                         level double precision DEFAULT 0.95)
 RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.@P@_model, double precision, double precision) IS
-    'BG/NBD, MBG/NBD or Pareto/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level (default 0.95).';
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level (default 0.95).';
 
 -- not STRICT, as predicted_clv; the two fits' variances add
 CREATE FUNCTION @extschema@.predicted_clv_interval(purchases @extschema@.@P@_model, spend @extschema@.gamma_gamma_model,
@@ -208,7 +210,7 @@ CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.@P@_mod
 RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'nbd_probability_alive_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.@P@_model, double precision, double precision, double precision, double precision, interval) IS
-    'BG/NBD, MBG/NBD or Pareto/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level; the time unit must be the model''s.';
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(alive) with its delta-method standard error and confidence interval (logit scale) at the level; the time unit must be the model''s.';
 
 CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.@P@_model, t double precision,
                                                         frequency double precision, recency double precision,
@@ -217,14 +219,14 @@ CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.@P@_mo
 RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.@P@_model, double precision, double precision, double precision, double precision, double precision, interval) IS
-    'BG/NBD, MBG/NBD or Pareto/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level; the time unit must be the model''s.';
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: expected purchases in the next t with their delta-method standard error and confidence interval (log scale) at the level; the time unit must be the model''s.';
 
 CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.@P@_model, t double precision,
                                                         level double precision, time_unit interval)
 RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'nbd_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.@P@_model, double precision, double precision, interval) IS
-    'BG/NBD, MBG/NBD or Pareto/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level; the time unit must be the model''s.';
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: a new customer''s expected purchases in the first t with their delta-method standard error and confidence interval at the level; the time unit must be the model''s.';
 
 CREATE FUNCTION @extschema@.predicted_clv_interval(purchases @extschema@.@P@_model, spend @extschema@.gamma_gamma_model,
                                                    frequency double precision, recency double precision,
@@ -239,21 +241,21 @@ COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.@P@_model, @e
 
 -- @end
 
--- P(X(t) = n): eq. 8 of the BG/NBD paper, its MBG/NBD counterpart, and Pareto/NBD's
--- @each P: bgnbd, mbgnbd, pareto_nbd
+-- P(X(t) = n): eq. 8 of the BG/NBD paper, its MBG/NBD counterpart, Pareto/NBD's and GGompertz/NBD's
+-- @each P: bgnbd, mbgnbd, pareto_nbd, ggompertz_nbd
 -- P(X(t) = n), eq. 8 of the BG/NBD paper (and its MBG/NBD counterpart)
 CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.@P@_model, t double precision, n integer)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.@P@_model, double precision, integer) IS
-    'BG/NBD, MBG/NBD or Pareto/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); summed over customers, the expected histogram of frequencies.';
 
 CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.@P@_model, t double precision, n integer,
                                                        time_unit interval)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.@P@_model, double precision, integer, interval) IS
-    'BG/NBD, MBG/NBD or Pareto/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
+    'BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD: P(X(t) = n), the probability that a new customer makes n repeat purchases in the first t (eq. 8 of the BG/NBD paper); a given time unit must be the model''s.';
 
 -- The papers' checks of a fit, as rows a BI tool charts (1.9): SQL over
 -- the prediction functions, the customers passed as arrays
@@ -348,56 +350,59 @@ COMMENT ON FUNCTION @extschema@.expected_cumulative_purchases(@extschema@.@P@_mo
 
 -- @end
 
--- Pareto/NBD's P(X(T, T+t) = n | x, t_x, T): a customer's count in the next t given their history (1.12)
-CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.pareto_nbd_model, t double precision, n integer,
+-- Pareto/NBD's and GGompertz/NBD's P(X(T, T+t) = n | x, t_x, T): a customer's count in the next t
+-- given their history, and DERT (1.12)
+-- @each P: pareto_nbd, ggompertz_nbd
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.@P@_model, t double precision, n integer,
                                                        frequency double precision, recency double precision,
                                                        age double precision)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.pareto_nbd_model, double precision, integer, double precision, double precision, double precision) IS
-    'Pareto/NBD: the probability that a customer with (frequency, recency, age) makes n purchases in the next t, P(X(T, T+t) = n | x, t_x, T), as lifetimes'' conditional_probability_of_n_purchases_up_to_time.';
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.@P@_model, double precision, integer, double precision, double precision, double precision) IS
+    'Pareto/NBD or GGompertz/NBD: the probability that a customer with (frequency, recency, age) makes n purchases in the next t, P(X(T, T+t) = n | x, t_x, T), as lifetimes'' conditional_probability_of_n_purchases_up_to_time.';
 
-CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.pareto_nbd_model, t double precision, n integer,
+CREATE FUNCTION @extschema@.purchase_count_probability(model @extschema@.@P@_model, t double precision, n integer,
                                                        frequency double precision, recency double precision,
                                                        age double precision, time_unit interval)
 RETURNS double precision
 AS 'MODULE_PATHNAME', 'nbd_count_probability_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.pareto_nbd_model, double precision, integer, double precision, double precision, double precision, interval) IS
-    'Pareto/NBD: P(X(T, T+t) = n | x, t_x, T) for a customer with that history; a given time unit must be the model''s.';
+COMMENT ON FUNCTION @extschema@.purchase_count_probability(@extschema@.@P@_model, double precision, integer, double precision, double precision, double precision, interval) IS
+    'Pareto/NBD or GGompertz/NBD: P(X(T, T+t) = n | x, t_x, T) for a customer with that history; a given time unit must be the model''s.';
 
--- Pareto/NBD's DERT: a customer's purchases still ahead, discounted continuously (1.12)
-CREATE FUNCTION @extschema@.discounted_expected_transactions(model @extschema@.pareto_nbd_model, discount_rate double precision,
+-- DERT: a customer's purchases still ahead, discounted continuously
+CREATE FUNCTION @extschema@.discounted_expected_transactions(model @extschema@.@P@_model, discount_rate double precision,
                                                              frequency double precision, recency double precision,
                                                              age double precision)
 RETURNS double precision
-AS 'MODULE_PATHNAME', 'pnbd_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision) IS
-    'Pareto/NBD: DERT, a customer''s purchases still ahead discounted continuously at the rate in % per time unit (Fader, Hardie and Lee''s RFM and CLV; CLVTools'' DERT at continuous.discount.factor ln(1 + rate/100)); CLV = value per purchase x DERT.';
+AS 'MODULE_PATHNAME', 'nbd_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.@P@_model, double precision, double precision, double precision, double precision) IS
+    'Pareto/NBD or GGompertz/NBD: DERT, a customer''s purchases still ahead discounted continuously at the rate in % per time unit (Fader, Hardie and Lee''s RFM and CLV; CLVTools'' DERT at continuous.discount.factor ln(1 + rate/100)); CLV = value per purchase x DERT.';
 
-CREATE FUNCTION @extschema@.discounted_expected_transactions(model @extschema@.pareto_nbd_model, discount_rate double precision,
+CREATE FUNCTION @extschema@.discounted_expected_transactions(model @extschema@.@P@_model, discount_rate double precision,
                                                              frequency double precision, recency double precision,
                                                              age double precision, time_unit interval)
 RETURNS double precision
-AS 'MODULE_PATHNAME', 'pnbd_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision, interval) IS
-    'Pareto/NBD: DERT for a customer with that history; a given time unit must be the model''s.';
+AS 'MODULE_PATHNAME', 'nbd_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.@P@_model, double precision, double precision, double precision, double precision, interval) IS
+    'Pareto/NBD or GGompertz/NBD: DERT for a customer with that history; a given time unit must be the model''s.';
 
-CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @extschema@.pareto_nbd_model,
+CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @extschema@.@P@_model,
                                                                       discount_rate double precision,
                                                                       frequency double precision,
                                                                       recency double precision, age double precision,
                                                                       level double precision DEFAULT 0.95)
 RETURNS @extschema@.prediction_interval
-AS 'MODULE_PATHNAME', 'pnbd_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision, double precision) IS
-    'Pareto/NBD: DERT with its delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
+AS 'MODULE_PATHNAME', 'nbd_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.@P@_model, double precision, double precision, double precision, double precision, double precision) IS
+    'Pareto/NBD or GGompertz/NBD: DERT with its delta-method standard error and confidence interval (log scale) at the level (default 0.95).';
 
-CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @extschema@.pareto_nbd_model,
+CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @extschema@.@P@_model,
                                                                       discount_rate double precision,
                                                                       frequency double precision,
                                                                       recency double precision, age double precision,
                                                                       level double precision, time_unit interval)
 RETURNS @extschema@.prediction_interval
-AS 'MODULE_PATHNAME', 'pnbd_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.pareto_nbd_model, double precision, double precision, double precision, double precision, double precision, interval) IS
-    'Pareto/NBD: DERT with its interval; a given time unit must be the model''s.';
+AS 'MODULE_PATHNAME', 'nbd_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.@P@_model, double precision, double precision, double precision, double precision, double precision, interval) IS
+    'Pareto/NBD or GGompertz/NBD: DERT with its interval; a given time unit must be the model''s.';
+-- @end

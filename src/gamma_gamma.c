@@ -262,10 +262,10 @@ clv_args(FunctionCallInfo fcinfo, const char *fname, ClvArgs *a)
 	a->fname = fname;
 	if (!spend_args(fcinfo, 2, 5, fname, &a->x, &a->zbar))
 		return false;
-	/* a BG/NBD, MBG/NBD or Pareto/NBD purchase model: the SQL declares one overload each */
+	/* a BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD purchase model: the SQL declares one overload each */
 	a->bg = model_arg(fcinfo, 0, MODEL_ANY);
 	if (!nbd_is_purchase_model(a->bg))
-		elog(ERROR, "%s: not a BG/NBD, MBG/NBD or Pareto/NBD model", fname);
+		elog(ERROR, "%s: not a BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD model", fname);
 	a->gg = model_arg(fcinfo, 1, MODEL_GAMMA_GAMMA);
 	model_require_converged(a->bg, fname);
 	model_require_converged(a->gg, fname);
@@ -320,7 +320,7 @@ clv_discounted_of_purchases(const Model *bg, const void *arg)
 /*
  * D from predicted_clv's memory (model_memo) by (x, T): thousands of
  * customers share each, whole days of recency and age making few.  With
- * gradient, [1..4] hold D's gradient in the purchase model's
+ * gradient, [1..nparams] hold D's gradient in the purchase model's
  * log-parameters (central differences: 8 more D's once per (x, T)).
  */
 static const double *
@@ -392,8 +392,8 @@ predicted_clv_interval(PG_FUNCTION_ARGS)
 	double		spend,
 				alive,
 				value,
-				alive_gradient[4],
-				purchases_gradient[4],
+				alive_gradient[MODEL_MAX_PARAMS],
+				purchases_gradient[MODEL_MAX_PARAMS],
 				spend_gradient[MODEL_MAX_PARAMS],
 				spend_model_gradient[MODEL_MAX_PARAMS],
 				se_bg,
@@ -407,7 +407,7 @@ predicted_clv_interval(PG_FUNCTION_ARGS)
 	alive = nbd_probability_alive_gradient(a.bg, a.x, a.t_x, a.T, a.fname, alive_gradient);
 	/* as predicted_clv multiplies them */
 	value = lk_finite_result(a.fname, spend * alive * d[0]);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < a.bg->nparams; i++)
 		purchases_gradient[i] = spend * (alive * d[1 + i] + d[0] * alive_gradient[i]);
 	{
 		SpendArgs	s = {a.x, a.zbar, a.fname};

@@ -38,6 +38,8 @@ const ModelSpec model_specs[MODEL_KIND_MAX + 1] = {
 	bgnbd_check_row, bgnbd_arrange, mbgnbd_loglik},
 	[MODEL_PARETO_NBD] = {"pareto_nbd", "pareto_nbd_model", "pareto_nbd_fit", 4, {"r", "alpha", "s", "beta"}, true,
 	bgnbd_check_row, bgnbd_arrange, pnbd_loglik},
+	[MODEL_GGOMPERTZ_NBD] = {"ggompertz_nbd", "ggompertz_nbd_model", "ggompertz_nbd_fit", 5,
+	{"r", "alpha", "b", "s", "beta"}, true, bgnbd_check_row, bgnbd_arrange, ggnbd_loglik},
 };
 
 /* Format 1 (1.2 and 1.3), read from tables and dumps: fixed room for four parameters */
@@ -841,6 +843,7 @@ MODEL_IO_FUNCTIONS(sbg_model, MODEL_SBG)
 MODEL_IO_FUNCTIONS(bgbb_model, MODEL_BGBB)
 MODEL_IO_FUNCTIONS(mbgnbd_model, MODEL_MBGNBD)
 MODEL_IO_FUNCTIONS(pareto_nbd_model, MODEL_PARETO_NBD)
+MODEL_IO_FUNCTIONS(ggompertz_nbd_model, MODEL_GGOMPERTZ_NBD)
 
 /* ---------------------------------------------------------------------
  * Intervals on predictions

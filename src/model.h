@@ -13,8 +13,10 @@
  *	 bgnbd.c (BG/NBD, MBG/NBD), gamma_gamma.c, sbg.c, bgbb.c
  *					one model family each: its rows, likelihood with
  *					gradient, and predictions
- *	 pareto_nbd.c	Pareto/NBD's likelihood and predictions; its rows
- *					and SQL functions are the BG/NBD family's
+ *	 pareto_nbd.c, ggompertz_nbd.c
+ *					Pareto/NBD's and GGompertz/NBD's likelihoods and
+ *					predictions; their rows and SQL functions are the
+ *					BG/NBD family's
  *
  * A new model is one new file (a ModelFamily) and a row in model_specs.
  */
@@ -41,11 +43,12 @@ typedef enum ModelKind
 	MODEL_SBG = 3,
 	MODEL_BGBB = 4,
 	MODEL_MBGNBD = 5,
-	MODEL_PARETO_NBD = 6
+	MODEL_PARETO_NBD = 6,
+	MODEL_GGOMPERTZ_NBD = 7
 } ModelKind;
 
-#define MODEL_KIND_MAX 6
-#define MODEL_MAX_PARAMS 4
+#define MODEL_KIND_MAX 7
+#define MODEL_MAX_PARAMS 5
 
 /* One row a fit was given, as (up to) three numbers; what they mean is the model's */
 typedef struct FitKey
@@ -215,7 +218,7 @@ extern ModelCallCache *model_call_cache(FunctionCallInfo fcinfo);
  */
 #define MODEL_MEMO_KEY 3
 #define MODEL_MEMO_EXTRA 3
-#define MODEL_MEMO_VALUES 5
+#define MODEL_MEMO_VALUES (1 + MODEL_MAX_PARAMS)
 extern double *model_memo(FunctionCallInfo fcinfo, const Model *m, const double *extra, int nextra,
 						  const double *key, bool *found);
 extern void model_memo_keep(FunctionCallInfo fcinfo);
@@ -433,6 +436,20 @@ extern double hyp2f1_unit_a(double b, double c, double z, const char *fname);
 extern double hyp2f1_unit_a_cached(FunctionCallInfo fcinfo, double b, double c, double z, const char *fname);
 pg_noreturn extern void prediction_accuracy_lost(const char *fname, double relative_error, const char *hint);
 
+/*
+ * The integrals over [lo, hi] of up to QUAD_MAX_VALUES functions at once
+ * (f writes their values at t), by adaptive Gauss-Kronrod quadrature
+ * until the first is within rel_tol; false when it could not get there
+ * (a non-finite value, or too many panels).  An empty range is 0.
+ */
+#define QUAD_MAX_VALUES 6
+typedef void (*QuadIntegrand) (double t, const void *arg, double *values);
+extern bool quad_integrate(QuadIntegrand f, const void *arg, int nvalues, double lo, double hi, double rel_tol,
+						   double *integrals);
+/* The same in pieces doubling in width away from peak, the first width wide: for mass in a narrow part of the range */
+extern bool quad_integrate_around(QuadIntegrand f, const void *arg, int nvalues, double lo, double hi, double peak,
+								  double width, double rel_tol, double *integrals);
+
 /* ---------------------------------------------------------------------
  * Model families: what model.c's table and the predictions of other
  * families use
@@ -515,6 +532,17 @@ extern double pnbd_count_probability_given(const Model *m, double t, int32 n, do
 /* DERT: the purchases still ahead of a customer with that history, discounted continuously at delta */
 extern double pnbd_discounted_expected(const Model *m, double delta, double x, double t_x, double T,
 									   const char *fname);
+
+/* ggompertz_nbd.c: the BG/NBD family's rows too; a new customer is x = t_x = T = 0 */
+extern double ggnbd_loglik(FitData *d, const double *theta, double *grad);
+extern double ggnbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname);
+extern double ggnbd_expected_if_alive(const Model *m, double t, double x, double T, const char *fname);
+extern double ggnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T,
+										 const char *fname);
+extern double ggnbd_count_probability_given(const Model *m, double t, int32 n, double x, double t_x, double T,
+											const char *fname);
+extern double ggnbd_discounted_expected(const Model *m, double delta, double x, double t_x, double T,
+										const char *fname);
 
 /* gamma_gamma.c */
 extern void gamma_gamma_check_row(const char *fname, const FitKey *key);

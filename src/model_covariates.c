@@ -45,7 +45,11 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 
-#define NBASE MODEL_MAX_PARAMS
+/*
+ * The base models given covariates (Pareto/NBD, BG/NBD) have four
+ * parameters: a number in the stored format, not MODEL_MAX_PARAMS
+ */
+#define NBASE 4
 
 /*
  * How a base parameter's logarithm moves with each process's linear

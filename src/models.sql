@@ -1,7 +1,7 @@
 /* ---------------------------------------------------------------------
- * The fitted models as stored types (src/model.c): BG/NBD, MBG/NBD and
- * Pareto/NBD for purchases, Gamma-Gamma for spend, sBG for contractual
- * retention, BG/BB for discrete-time purchases.  Each carries the
+ * The fitted models as stored types (src/model.c): BG/NBD, MBG/NBD,
+ * Pareto/NBD and GGompertz/NBD for purchases, Gamma-Gamma for spend, sBG
+ * for contractual retention, BG/BB for discrete-time purchases.  Each carries the
  * estimates with their standard errors, the log-likelihood, the customers,
  * the evaluations and whether the fit converged; a purchase model over
  * (frequency, recency, age) also its time unit.  The fits' shared combine,
@@ -22,7 +22,7 @@ COMMENT ON TYPE @extschema@.prediction_interval IS
     'A model''s prediction with its delta-method standard error and confidence interval (log scale for positive quantities, logit scale for probabilities).';
 
 -- The types and the accessors they share (one C function serves all)
--- @each M: bgnbd_model, gamma_gamma_model, sbg_model, bgbb_model, mbgnbd_model, pareto_nbd_model
+-- @each M: bgnbd_model, gamma_gamma_model, sbg_model, bgbb_model, mbgnbd_model, pareto_nbd_model, ggompertz_nbd_model
 CREATE TYPE @extschema@.@M@;
 
 CREATE FUNCTION loyalty_kpi_internal.@M@_in(cstring) RETURNS @extschema@.@M@
@@ -49,7 +49,7 @@ CREATE CAST (@extschema@.@M@ AS jsonb) WITH FUNCTION @extschema@.@M@_jsonb(@exts
 CREATE FUNCTION @extschema@.parameter(model @extschema@.@M@, name text) RETURNS double precision
 AS 'MODULE_PATHNAME', 'model_parameter' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.parameter(@extschema@.@M@, text) IS
-    'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
+    'A fitted model''s parameter by name (BG/NBD and MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta; GGompertz/NBD: r, alpha, b, s, beta; Gamma-Gamma: p, q, gamma; sBG: alpha, beta; BG/BB: alpha, beta, gamma, delta).';
 
 CREATE FUNCTION @extschema@.standard_error(model @extschema@.@M@, name text) RETURNS double precision
 AS 'MODULE_PATHNAME', 'model_standard_error' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -106,6 +106,10 @@ COMMENT ON TYPE @extschema@.pareto_nbd_model IS
     'A fitted Pareto/NBD purchase model: r, alpha, s, beta with standard errors, log-likelihood, converged flag and time unit.';
 COMMENT ON FUNCTION @extschema@.pareto_nbd_model_jsonb(@extschema@.pareto_nbd_model) IS
     'A Pareto/NBD model as jsonb: parameters with standard errors, log-likelihood, customers, evaluations, converged, time unit.';
+COMMENT ON TYPE @extschema@.ggompertz_nbd_model IS
+    'A fitted GGompertz/NBD purchase model (Bemmaor and Glady 2012): r, alpha, b, s, beta with standard errors, log-likelihood, converged flag and time unit.';
+COMMENT ON FUNCTION @extschema@.ggompertz_nbd_model_jsonb(@extschema@.ggompertz_nbd_model) IS
+    'A GGompertz/NBD model as jsonb: parameters with standard errors, log-likelihood, customers, evaluations, converged, time unit.';
 COMMENT ON TYPE @extschema@.bgbb_model IS
     'A fitted BG/BB discrete-time purchase model: alpha, beta, gamma, delta with standard errors, log-likelihood and converged flag.';
 COMMENT ON FUNCTION @extschema@.bgbb_model_jsonb(@extschema@.bgbb_model) IS

@@ -88,6 +88,13 @@ SELECT 'pareto_nbd_model', v FROM (VALUES
   ('v3:pareto_nbd:r=0.5532755078889372,alpha=10.577612228868832,s=0.6062135719384557,beta=11.667911343677284;se=0.04762875427166368,0.8427239222740621,0.18727957061086994,6.211029363058091;cov=0.007410637237334192,0.005636000259955053,-0.009403776305898736,-0.021794306789388408,0.005636000259955053,0.006347392595256765,-0.0041995136641407105,-0.009771851140689881,-0.009403776305898736,-0.0041995136641407105,0.0954397953937633,0.15977559103395106,-0.021794306789388408,-0.009771851140689881,0.15977559103395106,0.283361552759049;log_likelihood=-9594.973929826854;customers=2357;iterations=34;converged=true;time_unit=7 days'),
   ('v2:pareto_nbd:r=1e-300,alpha=1.7976931348623157e+308,s=1,beta=5e-324;se=NaN,0,NaN,1e+300;log_likelihood=12.5;customers=0.5;iterations=0;converged=true')) v(v)
 UNION ALL
+SELECT 'ggompertz_nbd_model', m::text FROM (
+  SELECT ggompertz_nbd_fit(g % 5, CASE WHEN g % 5 = 0 THEN 0 ELSE g % 13 + 1 END, 20 + g % 7, interval '7 days')
+  FROM generate_series(1, 300) g) x(m)
+UNION ALL
+SELECT 'ggompertz_nbd_model', v FROM (VALUES
+  ('v3:ggompertz_nbd:r=1e-300,alpha=1.7976931348623157e+308,b=5e-324,s=1,beta=1e+300;se=NaN,0,NaN,1e+300,1;cov=NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN;log_likelihood=12.5;customers=0.5;iterations=0;converged=true')) v(v)
+UNION ALL
 SELECT 'bgbb_model', v FROM (VALUES
   ('v2:bgbb:alpha=1.2035223204825638,beta=0.7497163234184353,gamma=0.6567183036305131,delta=2.7834428482760685;se=0.06939136465547055,0.029447716067572356,0.05100987639363878,0.32081913241861404;log_likelihood=-33225.581274347;customers=11104;iterations=27;converged=true'),
   ('v2:bgbb:alpha=1e-300,beta=1e+300,gamma=1,delta=5e-324;se=NaN,NaN,0,1;log_likelihood=-1e-300;customers=2;iterations=1;converged=true')) v(v)
@@ -131,7 +138,7 @@ DECLARE
     '-9223372036854775808', '-9223372036854775809', '2147483647', '2147483648', '4294967295', '4294967296',
     '99999999999999999999999', '255', '256', '100001', '', ' ', ',', ';', ':', '=', '"', '\', '-', '{', '}',
     'v0', 'v1', 'v2', 'v3', 'v255', 'x', 'true', 'false', 'all', 'start', '1 day', '-1 day', '0 days',
-    'nps', 'csat', 'ces', 'cli', 'bgnbd', 'gamma_gamma', 'sbg', 'bgbb', 'mbgnbd', 'pareto_nbd', 'time_unit=', 'rows=', 'tiers=',
+    'nps', 'csat', 'ces', 'cli', 'bgnbd', 'gamma_gamma', 'sbg', 'bgbb', 'mbgnbd', 'pareto_nbd', 'ggompertz_nbd', 'time_unit=', 'rows=', 'tiers=',
     'coxph', 'efron', 'breslow', 'terms='];
   runs text[];
   numeric_runs int[];

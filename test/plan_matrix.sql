@@ -151,6 +151,7 @@ INSERT INTO matrix_args (agg, args, nulls_count, sliding) VALUES
   ('bgnbd_fit(double precision,double precision,double precision,text)', $$frequency, recency, age, '7 days'$$, false, false),
   ('mbgnbd_fit(double precision,double precision,double precision,text)', $$frequency, recency, age, '7 days'$$, false, false),
   ('pareto_nbd_fit(double precision,double precision,double precision,text)', $$frequency, recency, age, '7 days'$$, false, false),
+  ('ggompertz_nbd_fit(double precision,double precision,double precision,text)', $$frequency, recency, age, '7 days'$$, false, false),
   ('survival_summary(integer,integer)', 'days, churned::int', false, true),
   ('survival_summary(bigint,integer)', 'days::bigint, churned::int', false, true),
   ('survival_summary(numeric,integer)', 'days * 0.5, churned::int', false, true),
@@ -177,6 +178,13 @@ INSERT INTO matrix_args (agg, args, nulls_count, sliding) VALUES
   ('pareto_nbd_fit(double precision,double precision,double precision,interval)',
    $$frequency, recency, age, interval '7 days'$$, false, false),
   ('pareto_nbd_fit(double precision,double precision,double precision,double precision,interval)',
+   $$frequency, recency, age, 2, interval '7 days'$$, false, false),
+  ('ggompertz_nbd_fit(double precision,double precision,double precision)', 'frequency, recency, age', false, false),
+  ('ggompertz_nbd_fit(double precision,double precision,double precision,double precision)',
+   'frequency, recency, age, 2', false, false),
+  ('ggompertz_nbd_fit(double precision,double precision,double precision,interval)',
+   $$frequency, recency, age, interval '7 days'$$, false, false),
+  ('ggompertz_nbd_fit(double precision,double precision,double precision,double precision,interval)',
    $$frequency, recency, age, 2, interval '7 days'$$, false, false),
   ('pareto_nbd_fit(double precision,double precision,double precision,double precision[],text[])',
    $$frequency, recency, age, ARRAY[(customer_id % 2)::float8], ARRAY['even']$$, false, false),
@@ -385,7 +393,7 @@ SELECT set_eq(
     JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loyalty_kpi'
     WHERE g.aggtranstype = 'internal'::regtype$$,
   ARRAY['repeat_purchase_rate', 'one_and_done_rate', 'purchase_frequency', 'upsell_ratio', 'clv',
-        'btyd_summary', 'bgnbd_fit', 'gamma_gamma_fit', 'sbg_fit', 'bgbb_fit', 'mbgnbd_fit', 'pareto_nbd_fit',
+        'btyd_summary', 'bgnbd_fit', 'gamma_gamma_fit', 'sbg_fit', 'bgbb_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'ggompertz_nbd_fit',
         'cohort_retention', 'acquisition_cohort_retention', 'lifecycle_counts', 'rfm_fit', 'coxph_fit'],
   'only the per-customer aggregates keep an internal state');
 CREATE SCHEMA citus_sim;
