@@ -37,6 +37,9 @@
  *   call form of the purchase models, and their predictions and intervals
  *   (P(alive), expected purchases, predicted_clv, purchase_count_probability
  *   new and given the history, DERT, the fit checks by frequency).
+ * - GGompertz/NBD with time-invariant covariates (issue 30):
+ *   ggompertz_nbd_fit(frequency, recency, age, covariates, names) and the
+ *   other covariate forms, the ggompertz_nbd_covariate_model type.
  * - Pareto/NBD and BG/NBD with time-invariant covariates (issue 30):
  *   pareto_nbd_fit and bgnbd_fit(frequency, recency, age, covariates,
  *   names), or with separate purchase and dropout covariates, either with
@@ -1930,6 +1933,165 @@ AS 'MODULE_PATHNAME', 'nbd_discounted_transactions_interval' LANGUAGE C IMMUTABL
 
 COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.ggompertz_nbd_model, double precision, double precision, double precision, double precision, double precision, interval) IS
     'Pareto/NBD or GGompertz/NBD: DERT with its interval; a given time unit must be the model''s.';
+
+-- GGompertz/NBD with covariates (issue 30): the covariate fits' third model
+CREATE TYPE @extschema@.ggompertz_nbd_covariate_model;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_covariate_model_in(cstring) RETURNS @extschema@.ggompertz_nbd_covariate_model
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_covariate_model_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_covariate_model_out(@extschema@.ggompertz_nbd_covariate_model) RETURNS cstring
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_covariate_model_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_covariate_model_recv(internal) RETURNS @extschema@.ggompertz_nbd_covariate_model
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_covariate_model_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_covariate_model_send(@extschema@.ggompertz_nbd_covariate_model) RETURNS bytea
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_covariate_model_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.ggompertz_nbd_covariate_model (
+    INPUT = loyalty_kpi_internal.ggompertz_nbd_covariate_model_in, OUTPUT = loyalty_kpi_internal.ggompertz_nbd_covariate_model_out,
+    RECEIVE = loyalty_kpi_internal.ggompertz_nbd_covariate_model_recv, SEND = loyalty_kpi_internal.ggompertz_nbd_covariate_model_send,
+    INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = plain);
+
+CREATE FUNCTION @extschema@.ggompertz_nbd_covariate_model_jsonb(model @extschema@.ggompertz_nbd_covariate_model) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'covariate_model_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE CAST (@extschema@.ggompertz_nbd_covariate_model AS jsonb)
+    WITH FUNCTION @extschema@.ggompertz_nbd_covariate_model_jsonb(@extschema@.ggompertz_nbd_covariate_model);
+
+COMMENT ON FUNCTION @extschema@.ggompertz_nbd_covariate_model_jsonb(@extschema@.ggompertz_nbd_covariate_model) IS
+    'A covariate model as jsonb: the covariates'' names, base parameters, coefficients per process, standard errors, covariance, log-likelihood, customers, skipped rows, evaluations, converged.';
+
+CREATE FUNCTION @extschema@.coefficients(model @extschema@.ggompertz_nbd_covariate_model, level double precision DEFAULT 0.95)
+RETURNS TABLE (process text, term text, estimate double precision, standard_error double precision,
+               z double precision, p_value double precision, lower double precision, upper double precision)
+AS 'MODULE_PATHNAME', 'covariate_model_coefficients' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 8;
+
+COMMENT ON FUNCTION @extschema@.coefficients(@extschema@.ggompertz_nbd_covariate_model, double precision) IS
+    'The covariate model as a table: base parameters (interval on the log scale), then each coefficient per process with its Wald z, p-value and interval at the level (default 0.95). Signs as CLVTools: a positive purchase coefficient means more purchases.';
+
+CREATE FUNCTION @extschema@.log_likelihood(model @extschema@.ggompertz_nbd_covariate_model) RETURNS double precision
+AS 'MODULE_PATHNAME', 'covariate_model_log_likelihood' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.log_likelihood(@extschema@.ggompertz_nbd_covariate_model) IS
+    'Log-likelihood of a fitted covariate model at its estimates.';
+
+CREATE FUNCTION @extschema@.fitted_customers(model @extschema@.ggompertz_nbd_covariate_model) RETURNS double precision
+AS 'MODULE_PATHNAME', 'covariate_model_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.fitted_customers(@extschema@.ggompertz_nbd_covariate_model) IS
+    'Number of customers a covariate model was fitted to (rows with a NULL covariate left out).';
+
+CREATE FUNCTION @extschema@.evaluations(model @extschema@.ggompertz_nbd_covariate_model) RETURNS integer
+AS 'MODULE_PATHNAME', 'covariate_model_iterations' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.evaluations(@extschema@.ggompertz_nbd_covariate_model) IS
+    'Likelihood evaluations the fit took, its start without covariates included.';
+
+CREATE FUNCTION @extschema@.converged(model @extschema@.ggompertz_nbd_covariate_model) RETURNS boolean
+AS 'MODULE_PATHNAME', 'covariate_model_converged' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.converged(@extschema@.ggompertz_nbd_covariate_model) IS
+    'Whether the fit reached an interior maximum with every parameter identified; customer models of one that did not are refused by the predictions.';
+
+CREATE FUNCTION @extschema@.customer_model(model @extschema@.ggompertz_nbd_covariate_model,
+                                           purchase_covariates double precision[],
+                                           dropout_covariates double precision[])
+RETURNS @extschema@.ggompertz_nbd_model
+AS 'MODULE_PATHNAME', 'covariate_customer_model' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.customer_model(@extschema@.ggompertz_nbd_covariate_model, double precision[], double precision[]) IS
+    'The model of a customer with these covariates (one value per name, in the fit''s order): the model without covariates at the customer''s own parameters, with their covariance, for every prediction and interval.';
+
+CREATE FUNCTION @extschema@.customer_model(model @extschema@.ggompertz_nbd_covariate_model, covariates double precision[])
+RETURNS @extschema@.ggompertz_nbd_model
+AS 'MODULE_PATHNAME', 'covariate_customer_model' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.customer_model(@extschema@.ggompertz_nbd_covariate_model, double precision[]) IS
+    'The customer model of a fit whose two processes have the same covariates, given once.';
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision, double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[], double precision,
+                                                            double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_covariate_fit_final(internal) RETURNS @extschema@.ggompertz_nbd_covariate_model
+AS 'MODULE_PATHNAME', 'covariate_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.ggompertz_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[]) (
+    SFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double precision, double precision, double precision[], text[]) IS
+    'The purchase model with time-invariant covariates on both processes (CLVTools'' parameterisation): one row per customer, the covariates as an array named once by names. A row with a NULL covariate is skipped and counted. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.ggompertz_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[]) (
+    SFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[]) IS
+    'The purchase model with separate time-invariant covariates for the purchase and the dropout process (an empty array and names for none).';
+
+CREATE AGGREGATE @extschema@.ggompertz_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision) (
+    SFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision, double precision) IS
+    'The purchase model with covariates on both processes, their coefficients pulled to 0 by L2 penalties per process (CLVTools'' reg.lambdas: the mean log-likelihood less lambda times the squared coefficients).';
+
+CREATE AGGREGATE @extschema@.ggompertz_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision) (
+    SFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], double precision, double precision) IS
+    'The purchase model with separate covariates per process and L2 penalties on their coefficients (CLVTools'' reg.lambdas).';
+
+COMMENT ON TYPE @extschema@.ggompertz_nbd_covariate_model IS
+    'A fitted GGompertz/NBD model with covariates: r, alpha, b, s, beta of the customer whose covariates are 0, and each covariate''s coefficient (alpha_i = alpha exp(-g''z), beta_i = beta exp(-g''z)), with standard errors, covariance and log-likelihood.';
 
 -- The support functions are the aggregates' own: PUBLIC may not call them
 -- directly (every aggregate still works for every role; only direct

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Covariate fits, run inside a cluster by scripts/bench.sh: pareto_nbd_fit
-# and bgnbd_fit with four binary covariates on both processes (16
+# Covariate fits, run inside a cluster by scripts/bench.sh: pareto_nbd_fit,
+# bgnbd_fit and ggompertz_nbd_fit (on GG_CUSTOMERS: its integrals make a
+# row cost more) with four binary covariates on both processes (16
 # profiles), on CUSTOMERS customers simulated from known parameters and
 # coefficients (bench/simulate_covariates.py), serial and parallel, with
 # L2 penalties, beside
@@ -14,6 +15,8 @@ CUSTOMERS=${CUSTOMERS:-1000000}
 RUNS=${RUNS:-3}
 PNBD_TRUE=(0.553 10.578 0.606 11.669)
 BGNBD_TRUE=(0.243 4.414 0.793 2.426)
+GG_CUSTOMERS=${GG_CUSTOMERS:-200000}
+GG_TRUE=(0.55 10.6 0.2 2 200)
 PURCHASE_TRUE=(0.4 -0.3 0.2 0.5)
 DROPOUT_TRUE=(-0.5 0.3 0.2 -0.4)
 db=lk_bench_covariates
@@ -27,29 +30,34 @@ CREATE UNLOGGED TABLE pnbd (frequency int, recency float8, age float8, z1 float8
 \copy pnbd FROM PROGRAM 'python3 bench/simulate_covariates.py pareto_nbd $CUSTOMERS 7 ${PNBD_TRUE[*]} ${PURCHASE_TRUE[*]} ${DROPOUT_TRUE[*]}' CSV
 CREATE UNLOGGED TABLE bg (frequency int, recency float8, age float8, z1 float8, z2 float8, z3 float8, z4 float8);
 \copy bg FROM PROGRAM 'python3 bench/simulate_covariates.py bgnbd $CUSTOMERS 8 ${BGNBD_TRUE[*]} ${PURCHASE_TRUE[*]} ${DROPOUT_TRUE[*]}' CSV
+CREATE UNLOGGED TABLE gg (frequency int, recency float8, age float8, z1 float8, z2 float8, z3 float8, z4 float8);
+\copy gg FROM PROGRAM 'python3 bench/simulate_covariates.py ggompertz_nbd $GG_CUSTOMERS 9 ${GG_TRUE[*]} ${PURCHASE_TRUE[*]} ${DROPOUT_TRUE[*]}' CSV
 VACUUM ANALYZE pnbd;
 VACUUM ANALYZE bg;
+VACUUM ANALYZE gg;
 SQL
 
 cov="ARRAY[z1, z2, z3, z4], ARRAY['z1', 'z2', 'z3', 'z4']"
-for model in pnbd bg; do
-    fit=pareto_nbd_fit; [ "$model" = bg ] && fit=bgnbd_fit
+for model in pnbd bg gg; do
+    fit=pareto_nbd_fit; [ "$model" = bg ] && fit=bgnbd_fit; [ "$model" = gg ] && fit=ggompertz_nbd_fit
+    group="$model $CUSTOMERS"; [ "$model" = gg ] && group="$model $GG_CUSTOMERS"
     f="FROM $model"
-    bench "$model 1M" "floor: count(*)" "$serial" "SELECT count(*) $f"
-    bench "$model 1M" "plain: COPY the rows out for a notebook (no fit)" "$serial" \
+    bench "$group" "floor: count(*)" "$serial" "SELECT count(*) $f"
+    bench "$group" "plain: COPY the rows out for a notebook (no fit)" "$serial" \
         "COPY (SELECT frequency, recency, age, z1, z2, z3, z4 $f) TO '/dev/null'"
-    bench "$model 1M" "$fit(frequency, recency, age, covariates, names)" "$serial" "SELECT $fit(frequency, recency, age, $cov) $f"
-    bench "$model 1M" "$fit(frequency, recency, age, covariates, names), parallel" "$parallel" \
+    bench "$group" "$fit(frequency, recency, age, covariates, names)" "$serial" "SELECT $fit(frequency, recency, age, $cov) $f"
+    bench "$group" "$fit(frequency, recency, age, covariates, names), parallel" "$parallel" \
         "SELECT $fit(frequency, recency, age, $cov) $f"
-    bench "$model 1M" "$fit(frequency, recency, age, covariates, names, 0.05, 0.1): L2 penalties" "$serial" \
+    bench "$group" "$fit(frequency, recency, age, covariates, names, 0.05, 0.1): L2 penalties" "$serial" \
         "SELECT $fit(frequency, recency, age, $cov, 0.05, 0.1) $f"
-    bench "$model 1M" "$fit(frequency, recency, age), no covariates, for scale" "$serial" "SELECT $fit(frequency, recency, age) $f"
+    bench "$group" "$fit(frequency, recency, age), no covariates, for scale" "$serial" "SELECT $fit(frequency, recency, age) $f"
 done
-report "Covariate fits: median ms of $RUNS runs; $CUSTOMERS simulated customers a model, 4 binary covariates on both processes"
+report "Covariate fits: median ms of $RUNS runs; simulated customers, 4 binary covariates on both processes"
 
 echo
 echo "Where a fit's time goes (DEBUG1: the start without covariates, then the covariate fit; evaluations, warm start):"
-fit_evaluations "SELECT pareto_nbd_fit(frequency, recency, age, $cov) FROM pnbd" "SELECT bgnbd_fit(frequency, recency, age, $cov) FROM bg"
+fit_evaluations "SELECT pareto_nbd_fit(frequency, recency, age, $cov) FROM pnbd" "SELECT bgnbd_fit(frequency, recency, age, $cov) FROM bg" \
+    "SELECT ggompertz_nbd_fit(frequency, recency, age, $cov) FROM gg"
 
 join() { local IFS=,; echo "$*"; }
 recovery() {	# recovery TABLE FIT BASE_NAMES BASE_TRUE
@@ -69,4 +77,6 @@ echo "Recovery, Pareto/NBD with covariates: estimate, standard error, (estimate 
 recovery pnbd pareto_nbd_fit "'r', 'alpha', 's', 'beta'" "$(join "${PNBD_TRUE[@]}")"
 echo "Recovery, BG/NBD with covariates"
 recovery bg bgnbd_fit "'r', 'alpha', 'a', 'b'" "$(join "${BGNBD_TRUE[@]}")"
+echo "Recovery, GGompertz/NBD with covariates"
+recovery gg ggompertz_nbd_fit "'r', 'alpha', 'b', 's', 'beta'" "$(join "${GG_TRUE[@]}")"
 dropdb "$db"

@@ -55,16 +55,40 @@ ggnbd_params(const double *p)
 	return g;
 }
 
-/* ln D(t) = ln(beta + e^(b t) - 1), without overflow for large b t */
-static inline double
-ggnbd_log_d(const GgnbdParams *g, double t)
+/*
+ * ln D(t) = ln(beta + e^(b t) - 1), without overflow for large b t, with
+ * q = e^(b t) / D(t) and beta / D(t), the shares the derivatives take
+ */
+typedef struct GgnbdD
+{
+	double		log_d,
+				q,
+				beta_share;
+} GgnbdD;
+
+static inline GgnbdD
+ggnbd_d_parts(const GgnbdParams *g, double t)
 {
 	double		bt = g->b * t;
+	GgnbdD		d;
 
-	/* (beta - 1) e^-bt > -1 as beta > 0 */
 	if (bt > 30)
-		return bt + log1p((g->beta - 1) * exp(-bt));
-	return log(g->beta + expm1(bt));
+	{
+		/* (beta - 1) e^-bt > -1 as beta > 0 */
+		d.log_d = bt + log1p((g->beta - 1) * exp(-bt));
+		d.q = exp(bt - d.log_d);
+		d.beta_share = exp(log(g->beta) - d.log_d);
+	}
+	else
+	{
+		double		e = expm1(bt),
+					D = g->beta + e;
+
+		d.log_d = log(D);
+		d.q = (e + 1) / D;
+		d.beta_share = g->beta / D;
+	}
+	return d;
 }
 
 static void
@@ -82,24 +106,36 @@ ggnbd_unreachable(const char *fname)
  */
 
 /*
- * I's integrand f(tau) (alpha+tau)^-(r+x) scaled by e^-shift, and its
- * derivatives in the log-parameters (r, alpha, b, s, beta)
+ * ln(D(ref + u) / D(ref)) = ln(1 + q_ref (e^(b u) - 1)), q_ref = e^(b ref) /
+ * D(ref): how D moves from a reference time, without the cancellation of
+ * a difference of logs (which, times s + 1 or r + x in the thousands,
+ * rounds by more than a quadrature's tolerance)
+ */
+static inline double
+ggnbd_log_d_ratio(double b, double q_ref, double u)
+{
+	return log1p(q_ref * expm1(b * u));
+}
+
+/*
+ * I's integrand f(tau) (alpha+tau)^-(r+x) over its value at a reference
+ * time (its peak), and the parts of its log-derivatives in the
+ * log-parameters (r, alpha, b, s, beta) that vary with tau; the parts that
+ * do not (gone_constant) are added after the integral.  Relative to ref,
+ * with u = tau - ref, L_D = ln(D(tau) / D(ref)), L_A = ln((alpha+tau) /
+ * (alpha+ref)):
+ *	 ln h(tau) - ln h(ref) = b u - (s+1) L_D - (r+x) L_A
  */
 typedef struct GgnbdGone
 {
 	GgnbdParams g;
 	double		rx;				/* r + x */
-	double		log_front;		/* ln(s b beta^s) */
-	double		shift;
+	double		ref;
+	double		q_ref;			/* e^(b ref) / D(ref) */
+	double		beta_share_ref; /* beta / D(ref) */
+	double		at_ref;			/* alpha + ref */
 	bool		with_gradient;
 } GgnbdGone;
-
-static double
-ggnbd_gone_log(const GgnbdGone *c, double tau, double *log_d)
-{
-	*log_d = ggnbd_log_d(&c->g, tau);
-	return c->log_front + c->g.b * tau - (c->g.s + 1) * *log_d - c->rx * log(c->g.alpha + tau);
-}
 
 /*
  * The first and second derivatives of the integrand's log at tau: with
@@ -111,7 +147,7 @@ static double
 ggnbd_gone_slope(const GgnbdGone *c, double tau, double *second)
 {
 	const GgnbdParams *g = &c->g;
-	double		q = exp(g->b * tau - ggnbd_log_d(g, tau));
+	double		q = ggnbd_d_parts(g, tau).q;
 	double		at = g->alpha + tau;
 
 	if (second != NULL)
@@ -141,7 +177,8 @@ ggnbd_gone_peak(const GgnbdGone *c, double lo, double hi, double *peak, double *
 		double		a = lo,
 					b = hi;
 
-		for (int i = 0; i < 60 && b - a > 1e-9 * (hi - lo); i++)
+		/* the peak need not be exact: the pieces around it are a width wide */
+		for (int i = 0; i < 60 && b - a > 1e-3 * (hi - lo); i++)
 		{
 			double		mid = (a + b) / 2;
 
@@ -165,18 +202,21 @@ ggnbd_gone_integrand(double tau, const void *arg, double *values)
 {
 	const GgnbdGone *c = arg;
 	const GgnbdParams *g = &c->g;
-	double		log_d;
-	double		h = exp(ggnbd_gone_log(c, tau, &log_d) - c->shift);
+	double		u = tau - c->ref;
+	double		log_dr = ggnbd_log_d_ratio(g->b, c->q_ref, u);
+	double		log_ar = log1p(u / c->at_ref);
+	double		h = exp(g->b * u - (g->s + 1) * log_dr - c->rx * log_ar);
+	double		undo = exp(-log_dr);	/* D(ref) / D(tau) */
 
 	values[0] = h;
 	if (!c->with_gradient)
 		return;
-	values[1] = -h * g->r * log(g->alpha + tau);
+	values[1] = -h * g->r * log_ar;
 	values[2] = -h * c->rx * g->alpha / (g->alpha + tau);
-	/* e^(b tau) / D(tau) = e^(b tau - ln D) */
-	values[3] = h * (1 + g->b * tau * (1 - (g->s + 1) * exp(g->b * tau - log_d)));
-	values[4] = h * (1 + g->s * (log(g->beta) - log_d));
-	values[5] = h * (g->s - (g->s + 1) * exp(log(g->beta) - log_d));
+	/* q(tau) = q_ref e^(b u) D(ref) / D(tau) */
+	values[3] = h * (1 + g->b * tau * (1 - (g->s + 1) * c->q_ref * exp(g->b * u) * undo));
+	values[4] = -h * g->s * log_dr;
+	values[5] = h * (g->s - (g->s + 1) * c->beta_share_ref * undo);
 }
 
 /*
@@ -189,20 +229,20 @@ ggnbd_log_terms(const GgnbdParams *g, double x, double t_x, double T, double *lo
 				double *grad_a, double *grad_i)
 {
 	GgnbdGone	c;
-	double		log_d_t = ggnbd_log_d(g, T),
-				log_d;
+	GgnbdD		d_t = ggnbd_d_parts(g, T),
+				d_ref;
 	double		integrals[6];
-	double		peak,
-				width;
+	double		width,
+				shift;
 
-	*log_a = -g->s * (log_d_t - log(g->beta)) - (g->r + x) * log(g->alpha + T);
+	*log_a = -g->s * (d_t.log_d - log(g->beta)) - (g->r + x) * log(g->alpha + T);
 	if (grad_a != NULL)
 	{
 		grad_a[0] = -g->r * log(g->alpha + T);
 		grad_a[1] = -(g->r + x) * g->alpha / (g->alpha + T);
-		grad_a[2] = -g->s * g->b * T * exp(g->b * T - log_d_t);
-		grad_a[3] = -g->s * (log_d_t - log(g->beta));
-		grad_a[4] = g->s * (1 - exp(log(g->beta) - log_d_t));
+		grad_a[2] = -g->s * g->b * T * d_t.q;
+		grad_a[3] = -g->s * (d_t.log_d - log(g->beta));
+		grad_a[4] = g->s * (1 - d_t.beta_share);
 	}
 	if (!(T > t_x))
 	{
@@ -213,21 +253,29 @@ ggnbd_log_terms(const GgnbdParams *g, double x, double t_x, double T, double *lo
 	}
 	c.g = *g;
 	c.rx = g->r + x;
-	c.log_front = log(g->s) + log(g->b) + g->s * log(g->beta);
 	c.with_gradient = grad_i != NULL;
-	/* the integrand's log at its peak and ends: its scale, so nothing under- or overflows */
-	ggnbd_gone_peak(&c, t_x, T, &peak, &width);
-	c.shift = Max(ggnbd_gone_log(&c, peak, &log_d),
-				  Max(ggnbd_gone_log(&c, t_x, &log_d), ggnbd_gone_log(&c, T, &log_d)));
-	if (!isfinite(c.shift) ||
-		!quad_integrate_around(ggnbd_gone_integrand, &c, c.with_gradient ? 6 : 1, t_x, T, peak, width,
+	/* the integrand relative to its peak, its largest value: nothing under- or overflows */
+	ggnbd_gone_peak(&c, t_x, T, &c.ref, &width);
+	d_ref = ggnbd_d_parts(g, c.ref);
+	c.q_ref = d_ref.q;
+	c.beta_share_ref = d_ref.beta_share;
+	c.at_ref = g->alpha + c.ref;
+	shift = log(g->s) + log(g->b) + g->s * log(g->beta) + g->b * c.ref - (g->s + 1) * d_ref.log_d
+		- c.rx * log(c.at_ref);
+	if (!isfinite(shift) ||
+		!quad_integrate_around(ggnbd_gone_integrand, &c, c.with_gradient ? 6 : 1, t_x, T, c.ref, width,
 							   GGNBD_QUAD_TOLERANCE, integrals) ||
 		!(integrals[0] > 0))
 		return false;
-	*log_i = c.shift + log(integrals[0]);
+	*log_i = shift + log(integrals[0]);
 	if (grad_i != NULL)
+	{
 		for (int k = 0; k < 5; k++)
 			grad_i[k] = integrals[k + 1] / integrals[0];
+		/* the log-derivatives' parts that do not vary with tau (ggnbd_gone_integrand) */
+		grad_i[0] -= g->r * log(c.at_ref);
+		grad_i[3] += 1 + g->s * (log(g->beta) - d_ref.log_d);
+	}
 	return true;
 }
 
@@ -334,8 +382,7 @@ ggnbd_probability_alive(const Model *m, double x, double t_x, double T, const ch
 typedef struct GgnbdAhead
 {
 	GgnbdParams g;
-	double		T;
-	double		log_d_t;
+	double		q_t;			/* e^(bT) / D(T) */
 	double		delta;
 } GgnbdAhead;
 
@@ -344,7 +391,7 @@ ggnbd_ahead_integrand(double u, const void *arg, double *values)
 {
 	const GgnbdAhead *c = arg;
 
-	values[0] = exp(-c->delta * u + c->g.s * (c->log_d_t - ggnbd_log_d(&c->g, c->T + u)));
+	values[0] = exp(-c->delta * u - c->g.s * ggnbd_log_d_ratio(c->g.b, c->q_t, u));
 }
 
 /* Past this u, S_T(u) < e^-GGNBD_NEGLIGIBLE: ln D(T+u) > ln D(T) + GGNBD_NEGLIGIBLE / s */
@@ -361,9 +408,10 @@ ggnbd_ahead_end(const GgnbdParams *g, double T, double log_d_t)
 static double
 ggnbd_lifetime_ahead(const GgnbdParams *g, double T, double t, double delta, const char *fname)
 {
-	GgnbdAhead	c = {*g, T, ggnbd_log_d(g, T), delta};
-	double		end = Min(t, ggnbd_ahead_end(g, T, c.log_d_t));
-	double		rate = delta + g->s * g->b * exp(g->b * T - c.log_d_t);
+	GgnbdD		d_t = ggnbd_d_parts(g, T);
+	GgnbdAhead	c = {*g, d_t.q, delta};
+	double		end = Min(t, ggnbd_ahead_end(g, T, d_t.log_d));
+	double		rate = delta + g->s * g->b * d_t.q;
 	double		integral;
 
 	if (delta > 0)
@@ -420,6 +468,7 @@ typedef struct GgnbdCount
 	GgnbdParams g;
 	double		T,
 				log_d_t,
+				q_t,			/* e^(bT) / D(T) */
 				rx,
 				at,				/* alpha + T */
 				n,
@@ -434,14 +483,14 @@ ggnbd_log_nb(const GgnbdCount *c, double u)
 	return c->log_nb_front + c->rx * log(c->at / (c->at + u)) + c->n * log(u / (c->at + u));
 }
 
+/* f_T(u) NB(n; u), f_T(u) = s b q_T e^(b u) (D(T) / D(T+u))^(s+1) */
 static void
 ggnbd_count_integrand(double u, const void *arg, double *values)
 {
 	const GgnbdCount *c = arg;
-	double		log_d = ggnbd_log_d(&c->g, c->T + u);
+	double		log_dr = ggnbd_log_d_ratio(c->g.b, c->q_t, u);
 
-	values[0] = exp(log(c->g.s * c->g.b) + c->g.b * (c->T + u) - log_d + c->g.s * (c->log_d_t - log_d)
-					+ ggnbd_log_nb(c, u));
+	values[0] = c->g.s * c->g.b * c->q_t * exp(c->g.b * u - (c->g.s + 1) * log_dr + ggnbd_log_nb(c, u));
 }
 
 double
@@ -451,12 +500,15 @@ ggnbd_count_probability_given(const Model *m, double t, int32 n, double x, doubl
 	GgnbdParams g = ggnbd_params(MODEL_ESTIMATE(m));
 	double		alive = T == 0 ? 1 : ggnbd_probability_alive(m, x, t_x, T, fname);
 	GgnbdCount	c;
+	GgnbdD		d_t;
 	double		integral,
 				given_alive;
 
 	c.g = g;
 	c.T = T;
-	c.log_d_t = ggnbd_log_d(&g, T);
+	d_t = ggnbd_d_parts(&g, T);
+	c.log_d_t = d_t.log_d;
+	c.q_t = d_t.q;
 	c.rx = g.r + x;
 	c.at = g.alpha + T;
 	c.n = n;
@@ -466,14 +518,14 @@ ggnbd_count_probability_given(const Model *m, double t, int32 n, double x, doubl
 	else
 	{
 		/* the density of the lifetime ahead falls at about the hazard at T; NB(n; u) peaks near n (alpha+T)/(r+x) */
-		double		hazard = g.s * g.b * exp(g.b * T - c.log_d_t);
+		double		hazard = g.s * g.b * c.q_t;
 		double		end = Min(t, ggnbd_ahead_end(&g, T, c.log_d_t));
 		double		width = Min(1 / hazard, c.at / (c.rx + n));
 
 		if (!quad_integrate_around(ggnbd_count_integrand, &c, 1, 0, end, 0, width, GGNBD_QUAD_TOLERANCE,
 								   &integral))
 			ggnbd_unreachable(fname);
-		given_alive = exp(g.s * (c.log_d_t - ggnbd_log_d(&g, T + t)) + ggnbd_log_nb(&c, t)) + integral;
+		given_alive = exp(-g.s * ggnbd_log_d_ratio(g.b, c.q_t, t) + ggnbd_log_nb(&c, t)) + integral;
 	}
 	return alive * given_alive + (n == 0 ? 1 - alive : 0);
 }

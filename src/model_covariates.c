@@ -1,13 +1,14 @@
 /*
  * model_covariates.c
- *		Pareto/NBD and BG/NBD with time-invariant covariates, in CLVTools'
- *		parameterisation (Fader and Hardie, "Incorporating time-invariant
- *		covariates into the Pareto/NBD and BG/NBD models", 2007): each
- *		customer's covariates scale the gamma mixing distributions, one
- *		coefficient vector per process,
+ *		Pareto/NBD, BG/NBD and GGompertz/NBD with time-invariant
+ *		covariates, in CLVTools' parameterisation (Fader and Hardie,
+ *		"Incorporating time-invariant covariates into the Pareto/NBD and
+ *		BG/NBD models", 2007): each customer's covariates scale the gamma
+ *		mixing distributions, one coefficient vector per process,
  *		  Pareto/NBD: alpha_i = alpha e^(-g_p'z_p), beta_i = beta e^(-g_d'z_d)
  *		  BG/NBD:	  alpha_i = alpha e^(-g_p'z_p), a_i = a e^(g_d'z_d),
  *					  b_i = b e^(g_d'z_d)
+ *		  GGompertz/NBD: as Pareto/NBD (its beta scales the Gompertz hazard)
  *		so a positive purchase coefficient means more purchases, and a
  *		customer is the model without covariates at its own parameters.
  *
@@ -45,11 +46,9 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 
-/*
- * The base models given covariates (Pareto/NBD, BG/NBD) have four
- * parameters: a number in the stored format, not MODEL_MAX_PARAMS
- */
-#define NBASE 4
+/* A covariate model's base parameters: its base model's (model_specs), up to MODEL_MAX_PARAMS */
+#define COV_NBASE_OF(kind) (model_specs[kind].nparams)
+#define COV_NBASE(m) COV_NBASE_OF((m)->kind)
 
 /*
  * How a base parameter's logarithm moves with each process's linear
@@ -60,9 +59,9 @@ typedef struct CovariateLinks
 {
 	ModelKind	kind;
 	const char *type_name;
-	int8		purchase[NBASE];
-	int8		dropout[NBASE];
-	const char *process[NBASE];
+	int8		purchase[MODEL_MAX_PARAMS];
+	int8		dropout[MODEL_MAX_PARAMS];
+	const char *process[MODEL_MAX_PARAMS];
 } CovariateLinks;
 
 static const CovariateLinks covariate_links[] = {
@@ -70,6 +69,9 @@ static const CovariateLinks covariate_links[] = {
 	{"purchase", "purchase", "dropout", "dropout"}},
 	{MODEL_BGNBD, "bgnbd_covariate_model", {0, -1, 0, 0}, {0, 0, 1, 1},
 	{"purchase", "purchase", "dropout", "dropout"}},
+	/* (r, alpha, b, s, beta): beta_i = beta e^(-g_d'z), as CLVTools' ggomnbd_staticcov_beta_i */
+	{MODEL_GGOMPERTZ_NBD, "ggompertz_nbd_covariate_model", {0, -1, 0, 0, 0}, {0, 0, 0, 0, -1},
+	{"purchase", "purchase", "dropout", "dropout", "dropout"}},
 };
 
 static const CovariateLinks *
@@ -112,7 +114,7 @@ typedef struct CovariateModel
 	double		values[FLEXIBLE_ARRAY_MEMBER];
 } CovariateModel;
 
-#define COV_NPARAMS(m) (NBASE + (m)->npurchase + (m)->ndropout)
+#define COV_NPARAMS(m) (COV_NBASE(m) + (m)->npurchase + (m)->ndropout)
 #define COV_NDOUBLES(n) ((Size) (n) * (2 + (n)))
 #define COV_FIXED_SIZE(n) (offsetof(CovariateModel, values) + sizeof(double) * COV_NDOUBLES(n))
 #define COV_ESTIMATE(m) ((m)->values)
@@ -125,7 +127,7 @@ typedef struct CovariateModel
 static CovariateModel *
 cov_model_alloc(ModelKind kind, int np, int nd, Size names_bytes)
 {
-	int			n = NBASE + np + nd;
+	int			n = COV_NBASE_OF(kind) + np + nd;
 	CovariateModel *m = palloc0(COV_FIXED_SIZE(n) + names_bytes);
 
 	SET_VARSIZE(m, COV_FIXED_SIZE(n) + names_bytes);
@@ -171,7 +173,7 @@ cov_problem(const CovariateModel *m, ModelKind kind)
 		!(m->penalty[0] >= 0) || isinf(m->penalty[0]) || !(m->penalty[1] >= 0) || isinf(m->penalty[1]))
 		return "Its counts and log-likelihood are not those of a fit.";
 	for (int i = 0; i < n; i++)
-		if (!isfinite(COV_ESTIMATE(m)[i]) || (i < NBASE && !(COV_ESTIMATE(m)[i] > 0)))
+		if (!isfinite(COV_ESTIMATE(m)[i]) || (i < COV_NBASE(m) && !(COV_ESTIMATE(m)[i] > 0)))
 			return "Its estimates are not finite, or a base parameter is not positive.";
 	for (int i = 0; i < n; i++)
 	{
@@ -312,7 +314,7 @@ cov_model_in(FunctionCallInfo fcinfo, ModelKind kind)
 	nd = read_names(&r, &names);
 	if (np + nd == 0)
 		lk_text_error(&r, "A covariate model has covariates.");
-	n = NBASE + np + nd;
+	n = COV_NBASE_OF(kind) + np + nd;
 	m = cov_model_alloc(kind, np, nd, names.len);
 	memcpy((char *) COV_NAMES(m), names.data, names.len);
 	lk_text_expect(&r, ";estimates=");
@@ -394,7 +396,7 @@ cov_model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 	if (head.version != COVMODEL_FORMAT || head.kind != kind || head.npurchase > COVARIATE_MAX ||
 		head.ndropout > COVARIATE_MAX)
 		lk_binary_error(type_name, "Its header is not one this release writes.");
-	ndoubles = COV_NDOUBLES(NBASE + head.npurchase + head.ndropout);
+	ndoubles = COV_NDOUBLES(COV_NBASE_OF(kind) + head.npurchase + head.ndropout);
 	if ((Size) (buf->len - buf->cursor) < 8 * ndoubles)
 		lk_binary_error(type_name, "It ends before its values and names.");
 	names_bytes = buf->len - buf->cursor - 8 * ndoubles;
@@ -449,7 +451,7 @@ covariate_model_jsonb(PG_FUNCTION_ARGS)
 	appendStringInfoString(&buf, ", \"dropout_covariates\": ");
 	append_json_names(&buf, m, m->npurchase, m->ndropout);
 	appendStringInfoString(&buf, ", \"parameters\": {");
-	for (int i = 0; i < NBASE; i++)
+	for (int i = 0; i < spec->nparams; i++)
 	{
 		appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", spec->params[i]);
 		lk_append_json_number(&buf, COV_ESTIMATE(m)[i]);
@@ -463,7 +465,7 @@ covariate_model_jsonb(PG_FUNCTION_ARGS)
 			appendStringInfoString(&buf, ", ");
 		escape_json(&buf, cov_name(m, i));
 		appendStringInfoString(&buf, ": ");
-		lk_append_json_number(&buf, COV_ESTIMATE(m)[NBASE + i]);
+		lk_append_json_number(&buf, COV_ESTIMATE(m)[spec->nparams + i]);
 	}
 	if (m->ndropout == 0)
 		appendStringInfoString(&buf, "}, \"dropout\": {");
@@ -513,6 +515,7 @@ Datum prefix##_send(PG_FUNCTION_ARGS) { return cov_model_send(fcinfo); }
 
 COV_IO_FUNCTIONS(pareto_nbd_covariate_model, MODEL_PARETO_NBD)
 COV_IO_FUNCTIONS(bgnbd_covariate_model, MODEL_BGNBD)
+COV_IO_FUNCTIONS(ggompertz_nbd_covariate_model, MODEL_GGOMPERTZ_NBD)
 
 /* ---------------------------------------------------------------------
  * Accessors
@@ -576,26 +579,27 @@ covariate_model_coefficients(PG_FUNCTION_ARGS)
 	if (funcctx->call_cntr < funcctx->max_calls)
 	{
 		int			i = (int) funcctx->call_cntr;
+		int			nb = COV_NBASE(m);
 		double		estimate = COV_ESTIMATE(m)[i];
 		double		se = COV_STD_ERROR(m)[i];
 		double		q = lk_normal_quantile(0.5 + PG_GETARG_FLOAT8(1) / 2);
 		Datum		values[8];
 		bool		nulls[8] = {false};
 
-		if (i < NBASE)
+		if (i < nb)
 		{
 			values[0] = CStringGetTextDatum(links_of(m->kind)->process[i]);
 			values[1] = CStringGetTextDatum(model_specs[m->kind].params[i]);
 		}
 		else
 		{
-			values[0] = CStringGetTextDatum(i < NBASE + m->npurchase ? "purchase" : "dropout");
-			values[1] = CStringGetTextDatum(cov_name(m, i - NBASE));
+			values[0] = CStringGetTextDatum(i < nb + m->npurchase ? "purchase" : "dropout");
+			values[1] = CStringGetTextDatum(cov_name(m, i - nb));
 		}
 		values[2] = Float8GetDatum(estimate);
 		if (isnan(se))
 			nulls[3] = nulls[4] = nulls[5] = nulls[6] = nulls[7] = true;
-		else if (i < NBASE)
+		else if (i < nb)
 		{
 			double		half = q * se / estimate;
 
@@ -919,6 +923,13 @@ bgnbd_covariate_fit_accum(PG_FUNCTION_ARGS)
 	return cov_fit_accum(fcinfo, MODEL_BGNBD);
 }
 
+PG_FUNCTION_INFO_V1(ggompertz_nbd_covariate_fit_accum);
+Datum
+ggompertz_nbd_covariate_fit_accum(PG_FUNCTION_ARGS)
+{
+	return cov_fit_accum(fcinfo, MODEL_GGOMPERTZ_NBD);
+}
+
 static LkStateHeader *
 cov_empty_like(const LkStateHeader *model, MemoryContext context)
 {
@@ -1087,6 +1098,7 @@ typedef struct CovFit
 {
 	const CovariateLinks *links;
 	const ModelSpec *base;
+	int			nbase;			/* the base model's parameters, base->nparams */
 	int			np,
 				nd;
 	int			nprofiles;
@@ -1107,28 +1119,28 @@ cov_penalty(const CovFit *c, const double *theta)
 	double		penalty = 0;
 
 	for (int k = 0; k < c->np + c->nd; k++)
-		penalty += c->ridge[k] * theta[NBASE + k] * theta[NBASE + k];
+		penalty += c->ridge[k] * theta[c->nbase + k] * theta[c->nbase + k];
 	return penalty;
 }
 
 /*
- * J (NBASE x n row-major, n = NBASE + np + nd): how the base
- * log-parameters of a customer with covariates zp and zd move with the
- * fit's parameters (base log-parameters, then the coefficients)
+ * J (nb x n row-major, n = nb + np + nd, nb the base parameters): how the
+ * base log-parameters of a customer with covariates zp and zd move with
+ * the fit's parameters (base log-parameters, then the coefficients)
  */
 static void
-link_map(const CovariateLinks *links, int np, int nd, const double *zp, const double *zd, double *jmap)
+link_map(const CovariateLinks *links, int nb, int np, int nd, const double *zp, const double *zd, double *jmap)
 {
-	int			n = NBASE + np + nd;
+	int			n = nb + np + nd;
 
-	memset(jmap, 0, sizeof(double) * NBASE * n);
-	for (int j = 0; j < NBASE; j++)
+	memset(jmap, 0, sizeof(double) * nb * n);
+	for (int j = 0; j < nb; j++)
 	{
 		jmap[j * n + j] = 1;
 		for (int k = 0; k < np; k++)
-			jmap[j * n + NBASE + k] = links->purchase[j] * zp[k];
+			jmap[j * n + nb + k] = links->purchase[j] * zp[k];
 		for (int k = 0; k < nd; k++)
-			jmap[j * n + NBASE + np + k] = links->dropout[j] * zd[k];
+			jmap[j * n + nb + np + k] = links->dropout[j] * zd[k];
 	}
 }
 
@@ -1140,10 +1152,10 @@ profile_theta(const CovFit *c, const CovProfile *p, const double *theta, double 
 				ld = 0;
 
 	for (int k = 0; k < c->np; k++)
-		lp += theta[NBASE + k] * p->zp[k];
+		lp += theta[c->nbase + k] * p->zp[k];
 	for (int k = 0; k < c->nd; k++)
-		ld += theta[NBASE + c->np + k] * p->zd[k];
-	for (int j = 0; j < NBASE; j++)
+		ld += theta[c->nbase + c->np + k] * p->zd[k];
+	for (int j = 0; j < c->nbase; j++)
 		t[j] = theta[j] + c->links->purchase[j] * lp + c->links->dropout[j] * ld;
 }
 
@@ -1159,8 +1171,8 @@ cov_loglik(FitData *d, const double *theta, double *grad)
 	for (int i = 0; i < c->nprofiles; i++)
 	{
 		const CovProfile *p = &c->profiles[i];
-		double		t[NBASE],
-					g[NBASE],
+		double		t[MODEL_MAX_PARAMS],
+					g[MODEL_MAX_PARAMS],
 					gp = 0,
 					gd = 0;
 		double		one;
@@ -1175,20 +1187,20 @@ cov_loglik(FitData *d, const double *theta, double *grad)
 		ll += one;
 		if (grad == NULL)
 			continue;
-		for (int j = 0; j < NBASE; j++)
+		for (int j = 0; j < c->nbase; j++)
 		{
 			grad[j] += g[j];
 			gp += c->links->purchase[j] * g[j];
 			gd += c->links->dropout[j] * g[j];
 		}
 		for (int k = 0; k < c->np; k++)
-			grad[NBASE + k] += gp * p->zp[k];
+			grad[c->nbase + k] += gp * p->zp[k];
 		for (int k = 0; k < c->nd; k++)
-			grad[NBASE + c->np + k] += gd * p->zd[k];
+			grad[c->nbase + c->np + k] += gd * p->zd[k];
 	}
 	if (grad != NULL)
 		for (int k = 0; k < c->np + c->nd; k++)
-			grad[NBASE + k] -= 2 * c->ridge[k] * theta[NBASE + k];
+			grad[c->nbase + k] -= 2 * c->ridge[k] * theta[c->nbase + k];
 	return ll - cov_penalty(c, theta);
 }
 
@@ -1203,27 +1215,28 @@ cov_information(FitData *d, const double *theta, double *h)
 	for (int i = 0; i < c->nprofiles; i++)
 	{
 		const CovProfile *p = &c->profiles[i];
-		double		t[NBASE],
-					hp[NBASE * NBASE],
-					jmap[NBASE * FIT_MAX_PARAMS];
+		int			nb = c->nbase;
+		double		t[MODEL_MAX_PARAMS],
+					hp[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS],
+					jmap[MODEL_MAX_PARAMS * FIT_MAX_PARAMS];
 
 		CHECK_FOR_INTERRUPTS();
 		profile_theta(c, p, theta, t);
 		fit_information_by_differences(p->rows, t, hp);
-		link_map(c->links, c->np, c->nd, p->zp, p->zd, jmap);
+		link_map(c->links, nb, c->np, c->nd, p->zp, p->zd, jmap);
 		for (int a = 0; a < n; a++)
 			for (int b = 0; b < n; b++)
 			{
 				double		v = 0;
 
-				for (int j = 0; j < NBASE; j++)
-					for (int l = 0; l < NBASE; l++)
-						v += jmap[j * n + a] * hp[j * NBASE + l] * jmap[l * n + b];
+				for (int j = 0; j < nb; j++)
+					for (int l = 0; l < nb; l++)
+						v += jmap[j * n + a] * hp[j * nb + l] * jmap[l * n + b];
 				h[a * n + b] += v;
 			}
 	}
 	for (int k = 0; k < c->np + c->nd; k++)
-		h[(NBASE + k) * n + NBASE + k] += 2 * c->ridge[k];
+		h[(c->nbase + k) * n + c->nbase + k] += 2 * c->ridge[k];
 }
 
 /*
@@ -1346,7 +1359,8 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	ModelKind	kind;
 	const char *fname;
 	const CovariateLinks *links;
-	int			np,
+	int			nb,
+				np,
 				nd,
 				ncov,
 				width,
@@ -1378,7 +1392,8 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	np = s->npurchase;
 	nd = s->ndropout;
 	ncov = COV_ROW_WIDTH(s) - 3;
-	n = NBASE + np + nd;
+	nb = COV_NBASE_OF(kind);
+	n = nb + np + nd;
 	if (s->n > PG_INT32_MAX / 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -1415,6 +1430,7 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	c = palloc0(sizeof(CovFit));
 	c->links = links;
 	c->base = &model_specs[kind];
+	c->nbase = nb;
 	c->np = np;
 	c->nd = nd;
 	c->ridge = palloc(sizeof(double) * Max(np + nd, 1));
@@ -1553,12 +1569,12 @@ cov_fit_final(FunctionCallInfo fcinfo)
 		bool		purchase = k < np;
 		int			column = s->shared && !purchase ? k - np : k;
 
-		a[(NBASE + k) * n + NBASE + k] = 1 / sd[column];
-		for (int j = 0; j < NBASE; j++)
+		a[(nb + k) * n + nb + k] = 1 / sd[column];
+		for (int j = 0; j < nb; j++)
 		{
 			int			sign = purchase ? links->purchase[j] : links->dropout[j];
 
-			a[j * n + NBASE + k] = -sign * mean[column] / sd[column];
+			a[j * n + nb + k] = -sign * mean[column] / sd[column];
 		}
 	}
 	for (int i = 0; i < n; i++)
@@ -1567,7 +1583,7 @@ cov_fit_final(FunctionCallInfo fcinfo)
 
 		for (int j = 0; j < n; j++)
 			v += a[i * n + j] * theta[j];
-		COV_ESTIMATE(m)[i] = i < NBASE ? exp(v) : v;
+		COV_ESTIMATE(m)[i] = i < nb ? exp(v) : v;
 	}
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < n; j++)
@@ -1587,7 +1603,7 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	{
 		double		sd_theta = sqrt(COV_COVARIANCE(m)[i * n + i]);
 
-		COV_STD_ERROR(m)[i] = i < NBASE ? COV_ESTIMATE(m)[i] * sd_theta : sd_theta;
+		COV_STD_ERROR(m)[i] = i < nb ? COV_ESTIMATE(m)[i] * sd_theta : sd_theta;
 	}
 	m->iterations = start->evaluations + d->evaluations;
 	m->customers = d->total_weight;
@@ -1599,7 +1615,7 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	PG_RETURN_POINTER(m);
 }
 
-/* Both models' final function: the state says which */
+/* The models' final function: the state says which */
 PG_FUNCTION_INFO_V1(covariate_fit_final);
 Datum
 covariate_fit_final(PG_FUNCTION_ARGS)
@@ -1627,12 +1643,13 @@ covariate_customer_model(PG_FUNCTION_ARGS)
 	const char *fname = "customer_model";
 	const CovariateModel *cm = cov_model_arg(fcinfo, 0);
 	const CovariateLinks *links = links_of(cm->kind);
-	int			np = cm->npurchase,
+	int			nb = COV_NBASE(cm),
+				np = cm->npurchase,
 				nd = cm->ndropout,
 				n = COV_NPARAMS(cm);
 	double		zp[COVARIATE_MAX],
 				zd[COVARIATE_MAX];
-	double		j_map[NBASE * FIT_MAX_PARAMS];
+	double		j_map[MODEL_MAX_PARAMS * FIT_MAX_PARAMS];
 	double		lp = 0,
 				ld = 0;
 	Model	   *m;
@@ -1657,11 +1674,11 @@ covariate_customer_model(PG_FUNCTION_ARGS)
 				 errmsg("%s: a covariate is NULL", fname),
 				 errhint("A customer model needs every covariate's value.")));
 	for (int k = 0; k < np; k++)
-		lp += COV_ESTIMATE(cm)[NBASE + k] * zp[k];
+		lp += COV_ESTIMATE(cm)[nb + k] * zp[k];
 	for (int k = 0; k < nd; k++)
-		ld += COV_ESTIMATE(cm)[NBASE + np + k] * zd[k];
+		ld += COV_ESTIMATE(cm)[nb + np + k] * zd[k];
 	m = model_new((ModelKind) cm->kind);
-	for (int j = 0; j < NBASE; j++)
+	for (int j = 0; j < nb; j++)
 	{
 		double		v = log(COV_ESTIMATE(cm)[j]) + links->purchase[j] * lp + links->dropout[j] * ld;
 
@@ -1673,8 +1690,8 @@ covariate_customer_model(PG_FUNCTION_ARGS)
 							model_specs[cm->kind].params[j]),
 					 errhint("Give covariates on the scale the model was fitted on.")));
 	}
-	link_map(links, np, nd, zp, zd, j_map);
-	for (int i = 0; i < NBASE; i++)
+	link_map(links, nb, np, nd, zp, zd, j_map);
+	for (int i = 0; i < nb; i++)
 		for (int j = 0; j <= i; j++)
 		{
 			double		v = 0;
@@ -1682,10 +1699,10 @@ covariate_customer_model(PG_FUNCTION_ARGS)
 			for (int k = 0; k < n; k++)
 				for (int l = 0; l < n; l++)
 					v += j_map[i * n + k] * COV_COVARIANCE(cm)[k * n + l] * j_map[j * n + l];
-			MODEL_COVARIANCE(m)[i * NBASE + j] = MODEL_COVARIANCE(m)[j * NBASE + i] = v;
+			MODEL_COVARIANCE(m)[i * nb + j] = MODEL_COVARIANCE(m)[j * nb + i] = v;
 		}
-	for (int j = 0; j < NBASE; j++)
-		MODEL_STD_ERROR(m)[j] = MODEL_ESTIMATE(m)[j] * sqrt(MODEL_COVARIANCE(m)[j * NBASE + j]);
+	for (int j = 0; j < nb; j++)
+		MODEL_STD_ERROR(m)[j] = MODEL_ESTIMATE(m)[j] * sqrt(MODEL_COVARIANCE(m)[j * nb + j]);
 	m->converged = cm->converged;
 	m->iterations = cm->iterations;
 	m->customers = cm->customers;

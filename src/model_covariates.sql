@@ -1,6 +1,6 @@
 /* ---------------------------------------------------------------------
- * Pareto/NBD and BG/NBD with time-invariant covariates (src/model_covariates.c,
- * 1.12): the fits over (frequency, recency, age) and each customer's
+ * Pareto/NBD, BG/NBD and GGompertz/NBD with time-invariant covariates
+ * (src/model_covariates.c, 1.12): the fits over (frequency, recency, age) and each customer's
  * covariates, the stored models with their coefficient tables, and
  * customer_model(), which gives a customer's model without covariates so
  * that every prediction of the base model applies.
@@ -15,7 +15,7 @@ AS 'MODULE_PATHNAME', 'covariate_fit_serialize' LANGUAGE C IMMUTABLE STRICT PARA
 CREATE FUNCTION loyalty_kpi_internal.covariate_fit_deserialize(bytea, internal) RETURNS internal
 AS 'MODULE_PATHNAME', 'covariate_fit_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
--- @each P: pareto_nbd, bgnbd
+-- @each P: pareto_nbd, bgnbd, ggompertz_nbd
 CREATE TYPE @extschema@.@P@_covariate_model;
 
 CREATE FUNCTION loyalty_kpi_internal.@P@_covariate_model_in(cstring) RETURNS @extschema@.@P@_covariate_model
@@ -161,5 +161,7 @@ COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, dou
 
 COMMENT ON TYPE @extschema@.pareto_nbd_covariate_model IS
     'A fitted Pareto/NBD model with covariates: r, alpha, s, beta of the customer whose covariates are 0, and each covariate''s coefficient (alpha_i = alpha exp(-g''z), beta_i = beta exp(-g''z)), with standard errors, covariance and log-likelihood.';
+COMMENT ON TYPE @extschema@.ggompertz_nbd_covariate_model IS
+    'A fitted GGompertz/NBD model with covariates: r, alpha, b, s, beta of the customer whose covariates are 0, and each covariate''s coefficient (alpha_i = alpha exp(-g''z), beta_i = beta exp(-g''z)), with standard errors, covariance and log-likelihood.';
 COMMENT ON TYPE @extschema@.bgnbd_covariate_model IS
     'A fitted BG/NBD model with covariates: r, alpha, a, b of the customer whose covariates are 0, and each covariate''s coefficient (alpha_i = alpha exp(-g''z), a_i = a exp(g''z), b_i = b exp(g''z)), with standard errors, covariance and log-likelihood.';

@@ -319,9 +319,10 @@ quad_integrate(QuadIntegrand f, const void *arg, int nvalues, double lo, double 
  * The same over [lo, hi] in pieces that double in width away from `peak`
  * (where the integrand's mass is, within [lo, hi]) on each side, the first
  * `width` wide: a panel spanning many times the width of the mass could
- * have all its nodes miss it and call the integral 0.  Widths below 1e-12
- * of the range are taken as that, so there are at most about 45 pieces a
- * side.
+ * have all its nodes miss it and call the integral 0.  A width of a
+ * sixteenth of the range or more is one adaptive range, as the plain
+ * form; widths below 1e-12 of the range are taken as that, so there are at
+ * most about 45 pieces a side.
  */
 bool
 quad_integrate_around(QuadIntegrand f, const void *arg, int nvalues, double lo, double hi, double peak,
@@ -332,6 +333,9 @@ quad_integrate_around(QuadIntegrand f, const void *arg, int nvalues, double lo, 
 	memset(integrals, 0, sizeof(double) * nvalues);
 	if (!(hi > lo))
 		return true;
+	/* a mass a sixteenth of the range wide or wider: the panels' own halving finds it */
+	if (width * 16 >= hi - lo)
+		return quad_integrate(f, arg, nvalues, lo, hi, rel_tol, integrals);
 	peak = Min(Max(peak, lo), hi);
 	if (!(width >= (hi - lo) * 1e-12))
 		width = (hi - lo) * 1e-12;

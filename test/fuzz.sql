@@ -120,6 +120,14 @@ UNION ALL
 SELECT 'bgnbd_covariate_model', v FROM (VALUES
   ('v1:bgnbd:purchase="a\\b";dropout=;estimates=0.2,1.3,0.5,2,1e+300;se=0,1,NaN,1e+300,0;cov=0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0;log_likelihood=-10;penalty=0.5,0;customers=20;skipped=0;iterations=49;converged=false')) v(v)
 UNION ALL
+SELECT 'ggompertz_nbd_covariate_model', m::text FROM (
+  SELECT ggompertz_nbd_fit(g % 5, CASE WHEN g % 5 = 0 THEN 0 ELSE g % 13 + 1 END, 20 + g % 7,
+                           '{}', '{}', ARRAY[(g % 2)::float8], ARRAY['even'])
+  FROM generate_series(1, 300) g) x(m)
+UNION ALL
+SELECT 'ggompertz_nbd_covariate_model', v FROM (VALUES
+  ('v1:ggompertz_nbd:purchase="x";dropout=;estimates=1e-300,1.7976931348623157e+308,5e-324,1,2,-3.5;se=NaN,NaN,NaN,NaN,NaN,NaN;cov=0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0;log_likelihood=12.5;penalty=0,0;customers=2;skipped=0;iterations=0;converged=false')) v(v)
+UNION ALL
 SELECT 'coxph_model', m::text FROM (
   SELECT coxph_fit(g % 37, g % 3 <> 0, ARRAY[(g % 2)::float8, (g % 11) * 0.5], ARRAY['plan', 'tickets "per" month'])
   FROM generate_series(1, 200) g

@@ -5,9 +5,8 @@
 #
 # clvtools_apparel_fits.csv: each fit's parameters and log-likelihood at the
 #   40- and 104-week splits (time unit week): Pareto/NBD, BG/NBD and
-#   GGompertz/NBD without covariates, and Pareto/NBD and BG/NBD with Gender
-#   and Channel on both processes; a row per parameter, with the fit's
-#   log-likelihood repeated.
+#   GGompertz/NBD without covariates, and with Gender and Channel on both
+#   processes; a row per parameter, with the fit's log-likelihood repeated.
 # clvtools_apparel_predictions.csv: per customer and fit, CLVTools' own
 #   summary (x, t.x, T.cal), the holdout's length, and its PAlive, CET (the
 #   holdout period) and DERT (continuous discount 0.1, CLVTools' default;
@@ -47,6 +46,7 @@ for (split in c(40, 104)) {
     ggompertz_nbd = function() ggomnbd(data, verbose = FALSE),
     pareto_nbd_static = function() pnbd(covariates, verbose = FALSE),
     bgnbd_static = function() bgnbd(covariates, verbose = FALSE),
+    ggompertz_nbd_static = function() ggomnbd(covariates, verbose = FALSE),
     # L2 penalties on the coefficients; CLVTools' logLik of these is the
     # penalized mean, -(mean -LL + lambda_trans |g_trans|^2 + lambda_life |g_life|^2)
     pareto_nbd_static_penalized = function() pnbd(covariates, reg.lambdas = c(trans = 0.05, life = 0.1), verbose = FALSE),
