@@ -408,8 +408,8 @@ ggompertz_nbd_fit_final(PG_FUNCTION_ARGS)
 #define NEAR_ONE_HINT "This happens where a is within about 1e-7 of 1, or at horizons near 0."
 
 /*
- * The purchase model argument: a BG/NBD, MBG/NBD or Pareto/NBD model (the
- * SQL declares one overload each)
+ * The purchase model argument: a BG/NBD, MBG/NBD, Pareto/NBD or
+ * GGompertz/NBD model (the SQL declares one overload each)
  */
 static const Model *
 nbd_model_arg(FunctionCallInfo fcinfo)

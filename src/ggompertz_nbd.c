@@ -27,7 +27,6 @@
  */
 #include "model.h"
 
-#include <float.h>
 #include <math.h>
 
 #include "miscadmin.h"

@@ -457,10 +457,10 @@ extern bool quad_integrate_around(QuadIntegrand f, const void *arg, int nvalues,
  */
 
 /*
- * The rows of a BG/NBD, MBG/NBD or Pareto/NBD fit (bgnbd_arrange),
- * arranged so that an evaluation does each piece of work once: per
- * distinct x (lgamma, digamma), per distinct time (logs), per row with
- * x > 0 (what depends on both).
+ * The rows of a BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD fit
+ * (bgnbd_arrange), arranged so that an evaluation does each piece of
+ * work once: per distinct x (lgamma, digamma), per distinct time (logs),
+ * per row with x > 0 (what depends on both).
  */
 typedef struct BgnbdData
 {
@@ -489,7 +489,7 @@ extern double bgnbd_loglik(FitData *d, const double *theta, double *grad);
 extern double mbgnbd_loglik(FitData *d, const double *theta, double *grad);
 /* ERROR 22023 unless the rows can tell the purchase rate from the dropout: two customers, a repeat purchase */
 extern void nbd_check_identifiable(const FitData *d);
-/* E[Y(t) | x, t_x, T] of a BG/NBD, MBG/NBD or Pareto/NBD model: the purchases expected in the next t */
+/* E[Y(t) | x, t_x, T] of a BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD model: the purchases expected in the next t */
 extern double nbd_expected_conditional(const Model *m, double t, double x, double t_x, double T,
 									   const char *fname);
 /*
@@ -499,17 +499,17 @@ extern double nbd_expected_conditional(const Model *m, double t, double x, doubl
  */
 extern double nbd_expected_if_alive(double r, double alpha, double a, double b, double t, double x,
 									double T, const char *fname);
-/* P(alive | x, t_x, T) of a BG/NBD, MBG/NBD or Pareto/NBD model */
+/* P(alive | x, t_x, T) of a BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD model */
 extern double nbd_probability_alive(const Model *m, double x, double t_x, double T, const char *fname);
 /* The same (finite, or ERROR) with its gradient in the log-parameters, in closed form */
 extern double nbd_probability_alive_gradient(const Model *m, double x, double t_x, double T, const char *fname,
 											 double *gradient);
 /*
- * E[Y(t) | x, t_x, T] / P(alive) of any of the three: the purchases
+ * E[Y(t) | x, t_x, T] / P(alive) of any of the four: the purchases
  * expected of a customer known to be alive, which t_x does not enter
  */
 extern double nbd_expected_given_alive(const Model *m, double t, double x, double T, const char *fname);
-/* A BG/NBD, MBG/NBD or Pareto/NBD model: the purchase models over (x, t_x, T) */
+/* A BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD model: the purchase models over (x, t_x, T) */
 extern bool nbd_is_purchase_model(const Model *m);
 /* ERROR 22003 unless the horizon is 0 or more */
 extern void nbd_check_horizon(const char *fname, double t);
