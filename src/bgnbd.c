@@ -551,21 +551,13 @@ typedef struct NbdCustomer
 	const char *fname;
 } NbdCustomer;
 
-/* P(alive) and E[Y(t) | x, t_x, T] of any of the four, for model_log_gradient */
+/* P(alive) of any of the four, for model_log_gradient */
 static double
 nbd_predict_alive(const Model *m, const void *arg)
 {
 	const NbdCustomer *c = arg;
 
 	return nbd_probability_alive(m, c->x, c->t_x, c->T, c->fname);
-}
-
-static double
-nbd_predict_expected(const Model *m, const void *arg)
-{
-	const NbdCustomer *c = arg;
-
-	return nbd_expected_conditional(m, c->t, c->x, c->t_x, c->T, c->fname);
 }
 
 /* G(x, T, t) = E / P(alive) of a BG/NBD or MBG/NBD model, for model_log_gradient */
@@ -604,9 +596,9 @@ nbd_given_alive_memo(FunctionCallInfo fcinfo, const Model *m, const NbdCustomer 
 
 /*
  * E[Y(t) | x, t_x, T] as nbd_expected_conditional computes it, G / (1 +
- * odds), with G from the memo.  Pareto/NBD's G is a closed form and its
- * P(alive) the series, GGompertz/NBD's both integrals: they are computed
- * as they are.
+ * odds), with G from the memo; GGompertz/NBD's G (the integral of the
+ * lifetime ahead) from the memo too, times its P(alive).  Pareto/NBD's G
+ * is a closed form and its P(alive) the series: it is computed as it is.
  */
 static double
 nbd_expected_memo(FunctionCallInfo fcinfo, const Model *m, double t, double x, double t_x, double T,
@@ -614,8 +606,10 @@ nbd_expected_memo(FunctionCallInfo fcinfo, const Model *m, double t, double x, d
 {
 	NbdCustomer c = {t, x, t_x, T, fname};
 
-	if (m->kind == MODEL_PARETO_NBD || m->kind == MODEL_GGOMPERTZ_NBD)
+	if (m->kind == MODEL_PARETO_NBD)
 		return nbd_expected_conditional(m, t, x, t_x, T, fname);
+	if (m->kind == MODEL_GGOMPERTZ_NBD)
+		return nbd_given_alive_memo(fcinfo, m, &c, false)[0] * ggnbd_probability_alive(m, x, t_x, T, fname);
 	/* 1 / (1 + odds) is P(alive) */
 	return nbd_given_alive_memo(fcinfo, m, &c, false)[0] / (1 + exp(nbd_log_dropout_odds(m, x, t_x, T)));
 }
@@ -1034,12 +1028,22 @@ nbd_expected_purchases_interval(PG_FUNCTION_ARGS)
 		e = lk_finite_result(fname, pnbd_expected_conditional(m, c.t, c.x, c.t_x, c.T, fname, gradient));
 		return model_interval_result(fcinfo, e, model_delta_se_of_gradient(m, gradient), level, INTERVAL_POSITIVE);
 	}
-	/* GGompertz/NBD's by central differences of its integrals */
+	/*
+	 * GGompertz/NBD: E = G P(alive), dE = P dG + G dP, G and its gradient
+	 * from the query's memo by (x, T, t), P's by central differences of
+	 * its integral
+	 */
 	if (m->kind == MODEL_GGOMPERTZ_NBD)
 	{
-		e = lk_finite_result(fname, nbd_expected_conditional(m, c.t, c.x, c.t_x, c.T, fname));
-		return model_interval_result(fcinfo, e, model_delta_se(m, nbd_predict_expected, &c), level,
-									 INTERVAL_POSITIVE);
+		const double *g = nbd_given_alive_memo(fcinfo, m, &c, true);
+		double		alive_gradient[MODEL_MAX_PARAMS];
+		double		gradient[MODEL_MAX_PARAMS];
+		double		p = nbd_probability_alive_gradient(m, c.x, c.t_x, c.T, fname, alive_gradient);
+
+		e = lk_finite_result(fname, g[0] * p);
+		for (int i = 0; i < m->nparams; i++)
+			gradient[i] = p * g[1 + i] + g[0] * alive_gradient[i];
+		return model_interval_result(fcinfo, e, model_delta_se_of_gradient(m, gradient), level, INTERVAL_POSITIVE);
 	}
 	/*
 	 * E = G P(alive): dE = P dG + G dP, dP = -P (1 - P) dL.  G and its
