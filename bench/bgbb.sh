@@ -46,11 +46,5 @@ fit_evaluations "SELECT bgbb_fit(frequency, recency, opportunities) $s"
 
 echo
 echo "Recovery on the $CUSTOMERS simulated customers: estimate, standard error, (estimate - true) / se"
-psql -X -q -d "$db" <<SQL
-SELECT n AS parameter, t AS true_value, round(parameter(m, n)::numeric, 4) AS estimate,
-       round(standard_error(m, n)::numeric, 4) AS standard_error,
-       round(((parameter(m, n) - t) / standard_error(m, n))::numeric, 2) AS z
-FROM model, unnest(ARRAY['alpha', 'beta', 'gamma', 'delta'],
-                   ARRAY[${TRUE_PARAMS[0]}, ${TRUE_PARAMS[1]}, ${TRUE_PARAMS[2]}, ${TRUE_PARAMS[3]}]::float8[]) AS p(n, t);
-SQL
+parameter_recovery model "'alpha', 'beta', 'gamma', 'delta'" "$(comma_list "${TRUE_PARAMS[@]}")"
 dropdb "$db"

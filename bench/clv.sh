@@ -111,12 +111,6 @@ fit_evaluations "SELECT bgnbd_fit(frequency, recency, age) $s" "SELECT bgnbd_fit
 
 echo
 echo "Recovery on the $CUSTOMERS simulated customers: estimate, standard error, (estimate - true) / se"
-psql -X -q -d "$db" <<SQL
-$serial
-SELECT n AS parameter, t AS true_value, round(parameter(m, n)::numeric, 4) AS estimate,
-       round(standard_error(m, n)::numeric, 4) AS standard_error,
-       round(((parameter(m, n) - t) / standard_error(m, n))::numeric, 2) AS z
-FROM (SELECT bgnbd_fit(frequency, recency, age) AS m $s) f,
-     unnest(ARRAY['r', 'alpha', 'a', 'b'], ARRAY[${TRUE_PARAMS[0]}, ${TRUE_PARAMS[1]}, ${TRUE_PARAMS[2]}, ${TRUE_PARAMS[3]}]::float8[]) AS p(n, t);
-SQL
+parameter_recovery "(SELECT bgnbd_fit(frequency, recency, age) AS m $s) f" "'r', 'alpha', 'a', 'b'" \
+    "$(comma_list "${TRUE_PARAMS[@]}")" "$serial"
 dropdb "$db"

@@ -59,7 +59,6 @@ echo "Where a fit's time goes (DEBUG1: the start without covariates, then the co
 fit_evaluations "SELECT pareto_nbd_fit(frequency, recency, age, $cov) FROM pnbd" "SELECT bgnbd_fit(frequency, recency, age, $cov) FROM bg" \
     "SELECT ggompertz_nbd_fit(frequency, recency, age, $cov) FROM gg"
 
-join() { local IFS=,; echo "$*"; }
 recovery() {	# recovery TABLE FIT BASE_NAMES BASE_TRUE
     psql -X -q -d "$db" <<SQL
 SELECT c.process, c.term, t AS true_value, round(c.estimate::numeric, 4) AS estimate,
@@ -67,16 +66,16 @@ SELECT c.process, c.term, t AS true_value, round(c.estimate::numeric, 4) AS esti
        converged(m)
 FROM (SELECT $2(frequency, recency, age, $cov) AS m FROM $1) f, coefficients(m) WITH ORDINALITY c
 JOIN unnest(ARRAY[$3, 'z1', 'z2', 'z3', 'z4', 'z1', 'z2', 'z3', 'z4'],
-            ARRAY[$4, $(join "${PURCHASE_TRUE[@]}"), $(join "${DROPOUT_TRUE[@]}")]::float8[]) WITH ORDINALITY p(n, t)
+            ARRAY[$4, $(comma_list "${PURCHASE_TRUE[@]}"), $(comma_list "${DROPOUT_TRUE[@]}")]::float8[]) WITH ORDINALITY p(n, t)
   ON p.ordinality = c.ordinality
 ORDER BY c.ordinality;
 SQL
 }
 echo
 echo "Recovery, Pareto/NBD with covariates: estimate, standard error, (estimate - true) / se"
-recovery pnbd pareto_nbd_fit "'r', 'alpha', 's', 'beta'" "$(join "${PNBD_TRUE[@]}")"
+recovery pnbd pareto_nbd_fit "'r', 'alpha', 's', 'beta'" "$(comma_list "${PNBD_TRUE[@]}")"
 echo "Recovery, BG/NBD with covariates"
-recovery bg bgnbd_fit "'r', 'alpha', 'a', 'b'" "$(join "${BGNBD_TRUE[@]}")"
+recovery bg bgnbd_fit "'r', 'alpha', 'a', 'b'" "$(comma_list "${BGNBD_TRUE[@]}")"
 echo "Recovery, GGompertz/NBD with covariates"
-recovery gg ggompertz_nbd_fit "'r', 'alpha', 'b', 's', 'beta'" "$(join "${GG_TRUE[@]}")"
+recovery gg ggompertz_nbd_fit "'r', 'alpha', 'b', 's', 'beta'" "$(comma_list "${GG_TRUE[@]}")"
 dropdb "$db"

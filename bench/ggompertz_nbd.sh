@@ -69,11 +69,5 @@ fit_evaluations "SELECT ggompertz_nbd_fit(frequency, recency, age) $s"
 
 echo
 echo "Recovery on the $CUSTOMERS simulated customers: estimate, standard error, (estimate - true) / se"
-psql -X -q -d "$db" <<SQL
-SELECT n AS parameter, t AS true_value, round(parameter(m, n)::numeric, 4) AS estimate,
-       round(standard_error(m, n)::numeric, 4) AS standard_error,
-       round(((parameter(m, n) - t) / standard_error(m, n))::numeric, 2) AS z, converged(m)
-FROM fitted, unnest(ARRAY['r', 'alpha', 'b', 's', 'beta'],
-                    ARRAY[${TRUE_PARAMS[0]}, ${TRUE_PARAMS[1]}, ${TRUE_PARAMS[2]}, ${TRUE_PARAMS[3]}, ${TRUE_PARAMS[4]}]::float8[]) AS p(n, t);
-SQL
+parameter_recovery fitted "'r', 'alpha', 'b', 's', 'beta'" "$(comma_list "${TRUE_PARAMS[@]}")"
 dropdb "$db"

@@ -53,3 +53,20 @@ fit_evaluations() {
             grep -o '[a-z_]*_fit: .*'
     done
 }
+
+# comma_list WORD...: the words joined by commas (a bash array as SQL array contents)
+comma_list() { local IFS=,; echo "$*"; }
+
+# parameter_recovery FROM NAMES TRUE [SETTINGS]: for the model m that FROM
+# (a FROM item) gives, each parameter's true value, estimate, standard
+# error, (estimate - true) / se, and whether the fit converged.  NAMES are
+# the parameters' names quoted ('r', 'alpha'), TRUE their true values.
+parameter_recovery() {
+    psql -X -q -d "$db" <<SQL
+${4:-}
+SELECT n AS parameter, t AS true_value, round(parameter(m, n)::numeric, 4) AS estimate,
+       round(standard_error(m, n)::numeric, 4) AS standard_error,
+       round(((parameter(m, n) - t) / standard_error(m, n))::numeric, 2) AS z, converged(m)
+FROM $1, unnest(ARRAY[$2], ARRAY[$3]::float8[]) AS p(n, t);
+SQL
+}

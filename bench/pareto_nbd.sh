@@ -92,19 +92,9 @@ fit_evaluations "SELECT pareto_nbd_fit(frequency, recency, age) $s" "SELECT pare
 
 echo
 echo "Recovery on the $CUSTOMERS simulated customers: estimate, standard error, (estimate - true) / se"
-psql -X -q -d "$db" <<SQL
-SELECT n AS parameter, t AS true_value, round(parameter(m, n)::numeric, 4) AS estimate,
-       round(standard_error(m, n)::numeric, 4) AS standard_error,
-       round(((parameter(m, n) - t) / standard_error(m, n))::numeric, 2) AS z
-FROM fitted, unnest(ARRAY['r', 'alpha', 's', 'beta'], ARRAY[${TRUE_PARAMS[0]}, ${TRUE_PARAMS[1]}, ${TRUE_PARAMS[2]}, ${TRUE_PARAMS[3]}]::float8[]) AS p(n, t);
-SQL
+parameter_recovery fitted "'r', 'alpha', 's', 'beta'" "$(comma_list "${TRUE_PARAMS[@]}")"
 echo
 echo "Recovery on the $FAR_CUSTOMERS customers with beta = 50 alpha, and whether the fit converged"
-psql -X -q -d "$db" <<SQL
-SELECT n AS parameter, t AS true_value, round(parameter(m, n)::numeric, 4) AS estimate,
-       round(standard_error(m, n)::numeric, 4) AS standard_error,
-       round(((parameter(m, n) - t) / standard_error(m, n))::numeric, 2) AS z, converged(m)
-FROM (SELECT pareto_nbd_fit(frequency, recency, age) AS m FROM far) f,
-     unnest(ARRAY['r', 'alpha', 's', 'beta'], ARRAY[${FAR_PARAMS[0]}, ${FAR_PARAMS[1]}, ${FAR_PARAMS[2]}, ${FAR_PARAMS[3]}]::float8[]) AS p(n, t);
-SQL
+parameter_recovery "(SELECT pareto_nbd_fit(frequency, recency, age) AS m FROM far) f" "'r', 'alpha', 's', 'beta'" \
+    "$(comma_list "${FAR_PARAMS[@]}")"
 dropdb "$db"

@@ -47,10 +47,5 @@ fit_evaluations "SELECT sbg_fit(periods, churned) $s"
 
 echo
 echo "Recovery on the $CUSTOMERS simulated subscribers: estimate, standard error, (estimate - true) / se"
-psql -X -q -d "$db" <<SQL
-SELECT n AS parameter, t AS true_value, round(parameter(m, n)::numeric, 4) AS estimate,
-       round(standard_error(m, n)::numeric, 4) AS standard_error,
-       round(((parameter(m, n) - t) / standard_error(m, n))::numeric, 2) AS z
-FROM model, unnest(ARRAY['alpha', 'beta'], ARRAY[${TRUE_PARAMS[0]}, ${TRUE_PARAMS[1]}]::float8[]) AS p(n, t);
-SQL
+parameter_recovery model "'alpha', 'beta'" "$(comma_list "${TRUE_PARAMS[@]}")"
 dropdb "$db"
