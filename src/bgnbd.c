@@ -894,6 +894,23 @@ nbd_discounted_args(FunctionCallInfo fcinfo, int nargs_without_unit, const char 
 	c->T = PG_GETARG_FLOAT8(4);
 	c->fname = fname;
 	fit_check_customer(fname, c->x, c->t_x, c->T);
+	/*
+	 * GGompertz/NBD's discounted lifetime ahead, an integral, from the
+	 * query's memo by (x, T) and the rate, times its P(alive)
+	 */
+	if ((*m)->kind == MODEL_GGOMPERTZ_NBD)
+	{
+		double		key[MODEL_MEMO_KEY] = {c->x, c->T, 0};
+		bool		found;
+		double	   *given_alive = model_memo(fcinfo, *m, &c->t, 1, key, &found);
+
+		if (!found)
+		{
+			given_alive[0] = ggnbd_discounted_if_alive(*m, c->t, c->x, c->T, fname);
+			model_memo_keep(fcinfo);
+		}
+		return lk_finite_result(fname, given_alive[0] * ggnbd_probability_alive(*m, c->x, c->t_x, c->T, fname));
+	}
 	return lk_finite_result(fname, nbd_predict_discounted(*m, c));
 }
 

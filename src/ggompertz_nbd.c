@@ -441,14 +441,22 @@ ggnbd_expected_conditional(const Model *m, double t, double x, double t_x, doubl
 	return alive * ggnbd_expected_if_alive(m, t, x, T, fname);
 }
 
+/* DERT / P(alive) at the continuous rate delta > 0: what t_x does not enter */
+double
+ggnbd_discounted_if_alive(const Model *m, double delta, double x, double T, const char *fname)
+{
+	GgnbdParams g = ggnbd_params(MODEL_ESTIMATE(m));
+
+	return (g.r + x) / (g.alpha + T) * ggnbd_lifetime_ahead(&g, T, INFINITY, delta, fname);
+}
+
 /* DERT at the continuous rate delta > 0 */
 double
 ggnbd_discounted_expected(const Model *m, double delta, double x, double t_x, double T, const char *fname)
 {
-	GgnbdParams g = ggnbd_params(MODEL_ESTIMATE(m));
 	double		alive = T == 0 ? 1 : ggnbd_probability_alive(m, x, t_x, T, fname);
 
-	return alive * (g.r + x) / (g.alpha + T) * ggnbd_lifetime_ahead(&g, T, INFINITY, delta, fname);
+	return alive * ggnbd_discounted_if_alive(m, delta, x, T, fname);
 }
 
 /*

@@ -543,6 +543,8 @@ extern double ggnbd_count_probability_given(const Model *m, double t, int32 n, d
 											const char *fname);
 extern double ggnbd_discounted_expected(const Model *m, double delta, double x, double t_x, double T,
 										const char *fname);
+/* The same divided by P(alive), which t_x does not enter */
+extern double ggnbd_discounted_if_alive(const Model *m, double delta, double x, double T, const char *fname);
 
 /* gamma_gamma.c */
 extern void gamma_gamma_check_row(const char *fname, const FitKey *key);
