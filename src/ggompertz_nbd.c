@@ -120,7 +120,7 @@ ggnbd_log_d_ratio(double b, double q_ref, double u)
  * I's integrand f(tau) (alpha+tau)^-(r+x) over its value at a reference
  * time (its peak), and the parts of its log-derivatives in the
  * log-parameters (r, alpha, b, s, beta) that vary with tau; the parts that
- * do not (gone_constant) are added after the integral.  Relative to ref,
+ * do not are added after the integral (ggnbd_log_terms).  Relative to ref,
  * with u = tau - ref, L_D = ln(D(tau) / D(ref)), L_A = ln((alpha+tau) /
  * (alpha+ref)):
  *	 ln h(tau) - ln h(ref) = b u - (s+1) L_D - (r+x) L_A
@@ -436,7 +436,7 @@ ggnbd_expected_if_alive(const Model *m, double t, double x, double T, const char
 double
 ggnbd_expected_conditional(const Model *m, double t, double x, double t_x, double T, const char *fname)
 {
-	double		alive = T == 0 ? 1 : ggnbd_probability_alive(m, x, t_x, T, fname);
+	double		alive = ggnbd_probability_alive(m, x, t_x, T, fname);
 
 	return alive * ggnbd_expected_if_alive(m, t, x, T, fname);
 }
@@ -454,7 +454,7 @@ ggnbd_discounted_if_alive(const Model *m, double delta, double x, double T, cons
 double
 ggnbd_discounted_expected(const Model *m, double delta, double x, double t_x, double T, const char *fname)
 {
-	double		alive = T == 0 ? 1 : ggnbd_probability_alive(m, x, t_x, T, fname);
+	double		alive = ggnbd_probability_alive(m, x, t_x, T, fname);
 
 	return alive * ggnbd_discounted_if_alive(m, delta, x, T, fname);
 }
@@ -473,9 +473,7 @@ ggnbd_discounted_expected(const Model *m, double delta, double x, double t_x, do
 typedef struct GgnbdCount
 {
 	GgnbdParams g;
-	double		T,
-				log_d_t,
-				q_t,			/* e^(bT) / D(T) */
+	double		q_t,			/* e^(bT) / D(T) */
 				rx,
 				at,				/* alpha + T */
 				n,
@@ -505,16 +503,14 @@ ggnbd_count_probability_given(const Model *m, double t, int32 n, double x, doubl
 							  const char *fname)
 {
 	GgnbdParams g = ggnbd_params(MODEL_ESTIMATE(m));
-	double		alive = T == 0 ? 1 : ggnbd_probability_alive(m, x, t_x, T, fname);
+	double		alive = ggnbd_probability_alive(m, x, t_x, T, fname);
 	GgnbdCount	c;
 	GgnbdD		d_t;
 	double		integral,
 				given_alive;
 
 	c.g = g;
-	c.T = T;
 	d_t = ggnbd_d_parts(&g, T);
-	c.log_d_t = d_t.log_d;
 	c.q_t = d_t.q;
 	c.rx = g.r + x;
 	c.at = g.alpha + T;
@@ -524,9 +520,9 @@ ggnbd_count_probability_given(const Model *m, double t, int32 n, double x, doubl
 		given_alive = n == 0 ? 1 : 0;
 	else
 	{
-		/* the density of the lifetime ahead falls at about the hazard at T; NB(n; u) peaks near n (alpha+T)/(r+x) */
+		/* the first piece within the scales of the lifetime ahead (1 / its hazard at T) and of NB(n; u) */
 		double		hazard = g.s * g.b * c.q_t;
-		double		end = Min(t, ggnbd_ahead_end(&g, T, c.log_d_t));
+		double		end = Min(t, ggnbd_ahead_end(&g, T, d_t.log_d));
 		double		width = Min(1 / hazard, c.at / (c.rx + n));
 
 		if (!quad_integrate_around(ggnbd_count_integrand, &c, 1, 0, end, 0, width, GGNBD_QUAD_TOLERANCE,

@@ -439,14 +439,13 @@ pg_noreturn extern void prediction_accuracy_lost(const char *fname, double relat
 /*
  * The integrals over [lo, hi] of up to QUAD_MAX_VALUES functions at once
  * (f writes their values at t), by adaptive Gauss-Kronrod quadrature
- * until the first is within rel_tol; false when it could not get there
- * (a non-finite value, or too many panels).  An empty range is 0.
+ * until the first is within rel_tol, in pieces doubling in width away from
+ * peak, the first width wide (for mass in a narrow part of the range);
+ * false when it could not get there (a non-finite value, or too many
+ * panels).  An empty range is 0.
  */
 #define QUAD_MAX_VALUES 6
 typedef void (*QuadIntegrand) (double t, const void *arg, double *values);
-extern bool quad_integrate(QuadIntegrand f, const void *arg, int nvalues, double lo, double hi, double rel_tol,
-						   double *integrals);
-/* The same in pieces doubling in width away from peak, the first width wide: for mass in a narrow part of the range */
 extern bool quad_integrate_around(QuadIntegrand f, const void *arg, int nvalues, double lo, double hi, double peak,
 								  double width, double rel_tol, double *integrals);
 

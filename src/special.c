@@ -289,7 +289,7 @@ quad_panel(QuadIntegrand f, const void *arg, int nvalues, QuadPanel *p)
 	p->error = Max(p->error, 50 * DBL_EPSILON * fabs(p->sums[0]));
 }
 
-bool
+static bool
 quad_integrate(QuadIntegrand f, const void *arg, int nvalues, double lo, double hi, double rel_tol,
 			   double *integrals)
 {
