@@ -49,6 +49,10 @@
  *   fitted_customers(), evaluations(), converged(), their jsonb, and
  *   customer_model(), a customer's model without covariates for every
  *   prediction.
+ * - Tied covariates (issue 30; CLVTools' names.cov.constr): each covariate
+ *   form of pareto_nbd_fit, bgnbd_fit and ggompertz_nbd_fit with a last
+ *   tied_names text[], the covariates of both processes fitted with one
+ *   coefficient.
  *
  * The rest is in the library: BG/NBD's and MBG/NBD's likelihood takes
  * B(a, b+x) / B(a, b) whole, so it stays exact where a and b pass 1e5
@@ -1112,6 +1116,87 @@ CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency 
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], double precision, double precision) IS
     'The purchase model with separate covariates per process and L2 penalties on their coefficients (CLVTools'' reg.lambdas).';
+
+-- Pareto/NBD's covariate forms with tied covariates (one coefficient for both processes)
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision, double precision, text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[], double precision,
+                                                            double precision, text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[],
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision[], text[], text[]) IS
+    'The purchase model with time-invariant covariates on both processes, the covariates named in tied_names with one coefficient for both processes (CLVTools'' names.cov.constr).';
+
+CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[],
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], text[]) IS
+    'The purchase model with separate covariates per process, those named in tied_names (in both lists) with one coefficient for both processes (CLVTools'' names.cov.constr).';
+
+CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision,
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision, double precision, text[]) IS
+    'The purchase model with covariates on both processes, L2 penalties on their coefficients, and the covariates named in tied_names with one coefficient for both processes (penalized by both penalties, as CLVTools does).';
+
+CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision,
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], double precision, double precision, text[]) IS
+    'The purchase model with separate covariates per process, L2 penalties on their coefficients, and the covariates named in tied_names with one coefficient for both processes.';
 CREATE TYPE @extschema@.bgnbd_covariate_model;
 
 CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_model_in(cstring) RETURNS @extschema@.bgnbd_covariate_model
@@ -1253,6 +1338,87 @@ CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency doubl
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], double precision, double precision) IS
     'The purchase model with separate covariates per process and L2 penalties on their coefficients (CLVTools'' reg.lambdas).';
+
+-- BG/NBD's covariate forms with tied covariates (one coefficient for both processes)
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision, double precision, text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[], double precision,
+                                                            double precision, text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[],
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision[], text[], text[]) IS
+    'The purchase model with time-invariant covariates on both processes, the covariates named in tied_names with one coefficient for both processes (CLVTools'' names.cov.constr).';
+
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[],
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], text[]) IS
+    'The purchase model with separate covariates per process, those named in tied_names (in both lists) with one coefficient for both processes (CLVTools'' names.cov.constr).';
+
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision,
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision[], text[], double precision, double precision, text[]) IS
+    'The purchase model with covariates on both processes, L2 penalties on their coefficients, and the covariates named in tied_names with one coefficient for both processes (penalized by both penalties, as CLVTools does).';
+
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision,
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgnbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], double precision, double precision, text[]) IS
+    'The purchase model with separate covariates per process, L2 penalties on their coefficients, and the covariates named in tied_names with one coefficient for both processes.';
 
 COMMENT ON TYPE @extschema@.pareto_nbd_covariate_model IS
     'A fitted Pareto/NBD model with covariates: r, alpha, s, beta of the customer whose covariates are 0, and each covariate''s coefficient (alpha_i = alpha exp(-g''z), beta_i = beta exp(-g''z)), with standard errors, covariance and log-likelihood.';
@@ -2089,6 +2255,88 @@ CREATE AGGREGATE @extschema@.ggompertz_nbd_fit(frequency double precision, recen
 
 COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], double precision, double precision) IS
     'The purchase model with separate covariates per process and L2 penalties on their coefficients (CLVTools'' reg.lambdas).';
+
+-- GGompertz/NBD's covariate forms with tied covariates (one coefficient for both processes)
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision, double precision, text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[], double precision,
+                                                            double precision, text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ggompertz_nbd_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.ggompertz_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[],
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double precision, double precision, double precision[], text[], text[]) IS
+    'The purchase model with time-invariant covariates on both processes, the covariates named in tied_names with one coefficient for both processes (CLVTools'' names.cov.constr).';
+
+CREATE AGGREGATE @extschema@.ggompertz_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[],
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], text[]) IS
+    'The purchase model with separate covariates per process, those named in tied_names (in both lists) with one coefficient for both processes (CLVTools'' names.cov.constr).';
+
+CREATE AGGREGATE @extschema@.ggompertz_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision,
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision, double precision, text[]) IS
+    'The purchase model with covariates on both processes, L2 penalties on their coefficients, and the covariates named in tied_names with one coefficient for both processes (penalized by both penalties, as CLVTools does).';
+
+CREATE AGGREGATE @extschema@.ggompertz_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision,
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.ggompertz_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], double precision, double precision, text[]) IS
+    'The purchase model with separate covariates per process, L2 penalties on their coefficients, and the covariates named in tied_names with one coefficient for both processes.';
+
 
 COMMENT ON TYPE @extschema@.ggompertz_nbd_covariate_model IS
     'A fitted GGompertz/NBD model with covariates: r, alpha, b, s, beta of the customer whose covariates are 0, and each covariate''s coefficient (alpha_i = alpha exp(-g''z), beta_i = beta exp(-g''z)), with standard errors, covariance and log-likelihood.';

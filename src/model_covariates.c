@@ -11,6 +11,9 @@
  *		  GGompertz/NBD: as Pareto/NBD (its beta scales the Gompertz hazard)
  *		so a positive purchase coefficient means more purchases, and a
  *		customer is the model without covariates at its own parameters.
+ *		A tied covariate (CLVTools' names.cov.constr) has one coefficient
+ *		for both processes: the fit's parameters are the base ones, the
+ *		purchase coefficients and the untied dropout ones.
  *
  * The fit groups the customers by their covariates (a profile): each
  * profile's rows are a fit of the base model, arranged once, and the
@@ -94,8 +97,11 @@ links_of(int kind)
  * The estimates (n = base parameters, purchase coefficients, dropout
  * coefficients; base parameters as themselves), their standard errors,
  * the covariance of (log base parameters, coefficients), n x n row-major,
- * NaN where the information is singular; then the purchase names and the
- * dropout names, each ending in a NUL.
+ * NaN where the information is singular; then the purchase names, the
+ * dropout names and the tied names, each ending in a NUL.  A tied name is
+ * a covariate of both processes fitted with one coefficient (CLVTools'
+ * names.cov.constr): its two coefficients, their errors and covariance
+ * rows are equal.
  */
 typedef struct CovariateModel
 {
@@ -105,7 +111,8 @@ typedef struct CovariateModel
 	uint8		npurchase;
 	uint8		ndropout;
 	uint8		converged;
-	uint8		padding[3];
+	uint8		ntied;
+	uint8		padding[2];
 	int32		iterations;
 	double		customers;
 	double		skipped;		/* rows left out for a NULL covariate */
@@ -122,10 +129,10 @@ typedef struct CovariateModel
 #define COV_COVARIANCE(m) ((m)->values + 2 * COV_NPARAMS(m))
 #define COV_NAMES(m) ((const char *) ((m)->values + COV_NDOUBLES(COV_NPARAMS(m))))
 
-#define COV_TEXT_FORM "v1:pareto_nbd:purchase=\"a\",...;dropout=\"b\",...;estimates=E,...;se=S,...;cov=V,...;log_likelihood=L;penalty=P,D;customers=N;skipped=K;iterations=I;converged=true"
+#define COV_TEXT_FORM "v1:pareto_nbd:purchase=\"a\",...;dropout=\"b\",...[;tied=\"a\",...];estimates=E,...;se=S,...;cov=V,...;log_likelihood=L;penalty=P,D;customers=N;skipped=K;iterations=I;converged=true"
 
 static CovariateModel *
-cov_model_alloc(ModelKind kind, int np, int nd, Size names_bytes)
+cov_model_alloc(ModelKind kind, int np, int nd, int ntied, Size names_bytes)
 {
 	int			n = COV_NBASE_OF(kind) + np + nd;
 	CovariateModel *m = palloc0(COV_FIXED_SIZE(n) + names_bytes);
@@ -135,10 +142,11 @@ cov_model_alloc(ModelKind kind, int np, int nd, Size names_bytes)
 	m->kind = kind;
 	m->npurchase = np;
 	m->ndropout = nd;
+	m->ntied = ntied;
 	return m;
 }
 
-/* The i-th covariate name: the purchase covariates', then the dropout covariates' */
+/* The i-th covariate name: the purchase covariates', the dropout covariates', then the tied ones */
 static const char *
 cov_name(const CovariateModel *m, int i)
 {
@@ -147,6 +155,52 @@ cov_name(const CovariateModel *m, int i)
 	while (i-- > 0)
 		name += strlen(name) + 1;
 	return name;
+}
+
+/* Where name is among the count names from the first-th, or -1 */
+static int
+cov_index(const CovariateModel *m, int first, int count, const char *name)
+{
+	for (int k = 0; k < count; k++)
+		if (strcmp(cov_name(m, first + k), name) == 0)
+			return k;
+	return -1;
+}
+
+static bool
+same_double(double x, double y)
+{
+	return isnan(x) ? isnan(y) : x == y;
+}
+
+/* Whether parameters a and b are one: equal estimates, errors and covariance rows */
+static bool
+cov_tie_holds(const CovariateModel *m, int a, int b)
+{
+	int			n = COV_NPARAMS(m);
+
+	if (!same_double(COV_ESTIMATE(m)[a], COV_ESTIMATE(m)[b]) ||
+		!same_double(COV_STD_ERROR(m)[a], COV_STD_ERROR(m)[b]))
+		return false;
+	for (int j = 0; j < n; j++)
+		if (!same_double(COV_COVARIANCE(m)[a * n + j], COV_COVARIANCE(m)[b * n + j]))
+			return false;
+	return true;
+}
+
+/* Parameter from's estimate, error and covariance row and column made to's too */
+static void
+cov_copy_parameter(CovariateModel *m, int from, int to)
+{
+	int			n = COV_NPARAMS(m);
+
+	COV_ESTIMATE(m)[to] = COV_ESTIMATE(m)[from];
+	COV_STD_ERROR(m)[to] = COV_STD_ERROR(m)[from];
+	for (int j = 0; j < n; j++)
+		COV_COVARIANCE(m)[to * n + j] = COV_COVARIANCE(m)[from * n + j];
+	for (int j = 0; j < n; j++)
+		COV_COVARIANCE(m)[j * n + to] = COV_COVARIANCE(m)[to * n + j];
+	COV_COVARIANCE(m)[to * n + to] = COV_COVARIANCE(m)[from * n + from];
 }
 
 /* Why m is not a model this library writes (of kind, or of any), or NULL */
@@ -199,6 +253,24 @@ cov_problem(const CovariateModel *m, ModelKind kind)
 			return "Its names are not one non-empty string per covariate.";
 		name = nul + 1;
 	}
+	if (m->ntied > Min(m->npurchase, m->ndropout))
+		return "It ties more covariates than a process has.";
+	for (int t = 0; t < m->ntied; t++)
+	{
+		const char *nul = memchr(name, '\0', end - name);
+		int			kp,
+					kd;
+
+		if (nul == NULL)
+			return "Its tied names are not one string each.";
+		kp = cov_index(m, 0, m->npurchase, name);
+		kd = cov_index(m, m->npurchase, m->ndropout, name);
+		if (kp < 0 || kd < 0 || cov_index(m, m->npurchase + m->ndropout, t, name) >= 0)
+			return "Its tied names are not distinct covariates of both processes.";
+		if (!cov_tie_holds(m, COV_NBASE(m) + kp, COV_NBASE(m) + m->npurchase + kd))
+			return "A tied covariate's two coefficients differ.";
+		name = nul + 1;
+	}
 	if (name != end)
 		return "Bytes follow its names.";
 	return NULL;
@@ -239,6 +311,11 @@ cov_model_out(FunctionCallInfo fcinfo)
 	append_names(&buf, m, 0, m->npurchase);
 	appendStringInfoString(&buf, ";dropout=");
 	append_names(&buf, m, m->npurchase, m->ndropout);
+	if (m->ntied > 0)
+	{
+		appendStringInfoString(&buf, ";tied=");
+		append_names(&buf, m, m->npurchase + m->ndropout, m->ntied);
+	}
 	appendStringInfoString(&buf, ";estimates=");
 	lk_append_doubles(&buf, COV_ESTIMATE(m), n);
 	appendStringInfoString(&buf, ";se=");
@@ -303,6 +380,7 @@ cov_model_in(FunctionCallInfo fcinfo, ModelKind kind)
 	const char *problem;
 	int			np,
 				nd,
+				ntied = 0,
 				n;
 	double		head[3];
 
@@ -314,8 +392,10 @@ cov_model_in(FunctionCallInfo fcinfo, ModelKind kind)
 	nd = read_names(&r, &names);
 	if (np + nd == 0)
 		lk_text_error(&r, "A covariate model has covariates.");
+	if (lk_text_accept(&r, ";tied=") && (ntied = read_names(&r, &names)) == 0)
+		lk_text_error(&r, "A tied list names a covariate.");
 	n = COV_NBASE_OF(kind) + np + nd;
-	m = cov_model_alloc(kind, np, nd, names.len);
+	m = cov_model_alloc(kind, np, nd, ntied, names.len);
 	memcpy((char *) COV_NAMES(m), names.data, names.len);
 	lk_text_expect(&r, ";estimates=");
 	read_doubles(&r, COV_ESTIMATE(m), n);
@@ -357,6 +437,7 @@ cov_model_send(FunctionCallInfo fcinfo)
 	pq_sendint8(&buf, m->npurchase);
 	pq_sendint8(&buf, m->ndropout);
 	pq_sendint8(&buf, m->converged);
+	pq_sendint8(&buf, m->ntied);
 	pq_sendint32(&buf, m->iterations);
 	pq_sendfloat8(&buf, m->customers);
 	pq_sendfloat8(&buf, m->skipped);
@@ -380,13 +461,14 @@ cov_model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 	Size		ndoubles;
 	int			names_bytes;
 
-	if (buf->len - buf->cursor < 9 + 5 * 8)
+	if (buf->len - buf->cursor < 10 + 5 * 8)
 		lk_binary_error(type_name, "It ends inside its header.");
 	head.version = pq_getmsgint(buf, 1);
 	head.kind = pq_getmsgint(buf, 1);
 	head.npurchase = pq_getmsgint(buf, 1);
 	head.ndropout = pq_getmsgint(buf, 1);
 	head.converged = pq_getmsgint(buf, 1);
+	head.ntied = pq_getmsgint(buf, 1);
 	head.iterations = pq_getmsgint(buf, 4);
 	head.customers = pq_getmsgfloat8(buf);
 	head.skipped = pq_getmsgfloat8(buf);
@@ -400,7 +482,7 @@ cov_model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 	if ((Size) (buf->len - buf->cursor) < 8 * ndoubles)
 		lk_binary_error(type_name, "It ends before its values and names.");
 	names_bytes = buf->len - buf->cursor - 8 * ndoubles;
-	m = cov_model_alloc(kind, head.npurchase, head.ndropout, names_bytes);
+	m = cov_model_alloc(kind, head.npurchase, head.ndropout, head.ntied, names_bytes);
 	memcpy((char *) m + VARHDRSZ, (char *) &head + VARHDRSZ, offsetof(CovariateModel, values) - VARHDRSZ);
 	for (Size i = 0; i < ndoubles; i++)
 	{
@@ -430,7 +512,7 @@ append_json_names(StringInfo buf, const CovariateModel *m, int first, int count)
 
 /*
  * {"model": ..., "purchase_covariates": [...], "dropout_covariates": [...],
- *  "parameters": {name: estimate}, "coefficients": {"purchase": {name:
+ *  "tied_covariates": [...], "parameters": {name: estimate}, "coefficients": {"purchase": {name:
  *  estimate}, "dropout": {...}}, "standard_errors": [...], "covariance":
  *  [[...]], "log_likelihood", "penalty": {"purchase", "dropout"},
  *  "customers", "skipped", "iterations",
@@ -450,6 +532,8 @@ covariate_model_jsonb(PG_FUNCTION_ARGS)
 	append_json_names(&buf, m, 0, m->npurchase);
 	appendStringInfoString(&buf, ", \"dropout_covariates\": ");
 	append_json_names(&buf, m, m->npurchase, m->ndropout);
+	appendStringInfoString(&buf, ", \"tied_covariates\": ");
+	append_json_names(&buf, m, m->npurchase + m->ndropout, m->ntied);
 	appendStringInfoString(&buf, ", \"parameters\": {");
 	for (int i = 0; i < spec->nparams; i++)
 	{
@@ -737,6 +821,7 @@ typedef struct CovFitState
 	double	   *rows;
 	ArrayType  *purchase_names;
 	ArrayType  *dropout_names;	/* the same array when shared */
+	ArrayType  *tied_names;		/* covariates of both processes with one coefficient; empty for none */
 	MemoryContext context;
 } CovFitState;
 
@@ -761,7 +846,7 @@ same_array(const ArrayType *a, const ArrayType *b)
 
 static CovFitState *
 cov_state_new(MemoryContext context, int kind, bool shared, ArrayType *purchase_names,
-			  ArrayType *dropout_names, int np, int nd, int64 capacity)
+			  ArrayType *dropout_names, ArrayType *tied_names, int np, int nd, int64 capacity)
 {
 	CovFitState *s = MemoryContextAllocZero(context, sizeof(CovFitState));
 
@@ -772,6 +857,7 @@ cov_state_new(MemoryContext context, int kind, bool shared, ArrayType *purchase_
 	s->ndropout = nd;
 	s->purchase_names = copy_array(context, purchase_names);
 	s->dropout_names = shared ? s->purchase_names : copy_array(context, dropout_names);
+	s->tied_names = copy_array(context, tied_names);
 	s->capacity = Max(capacity, 64);
 	s->rows = MemoryContextAllocHuge(context, sizeof(double) * COV_ROW_WIDTH(s) * s->capacity);
 	return s;
@@ -799,24 +885,70 @@ names_differ(const char *fname)
 			 errhint("Give the names as a constant array, and the penalties as constants.")));
 }
 
-/*
- * Whether the call gives one covariates array for both processes: 5
- * arguments, or 7 whose sixth is a penalty, not dropout covariates (the
- * declared type, read once a query, as a call may come without a call
- * expression)
- */
-static bool
-cov_call_is_shared(FunctionCallInfo fcinfo)
+/* How a call gives its covariates, read once a query */
+typedef struct CovCallForm
 {
-	bool	   *shared = fcinfo->flinfo->fn_extra;
+	bool		shared;			/* one covariates array for both processes */
+	bool		tied;			/* a last argument naming the tied covariates */
+	int			nargs;			/* the arguments before it, the state's included */
+	ArrayType  *no_tied;		/* the tied names of a call without them: none */
+} CovCallForm;
 
-	if (shared == NULL)
+/*
+ * Without tied names a call has 5, 7 or 9 arguments after the state, with
+ * them one more; one covariates array for both processes is 5 arguments,
+ * or 7 whose sixth is a penalty, not dropout covariates (the declared
+ * type, as a call may come without a call expression)
+ */
+static const CovCallForm *
+cov_call_form(FunctionCallInfo fcinfo)
+{
+	CovCallForm *form = fcinfo->flinfo->fn_extra;
+
+	if (form == NULL)
 	{
-		shared = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(bool));
-		*shared = PG_NARGS() == 6 || (PG_NARGS() == 8 && lk_declared_argtype(fcinfo, 6) == FLOAT8OID);
-		fcinfo->flinfo->fn_extra = shared;
+		form = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CovCallForm));
+		form->tied = PG_NARGS() % 2 == 1;
+		form->nargs = PG_NARGS() - form->tied;
+		form->shared = form->nargs == 6 || (form->nargs == 8 && lk_declared_argtype(fcinfo, 6) == FLOAT8OID);
+		form->no_tied = copy_array(fcinfo->flinfo->fn_mcxt, construct_empty_array(TEXTOID));
+		fcinfo->flinfo->fn_extra = form;
 	}
-	return *shared;
+	return form;
+}
+
+/* Where names holds name, or -1 */
+static int
+names_index(ArrayType *names, Datum name)
+{
+	Datum	   *items;
+	bool	   *nulls;
+	int			n;
+
+	deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &n);
+	for (int i = 0; i < n; i++)
+		if (!nulls[i] && DatumGetBool(DirectFunctionCall2Coll(texteq, C_COLLATION_OID, items[i], name)))
+			return i;
+	return -1;
+}
+
+/* The tied names checked: distinct names of covariates of both processes; how many */
+static int
+check_tied(const char *fname, ArrayType *tied, ArrayType *purchase_names, ArrayType *dropout_names)
+{
+	int			n = check_names(fname, tied, "tied ");
+	Datum	   *items;
+	bool	   *nulls;
+
+	deconstruct_array(tied, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &n);
+	for (int i = 0; i < n; i++)
+		if (names_index(purchase_names, items[i]) < 0 || names_index(dropout_names, items[i]) < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: tied covariate \"%s\" is not a covariate of both processes", fname,
+							TextDatumGetCString(items[i])),
+					 errhint("Tie a covariate that both the purchase and the dropout names hold; its coefficient is then one for both.")));
+	return n;
 }
 
 /*
@@ -824,8 +956,10 @@ cov_call_is_shared(FunctionCallInfo fcinfo)
  * the same covariates on both processes; or (frequency, recency, age,
  * purchase_covariates, purchase_names, dropout_covariates, dropout_names);
  * either with the L2 penalties on the purchase and the dropout
- * coefficients after them.  A row with a NULL is skipped (a NULL covariate
- * value: counted as skipped); the names and penalties must not be NULL.
+ * coefficients after them; any of these with the names of the covariates
+ * whose coefficient is one for both processes last.  A row with a NULL is
+ * skipped (a NULL covariate value: counted as skipped); the names and
+ * penalties must not be NULL.
  */
 static Datum
 cov_fit_accum(FunctionCallInfo fcinfo, ModelKind kind)
@@ -833,12 +967,14 @@ cov_fit_accum(FunctionCallInfo fcinfo, ModelKind kind)
 	const char *fname = model_specs[kind].fit_name;
 	MemoryContext aggcontext = lk_require_agg_context(fcinfo, fname);
 	CovFitState *s = PG_ARGISNULL(0) ? NULL : (CovFitState *) PG_GETARG_POINTER(0);
-	bool		shared = cov_call_is_shared(fcinfo);
+	const CovCallForm *form = cov_call_form(fcinfo);
+	bool		shared = form->shared;
 	int			dropout_arg = shared ? 4 : 6;
-	int			penalty_arg = shared ? 6 : 8;	/* when PG_NARGS() says so */
+	int			penalty_arg = shared ? 6 : 8;	/* when form->nargs says so */
 	double		penalty[2] = {0, 0};
 	ArrayType  *purchase_names,
-			   *dropout_names;
+			   *dropout_names,
+			   *tied_names = form->no_tied;
 	FitKey		key;
 	double	   *row;
 
@@ -849,7 +985,16 @@ cov_fit_accum(FunctionCallInfo fcinfo, ModelKind kind)
 				 errhint("Name the covariates once, such as ARRAY['gender', 'channel']; an empty array for none.")));
 	purchase_names = PG_GETARG_ARRAYTYPE_P(5);
 	dropout_names = PG_GETARG_ARRAYTYPE_P(dropout_arg + 1);
-	if (PG_NARGS() > penalty_arg)
+	if (form->tied)
+	{
+		if (PG_ARGISNULL(form->nargs))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s: the tied covariate names must not be NULL", fname),
+					 errhint("Name the covariates whose coefficient is one for both processes, such as ARRAY['gender']; an empty array for none.")));
+		tied_names = PG_GETARG_ARRAYTYPE_P(form->nargs);
+	}
+	if (form->nargs > penalty_arg)
 		for (int i = 0; i < 2; i++)
 		{
 			if (PG_ARGISNULL(penalty_arg + i))
@@ -875,11 +1020,12 @@ cov_fit_accum(FunctionCallInfo fcinfo, ModelKind kind)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s: no covariates are named", fname),
 					 errhint("Fit without covariates: %s(frequency, recency, age).", fname)));
-		s = cov_state_new(aggcontext, kind, shared, purchase_names, dropout_names, np, nd, 0);
+		check_tied(fname, tied_names, purchase_names, dropout_names);
+		s = cov_state_new(aggcontext, kind, shared, purchase_names, dropout_names, tied_names, np, nd, 0);
 		memcpy(s->penalty, penalty, sizeof(penalty));
 	}
 	else if (!same_array(purchase_names, s->purchase_names) || !same_array(dropout_names, s->dropout_names) ||
-			 s->penalty[0] != penalty[0] || s->penalty[1] != penalty[1])
+			 !same_array(tied_names, s->tied_names) || s->penalty[0] != penalty[0] || s->penalty[1] != penalty[1])
 		names_differ(fname);
 
 	for (int i = 1; i <= 3; i++)
@@ -936,7 +1082,7 @@ cov_empty_like(const LkStateHeader *model, MemoryContext context)
 	const CovFitState *m = (const CovFitState *) model;
 	MemoryContext own = lk_state_context(context);
 	CovFitState *s = cov_state_new(own, m->kind, m->shared, m->purchase_names, m->dropout_names,
-								   m->npurchase, m->ndropout, m->n);
+								   m->tied_names, m->npurchase, m->ndropout, m->n);
 
 	memcpy(s->penalty, m->penalty, sizeof(s->penalty));
 
@@ -951,7 +1097,8 @@ cov_merge(LkStateHeader *into, const LkStateHeader *from)
 	const CovFitState *b = (const CovFitState *) from;
 
 	if (a->kind != b->kind || a->shared != b->shared || !same_array(a->purchase_names, b->purchase_names) ||
-		!same_array(a->dropout_names, b->dropout_names) || a->penalty[0] != b->penalty[0] ||
+		!same_array(a->dropout_names, b->dropout_names) || !same_array(a->tied_names, b->tied_names) ||
+		a->penalty[0] != b->penalty[0] ||
 		a->penalty[1] != b->penalty[1])
 		names_differ(model_specs[a->kind].fit_name);
 	cov_state_reserve(a, b->n);
@@ -980,7 +1127,7 @@ covariate_fit_combine(PG_FUNCTION_ARGS)
 	return lk_combine(fcinfo, &cov_ops);
 }
 
-#define COV_SERIAL_FORMAT 1
+#define COV_SERIAL_FORMAT 2
 
 PG_FUNCTION_INFO_V1(covariate_fit_serialize);
 Datum
@@ -992,7 +1139,7 @@ covariate_fit_serialize(PG_FUNCTION_ARGS)
 	lk_require_agg_context(fcinfo, "covariate_fit_serialize");
 	lk_serial_begin(&buf, COV_SERIAL_FORMAT);
 	lk_serial_room(&buf, sizeof(double) * COV_ROW_WIDTH(s) * (Size) s->n + VARSIZE(s->purchase_names) +
-				   VARSIZE(s->dropout_names) + 40, model_specs[s->kind].fit_name,
+				   VARSIZE(s->dropout_names) + VARSIZE(s->tied_names) + 44, model_specs[s->kind].fit_name,
 				   "Run the query without parallel workers (SET max_parallel_workers_per_gather = 0).");
 	pq_sendint32(&buf, s->kind);
 	pq_sendint32(&buf, s->shared ? 1 : 0);
@@ -1003,6 +1150,8 @@ covariate_fit_serialize(PG_FUNCTION_ARGS)
 	pq_sendbytes(&buf, (const char *) s->purchase_names, VARSIZE(s->purchase_names));
 	pq_sendint32(&buf, VARSIZE(s->dropout_names));
 	pq_sendbytes(&buf, (const char *) s->dropout_names, VARSIZE(s->dropout_names));
+	pq_sendint32(&buf, VARSIZE(s->tied_names));
+	pq_sendbytes(&buf, (const char *) s->tied_names, VARSIZE(s->tied_names));
 	pq_sendint64(&buf, s->n);
 	for (int64 i = 0; i < COV_ROW_WIDTH(s) * s->n; i++)
 		pq_sendfloat8(&buf, s->rows[i]);
@@ -1040,9 +1189,11 @@ covariate_fit_deserialize(PG_FUNCTION_ARGS)
 				n;
 	double		penalty[2];
 	int			np,
-				nd;
+				nd,
+				nt;
 	ArrayType  *purchase_names,
-			   *dropout_names;
+			   *dropout_names,
+			   *tied_names;
 
 	lk_require_agg_context(fcinfo, fname);
 	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, COV_SERIAL_FORMAT, fname);
@@ -1062,11 +1213,13 @@ covariate_fit_deserialize(PG_FUNCTION_ARGS)
 	dropout_names = receive_names(&buf, fname, "dropout ", &nd);
 	if (np + nd == 0 || (shared && !same_array(purchase_names, dropout_names)))
 		lk_serial_error(fname, "Its names do not match its form.");
+	tied_names = receive_names(&buf, fname, "tied ", &nt);
+	check_tied(fname, tied_names, purchase_names, dropout_names);
 	if (buf.len - buf.cursor < 8)
 		lk_serial_error(fname, "It ends before its rows.");
 	n = pq_getmsgint64(&buf);
 	own = lk_state_context(CurrentMemoryContext);
-	s = cov_state_new(own, kind, shared, purchase_names, dropout_names, np, nd, 0);
+	s = cov_state_new(own, kind, shared, purchase_names, dropout_names, tied_names, np, nd, 0);
 	if (n < 0 || (uint64) n > (uint64) (buf.len - buf.cursor) / (8 * COV_ROW_WIDTH(s)))
 		lk_serial_error(fname, "Its row count is out of range.");
 	cov_state_reserve(s, n);
@@ -1105,12 +1258,28 @@ typedef struct CovFit
 	CovProfile *profiles;
 
 	/*
+	 * Per coefficient (np + nd of them, on the scaled covariates), the fit
+	 * parameter it is and the factor it is of it: its own, 1, or a tied
+	 * dropout coefficient's purchase partner, sd_dropout / sd_purchase,
+	 * so that the two are one on the covariates' own scale
+	 */
+	int		   *param_of;
+	double	   *scale_of;
+
+	/*
 	 * Per coefficient (np + nd of them), the L2 penalty's weight on the
 	 * scaled coefficient: customers x lambda / sd^2, as CLVTools penalizes
 	 * the mean log-likelihood by lambda |g|^2 on the covariates' own scale
 	 */
 	double	   *ridge;
 } CovFit;
+
+/* Coefficient k (scaled) at the fit's parameters theta */
+static inline double
+coefficient(const CovFit *c, const double *theta, int k)
+{
+	return c->scale_of[k] * theta[c->param_of[k]];
+}
 
 /* The penalty at theta: sum of ridge_k g'_k^2 */
 static double
@@ -1119,7 +1288,7 @@ cov_penalty(const CovFit *c, const double *theta)
 	double		penalty = 0;
 
 	for (int k = 0; k < c->np + c->nd; k++)
-		penalty += c->ridge[k] * theta[c->nbase + k] * theta[c->nbase + k];
+		penalty += c->ridge[k] * coefficient(c, theta, k) * coefficient(c, theta, k);
 	return penalty;
 }
 
@@ -1152,9 +1321,9 @@ profile_theta(const CovFit *c, const CovProfile *p, const double *theta, double 
 				ld = 0;
 
 	for (int k = 0; k < c->np; k++)
-		lp += theta[c->nbase + k] * p->zp[k];
+		lp += coefficient(c, theta, k) * p->zp[k];
 	for (int k = 0; k < c->nd; k++)
-		ld += theta[c->nbase + c->np + k] * p->zd[k];
+		ld += coefficient(c, theta, c->np + k) * p->zd[k];
 	for (int j = 0; j < c->nbase; j++)
 		t[j] = theta[j] + c->links->purchase[j] * lp + c->links->dropout[j] * ld;
 }
@@ -1194,22 +1363,27 @@ cov_loglik(FitData *d, const double *theta, double *grad)
 			gd += c->links->dropout[j] * g[j];
 		}
 		for (int k = 0; k < c->np; k++)
-			grad[c->nbase + k] += gp * p->zp[k];
+			grad[c->param_of[k]] += c->scale_of[k] * gp * p->zp[k];
 		for (int k = 0; k < c->nd; k++)
-			grad[c->nbase + c->np + k] += gd * p->zd[k];
+			grad[c->param_of[c->np + k]] += c->scale_of[c->np + k] * gd * p->zd[k];
 	}
 	if (grad != NULL)
 		for (int k = 0; k < c->np + c->nd; k++)
-			grad[c->nbase + k] -= 2 * c->ridge[k] * theta[c->nbase + k];
+			grad[c->param_of[k]] -= 2 * c->ridge[k] * coefficient(c, theta, k) * c->scale_of[k];
 	return ll - cov_penalty(c, theta);
 }
 
-/* The sum of the profiles' base information, each carried by J_p' H_p J_p (the map is linear) */
+/*
+ * The sum of the profiles' base information, each carried by J_p' H_p J_p
+ * (the map is linear; J_p's coefficient columns gathered onto the fit's
+ * parameters)
+ */
 static void
 cov_information(FitData *d, const double *theta, double *h)
 {
 	const CovFit *c = d->arranged;
 	int			n = d->nparams;
+	int			nall = c->nbase + c->np + c->nd;
 
 	memset(h, 0, sizeof(double) * n * n);
 	for (int i = 0; i < c->nprofiles; i++)
@@ -1218,12 +1392,19 @@ cov_information(FitData *d, const double *theta, double *h)
 		int			nb = c->nbase;
 		double		t[MODEL_MAX_PARAMS],
 					hp[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS],
-					jmap[MODEL_MAX_PARAMS * FIT_MAX_PARAMS];
+					jall[MODEL_MAX_PARAMS * FIT_MAX_PARAMS],
+					jmap[MODEL_MAX_PARAMS * FIT_MAX_PARAMS] = {0};
 
 		CHECK_FOR_INTERRUPTS();
 		profile_theta(c, p, theta, t);
 		fit_information_by_differences(p->rows, t, hp);
-		link_map(c->links, nb, c->np, c->nd, p->zp, p->zd, jmap);
+		link_map(c->links, nb, c->np, c->nd, p->zp, p->zd, jall);
+		for (int j = 0; j < nb; j++)
+		{
+			jmap[j * n + j] = 1;
+			for (int k = 0; k < c->np + c->nd; k++)
+				jmap[j * n + c->param_of[k]] += c->scale_of[k] * jall[j * nall + nb + k];
+		}
 		for (int a = 0; a < n; a++)
 			for (int b = 0; b < n; b++)
 			{
@@ -1236,7 +1417,7 @@ cov_information(FitData *d, const double *theta, double *h)
 			}
 	}
 	for (int k = 0; k < c->np + c->nd; k++)
-		h[(c->nbase + k) * n + c->nbase + k] += 2 * c->ridge[k];
+		h[c->param_of[k] * n + c->param_of[k]] += 2 * c->ridge[k] * c->scale_of[k] * c->scale_of[k];
 }
 
 /*
@@ -1364,7 +1545,9 @@ cov_fit_final(FunctionCallInfo fcinfo)
 				nd,
 				ncov,
 				width,
-				n;
+				ntied,
+				n,
+				nfit;
 	double	   *rows;
 	double	   *mean,
 			   *sd;
@@ -1377,6 +1560,7 @@ cov_fit_final(FunctionCallInfo fcinfo)
 			   *d;
 	double		theta[FIT_MAX_PARAMS] = {0};
 	double		a[FIT_MAX_PARAMS * FIT_MAX_PARAMS] = {0};
+	double		ae[FIT_MAX_PARAMS * FIT_MAX_PARAMS] = {0};
 	FitOutcome *out;
 	CovariateModel *m;
 	StringInfoData names;
@@ -1394,6 +1578,8 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	ncov = COV_ROW_WIDTH(s) - 3;
 	nb = COV_NBASE_OF(kind);
 	n = nb + np + nd;
+	ntied = ArrayGetNItems(ARR_NDIM(s->tied_names), ARR_DIMS(s->tied_names));
+	nfit = n - ntied;
 	if (s->n > PG_INT32_MAX / 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -1416,7 +1602,8 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	initStringInfo(&names);
 	append_nul_terminated(&names, s->purchase_names);
 	append_nul_terminated(&names, s->dropout_names);
-	m = cov_model_alloc(kind, np, nd, names.len);
+	append_nul_terminated(&names, s->tied_names);
+	m = cov_model_alloc(kind, np, nd, ntied, names.len);
 	memcpy((char *) COV_NAMES(m), names.data, names.len);
 	for (int k = 0; k < ncov; k++)
 	{
@@ -1439,6 +1626,25 @@ cov_fit_final(FunctionCallInfo fcinfo)
 		int			column = s->shared && k >= np ? k - np : k;
 
 		c->ridge[k] = (double) s->n * s->penalty[k < np ? 0 : 1] / (sd[column] * sd[column]);
+	}
+	c->param_of = palloc(sizeof(int) * Max(np + nd, 1));
+	c->scale_of = palloc(sizeof(double) * Max(np + nd, 1));
+	for (int k = 0, free_at = nb + np; k < np + nd; k++)
+	{
+		int			partner = k < np ? -1 : cov_index(m, 0, np, cov_name(m, k));
+
+		if (partner >= 0 && cov_index(m, np + nd, ntied, cov_name(m, k)) >= 0)
+		{
+			int			column = s->shared ? k - np : k;
+
+			c->param_of[k] = nb + partner;
+			c->scale_of[k] = sd[column] / sd[partner];
+		}
+		else
+		{
+			c->param_of[k] = k < np ? nb + k : free_at++;
+			c->scale_of[k] = 1;
+		}
 	}
 	c->profiles = palloc(sizeof(CovProfile) * s->n);
 	all_keys = palloc_extended(sizeof(FitKey) * s->n, MCXT_ALLOC_HUGE);
@@ -1526,7 +1732,7 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	d = palloc0(sizeof(FitData));
 	d->kind = kind;
 	d->fname = fname;
-	d->nparams = n;
+	d->nparams = nfit;
 	d->loglik = cov_loglik;
 	d->sample = cov_sample;
 	d->information = cov_information;
@@ -1552,7 +1758,7 @@ cov_fit_final(FunctionCallInfo fcinfo)
 			 out->log_likelihood, other->log_likelihood);
 		if (other->log_likelihood > out->log_likelihood)
 		{
-			memcpy(theta, again, sizeof(double) * n);
+			memcpy(theta, again, sizeof(double) * nfit);
 			out = other;
 		}
 	}
@@ -1560,7 +1766,9 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	/*
 	 * Back to the covariates' own scale: g_k = g'_k / sd_k, and a base
 	 * log-parameter moved by a process takes that process's sum of
-	 * g'_k mean_k / sd_k.  theta = A theta', covariance A C A^T.
+	 * g'_k mean_k / sd_k.  theta = A E theta', covariance A E C (A E)^T,
+	 * E taking the fit's parameters to every coefficient (a tied one
+	 * twice).
 	 */
 	for (int i = 0; i < n; i++)
 		a[i * n + i] = 1;
@@ -1579,10 +1787,17 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	}
 	for (int i = 0; i < n; i++)
 	{
+		for (int j = 0; j < nb; j++)
+			ae[i * nfit + j] = a[i * n + j];
+		for (int k = 0; k < np + nd; k++)
+			ae[i * nfit + c->param_of[k]] += a[i * n + nb + k] * c->scale_of[k];
+	}
+	for (int i = 0; i < n; i++)
+	{
 		double		v = 0;
 
-		for (int j = 0; j < n; j++)
-			v += a[i * n + j] * theta[j];
+		for (int j = 0; j < nfit; j++)
+			v += ae[i * nfit + j] * theta[j];
 		COV_ESTIMATE(m)[i] = i < nb ? exp(v) : v;
 	}
 	for (int i = 0; i < n; i++)
@@ -1590,9 +1805,9 @@ cov_fit_final(FunctionCallInfo fcinfo)
 		{
 			double		v = 0;
 
-			for (int k = 0; k < n; k++)
-				for (int l = 0; l < n; l++)
-					v += a[i * n + k] * out->covariance[k * n + l] * a[j * n + l];
+			for (int k = 0; k < nfit; k++)
+				for (int l = 0; l < nfit; l++)
+					v += ae[i * nfit + k] * out->covariance[k * nfit + l] * ae[j * nfit + l];
 			COV_COVARIANCE(m)[i * n + j] = v;
 		}
 	/* exactly symmetric */
@@ -1605,6 +1820,10 @@ cov_fit_final(FunctionCallInfo fcinfo)
 
 		COV_STD_ERROR(m)[i] = i < nb ? COV_ESTIMATE(m)[i] * sd_theta : sd_theta;
 	}
+	/* a tied dropout coefficient is its purchase partner's, to the last bit */
+	for (int k = np; k < np + nd; k++)
+		if (c->param_of[k] < nb + np)
+			cov_copy_parameter(m, c->param_of[k], nb + k);
 	m->iterations = start->evaluations + d->evaluations;
 	m->customers = d->total_weight;
 	m->skipped = (double) s->skipped;

@@ -107,6 +107,31 @@ CREATE FUNCTION loyalty_kpi_internal.@P@_covariate_fit_accum(internal, double pr
 RETURNS internal
 AS 'MODULE_PATHNAME', '@P@_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
+-- the same four forms, with the tied covariates' names last
+CREATE FUNCTION loyalty_kpi_internal.@P@_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', '@P@_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.@P@_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[], text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', '@P@_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.@P@_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision, double precision, text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', '@P@_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.@P@_covariate_fit_accum(internal, double precision, double precision,
+                                                            double precision, double precision[], text[],
+                                                            double precision[], text[], double precision,
+                                                            double precision, text[])
+RETURNS internal
+AS 'MODULE_PATHNAME', '@P@_covariate_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
 CREATE FUNCTION loyalty_kpi_internal.@P@_covariate_fit_final(internal) RETURNS @extschema@.@P@_covariate_model
 AS 'MODULE_PATHNAME', 'covariate_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
@@ -157,6 +182,58 @@ CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double 
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], double precision, double precision) IS
     'The purchase model with separate covariates per process and L2 penalties on their coefficients (CLVTools'' reg.lambdas).';
+
+CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[],
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.@P@_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.@P@_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision[], text[], text[]) IS
+    'The purchase model with time-invariant covariates on both processes, the covariates named in tied_names with one coefficient for both processes (CLVTools'' names.cov.constr).';
+
+CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[],
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.@P@_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.@P@_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], text[]) IS
+    'The purchase model with separate covariates per process, those named in tied_names (in both lists) with one coefficient for both processes (CLVTools'' names.cov.constr).';
+
+CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
+                                       covariates double precision[], names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision,
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.@P@_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.@P@_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision[], text[], double precision, double precision, text[]) IS
+    'The purchase model with covariates on both processes, L2 penalties on their coefficients, and the covariates named in tied_names with one coefficient for both processes (penalized by both penalties, as CLVTools does).';
+
+CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
+                                       purchase_covariates double precision[], purchase_names text[],
+                                       dropout_covariates double precision[], dropout_names text[],
+                                       purchase_penalty double precision, dropout_penalty double precision,
+                                       tied_names text[]) (
+    SFUNC = loyalty_kpi_internal.@P@_covariate_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.@P@_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision[], text[], double precision[], text[], double precision, double precision, text[]) IS
+    'The purchase model with separate covariates per process, L2 penalties on their coefficients, and the covariates named in tied_names with one coefficient for both processes.';
 -- @end
 
 COMMENT ON TYPE @extschema@.pareto_nbd_covariate_model IS

@@ -850,6 +850,79 @@ SELECT throws_ok($$SELECT pareto_nbd_fit(x, t_x, t, ARRAY[gender], ARRAY['Gender
 SELECT throws_ok($$SELECT pareto_nbd_fit(x, t_x, t, ARRAY[gender], ARRAY['Gender'], 0.1, NULL) FROM apparel_calibration JOIN apparel_static USING (id)$$,
                  '22004', NULL, 'a NULL penalty: 22004');
 
+-- One coefficient for both processes, CLVTools' names.cov.constr: Gender
+-- tied, Channel free, at both splits.  Every fit reaches at least
+-- CLVTools' log-likelihood and at most the untied fit's (the models are
+-- nested); the tied coefficient is one number in both processes' rows;
+-- the one-array form and the two-array form (dropout covariates in
+-- another order) are one fit.
+CREATE TABLE tied_fits AS
+SELECT weeks, pareto_nbd_fit(x, t_x, t, ARRAY[gender, channel], ARRAY['Gender', 'Channel'], ARRAY['Gender']) AS pnbd,
+       pareto_nbd_fit(x, t_x, t, ARRAY[gender, channel], ARRAY['Gender', 'Channel'],
+                      ARRAY[channel, gender], ARRAY['Channel', 'Gender'], ARRAY['Gender']) AS pnbd_two,
+       bgnbd_fit(x, t_x, t, ARRAY[gender, channel], ARRAY['Gender', 'Channel'], ARRAY['Gender']) AS bg,
+       ggompertz_nbd_fit(x, t_x, t, ARRAY[gender, channel], ARRAY['Gender', 'Channel'], ARRAY['Gender']) AS gg
+FROM apparel_calibration JOIN apparel_static USING (id) GROUP BY weeks;
+CREATE TABLE tied_vs_clvtools AS
+SELECT t.weeks, v.model, v.ll AS ours, v.untied, v.converged,
+       (SELECT min(log_likelihood) FROM clvtools_fits c WHERE c.model = v.model AND c.weeks = t.weeks) AS clvtools
+FROM tied_fits t JOIN covariate_fits f USING (weeks),
+     LATERAL (VALUES ('pareto_nbd_static_tied', log_likelihood(t.pnbd), log_likelihood(f.pnbd), converged(t.pnbd)),
+                     ('bgnbd_static_tied', log_likelihood(t.bg), log_likelihood(f.bg), converged(t.bg)),
+                     ('ggompertz_nbd_static_tied', log_likelihood(t.gg), log_likelihood(f.gg), converged(t.gg))) v(model, ll, untied, converged);
+SELECT results_eq($$SELECT model, weeks, ours >= clvtools, ours <= untied FROM tied_vs_clvtools ORDER BY 1, 2$$,
+                  $$VALUES ('bgnbd_static_tied', 40, true, true), ('bgnbd_static_tied', 104, true, true),
+                           ('ggompertz_nbd_static_tied', 40, true, true), ('ggompertz_nbd_static_tied', 104, true, true),
+                           ('pareto_nbd_static_tied', 40, true, true), ('pareto_nbd_static_tied', 104, true, true)$$,
+                  'apparel with Gender tied across the processes: every fit reaches at least CLVTools'' log-likelihood, and at most its untied fit''s ('
+                  || (SELECT string_agg(model || ' ' || weeks || ': ' || round(ours::numeric, 4) || ' against ' || round(clvtools::numeric, 4)
+                                        || CASE WHEN converged THEN ', converged' ELSE '' END, '; ' ORDER BY model, weeks)
+                      FROM tied_vs_clvtools) || ')');
+SELECT is((SELECT count(*) FROM tied_fits f,
+                  LATERAL (SELECT count(DISTINCT (estimate, standard_error, lower, upper)) AS variants, count(*) AS rows
+                           FROM coefficients(f.pnbd) WHERE term = 'Gender') g
+           WHERE g.variants = 1 AND g.rows = 2 AND f.pnbd::jsonb -> 'tied_covariates' = '["Gender"]'
+             AND f.pnbd::jsonb #> '{covariance,4}' = f.pnbd::jsonb #> '{covariance,6}'), 2::bigint,
+          'a tied covariate: one estimate, standard error and covariance row in both processes, and named in the model''s jsonb');
+SELECT is((SELECT count(*) FROM tied_fits f,
+                  LATERAL (SELECT c.estimate AS one, d.estimate AS two FROM coefficients(f.pnbd) c
+                           JOIN coefficients(f.pnbd_two) d USING (process, term)) c
+           WHERE abs(log_likelihood(f.pnbd) - log_likelihood(f.pnbd_two)) < 1e-8 AND abs(c.one - c.two) < 1e-5 * greatest(abs(c.one), 1)),
+          16::bigint, 'a tie given with one covariates array or with two in different orders: the same fit');
+-- at 104 weeks Pareto/NBD has an interior maximum: CLVTools' estimates, and the customers' own likelihoods sum to the fit's
+SELECT is((SELECT count(*) FROM tied_fits f, coefficients(f.pnbd) c
+           JOIN clvtools_fits t ON t.model = 'pareto_nbd_static_tied' AND t.weeks = 104
+            AND t.parameter = CASE WHEN c.term IN ('r', 'alpha', 's', 'beta') THEN c.term
+                                   WHEN c.term = 'Gender' THEN 'constr.Gender'
+                                   WHEN c.process = 'purchase' THEN 'trans.' || c.term ELSE 'life.' || c.term END
+           WHERE f.weeks = 104 AND converged(f.pnbd) AND abs(c.estimate - t.estimate) < 0.05 * c.standard_error), 8::bigint,
+          'apparel, 104 weeks, Gender tied: Pareto/NBD converges at CLVTools'' parameters and coefficients, within 0.05 standard errors');
+SELECT ok((SELECT abs(sum(pg_temp.lpoch(parameter(m, 'r'), x) + parameter(m, 'r') * ln(parameter(m, 'alpha'))
+                          + parameter(m, 's') * ln(parameter(m, 'beta')) - (parameter(m, 'r') + x) * ln(parameter(m, 'alpha') + t)
+                          - parameter(m, 's') * ln(parameter(m, 'beta') + t) - ln(probability_alive(m, x, t_x, t)))
+                      - min(log_likelihood(f.pnbd))) < 1e-8
+           FROM apparel_calibration c JOIN apparel_static s USING (id) JOIN tied_fits f USING (weeks),
+                LATERAL (SELECT customer_model(f.pnbd, ARRAY[s.gender, s.channel]) AS m) q WHERE weeks = 104),
+          'Gender tied: the fit''s log-likelihood is the sum of the customers'' own, written in SQL from their customer models');
+SELECT is((SELECT count(*) FROM tied_fits
+           WHERE pnbd::text::pareto_nbd_covariate_model::text = pnbd::text AND pnbd::text LIKE '%;tied="Gender";%'
+             AND loyalty_kpi_internal.bgnbd_covariate_model_send(bg::text::bgnbd_covariate_model)
+                 = loyalty_kpi_internal.bgnbd_covariate_model_send(bg)), 2::bigint,
+          'a tied model''s text form names the tie and reads back to the same model');
+SELECT throws_ok($$SELECT pareto_nbd_fit(x, t_x, t, ARRAY[gender], ARRAY['Gender'], ARRAY[channel], ARRAY['Channel'], ARRAY['Gender'])
+                   FROM apparel_calibration JOIN apparel_static USING (id)$$,
+                 '22023', 'pareto_nbd_fit: tied covariate "Gender" is not a covariate of both processes', 'a tied name one process lacks: 22023');
+SELECT throws_ok($$SELECT bgnbd_fit(x, t_x, t, ARRAY[gender, channel], ARRAY['Gender', 'Channel'], ARRAY['Gender', 'Gender'])
+                   FROM apparel_calibration JOIN apparel_static USING (id)$$,
+                 '22023', 'bgnbd_fit: tied covariate name "Gender" is given twice', 'a tied name given twice: 22023');
+SELECT throws_ok($$SELECT bgnbd_fit(x, t_x, t, ARRAY[gender, channel], ARRAY['Gender', 'Channel'], 0, 0, NULL)
+                   FROM apparel_calibration JOIN apparel_static USING (id)$$,
+                 '22004', 'bgnbd_fit: the tied covariate names must not be NULL', 'NULL tied names: 22004');
+SELECT throws_ok($$SELECT ('v1:pareto_nbd:purchase="a";dropout="a";tied="a";estimates=1,1,1,1,2,3;se=NaN,NaN,NaN,NaN,NaN,NaN;cov='
+                           || array_to_string(array_fill('NaN'::text, ARRAY[36]), ',')
+                           || ';log_likelihood=-1;penalty=0,0;customers=2;skipped=0;iterations=1;converged=true')::pareto_nbd_covariate_model$$,
+                 '22P02', NULL, 'a tied covariate whose two coefficients differ in a text form: 22P02');
+
 -- A customer model's covariance is the fit's carried to its parameters:
 -- var ln alpha_i = var ln alpha + var g_Gender - 2 cov (a Gender-1, Channel-0 customer)
 SELECT ok((SELECT abs(standard_error(customer_model(pnbd, ARRAY[1, 0]::float8[]), 'alpha')

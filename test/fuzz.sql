@@ -117,6 +117,14 @@ SELECT 'bgnbd_covariate_model', m::text FROM (
                    ARRAY[(g % 2)::float8], ARRAY['even'], '{}', '{}', 0.01, 0)
   FROM generate_series(1, 300) g) x(m)
 UNION ALL
+SELECT 'bgnbd_covariate_model', m::text FROM (
+  SELECT bgnbd_fit(g % 5, CASE WHEN g % 5 = 0 THEN 0 ELSE g % 13 + 1 END, 20 + g % 7,
+                   ARRAY[(g % 2)::float8, (g % 3) * 0.5], ARRAY['even', 'third'], ARRAY['even'])
+  FROM generate_series(1, 300) g) x(m)
+UNION ALL
+SELECT 'pareto_nbd_covariate_model', v FROM (VALUES
+  ('v1:pareto_nbd:purchase="a";dropout="a";tied="a";estimates=1,1,1,1,2,2;se=NaN,NaN,NaN,NaN,1,1;cov=' || array_to_string(array_fill('0'::text, ARRAY[36]), ',') || ';log_likelihood=-1;penalty=0,0;customers=2;skipped=0;iterations=1;converged=true')) v(v)
+UNION ALL
 SELECT 'bgnbd_covariate_model', v FROM (VALUES
   ('v1:bgnbd:purchase="a\\b";dropout=;estimates=0.2,1.3,0.5,2,1e+300;se=0,1,NaN,1e+300,0;cov=0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0;log_likelihood=-10;penalty=0.5,0;customers=20;skipped=0;iterations=49;converged=false')) v(v)
 UNION ALL

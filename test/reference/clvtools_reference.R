@@ -6,7 +6,9 @@
 # clvtools_apparel_fits.csv: each fit's parameters and log-likelihood at the
 #   40- and 104-week splits (time unit week): Pareto/NBD, BG/NBD and
 #   GGompertz/NBD without covariates, and with Gender and Channel on both
-#   processes; a row per parameter, with the fit's log-likelihood repeated.
+#   processes (also penalized, and with Gender's coefficient tied across
+#   the processes); a row per parameter, with the fit's log-likelihood
+#   repeated.
 # clvtools_apparel_predictions.csv: per customer and fit, CLVTools' own
 #   summary (x, t.x, T.cal), the holdout's length, and its PAlive, CET (the
 #   holdout period) and DERT (continuous discount 0.1, CLVTools' default;
@@ -50,7 +52,11 @@ for (split in c(40, 104)) {
     # L2 penalties on the coefficients; CLVTools' logLik of these is the
     # penalized mean, -(mean -LL + lambda_trans |g_trans|^2 + lambda_life |g_life|^2)
     pareto_nbd_static_penalized = function() pnbd(covariates, reg.lambdas = c(trans = 0.05, life = 0.1), verbose = FALSE),
-    bgnbd_static_penalized = function() bgnbd(covariates, reg.lambdas = c(trans = 0.05, life = 0.1), verbose = FALSE))
+    bgnbd_static_penalized = function() bgnbd(covariates, reg.lambdas = c(trans = 0.05, life = 0.1), verbose = FALSE),
+    # Gender's coefficient one for both processes (names.cov.constr)
+    pareto_nbd_static_tied = function() pnbd(covariates, names.cov.constr = "Gender", verbose = FALSE),
+    bgnbd_static_tied = function() bgnbd(covariates, names.cov.constr = "Gender", verbose = FALSE),
+    ggompertz_nbd_static_tied = function() ggomnbd(covariates, names.cov.constr = "Gender", verbose = FALSE))
   for (name in names(models)) {
     fitted <- tryCatch(models[[name]](), error = function(e) e)
     if (inherits(fitted, "error")) {
@@ -63,7 +69,8 @@ for (split in c(40, 104)) {
     fits[[length(fits) + 1]] <- data.frame(model = name, weeks = split, parameter = names(co),
                                            estimate = unname(co), log_likelihood = ll, note = "")
     p <- tryCatch(predict(fitted, verbose = FALSE, predict.spending = FALSE), error = function(e) NULL)
-    if (!is.null(p) && !grepl("penalized", name)) {
+    # the penalized and tied fits' predictions are those of their customer models, checked on the others
+    if (!is.null(p) && !grepl("penalized|tied", name)) {
       cbs <- fitted@cbs
       p <- as.data.frame(p)
       # BG/NBD has no DERT in CLVTools
