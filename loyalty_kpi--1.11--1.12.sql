@@ -49,6 +49,11 @@
  *   fitted_customers(), evaluations(), converged(), their jsonb, and
  *   customer_model(), a customer's model without covariates for every
  *   prediction.
+ * - lifetimes' penalizer_coef (issue 30): bgnbd_fit, mbgnbd_fit and
+ *   pareto_nbd_fit(frequency, recency, age, customers, time_unit,
+ *   penalizer_coef), as lifetimes' fitters penalize; a penalized fit's model
+ *   is format 4 (format 3 and the penalizer), every other model stays
+ *   format 3.
  * - Tied covariates (issue 30; CLVTools' names.cov.constr): each covariate
  *   form of pareto_nbd_fit, bgnbd_fit and ggompertz_nbd_fit with a last
  *   tied_names text[], the covariates of both processes fitted with one
@@ -2340,6 +2345,58 @@ COMMENT ON AGGREGATE @extschema@.ggompertz_nbd_fit(double precision, double prec
 
 COMMENT ON TYPE @extschema@.ggompertz_nbd_covariate_model IS
     'A fitted GGompertz/NBD model with covariates: r, alpha, b, s, beta of the customer whose covariates are 0, and each covariate''s coefficient (alpha_i = alpha exp(-g''z), beta_i = beta exp(-g''z)), with standard errors, covariance and log-likelihood.';
+
+-- lifetimes' penalizer_coef on BG/NBD, MBG/NBD and Pareto/NBD (last, after the weight and the time unit; the model records it as format 4)
+CREATE FUNCTION loyalty_kpi_internal.bgnbd_fit_accum(internal, double precision, double precision, double precision,
+                                                  double precision, interval, double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.bgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       customers double precision, time_unit interval,
+                                       penalizer_coef double precision) (
+    SFUNC = loyalty_kpi_internal.bgnbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgnbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.bgnbd_fit(double precision, double precision, double precision, double precision, interval, double precision) IS
+    'The fit with lifetimes'' penalizer_coef: the parameters pulled towards 0 by penalizer_coef times their squares (alpha and Pareto/NBD''s beta in units of the longest age), as lifetimes'' fitters penalize; the model records the penalizer and the time unit, and its log-likelihood is the likelihood itself.';
+
+CREATE FUNCTION loyalty_kpi_internal.mbgnbd_fit_accum(internal, double precision, double precision, double precision,
+                                                  double precision, interval, double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'mbgnbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.mbgnbd_fit(frequency double precision, recency double precision, age double precision,
+                                       customers double precision, time_unit interval,
+                                       penalizer_coef double precision) (
+    SFUNC = loyalty_kpi_internal.mbgnbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.mbgnbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.mbgnbd_fit(double precision, double precision, double precision, double precision, interval, double precision) IS
+    'The fit with lifetimes'' penalizer_coef: the parameters pulled towards 0 by penalizer_coef times their squares (alpha and Pareto/NBD''s beta in units of the longest age), as lifetimes'' fitters penalize; the model records the penalizer and the time unit, and its log-likelihood is the likelihood itself.';
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_fit_accum(internal, double precision, double precision, double precision,
+                                                  double precision, interval, double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency double precision, age double precision,
+                                       customers double precision, time_unit interval,
+                                       penalizer_coef double precision) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision, interval, double precision) IS
+    'The fit with lifetimes'' penalizer_coef: the parameters pulled towards 0 by penalizer_coef times their squares (alpha and Pareto/NBD''s beta in units of the longest age), as lifetimes'' fitters penalize; the model records the penalizer and the time unit, and its log-likelihood is the likelihood itself.';
 
 -- The support functions are the aggregates' own: PUBLIC may not call them
 -- directly (every aggregate still works for every role; only direct

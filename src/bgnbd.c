@@ -86,9 +86,10 @@ bgnbd_arrange(FitData *fit)
 }
 
 /*
- * bgnbd_fit and mbgnbd_fit(frequency, recency, age [, weight] [, time_unit]):
- * one customer's (x, t_x, T) in one time unit, or a weighted row standing
- * for `weight` customers; the model records the time unit when it is given.
+ * bgnbd_fit and mbgnbd_fit(frequency, recency, age [, weight] [, time_unit]
+ * [, penalizer_coef]): one customer's (x, t_x, T) in one time unit, or a
+ * weighted row standing for `weight` customers; the model records the time
+ * unit when it is given, and lifetimes' penalizer.
  */
 static Datum
 nbd_fit_accum(FunctionCallInfo fcinfo, ModelKind kind, const char *accum_name)
@@ -104,6 +105,8 @@ nbd_fit_accum(FunctionCallInfo fcinfo, ModelKind kind, const char *accum_name)
 			PG_RETURN_POINTER(state);
 	if (form->has_unit)
 		fit_time_unit_arg(fcinfo, state);
+	if (form->penalized)
+		fit_penalizer_arg(fcinfo, 6, state);
 
 	key.v[0] = PG_GETARG_FLOAT8(1);
 	key.v[1] = PG_GETARG_FLOAT8(2);
@@ -361,12 +364,25 @@ nbd_fit_final(FunctionCallInfo fcinfo)
 	FitState   *state = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
 	FitData    *d;
 	Model	   *m;
+	double		penalizer;
 
 	if (fit_state_is_empty(state))
 		PG_RETURN_NULL();
 	d = fit_data_build(state);
 	nbd_check_identifiable(d);
+	penalizer = fit_state_penalizer(state);
+	fit_penalize(d, penalizer);
 	m = fit_model(d);
+	if (penalizer > 0)
+	{
+		/* the model keeps the likelihood itself, not the penalized objective */
+		double		theta[MODEL_MAX_PARAMS];
+
+		for (int j = 0; j < m->nparams; j++)
+			theta[j] = log(MODEL_ESTIMATE(m)[j]);
+		m->log_likelihood = model_specs[d->kind].loglik(d, theta, NULL);
+		m = model_with_penalizer(m, penalizer);
+	}
 	m->time_unit = *fit_state_time_unit(state);
 	PG_RETURN_POINTER(m);
 }

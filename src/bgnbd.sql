@@ -241,6 +241,28 @@ COMMENT ON FUNCTION @extschema@.predicted_clv_interval(@extschema@.@P@_model, @e
 
 -- @end
 
+-- lifetimes' penalizer_coef on the three models lifetimes fits (1.12):
+-- last, after the weight and the time unit (a float right after the
+-- weight would take the bare literal of fit(..., weight, '7 days') as a
+-- number)
+-- @each P: bgnbd, mbgnbd, pareto_nbd
+CREATE FUNCTION loyalty_kpi_internal.@P@_fit_accum(internal, double precision, double precision, double precision,
+                                                  double precision, interval, double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', '@P@_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double precision, age double precision,
+                                       customers double precision, time_unit interval,
+                                       penalizer_coef double precision) (
+    SFUNC = loyalty_kpi_internal.@P@_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.@P@_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision, interval, double precision) IS
+    'The fit with lifetimes'' penalizer_coef: the parameters pulled towards 0 by penalizer_coef times their squares (alpha and Pareto/NBD''s beta in units of the longest age), as lifetimes'' fitters penalize; the model records the penalizer and the time unit, and its log-likelihood is the likelihood itself.';
+-- @end
+
 -- P(X(t) = n): eq. 8 of the BG/NBD paper, its MBG/NBD counterpart, Pareto/NBD's and GGompertz/NBD's
 -- @each P: bgnbd, mbgnbd, pareto_nbd, ggompertz_nbd
 -- P(X(t) = n), eq. 8 of the BG/NBD paper (and its MBG/NBD counterpart)

@@ -80,6 +80,34 @@ model_new(ModelKind kind)
 	return m;
 }
 
+double
+model_penalizer(const Model *m)
+{
+	return m->version == MODEL_FORMAT_PENALIZED ? m->values[m->nparams * (2 + m->nparams)] : 0;
+}
+
+Model *
+model_with_penalizer(Model *m, double penalizer)
+{
+	Model	   *penalized;
+
+	if (penalizer == 0)
+		return m;
+	penalized = palloc(MODEL_SIZE_PENALIZED(m->nparams));
+	memcpy(penalized, m, MODEL_SIZE(m->nparams));
+	SET_VARSIZE(penalized, MODEL_SIZE_PENALIZED(m->nparams));
+	penalized->version = MODEL_FORMAT_PENALIZED;
+	penalized->values[m->nparams * (2 + m->nparams)] = penalizer;
+	return penalized;
+}
+
+/* The size a value of m's version and parameters has */
+static Size
+model_size(const Model *m)
+{
+	return m->version == MODEL_FORMAT_PENALIZED ? MODEL_SIZE_PENALIZED(m->nparams) : MODEL_SIZE(m->nparams);
+}
+
 /* A time unit a fit may record: not negative in any field, not zero */
 const char *
 model_time_unit_problem(const Interval *unit)
@@ -96,9 +124,11 @@ model_problem(const Model *m, ModelKind kind)
 {
 	const ModelSpec *spec = &model_specs[kind];
 
-	if (m->version != MODEL_FORMAT)
+	if (m->version != MODEL_FORMAT && m->version != MODEL_FORMAT_PENALIZED)
 		return psprintf("Format version %d is not one this release reads (it reads 1 to %d).",
-						m->version, MODEL_FORMAT);
+						m->version, MODEL_FORMAT_PENALIZED);
+	if (m->version == MODEL_FORMAT_PENALIZED && !(model_penalizer(m) > 0 && isfinite(model_penalizer(m))))
+		return "The penalizer must be a positive finite number (format 4 is a penalized fit's).";
 	if (m->kind != kind || m->nparams != spec->nparams)
 		return psprintf("It is not a %s.", spec->type_name);
 	for (int i = 0; i < spec->nparams; i++)
@@ -237,7 +267,8 @@ model_check(struct varlena *given, ModelKind kind)
 	else if (VARSIZE(m) >= offsetof(Model, values) && m->version == 2)
 		m = model_from_v2(m);
 	if (m == NULL || VARSIZE(m) < offsetof(Model, values) ||
-		m->kind < 1 || m->kind > MODEL_KIND_MAX || VARSIZE(m) != MODEL_SIZE(m->nparams))
+		m->kind < 1 || m->kind > MODEL_KIND_MAX || m->nparams != model_specs[m->kind].nparams ||
+		VARSIZE(m) != model_size(m))
 		elog(ERROR, "corrupt model value");
 	if (kind == MODEL_ANY)
 		kind = (ModelKind) m->kind;
@@ -435,14 +466,16 @@ model_in(FunctionCallInfo fcinfo, ModelKind kind)
 	const char *p = input;
 	Model	   *m = model_new(kind);
 	const char *problem;
-	double		iterations;
+	double		iterations,
+				penalizer = 0;
 	int			version;
 
-	if (strncmp(p, "v1:", 3) == 0 || strncmp(p, "v2:", 3) == 0 || strncmp(p, "v3:", 3) == 0)
+	if (strncmp(p, "v1:", 3) == 0 || strncmp(p, "v2:", 3) == 0 || strncmp(p, "v3:", 3) == 0 ||
+		strncmp(p, "v4:", 3) == 0)
 		version = p[1] - '0';
 	else
-		model_syntax_error(kind, input, psprintf("It must start with \"v1:\", \"v2:\" or \"v%d:\", the format versions this release reads.",
-												 MODEL_FORMAT));
+		model_syntax_error(kind, input, psprintf("It must start with \"v1:\", \"v2:\", \"v3:\" or \"v%d:\", the format versions this release reads.",
+												 MODEL_FORMAT_PENALIZED));
 	p += 3;
 	expect_text(kind, input, &p, psprintf("%s:", spec->name));
 	for (int i = 0; i < spec->nparams; i++)
@@ -457,8 +490,8 @@ model_in(FunctionCallInfo fcinfo, ModelKind kind)
 			expect_text(kind, input, &p, ",");
 		MODEL_STD_ERROR(m)[i] = read_number(kind, input, &p, true);
 	}
-	/* format 3: the covariance of the log-parameters, row by row */
-	if (version == MODEL_FORMAT)
+	/* format 3 on: the covariance of the log-parameters, row by row */
+	if (version >= MODEL_FORMAT)
 	{
 		expect_text(kind, input, &p, ";cov=");
 		for (int i = 0; i < spec->nparams * spec->nparams; i++)
@@ -485,6 +518,13 @@ model_in(FunctionCallInfo fcinfo, ModelKind kind)
 	else
 		model_syntax_error(kind, input, "Expected converged=true or converged=false.");
 	p += m->converged ? 4 : 5;
+	if (version == MODEL_FORMAT_PENALIZED)
+	{
+		expect_text(kind, input, &p, ";penalizer_coef=");
+		penalizer = read_number(kind, input, &p, false);
+		if (!(penalizer > 0))
+			model_syntax_error(kind, input, "The penalizer of format 4 is a positive number.");
+	}
 	if (version >= 2 && strncmp(p, ";time_unit=", 11) == 0)
 	{
 		read_time_unit(kind, input, p + 11, &m->time_unit);
@@ -493,6 +533,7 @@ model_in(FunctionCallInfo fcinfo, ModelKind kind)
 	}
 	else if (*p != '\0')
 		model_syntax_error(kind, input, psprintf("Unexpected \"%s\" at the end.", p));
+	m = model_with_penalizer(m, penalizer);
 	if ((problem = model_problem(m, kind)) != NULL || (problem = model_covariance_problem(m)) != NULL)
 		model_syntax_error(kind, input, problem);
 	PG_RETURN_POINTER(m);
@@ -532,6 +573,11 @@ model_out(FunctionCallInfo fcinfo, ModelKind kind)
 	lk_append_double(&buf, m->customers);
 	appendStringInfo(&buf, ";iterations=%d;converged=%s", m->iterations,
 					 m->converged ? "true" : "false");
+	if (m->version == MODEL_FORMAT_PENALIZED)
+	{
+		appendStringInfoString(&buf, ";penalizer_coef=");
+		lk_append_double(&buf, model_penalizer(m));
+	}
 	if (model_has_time_unit(m))
 		appendStringInfo(&buf, ";time_unit=%s", model_interval_text(&m->time_unit));
 	PG_RETURN_CSTRING(buf.data);
@@ -541,8 +587,8 @@ model_out(FunctionCallInfo fcinfo, ModelKind kind)
  * Binary form: version, kind, nparams, converged (bytes), iterations
  * (int32), customers, log-likelihood, then (format 2 on) the time unit as
  * microseconds, days and months, then the estimate and standard error of
- * each parameter (float8), then (format 3) the covariance of the
- * log-parameters row by row (float8).
+ * each parameter (float8), then (format 3 on) the covariance of the
+ * log-parameters row by row (float8), then (format 4) the penalizer.
  */
 
 
@@ -555,6 +601,7 @@ model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 	int			version,
 				nparams,
 				converged;
+	double		penalizer = 0;
 
 	if (buf->len - buf->cursor < 4)
 		lk_binary_error(model_specs[kind].type_name, psprintf("It is %d bytes long; the header alone takes 4.",
@@ -563,15 +610,15 @@ model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 	m->kind = pq_getmsgbyte(buf);
 	nparams = pq_getmsgbyte(buf);
 	converged = pq_getmsgbyte(buf);
-	if (version < 1 || version > MODEL_FORMAT)
+	if (version < 1 || version > MODEL_FORMAT_PENALIZED)
 		lk_binary_error(model_specs[kind].type_name, psprintf("Format version %d is not one this release reads (it reads 1 to %d).",
-										  version, MODEL_FORMAT));
+										  version, MODEL_FORMAT_PENALIZED));
 	if (m->kind != kind || nparams != m->nparams)
 		lk_binary_error(model_specs[kind].type_name, psprintf("It is not a %s.", model_specs[kind].type_name));
 	else
 	{
 		int			expected_len = 4 + 4 + 8 + 8 + (version == 1 ? 0 : 16) + 16 * nparams
-			+ (version == 3 ? 8 * nparams * nparams : 0);
+			+ (version >= 3 ? 8 * nparams * nparams : 0) + (version == MODEL_FORMAT_PENALIZED ? 8 : 0);
 
 		if (buf->len - buf->cursor != expected_len - 4)
 			lk_binary_error(model_specs[kind].type_name, psprintf("Expected %d bytes, got %d.",
@@ -593,11 +640,18 @@ model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 			if (isnan(MODEL_STD_ERROR(m)[i]))
 				MODEL_STD_ERROR(m)[i] = get_float8_nan();
 		}
-		for (int i = 0; version == 3 && i < nparams * nparams; i++)
+		for (int i = 0; version >= 3 && i < nparams * nparams; i++)
 		{
 			MODEL_COVARIANCE(m)[i] = pq_getmsgfloat8(buf);
 			if (isnan(MODEL_COVARIANCE(m)[i]))
 				MODEL_COVARIANCE(m)[i] = get_float8_nan();
+		}
+		if (version == MODEL_FORMAT_PENALIZED)
+		{
+			penalizer = pq_getmsgfloat8(buf);
+			if (!(penalizer > 0))
+				lk_binary_error(model_specs[kind].type_name, "The penalizer of format 4 is a positive number.");
+			m = model_with_penalizer(m, penalizer);
 		}
 	}
 	if (converged > 1)
@@ -634,6 +688,8 @@ model_send(FunctionCallInfo fcinfo, ModelKind kind)
 	}
 	for (int i = 0; i < m->nparams * m->nparams; i++)
 		pq_sendfloat8(&buf, MODEL_COVARIANCE(m)[i]);
+	if (m->version == MODEL_FORMAT_PENALIZED)
+		pq_sendfloat8(&buf, model_penalizer(m));
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -677,8 +733,15 @@ model_jsonb(FunctionCallInfo fcinfo, ModelKind kind)
 	lk_append_json_number(&buf, m->log_likelihood);
 	appendStringInfoString(&buf, ", \"customers\": ");
 	lk_append_json_number(&buf, m->customers);
-	appendStringInfo(&buf, ", \"evaluations\": %d, \"converged\": %s, \"time_unit\": ",
+	appendStringInfo(&buf, ", \"evaluations\": %d, \"converged\": %s, ",
 					 m->iterations, m->converged ? "true" : "false");
+	if (m->version == MODEL_FORMAT_PENALIZED)
+	{
+		appendStringInfoString(&buf, "\"penalizer_coef\": ");
+		lk_append_json_number(&buf, model_penalizer(m));
+		appendStringInfoString(&buf, ", ");
+	}
+	appendStringInfoString(&buf, "\"time_unit\": ");
 	if (model_has_time_unit(m))
 		appendStringInfo(&buf, "\"%s\"}", model_interval_text(&m->time_unit));
 	else

@@ -123,11 +123,15 @@ extern const ModelSpec model_specs[MODEL_KIND_MAX + 1];
  * measured in (zero when the fit was not told it), then the estimates, the
  * standard errors and the covariance matrix of the log-parameters (what the
  * fit maximizes over; row-major, nparams^2), so predictions can carry a
- * delta-method interval.  Format 2 (1.4 to 1.6) had no covariance and
- * format 1 (1.2, 1.3) no time unit: both still read, with an unknown (NaN)
+ * delta-method interval.  Format 4 (1.12) is format 3 with one more
+ * number after the covariance, lifetimes' penalizer_coef the fit was
+ * given; only a penalized fit writes it, so every other model keeps the
+ * bytes 1.11 reads.  Format 2 (1.4 to 1.6) had no covariance and format 1
+ * (1.2, 1.3) no time unit: both still read, with an unknown (NaN)
  * covariance.
  */
 #define MODEL_FORMAT 3
+#define MODEL_FORMAT_PENALIZED 4
 
 typedef struct Model
 {
@@ -145,6 +149,7 @@ typedef struct Model
 
 #define MODEL_SIZE_V2(nparams)	(offsetof(Model, values) + 2 * sizeof(double) * (nparams))
 #define MODEL_SIZE(nparams)		(MODEL_SIZE_V2(nparams) + sizeof(double) * (nparams) * (nparams))
+#define MODEL_SIZE_PENALIZED(nparams) (MODEL_SIZE(nparams) + sizeof(double))
 #define MODEL_ESTIMATE(m)		((m)->values)
 /* NaN where the information is singular */
 #define MODEL_STD_ERROR(m)		((m)->values + (m)->nparams)
@@ -152,6 +157,10 @@ typedef struct Model
 #define MODEL_COVARIANCE(m)		((m)->values + 2 * (m)->nparams)
 
 extern Model *model_new(ModelKind kind);
+/* lifetimes' penalizer_coef the model was fitted with, 0 for none */
+extern double model_penalizer(const Model *m);
+/* m as a penalized fit's model (format 4), or itself when penalizer is 0 */
+extern Model *model_with_penalizer(Model *m, double penalizer);
 extern bool model_has_time_unit(const Model *m);
 /* Why an interval cannot be a time unit, or NULL when it can */
 extern const char *model_time_unit_problem(const Interval *unit);
@@ -262,6 +271,8 @@ extern const char *fit_state_fname(const FitState *state);
 extern void fit_state_set_time_unit(FitState *state, const Interval *unit, bool first);
 extern bool fit_state_is_empty(const FitState *state);
 extern const Interval *fit_state_time_unit(const FitState *state);
+/* lifetimes' penalizer_coef the rows were given, 0 when none */
+extern double fit_state_penalizer(const FitState *state);
 
 /*
  * Parameters a fit maximizes over: a model's own, or (model_covariates.c)
@@ -287,6 +298,7 @@ struct FitData
 	double		total_weight;
 	int			evaluations;
 	void	   *arranged;		/* the model's own arrangement (ModelSpec.arrange) */
+	double		penalty[MODEL_MAX_PARAMS];	/* fit_penalize's weights, or 0 */
 };
 
 extern FitData *fit_data_build(FitState *state);
@@ -298,6 +310,13 @@ extern FitData *fit_data_sample(const FitData *d, int stride);
 extern void fit_information_by_differences(FitData *d, const double *theta, double *h);
 /* Maximizes the likelihood from all parameters 1; the model with its standard errors */
 extern Model *fit_model(FitData *d);
+/*
+ * lifetimes' penalizer_coef c on a BG/NBD, MBG/NBD or Pareto/NBD fit: d's
+ * likelihood becomes the log-likelihood less fit_penalty, which is c times
+ * the parameters' squares as lifetimes takes them (see model_fit.c)
+ */
+extern void fit_penalize(FitData *d, double penalizer);
+extern double fit_penalty(const FitData *d, const double *theta);
 
 /* Where a fit ended: the log-likelihood, the covariance of theta, converged or not */
 typedef struct FitOutcome
@@ -349,10 +368,17 @@ extern void fit_order_rows(const void *rows, Size stride, const int *columns, in
 /* The index of v in the sorted array a[0..n) (v is there) */
 extern int	fit_index_of(const double *a, int n, double v);
 
-/* A purchase model's fit: (frequency, recency, age [, weight] [, time_unit]) */
+/*
+ * A purchase model's fit: (frequency, recency, age [, weight] [, time_unit]),
+ * or (frequency, recency, age, weight, time_unit, penalizer_coef): the
+ * penalizer last and after a unit, as a float after the weight would make
+ * the bare literal of fit(..., weight, '7 days') a number (1.12)
+ */
 typedef struct FitCallForm
 {
 	bool		weighted;
+	bool		penalized;
+	int			unit_arg;		/* where the time unit is, when has_unit */
 	bool		has_unit;
 	bool		unit_is_text;	/* '7 days' written bare: the text form (1.12) */
 	text	   *unit_text;		/* a copy of the text last read, and what it read as */
@@ -360,6 +386,8 @@ typedef struct FitCallForm
 } FitCallForm;
 
 extern FitCallForm *fit_call_form(FunctionCallInfo fcinfo);
+/* ERROR unless the penalizer argument is 0 or more and the same in every row */
+extern void fit_penalizer_arg(FunctionCallInfo fcinfo, int argno, FitState *state);
 /* ERROR unless the time unit argument (the last) is positive and the same in every row */
 extern void fit_time_unit_arg(FunctionCallInfo fcinfo, FitState *state);
 

@@ -70,6 +70,7 @@ struct FitState
 	LkStateHeader header;
 	ModelKind	kind;
 	Interval	time_unit;		/* a purchase model's, when given; else all zero */
+	double		penalizer;		/* lifetimes' penalizer_coef, when given; else -1 */
 	fitrows_hash *rows;			/* read through fit_state_rows, which adds the waiting rows */
 	char		fname[NAMEDATALEN];
 	int			nwaiting;
@@ -84,6 +85,7 @@ fit_state_new(MemoryContext context, ModelKind kind, const char *fname, uint32 s
 	FitState   *state = MemoryContextAllocZero(context, sizeof(FitState));
 
 	state->kind = kind;
+	state->penalizer = -1;
 	strlcpy(state->fname, fname, NAMEDATALEN);
 	state->rows = fitrows_create(context, Max(size, 64), NULL);
 	return state;
@@ -116,6 +118,45 @@ const Interval *
 fit_state_time_unit(const FitState *state)
 {
 	return &state->time_unit;
+}
+
+double
+fit_state_penalizer(const FitState *state)
+{
+	return Max(state->penalizer, 0);
+}
+
+/* The first penalizer a state sees is its penalizer; any other is refused */
+static void
+fit_adopt_penalizer(FitState *state, double penalizer)
+{
+	if (state->penalizer < 0)
+		state->penalizer = penalizer;
+	else if (state->penalizer != penalizer)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the penalizer must be the same in every row", state->fname),
+				 errhint("Pass penalizer_coef as a constant.")));
+}
+
+/* The penalizer argument: not NULL, 0 or more, and the same in every row */
+void
+fit_penalizer_arg(FunctionCallInfo fcinfo, int argno, FitState *state)
+{
+	double		penalizer;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: the penalizer must not be NULL", state->fname),
+				 errhint("Pass 0 for an unpenalized fit.")));
+	penalizer = PG_GETARG_FLOAT8(argno) + 0.0;
+	if (!(penalizer >= 0) || isinf(penalizer))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: penalizer %s is not a number 0 or more", state->fname, float8out_internal(penalizer)),
+				 errhint("penalizer_coef is lifetimes': 0 for none, such as 0.001 to 0.1 to keep the parameters from running off.")));
+	fit_adopt_penalizer(state, penalizer);
 }
 
 /* Adds the waiting rows to the table */
@@ -239,12 +280,16 @@ fit_call_form(FunctionCallInfo fcinfo)
 
 	if (form == NULL)
 	{
-		Oid			last = lk_declared_argtype(fcinfo, PG_NARGS() - 1);
+		Oid			last;
 
 		form = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FitCallForm));
+		/* the penalized form is the one of six arguments: weight, time unit, penalizer */
+		form->penalized = PG_NARGS() == 7;
+		form->unit_arg = PG_NARGS() - (form->penalized ? 2 : 1);
+		last = lk_declared_argtype(fcinfo, form->unit_arg);
 		form->unit_is_text = last == TEXTOID;
 		form->has_unit = last == INTERVALOID || form->unit_is_text;
-		form->weighted = PG_NARGS() - (form->has_unit ? 1 : 0) > 4;
+		form->weighted = PG_NARGS() - (form->has_unit ? 1 : 0) - (form->penalized ? 1 : 0) > 4;
 		fcinfo->flinfo->fn_extra = form;
 	}
 	return form;
@@ -260,7 +305,8 @@ fit_time_unit_arg(FunctionCallInfo fcinfo, FitState *state)
 	const Interval *unit;
 	const char *problem;
 
-	if (PG_ARGISNULL(PG_NARGS() - 1))
+	form = fit_call_form(fcinfo);
+	if (PG_ARGISNULL(form->unit_arg))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s: the time unit must not be NULL", state->fname),
@@ -271,10 +317,9 @@ fit_time_unit_arg(FunctionCallInfo fcinfo, FitState *state)
 	 * frequency) or read as a weight.  It is parsed again only when the
 	 * text differs from the last row's.
 	 */
-	form = fit_call_form(fcinfo);
 	if (form->unit_is_text)
 	{
-		text	   *given = PG_GETARG_TEXT_PP(PG_NARGS() - 1);
+		text	   *given = PG_GETARG_TEXT_PP(form->unit_arg);
 
 		if (form->unit_text == NULL || VARSIZE_ANY_EXHDR(given) != VARSIZE_ANY_EXHDR(form->unit_text) ||
 			memcmp(VARDATA_ANY(given), VARDATA_ANY(form->unit_text), VARSIZE_ANY_EXHDR(given)) != 0)
@@ -290,7 +335,7 @@ fit_time_unit_arg(FunctionCallInfo fcinfo, FitState *state)
 		unit = &form->unit_read;
 	}
 	else
-		unit = PG_GETARG_INTERVAL_P(PG_NARGS() - 1);
+		unit = PG_GETARG_INTERVAL_P(form->unit_arg);
 	if ((problem = model_time_unit_problem(unit)) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -325,6 +370,7 @@ fit_empty_like(const LkStateHeader *model, MemoryContext context)
 	FitState   *state = fit_state_new(own, m->kind, m->fname, m->rows->members + m->nwaiting);
 
 	state->time_unit = m->time_unit;
+	state->penalizer = m->penalizer;
 	state->header.own_context = own;
 	return &state->header;
 }
@@ -342,6 +388,8 @@ fit_merge(LkStateHeader *into, const LkStateHeader *from)
 		elog(ERROR, "%s: combining states of different models", a->fname);
 	if (b->time_unit.month != 0 || b->time_unit.day != 0 || b->time_unit.time != 0)
 		fit_adopt_time_unit(a, &b->time_unit);
+	if (b->penalizer >= 0)
+		fit_adopt_penalizer(a, b->penalizer);
 	fitrows_start_iterate(b->rows, &it);
 	while ((e = fitrows_iterate(b->rows, &it)) != NULL)
 	{
@@ -373,8 +421,8 @@ fit_combine(PG_FUNCTION_ARGS)
 	return lk_combine(fcinfo, &fit_ops);
 }
 
-/* Serialized: a format byte, the model kind, the time unit, then the distinct rows with their weights */
-#define FIT_SERIAL_FORMAT 2
+/* Serialized: a format byte, the model kind, the time unit, the penalizer, then the distinct rows with their weights */
+#define FIT_SERIAL_FORMAT 3
 
 PG_FUNCTION_INFO_V1(fit_serialize);
 Datum
@@ -392,6 +440,7 @@ fit_serialize(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, state->time_unit.time);
 	pq_sendint32(&buf, state->time_unit.day);
 	pq_sendint32(&buf, state->time_unit.month);
+	pq_sendfloat8(&buf, state->penalizer);
 	pq_sendint32(&buf, (int32) rows->members);
 	lk_serial_room(&buf, 32 * (Size) rows->members, state->fname,
 				   "Run the fit without parallel workers (SET max_parallel_workers_per_gather = 0), or round the times to fewer distinct values.");
@@ -420,16 +469,20 @@ fit_deserialize(PG_FUNCTION_ARGS)
 	MemoryContext own;
 	int			kind;
 	Interval	unit;
+	double		penalizer;
 	int32		n;
 
 	lk_require_agg_context(fcinfo, fname);
 	lk_serial_open(PG_GETARG_BYTEA_PP(0), &buf, FIT_SERIAL_FORMAT, fname);
-	if (buf.len - buf.cursor < 1 + 16)
-		lk_serial_error(fname, "It ends before the model kind and time unit.");
+	if (buf.len - buf.cursor < 1 + 16 + 8)
+		lk_serial_error(fname, "It ends before the model kind, time unit and penalizer.");
 	kind = pq_getmsgbyte(&buf);
 	unit.time = pq_getmsgint64(&buf);
 	unit.day = pq_getmsgint(&buf, 4);
 	unit.month = pq_getmsgint(&buf, 4);
+	penalizer = pq_getmsgfloat8(&buf);
+	if (!(penalizer == -1 || penalizer >= 0) || isinf(penalizer))
+		lk_serial_error(fname, "Its penalizer is out of range.");
 	if (kind < 1 || kind > MODEL_KIND_MAX)
 		lk_serial_error(fname, psprintf("Model kind %d is unknown.", kind));
 	if ((unit.time != 0 || unit.day != 0 || unit.month != 0) &&
@@ -441,6 +494,7 @@ fit_deserialize(PG_FUNCTION_ARGS)
 	own = lk_state_context(CurrentMemoryContext);
 	state = fit_state_new(own, (ModelKind) kind, model_specs[kind].fit_name, n);
 	state->time_unit = unit;
+	state->penalizer = penalizer;
 	state->header.own_context = own;
 	state->header.adoptable = true;
 	for (int32 i = 0; i < n; i++)
@@ -1312,6 +1366,57 @@ fit_maximum(FitData *d, double *theta, FitOutcome *out)
 	elog(DEBUG1, "%s: the information for the standard errors in %.3f ms", d->fname,
 		 INSTR_TIME_GET_MILLISEC(elapsed));
 	out->converged = ok;
+}
+
+/*
+ * lifetimes' penalizer_coef c.  lifetimes minimizes, with its times divided
+ * by the longest age (so alpha, and Pareto/NBD's beta, are alpha / T_max):
+ *	 BG/NBD, MBG/NBD: -sum w LL / sum w + c sum p^2
+ *	 Pareto/NBD:	  -sum w LL / mean w + c sum p^2
+ * i.e. the log-likelihood less (customers x c) sum p^2, and for Pareto/NBD,
+ * whose rows lifetimes takes one a customer, less c sum p^2.  The weights
+ * are per log-parameter: w_j p_j^2 = w_j e^(2 theta_j).
+ */
+double
+fit_penalty(const FitData *d, const double *theta)
+{
+	double		penalty = 0;
+
+	for (int j = 0; j < d->nparams; j++)
+		penalty += d->penalty[j] * exp(2 * theta[j]);
+	return penalty;
+}
+
+static double
+penalized_loglik(FitData *d, const double *theta, double *grad)
+{
+	double		ll = model_specs[d->kind].loglik(d, theta, grad);
+
+	if (grad != NULL)
+		for (int j = 0; j < d->nparams; j++)
+			grad[j] -= 2 * d->penalty[j] * exp(2 * theta[j]);
+	return ll - fit_penalty(d, theta);
+}
+
+void
+fit_penalize(FitData *d, double penalizer)
+{
+	double		longest = 0,
+				per;
+	/* which parameters are times (alpha, and Pareto/NBD's beta), by the models' parameter order */
+	bool		beta_is_time = d->kind == MODEL_PARETO_NBD;
+
+	if (penalizer == 0)
+		return;
+	Assert(d->kind == MODEL_BGNBD || d->kind == MODEL_MBGNBD || d->kind == MODEL_PARETO_NBD);
+	for (int i = 0; i < d->n; i++)
+		longest = Max(longest, d->keys[i].v[2]);
+	if (!(longest > 0))
+		longest = 1;
+	per = d->kind == MODEL_PARETO_NBD ? penalizer : penalizer * d->total_weight;
+	for (int j = 0; j < d->nparams; j++)
+		d->penalty[j] = (j == 1 || (j == 3 && beta_is_time)) ? per / (longest * longest) : per;
+	d->loglik = penalized_loglik;
 }
 
 /* Fits the model to the rows, from all parameters 1 (as the papers and lifetimes start) */

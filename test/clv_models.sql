@@ -373,6 +373,71 @@ SELECT is((SELECT count(*) FROM (
                   unnest(ARRAY[1, 10, 52]) t, generate_series(0, 600) n GROUP BY 1, 2, 3, 4) q
            WHERE NOT (abs(total - 1) <= 1e-12 AND abs(mean - expected) <= 1e-11 * greatest(expected, 1))),
           0::bigint, 'Pareto/NBD: over n it sums to 1, and its mean is the conditional expected_purchases (written apart)');
+-- lifetimes' penalizer_coef (0.01 and 0.1) on CDNOW, against lifetimes
+-- 0.11.3 fitted with it: the same parameters, and at ours lifetimes' own
+-- objective (its penalized negative log-likelihood in time scaled by 1 /
+-- the longest age, where each customer's log-likelihood is ours less x ln
+-- scale; the mean for BG/NBD and MBG/NBD, the sum for Pareto/NBD) is at
+-- most where lifetimes stopped
+CREATE TABLE lifetimes_penalized (model text, penalizer float8, parameter text, estimate float8, objective float8, time_scale float8);
+\copy lifetimes_penalized FROM 'test/reference/lifetimes_penalized_fits.csv' CSV HEADER
+CREATE TABLE penalized_models AS
+SELECT model, penalizer, m, m_plain
+FROM (SELECT DISTINCT model, penalizer FROM lifetimes_penalized) l,
+     LATERAL (SELECT CASE model WHEN 'bgnbd' THEN bgnbd_fit(frequency, recency, t, 1, interval '7 days', penalizer)::text
+                                WHEN 'mbgnbd' THEN mbgnbd_fit(frequency, recency, t, 1, interval '7 days', penalizer)::text
+                                ELSE pareto_nbd_fit(frequency, recency, t, 1, interval '7 days', penalizer)::text END AS m,
+                     CASE model WHEN 'bgnbd' THEN bgnbd_fit(frequency, recency, t, interval '7 days')::text
+                                WHEN 'mbgnbd' THEN mbgnbd_fit(frequency, recency, t, interval '7 days')::text
+                                ELSE pareto_nbd_fit(frequency, recency, t, interval '7 days')::text END AS m_plain
+              FROM cdnow_summary) f;
+CREATE FUNCTION pg_temp.model_json(model text, m text) RETURNS jsonb LANGUAGE sql AS $$
+  SELECT CASE model WHEN 'bgnbd' THEN m::bgnbd_model::jsonb WHEN 'mbgnbd' THEN m::mbgnbd_model::jsonb
+                    ELSE m::pareto_nbd_model::jsonb END
+$$;
+CREATE TABLE penalized_check AS
+SELECT p.model, p.penalizer, (pg_temp.model_json(p.model, p.m) ->> 'converged')::boolean AS converged,
+       (pg_temp.model_json(p.model, p.m) ->> 'log_likelihood')::float8 AS ll, (pg_temp.model_json(p.model, p.m_plain) ->> 'log_likelihood')::float8 AS ll_plain,
+       max(abs((pg_temp.model_json(p.model, p.m) #>> ARRAY['parameters', l.parameter, 'estimate'])::float8 / l.estimate - 1)) AS worst,
+       (-((pg_temp.model_json(p.model, p.m) ->> 'log_likelihood')::float8 - ln(min(l.time_scale)) * (SELECT sum(frequency) FROM cdnow_summary))
+          / CASE WHEN p.model = 'pareto_nbd' THEN 1 ELSE 2357 END
+        + p.penalizer * sum(((pg_temp.model_json(p.model, p.m) #>> ARRAY['parameters', l.parameter, 'estimate'])::float8
+                            * CASE WHEN l.parameter IN ('alpha', 'beta') THEN l.time_scale ELSE 1 END) ^ 2)) AS ours,
+       min(l.objective) AS lifetimes
+FROM penalized_models p JOIN lifetimes_penalized l USING (model, penalizer) GROUP BY 1, 2, 3, 4, 5;
+SELECT results_eq($$SELECT model, penalizer, converged, worst < CASE model WHEN 'pareto_nbd' THEN 1e-4 ELSE 1e-5 END,
+                           ours <= lifetimes * (1 + 1e-12), ll < ll_plain
+                    FROM penalized_check ORDER BY 1, 2$$,
+                  $$VALUES ('bgnbd', 0.01::float8, true, true, true, true), ('bgnbd', 0.1, true, true, true, true),
+                           ('mbgnbd', 0.01, true, true, true, true), ('mbgnbd', 0.1, true, true, true, true),
+                           ('pareto_nbd', 0.01, true, true, true, true), ('pareto_nbd', 0.1, true, true, true, true)$$,
+                  'penalizer_coef on CDNOW: every fit converges at lifetimes'' parameters (1e-5; Pareto/NBD, which lifetimes fits by Nelder-Mead, 1e-4), '
+                  || 'at least as far down lifetimes'' own objective, and its likelihood below the unpenalized fit''s (measured: '
+                  || (SELECT string_agg(format('%s %s: %s, objective %s against %s', model, penalizer, to_char(worst, '9.9EEEE'),
+                                               round(ours::numeric, 10), round(lifetimes::numeric, 10)), '; ' ORDER BY model, penalizer)
+                      FROM penalized_check) || ')');
+SELECT is((SELECT count(*) FROM penalized_models
+           WHERE m LIKE 'v4:%;penalizer_coef=' || penalizer || '%' AND (pg_temp.model_json(model, m) ->> 'penalizer_coef')::float8 = penalizer
+             AND CASE model WHEN 'bgnbd' THEN m::bgnbd_model::text WHEN 'mbgnbd' THEN m::mbgnbd_model::text
+                            ELSE m::pareto_nbd_model::text END = m),
+          6::bigint, 'a penalized model is format 4, keeps its penalizer (text, jsonb) and reads back to itself');
+SELECT is((SELECT bgnbd_fit(frequency, recency, t, 1, '7 days', 0)::text FROM cdnow_summary),
+          (SELECT bgnbd_fit(frequency, recency, t, interval '7 days')::text FROM cdnow_summary),
+          'penalizer_coef 0 is the unpenalized fit (format 3), time unit recorded; a bare unit literal reads as the unit');
+SELECT is((SELECT loyalty_kpi_internal.pareto_nbd_model_send(m::pareto_nbd_model)
+           FROM penalized_models WHERE model = 'pareto_nbd' AND penalizer = 0.1),
+          (SELECT loyalty_kpi_internal.pareto_nbd_model_send(m::pareto_nbd_model::text::pareto_nbd_model)
+           FROM penalized_models WHERE model = 'pareto_nbd' AND penalizer = 0.1),
+          'a penalized model''s binary form is the same after a text round trip');
+SELECT throws_ok($$SELECT bgnbd_fit(frequency, recency, t, 1, '7 days', -0.1) FROM cdnow_summary$$, '22023',
+                 'bgnbd_fit: penalizer -0.1 is not a number 0 or more', 'a negative penalizer: 22023');
+SELECT throws_ok($$SELECT pareto_nbd_fit(frequency, recency, t, 1, '7 days', NULL) FROM cdnow_summary$$, '22004',
+                 'pareto_nbd_fit: the penalizer must not be NULL', 'a NULL penalizer: 22004');
+SELECT throws_ok($$SELECT mbgnbd_fit(frequency, recency, t, 1, '7 days', id % 2) FROM cdnow_summary$$, '22023',
+                 'mbgnbd_fit: the penalizer must be the same in every row', 'a penalizer that changes between rows: 22023');
+SELECT throws_ok($$SELECT 'v4:bgnbd:r=1,alpha=1,a=1,b=1;se=NaN,NaN,NaN,NaN;cov=0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0;log_likelihood=-1;customers=2;iterations=1;converged=true;penalizer_coef=0;time_unit=7 days'::bgnbd_model$$,
+                 '22P02', NULL, 'format 4 with a penalizer of 0: 22P02');
+
 SELECT is((SELECT purchase_count_probability(ours, 10, 0, 3, 30, 38) - (1 - probability_alive(ours, 3, 30, 38))
                   > 0 FROM pnbd_models), true, 'Pareto/NBD: no purchase ahead is at least the chance of having left');
 SELECT throws_ok($$SELECT purchase_count_probability(ours, 10, 0, 3, 40, 38) FROM pnbd_models$$, '22023', NULL,

@@ -86,7 +86,12 @@ SELECT 'mbgnbd_model', v FROM (VALUES
 UNION ALL
 SELECT 'pareto_nbd_model', v FROM (VALUES
   ('v3:pareto_nbd:r=0.5532755078889372,alpha=10.577612228868832,s=0.6062135719384557,beta=11.667911343677284;se=0.04762875427166368,0.8427239222740621,0.18727957061086994,6.211029363058091;cov=0.007410637237334192,0.005636000259955053,-0.009403776305898736,-0.021794306789388408,0.005636000259955053,0.006347392595256765,-0.0041995136641407105,-0.009771851140689881,-0.009403776305898736,-0.0041995136641407105,0.0954397953937633,0.15977559103395106,-0.021794306789388408,-0.009771851140689881,0.15977559103395106,0.283361552759049;log_likelihood=-9594.973929826854;customers=2357;iterations=34;converged=true;time_unit=7 days'),
-  ('v2:pareto_nbd:r=1e-300,alpha=1.7976931348623157e+308,s=1,beta=5e-324;se=NaN,0,NaN,1e+300;log_likelihood=12.5;customers=0.5;iterations=0;converged=true')) v(v)
+  ('v2:pareto_nbd:r=1e-300,alpha=1.7976931348623157e+308,s=1,beta=5e-324;se=NaN,0,NaN,1e+300;log_likelihood=12.5;customers=0.5;iterations=0;converged=true'),
+  ('v4:pareto_nbd:r=0.5,alpha=10,s=0.6,beta=11;se=NaN,NaN,NaN,NaN;cov=NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN;log_likelihood=-9595;customers=2357;iterations=30;converged=true;penalizer_coef=1e-300;time_unit=7 days')) v(v)
+UNION ALL
+SELECT 'bgnbd_model', m::text FROM (
+  SELECT bgnbd_fit(g % 5, CASE WHEN g % 5 = 0 THEN 0 ELSE g % 13 + 1 END, 20 + g % 7, 1, '1 day', 0.5)
+  FROM generate_series(1, 300) g) x(m)
 UNION ALL
 SELECT 'ggompertz_nbd_model', m::text FROM (
   SELECT ggompertz_nbd_fit(g % 5, CASE WHEN g % 5 = 0 THEN 0 ELSE g % 13 + 1 END, 20 + g % 7, interval '7 days')

@@ -13,6 +13,10 @@ lifetimes_pnbd_conditional.csv: Pareto/NBD fitted to CDNOW's summary, its
   parameters (as rows "param") and conditional_probability_of_n_purchases_up_to_time
   (Fader and Hardie's note on the conditional PMF, eq. 16) for four
   customers, two horizons and n = 0 to 3.
+lifetimes_penalized_fits.csv: BG/NBD, MBG/NBD and Pareto/NBD fitted to
+  CDNOW's summary with penalizer_coef 0.01 and 0.1: each parameter, the
+  objective lifetimes minimized (penalized, in its time scaled by 1 /
+  the longest age) and that scale.
 
 Rerun only to change them (Debian: python3-pandas python3-scipy python3-dill):
   PYTHONPATH=../shared/peers/lifetimes:../shared/peers/autograd /usr/bin/python3 test/reference/lifetimes_references.py
@@ -21,7 +25,7 @@ import csv
 import os
 
 import pandas as pd
-from lifetimes import BetaGeoBetaBinomFitter, ParetoNBDFitter
+from lifetimes import BetaGeoBetaBinomFitter, BetaGeoFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
 
 here = os.path.dirname(os.path.abspath(__file__))
 data = os.path.join(here, "..", "..", "..", "shared", "data", "cdnow")
@@ -47,4 +51,17 @@ with open(os.path.join(here, "lifetimes_pnbd_conditional.csv"), "w", newline="")
             for n in range(4):
                 p = float(pnbd.conditional_probability_of_n_purchases_up_to_time(n, t, x, t_x, T))
                 w.writerow(["probability", x, t_x, T, t, n, "%.17g" % p])
+
+# penalizer_coef: BG/NBD, MBG/NBD and Pareto/NBD fitted to CDNOW's summary
+# at two penalizers, their parameters and lifetimes' own objective (the
+# penalized negative log-likelihood in its scaled time, as minimized)
+with open(os.path.join(here, "lifetimes_penalized_fits.csv"), "w", newline="") as out:
+    w = csv.writer(out)
+    w.writerow(["model", "penalizer", "parameter", "estimate", "objective", "time_scale"])
+    for name, fitter in (("bgnbd", BetaGeoFitter), ("mbgnbd", ModifiedBetaGeoFitter), ("pareto_nbd", ParetoNBDFitter)):
+        for penalizer in (0.01, 0.1):
+            fitted = fitter(penalizer_coef=penalizer).fit(summary["frequency"], summary["recency"], summary["T"])
+            for parameter, estimate in fitted.params_.items():
+                w.writerow([name, penalizer, parameter, "%.17g" % estimate, "%.17g" % float(fitted._negative_log_likelihood_),
+                            "%.17g" % fitted._scale])
 print(bgbb.params_.to_dict(), pnbd.params_.to_dict())
