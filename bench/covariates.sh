@@ -4,7 +4,8 @@
 # row cost more) with four binary covariates on both processes (16
 # profiles), on CUSTOMERS customers simulated from known parameters and
 # coefficients (bench/simulate_covariates.py), serial and parallel, with
-# L2 penalties, beside
+# L2 penalties, with z3 tied across the processes (its true coefficient
+# is 0.2 in both), beside
 # the floor (a bare count() scan), beside the export a notebook fit starts
 # from (COPY of the rows: no SQL can fit the model), and beside the same
 # model's fit without covariates; then each fit's recovery of the true
@@ -50,6 +51,8 @@ for model in pnbd bg gg; do
         "SELECT $fit(frequency, recency, age, $cov) $f"
     bench "$group" "$fit(frequency, recency, age, covariates, names, 0.05, 0.1): L2 penalties" "$serial" \
         "SELECT $fit(frequency, recency, age, $cov, 0.05, 0.1) $f"
+    bench "$group" "$fit(frequency, recency, age, covariates, names, ARRAY['z3']): z3 tied across the processes" "$serial" \
+        "SELECT $fit(frequency, recency, age, $cov, ARRAY['z3']) $f"
     bench "$group" "$fit(frequency, recency, age), no covariates, for scale" "$serial" "SELECT $fit(frequency, recency, age) $f"
 done
 report "Covariate fits: median ms of $RUNS runs; simulated customers, 4 binary covariates on both processes"
