@@ -49,6 +49,9 @@
  *   fitted_customers(), evaluations(), converged(), their jsonb, and
  *   customer_model(), a customer's model without covariates for every
  *   prediction.
+ * - Pareto/NBD with correlated purchase and dropout rates (issue 30;
+ *   CLVTools' use.cor): the pareto_nbd_correlation aggregate and its
+ *   pareto_nbd_correlation_fit row type.
  * - lifetimes' penalizer_coef (issue 30): bgnbd_fit, mbgnbd_fit and
  *   pareto_nbd_fit(frequency, recency, age, customers, time_unit,
  *   penalizer_coef), as lifetimes' fitters penalize; a penalized fit's model
@@ -2397,6 +2400,41 @@ CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency 
 
 COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision, interval, double precision) IS
     'The fit with lifetimes'' penalizer_coef: the parameters pulled towards 0 by penalizer_coef times their squares (alpha and Pareto/NBD''s beta in units of the longest age), as lifetimes'' fitters penalize; the model records the penalizer and the time unit, and its log-likelihood is the likelihood itself.';
+
+-- Pareto/NBD with correlated purchase and dropout rates (CLVTools' use.cor)
+CREATE TYPE @extschema@.pareto_nbd_correlation_fit AS (
+    r double precision, alpha double precision, s double precision, beta double precision,
+    correlation double precision, standard_error double precision, lower double precision, upper double precision,
+    log_likelihood double precision, independent_log_likelihood double precision, p_value double precision,
+    converged boolean);
+
+COMMENT ON TYPE @extschema@.pareto_nbd_correlation_fit IS
+    'Result of pareto_nbd_correlation: the parameters, the correlation of the purchase and dropout rates with its standard error and 95% interval, the log-likelihood and the independent model''s, the likelihood-ratio p-value of no correlation, and whether the fit converged.';
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_correlation_final(internal) RETURNS @extschema@.pareto_nbd_correlation_fit
+AS 'MODULE_PATHNAME', 'pareto_nbd_correlation_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.pareto_nbd_correlation(frequency double precision, recency double precision,
+                                                     age double precision) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_correlation_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_correlation(double precision, double precision, double precision) IS
+    'Pareto/NBD with correlated purchase and dropout rates (Sarmanov''s bivariate gamma, as CLVTools'' use.cor), fitted to (frequency, recency, age) rows: do the customers who buy more often also leave sooner? NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.pareto_nbd_correlation(frequency double precision, recency double precision,
+                                                     age double precision, customers double precision) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_correlation_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_correlation(double precision, double precision, double precision, double precision) IS
+    'pareto_nbd_correlation over weighted rows standing for customers each.';
 
 -- The support functions are the aggregates' own: PUBLIC may not call them
 -- directly (every aggregate still works for every role; only direct

@@ -7,8 +7,9 @@
 # the predictions), CLVTools' clvdata + pnbd() / bgnbd() + predict() in R,
 # in the same run where CLVTools is installed (built from its source, see
 # test/reference/clvtools_reference.R; R_LIBS names its library), beside the
-# floor (a bare count() of the transactions).  CLVTools' time is R's own
-# (system.time), ours psql's.
+# floor (a bare count() of the transactions); and the Pareto/NBD with
+# correlated rates, pareto_nbd_correlation beside pnbd(use.cor = TRUE).
+# CLVTools' time is R's own (system.time), ours psql's.
 set -euo pipefail
 RUNS=${RUNS:-5}
 db=lk_bench_clvtools
@@ -56,7 +57,28 @@ bench "apparel cov" "floor: count(*) of the transactions" "$serial" "SELECT coun
 bench "apparel cov" "pareto_nbd_fit with covariates and P(alive), expected purchases, DERT for every customer" "$serial" \
     "$(covariate_pipeline pareto_nbd_fit ", sum(discounted_expected_transactions(cm, 10, x, t_x, t))")"
 
+# correlated purchase and dropout rates: the summary and the fit (CLVTools predicts such a fit as the independent one)
+bench "apparel cor" "floor: count(*) of the transactions" "$serial" "SELECT count(*) FROM apparel"
+bench "apparel cor" "pareto_nbd_correlation (the fit, and the independent fit it starts from)" "$serial" \
+    "SELECT (pareto_nbd_correlation(x, t_x, t)).log_likelihood
+     FROM (SELECT id, count(DISTINCT day) - 1 AS x, (max(day) - min(day)) / 7.0 AS t_x, (date '2006-12-31' - min(day)) / 7.0 AS t
+           FROM apparel WHERE day <= date '2006-12-31' GROUP BY id) s"
+
 if command -v Rscript >/dev/null && Rscript -e 'suppressMessages(library(CLVTools))' >/dev/null 2>&1; then
+    ms=$(Rscript -e "
+        Sys.setenv(TZ = 'UTC')
+        suppressMessages(library(CLVTools))
+        trans <- read.csv('../shared/data/clvtools/apparelTrans.csv')
+        trans\$Date <- as.Date(trans\$Date)
+        run <- function() {
+          d <- clvdata(trans, date.format = 'ymd', time.unit = 'week', estimation.split = 104,
+                       name.id = 'Id', name.date = 'Date', name.price = 'Price')
+          pnbd(d, use.cor = TRUE, verbose = FALSE)
+        }
+        invisible(suppressWarnings(run()))
+        t <- sapply(seq_len($RUNS), function(i) system.time(suppressWarnings(run()))['elapsed'])
+        cat(median(t) * 1000, '\n')" 2>/dev/null | tail -1)
+    echo "apparel cor|CLVTools: clvdata, pnbd(use.cor = TRUE)|$ms" >>"$results"
     for run in pnbd:FALSE bgnbd:FALSE pnbd:TRUE; do
         model=${run%%:*} covariates=${run##*:}
         ms=$(Rscript -e "

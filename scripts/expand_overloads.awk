@@ -1,4 +1,4 @@
-# Expands the overload templates of the per-family install SQL (src/*.sql)
+# Expands the overload templates of the per-family install SQL (src/*.sql and src/models/*.sql)
 # into the full install script.  The lines between
 #     -- @each T: smallint, integer, bigint
 # and

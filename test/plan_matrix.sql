@@ -240,6 +240,8 @@ INSERT INTO matrix_args (agg, args, nulls_count, sliding) VALUES
    $$frequency, recency, age, 2, '7 days', 0.1$$, false, false),
   ('pareto_nbd_fit(double precision,double precision,double precision,double precision,interval,double precision)',
    $$frequency, recency, age, 2, '7 days', 0.05$$, false, false),
+  ('pareto_nbd_correlation(double precision,double precision,double precision)', 'frequency, recency, age', false, false),
+  ('pareto_nbd_correlation(double precision,double precision,double precision,double precision)', 'frequency, recency, age, 2', false, false),
   ('gamma_gamma_fit(double precision,double precision)', 'frequency, monetary', false, false),
   ('gamma_gamma_fit(double precision,double precision,double precision)', 'frequency, monetary, 3', false, false),
   ('sbg_fit(integer,boolean)', '1 + days % 12, churned', false, false),
@@ -432,6 +434,7 @@ SELECT set_eq(
     WHERE g.aggtranstype = 'internal'::regtype$$,
   ARRAY['repeat_purchase_rate', 'one_and_done_rate', 'purchase_frequency', 'upsell_ratio', 'clv',
         'btyd_summary', 'bgnbd_fit', 'gamma_gamma_fit', 'sbg_fit', 'bgbb_fit', 'mbgnbd_fit', 'pareto_nbd_fit', 'ggompertz_nbd_fit',
+        'pareto_nbd_correlation',
         'cohort_retention', 'acquisition_cohort_retention', 'lifecycle_counts', 'rfm_fit', 'coxph_fit'],
   'only the per-customer aggregates keep an internal state');
 CREATE SCHEMA citus_sim;

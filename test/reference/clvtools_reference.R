@@ -7,8 +7,8 @@
 #   40- and 104-week splits (time unit week): Pareto/NBD, BG/NBD and
 #   GGompertz/NBD without covariates, and with Gender and Channel on both
 #   processes (also penalized, and with Gender's coefficient tied across
-#   the processes); a row per parameter, with the fit's log-likelihood
-#   repeated.
+#   the processes), and Pareto/NBD with correlated rates; a row per
+#   parameter, with the fit's log-likelihood repeated.
 # clvtools_apparel_predictions.csv: per customer and fit, CLVTools' own
 #   summary (x, t.x, T.cal), the holdout's length, and its PAlive, CET (the
 #   holdout period) and DERT (continuous discount 0.1, CLVTools' default;
@@ -56,7 +56,9 @@ for (split in c(40, 104)) {
     # Gender's coefficient one for both processes (names.cov.constr)
     pareto_nbd_static_tied = function() pnbd(covariates, names.cov.constr = "Gender", verbose = FALSE),
     bgnbd_static_tied = function() bgnbd(covariates, names.cov.constr = "Gender", verbose = FALSE),
-    ggompertz_nbd_static_tied = function() ggomnbd(covariates, names.cov.constr = "Gender", verbose = FALSE))
+    ggompertz_nbd_static_tied = function() ggomnbd(covariates, names.cov.constr = "Gender", verbose = FALSE),
+    # correlated purchase and dropout rates (use.cor); coef() has Cor(life,trans)
+    pareto_nbd_correlated = function() pnbd(data, use.cor = TRUE, verbose = FALSE))
   for (name in names(models)) {
     fitted <- tryCatch(models[[name]](), error = function(e) e)
     if (inherits(fitted, "error")) {
@@ -69,8 +71,9 @@ for (split in c(40, 104)) {
     fits[[length(fits) + 1]] <- data.frame(model = name, weeks = split, parameter = names(co),
                                            estimate = unname(co), log_likelihood = ll, note = "")
     p <- tryCatch(predict(fitted, verbose = FALSE, predict.spending = FALSE), error = function(e) NULL)
-    # the penalized and tied fits' predictions are those of their customer models, checked on the others
-    if (!is.null(p) && !grepl("penalized|tied", name)) {
+    # the penalized and tied fits' predictions are those of their customer models, checked on the others;
+    # CLVTools predicts the correlated fit as the independent one
+    if (!is.null(p) && !grepl("penalized|tied|correlated", name)) {
       cbs <- fitted@cbs
       p <- as.data.frame(p)
       # BG/NBD has no DERT in CLVTools

@@ -9,7 +9,8 @@
  *	 model_fit.c	the fitting aggregates' state (distinct rows with
  *					weights), combine/serialize/deserialize, and maximum
  *					likelihood with standard errors
- *	 special.c		digamma, the hypergeometric power series
+ *	 special.c		digamma, the hypergeometric power series, the
+ *					adaptive quadrature
  *	 bgnbd.c (BG/NBD, MBG/NBD), gamma_gamma.c, sbg.c, bgbb.c
  *					one model family each: its rows, likelihood with
  *					gradient, and predictions
@@ -17,13 +18,18 @@
  *					Pareto/NBD's and GGompertz/NBD's likelihoods and
  *					predictions; their rows and SQL functions are the
  *					BG/NBD family's
+ *	 model_covariates.c
+ *					the purchase models with covariates: their stored type
+ *					and fits, each profile of customers a base-model fit
  *
+ * All of them in src/models/, with their SQL.  model_fit.c calls model.c
+ * (a fit makes a model), never the other way; the families call both.
  * A new model is one new file (a ModelFamily) and a row in model_specs.
  */
 #ifndef LOYALTY_KPI_MODEL_H
 #define LOYALTY_KPI_MODEL_H
 
-#include "loyalty_kpi.h"
+#include "../loyalty_kpi.h"
 
 #include <math.h>
 

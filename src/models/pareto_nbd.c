@@ -29,6 +29,7 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
 #include "miscadmin.h"
 
 /*
@@ -633,6 +634,41 @@ pnbd_integral_ab(double alpha, double beta, double pa, double pb, double t_x, do
 }
 
 /*
+ * ln(s I / D), the log-odds of having gone (pnbd_log_odds_gone), with its
+ * gradient in the log-parameters when asked; false when the series would
+ * take more than max_terms
+ */
+static bool
+pnbd_log_odds_within(double r, double alpha, double s, double beta, double x, double t_x, double T,
+					 int max_terms, double *log_odds, double *gradient)
+{
+	PnbdIntegral I;
+
+	if (gradient != NULL)
+		memset(gradient, 0, sizeof(double) * 4);
+	if (!pnbd_integral_ab(alpha, beta, r + x, s + 1, t_x, T, log(Max(alpha, beta) + t_x), max_terms,
+						  pnbd_prediction_steps(x), &I))
+		return false;
+	if (I.value == 0)
+	{
+		*log_odds = -INFINITY;
+		return true;
+	}
+	if (gradient != NULL)
+	{
+		/* the shifted integrals are one factor 1/(larger + t_x) further down the scale */
+		double		shifted = I.value * (Max(alpha, beta) + t_x);
+
+		gradient[0] = r * (I.d_center / I.value + log(alpha + T));
+		gradient[1] = alpha * (-(r + x) * I.center_plus / shifted + (r + x) / (alpha + T));
+		gradient[2] = s * (1 / s + I.d_other / I.value + log(beta + T));
+		gradient[3] = beta * (-(s + 1) * I.other_plus / shifted + s / (beta + T));
+	}
+	*log_odds = log(s) + I.log_scale + log(I.value) + (r + x) * log(alpha + T) + s * log(beta + T);
+	return true;
+}
+
+/*
  * ln of s I / D: the odds of having left between t_x and T against being
  * alive at T; with gradient (not NULL), its gradient in the
  * log-parameters, from the series' own derivatives:
@@ -645,26 +681,11 @@ static double
 pnbd_log_odds_gone(double r, double alpha, double s, double beta, double x, double t_x, double T,
 				   const char *fname, double *gradient)
 {
-	PnbdIntegral I;
+	double		odds;
 
-	if (gradient != NULL)
-		memset(gradient, 0, sizeof(double) * 4);
-	if (!pnbd_integral_ab(alpha, beta, r + x, s + 1, t_x, T, log(Max(alpha, beta) + t_x), PNBD_MAX_TERMS,
-						  pnbd_prediction_steps(x), &I))
+	if (!pnbd_log_odds_within(r, alpha, s, beta, x, t_x, T, PNBD_MAX_TERMS, &odds, gradient))
 		pnbd_out_of_reach(fname);
-	if (I.value == 0)
-		return -INFINITY;
-	if (gradient != NULL)
-	{
-		/* the shifted integrals are one factor 1/(larger + t_x) further down the scale */
-		double		shifted = I.value * (Max(alpha, beta) + t_x);
-
-		gradient[0] = r * (I.d_center / I.value + log(alpha + T));
-		gradient[1] = alpha * (-(r + x) * I.center_plus / shifted + (r + x) / (alpha + T));
-		gradient[2] = s * (1 / s + I.d_other / I.value + log(beta + T));
-		gradient[3] = beta * (-(s + 1) * I.other_plus / shifted + s / (beta + T));
-	}
-	return log(s) + I.log_scale + log(I.value) + (r + x) * log(alpha + T) + s * log(beta + T);
+	return odds;
 }
 
 /*
@@ -1151,4 +1172,297 @@ pnbd_discounted_expected(const Model *m, double delta, double x, double t_x, dou
 
 	return (p[0] + x) / (p[1] + T) * pnbd_probability_alive(m, x, t_x, T, fname, NULL)
 		* pnbd_discounted_lifetime(p[2], p[3] + T, delta, fname);
+}
+
+/* ---------------------------------------------------------------------
+ * Purchase-dropout correlation (CLVTools' use.cor)
+ * ---------------------------------------------------------------------
+ *
+ * lambda and mu drawn together from Sarmanov's bivariate gamma (Park and
+ * Fader 2004, as CLVTools): g(lambda; r, alpha) g(mu; s, beta) [1 +
+ * m (e^-lambda - LA)(e^-mu - LB)], LA = (alpha/(alpha+1))^r and LB =
+ * (beta/(beta+1))^s the gammas' Laplace transforms at 1.  As
+ * E[h e^-lambda] = LA E[h] with alpha + 1 for alpha, a customer's
+ * likelihood is four of the independent model's:
+ *	 L = L00 + w (L00 + L11 - L10 - L01),  w = m LA LB,
+ * Lab with alpha + a and beta + b (a time of 1 in the rows' unit, as
+ * CLVTools).  m keeps the density positive between
+ * -1 / max(LA LB, (1-LA)(1-LB)) and 1 / max(LA (1-LB), (1-LA) LB), and the
+ * correlation of lambda and mu is m q(alpha, r) q(beta, s), q(a, r) =
+ * sqrt(r) a^r / (a+1)^(r+1).
+ */
+
+/* A customer's log-likelihood at p = (r, alpha, s, beta) with its gradient in the log-parameters; false past the fit's series */
+static bool
+pnbd_row_loglik(const double *p, double x, double t_x, double T, double *l, double *grad)
+{
+	double		r = p[0],
+				alpha = p[1],
+				s = p[2],
+				beta = p[3];
+	double		odds,
+				gone,
+				go[4];
+
+	if (!pnbd_log_odds_within(r, alpha, s, beta, x, t_x, T, PNBD_FIT_MAX_TERMS, &odds, go))
+		return false;
+	/* ln(D + s I) = ln D + ln(1 + e^odds); gone is the share of s I */
+	gone = odds > 0 ? 1 / (1 + exp(-odds)) : exp(odds) / (1 + exp(odds));
+	*l = lgamma_difference(r, x) + r * log(alpha) + s * log(beta) - (r + x) * log(alpha + T) - s * log(beta + T)
+		+ (odds > 0 ? odds + log1p(exp(-odds)) : log1p(exp(odds)));
+	grad[0] = r * (digamma_difference(r, x) + log(alpha) - log(alpha + T)) + gone * go[0];
+	grad[1] = r - (r + x) * alpha / (alpha + T) + gone * go[1];
+	grad[2] = s * (log(beta) - log(beta + T)) + gone * go[2];
+	grad[3] = s - s * beta / (beta + T) + gone * go[3];
+	return true;
+}
+
+/*
+ * The fit's fifth parameter is z, m = lower + (upper - lower) / (1 + e^-z)
+ * between the bounds of m at p, so that every z is a model and a
+ * correlation as large as the family allows is z running off (the fit
+ * then says converged = false); dm[] gets m's gradient in (ln p, z)
+ */
+static double
+pnbd_correlation_m(const double *p, double z, double *dm)
+{
+	double		dlog_la[4] = {-p[0] * log1p(1 / p[1]), p[0] / (p[1] + 1), 0, 0},
+				dlog_lb[4] = {0, 0, -p[2] * log1p(1 / p[3]), p[2] / (p[3] + 1)};
+	double		la = exp(dlog_la[0]),
+				lb = exp(dlog_lb[2]);
+	/* lower = -1 / P, upper = 1 / Q, P and Q the larger of two products each */
+	bool		p_both = la * lb >= (1 - la) * (1 - lb),
+				q_first = la * (1 - lb) >= (1 - la) * lb;
+	double		lower = -1 / (p_both ? la * lb : (1 - la) * (1 - lb)),
+				upper = 1 / (q_first ? la * (1 - lb) : (1 - la) * lb),
+				share = 1 / (1 + exp(-z));
+	double		odds_a = la / (1 - la),
+				odds_b = lb / (1 - lb);
+
+	for (int j = 0; j < 4; j++)
+	{
+		double		dlog_p = p_both ? dlog_la[j] + dlog_lb[j] : -odds_a * dlog_la[j] - odds_b * dlog_lb[j];
+		double		dlog_q = q_first ? dlog_la[j] - odds_b * dlog_lb[j] : -odds_a * dlog_la[j] + dlog_lb[j];
+
+		/* d(-1/P) = -lower d ln P, d(1/Q) = -upper d ln Q */
+		dm[j] = -lower * dlog_p * (1 - share) - upper * dlog_q * share;
+	}
+	dm[4] = (upper - lower) * share * (1 - share);
+	return lower + (upper - lower) * share;
+}
+
+/* The z at which m is 0, the fit's start */
+static double
+pnbd_correlation_z_of_zero(const double *p)
+{
+	double		dm[5],
+				lower = pnbd_correlation_m(p, -INFINITY, dm),
+				upper = pnbd_correlation_m(p, INFINITY, dm);
+
+	return log(-lower / upper);
+}
+
+/*
+ * q(alpha, r) q(beta, s), the correlation of lambda and mu per unit of m,
+ * and its gradient's share in the log-parameters (d ln q / d ln p)
+ */
+static double
+pnbd_correlation_per_m(const double *p, double *dlog)
+{
+	double		r = p[0],
+				alpha = p[1],
+				s = p[2],
+				beta = p[3];
+
+	dlog[0] = 0.5 - r * log1p(1 / alpha);
+	dlog[1] = r - (r + 1) * alpha / (alpha + 1);
+	dlog[2] = 0.5 - s * log1p(1 / beta);
+	dlog[3] = s - (s + 1) * beta / (beta + 1);
+	return exp(0.5 * log(r) + r * log(alpha) - (r + 1) * log1p(alpha)
+			   + 0.5 * log(s) + s * log(beta) - (s + 1) * log1p(beta));
+}
+
+/* The summed log-likelihood at theta = (ln r, ln alpha, ln s, ln beta, z), its gradient */
+static double
+pnbd_correlated_loglik(FitData *d, const double *theta, double *grad)
+{
+	double		p[4],
+				shifted[3][4],
+				dw[5],
+				dm[5],
+				ll = 0;
+	double		m,
+				la,
+				lb,
+				w;
+
+	for (int j = 0; j < 4; j++)
+		p[j] = exp(theta[j]);
+	m = pnbd_correlation_m(p, theta[4], dm);
+	la = exp(-p[0] * log1p(1 / p[1]));
+	lb = exp(-p[2] * log1p(1 / p[3]));
+	w = m * la * lb;
+	dw[0] = -w * p[0] * log1p(1 / p[1]);
+	dw[1] = w * p[0] / (p[1] + 1);
+	dw[2] = -w * p[2] * log1p(1 / p[3]);
+	dw[3] = w * p[2] / (p[3] + 1);
+	dw[4] = la * lb;
+	/* (alpha + 1, beta), (alpha, beta + 1), (alpha + 1, beta + 1) */
+	for (int k = 0; k < 3; k++)
+	{
+		memcpy(shifted[k], p, sizeof(p));
+		if (k != 1)
+			shifted[k][1] += 1;
+		if (k != 0)
+			shifted[k][3] += 1;
+	}
+	if (grad != NULL)
+		memset(grad, 0, sizeof(double) * 5);
+	for (int i = 0; i < d->n; i++)
+	{
+		const double *key = d->keys[i].v;
+		double		l00,
+					l[3],
+					g00[4],
+					g[3][4],
+					e[3],
+					bracket,
+					total;
+
+		if ((i & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
+		if (!pnbd_row_loglik(p, key[0], key[1], key[2], &l00, g00))
+			return -INFINITY;
+		for (int k = 0; k < 3; k++)
+		{
+			if (!pnbd_row_loglik(shifted[k], key[0], key[1], key[2], &l[k], g[k]))
+				return -INFINITY;
+			/* gradients in ln(alpha + 1), ln(beta + 1) carried to ln alpha, ln beta */
+			g[k][1] *= p[1] / shifted[k][1];
+			g[k][3] *= p[3] / shifted[k][3];
+			e[k] = exp(l[k] - l00);
+		}
+		/* (L00 + L11 - L10 - L01) / L00 */
+		bracket = 1 + e[2] - e[0] - e[1];
+		total = 1 + w * bracket;
+		if (!(total > 0))
+			return -INFINITY;
+		ll += d->weights[i] * (l00 + log(total));
+		if (grad == NULL)
+			continue;
+		for (int j = 0; j < 4; j++)
+			grad[j] += d->weights[i] * ((1 + w) * g00[j] + w * (e[2] * g[2][j] - e[0] * g[0][j] - e[1] * g[1][j])
+										+ dw[j] * bracket) / total;
+		grad[4] += d->weights[i] * dw[4] * bracket / total;
+	}
+	/* from (ln p, m) to (ln p, z): m moves with ln p at a fixed z */
+	if (grad != NULL)
+	{
+		for (int j = 0; j < 4; j++)
+			grad[j] += grad[4] * dm[j];
+		grad[4] *= dm[4];
+	}
+	return ll;
+}
+
+/*
+ * pareto_nbd_correlation(frequency, recency, age [, customers]): the
+ * Pareto/NBD with correlated purchase and dropout rates, fitted from the
+ * independent model's maximum, as a row: the four parameters, the
+ * correlation of lambda and mu with its delta-method standard error and
+ * 95% interval, the log-likelihood and the independent model's, the
+ * likelihood-ratio test of no correlation (chi-square, 1 degree of
+ * freedom), and whether the fit converged.
+ */
+PG_FUNCTION_INFO_V1(pareto_nbd_correlation_final);
+Datum
+pareto_nbd_correlation_final(PG_FUNCTION_ARGS)
+{
+	FitState   *state = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
+	FitData    *d,
+			   *c;
+	Model	   *independent;
+	FitOutcome *out;
+	double		theta[FIT_MAX_PARAMS] = {0},
+				p[4],
+				dm[5],
+				dlog_q[4],
+				drho[5],
+				m,
+				q,
+				se = 0,
+				statistic;
+	Datum		values[12];
+	bool		nulls[12] = {false};
+	TupleDesc	desc;
+
+	if (fit_state_is_empty(state))
+		PG_RETURN_NULL();
+	d = fit_data_build(state);
+	nbd_check_identifiable(d);
+	independent = fit_model(d);
+	for (int j = 0; j < 4; j++)
+		theta[j] = log(MODEL_ESTIMATE(independent)[j]);
+	theta[4] = pnbd_correlation_z_of_zero(MODEL_ESTIMATE(independent));
+
+	c = palloc(sizeof(FitData));
+	*c = *d;
+	c->fname = "pareto_nbd_correlation";
+	c->nparams = 5;
+	c->loglik = pnbd_correlated_loglik;
+	c->sample = NULL;
+	c->information = NULL;
+	c->evaluations = 0;
+	desc = lk_result_row_desc(fcinfo, false, 12);
+	values[9] = Float8GetDatum(independent->log_likelihood);
+	/*
+	 * Where the independent fit ran off to parameters whose shifted
+	 * likelihoods the fit's series cannot reach, there is no correlated
+	 * start: the independent parameters, and NULL for what needs the fit
+	 */
+	if (!isfinite(c->loglik(c, theta, NULL)))
+	{
+		for (int j = 0; j < 4; j++)
+			values[j] = Float8GetDatum(MODEL_ESTIMATE(independent)[j]);
+		for (int j = 4; j <= 10; j++)
+			nulls[j] = j != 9;
+		values[11] = BoolGetDatum(false);
+		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+	}
+	out = palloc0(sizeof(FitOutcome));
+	out->want_covariance = true;
+	fit_maximum(c, theta, out);
+
+	/* the correlation m q and its delta-method standard error */
+	for (int j = 0; j < 4; j++)
+		p[j] = exp(theta[j]);
+	m = pnbd_correlation_m(p, theta[4], dm);
+	q = pnbd_correlation_per_m(p, dlog_q);
+	for (int j = 0; j < 4; j++)
+		drho[j] = q * (dm[j] + m * dlog_q[j]);
+	drho[4] = q * dm[4];
+	for (int a = 0; a < 5; a++)
+		for (int b = 0; b < 5; b++)
+			se += drho[a] * out->covariance[a * 5 + b] * drho[b];
+	se = sqrt(se);
+	statistic = Max(2 * (out->log_likelihood - independent->log_likelihood), 0);
+
+	for (int j = 0; j < 4; j++)
+		values[j] = Float8GetDatum(p[j]);
+	values[4] = Float8GetDatum(m * q);
+	/* at the family's bound (or a parameter run off) an interval would not be one */
+	if (isnan(se) || !out->converged)
+		nulls[5] = nulls[6] = nulls[7] = true;
+	else
+	{
+		double		z = lk_normal_quantile(0.975);
+
+		values[5] = Float8GetDatum(se);
+		values[6] = Float8GetDatum(m * q - z * se);
+		values[7] = Float8GetDatum(m * q + z * se);
+	}
+	values[8] = Float8GetDatum(out->log_likelihood);
+	values[10] = Float8GetDatum(lk_chi_square_upper_p(statistic, 1));
+	values[11] = BoolGetDatum(out->converged && independent->converged);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }

@@ -8,7 +8,8 @@
  * Text form: v3:bgnbd:r=..,alpha=..,a=..,b=..;se=..,..;cov=..,..;
  * log_likelihood=..;customers=..;iterations=..;converged=true
  * [;time_unit=7 days], cov the covariance of the log-parameters row by
- * row.  Formats 1 (1.2 and 1.3: no time unit) and 2 (1.4 to 1.6: no
+ * row; a penalized fit's is v4, with ;penalizer_coef=.. before the time
+ * unit.  Formats 1 (1.2 and 1.3: no time unit) and 2 (1.4 to 1.6: no
  * covariance) still read, from text, binary and disk.
  */
 #include "model.h"

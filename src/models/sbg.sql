@@ -1,7 +1,7 @@
 /* ---------------------------------------------------------------------
- * The sBG model of contractual retention (src/sbg.c): the fit, from one
+ * The sBG model of contractual retention (src/models/sbg.c): the fit, from one
  * row per customer or from an aggregated table, and its predictions.
- * The stored type sbg_model and its accessors are in src/models.sql.
+ * The stored type sbg_model and its accessors are in src/models/models.sql.
  * ---------------------------------------------------------------------
  */
 

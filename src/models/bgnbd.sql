@@ -1,12 +1,12 @@
 /* ---------------------------------------------------------------------
- * The purchase models over (frequency, recency, age) rows (src/bgnbd.c,
- * src/pareto_nbd.c, src/ggompertz_nbd.c): BG/NBD; MBG/NBD, in which a
+ * The purchase models over (frequency, recency, age) rows (src/models/bgnbd.c,
+ * src/models/pareto_nbd.c, src/models/ggompertz_nbd.c): BG/NBD; MBG/NBD, in which a
  * customer may also drop out right after the first purchase; Pareto/NBD,
  * in which a customer may drop out at any time; and GGompertz/NBD, whose
  * dropout hazard grows or shrinks with age (1.12).  All four take the same
  * rows and call forms and give the same predictions, so one template
  * makes them; their types
- * and accessors are in src/models.sql with the fits' shared combine,
+ * and accessors are in src/models/models.sql with the fits' shared combine,
  * serialize and deserialize.  Times are in the unit the model was fitted
  * in; the overloads with a time_unit check it against the model's (22023).
  * ---------------------------------------------------------------------
@@ -165,7 +165,7 @@ AS 'MODULE_PATHNAME', 'predicted_clv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.predicted_clv(@extschema@.@P@_model, @extschema@.gamma_gamma_model, double precision, double precision, double precision, double precision, integer, double precision, double precision, interval) IS
     'Sum over the periods of expected purchases x expected spend, discounted at the rate in % per period (BG/NBD, MBG/NBD, Pareto/NBD or GGompertz/NBD, and Gamma-Gamma). A given time unit must be the purchase model''s.';
 
--- intervals: the prediction with its delta-method standard error (src/model.c)
+-- intervals: the prediction with its delta-method standard error (src/models/model.c)
 CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.@P@_model, frequency double precision,
                                                        recency double precision, age double precision,
                                                        level double precision DEFAULT 0.95)
@@ -262,6 +262,39 @@ CREATE AGGREGATE @extschema@.@P@_fit(frequency double precision, recency double 
 COMMENT ON AGGREGATE @extschema@.@P@_fit(double precision, double precision, double precision, double precision, interval, double precision) IS
     'The fit with lifetimes'' penalizer_coef: the parameters pulled towards 0 by penalizer_coef times their squares (alpha and Pareto/NBD''s beta in units of the longest age), as lifetimes'' fitters penalize; the model records the penalizer and the time unit, and its log-likelihood is the likelihood itself.';
 -- @end
+
+-- Pareto/NBD with correlated purchase and dropout rates (1.12; CLVTools'
+-- use.cor): the rows of pareto_nbd_fit, a row of results
+CREATE TYPE @extschema@.pareto_nbd_correlation_fit AS (
+    r double precision, alpha double precision, s double precision, beta double precision,
+    correlation double precision, standard_error double precision, lower double precision, upper double precision,
+    log_likelihood double precision, independent_log_likelihood double precision, p_value double precision,
+    converged boolean);
+COMMENT ON TYPE @extschema@.pareto_nbd_correlation_fit IS
+    'Result of pareto_nbd_correlation: the parameters, the correlation of the purchase and dropout rates with its standard error and 95% interval, the log-likelihood and the independent model''s, the likelihood-ratio p-value of no correlation, and whether the fit converged.';
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_correlation_final(internal) RETURNS @extschema@.pareto_nbd_correlation_fit
+AS 'MODULE_PATHNAME', 'pareto_nbd_correlation_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.pareto_nbd_correlation(frequency double precision, recency double precision,
+                                                     age double precision) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_correlation_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_correlation(double precision, double precision, double precision) IS
+    'Pareto/NBD with correlated purchase and dropout rates (Sarmanov''s bivariate gamma, as CLVTools'' use.cor), fitted to (frequency, recency, age) rows: do the customers who buy more often also leave sooner? NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.pareto_nbd_correlation(frequency double precision, recency double precision,
+                                                     age double precision, customers double precision) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_correlation_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_correlation(double precision, double precision, double precision, double precision) IS
+    'pareto_nbd_correlation over weighted rows standing for customers each.';
 
 -- P(X(t) = n): eq. 8 of the BG/NBD paper, its MBG/NBD counterpart, Pareto/NBD's and GGompertz/NBD's
 -- @each P: bgnbd, mbgnbd, pareto_nbd, ggompertz_nbd

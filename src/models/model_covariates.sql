@@ -1,6 +1,6 @@
 /* ---------------------------------------------------------------------
  * Pareto/NBD, BG/NBD and GGompertz/NBD with time-invariant covariates
- * (src/model_covariates.c, 1.12): the fits over (frequency, recency, age) and each customer's
+ * (src/models/model_covariates.c, 1.12): the fits over (frequency, recency, age) and each customer's
  * covariates, the stored models with their coefficient tables, and
  * customer_model(), which gives a customer's model without covariates so
  * that every prediction of the base model applies.

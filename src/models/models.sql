@@ -1,18 +1,18 @@
 /* ---------------------------------------------------------------------
- * The fitted models as stored types (src/model.c): BG/NBD, MBG/NBD,
+ * The fitted models as stored types (src/models/model.c): BG/NBD, MBG/NBD,
  * Pareto/NBD and GGompertz/NBD for purchases, Gamma-Gamma for spend, sBG
  * for contractual retention, BG/BB for discrete-time purchases.  Each carries the
  * estimates with their standard errors, the log-likelihood, the customers,
  * the evaluations and whether the fit converged; a purchase model over
  * (frequency, recency, age) also its time unit.  The fits' shared combine,
  * serialize and deserialize follow, then Gamma-Gamma's fit and predictions
- * (src/gamma_gamma.c); the purchase models', sBG's and BG/BB's are in
- * src/bgnbd.sql, src/sbg.sql and src/bgbb.sql.
+ * (src/models/gamma_gamma.c); the purchase models', sBG's and BG/BB's are in
+ * src/models/bgnbd.sql, src/models/sbg.sql and src/models/bgbb.sql.
  * ---------------------------------------------------------------------
  */
 
 -- What the *_interval functions return: a prediction with its delta-method
--- standard error and confidence interval (src/model.c)
+-- standard error and confidence interval (src/models/model.c)
 CREATE TYPE @extschema@.prediction_interval AS (
     estimate double precision,
     standard_error double precision,  -- NULL when the model stores no covariance (fitted before 1.7)
@@ -161,7 +161,7 @@ COMMENT ON AGGREGATE @extschema@.gamma_gamma_fit(double precision, double precis
 
 /* ---------------------------------------------------------------------
  * Gamma-Gamma's predictions (predicted_clv, which combines them with a
- * purchase model, is in src/bgnbd.sql)
+ * purchase model, is in src/models/bgnbd.sql)
  * ---------------------------------------------------------------------
  */
 

@@ -1,7 +1,7 @@
 /* ---------------------------------------------------------------------
- * The BG/BB model of discrete-time purchases (src/bgbb.c): the fit over
+ * The BG/BB model of discrete-time purchases (src/models/bgbb.c): the fit over
  * (frequency, recency, opportunities) rows and its predictions.  The
- * stored type bgbb_model and its accessors are in src/models.sql.
+ * stored type bgbb_model and its accessors are in src/models/models.sql.
  * ---------------------------------------------------------------------
  */
 
