@@ -54,7 +54,9 @@
  *   pareto_nbd_correlation_fit row type.
  * - lifetimes' penalizer_coef (issue 30): bgnbd_fit, mbgnbd_fit and
  *   pareto_nbd_fit(frequency, recency, age, customers, time_unit,
- *   penalizer_coef), as lifetimes' fitters penalize; a penalized fit's model
+ *   penalizer_coef), gamma_gamma_fit(frequency, monetary_value, customers,
+ *   penalizer_coef) and bgbb_fit(frequency, recency, opportunities,
+ *   customers, penalizer_coef), as lifetimes' fitters penalize; a penalized fit's model
  *   is format 4 (format 3 and the penalizer), every other model stays
  *   format 3.
  * - Tied covariates (issue 30; CLVTools' names.cov.constr): each covariate
@@ -2400,6 +2402,38 @@ CREATE AGGREGATE @extschema@.pareto_nbd_fit(frequency double precision, recency 
 
 COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(double precision, double precision, double precision, double precision, interval, double precision) IS
     'The fit with lifetimes'' penalizer_coef: the parameters pulled towards 0 by penalizer_coef times their squares (alpha and Pareto/NBD''s beta in units of the longest age), as lifetimes'' fitters penalize; the model records the penalizer and the time unit, and its log-likelihood is the likelihood itself.';
+
+-- lifetimes' penalizer_coef on Gamma-Gamma and BG/BB (after the weight)
+CREATE FUNCTION loyalty_kpi_internal.gamma_gamma_fit_accum(internal, double precision, double precision, double precision,
+                                                          double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'gamma_gamma_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.gamma_gamma_fit(frequency double precision, monetary_value double precision,
+                                             customers double precision, penalizer_coef double precision) (
+    SFUNC = loyalty_kpi_internal.gamma_gamma_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.gamma_gamma_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.gamma_gamma_fit(double precision, double precision, double precision, double precision) IS
+    'The Gamma-Gamma fit with lifetimes'' penalizer_coef (after the weight, 1 for none): the mean log-likelihood less penalizer_coef times the sum of p, q and gamma squared, as lifetimes'' GammaGammaFitter; the model records the penalizer.';
+
+CREATE FUNCTION loyalty_kpi_internal.bgbb_fit_accum(internal, integer, integer, integer, double precision,
+                                                   double precision) RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.bgbb_fit(frequency integer, recency integer, opportunities integer,
+                                      customers double precision, penalizer_coef double precision) (
+    SFUNC = loyalty_kpi_internal.bgbb_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgbb_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE @extschema@.bgbb_fit(integer, integer, integer, double precision, double precision) IS
+    'The BG/BB fit with lifetimes'' penalizer_coef (after the weight, 1 for none): the mean log-likelihood less penalizer_coef times the sum of the parameters squared, as lifetimes'' BetaGeoBetaBinomFitter; the model records the penalizer.';
 
 -- Pareto/NBD with correlated purchase and dropout rates (CLVTools' use.cor)
 CREATE TYPE @extschema@.pareto_nbd_correlation_fit AS (

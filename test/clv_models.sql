@@ -373,45 +373,58 @@ SELECT is((SELECT count(*) FROM (
                   unnest(ARRAY[1, 10, 52]) t, generate_series(0, 600) n GROUP BY 1, 2, 3, 4) q
            WHERE NOT (abs(total - 1) <= 1e-12 AND abs(mean - expected) <= 1e-11 * greatest(expected, 1))),
           0::bigint, 'Pareto/NBD: over n it sums to 1, and its mean is the conditional expected_purchases (written apart)');
--- lifetimes' penalizer_coef (0.01 and 0.1) on CDNOW, against lifetimes
--- 0.11.3 fitted with it: the same parameters, and at ours lifetimes' own
--- objective (its penalized negative log-likelihood in time scaled by 1 /
--- the longest age, where each customer's log-likelihood is ours less x ln
--- scale; the mean for BG/NBD and MBG/NBD, the sum for Pareto/NBD) is at
--- most where lifetimes stopped
+-- lifetimes' penalizer_coef (0.01 and 0.1), against lifetimes 0.11.3
+-- fitted with it: BG/NBD, MBG/NBD and Pareto/NBD on CDNOW, Gamma-Gamma on
+-- its repeat customers' spend, BG/BB on the donations.  The same
+-- parameters, and at ours lifetimes' own objective (its penalized negative
+-- log-likelihood; the purchase models' in time scaled by 1 / the longest
+-- age, where each customer's log-likelihood is ours less x ln scale; the
+-- mean, or for Pareto/NBD the sum) is at most where lifetimes stopped
 CREATE TABLE lifetimes_penalized (model text, penalizer float8, parameter text, estimate float8, objective float8, time_scale float8);
 \copy lifetimes_penalized FROM 'test/reference/lifetimes_penalized_fits.csv' CSV HEADER
+UPDATE lifetimes_penalized SET parameter = 'gamma' WHERE model = 'gamma_gamma' AND parameter = 'v';
+CREATE TABLE cdnow_spend (id int, x int, t_x float8, t float8, zbar float8);
+\copy cdnow_spend FROM '../shared/data/cdnow/cdnow_customers_summary_with_transactions.csv' CSV HEADER
 CREATE TABLE penalized_models AS
 SELECT model, penalizer, m, m_plain
 FROM (SELECT DISTINCT model, penalizer FROM lifetimes_penalized) l,
      LATERAL (SELECT CASE model WHEN 'bgnbd' THEN bgnbd_fit(frequency, recency, t, 1, interval '7 days', penalizer)::text
                                 WHEN 'mbgnbd' THEN mbgnbd_fit(frequency, recency, t, 1, interval '7 days', penalizer)::text
-                                ELSE pareto_nbd_fit(frequency, recency, t, 1, interval '7 days', penalizer)::text END AS m,
+                                WHEN 'pareto_nbd' THEN pareto_nbd_fit(frequency, recency, t, 1, interval '7 days', penalizer)::text END AS m,
                      CASE model WHEN 'bgnbd' THEN bgnbd_fit(frequency, recency, t, interval '7 days')::text
                                 WHEN 'mbgnbd' THEN mbgnbd_fit(frequency, recency, t, interval '7 days')::text
-                                ELSE pareto_nbd_fit(frequency, recency, t, interval '7 days')::text END AS m_plain
-              FROM cdnow_summary) f;
+                                WHEN 'pareto_nbd' THEN pareto_nbd_fit(frequency, recency, t, interval '7 days')::text END AS m_plain
+              FROM cdnow_summary WHERE model NOT IN ('gamma_gamma', 'bgbb') HAVING count(*) > 0
+              UNION ALL  -- (an aggregate over no rows is a row: HAVING leaves the other models' out)
+              SELECT gamma_gamma_fit(x, zbar, 1, penalizer)::text, gamma_gamma_fit(x, zbar)::text
+              FROM cdnow_spend WHERE model = 'gamma_gamma' HAVING count(*) > 0
+              UNION ALL
+              SELECT bgbb_fit(frequency, recency, periods, weights, penalizer)::text, bgbb_fit(frequency, recency, periods, weights)::text
+              FROM bb_donations WHERE model = 'bgbb' HAVING count(*) > 0) f;
 CREATE FUNCTION pg_temp.model_json(model text, m text) RETURNS jsonb LANGUAGE sql AS $$
   SELECT CASE model WHEN 'bgnbd' THEN m::bgnbd_model::jsonb WHEN 'mbgnbd' THEN m::mbgnbd_model::jsonb
-                    ELSE m::pareto_nbd_model::jsonb END
+                    WHEN 'pareto_nbd' THEN m::pareto_nbd_model::jsonb WHEN 'gamma_gamma' THEN m::gamma_gamma_model::jsonb
+                    ELSE m::bgbb_model::jsonb END
 $$;
 CREATE TABLE penalized_check AS
 SELECT p.model, p.penalizer, (pg_temp.model_json(p.model, p.m) ->> 'converged')::boolean AS converged,
        (pg_temp.model_json(p.model, p.m) ->> 'log_likelihood')::float8 AS ll, (pg_temp.model_json(p.model, p.m_plain) ->> 'log_likelihood')::float8 AS ll_plain,
        max(abs((pg_temp.model_json(p.model, p.m) #>> ARRAY['parameters', l.parameter, 'estimate'])::float8 / l.estimate - 1)) AS worst,
        (-((pg_temp.model_json(p.model, p.m) ->> 'log_likelihood')::float8 - ln(min(l.time_scale)) * (SELECT sum(frequency) FROM cdnow_summary))
-          / CASE WHEN p.model = 'pareto_nbd' THEN 1 ELSE 2357 END
+          / CASE WHEN p.model = 'pareto_nbd' THEN 1 ELSE (pg_temp.model_json(p.model, p.m) ->> 'customers')::float8 END
         + p.penalizer * sum(((pg_temp.model_json(p.model, p.m) #>> ARRAY['parameters', l.parameter, 'estimate'])::float8
                             * CASE WHEN l.parameter IN ('alpha', 'beta') THEN l.time_scale ELSE 1 END) ^ 2)) AS ours,
        min(l.objective) AS lifetimes
-FROM penalized_models p JOIN lifetimes_penalized l USING (model, penalizer) GROUP BY 1, 2, 3, 4, 5;
-SELECT results_eq($$SELECT model, penalizer, converged, worst < CASE model WHEN 'pareto_nbd' THEN 1e-4 ELSE 1e-5 END,
+FROM penalized_models p JOIN lifetimes_penalized l USING (model, penalizer) GROUP BY p.model, p.penalizer, p.m, p.m_plain;
+SELECT results_eq($$SELECT model, penalizer, converged, worst < CASE model WHEN 'pareto_nbd' THEN 1e-3 ELSE 1e-5 END,
                            ours <= lifetimes * (1 + 1e-12), ll < ll_plain
                     FROM penalized_check ORDER BY 1, 2$$,
-                  $$VALUES ('bgnbd', 0.01::float8, true, true, true, true), ('bgnbd', 0.1, true, true, true, true),
+                  $$VALUES ('bgbb', 0.01::float8, true, true, true, true), ('bgbb', 0.1, true, true, true, true),
+                           ('bgnbd', 0.01, true, true, true, true), ('bgnbd', 0.1, true, true, true, true),
+                           ('gamma_gamma', 0.01, true, true, true, true), ('gamma_gamma', 0.1, true, true, true, true),
                            ('mbgnbd', 0.01, true, true, true, true), ('mbgnbd', 0.1, true, true, true, true),
                            ('pareto_nbd', 0.01, true, true, true, true), ('pareto_nbd', 0.1, true, true, true, true)$$,
-                  'penalizer_coef on CDNOW: every fit converges at lifetimes'' parameters (1e-5; Pareto/NBD, which lifetimes fits by Nelder-Mead, 1e-4), '
+                  'penalizer_coef: every fit converges at lifetimes'' parameters (1e-5; Pareto/NBD 1e-3: lifetimes fits it by Nelder-Mead from random starts and stops short, by 3e-5 to 1.3e-4 in the runs seen), '
                   || 'at least as far down lifetimes'' own objective, and its likelihood below the unpenalized fit''s (measured: '
                   || (SELECT string_agg(format('%s %s: %s, objective %s against %s', model, penalizer, to_char(worst, '9.9EEEE'),
                                                round(ours::numeric, 10), round(lifetimes::numeric, 10)), '; ' ORDER BY model, penalizer)
@@ -419,8 +432,9 @@ SELECT results_eq($$SELECT model, penalizer, converged, worst < CASE model WHEN 
 SELECT is((SELECT count(*) FROM penalized_models
            WHERE m LIKE 'v4:%;penalizer_coef=' || penalizer || '%' AND (pg_temp.model_json(model, m) ->> 'penalizer_coef')::float8 = penalizer
              AND CASE model WHEN 'bgnbd' THEN m::bgnbd_model::text WHEN 'mbgnbd' THEN m::mbgnbd_model::text
-                            ELSE m::pareto_nbd_model::text END = m),
-          6::bigint, 'a penalized model is format 4, keeps its penalizer (text, jsonb) and reads back to itself');
+                            WHEN 'pareto_nbd' THEN m::pareto_nbd_model::text WHEN 'gamma_gamma' THEN m::gamma_gamma_model::text
+                            ELSE m::bgbb_model::text END = m),
+          10::bigint, 'a penalized model is format 4, keeps its penalizer (text, jsonb) and reads back to itself');
 SELECT is((SELECT bgnbd_fit(frequency, recency, t, 1, '7 days', 0)::text FROM cdnow_summary),
           (SELECT bgnbd_fit(frequency, recency, t, interval '7 days')::text FROM cdnow_summary),
           'penalizer_coef 0 is the unpenalized fit (format 3), time unit recorded; a bare unit literal reads as the unit');

@@ -74,7 +74,8 @@ SELECT 'bgnbd_model', v FROM (VALUES
 UNION ALL
 SELECT 'gamma_gamma_model', v FROM (VALUES
   ('v2:gamma_gamma:p=6.24880231523658,q=3.744588391723397,gamma=15.447748289578143;se=1.1896869364760159,0.29016560033832756,4.159993709981049;log_likelihood=-4055.9232435028453;customers=946;iterations=29;converged=true'),
-  ('v1:gamma_gamma:p=1,q=2,gamma=3;se=NaN,NaN,NaN;log_likelihood=0;customers=2;iterations=2147483647;converged=false')) v(v)
+  ('v1:gamma_gamma:p=1,q=2,gamma=3;se=NaN,NaN,NaN;log_likelihood=0;customers=2;iterations=2147483647;converged=false'),
+  ('v4:gamma_gamma:p=4.1,q=0.97,gamma=3.8;se=NaN,NaN,NaN;cov=NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN;log_likelihood=-4060;customers=946;iterations=20;converged=true;penalizer_coef=0.01')) v(v)
 UNION ALL
 SELECT 'sbg_model', v FROM (VALUES
   ('v2:sbg:alpha=0.6680883480424851,beta=3.806094935491281;se=0.10373493059419535,0.7855316860286662;log_likelihood=-1611.1581473911554;customers=1000;iterations=15;converged=true'),

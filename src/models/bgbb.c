@@ -72,9 +72,12 @@ bgbb_fit_accum(PG_FUNCTION_ARGS)
 	const char *fname = fit_state_fname(state);
 	FitKey		key;
 
-	for (int i = 1; i < PG_NARGS(); i++)
+	/* (frequency, recency, opportunities [, customers [, penalizer_coef]]): the penalizer is lifetimes' (1.12) */
+	for (int i = 1; i < Min(PG_NARGS(), 5); i++)
 		if (PG_ARGISNULL(i))
 			PG_RETURN_POINTER(state);
+	if (PG_NARGS() > 5)
+		fit_penalizer_arg(fcinfo, 5, state);
 	for (int i = 0; i < 3; i++)
 		key.v[i] = PG_GETARG_INT32(1 + i);
 	bgbb_check_row(fname, &key);
@@ -279,7 +282,7 @@ bgbb_fit_final(PG_FUNCTION_ARGS)
 	if (!some || !not_all)
 		fit_cannot_identify(d->fname, some ? "Every customer transacted at every opportunity." : "No customer transacted.",
 							"The transaction and dropout probabilities cannot be told apart from such data.");
-	PG_RETURN_POINTER(fit_model(d));
+	PG_RETURN_POINTER(fit_penalized_model(d, fit_state_penalizer(state)));
 }
 
 /* ---------------------------------------------------------------------

@@ -11,6 +11,10 @@ AS 'MODULE_PATHNAME', 'bgbb_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION loyalty_kpi_internal.bgbb_fit_accum(internal, integer, integer, integer, double precision) RETURNS internal
 AS 'MODULE_PATHNAME', 'bgbb_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
+CREATE FUNCTION loyalty_kpi_internal.bgbb_fit_accum(internal, integer, integer, integer, double precision,
+                                                   double precision) RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
 CREATE FUNCTION loyalty_kpi_internal.bgbb_fit_final(internal) RETURNS @extschema@.bgbb_model
 AS 'MODULE_PATHNAME', 'bgbb_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
@@ -32,6 +36,16 @@ CREATE AGGREGATE @extschema@.bgbb_fit(frequency integer, recency integer, opport
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.bgbb_fit(integer, integer, integer, double precision) IS
     'The BG/BB discrete-time model fitted by maximum likelihood to (frequency, recency, opportunities) rows, optionally weighted by a number of customers. NULL when there is no row.';
+
+CREATE AGGREGATE @extschema@.bgbb_fit(frequency integer, recency integer, opportunities integer,
+                                      customers double precision, penalizer_coef double precision) (
+    SFUNC = loyalty_kpi_internal.bgbb_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.bgbb_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.bgbb_fit(integer, integer, integer, double precision, double precision) IS
+    'The BG/BB fit with lifetimes'' penalizer_coef (after the weight, 1 for none): the mean log-likelihood less penalizer_coef times the sum of the parameters squared, as lifetimes'' BetaGeoBetaBinomFitter; the model records the penalizer.';
 
 CREATE FUNCTION @extschema@.probability_alive(model @extschema@.bgbb_model, frequency integer, recency integer,
                                               opportunities integer)

@@ -364,25 +364,12 @@ nbd_fit_final(FunctionCallInfo fcinfo)
 	FitState   *state = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
 	FitData    *d;
 	Model	   *m;
-	double		penalizer;
 
 	if (fit_state_is_empty(state))
 		PG_RETURN_NULL();
 	d = fit_data_build(state);
 	nbd_check_identifiable(d);
-	penalizer = fit_state_penalizer(state);
-	fit_penalize(d, penalizer);
-	m = fit_model(d);
-	if (penalizer > 0)
-	{
-		/* the model keeps the likelihood itself, not the penalized objective */
-		double		theta[MODEL_MAX_PARAMS];
-
-		for (int j = 0; j < m->nparams; j++)
-			theta[j] = log(MODEL_ESTIMATE(m)[j]);
-		m->log_likelihood = model_specs[d->kind].loglik(d, theta, NULL);
-		m = model_with_penalizer(m, penalizer);
-	}
+	m = fit_penalized_model(d, fit_state_penalizer(state));
 	m->time_unit = *fit_state_time_unit(state);
 	PG_RETURN_POINTER(m);
 }

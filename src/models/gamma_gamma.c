@@ -79,6 +79,9 @@ gamma_gamma_fit_accum(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(state);
+	/* (frequency, monetary_value, customers, penalizer_coef): lifetimes' penalizer (1.12) */
+	if (PG_NARGS() > 4)
+		fit_penalizer_arg(fcinfo, 4, state);
 	key.v[0] = PG_GETARG_FLOAT8(1);
 	fit_check_fit_frequency(fname, key.v[0]);
 	if (key.v[0] == 0 || PG_ARGISNULL(2) || (weighted && PG_ARGISNULL(3)))
@@ -152,7 +155,7 @@ gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 	if (d->total_weight < 2 || d->n < 2)
 		fit_cannot_identify(d->fname, "It needs at least two repeat customers with different spend.",
 							"Fit the model to the repeat customers (frequency > 0) of a whole cohort.");
-	PG_RETURN_POINTER(fit_model(d));
+	PG_RETURN_POINTER(fit_penalized_model(d, fit_state_penalizer(state)));
 }
 
 /*

@@ -317,12 +317,14 @@ extern void fit_information_by_differences(FitData *d, const double *theta, doub
 /* Maximizes the likelihood from all parameters 1; the model with its standard errors */
 extern Model *fit_model(FitData *d);
 /*
- * lifetimes' penalizer_coef c on a BG/NBD, MBG/NBD or Pareto/NBD fit: d's
- * likelihood becomes the log-likelihood less fit_penalty, which is c times
- * the parameters' squares as lifetimes takes them (see model_fit.c)
+ * lifetimes' penalizer_coef c on a BG/NBD, MBG/NBD, Pareto/NBD,
+ * Gamma-Gamma or BG/BB fit: d's likelihood becomes the log-likelihood less
+ * fit_penalty, which is c times the parameters' squares as lifetimes takes
+ * them (see model_fit.c); fit_penalized_model fits it and records c
  */
 extern void fit_penalize(FitData *d, double penalizer);
 extern double fit_penalty(const FitData *d, const double *theta);
+extern Model *fit_penalized_model(FitData *d, double penalizer);
 
 /* Where a fit ended: the log-likelihood, the covariance of theta, converged or not */
 typedef struct FitOutcome

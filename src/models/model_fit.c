@@ -1369,10 +1369,11 @@ fit_maximum(FitData *d, double *theta, FitOutcome *out)
 }
 
 /*
- * lifetimes' penalizer_coef c.  lifetimes minimizes, with its times divided
- * by the longest age (so alpha, and Pareto/NBD's beta, are alpha / T_max):
- *	 BG/NBD, MBG/NBD: -sum w LL / sum w + c sum p^2
- *	 Pareto/NBD:	  -sum w LL / mean w + c sum p^2
+ * lifetimes' penalizer_coef c.  lifetimes minimizes, with its purchase
+ * models' times divided by the longest age (so alpha, and Pareto/NBD's
+ * beta, are alpha / T_max):
+ *	 BG/NBD, MBG/NBD, Gamma-Gamma, BG/BB: -sum w LL / sum w + c sum p^2
+ *	 Pareto/NBD:						  -sum w LL / mean w + c sum p^2
  * i.e. the log-likelihood less (customers x c) sum p^2, and for Pareto/NBD,
  * whose rows lifetimes takes one a customer, less c sum p^2.  The weights
  * are per log-parameter: w_j p_j^2 = w_j e^(2 theta_j).
@@ -1403,20 +1404,42 @@ fit_penalize(FitData *d, double penalizer)
 {
 	double		longest = 0,
 				per;
-	/* which parameters are times (alpha, and Pareto/NBD's beta), by the models' parameter order */
+	/* which parameters are times, by the models' parameter order: alpha, and Pareto/NBD's beta */
+	bool		purchase_model = d->kind == MODEL_BGNBD || d->kind == MODEL_MBGNBD || d->kind == MODEL_PARETO_NBD;
 	bool		beta_is_time = d->kind == MODEL_PARETO_NBD;
 
 	if (penalizer == 0)
 		return;
-	Assert(d->kind == MODEL_BGNBD || d->kind == MODEL_MBGNBD || d->kind == MODEL_PARETO_NBD);
-	for (int i = 0; i < d->n; i++)
+	Assert(purchase_model || d->kind == MODEL_GAMMA_GAMMA || d->kind == MODEL_BGBB);
+	for (int i = 0; purchase_model && i < d->n; i++)
 		longest = Max(longest, d->keys[i].v[2]);
 	if (!(longest > 0))
 		longest = 1;
 	per = d->kind == MODEL_PARETO_NBD ? penalizer : penalizer * d->total_weight;
 	for (int j = 0; j < d->nparams; j++)
-		d->penalty[j] = (j == 1 || (j == 3 && beta_is_time)) ? per / (longest * longest) : per;
+		d->penalty[j] = purchase_model && (j == 1 || (j == 3 && beta_is_time)) ? per / (longest * longest) : per;
 	d->loglik = penalized_loglik;
+}
+
+/*
+ * The fit with lifetimes' penalizer (fit_model when it is 0): the model
+ * keeps the likelihood itself, not the penalized objective, and records
+ * the penalizer (format 4)
+ */
+Model *
+fit_penalized_model(FitData *d, double penalizer)
+{
+	Model	   *m;
+	double		theta[MODEL_MAX_PARAMS];
+
+	fit_penalize(d, penalizer);
+	m = fit_model(d);
+	if (penalizer == 0)
+		return m;
+	for (int j = 0; j < m->nparams; j++)
+		theta[j] = log(MODEL_ESTIMATE(m)[j]);
+	m->log_likelihood = model_specs[d->kind].loglik(d, theta, NULL);
+	return model_with_penalizer(m, penalizer);
 }
 
 /* Fits the model to the rows, from all parameters 1 (as the papers and lifetimes start) */

@@ -128,6 +128,11 @@ CREATE FUNCTION loyalty_kpi_internal.gamma_gamma_fit_accum(internal, double prec
 RETURNS internal
 AS 'MODULE_PATHNAME', 'gamma_gamma_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
+CREATE FUNCTION loyalty_kpi_internal.gamma_gamma_fit_accum(internal, double precision, double precision, double precision,
+                                                          double precision)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'gamma_gamma_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
 CREATE FUNCTION loyalty_kpi_internal.fit_combine(internal, internal) RETURNS internal
 AS 'MODULE_PATHNAME', 'fit_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
@@ -158,6 +163,16 @@ CREATE AGGREGATE @extschema@.gamma_gamma_fit(frequency double precision, monetar
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.gamma_gamma_fit(double precision, double precision, double precision) IS
     'The Gamma-Gamma spend model fitted by maximum likelihood to repeat customers (frequency > 0, mean spend), optionally weighted. NULL when there is no repeat customer.';
+
+CREATE AGGREGATE @extschema@.gamma_gamma_fit(frequency double precision, monetary_value double precision,
+                                             customers double precision, penalizer_coef double precision) (
+    SFUNC = loyalty_kpi_internal.gamma_gamma_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.gamma_gamma_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.fit_serialize, DESERIALFUNC = loyalty_kpi_internal.fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.gamma_gamma_fit(double precision, double precision, double precision, double precision) IS
+    'The Gamma-Gamma fit with lifetimes'' penalizer_coef (after the weight, 1 for none): the mean log-likelihood less penalizer_coef times the sum of p, q and gamma squared, as lifetimes'' GammaGammaFitter; the model records the penalizer.';
 
 /* ---------------------------------------------------------------------
  * Gamma-Gamma's predictions (predicted_clv, which combines them with a
