@@ -16,8 +16,9 @@
  *					gradient, and predictions
  *	 pareto_nbd.c, ggompertz_nbd.c
  *					Pareto/NBD's and GGompertz/NBD's likelihoods and
- *					predictions; their rows and SQL functions are the
- *					BG/NBD family's
+ *					predictions (and the Pareto/NBD with correlated
+ *					rates); their rows and SQL functions are the BG/NBD
+ *					family's
  *	 model_covariates.c
  *					the purchase models with covariates: their stored type
  *					and fits, each profile of customers a base-model fit

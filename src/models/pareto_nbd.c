@@ -24,6 +24,8 @@
  * that series falls slowly, and the interval is split where a second
  * series, in a variable small below the split, takes the lower part
  * (pnbd_integral_split): the cost no longer grows with beta/alpha.
+ * The last section fits the model with correlated lambda and mu
+ * (pareto_nbd_correlation), whose likelihood is four of these.
  */
 #include "model.h"
 
