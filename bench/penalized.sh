@@ -20,7 +20,6 @@ createdb "$db"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 rows=$(mktemp --suffix=.csv)
 spend_rows=$(mktemp --suffix=.csv)
-chmod a+rw "$spend_rows"
 trap 'rm -f "$rows" "$spend_rows" "$results"' EXIT
 
 python3 bench/simulate_bgnbd.py "$CUSTOMERS" 7 0.243 4.414 0.793 2.426 >"$rows"

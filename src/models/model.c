@@ -84,7 +84,7 @@ model_new(ModelKind kind)
 double
 model_penalizer(const Model *m)
 {
-	return m->version == MODEL_FORMAT_PENALIZED ? m->values[m->nparams * (2 + m->nparams)] : 0;
+	return m->version == MODEL_FORMAT_PENALIZED ? *MODEL_PENALIZER_SLOT(m) : 0;
 }
 
 Model *
@@ -98,7 +98,7 @@ model_with_penalizer(Model *m, double penalizer)
 	memcpy(penalized, m, MODEL_SIZE(m->nparams));
 	SET_VARSIZE(penalized, MODEL_SIZE_PENALIZED(m->nparams));
 	penalized->version = MODEL_FORMAT_PENALIZED;
-	penalized->values[m->nparams * (2 + m->nparams)] = penalizer;
+	*MODEL_PENALIZER_SLOT(penalized) = penalizer;
 	return penalized;
 }
 

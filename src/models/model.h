@@ -157,6 +157,8 @@ typedef struct Model
 #define MODEL_SIZE_V2(nparams)	(offsetof(Model, values) + 2 * sizeof(double) * (nparams))
 #define MODEL_SIZE(nparams)		(MODEL_SIZE_V2(nparams) + sizeof(double) * (nparams) * (nparams))
 #define MODEL_SIZE_PENALIZED(nparams) (MODEL_SIZE(nparams) + sizeof(double))
+/* format 4's penalizer, after the covariance */
+#define MODEL_PENALIZER_SLOT(m)	((m)->values + (m)->nparams * (2 + (m)->nparams))
 #define MODEL_ESTIMATE(m)		((m)->values)
 /* NaN where the information is singular */
 #define MODEL_STD_ERROR(m)		((m)->values + (m)->nparams)

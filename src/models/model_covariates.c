@@ -936,10 +936,11 @@ names_index(ArrayType *names, Datum name)
 static int
 check_tied(const char *fname, ArrayType *tied, ArrayType *purchase_names, ArrayType *dropout_names)
 {
-	int			n = check_names(fname, tied, "tied ");
 	Datum	   *items;
 	bool	   *nulls;
+	int			n;
 
+	check_names(fname, tied, "tied ");
 	deconstruct_array(tied, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &n);
 	for (int i = 0; i < n; i++)
 		if (names_index(purchase_names, items[i]) < 0 || names_index(dropout_names, items[i]) < 0)

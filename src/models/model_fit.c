@@ -1436,9 +1436,10 @@ fit_penalized_model(FitData *d, double penalizer)
 	m = fit_model(d);
 	if (penalizer == 0)
 		return m;
+	/* fit_model's log-likelihood is the penalized one: the penalty put back */
 	for (int j = 0; j < m->nparams; j++)
 		theta[j] = log(MODEL_ESTIMATE(m)[j]);
-	m->log_likelihood = model_specs[d->kind].loglik(d, theta, NULL);
+	m->log_likelihood += fit_penalty(d, theta);
 	return model_with_penalizer(m, penalizer);
 }
 
