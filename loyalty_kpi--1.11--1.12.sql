@@ -63,6 +63,12 @@
  *   form of pareto_nbd_fit, bgnbd_fit and ggompertz_nbd_fit with a last
  *   tied_names text[], the covariates of both processes fitted with one
  *   coefficient.
+ * - Time-varying covariates (issue 30; the extended Pareto/NBD of Bachmann,
+ *   Meierer and Naef 2021, CLVTools' dynamic covariates):
+ *   pareto_nbd_fit(period_starts, covariates, names, purchase_days,
+ *   calibration_end, time_unit), and with separate purchase and dropout
+ *   covariates; its model is a pareto_nbd_covariate_model of format 2
+ *   (format 1 from a time-varying fit).
  *
  * The rest is in the library: BG/NBD's and MBG/NBD's likelihood takes
  * B(a, b+x) / B(a, b) whole, so it stays exact where a and b pass 1e5
@@ -2469,6 +2475,42 @@ CREATE AGGREGATE @extschema@.pareto_nbd_correlation(frequency double precision, 
 
 COMMENT ON AGGREGATE @extschema@.pareto_nbd_correlation(double precision, double precision, double precision, double precision) IS
     'pareto_nbd_correlation over weighted rows standing for customers each.';
+
+-- The Pareto/NBD with time-varying covariates: one row per customer, its
+-- covariate periods and its purchase days
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_dyncov_fit_accum(internal, date[], double precision[], text[],
+                                                                date[], date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_dyncov_fit_accum(internal, date[], double precision[], text[],
+                                                                double precision[], text[], date[], date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.pareto_nbd_fit(period_starts date[], covariates double precision[], names text[],
+                                            purchase_days date[], calibration_end date, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_dyncov_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(date[], double precision[], text[], date[], date, interval) IS
+    'The Pareto/NBD with time-varying covariates on both processes (Bachmann, Meierer and Naef 2021; CLVTools'' dynamic covariates): one row per customer, its covariate periods'' start days with a row of covariates each (a period lasts until the next starts), and its purchase days; fitted over the first purchase to calibration_end in time units. A customer with a NULL list or covariate is skipped and counted, one with no purchase by the end too.';
+
+CREATE AGGREGATE @extschema@.pareto_nbd_fit(period_starts date[], purchase_covariates double precision[],
+                                            purchase_names text[], dropout_covariates double precision[],
+                                            dropout_names text[], purchase_days date[], calibration_end date,
+                                            time_unit interval) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_dyncov_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(date[], double precision[], text[], double precision[], text[], date[], date, interval) IS
+    'The Pareto/NBD with separate time-varying covariates for the purchase and the dropout process (an empty array and names for none).';
 
 -- The support functions are the aggregates' own: PUBLIC may not call them
 -- directly (every aggregate still works for every role; only direct

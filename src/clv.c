@@ -285,20 +285,6 @@ check_same_window(const SummaryState *state, DateADT end_day, DateADT holdout_en
 						state->holdout_end != state->end_day ? "calibration end, the holdout end" : "observation end")));
 }
 
-/* The time unit in days: an interval of days and time, never months (they have no fixed length) */
-static double
-unit_in_days(const char *fname, const Interval *unit)
-{
-	double		days = unit->day + (double) unit->time / USECS_PER_DAY;
-
-	if (unit->month != 0 || !(days > 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: invalid time unit", fname),
-				 errhint("The time unit is a positive interval of days or hours, such as '1 day' or '7 days'; months and years have no fixed length.")));
-	return days;
-}
-
 /*
  * Which form was called, as the transition's SQL declaration says (looked
  * up once per query, kept in fn_extra): the amount a double precision or a
@@ -384,7 +370,7 @@ summary_transition(FunctionCallInfo fcinfo, bool with_time_zone)
 						holdout ? "calibration end, the holdout end" : "observation end")));
 	end_day = summary_end_arg(fcinfo, 3);
 	holdout_end = holdout ? summary_end_arg(fcinfo, 4) : end_day;
-	unit_days = unit_in_days(fname, PG_GETARG_INTERVAL_P(unit_arg));
+	unit_days = lk_interval_days(fname, PG_GETARG_INTERVAL_P(unit_arg));
 	if (DATE_NOT_FINITE(end_day) || DATE_NOT_FINITE(holdout_end))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -958,3 +958,17 @@ lk_id_receive(StringInfo buf, const LkIdType *t, char **scratch, Size *scratch_s
 		lk_serial_error(fname, "An id's length does not match its header.");
 	return PointerGetDatum(*scratch);
 }
+
+/* The time unit in days: an interval of days and time, never months (they have no fixed length) */
+double
+lk_interval_days(const char *fname, const Interval *unit)
+{
+	double		days = unit->day + (double) unit->time / USECS_PER_DAY;
+
+	if (unit->month != 0 || !(days > 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: invalid time unit", fname),
+				 errhint("The time unit is a positive interval of days or hours, such as '1 day' or '7 days'; months and years have no fixed length.")));
+	return days;
+}

@@ -671,4 +671,7 @@ extern void lk_id_send(StringInfo buf, const LkIdType *t, Datum id);
 extern Datum lk_id_receive(StringInfo buf, const LkIdType *t, char **scratch, Size *scratch_size,
 						   const char *fname);
 
+/* A time unit in days: an interval of days and time, never months (ERROR 22023 naming fname) */
+extern double lk_interval_days(const char *fname, const Interval *unit);
+
 #endif							/* LOYALTY_KPI_KIT_H */

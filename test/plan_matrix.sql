@@ -289,6 +289,17 @@ INSERT INTO matrix_args (agg, args, nulls_count, sliding) VALUES
 
 -- coxph_fit counts the rows it skips, which a NULL-first group has more of
 INSERT INTO matrix_args (agg, args, nulls_count, sliding, counted_skips) VALUES
+  ('pareto_nbd_fit(date[],double precision[],text[],date[],date,interval)',
+   $$CASE WHEN purchased_at IS NOT NULL THEN ARRAY[purchased_at - 30, purchased_at + 10] END,
+     ARRAY[ARRAY[(customer_id % 2)::float8], ARRAY[(customer_id % 3)::float8]], ARRAY['even'],
+     ARRAY[purchased_at, purchased_at + recency::int, purchased_at + (recency / 2)::int], date '2025-06-01', interval '7 days'$$,
+   false, false, ';skipped=[0-9]+'),
+  ('pareto_nbd_fit(date[],double precision[],text[],double precision[],text[],date[],date,interval)',
+   $$CASE WHEN purchased_at IS NOT NULL THEN ARRAY[purchased_at - 30, purchased_at + 10] END,
+     ARRAY[ARRAY[(customer_id % 2)::float8], ARRAY[(customer_id % 3)::float8]], ARRAY['even'],
+     ARRAY[(customer_id % 5)::float8, (customer_id % 7)::float8], ARRAY['fifth'],
+     ARRAY[purchased_at, purchased_at + recency::int, purchased_at + (recency / 2)::int], date '2025-06-01', interval '7 days'$$,
+   false, false, ';skipped=[0-9]+'),
   ('coxph_fit(double precision,boolean,double precision[],text[])',
    $$days, churned, ARRAY[(customer_id % 2)::float8, amount], ARRAY['even', 'amount']$$, false, false, ';skipped=[0-9]+'),
   ('coxph_fit(double precision,integer,double precision[],text[])',

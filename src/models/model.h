@@ -17,11 +17,13 @@
  *	 pareto_nbd.c, ggompertz_nbd.c
  *					Pareto/NBD's and GGompertz/NBD's likelihoods and
  *					predictions (and the Pareto/NBD with correlated
- *					rates); their rows and SQL functions are the BG/NBD
- *					family's
+ *					rates, and its likelihood with time-varying
+ *					covariates); their rows and SQL functions are the
+ *					BG/NBD family's
  *	 model_covariates.c
  *					the purchase models with covariates: their stored type
- *					and fits, each profile of customers a base-model fit
+ *					and fits, each profile of customers a base-model fit;
+ *					the Pareto/NBD's fit with time-varying covariates
  *
  * All of them in src/models/, with their SQL.  model_fit.c calls model.c
  * (a fit makes a model), never the other way; the families call both.
@@ -570,6 +572,43 @@ extern double pnbd_count_probability_given(const Model *m, double t, int32 n, do
 /* DERT: the purchases still ahead of a customer with that history, discounted continuously at delta */
 extern double pnbd_discounted_expected(const Model *m, double delta, double x, double t_x, double T,
 									   const char *fname);
+
+/*
+ * The Pareto/NBD with time-varying covariates (Bachmann, Meierer and Naef
+ * 2021): a customer's purchase and dropout rates are lambda a(t) and
+ * mu d(t), a = exp(g'z(t)) and d = exp(h'w(t)) constant over each of the
+ * customer's covariate periods.  model_dyncov.c arranges the customers:
+ * time from the first purchase in time units, runs of equal covariates
+ * merged into pieces; pareto_nbd.c evaluates.
+ */
+typedef struct DyncovCustomer
+{
+	double		x;				/* repeat purchases */
+	double		t_x;
+	double		T;
+	int			npre;			/* pieces before t_x, merged by covariates: pre .. pre + npre - 1 */
+	int			pre;
+	int			npost;			/* pieces from t_x to T, in time order */
+	int			post;
+} DyncovCustomer;
+
+typedef struct DyncovData
+{
+	int			np;				/* purchase and dropout covariates */
+	int			nd;
+	int			nvectors;		/* distinct covariate rows, standardized */
+	double	   *zp;				/* nvectors x np */
+	double	   *zd;				/* nvectors x nd */
+	int			ncustomers;		/* sorted by x, so the series' step tables are shared */
+	DyncovCustomer *customers;
+	int		   *piece_vector;
+	double	   *piece_length;
+	double	   *purchase_sum;	/* per customer (np each): z summed over its repeat purchases */
+	double	   *rate;			/* scratch: per vector a and d */
+} DyncovData;
+
+/* The summed log-likelihood at theta = (ln r, ln alpha, ln s, ln beta, g, h), its gradient */
+extern double pnbd_dyncov_loglik(FitData *d, const double *theta, double *grad);
 
 /* ggompertz_nbd.c: the BG/NBD family's rows too; a new customer is x = t_x = T = 0 */
 extern double ggnbd_loglik(FitData *d, const double *theta, double *grad);

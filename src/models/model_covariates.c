@@ -31,6 +31,11 @@
  * keeps the estimates, standard errors and the covariance of (log base
  * parameters, coefficients); customer_model() gives a customer's model
  * without covariates, whose every prediction and interval then applies.
+ *
+ * The Pareto/NBD with time-varying covariates (the last section) keeps
+ * per customer its repeat purchases, t_x, T and its stretches of equal
+ * covariates (its rows in the same state), and fits all of them at once
+ * by pnbd_dyncov_loglik; its model is the same type, format 2.
  */
 #include "model.h"
 
@@ -44,6 +49,8 @@
 #include "portability/instr_time.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/timestamp.h"
 #include "utils/float.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -92,6 +99,8 @@ links_of(int kind)
  */
 
 #define COVMODEL_FORMAT 1
+/* Format 2 is format 1 written by a fit with time-varying covariates (a Pareto/NBD's) */
+#define COVMODEL_FORMAT_TIME_VARYING 2
 
 /*
  * The estimates (n = base parameters, purchase coefficients, dropout
@@ -213,8 +222,11 @@ cov_problem(const CovariateModel *m, ModelKind kind)
 
 	if (VARSIZE(m) < offsetof(CovariateModel, values))
 		return "It is shorter than its header.";
-	if (m->version != COVMODEL_FORMAT)
-		return psprintf("Format version %d is not one this release reads (it reads %d).", m->version, COVMODEL_FORMAT);
+	if (m->version != COVMODEL_FORMAT && m->version != COVMODEL_FORMAT_TIME_VARYING)
+		return psprintf("Format version %d is not one this release reads (it reads %d and %d).", m->version,
+						COVMODEL_FORMAT, COVMODEL_FORMAT_TIME_VARYING);
+	if (m->version == COVMODEL_FORMAT_TIME_VARYING && (m->kind != MODEL_PARETO_NBD || m->ntied > 0))
+		return "Only a Pareto/NBD without tied covariates is fitted with time-varying covariates.";
 	if (links_of(m->kind) == NULL || (kind != MODEL_ANY && m->kind != kind))
 		return "Its model kind is not this type's.";
 	if (m->npurchase > COVARIATE_MAX || m->ndropout > COVARIATE_MAX || m->npurchase + m->ndropout == 0)
@@ -381,11 +393,13 @@ cov_model_in(FunctionCallInfo fcinfo, ModelKind kind)
 	int			np,
 				nd,
 				ntied = 0,
-				n;
+				n,
+				version;
 	double		head[3];
 
 	lk_text_begin(&r, input, links->type_name, COV_TEXT_FORM);
-	lk_text_expect(&r, psprintf("v%d:%s:purchase=", COVMODEL_FORMAT, model_specs[kind].name));
+	version = lk_text_accept(&r, "v2:") ? COVMODEL_FORMAT_TIME_VARYING : (lk_text_expect(&r, "v1:"), COVMODEL_FORMAT);
+	lk_text_expect(&r, psprintf("%s:purchase=", model_specs[kind].name));
 	initStringInfo(&names);
 	np = read_names(&r, &names);
 	lk_text_expect(&r, ";dropout=");
@@ -396,6 +410,7 @@ cov_model_in(FunctionCallInfo fcinfo, ModelKind kind)
 		lk_text_error(&r, "A tied list names a covariate.");
 	n = COV_NBASE_OF(kind) + np + nd;
 	m = cov_model_alloc(kind, np, nd, ntied, names.len);
+	m->version = version;
 	memcpy((char *) COV_NAMES(m), names.data, names.len);
 	lk_text_expect(&r, ";estimates=");
 	read_doubles(&r, COV_ESTIMATE(m), n);
@@ -475,7 +490,7 @@ cov_model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 	head.log_likelihood = pq_getmsgfloat8(buf);
 	head.penalty[0] = pq_getmsgfloat8(buf);
 	head.penalty[1] = pq_getmsgfloat8(buf);
-	if (head.version != COVMODEL_FORMAT || head.kind != kind || head.npurchase > COVARIATE_MAX ||
+	if ((head.version != COVMODEL_FORMAT && head.version != COVMODEL_FORMAT_TIME_VARYING) || head.kind != kind || head.npurchase > COVARIATE_MAX ||
 		head.ndropout > COVARIATE_MAX)
 		lk_binary_error(type_name, "Its header is not one this release writes.");
 	ndoubles = COV_NDOUBLES(COV_NBASE_OF(kind) + head.npurchase + head.ndropout);
@@ -534,6 +549,8 @@ covariate_model_jsonb(PG_FUNCTION_ARGS)
 	append_json_names(&buf, m, m->npurchase, m->ndropout);
 	appendStringInfoString(&buf, ", \"tied_covariates\": ");
 	append_json_names(&buf, m, m->npurchase + m->ndropout, m->ntied);
+	if (m->version == COVMODEL_FORMAT_TIME_VARYING)
+		appendStringInfoString(&buf, ", \"time_varying\": true");
 	appendStringInfoString(&buf, ", \"parameters\": {");
 	for (int i = 0; i < spec->nparams; i++)
 	{
@@ -822,6 +839,11 @@ typedef struct CovFitState
 	ArrayType  *purchase_names;
 	ArrayType  *dropout_names;	/* the same array when shared */
 	ArrayType  *tied_names;		/* covariates of both processes with one coefficient; empty for none */
+	/*
+	 * A time-varying fit's time unit in days (0: a time-invariant fit);
+	 * its rows are then per customer, as dyncov_add_customer writes them
+	 */
+	double		unit_days;
 	MemoryContext context;
 } CovFitState;
 
@@ -1086,7 +1108,7 @@ cov_empty_like(const LkStateHeader *model, MemoryContext context)
 								   m->tied_names, m->npurchase, m->ndropout, m->n);
 
 	memcpy(s->penalty, m->penalty, sizeof(s->penalty));
-
+	s->unit_days = m->unit_days;
 	s->header.own_context = own;
 	return &s->header;
 }
@@ -1100,7 +1122,7 @@ cov_merge(LkStateHeader *into, const LkStateHeader *from)
 	if (a->kind != b->kind || a->shared != b->shared || !same_array(a->purchase_names, b->purchase_names) ||
 		!same_array(a->dropout_names, b->dropout_names) || !same_array(a->tied_names, b->tied_names) ||
 		a->penalty[0] != b->penalty[0] ||
-		a->penalty[1] != b->penalty[1])
+		a->penalty[1] != b->penalty[1] || a->unit_days != b->unit_days)
 		names_differ(model_specs[a->kind].fit_name);
 	cov_state_reserve(a, b->n);
 	memcpy(a->rows + COV_ROW_WIDTH(a) * a->n, b->rows, sizeof(double) * COV_ROW_WIDTH(b) * b->n);
@@ -1128,7 +1150,7 @@ covariate_fit_combine(PG_FUNCTION_ARGS)
 	return lk_combine(fcinfo, &cov_ops);
 }
 
-#define COV_SERIAL_FORMAT 2
+#define COV_SERIAL_FORMAT 3
 
 PG_FUNCTION_INFO_V1(covariate_fit_serialize);
 Datum
@@ -1140,13 +1162,14 @@ covariate_fit_serialize(PG_FUNCTION_ARGS)
 	lk_require_agg_context(fcinfo, "covariate_fit_serialize");
 	lk_serial_begin(&buf, COV_SERIAL_FORMAT);
 	lk_serial_room(&buf, sizeof(double) * COV_ROW_WIDTH(s) * (Size) s->n + VARSIZE(s->purchase_names) +
-				   VARSIZE(s->dropout_names) + VARSIZE(s->tied_names) + 44, model_specs[s->kind].fit_name,
+				   VARSIZE(s->dropout_names) + VARSIZE(s->tied_names) + 52, model_specs[s->kind].fit_name,
 				   "Run the query without parallel workers (SET max_parallel_workers_per_gather = 0).");
 	pq_sendint32(&buf, s->kind);
 	pq_sendint32(&buf, s->shared ? 1 : 0);
 	pq_sendint64(&buf, s->skipped);
 	pq_sendfloat8(&buf, s->penalty[0]);
 	pq_sendfloat8(&buf, s->penalty[1]);
+	pq_sendfloat8(&buf, s->unit_days);
 	pq_sendint32(&buf, VARSIZE(s->purchase_names));
 	pq_sendbytes(&buf, (const char *) s->purchase_names, VARSIZE(s->purchase_names));
 	pq_sendint32(&buf, VARSIZE(s->dropout_names));
@@ -1188,7 +1211,8 @@ covariate_fit_deserialize(PG_FUNCTION_ARGS)
 				shared;
 	int64		skipped,
 				n;
-	double		penalty[2];
+	double		penalty[2],
+				unit_days;
 	int			np,
 				nd,
 				nt;
@@ -1207,8 +1231,12 @@ covariate_fit_deserialize(PG_FUNCTION_ARGS)
 		lk_serial_error(fname, "It ends inside the header.");
 	penalty[0] = pq_getmsgfloat8(&buf);
 	penalty[1] = pq_getmsgfloat8(&buf);
+	if (buf.len - buf.cursor < 8)
+		lk_serial_error(fname, "It ends inside the header.");
+	unit_days = pq_getmsgfloat8(&buf);
 	if (links_of(kind) == NULL || kind == MODEL_ANY || (shared != 0 && shared != 1) || skipped < 0 ||
-		!(penalty[0] >= 0) || isinf(penalty[0]) || !(penalty[1] >= 0) || isinf(penalty[1]))
+		!(penalty[0] >= 0) || isinf(penalty[0]) || !(penalty[1] >= 0) || isinf(penalty[1]) ||
+		!(unit_days >= 0) || isinf(unit_days) || (unit_days > 0 && kind != MODEL_PARETO_NBD))
 		lk_serial_error(fname, "Its header is out of range.");
 	purchase_names = receive_names(&buf, fname, "purchase ", &np);
 	dropout_names = receive_names(&buf, fname, "dropout ", &nd);
@@ -1229,6 +1257,7 @@ covariate_fit_deserialize(PG_FUNCTION_ARGS)
 	s->n = n;
 	s->skipped = skipped;
 	memcpy(s->penalty, penalty, sizeof(penalty));
+	s->unit_days = unit_days;
 	lk_serial_end(&buf, fname);
 	s->header.own_context = own;
 	s->header.adoptable = true;
@@ -1534,6 +1563,111 @@ constant_covariate(const char *fname, const char *name)
 			 errhint("Leave out a covariate that does not vary; its effect is the base parameters'.")));
 }
 
+/*
+ * The stored estimates and covariance from a fit on standardized
+ * covariates (mean and sd per column; the dropout columns after the
+ * purchase ones unless shared): g_k = g'_k / sd_k, and a base
+ * log-parameter moved by a process takes that process's sum of
+ * g'_k mean_k / sd_k.  theta = A E theta', covariance A E C (A E)^T,
+ * E taking the fit's nfit parameters to every coefficient (param_of,
+ * scale_of: a tied one twice).
+ */
+static void
+cov_model_finish(CovariateModel *m, const CovariateLinks *links, bool shared, int nfit, const int *param_of,
+				 const double *scale_of, const double *mean, const double *sd, const double *theta,
+				 const FitOutcome *out)
+{
+	int			nb = COV_NBASE(m),
+				np = m->npurchase,
+				nd = m->ndropout,
+				n = COV_NPARAMS(m);
+	double		a[FIT_MAX_PARAMS * FIT_MAX_PARAMS] = {0};
+	double		ae[FIT_MAX_PARAMS * FIT_MAX_PARAMS] = {0};
+
+	for (int i = 0; i < n; i++)
+		a[i * n + i] = 1;
+	for (int k = 0; k < np + nd; k++)
+	{
+		bool		purchase = k < np;
+		int			column = shared && !purchase ? k - np : k;
+
+		a[(nb + k) * n + nb + k] = 1 / sd[column];
+		for (int j = 0; j < nb; j++)
+		{
+			int			sign = purchase ? links->purchase[j] : links->dropout[j];
+
+			a[j * n + nb + k] = -sign * mean[column] / sd[column];
+		}
+	}
+	for (int i = 0; i < n; i++)
+	{
+		for (int j = 0; j < nb; j++)
+			ae[i * nfit + j] = a[i * n + j];
+		for (int k = 0; k < np + nd; k++)
+			ae[i * nfit + param_of[k]] += a[i * n + nb + k] * scale_of[k];
+	}
+	for (int i = 0; i < n; i++)
+	{
+		double		v = 0;
+
+		for (int j = 0; j < nfit; j++)
+			v += ae[i * nfit + j] * theta[j];
+		COV_ESTIMATE(m)[i] = i < nb ? exp(v) : v;
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+		{
+			double		v = 0;
+
+			for (int k = 0; k < nfit; k++)
+				for (int l = 0; l < nfit; l++)
+					v += ae[i * nfit + k] * out->covariance[k * nfit + l] * ae[j * nfit + l];
+			COV_COVARIANCE(m)[i * n + j] = v;
+		}
+	/* exactly symmetric */
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++)
+			COV_COVARIANCE(m)[j * n + i] = COV_COVARIANCE(m)[i * n + j];
+	for (int i = 0; i < n; i++)
+	{
+		double		sd_theta = sqrt(COV_COVARIANCE(m)[i * n + i]);
+
+		COV_STD_ERROR(m)[i] = i < nb ? COV_ESTIMATE(m)[i] * sd_theta : sd_theta;
+	}
+	/* a tied dropout coefficient is its purchase partner's, to the last bit */
+	for (int k = np; k < np + nd; k++)
+		if (param_of[k] < nb + np)
+			cov_copy_parameter(m, param_of[k], nb + k);
+}
+
+/*
+ * Maximizes a covariate fit from theta (the fit without covariates, all
+ * coefficients 0); where the data leave that start on a ridge (a
+ * parameter running off with its partner, no interior maximum without
+ * covariates), the covariates may still find one: tries again from all
+ * base parameters 1, as CLVTools starts, and keeps the higher.  theta is
+ * left at the maximum; returns its outcome (out, or another).
+ */
+static FitOutcome *
+cov_maximum(FitData *d, double *theta, FitOutcome *out)
+{
+	double		again[FIT_MAX_PARAMS] = {0};
+	FitOutcome *other;
+
+	fit_maximum(d, theta, out);
+	if (out->converged)
+		return out;
+	other = palloc0(sizeof(FitOutcome));
+	other->want_covariance = true;
+	fit_maximum(d, again, other);
+	elog(DEBUG1, "%s: from the fit without covariates %.10f, from parameters 1 %.10f", d->fname,
+		 out->log_likelihood, other->log_likelihood);
+	if (!(other->log_likelihood > out->log_likelihood))
+		return out;
+	memcpy(theta, again, sizeof(double) * d->nparams);
+	return other;
+}
+
 static Datum
 cov_fit_final(FunctionCallInfo fcinfo)
 {
@@ -1560,8 +1694,6 @@ cov_fit_final(FunctionCallInfo fcinfo)
 			   *start,
 			   *d;
 	double		theta[FIT_MAX_PARAMS] = {0};
-	double		a[FIT_MAX_PARAMS * FIT_MAX_PARAMS] = {0};
-	double		ae[FIT_MAX_PARAMS * FIT_MAX_PARAMS] = {0};
 	FitOutcome *out;
 	CovariateModel *m;
 	StringInfoData names;
@@ -1741,90 +1873,9 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	d->total_weight = merged->total_weight;
 	d->arranged = c;
 	/* from the fit without covariates: all coefficients 0 (theta's rest is zero) */
-	fit_maximum(d, theta, out);
-	if (!out->converged)
-	{
-		/*
-		 * Where the data leave that start on a ridge (a parameter running
-		 * off with its partner, no interior maximum without covariates),
-		 * the covariates may still find one: try again from all base
-		 * parameters 1, as CLVTools starts, and keep the higher.
-		 */
-		double		again[FIT_MAX_PARAMS] = {0};
-		FitOutcome *other = palloc0(sizeof(FitOutcome));
+	out = cov_maximum(d, theta, out);
 
-		other->want_covariance = true;
-		fit_maximum(d, again, other);
-		elog(DEBUG1, "%s: from the fit without covariates %.10f, from parameters 1 %.10f", fname,
-			 out->log_likelihood, other->log_likelihood);
-		if (other->log_likelihood > out->log_likelihood)
-		{
-			memcpy(theta, again, sizeof(double) * nfit);
-			out = other;
-		}
-	}
-
-	/*
-	 * Back to the covariates' own scale: g_k = g'_k / sd_k, and a base
-	 * log-parameter moved by a process takes that process's sum of
-	 * g'_k mean_k / sd_k.  theta = A E theta', covariance A E C (A E)^T,
-	 * E taking the fit's parameters to every coefficient (a tied one
-	 * twice).
-	 */
-	for (int i = 0; i < n; i++)
-		a[i * n + i] = 1;
-	for (int k = 0; k < np + nd; k++)
-	{
-		bool		purchase = k < np;
-		int			column = s->shared && !purchase ? k - np : k;
-
-		a[(nb + k) * n + nb + k] = 1 / sd[column];
-		for (int j = 0; j < nb; j++)
-		{
-			int			sign = purchase ? links->purchase[j] : links->dropout[j];
-
-			a[j * n + nb + k] = -sign * mean[column] / sd[column];
-		}
-	}
-	for (int i = 0; i < n; i++)
-	{
-		for (int j = 0; j < nb; j++)
-			ae[i * nfit + j] = a[i * n + j];
-		for (int k = 0; k < np + nd; k++)
-			ae[i * nfit + c->param_of[k]] += a[i * n + nb + k] * c->scale_of[k];
-	}
-	for (int i = 0; i < n; i++)
-	{
-		double		v = 0;
-
-		for (int j = 0; j < nfit; j++)
-			v += ae[i * nfit + j] * theta[j];
-		COV_ESTIMATE(m)[i] = i < nb ? exp(v) : v;
-	}
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < n; j++)
-		{
-			double		v = 0;
-
-			for (int k = 0; k < nfit; k++)
-				for (int l = 0; l < nfit; l++)
-					v += ae[i * nfit + k] * out->covariance[k * nfit + l] * ae[j * nfit + l];
-			COV_COVARIANCE(m)[i * n + j] = v;
-		}
-	/* exactly symmetric */
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < i; j++)
-			COV_COVARIANCE(m)[j * n + i] = COV_COVARIANCE(m)[i * n + j];
-	for (int i = 0; i < n; i++)
-	{
-		double		sd_theta = sqrt(COV_COVARIANCE(m)[i * n + i]);
-
-		COV_STD_ERROR(m)[i] = i < nb ? COV_ESTIMATE(m)[i] * sd_theta : sd_theta;
-	}
-	/* a tied dropout coefficient is its purchase partner's, to the last bit */
-	for (int k = np; k < np + nd; k++)
-		if (c->param_of[k] < nb + np)
-			cov_copy_parameter(m, c->param_of[k], nb + k);
+	cov_model_finish(m, links, s->shared, nfit, c->param_of, c->scale_of, mean, sd, theta, out);
 	m->iterations = start->evaluations + d->evaluations;
 	m->customers = d->total_weight;
 	m->skipped = (double) s->skipped;
@@ -1835,11 +1886,543 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	PG_RETURN_POINTER(m);
 }
 
+/* ---------------------------------------------------------------------
+ * The Pareto/NBD with time-varying covariates
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * A customer's rows in the state (each COV_ROW_WIDTH wide): (x, t_x, T,
+ * its covariates summed over its repeat purchases), (pieces before t_x,
+ * pieces from t_x to T, 0...), then each piece (length, 0, 0, its
+ * covariates); times in time units from the first purchase
+ */
+#define DYNCOV_HEAD_ROWS 2
+
+/* The days of a date array (one-dimensional, no NULLs), or ERROR naming what */
+static DateADT *
+dyncov_days(const char *fname, ArrayType *a, const char *what, int *count)
+{
+	Datum	   *items;
+	bool	   *nulls;
+	DateADT    *days;
+
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s: the %s are not a list of dates", fname, what)));
+	deconstruct_array(a, DATEOID, sizeof(DateADT), true, TYPALIGN_INT, &items, &nulls, count);
+	days = palloc(sizeof(DateADT) * Max(*count, 1));
+	for (int i = 0; i < *count; i++)
+	{
+		if (nulls[i] || DATE_NOT_FINITE(DatumGetDateADT(items[i])))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: %s %d is NULL or infinite", fname, what, i + 1),
+					 errhint("Give every date; leave the customer out otherwise.")));
+		days[i] = DatumGetDateADT(items[i]);
+	}
+	return days;
+}
+
+/*
+ * One process's covariates of a customer's periods: periods x count
+ * values (a two-dimensional array, or one-dimensional for one covariate),
+ * into z at stride; false when one is NULL
+ */
+static bool
+dyncov_values(const char *fname, ArrayType *a, int periods, int count, const char *process, double *z,
+			  int stride)
+{
+	int			ndim = ARR_NDIM(a);
+	const double *v;
+
+	if (count == 0)
+		return true;
+	if (!(ndim == 2 && ARR_DIMS(a)[0] == periods && ARR_DIMS(a)[1] == count) &&
+		!(ndim == 1 && count == 1 && ARR_DIMS(a)[0] == periods))
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s: the %scovariates are not %d periods of %d values", fname, process, periods, count),
+				 errhint("Give one row of covariates per period start, one value per name: array_agg(ARRAY[...] ORDER BY period_start).")));
+	if (ARR_HASNULL(a))
+		return false;
+	/* no NULLs: the data follow the short header (ARR_DATA_PTR's ?: warns in 15's header) */
+	v = (const double *) ((const char *) a + ARR_OVERHEAD_NONULLS(ndim));
+	for (int i = 0; i < periods; i++)
+		for (int k = 0; k < count; k++)
+		{
+			double		x = v[i * count + k];
+
+			if (!isfinite(x))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("%s: %scovariate %d of period %d is %s", fname, process, k + 1, i + 1,
+								float8out_internal(x)),
+						 errhint("Covariates are finite numbers; leave the customer out or give them values.")));
+			z[i * stride + k] = x + 0.0;
+		}
+	return true;
+}
+
+static int
+day_cmp(const void *a, const void *b)
+{
+	DateADT		x = *(const DateADT *) a,
+				y = *(const DateADT *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* The order of the periods by their start; ERROR for a start given twice */
+static int *
+dyncov_period_order(const char *fname, const DateADT *starts, int n)
+{
+	int		   *order = palloc(sizeof(int) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	/* insertion sort: a customer's periods mostly come in order */
+	for (int i = 1; i < n; i++)
+	{
+		int			o = order[i],
+					j = i;
+
+		while (j > 0 && starts[order[j - 1]] > starts[o])
+		{
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = o;
+		if (j > 0 && starts[order[j - 1]] == starts[o])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: period start %s is given twice", fname,
+							DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(starts[o])))),
+					 errhint("Give each covariate period once per customer.")));
+	}
+	return order;
+}
+
+/*
+ * A customer's rows: purchases (any order, one a day counts once) up to
+ * the calibration end; the covariates of the period holding a day are
+ * those of the last period starting on or before it.  Returns false when
+ * the customer has no purchase by the end (nothing to fit).
+ */
+static bool
+dyncov_add_customer(CovFitState *s, const char *fname, const DateADT *starts, int nperiods,
+					const double *periods, DateADT *buys, int nbuys, DateADT end)
+{
+	int			width = COV_ROW_WIDTH(s),
+				ncov = width - 3,
+				nbought = 0,
+				npre = 0,
+				npost = 0;
+	int		   *order = dyncov_period_order(fname, starts, nperiods);
+	double	   *pre,
+			   *post,
+			   *head;
+	DateADT		first,
+				last;
+	double		unit = s->unit_days;
+	int			k0;
+
+	qsort(buys, nbuys, sizeof(DateADT), day_cmp);
+	for (int i = 0; i < nbuys && buys[i] <= end; i++)
+		if (nbought == 0 || buys[i] != buys[nbought - 1])
+			buys[nbought++] = buys[i];
+	if (nbought == 0)
+		return false;
+	first = buys[0];
+	last = buys[nbought - 1];
+	if (nperiods == 0 || starts[order[0]] > first)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: a customer's covariates start after its first purchase on %s", fname,
+						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(first)))),
+				 errhint("Give the covariates of the period holding each customer's first purchase, and every later period to the calibration end.")));
+
+	/* the period holding the first purchase */
+	k0 = 0;
+	while (k0 + 1 < nperiods && starts[order[k0 + 1]] <= first)
+		k0++;
+
+	head = palloc0(sizeof(double) * width * 2);
+	pre = palloc(sizeof(double) * width * (nperiods + 1));
+	post = palloc(sizeof(double) * width * (nperiods + 1));
+	head[0] = nbought - 1;
+	head[1] = (last - first) / unit;
+	head[2] = (end - first) / unit;
+
+	/* the covariates summed over the repeat purchases */
+	for (int i = 1, k = k0; i < nbought; i++)
+	{
+		while (k + 1 < nperiods && starts[order[k + 1]] <= buys[i])
+			k++;
+		for (int c = 0; c < ncov; c++)
+			head[3 + c] += periods[order[k] * ncov + c];
+	}
+
+	/* the pieces: each period's days from the first purchase to the end, split at the last purchase */
+	for (int k = k0; k < nperiods; k++)
+	{
+		DateADT		from = Max(starts[order[k]], first),
+					to = k + 1 < nperiods ? Min(starts[order[k + 1]], end) : end;
+		const double *z = periods + order[k] * ncov;
+
+		if (from >= to)
+			break;
+		if (from < last)
+		{
+			DateADT		upto = Min(to, last);
+			int			j;
+
+			/* merged with a piece of the same covariates */
+			for (j = 0; j < npre; j++)
+				if (memcmp(pre + j * width + 3, z, sizeof(double) * ncov) == 0)
+					break;
+			if (j == npre)
+			{
+				memset(pre + j * width, 0, sizeof(double) * 3);
+				memcpy(pre + j * width + 3, z, sizeof(double) * ncov);
+				npre++;
+			}
+			pre[j * width] += (upto - from) / unit;
+			from = upto;
+		}
+		if (from < to)
+		{
+			/* merged with the piece before when it has the same covariates */
+			if (npost > 0 && memcmp(post + (npost - 1) * width + 3, z, sizeof(double) * ncov) == 0)
+				post[(npost - 1) * width] += (to - from) / unit;
+			else
+			{
+				memset(post + npost * width, 0, sizeof(double) * 3);
+				post[npost * width] = (to - from) / unit;
+				memcpy(post + npost * width + 3, z, sizeof(double) * ncov);
+				npost++;
+			}
+		}
+	}
+	head[width] = npre;
+	head[width + 1] = npost;
+	cov_state_reserve(s, DYNCOV_HEAD_ROWS + npre + npost);
+	memcpy(s->rows + width * s->n, head, sizeof(double) * width * DYNCOV_HEAD_ROWS);
+	memcpy(s->rows + width * (s->n + DYNCOV_HEAD_ROWS), pre, sizeof(double) * width * npre);
+	memcpy(s->rows + width * (s->n + DYNCOV_HEAD_ROWS + npre), post, sizeof(double) * width * npost);
+	s->n += DYNCOV_HEAD_ROWS + npre + npost;
+	return true;
+}
+
+/*
+ * pareto_nbd_fit(period_starts, covariates, names, purchases,
+ * calibration_end, time_unit), or (period_starts, purchase_covariates,
+ * purchase_names, dropout_covariates, dropout_names, purchases,
+ * calibration_end, time_unit): one row per customer, its covariate
+ * periods (each lasting until the next one starts) and its purchase days.
+ * A customer with a NULL covariate, period list or purchase list is
+ * skipped and counted.
+ */
+PG_FUNCTION_INFO_V1(pareto_nbd_dyncov_fit_accum);
+Datum
+pareto_nbd_dyncov_fit_accum(PG_FUNCTION_ARGS)
+{
+	const char *fname = "pareto_nbd_fit";
+	MemoryContext aggcontext = lk_require_agg_context(fcinfo, fname);
+	CovFitState *s = PG_ARGISNULL(0) ? NULL : (CovFitState *) PG_GETARG_POINTER(0);
+	bool		shared = PG_NARGS() == 7;
+	int			dropout_arg = shared ? 2 : 4,
+				buys_arg = shared ? 4 : 6;
+	ArrayType  *purchase_names,
+			   *dropout_names;
+	double		unit_days;
+	DateADT	   *starts,
+			   *buys;
+	int			nperiods,
+				nbuys;
+	double	   *periods;
+
+	if (PG_ARGISNULL(3) || PG_ARGISNULL(dropout_arg + 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: the covariate names must not be NULL", fname),
+				 errhint("Name the covariates once, such as ARRAY['high_season', 'gender'].")));
+	if (PG_ARGISNULL(buys_arg + 1) || PG_ARGISNULL(buys_arg + 2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: the calibration end and the time unit must not be NULL", fname),
+				 errhint("Give the last day of the calibration period and the time unit, such as '7 days'.")));
+	purchase_names = PG_GETARG_ARRAYTYPE_P(3);
+	dropout_names = PG_GETARG_ARRAYTYPE_P(dropout_arg + 1);
+	unit_days = lk_interval_days(fname, PG_GETARG_INTERVAL_P(buys_arg + 2));
+	if (s == NULL)
+	{
+		int			np = check_names(fname, purchase_names, shared ? "" : "purchase ");
+		int			nd = shared ? np : check_names(fname, dropout_names, "dropout ");
+
+		if (np + nd == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: no covariates are named", fname),
+					 errhint("Fit without covariates: %s(frequency, recency, age).", fname)));
+		s = cov_state_new(aggcontext, MODEL_PARETO_NBD, shared, purchase_names, dropout_names,
+						  construct_empty_array(TEXTOID), np, nd, 0);
+		s->unit_days = unit_days;
+	}
+	else if (!same_array(purchase_names, s->purchase_names) || !same_array(dropout_names, s->dropout_names) ||
+			 s->unit_days != unit_days)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the covariate names and the time unit must be the same in every row", fname),
+				 errhint("Give the names as a constant array and the time unit as a constant.")));
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(dropout_arg) || PG_ARGISNULL(buys_arg))
+	{
+		s->skipped++;
+		PG_RETURN_POINTER(s);
+	}
+	starts = dyncov_days(fname, PG_GETARG_ARRAYTYPE_P(1), "period starts", &nperiods);
+	buys = dyncov_days(fname, PG_GETARG_ARRAYTYPE_P(buys_arg), "purchase days", &nbuys);
+	periods = palloc(sizeof(double) * Max(nperiods * (COV_ROW_WIDTH(s) - 3), 1));
+	if (!dyncov_values(fname, PG_GETARG_ARRAYTYPE_P(2), nperiods, s->npurchase, shared ? "" : "purchase ",
+					   periods, COV_ROW_WIDTH(s) - 3) ||
+		(!shared && !dyncov_values(fname, PG_GETARG_ARRAYTYPE_P(dropout_arg), nperiods, s->ndropout,
+								   "dropout ", periods + s->npurchase, COV_ROW_WIDTH(s) - 3)) ||
+		!dyncov_add_customer(s, fname, starts, nperiods, periods, buys, nbuys,
+							 PG_GETARG_DATEADT(buys_arg + 1)))
+		s->skipped++;
+	pfree(starts);
+	pfree(buys);
+	pfree(periods);
+	PG_RETURN_POINTER(s);
+}
+
+/* A customer's block of rows: where it starts, how many rows */
+typedef struct DyncovBlock
+{
+	const double *rows;
+	int64		nrows;
+} DyncovBlock;
+
+static int	dyncov_block_width;
+
+/* By x, then by every number of the block, so the fit does not depend on the rows' order */
+static int
+dyncov_block_cmp(const void *pa, const void *pb)
+{
+	const DyncovBlock *a = pa,
+			   *b = pb;
+
+	if (a->rows[0] != b->rows[0])
+		return a->rows[0] < b->rows[0] ? -1 : 1;
+	if (a->nrows != b->nrows)
+		return a->nrows < b->nrows ? -1 : 1;
+	return memcmp(a->rows, b->rows, sizeof(double) * dyncov_block_width * a->nrows);
+}
+
+/* The fit of the Pareto/NBD with time-varying covariates, from the customers' rows */
+static Datum
+dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
+{
+	const char *fname = "pareto_nbd_fit";
+	const CovariateLinks *links = links_of(MODEL_PARETO_NBD);
+	int			width = COV_ROW_WIDTH(s),
+				ncov = width - 3,
+				np = s->npurchase,
+				nd = s->ndropout,
+				nb = 4,
+				n = nb + np + nd,
+				nblocks = 0,
+				npieces = 0;
+	DyncovBlock *blocks;
+	DyncovData *dd;
+	double	   *mean = palloc0(sizeof(double) * ncov),
+			   *sd = palloc0(sizeof(double) * ncov),
+				total = 0;
+	double		theta[FIT_MAX_PARAMS] = {0};
+	int			param_of[2 * COVARIATE_MAX];
+	double		scale_of[2 * COVARIATE_MAX];
+	FitKey	   *keys;
+	double	   *weights;
+	int			nkeys = 0;
+	uint32	   *order;
+	FitData    *start,
+			   *sample,
+			   *d;
+	FitOutcome *out;
+	CovariateModel *m;
+	StringInfoData names;
+	static const int key_columns[3] = {0, 1, 2};
+
+	/* the customers' blocks, checked (a state comes from the transition or from deserialization) */
+	blocks = palloc_extended(sizeof(DyncovBlock) * Max(s->n / DYNCOV_HEAD_ROWS, 1), MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < s->n;)
+	{
+		const double *h = s->rows + width * i;
+		double		npre,
+					npost;
+
+		if (i + DYNCOV_HEAD_ROWS > s->n)
+			elog(ERROR, "%s: corrupt state", fname);
+		npre = h[width];
+		npost = h[width + 1];
+		if (!(npre >= 0 && npost >= 0 && npre == floor(npre) && npost == floor(npost) &&
+			  npre + npost <= s->n - i - DYNCOV_HEAD_ROWS) ||
+			!fit_is_frequency(h[0]) || !(h[1] >= 0 && h[1] <= h[2] && isfinite(h[2])))
+			elog(ERROR, "%s: corrupt state", fname);
+		blocks[nblocks].rows = h;
+		blocks[nblocks].nrows = DYNCOV_HEAD_ROWS + (int64) (npre + npost);
+		npieces += (int) (npre + npost);
+		i += blocks[nblocks++].nrows;
+	}
+	if (nblocks > PG_INT32_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s: more than %d customers", fname, PG_INT32_MAX / 2)));
+	dyncov_block_width = width;
+	qsort(blocks, nblocks, sizeof(DyncovBlock), dyncov_block_cmp);
+
+	/* the covariates' means and standard deviations over the customers' time */
+	for (int b = 0; b < nblocks; b++)
+		for (int64 q = DYNCOV_HEAD_ROWS; q < blocks[b].nrows; q++)
+		{
+			const double *p = blocks[b].rows + width * q;
+
+			total += p[0];
+			for (int k = 0; k < ncov; k++)
+				mean[k] += p[0] * p[3 + k];
+		}
+	for (int k = 0; k < ncov; k++)
+		mean[k] /= total;
+	for (int b = 0; b < nblocks; b++)
+		for (int64 q = DYNCOV_HEAD_ROWS; q < blocks[b].nrows; q++)
+		{
+			const double *p = blocks[b].rows + width * q;
+
+			for (int k = 0; k < ncov; k++)
+				sd[k] += p[0] * (p[3 + k] - mean[k]) * (p[3 + k] - mean[k]);
+		}
+
+	initStringInfo(&names);
+	append_nul_terminated(&names, s->purchase_names);
+	append_nul_terminated(&names, s->dropout_names);
+	m = cov_model_alloc(MODEL_PARETO_NBD, np, nd, 0, names.len);
+	m->version = COVMODEL_FORMAT_TIME_VARYING;
+	memcpy((char *) COV_NAMES(m), names.data, names.len);
+	for (int k = 0; k < ncov; k++)
+	{
+		sd[k] = sqrt(sd[k] / total);
+		if (!(total > 0) || !(sd[k] > 1e-12 * Max(fabs(mean[k]), 1e-300)))
+			constant_covariate(fname, cov_name(m, k));
+	}
+
+	/* the customers, their pieces' covariates standardized; each piece its own vector */
+	dd = palloc0(sizeof(DyncovData));
+	dd->np = np;
+	dd->nd = nd;
+	dd->ncustomers = nblocks;
+	dd->customers = palloc_extended(sizeof(DyncovCustomer) * Max(nblocks, 1), MCXT_ALLOC_HUGE);
+	dd->purchase_sum = palloc_extended(sizeof(double) * Max(nblocks * np, 1), MCXT_ALLOC_HUGE);
+	dd->nvectors = npieces;
+	dd->zp = palloc_extended(sizeof(double) * Max(npieces * np, 1), MCXT_ALLOC_HUGE);
+	dd->zd = palloc_extended(sizeof(double) * Max(npieces * nd, 1), MCXT_ALLOC_HUGE);
+	dd->piece_vector = palloc_extended(sizeof(int) * Max(npieces, 1), MCXT_ALLOC_HUGE);
+	dd->piece_length = palloc_extended(sizeof(double) * Max(npieces, 1), MCXT_ALLOC_HUGE);
+	dd->rate = palloc_extended(sizeof(double) * 2 * Max(npieces, 1), MCXT_ALLOC_HUGE);
+	keys = palloc_extended(sizeof(FitKey) * Max(nblocks, 1), MCXT_ALLOC_HUGE);
+	weights = palloc_extended(sizeof(double) * Max(nblocks, 1), MCXT_ALLOC_HUGE);
+	for (int b = 0, q = 0; b < nblocks; b++)
+	{
+		const double *h = blocks[b].rows;
+		DyncovCustomer *c = &dd->customers[b];
+
+		c->x = h[0];
+		c->t_x = h[1];
+		c->T = h[2];
+		c->npre = (int) h[width];
+		c->npost = (int) h[width + 1];
+		c->pre = q;
+		c->post = q + c->npre;
+		for (int k = 0; k < np; k++)
+			dd->purchase_sum[b * np + k] = (h[3 + k] - c->x * mean[k]) / sd[k];
+		for (int64 j = DYNCOV_HEAD_ROWS; j < blocks[b].nrows; j++, q++)
+		{
+			const double *p = h + width * j;
+
+			dd->piece_vector[q] = q;
+			dd->piece_length[q] = p[0];
+			for (int k = 0; k < np; k++)
+				dd->zp[q * np + k] = (p[3 + k] - mean[k]) / sd[k];
+			for (int k = 0; k < nd; k++)
+			{
+				int			column = s->shared ? k : np + k;
+
+				dd->zd[q * nd + k] = (p[3 + column] - mean[column]) / sd[column];
+			}
+		}
+		memcpy(keys[b].v, h, sizeof(double) * 3);
+	}
+
+	/* the start: the Pareto/NBD without covariates, over the customers' (x, t_x, T) */
+	order = palloc_extended(sizeof(uint32) * Max(nblocks, 1), MCXT_ALLOC_HUGE);
+	fit_order_rows(keys, sizeof(FitKey), key_columns, 3, nblocks, order);
+	{
+		FitKey	   *sorted = palloc_extended(sizeof(FitKey) * Max(nblocks, 1), MCXT_ALLOC_HUGE);
+
+		for (int i = 0; i < nblocks; i++)
+		{
+			const FitKey *key = &keys[order[i]];
+
+			if (nkeys > 0 && memcmp(sorted[nkeys - 1].v, key->v, sizeof(double) * 3) == 0)
+				weights[nkeys - 1] += 1;
+			else
+			{
+				sorted[nkeys] = *key;
+				weights[nkeys++] = 1;
+			}
+		}
+		start = fit_data_of(MODEL_PARETO_NBD, fname, sorted, weights, nkeys);
+	}
+	nbd_check_identifiable(start);
+	out = palloc0(sizeof(FitOutcome));
+	sample = fit_data_warm_sample(start);
+	fit_maximum(sample, theta, out);
+	out->want_covariance = true;
+
+	d = palloc0(sizeof(FitData));
+	d->kind = MODEL_PARETO_NBD;
+	d->fname = fname;
+	d->nparams = n;
+	d->loglik = pnbd_dyncov_loglik;
+	d->n = nblocks;
+	d->total_weight = nblocks;
+	d->arranged = dd;
+	out = cov_maximum(d, theta, out);
+
+	for (int k = 0; k < np + nd; k++)
+	{
+		param_of[k] = nb + k;
+		scale_of[k] = 1;
+	}
+	cov_model_finish(m, links, s->shared, n, param_of, scale_of, mean, sd, theta, out);
+	m->iterations = sample->evaluations + d->evaluations;
+	m->customers = nblocks;
+	m->skipped = (double) s->skipped;
+	m->log_likelihood = out->log_likelihood;
+	m->converged = out->converged;
+	PG_RETURN_POINTER(m);
+}
+
 /* The models' final function: the state says which */
 PG_FUNCTION_INFO_V1(covariate_fit_final);
 Datum
 covariate_fit_final(PG_FUNCTION_ARGS)
 {
+	CovFitState *s = PG_ARGISNULL(0) ? NULL : (CovFitState *) PG_GETARG_POINTER(0);
+
+	if (s != NULL && s->n > 0 && s->unit_days > 0)
+		return dyncov_fit_final(fcinfo, s);
 	return cov_fit_final(fcinfo);
 }
 

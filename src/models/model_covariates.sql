@@ -242,3 +242,39 @@ COMMENT ON TYPE @extschema@.ggompertz_nbd_covariate_model IS
     'A fitted GGompertz/NBD model with covariates: r, alpha, b, s, beta of the customer whose covariates are 0, and each covariate''s coefficient (alpha_i = alpha exp(-g''z), beta_i = beta exp(-g''z)), with standard errors, covariance and log-likelihood.';
 COMMENT ON TYPE @extschema@.bgnbd_covariate_model IS
     'A fitted BG/NBD model with covariates: r, alpha, a, b of the customer whose covariates are 0, and each covariate''s coefficient (alpha_i = alpha exp(-g''z), a_i = a exp(g''z), b_i = b exp(g''z)), with standard errors, covariance and log-likelihood.';
+
+-- The Pareto/NBD with time-varying covariates: one row per customer, its
+-- covariate periods and its purchase days
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_dyncov_fit_accum(internal, date[], double precision[], text[],
+                                                                date[], date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION loyalty_kpi_internal.pareto_nbd_dyncov_fit_accum(internal, date[], double precision[], text[],
+                                                                double precision[], text[], date[], date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_fit_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.pareto_nbd_fit(period_starts date[], covariates double precision[], names text[],
+                                            purchase_days date[], calibration_end date, time_unit interval) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_dyncov_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(date[], double precision[], text[], date[], date, interval) IS
+    'The Pareto/NBD with time-varying covariates on both processes (Bachmann, Meierer and Naef 2021; CLVTools'' dynamic covariates): one row per customer, its covariate periods'' start days with a row of covariates each (a period lasts until the next starts), and its purchase days; fitted over the first purchase to calibration_end in time units. A customer with a NULL list or covariate is skipped and counted, one with no purchase by the end too.';
+
+CREATE AGGREGATE @extschema@.pareto_nbd_fit(period_starts date[], purchase_covariates double precision[],
+                                            purchase_names text[], dropout_covariates double precision[],
+                                            dropout_names text[], purchase_days date[], calibration_end date,
+                                            time_unit interval) (
+    SFUNC = loyalty_kpi_internal.pareto_nbd_dyncov_fit_accum, STYPE = internal,
+    FINALFUNC = loyalty_kpi_internal.pareto_nbd_covariate_fit_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = loyalty_kpi_internal.covariate_fit_combine,
+    SERIALFUNC = loyalty_kpi_internal.covariate_fit_serialize,
+    DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(date[], double precision[], text[], double precision[], text[], date[], date, interval) IS
+    'The Pareto/NBD with separate time-varying covariates for the purchase and the dropout process (an empty array and names for none).';

@@ -1468,3 +1468,219 @@ pareto_nbd_correlation_final(PG_FUNCTION_ARGS)
 	values[11] = BoolGetDatum(out->converged && independent->converged);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
+
+/* ---------------------------------------------------------------------
+ * The Pareto/NBD with time-varying covariates
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * A running log-sum-exp of terms l with their gradients: the sum is
+ * e^top (total), the gradient sum e^top grad
+ */
+typedef struct LogSum
+{
+	double		top;
+	double		total;
+	double		grad[FIT_MAX_PARAMS];
+} LogSum;
+
+static void
+log_sum_add(LogSum *sum, double l, const double *grad, int n)
+{
+	double		scale;
+
+	if (l == -INFINITY)
+		return;
+	if (l > sum->top)
+	{
+		scale = exp(sum->top - l);
+		sum->total *= scale;
+		for (int j = 0; j < n; j++)
+			sum->grad[j] *= scale;
+		sum->top = l;
+	}
+	scale = exp(l - sum->top);
+	sum->total += scale;
+	for (int j = 0; j < n; j++)
+		sum->grad[j] += scale * grad[j];
+}
+
+/*
+ * With the purchase rate lambda a(t) and the dropout rate mu d(t), A and D
+ * their integrals from the first purchase (t = 0), a customer's
+ * likelihood, lambda ~ Gamma(r, alpha) and mu ~ Gamma(s, beta) integrated
+ * out, is
+ *	 prod_j a(t_j) G(r+x)/G(r) alpha^r beta^s [ (alpha+A(T))^-(r+x) (beta+D(T))^-s
+ *		+ s int_{t_x}^{T} d(u) (alpha+A(u))^-(r+x) (beta+D(u))^-(s+1) du ]:
+ * alive at T, or gone at u after t_x.  Over a piece of constant a and d
+ * starting where A and D are A0 and D0, the integral is
+ *	 s a^-(r+x) d^-s J,  J = int_0^h (c+v)^-(r+x) (o+v)^-(s+1) dv,
+ * c = (alpha+A0)/a, o = (beta+D0)/d: the Pareto/NBD's own integral
+ * (pnbd_integral_ab), with its derivatives in the exponents and in c and
+ * o.  Each term is added on the log scale with its gradient; the pieces
+ * before t_x enter only through A0 and D0, so they come merged by their
+ * covariates.
+ */
+double
+pnbd_dyncov_loglik(FitData *fit, const double *theta, double *grad)
+{
+	DyncovData *d = (DyncovData *) fit->arranged;
+	int			np = d->np,
+				nd = d->nd,
+				n = 4 + np + nd;
+	double		r = exp(theta[0]),
+				alpha = exp(theta[1]),
+				s = exp(theta[2]),
+				beta = exp(theta[3]);
+	double		ll = 0,
+				lg_r = lgamma(r),
+				psi_r = digamma(r);
+	double	   *a = d->rate,
+			   *dr = d->rate + d->nvectors;
+	PnbdSteps  *steps_c = palloc0(sizeof(PnbdSteps)),	/* c >= o, and the other way */
+			   *steps_o = palloc0(sizeof(PnbdSteps));
+
+	if (grad != NULL)
+		memset(grad, 0, sizeof(double) * n);
+	for (int v = 0; v < d->nvectors; v++)
+	{
+		double		lp = 0,
+					ld = 0;
+
+		for (int k = 0; k < np; k++)
+			lp += theta[4 + k] * d->zp[v * np + k];
+		for (int k = 0; k < nd; k++)
+			ld += theta[4 + np + k] * d->zd[v * nd + k];
+		a[v] = exp(lp);
+		dr[v] = exp(ld);
+	}
+	for (int i = 0; i < d->ncustomers; i++)
+	{
+		const DyncovCustomer *c = &d->customers[i];
+		double		x = c->x,
+					m = r + x,
+					big_a = 0,
+					big_d = 0,
+					da[COVARIATE_MAX] = {0},	/* dA/dg */
+					dd[COVARIATE_MAX] = {0},	/* dD/dh */
+					g[FIT_MAX_PARAMS],
+					base;
+		LogSum		sum = {-INFINITY, 0, {0}};
+
+		if ((i & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
+		/* the part outside the brackets */
+		base = lgamma(r + x) - lg_r + r * theta[1] + s * theta[3];
+		for (int k = 0; k < np; k++)
+			base += theta[4 + k] * d->purchase_sum[i * np + k];
+		if (grad != NULL)
+		{
+			grad[0] += r * (digamma(r + x) - psi_r + theta[1]);
+			grad[1] += r;
+			grad[2] += s * theta[3];
+			grad[3] += s;
+			for (int k = 0; k < np; k++)
+				grad[4 + k] += d->purchase_sum[i * np + k];
+		}
+
+		/* A and D at t_x */
+		for (int q = c->pre; q < c->pre + c->npre; q++)
+		{
+			int			v = d->piece_vector[q];
+			double		h = d->piece_length[q];
+
+			big_a += a[v] * h;
+			big_d += dr[v] * h;
+			for (int k = 0; k < np; k++)
+				da[k] += a[v] * h * d->zp[v * np + k];
+			for (int k = 0; k < nd; k++)
+				dd[k] += dr[v] * h * d->zd[v * nd + k];
+		}
+
+		/* gone in each piece after t_x */
+		for (int q = c->post; q < c->post + c->npost; q++)
+		{
+			int			v = d->piece_vector[q];
+			double		h = d->piece_length[q],
+						av = a[v],
+						dv = dr[v],
+						center = (alpha + big_a) / av,
+						other = (beta + big_d) / dv,
+						larger = Max(center, other);
+			PnbdIntegral I;
+
+			if (!pnbd_integral_ab(center, other, m, s + 1, 0, h, log(larger), PNBD_FIT_MAX_TERMS,
+								  center >= other ? steps_c : steps_o, &I))
+			{
+				/* not computable here: the optimizer steps back */
+				pfree(steps_c);
+				pfree(steps_o);
+				if (grad != NULL)
+					memset(grad, 0, sizeof(double) * n);
+				return -INFINITY;
+			}
+			if (I.value > 0)
+			{
+				double		l = log(s) - m * log(av) - s * log(dv) + I.log_scale + log(I.value);
+
+				if (grad != NULL)
+				{
+					double		dlog_c = -m * I.center_plus / (I.value * larger),
+								dlog_o = -(s + 1) * I.other_plus / (I.value * larger);
+
+					g[0] = r * (-log(av) + I.d_center / I.value);
+					g[1] = dlog_c * alpha / av;
+					g[2] = s * (1 / s - log(dv) + I.d_other / I.value);
+					g[3] = dlog_o * beta / dv;
+					for (int k = 0; k < np; k++)
+					{
+						double		z = d->zp[v * np + k];
+
+						g[4 + k] = -m * z + dlog_c * (da[k] / av - center * z);
+					}
+					for (int k = 0; k < nd; k++)
+					{
+						double		z = d->zd[v * nd + k];
+
+						g[4 + np + k] = -s * z + dlog_o * (dd[k] / dv - other * z);
+					}
+				}
+				log_sum_add(&sum, l, g, grad != NULL ? n : 0);
+			}
+			big_a += av * h;
+			big_d += dv * h;
+			for (int k = 0; k < np; k++)
+				da[k] += av * h * d->zp[v * np + k];
+			for (int k = 0; k < nd; k++)
+				dd[k] += dv * h * d->zd[v * nd + k];
+		}
+
+		/* alive at T */
+		{
+			double		l = -m * log(alpha + big_a) - s * log(beta + big_d);
+
+			if (grad != NULL)
+			{
+				g[0] = -r * log(alpha + big_a);
+				g[1] = -m * alpha / (alpha + big_a);
+				g[2] = -s * log(beta + big_d);
+				g[3] = -s * beta / (beta + big_d);
+				for (int k = 0; k < np; k++)
+					g[4 + k] = -m * da[k] / (alpha + big_a);
+				for (int k = 0; k < nd; k++)
+					g[4 + np + k] = -s * dd[k] / (beta + big_d);
+			}
+			log_sum_add(&sum, l, g, grad != NULL ? n : 0);
+		}
+		ll += base + sum.top + log(sum.total);
+		if (grad != NULL)
+			for (int j = 0; j < n; j++)
+				grad[j] += sum.grad[j] / sum.total;
+	}
+	pfree(steps_c);
+	pfree(steps_o);
+	if (!isfinite(ll))
+		return -INFINITY;
+	return ll;
+}
