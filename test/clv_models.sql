@@ -1265,6 +1265,41 @@ FROM (SELECT pareto_nbd_fit(starts, covs, ARRAY['High.Season', 'Gender', 'Channe
       FROM (SELECT starts, covs, days FROM dyncov_customers
             UNION ALL VALUES (ARRAY[date '2005-01-02'], ARRAY[[1, NULL, 0]]::float8[], ARRAY[date '2005-01-02'])
             UNION ALL VALUES (ARRAY[date '2005-01-02'], ARRAY[[1, 1, 0]]::float8[], ARRAY[date '2006-01-02'])) r) x;
+-- Predictions from a history, at CLVTools' own estimates written into the
+-- text form: its PAlive and CET over the holdout (to its last day,
+-- 2010-12-20), the periods running on with the data's later weeks
+CREATE TABLE clvtools_dyncov_predictions (id int, period_last date, palive float8, cet float8);
+\copy clvtools_dyncov_predictions FROM 'test/reference/clvtools_dyncov_predictions.csv' CSV HEADER
+CREATE TABLE clvtools_dyncov_model AS
+SELECT format('v2:pareto_nbd:purchase="High.Season","Gender","Channel";dropout="High.Season","Gender","Channel";'
+              'estimates=%s;se=%s;cov=%s;log_likelihood=%s;penalty=0,0;customers=600;skipped=0;iterations=1;converged=true',
+              (SELECT string_agg(value::text, ',' ORDER BY o) FROM clvtools_dyncov
+               JOIN unnest(ARRAY['r', 'alpha', 's', 'beta', 'purchase.High.Season', 'purchase.Gender', 'purchase.Channel',
+                                 'dropout.High.Season', 'dropout.Gender', 'dropout.Channel']) WITH ORDINALITY u(term, o) USING (term)
+               WHERE what = 'clvtools'),
+              array_to_string(array_fill('NaN'::text, ARRAY[10]), ','),
+              array_to_string(array_fill('NaN'::text, ARRAY[100]), ','),
+              (SELECT value FROM clvtools_dyncov WHERE what = 'clvtools' AND term = 'log_likelihood')
+             )::pareto_nbd_covariate_model AS m;
+CREATE TABLE dyncov_predictions AS
+SELECT p.id, p.palive AS clv_palive, p.cet AS clv_cet,
+       probability_alive(m, c.starts, c.covs, c.days, date '2005-10-09', interval '7 days') AS palive,
+       expected_purchases(m, c.starts, c.covs, c.days, date '2005-10-09', p.period_last, interval '7 days') AS cet,
+       expected_purchases(m, c.starts, c.covs, c.covs, c.days, date '2005-10-09', p.period_last, interval '7 days') AS cet_apart
+FROM clvtools_dyncov_predictions p JOIN dyncov_customers c USING (id), clvtools_dyncov_model;
+SELECT is((SELECT count(*) FROM dyncov_predictions
+           WHERE abs(palive - clv_palive) < 1e-12 AND abs(cet - clv_cet) < 1e-12 * greatest(1, clv_cet) AND cet_apart = cet),
+          600::bigint,
+          'time-varying covariates: P(alive) and expected purchases at CLVTools'' estimates are its PAlive and CET for all 600 customers (1e-12)');
+SELECT throws_ok($$SELECT expected_purchases(m, ARRAY[date '2005-01-02'], ARRAY[[1, 0, 0]]::float8[], ARRAY[date '2005-01-03'],
+                                             date '2005-10-09', date '2005-10-01', '7 days') FROM clvtools_dyncov_model$$,
+                 '22023', 'expected_purchases: the horizon ends before the calibration end',
+                 'time-varying covariates: a horizon before the end is refused');
+SELECT throws_ok($$SELECT probability_alive(replace(m::text, 'converged=true', 'converged=false')::pareto_nbd_covariate_model,
+                                            ARRAY[date '2005-01-02'], ARRAY[[1, 0, 0]]::float8[], ARRAY[date '2005-01-03'],
+                                            date '2005-10-09', '7 days') FROM clvtools_dyncov_model$$,
+                 '22023', 'probability_alive: the model''s fit did not converge',
+                 'time-varying covariates: predictions refuse a fit that did not converge');
 SELECT throws_ok($$SELECT pareto_nbd_fit(ARRAY[date '2005-01-09'], ARRAY[[1, 0, 0]]::float8[], ARRAY['a', 'b', 'c'],
                                          ARRAY[date '2005-01-03'], date '2005-10-09', '7 days')$$,
                  '22023', 'pareto_nbd_fit: a customer''s covariates start after its first purchase on 2005-01-03',

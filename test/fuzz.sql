@@ -131,6 +131,10 @@ UNION ALL
 SELECT 'pareto_nbd_covariate_model', v FROM (VALUES
   ('v1:pareto_nbd:purchase="a";dropout="a";tied="a";estimates=1,1,1,1,2,2;se=NaN,NaN,NaN,NaN,1,1;cov=' || array_to_string(array_fill('0'::text, ARRAY[36]), ',') || ';log_likelihood=-1;penalty=0,0;customers=2;skipped=0;iterations=1;converged=true')) v(v)
 UNION ALL
+-- format 2: a fit with time-varying covariates
+SELECT 'pareto_nbd_covariate_model', v FROM (VALUES
+  ('v2:pareto_nbd:purchase="season";dropout="season","plan";estimates=1.5,120,0.5,80,0.7,-2.5,1e-300;se=0.1,1,NaN,2,0.01,3,0;cov=' || array_to_string(array_fill('0'::text, ARRAY[49]), ',') || ';log_likelihood=-2568.5;penalty=0,0;customers=600;skipped=1;iterations=466;converged=true')) v(v)
+UNION ALL
 SELECT 'bgnbd_covariate_model', v FROM (VALUES
   ('v1:bgnbd:purchase="a\\b";dropout=;estimates=0.2,1.3,0.5,2,1e+300;se=0,1,NaN,1e+300,0;cov=0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0;log_likelihood=-10;penalty=0.5,0;customers=20;skipped=0;iterations=49;converged=false')) v(v)
 UNION ALL

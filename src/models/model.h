@@ -590,6 +590,8 @@ typedef struct DyncovCustomer
 	int			pre;
 	int			npost;			/* pieces from t_x to T, in time order */
 	int			post;
+	int			nfuture;		/* pieces after T (predictions), in time order */
+	int			future;
 } DyncovCustomer;
 
 typedef struct DyncovData
@@ -609,6 +611,12 @@ typedef struct DyncovData
 
 /* The summed log-likelihood at theta = (ln r, ln alpha, ln s, ln beta, g, h), its gradient */
 extern double pnbd_dyncov_loglik(FitData *d, const double *theta, double *grad);
+/*
+ * The first customer's P(alive at T) (into alive) and the purchases it is
+ * expected to make over its pieces after T; ERROR naming fname where its
+ * series is out of reach
+ */
+extern double pnbd_dyncov_expected(DyncovData *d, const double *theta, const char *fname, double *alive);
 
 /* ggompertz_nbd.c: the BG/NBD family's rows too; a new customer is x = t_x = T = 0 */
 extern double ggnbd_loglik(FitData *d, const double *theta, double *grad);

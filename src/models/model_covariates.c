@@ -212,6 +212,24 @@ cov_copy_parameter(CovariateModel *m, int from, int to)
 	COV_COVARIANCE(m)[to * n + to] = COV_COVARIANCE(m)[from * n + from];
 }
 
+/*
+ * ERROR unless both processes have the same covariates, as a call giving
+ * one covariates array for both needs
+ */
+static void
+cov_require_shared(const CovariateModel *m, const char *fname, const char *hint)
+{
+	bool		same = m->npurchase == m->ndropout;
+
+	for (int k = 0; same && k < m->npurchase; k++)
+		same = strcmp(cov_name(m, k), cov_name(m, m->npurchase + k)) == 0;
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the model's purchase and dropout covariates differ", fname),
+				 errhint("%s", hint)));
+}
+
 /* Why m is not a model this library writes (of kind, or of any), or NULL */
 static const char *
 cov_problem(const CovariateModel *m, ModelKind kind)
@@ -841,7 +859,7 @@ typedef struct CovFitState
 	ArrayType  *tied_names;		/* covariates of both processes with one coefficient; empty for none */
 	/*
 	 * A time-varying fit's time unit in days (0: a time-invariant fit);
-	 * its rows are then per customer, as dyncov_add_customer writes them
+	 * its rows are then per customer, as dyncov_history makes them
 	 */
 	double		unit_days;
 	MemoryContext context;
@@ -1891,12 +1909,7 @@ cov_fit_final(FunctionCallInfo fcinfo)
  * ---------------------------------------------------------------------
  */
 
-/*
- * A customer's rows in the state (each COV_ROW_WIDTH wide): (x, t_x, T,
- * its covariates summed over its repeat purchases), (pieces before t_x,
- * pieces from t_x to T, 0...), then each piece (length, 0, 0, its
- * covariates); times in time units from the first purchase
- */
+/* A customer's history (DyncovHistory) starts with two rows; in the fit's state, with no pieces past T */
 #define DYNCOV_HEAD_ROWS 2
 
 /* The days of a date array (one-dimensional, no NULLs), or ERROR naming what */
@@ -2005,27 +2018,62 @@ dyncov_period_order(const char *fname, const DateADT *starts, int n)
 }
 
 /*
- * A customer's rows: purchases (any order, one a day counts once) up to
- * the calibration end; the covariates of the period holding a day are
- * those of the last period starting on or before it.  Returns false when
- * the customer has no purchase by the end (nothing to fit).
+ * A customer's history as the likelihood takes it, in rows of width
+ * numbers (3 + ncov): head, two rows, (x, t_x, T, its covariates summed
+ * over its repeat purchases) and (pieces before t_x, pieces from t_x to
+ * T, pieces from T to the horizon, 0...); then the pieces, each (length,
+ * 0, 0, its covariates), times in time units from the first purchase.
+ */
+typedef struct DyncovHistory
+{
+	int			npre;
+	int			npost;
+	int			nfuture;
+	double	   *rows;			/* the head's two rows, then the pieces */
+} DyncovHistory;
+
+/*
+ * Appends the piece [from, to) of covariates z (ncov) to the pieces,
+ * merged into the last piece when it has the same covariates (merge_any:
+ * into any of them, the pieces before t_x, which enter by their sum)
+ */
+static void
+dyncov_piece(double *pieces, int *count, int width, double length, const double *z, bool merge_any)
+{
+	int			ncov = width - 3;
+
+	for (int j = merge_any ? 0 : Max(*count - 1, 0); j < *count; j++)
+		if (memcmp(pieces + j * width + 3, z, sizeof(double) * ncov) == 0)
+		{
+			pieces[j * width] += length;
+			return;
+		}
+	memset(pieces + *count * width, 0, sizeof(double) * 3);
+	pieces[*count * width] = length;
+	memcpy(pieces + *count * width + 3, z, sizeof(double) * ncov);
+	(*count)++;
+}
+
+/*
+ * A customer's history from its periods (starts, and ncov covariates
+ * each) and purchase days (any order, a day counted once) up to the
+ * calibration end, with the pieces on to horizon (the end itself for a
+ * fit); the covariates of a day are those of the last period starting on
+ * or before it.  False when the customer has no purchase by the end.
  */
 static bool
-dyncov_add_customer(CovFitState *s, const char *fname, const DateADT *starts, int nperiods,
-					const double *periods, DateADT *buys, int nbuys, DateADT end)
+dyncov_history(const char *fname, int ncov, const DateADT *starts, int nperiods, const double *periods,
+			   DateADT *buys, int nbuys, DateADT end, DateADT horizon, double unit, DyncovHistory *h)
 {
-	int			width = COV_ROW_WIDTH(s),
-				ncov = width - 3,
-				nbought = 0,
-				npre = 0,
-				npost = 0;
+	int			width = 3 + ncov,
+				nbought = 0;
 	int		   *order = dyncov_period_order(fname, starts, nperiods);
 	double	   *pre,
 			   *post,
+			   *future,
 			   *head;
 	DateADT		first,
 				last;
-	double		unit = s->unit_days;
 	int			k0;
 
 	qsort(buys, nbuys, sizeof(DateADT), day_cmp);
@@ -2051,6 +2099,8 @@ dyncov_add_customer(CovFitState *s, const char *fname, const DateADT *starts, in
 	head = palloc0(sizeof(double) * width * 2);
 	pre = palloc(sizeof(double) * width * (nperiods + 1));
 	post = palloc(sizeof(double) * width * (nperiods + 1));
+	future = palloc(sizeof(double) * width * (nperiods + 1));
+	h->npre = h->npost = h->nfuture = 0;
 	head[0] = nbought - 1;
 	head[1] = (last - first) / unit;
 	head[2] = (end - first) / unit;
@@ -2064,11 +2114,11 @@ dyncov_add_customer(CovFitState *s, const char *fname, const DateADT *starts, in
 			head[3 + c] += periods[order[k] * ncov + c];
 	}
 
-	/* the pieces: each period's days from the first purchase to the end, split at the last purchase */
+	/* each period's days from the first purchase to the horizon, split at the last purchase and the end */
 	for (int k = k0; k < nperiods; k++)
 	{
 		DateADT		from = Max(starts[order[k]], first),
-					to = k + 1 < nperiods ? Min(starts[order[k + 1]], end) : end;
+					to = k + 1 < nperiods ? Min(starts[order[k + 1]], horizon) : horizon;
 		const double *z = periods + order[k] * ncov;
 
 		if (from >= to)
@@ -2076,42 +2126,34 @@ dyncov_add_customer(CovFitState *s, const char *fname, const DateADT *starts, in
 		if (from < last)
 		{
 			DateADT		upto = Min(to, last);
-			int			j;
 
-			/* merged with a piece of the same covariates */
-			for (j = 0; j < npre; j++)
-				if (memcmp(pre + j * width + 3, z, sizeof(double) * ncov) == 0)
-					break;
-			if (j == npre)
-			{
-				memset(pre + j * width, 0, sizeof(double) * 3);
-				memcpy(pre + j * width + 3, z, sizeof(double) * ncov);
-				npre++;
-			}
-			pre[j * width] += (upto - from) / unit;
+			dyncov_piece(pre, &h->npre, width, (upto - from) / unit, z, true);
+			from = upto;
+		}
+		if (from < Min(to, end))
+		{
+			DateADT		upto = Min(to, end);
+
+			dyncov_piece(post, &h->npost, width, (upto - from) / unit, z, false);
 			from = upto;
 		}
 		if (from < to)
-		{
-			/* merged with the piece before when it has the same covariates */
-			if (npost > 0 && memcmp(post + (npost - 1) * width + 3, z, sizeof(double) * ncov) == 0)
-				post[(npost - 1) * width] += (to - from) / unit;
-			else
-			{
-				memset(post + npost * width, 0, sizeof(double) * 3);
-				post[npost * width] = (to - from) / unit;
-				memcpy(post + npost * width + 3, z, sizeof(double) * ncov);
-				npost++;
-			}
-		}
+			dyncov_piece(future, &h->nfuture, width, (to - from) / unit, z, false);
 	}
-	head[width] = npre;
-	head[width + 1] = npost;
-	cov_state_reserve(s, DYNCOV_HEAD_ROWS + npre + npost);
-	memcpy(s->rows + width * s->n, head, sizeof(double) * width * DYNCOV_HEAD_ROWS);
-	memcpy(s->rows + width * (s->n + DYNCOV_HEAD_ROWS), pre, sizeof(double) * width * npre);
-	memcpy(s->rows + width * (s->n + DYNCOV_HEAD_ROWS + npre), post, sizeof(double) * width * npost);
-	s->n += DYNCOV_HEAD_ROWS + npre + npost;
+	head[width] = h->npre;
+	head[width + 1] = h->npost;
+	head[width + 2] = h->nfuture;
+	h->rows = palloc(sizeof(double) * width * (DYNCOV_HEAD_ROWS + h->npre + h->npost + h->nfuture));
+	memcpy(h->rows, head, sizeof(double) * width * DYNCOV_HEAD_ROWS);
+	memcpy(h->rows + width * DYNCOV_HEAD_ROWS, pre, sizeof(double) * width * h->npre);
+	memcpy(h->rows + width * (DYNCOV_HEAD_ROWS + h->npre), post, sizeof(double) * width * h->npost);
+	memcpy(h->rows + width * (DYNCOV_HEAD_ROWS + h->npre + h->npost), future,
+		   sizeof(double) * width * h->nfuture);
+	pfree(head);
+	pfree(pre);
+	pfree(post);
+	pfree(future);
+	pfree(order);
 	return true;
 }
 
@@ -2142,6 +2184,7 @@ pareto_nbd_dyncov_fit_accum(PG_FUNCTION_ARGS)
 	int			nperiods,
 				nbuys;
 	double	   *periods;
+	DyncovHistory h;
 
 	if (PG_ARGISNULL(3) || PG_ARGISNULL(dropout_arg + 1))
 		ereport(ERROR,
@@ -2189,9 +2232,18 @@ pareto_nbd_dyncov_fit_accum(PG_FUNCTION_ARGS)
 					   periods, COV_ROW_WIDTH(s) - 3) ||
 		(!shared && !dyncov_values(fname, PG_GETARG_ARRAYTYPE_P(dropout_arg), nperiods, s->ndropout,
 								   "dropout ", periods + s->npurchase, COV_ROW_WIDTH(s) - 3)) ||
-		!dyncov_add_customer(s, fname, starts, nperiods, periods, buys, nbuys,
-							 PG_GETARG_DATEADT(buys_arg + 1)))
+		!dyncov_history(fname, COV_ROW_WIDTH(s) - 3, starts, nperiods, periods, buys, nbuys,
+						PG_GETARG_DATEADT(buys_arg + 1), PG_GETARG_DATEADT(buys_arg + 1), s->unit_days, &h))
 		s->skipped++;
+	else
+	{
+		int64		nrows = DYNCOV_HEAD_ROWS + h.npre + h.npost;
+
+		cov_state_reserve(s, nrows);
+		memcpy(s->rows + COV_ROW_WIDTH(s) * s->n, h.rows, sizeof(double) * COV_ROW_WIDTH(s) * nrows);
+		s->n += nrows;
+		pfree(h.rows);
+	}
 	pfree(starts);
 	pfree(buys);
 	pfree(periods);
@@ -2268,7 +2320,7 @@ dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
 		npre = h[width];
 		npost = h[width + 1];
 		if (!(npre >= 0 && npost >= 0 && npre == floor(npre) && npost == floor(npost) &&
-			  npre + npost <= s->n - i - DYNCOV_HEAD_ROWS) ||
+			  npre + npost <= s->n - i - DYNCOV_HEAD_ROWS && h[width + 2] == 0) ||
 			!fit_is_frequency(h[0]) || !(h[1] >= 0 && h[1] <= h[2] && isfinite(h[2])))
 			elog(ERROR, "%s: corrupt state", fname);
 		blocks[nblocks].rows = h;
@@ -2344,6 +2396,8 @@ dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
 		c->npost = (int) h[width + 1];
 		c->pre = q;
 		c->post = q + c->npre;
+		c->nfuture = 0;
+		c->future = q + c->npre + c->npost;
 		for (int k = 0; k < np; k++)
 			dd->purchase_sum[b * np + k] = (h[3 + k] - c->x * mean[k]) / sd[k];
 		for (int64 j = DYNCOV_HEAD_ROWS; j < blocks[b].nrows; j++, q++)
@@ -2414,6 +2468,123 @@ dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
 	PG_RETURN_POINTER(m);
 }
 
+/*
+ * The predictions of a Pareto/NBD with time-varying covariates for one
+ * customer's history: probability_alive(model, period_starts, covariates,
+ * purchase_days, calibration_end, time_unit) and expected_purchases(model,
+ * period_starts, covariates, purchase_days, calibration_end, horizon_end,
+ * time_unit), each also with purchase and dropout covariates apart
+ * (after covariates, the dropout covariates).  The periods run on past
+ * the end to the horizon (their covariates are the future's).
+ */
+static double
+dyncov_prediction(FunctionCallInfo fcinfo, const char *fname, bool horizon_given, double *alive)
+{
+	const CovariateModel *cm = cov_model_arg(fcinfo, 0);
+	int			np = cm->npurchase,
+				nd = cm->ndropout,
+				ncov = np + nd,
+				width = 3 + ncov;
+	bool		apart = PG_NARGS() == (horizon_given ? 8 : 7);
+	int			buys_arg = apart ? 4 : 3;
+	DateADT		end = PG_GETARG_DATEADT(buys_arg + 1),
+				horizon = horizon_given ? PG_GETARG_DATEADT(buys_arg + 2) : end;
+	double		unit = lk_interval_days(fname, PG_GETARG_INTERVAL_P(PG_NARGS() - 1));
+	DateADT    *starts,
+			   *buys;
+	int			nperiods,
+				nbuys,
+				npieces;
+	double	   *periods;
+	double		theta[FIT_MAX_PARAMS];
+	DyncovHistory h;
+	DyncovData	d = {0};
+	DyncovCustomer c;
+
+	if (!cm->converged)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the model's fit did not converge", fname),
+				 errhint("Its estimates are not a maximum; see converged(model) and fit again.")));
+	if (!apart)
+		cov_require_shared(cm, fname,
+						   "Give the purchase and the dropout covariates apart, the dropout covariates after the purchase ones.");
+	if (horizon < end)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the horizon ends before the calibration end", fname),
+				 errhint("Purchases are expected from the calibration end to a later horizon end.")));
+	starts = dyncov_days(fname, PG_GETARG_ARRAYTYPE_P(1), "period starts", &nperiods);
+	buys = dyncov_days(fname, PG_GETARG_ARRAYTYPE_P(buys_arg), "purchase days", &nbuys);
+	periods = palloc(sizeof(double) * Max(nperiods * ncov, 1));
+	if (!dyncov_values(fname, PG_GETARG_ARRAYTYPE_P(2), nperiods, np, apart ? "purchase " : "", periods, ncov) ||
+		!dyncov_values(fname, PG_GETARG_ARRAYTYPE_P(apart ? 3 : 2), nperiods, nd, apart ? "dropout " : "",
+					   periods + np, ncov))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: a covariate is NULL", fname),
+				 errhint("A prediction needs every period's covariates.")));
+	if (!dyncov_history(fname, ncov, starts, nperiods, periods, buys, nbuys, end, horizon, unit, &h))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the customer has no purchase by the calibration end", fname),
+				 errhint("A customer's history starts at its first purchase.")));
+
+	/* the customer as the fit takes one, on the covariates' own scale */
+	npieces = h.npre + h.npost + h.nfuture;
+	c.x = h.rows[0];
+	c.t_x = h.rows[1];
+	c.T = h.rows[2];
+	c.npre = h.npre;
+	c.pre = 0;
+	c.npost = h.npost;
+	c.post = h.npre;
+	c.nfuture = h.nfuture;
+	c.future = h.npre + h.npost;
+	d.np = np;
+	d.nd = nd;
+	d.nvectors = npieces;
+	d.ncustomers = 1;
+	d.customers = &c;
+	d.zp = palloc(sizeof(double) * Max(npieces * np, 1));
+	d.zd = palloc(sizeof(double) * Max(npieces * nd, 1));
+	d.piece_vector = palloc(sizeof(int) * Max(npieces, 1));
+	d.piece_length = palloc(sizeof(double) * Max(npieces, 1));
+	d.rate = palloc(sizeof(double) * 2 * Max(npieces, 1));
+	d.purchase_sum = h.rows + 3;
+	for (int q = 0; q < npieces; q++)
+	{
+		const double *p = h.rows + width * (DYNCOV_HEAD_ROWS + q);
+
+		d.piece_vector[q] = q;
+		d.piece_length[q] = p[0];
+		memcpy(d.zp + q * np, p + 3, sizeof(double) * np);
+		memcpy(d.zd + q * nd, p + 3 + np, sizeof(double) * nd);
+	}
+	for (int j = 0; j < COV_NPARAMS(cm); j++)
+		theta[j] = j < 4 ? log(COV_ESTIMATE(cm)[j]) : COV_ESTIMATE(cm)[j];
+	return pnbd_dyncov_expected(&d, theta, fname, alive);
+}
+
+PG_FUNCTION_INFO_V1(pareto_nbd_dyncov_probability_alive);
+Datum
+pareto_nbd_dyncov_probability_alive(PG_FUNCTION_ARGS)
+{
+	double		alive;
+
+	dyncov_prediction(fcinfo, "probability_alive", false, &alive);
+	PG_RETURN_FLOAT8(alive);
+}
+
+PG_FUNCTION_INFO_V1(pareto_nbd_dyncov_expected_purchases);
+Datum
+pareto_nbd_dyncov_expected_purchases(PG_FUNCTION_ARGS)
+{
+	double		alive;
+
+	PG_RETURN_FLOAT8(dyncov_prediction(fcinfo, "expected_purchases", true, &alive));
+}
+
 /* The models' final function: the state says which */
 PG_FUNCTION_INFO_V1(covariate_fit_final);
 Datum
@@ -2458,18 +2629,8 @@ covariate_customer_model(PG_FUNCTION_ARGS)
 	Model	   *m;
 
 	if (PG_NARGS() == 2)
-	{
-		/* one array for both: only when both processes have the same covariates */
-		bool		same = np == nd;
-
-		for (int k = 0; same && k < np; k++)
-			same = strcmp(cov_name(cm, k), cov_name(cm, np + k)) == 0;
-		if (!same)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: the model's purchase and dropout covariates differ", fname),
-					 errhint("Give the purchase and the dropout covariates: customer_model(model, purchase_covariates, dropout_covariates).")));
-	}
+		cov_require_shared(cm, fname,
+						   "Give the purchase and the dropout covariates: customer_model(model, purchase_covariates, dropout_covariates).");
 	if (!read_covariates(fname, PG_GETARG_ARRAYTYPE_P(1), np, PG_NARGS() == 2 ? "" : "purchase ", zp) ||
 		!read_covariates(fname, PG_GETARG_ARRAYTYPE_P(PG_NARGS() == 2 ? 1 : 2), nd, PG_NARGS() == 2 ? "" : "dropout ", zd))
 		ereport(ERROR,

@@ -264,7 +264,7 @@ CREATE AGGREGATE @extschema@.pareto_nbd_fit(period_starts date[], covariates dou
     DESERIALFUNC = loyalty_kpi_internal.covariate_fit_deserialize,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(date[], double precision[], text[], date[], date, interval) IS
-    'The Pareto/NBD with time-varying covariates on both processes (Bachmann, Meierer and Naef 2021; CLVTools'' dynamic covariates): one row per customer, its covariate periods'' start days with a row of covariates each (a period lasts until the next starts), and its purchase days; fitted over the first purchase to calibration_end in time units. A customer with a NULL list or covariate is skipped and counted, one with no purchase by the end too.';
+    'The Pareto/NBD with time-varying covariates on both processes (CLVTools'' dynamic covariates): one row per customer, its periods'' start days with a row of covariates each (a period lasts until the next starts) and its purchase days. Customers with a NULL are skipped and counted.';
 
 CREATE AGGREGATE @extschema@.pareto_nbd_fit(period_starts date[], purchase_covariates double precision[],
                                             purchase_names text[], dropout_covariates double precision[],
@@ -278,3 +278,37 @@ CREATE AGGREGATE @extschema@.pareto_nbd_fit(period_starts date[], purchase_covar
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.pareto_nbd_fit(date[], double precision[], text[], double precision[], text[], date[], date, interval) IS
     'The Pareto/NBD with separate time-varying covariates for the purchase and the dropout process (an empty array and names for none).';
+
+CREATE FUNCTION @extschema@.probability_alive(model @extschema@.pareto_nbd_covariate_model, period_starts date[],
+                                              covariates double precision[], purchase_days date[],
+                                              calibration_end date, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.pareto_nbd_covariate_model, date[], double precision[], date[], date, interval) IS
+    'P(alive) at the calibration end of a customer with this history under a Pareto/NBD with (time-varying) covariates: its covariate periods and purchase days, as the fit takes them.';
+
+CREATE FUNCTION @extschema@.probability_alive(model @extschema@.pareto_nbd_covariate_model, period_starts date[],
+                                              purchase_covariates double precision[],
+                                              dropout_covariates double precision[], purchase_days date[],
+                                              calibration_end date, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_probability_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive(@extschema@.pareto_nbd_covariate_model, date[], double precision[], double precision[], date[], date, interval) IS
+    'P(alive) of a customer with this history, its purchase and dropout covariates apart.';
+
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.pareto_nbd_covariate_model, period_starts date[],
+                                               covariates double precision[], purchase_days date[],
+                                               calibration_end date, horizon_end date, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.pareto_nbd_covariate_model, date[], double precision[], date[], date, date, interval) IS
+    'Purchases a customer with this history is expected to make from the calibration end to horizon_end under a Pareto/NBD with (time-varying) covariates, its periods running on to the horizon with the future''s covariates (CLVTools'' CET).';
+
+CREATE FUNCTION @extschema@.expected_purchases(model @extschema@.pareto_nbd_covariate_model, period_starts date[],
+                                               purchase_covariates double precision[],
+                                               dropout_covariates double precision[], purchase_days date[],
+                                               calibration_end date, horizon_end date, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.pareto_nbd_covariate_model, date[], double precision[], double precision[], date[], date, date, interval) IS
+    'Purchases expected of a customer with this history to horizon_end, its purchase and dropout covariates apart.';

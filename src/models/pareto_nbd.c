@@ -1522,27 +1522,22 @@ log_sum_add(LogSum *sum, double l, const double *grad, int n)
  * before t_x enter only through A0 and D0, so they come merged by their
  * covariates.
  */
-double
-pnbd_dyncov_loglik(FitData *fit, const double *theta, double *grad)
-{
-	DyncovData *d = (DyncovData *) fit->arranged;
-	int			np = d->np,
-				nd = d->nd,
-				n = 4 + np + nd;
-	double		r = exp(theta[0]),
-				alpha = exp(theta[1]),
-				s = exp(theta[2]),
-				beta = exp(theta[3]);
-	double		ll = 0,
-				lg_r = lgamma(r),
-				psi_r = digamma(r);
-	double	   *a = d->rate,
-			   *dr = d->rate + d->nvectors;
-	PnbdSteps  *steps_c = palloc0(sizeof(PnbdSteps)),	/* c >= o, and the other way */
-			   *steps_o = palloc0(sizeof(PnbdSteps));
 
-	if (grad != NULL)
-		memset(grad, 0, sizeof(double) * n);
+/* What an evaluation of one customer leaves beside its log-likelihood */
+typedef struct DyncovAt
+{
+	double		log_alive;		/* the alive-at-T term's share of the likelihood, ln */
+	double		big_a;			/* A(T), D(T) */
+	double		big_d;
+} DyncovAt;
+
+/* The rates a and d of each covariate vector at theta, into d->rate */
+static void
+pnbd_dyncov_rates(DyncovData *d, const double *theta)
+{
+	int			np = d->np,
+				nd = d->nd;
+
 	for (int v = 0; v < d->nvectors; v++)
 	{
 		double		lp = 0,
@@ -1552,135 +1547,219 @@ pnbd_dyncov_loglik(FitData *fit, const double *theta, double *grad)
 			lp += theta[4 + k] * d->zp[v * np + k];
 		for (int k = 0; k < nd; k++)
 			ld += theta[4 + np + k] * d->zd[v * nd + k];
-		a[v] = exp(lp);
-		dr[v] = exp(ld);
+		d->rate[v] = exp(lp);
+		d->rate[d->nvectors + v] = exp(ld);
 	}
-	for (int i = 0; i < d->ncustomers; i++)
+}
+
+/*
+ * Customer i's log-likelihood at theta (the rates at theta in d->rate),
+ * its gradient added to grad (not NULL); -inf where the series cannot be
+ * summed in a fit's terms
+ */
+static double
+pnbd_dyncov_customer(const DyncovData *d, int i, const double *theta, PnbdSteps *steps_c, PnbdSteps *steps_o,
+					 double *grad, DyncovAt *at)
+{
+	const DyncovCustomer *c = &d->customers[i];
+	int			np = d->np,
+				nd = d->nd,
+				n = 4 + np + nd;
+	double		r = exp(theta[0]),
+				alpha = exp(theta[1]),
+				s = exp(theta[2]),
+				beta = exp(theta[3]);
+	const double *a = d->rate,
+			   *dr = d->rate + d->nvectors;
+	double		x = c->x,
+				m = r + x,
+				big_a = 0,
+				big_d = 0,
+				da[COVARIATE_MAX] = {0},	/* dA/dg */
+				dd[COVARIATE_MAX] = {0},	/* dD/dh */
+				g[FIT_MAX_PARAMS],
+				base,
+				l_alive;
+	LogSum		sum = {-INFINITY, 0, {0}};
+
+	/* the part outside the brackets */
+	base = lgamma(r + x) - lgamma(r) + r * theta[1] + s * theta[3];
+	for (int k = 0; k < np; k++)
+		base += theta[4 + k] * d->purchase_sum[i * np + k];
+
+	/* A and D at t_x */
+	for (int q = c->pre; q < c->pre + c->npre; q++)
 	{
-		const DyncovCustomer *c = &d->customers[i];
-		double		x = c->x,
-					m = r + x,
-					big_a = 0,
-					big_d = 0,
-					da[COVARIATE_MAX] = {0},	/* dA/dg */
-					dd[COVARIATE_MAX] = {0},	/* dD/dh */
-					g[FIT_MAX_PARAMS],
-					base;
-		LogSum		sum = {-INFINITY, 0, {0}};
+		int			v = d->piece_vector[q];
+		double		h = d->piece_length[q];
 
-		if ((i & 1023) == 1023)
-			CHECK_FOR_INTERRUPTS();
-		/* the part outside the brackets */
-		base = lgamma(r + x) - lg_r + r * theta[1] + s * theta[3];
+		big_a += a[v] * h;
+		big_d += dr[v] * h;
 		for (int k = 0; k < np; k++)
-			base += theta[4 + k] * d->purchase_sum[i * np + k];
-		if (grad != NULL)
+			da[k] += a[v] * h * d->zp[v * np + k];
+		for (int k = 0; k < nd; k++)
+			dd[k] += dr[v] * h * d->zd[v * nd + k];
+	}
+
+	/* gone in each piece after t_x */
+	for (int q = c->post; q < c->post + c->npost; q++)
+	{
+		int			v = d->piece_vector[q];
+		double		h = d->piece_length[q],
+					av = a[v],
+					dv = dr[v],
+					center = (alpha + big_a) / av,
+					other = (beta + big_d) / dv,
+					larger = Max(center, other);
+		PnbdIntegral I;
+
+		if (!pnbd_integral_ab(center, other, m, s + 1, 0, h, log(larger), PNBD_FIT_MAX_TERMS,
+							  center >= other ? steps_c : steps_o, &I))
+			return -INFINITY;
+		if (I.value > 0)
 		{
-			grad[0] += r * (digamma(r + x) - psi_r + theta[1]);
-			grad[1] += r;
-			grad[2] += s * theta[3];
-			grad[3] += s;
-			for (int k = 0; k < np; k++)
-				grad[4 + k] += d->purchase_sum[i * np + k];
-		}
-
-		/* A and D at t_x */
-		for (int q = c->pre; q < c->pre + c->npre; q++)
-		{
-			int			v = d->piece_vector[q];
-			double		h = d->piece_length[q];
-
-			big_a += a[v] * h;
-			big_d += dr[v] * h;
-			for (int k = 0; k < np; k++)
-				da[k] += a[v] * h * d->zp[v * np + k];
-			for (int k = 0; k < nd; k++)
-				dd[k] += dr[v] * h * d->zd[v * nd + k];
-		}
-
-		/* gone in each piece after t_x */
-		for (int q = c->post; q < c->post + c->npost; q++)
-		{
-			int			v = d->piece_vector[q];
-			double		h = d->piece_length[q],
-						av = a[v],
-						dv = dr[v],
-						center = (alpha + big_a) / av,
-						other = (beta + big_d) / dv,
-						larger = Max(center, other);
-			PnbdIntegral I;
-
-			if (!pnbd_integral_ab(center, other, m, s + 1, 0, h, log(larger), PNBD_FIT_MAX_TERMS,
-								  center >= other ? steps_c : steps_o, &I))
-			{
-				/* not computable here: the optimizer steps back */
-				pfree(steps_c);
-				pfree(steps_o);
-				if (grad != NULL)
-					memset(grad, 0, sizeof(double) * n);
-				return -INFINITY;
-			}
-			if (I.value > 0)
-			{
-				double		l = log(s) - m * log(av) - s * log(dv) + I.log_scale + log(I.value);
-
-				if (grad != NULL)
-				{
-					double		dlog_c = -m * I.center_plus / (I.value * larger),
-								dlog_o = -(s + 1) * I.other_plus / (I.value * larger);
-
-					g[0] = r * (-log(av) + I.d_center / I.value);
-					g[1] = dlog_c * alpha / av;
-					g[2] = s * (1 / s - log(dv) + I.d_other / I.value);
-					g[3] = dlog_o * beta / dv;
-					for (int k = 0; k < np; k++)
-					{
-						double		z = d->zp[v * np + k];
-
-						g[4 + k] = -m * z + dlog_c * (da[k] / av - center * z);
-					}
-					for (int k = 0; k < nd; k++)
-					{
-						double		z = d->zd[v * nd + k];
-
-						g[4 + np + k] = -s * z + dlog_o * (dd[k] / dv - other * z);
-					}
-				}
-				log_sum_add(&sum, l, g, grad != NULL ? n : 0);
-			}
-			big_a += av * h;
-			big_d += dv * h;
-			for (int k = 0; k < np; k++)
-				da[k] += av * h * d->zp[v * np + k];
-			for (int k = 0; k < nd; k++)
-				dd[k] += dv * h * d->zd[v * nd + k];
-		}
-
-		/* alive at T */
-		{
-			double		l = -m * log(alpha + big_a) - s * log(beta + big_d);
+			double		l = log(s) - m * log(av) - s * log(dv) + I.log_scale + log(I.value);
 
 			if (grad != NULL)
 			{
-				g[0] = -r * log(alpha + big_a);
-				g[1] = -m * alpha / (alpha + big_a);
-				g[2] = -s * log(beta + big_d);
-				g[3] = -s * beta / (beta + big_d);
+				double		dlog_c = -m * I.center_plus / (I.value * larger),
+							dlog_o = -(s + 1) * I.other_plus / (I.value * larger);
+
+				g[0] = r * (-log(av) + I.d_center / I.value);
+				g[1] = dlog_c * alpha / av;
+				g[2] = s * (1 / s - log(dv) + I.d_other / I.value);
+				g[3] = dlog_o * beta / dv;
 				for (int k = 0; k < np; k++)
-					g[4 + k] = -m * da[k] / (alpha + big_a);
+				{
+					double		z = d->zp[v * np + k];
+
+					g[4 + k] = -m * z + dlog_c * (da[k] / av - center * z);
+				}
 				for (int k = 0; k < nd; k++)
-					g[4 + np + k] = -s * dd[k] / (beta + big_d);
+				{
+					double		z = d->zd[v * nd + k];
+
+					g[4 + np + k] = -s * z + dlog_o * (dd[k] / dv - other * z);
+				}
 			}
 			log_sum_add(&sum, l, g, grad != NULL ? n : 0);
 		}
-		ll += base + sum.top + log(sum.total);
-		if (grad != NULL)
-			for (int j = 0; j < n; j++)
-				grad[j] += sum.grad[j] / sum.total;
+		big_a += av * h;
+		big_d += dv * h;
+		for (int k = 0; k < np; k++)
+			da[k] += av * h * d->zp[v * np + k];
+		for (int k = 0; k < nd; k++)
+			dd[k] += dv * h * d->zd[v * nd + k];
+	}
+
+	/* alive at T */
+	l_alive = -m * log(alpha + big_a) - s * log(beta + big_d);
+	if (grad != NULL)
+	{
+		g[0] = -r * log(alpha + big_a);
+		g[1] = -m * alpha / (alpha + big_a);
+		g[2] = -s * log(beta + big_d);
+		g[3] = -s * beta / (beta + big_d);
+		for (int k = 0; k < np; k++)
+			g[4 + k] = -m * da[k] / (alpha + big_a);
+		for (int k = 0; k < nd; k++)
+			g[4 + np + k] = -s * dd[k] / (beta + big_d);
+	}
+	log_sum_add(&sum, l_alive, g, grad != NULL ? n : 0);
+
+	if (grad != NULL)
+	{
+		grad[0] += r * (digamma(r + x) - digamma(r) + theta[1]);
+		grad[1] += r;
+		grad[2] += s * theta[3];
+		grad[3] += s;
+		for (int k = 0; k < np; k++)
+			grad[4 + k] += d->purchase_sum[i * np + k];
+		for (int j = 0; j < n; j++)
+			grad[j] += sum.grad[j] / sum.total;
+	}
+	if (at != NULL)
+	{
+		at->log_alive = l_alive - sum.top - log(sum.total);
+		at->big_a = big_a;
+		at->big_d = big_d;
+	}
+	return base + sum.top + log(sum.total);
+}
+
+double
+pnbd_dyncov_loglik(FitData *fit, const double *theta, double *grad)
+{
+	DyncovData *d = (DyncovData *) fit->arranged;
+	int			n = 4 + d->np + d->nd;
+	double		ll = 0;
+	PnbdSteps  *steps_c = palloc0(sizeof(PnbdSteps)),	/* c >= o, and the other way */
+			   *steps_o = palloc0(sizeof(PnbdSteps));
+
+	if (grad != NULL)
+		memset(grad, 0, sizeof(double) * n);
+	pnbd_dyncov_rates(d, theta);
+	for (int i = 0; i < d->ncustomers && isfinite(ll); i++)
+	{
+		if ((i & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
+		ll += pnbd_dyncov_customer(d, i, theta, steps_c, steps_o, grad, NULL);
 	}
 	pfree(steps_c);
 	pfree(steps_o);
 	if (!isfinite(ll))
+	{
+		/* not computable here: the optimizer steps back */
+		if (grad != NULL)
+			memset(grad, 0, sizeof(double) * n);
 		return -INFINITY;
+	}
 	return ll;
+}
+
+/*
+ * The first customer's P(alive at T) and purchases expected over its
+ * pieces after T: given alive at T, lambda ~ Gamma(r+x, alpha+A(T)) and mu
+ * ~ Gamma(s, beta+D(T)), so
+ *	 E = P(alive) (r+x)/(alpha+A(T)) int_T^{T+t} a(u) ((beta+D(T))/(beta+D(u)))^s du,
+ * over a piece of constant a and d starting where D is D0:
+ *	 a/d (beta+D(T))^s (beta+D0)^(1-s) g,  g = (1 - (1 + d h/(beta+D0))^(1-s)) / (s-1)
+ * (pnbd_growth, which takes s = 1 too).  ERROR naming fname where the
+ * series cannot be summed.
+ */
+double
+pnbd_dyncov_expected(DyncovData *d, const double *theta, const char *fname, double *alive)
+{
+	const DyncovCustomer *c = &d->customers[0];
+	double		r = exp(theta[0]),
+				alpha = exp(theta[1]),
+				s = exp(theta[2]),
+				beta = exp(theta[3]);
+	PnbdSteps  *steps_c = palloc0(sizeof(PnbdSteps)),
+			   *steps_o = palloc0(sizeof(PnbdSteps));
+	DyncovAt	at;
+	double		big_d,
+				sum = 0;
+
+	pnbd_dyncov_rates(d, theta);
+	if (!isfinite(pnbd_dyncov_customer(d, 0, theta, steps_c, steps_o, NULL, &at)))
+		pnbd_out_of_reach(fname);
+	pfree(steps_c);
+	pfree(steps_o);
+	*alive = exp(at.log_alive);
+	big_d = at.big_d;
+	for (int q = c->future; q < c->future + c->nfuture; q++)
+	{
+		int			v = d->piece_vector[q];
+		double		av = d->rate[v],
+					dv = d->rate[d->nvectors + v],
+					h = d->piece_length[q],
+					g,
+					dg_dc;
+
+		pnbd_growth(s - 1, log1p(dv * h / (beta + big_d)), &g, &dg_dc);
+		sum += av / dv * exp(s * log(beta + at.big_d) + (1 - s) * log(beta + big_d)) * g;
+		big_d += dv * h;
+	}
+	return *alive * (r + c->x) / (alpha + at.big_a) * sum;
 }

@@ -7,7 +7,9 @@
 #   - CLVTools' log-likelihood at loyalty_kpi's estimates (the `ours` rows
 #     below, copied from pareto_nbd_fit's output), so the suite can check
 #     that both evaluate one likelihood and that ours is the higher point
-#     of it.
+#     of it;
+# and to clvtools_dyncov_predictions.csv, per customer, CLVTools' PAlive and
+# CET over its holdout (to the last transaction day) at its own estimates.
 # CLVTools builds as clvtools_reference.R says. Rerun only to change the file:
 #   R_LIBS=<library> Rscript test/reference/clvtools_dyncov.R
 Sys.setenv(TZ = "UTC")
@@ -59,3 +61,11 @@ rows <- data.frame(
   value = c(num(est[clv_names]), num(as.numeric(logLik(fitted))), num(seconds), num(ll_ours)))
 write.csv(rows, file.path(here, "clvtools_dyncov.csv"), row.names = FALSE, quote = FALSE)
 print(rows)
+
+# predictions over the holdout at CLVTools' own estimates (predict.spending
+# off: the Gamma-Gamma fit is not what is compared)
+pred <- predict(fitted, predict.spending = FALSE, verbose = FALSE)
+out <- data.frame(id = pred$Id, period_last = as.character(pred$period.last),
+                  palive = num(pred$PAlive), cet = num(pred$CET))
+write.csv(out, file.path(here, "clvtools_dyncov_predictions.csv"), row.names = FALSE, quote = FALSE)
+print(head(out))
