@@ -150,11 +150,14 @@ WHERE h.segment = 'high end' AND r.segment = 'regular' ORDER BY year;
 
 -- CLVTools' apparel retailer (simulated, 600 customers who first bought on
 -- 2005-01-02), with each customer's gender and channel: the tables of the
--- covariate example (docs/clv.md)
+-- covariate examples (docs/clv.md)
 CREATE TABLE apparel_transactions (customer_id int, purchased_on date, amount float8);
 \copy apparel_transactions FROM '../shared/data/clvtools/apparelTrans.csv' CSV HEADER
 CREATE TABLE apparel_customers (customer_id int, female int, offline int);
 \copy apparel_customers FROM '../shared/data/clvtools/apparelStaticCov.csv' CSV HEADER
+-- and their weekly covariates, a high season among them (the time-varying example)
+CREATE TABLE apparel_weeks (customer_id int, week_start date, high_season int, female int, offline int);
+\copy apparel_weeks FROM '../shared/data/clvtools/apparelDynCov.csv' CSV HEADER
 
 \echo
 \echo '== Apparel, two years of transactions: Pareto/NBD with the customers'' gender and channel on both processes'

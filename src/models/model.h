@@ -607,6 +607,8 @@ typedef struct DyncovData
 	double	   *piece_length;
 	double	   *purchase_sum;	/* per customer (np each): z summed over its repeat purchases */
 	double	   *rate;			/* scratch: per vector a and d */
+	double		lgamma_r;		/* scratch: at the evaluation's r */
+	double		digamma_r;
 } DyncovData;
 
 /* The summed log-likelihood at theta = (ln r, ln alpha, ln s, ln beta, g, h), its gradient */

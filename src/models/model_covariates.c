@@ -508,8 +508,8 @@ cov_model_recv(FunctionCallInfo fcinfo, ModelKind kind)
 	head.log_likelihood = pq_getmsgfloat8(buf);
 	head.penalty[0] = pq_getmsgfloat8(buf);
 	head.penalty[1] = pq_getmsgfloat8(buf);
-	if ((head.version != COVMODEL_FORMAT && head.version != COVMODEL_FORMAT_TIME_VARYING) || head.kind != kind || head.npurchase > COVARIATE_MAX ||
-		head.ndropout > COVARIATE_MAX)
+	if ((head.version != COVMODEL_FORMAT && head.version != COVMODEL_FORMAT_TIME_VARYING) || head.kind != kind ||
+		head.npurchase > COVARIATE_MAX || head.ndropout > COVARIATE_MAX)
 		lk_binary_error(type_name, "Its header is not one this release writes.");
 	ndoubles = COV_NDOUBLES(COV_NBASE_OF(kind) + head.npurchase + head.ndropout);
 	if ((Size) (buf->len - buf->cursor) < 8 * ndoubles)
@@ -1911,6 +1911,7 @@ cov_fit_final(FunctionCallInfo fcinfo)
 
 /* A customer's history (DyncovHistory) starts with two rows; in the fit's state, with no pieces past T */
 #define DYNCOV_HEAD_ROWS 2
+#define DYNCOV_MAX_PIECES (PG_INT32_MAX / (2 * COVARIATE_MAX))
 
 /* The days of a date array (one-dimensional, no NULLs), or ERROR naming what */
 static DateADT *
@@ -2323,15 +2324,20 @@ dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
 			  npre + npost <= s->n - i - DYNCOV_HEAD_ROWS && h[width + 2] == 0) ||
 			!fit_is_frequency(h[0]) || !(h[1] >= 0 && h[1] <= h[2] && isfinite(h[2])))
 			elog(ERROR, "%s: corrupt state", fname);
+		for (int64 q = i + DYNCOV_HEAD_ROWS; q < i + DYNCOV_HEAD_ROWS + (int64) (npre + npost); q++)
+			for (int k = 0; k < width; k++)
+				if (!isfinite(s->rows[width * q + k]) || (k == 0 && !(s->rows[width * q] > 0)))
+					elog(ERROR, "%s: corrupt state", fname);
+		/* so that an index times the covariates stays an int */
+		if (nblocks >= DYNCOV_MAX_PIECES || npieces + npre + npost > DYNCOV_MAX_PIECES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%s: more than %d customers or stretches of covariates", fname, DYNCOV_MAX_PIECES)));
 		blocks[nblocks].rows = h;
 		blocks[nblocks].nrows = DYNCOV_HEAD_ROWS + (int64) (npre + npost);
 		npieces += (int) (npre + npost);
 		i += blocks[nblocks++].nrows;
 	}
-	if (nblocks > PG_INT32_MAX / 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s: more than %d customers", fname, PG_INT32_MAX / 2)));
 	dyncov_block_width = width;
 	qsort(blocks, nblocks, sizeof(DyncovBlock), dyncov_block_cmp);
 
@@ -2375,10 +2381,10 @@ dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
 	dd->nd = nd;
 	dd->ncustomers = nblocks;
 	dd->customers = palloc_extended(sizeof(DyncovCustomer) * Max(nblocks, 1), MCXT_ALLOC_HUGE);
-	dd->purchase_sum = palloc_extended(sizeof(double) * Max(nblocks * np, 1), MCXT_ALLOC_HUGE);
+	dd->purchase_sum = palloc_extended(sizeof(double) * Max((Size) nblocks * np, 1), MCXT_ALLOC_HUGE);
 	dd->nvectors = npieces;
-	dd->zp = palloc_extended(sizeof(double) * Max(npieces * np, 1), MCXT_ALLOC_HUGE);
-	dd->zd = palloc_extended(sizeof(double) * Max(npieces * nd, 1), MCXT_ALLOC_HUGE);
+	dd->zp = palloc_extended(sizeof(double) * Max((Size) npieces * np, 1), MCXT_ALLOC_HUGE);
+	dd->zd = palloc_extended(sizeof(double) * Max((Size) npieces * nd, 1), MCXT_ALLOC_HUGE);
 	dd->piece_vector = palloc_extended(sizeof(int) * Max(npieces, 1), MCXT_ALLOC_HUGE);
 	dd->piece_length = palloc_extended(sizeof(double) * Max(npieces, 1), MCXT_ALLOC_HUGE);
 	dd->rate = palloc_extended(sizeof(double) * 2 * Max(npieces, 1), MCXT_ALLOC_HUGE);

@@ -1531,12 +1531,15 @@ typedef struct DyncovAt
 	double		big_d;
 } DyncovAt;
 
-/* The rates a and d of each covariate vector at theta, into d->rate */
+/* The rates a and d of each covariate vector at theta, into d->rate, and ln G(r), digamma(r) */
 static void
 pnbd_dyncov_rates(DyncovData *d, const double *theta)
 {
 	int			np = d->np,
 				nd = d->nd;
+
+	d->lgamma_r = lgamma(exp(theta[0]));
+	d->digamma_r = digamma(exp(theta[0]));
 
 	for (int v = 0; v < d->nvectors; v++)
 	{
@@ -1558,8 +1561,8 @@ pnbd_dyncov_rates(DyncovData *d, const double *theta)
  * summed in a fit's terms
  */
 static double
-pnbd_dyncov_customer(const DyncovData *d, int i, const double *theta, PnbdSteps *steps_c, PnbdSteps *steps_o,
-					 double *grad, DyncovAt *at)
+pnbd_dyncov_customer(const DyncovData *d, int i, const double *theta, int max_terms, PnbdSteps *steps_c,
+					 PnbdSteps *steps_o, double *grad, DyncovAt *at)
 {
 	const DyncovCustomer *c = &d->customers[i];
 	int			np = d->np,
@@ -1583,7 +1586,7 @@ pnbd_dyncov_customer(const DyncovData *d, int i, const double *theta, PnbdSteps 
 	LogSum		sum = {-INFINITY, 0, {0}};
 
 	/* the part outside the brackets */
-	base = lgamma(r + x) - lgamma(r) + r * theta[1] + s * theta[3];
+	base = lgamma(r + x) - d->lgamma_r + r * theta[1] + s * theta[3];
 	for (int k = 0; k < np; k++)
 		base += theta[4 + k] * d->purchase_sum[i * np + k];
 
@@ -1613,7 +1616,7 @@ pnbd_dyncov_customer(const DyncovData *d, int i, const double *theta, PnbdSteps 
 					larger = Max(center, other);
 		PnbdIntegral I;
 
-		if (!pnbd_integral_ab(center, other, m, s + 1, 0, h, log(larger), PNBD_FIT_MAX_TERMS,
+		if (!pnbd_integral_ab(center, other, m, s + 1, 0, h, log(larger), max_terms,
 							  center >= other ? steps_c : steps_o, &I))
 			return -INFINITY;
 		if (I.value > 0)
@@ -1669,7 +1672,7 @@ pnbd_dyncov_customer(const DyncovData *d, int i, const double *theta, PnbdSteps 
 
 	if (grad != NULL)
 	{
-		grad[0] += r * (digamma(r + x) - digamma(r) + theta[1]);
+		grad[0] += r * (digamma(r + x) - d->digamma_r + theta[1]);
 		grad[1] += r;
 		grad[2] += s * theta[3];
 		grad[3] += s;
@@ -1703,7 +1706,7 @@ pnbd_dyncov_loglik(FitData *fit, const double *theta, double *grad)
 	{
 		if ((i & 1023) == 1023)
 			CHECK_FOR_INTERRUPTS();
-		ll += pnbd_dyncov_customer(d, i, theta, steps_c, steps_o, grad, NULL);
+		ll += pnbd_dyncov_customer(d, i, theta, PNBD_FIT_MAX_TERMS, steps_c, steps_o, grad, NULL);
 	}
 	pfree(steps_c);
 	pfree(steps_o);
@@ -1742,7 +1745,7 @@ pnbd_dyncov_expected(DyncovData *d, const double *theta, const char *fname, doub
 				sum = 0;
 
 	pnbd_dyncov_rates(d, theta);
-	if (!isfinite(pnbd_dyncov_customer(d, 0, theta, steps_c, steps_o, NULL, &at)))
+	if (!isfinite(pnbd_dyncov_customer(d, 0, theta, PNBD_MAX_TERMS, steps_c, steps_o, NULL, &at)))
 		pnbd_out_of_reach(fname);
 	pfree(steps_c);
 	pfree(steps_o);
