@@ -70,7 +70,8 @@
  *   covariates; its model is a pareto_nbd_covariate_model of format 2
  *   (format 1 from a time-varying fit); probability_alive and
  *   expected_purchases of a customer from its covariate periods (on to a
- *   horizon) and purchase days, as CLVTools' PAlive and CET.
+ *   horizon) and purchase days, as CLVTools' PAlive and CET, and their
+ *   _interval forms.
  *
  * The rest is in the library: BG/NBD's and MBG/NBD's likelihood takes
  * B(a, b+x) / B(a, b) whole, so it stays exact where a and b pass 1e5
@@ -2547,6 +2548,44 @@ RETURNS double precision
 AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases(@extschema@.pareto_nbd_covariate_model, date[], double precision[], double precision[], date[], date, date, interval) IS
     'Purchases expected of a customer with this history to horizon_end, its purchase and dropout covariates apart.';
+
+-- the same with their delta-method standard errors and intervals: the level, then the time unit
+CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.pareto_nbd_covariate_model,
+                                                       period_starts date[], covariates double precision[],
+                                                       purchase_days date[], calibration_end date,
+                                                       level double precision, time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_probability_alive_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.pareto_nbd_covariate_model, date[], double precision[], date[], date, double precision, interval) IS
+    'P(alive) of a customer with this history under a Pareto/NBD with (time-varying) covariates, with its delta-method standard error and interval (logit scale) at the level.';
+
+CREATE FUNCTION @extschema@.probability_alive_interval(model @extschema@.pareto_nbd_covariate_model,
+                                                       period_starts date[], purchase_covariates double precision[],
+                                                       dropout_covariates double precision[], purchase_days date[],
+                                                       calibration_end date, level double precision, time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_probability_alive_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.probability_alive_interval(@extschema@.pareto_nbd_covariate_model, date[], double precision[], double precision[], date[], date, double precision, interval) IS
+    'P(alive) of a customer with this history, its purchase and dropout covariates apart, with its delta-method interval at the level.';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.pareto_nbd_covariate_model,
+                                                        period_starts date[], covariates double precision[],
+                                                        purchase_days date[], calibration_end date, horizon_end date,
+                                                        level double precision, time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.pareto_nbd_covariate_model, date[], double precision[], date[], date, date, double precision, interval) IS
+    'Purchases a customer with this history is expected to make to horizon_end under a Pareto/NBD with (time-varying) covariates, with their delta-method interval (log scale) at the level.';
+
+CREATE FUNCTION @extschema@.expected_purchases_interval(model @extschema@.pareto_nbd_covariate_model,
+                                                        period_starts date[], purchase_covariates double precision[],
+                                                        dropout_covariates double precision[], purchase_days date[],
+                                                        calibration_end date, horizon_end date,
+                                                        level double precision, time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.pareto_nbd_covariate_model, date[], double precision[], double precision[], date[], date, date, double precision, interval) IS
+    'Purchases expected of a customer with this history to horizon_end, its covariates apart, with their delta-method interval at the level.';
 
 -- The support functions are the aggregates' own: PUBLIC may not call them
 -- directly (every aggregate still works for every role; only direct

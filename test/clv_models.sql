@@ -1291,6 +1291,41 @@ SELECT is((SELECT count(*) FROM dyncov_predictions
            WHERE abs(palive - clv_palive) < 1e-12 AND abs(cet - clv_cet) < 1e-12 * greatest(1, clv_cet) AND cet_apart = cet),
           600::bigint,
           'time-varying covariates: P(alive) and expected purchases at CLVTools'' estimates are its PAlive and CET for all 600 customers (1e-12)');
+-- intervals: the delta method's standard error, checked against a gradient
+-- taken here from models whose estimates are moved in their text form
+-- (another step, 1e-4) and the covariance the model stores
+CREATE TABLE dyncov_moved AS
+SELECT j, sign, (regexp_replace(m::text, 'estimates=[^;]*',
+                 'estimates=' || array_to_string(ARRAY(
+                    SELECT CASE WHEN k <> j THEN e WHEN k <= 4 THEN e * exp(sign * 1e-4) ELSE e + sign * 1e-4 END
+                    FROM unnest(string_to_array(substring(m::text FROM 'estimates=([^;]*)'), ',')::float8[])
+                         WITH ORDINALITY u(e, k) ORDER BY k), ',')))::pareto_nbd_covariate_model AS moved
+FROM dyncov_fit, generate_series(1, 10) j, (VALUES (1), (-1)) s(sign);
+CREATE TABLE dyncov_delta AS
+SELECT c.id, i.estimate, i.standard_error, i.lower, i.upper,
+       (SELECT sqrt(sum(ga.g * cv.v * gb.g))
+        FROM (SELECT j, (sum(sign * probability_alive(moved, c.starts, c.covs, c.days, date '2005-10-09', interval '7 days'))) / 2e-4 AS g
+              FROM dyncov_moved GROUP BY j) ga
+        JOIN (SELECT (k - 1) / 10 + 1 AS a, (k - 1) % 10 + 1 AS b, v
+              FROM dyncov_fit, unnest(string_to_array(substring(m::text FROM ';cov=([^;]*)'), ',')::float8[])
+                   WITH ORDINALITY u(v, k)) cv ON cv.a = ga.j
+        JOIN (SELECT j, (sum(sign * probability_alive(moved, c.starts, c.covs, c.days, date '2005-10-09', interval '7 days'))) / 2e-4 AS g
+              FROM dyncov_moved GROUP BY j) gb ON gb.j = cv.b) AS se_here
+FROM dyncov_customers c, dyncov_fit,
+     LATERAL probability_alive_interval(m, c.starts, c.covs, c.days, date '2005-10-09', 0.95, interval '7 days') i
+WHERE c.id IN (1, 100, 103, 250);
+SELECT is((SELECT count(*) FROM dyncov_delta
+           WHERE abs(standard_error - se_here) < 1e-6 * se_here AND lower < estimate AND estimate < upper
+             AND estimate = (SELECT probability_alive(m, c.starts, c.covs, c.days, date '2005-10-09', interval '7 days')
+                             FROM dyncov_customers c, dyncov_fit WHERE c.id = dyncov_delta.id)),
+          4::bigint, 'time-varying covariates: P(alive)''s interval is the delta method on the stored covariance (4 customers)');
+SELECT ok(i.lower < i.estimate AND i.estimate < i.upper AND i.estimate = expected_purchases(m, c.starts, c.covs, c.days,
+                                                                                  date '2005-10-09', date '2006-10-08', interval '7 days'),
+          'time-varying covariates: expected purchases'' interval holds its estimate')
+FROM dyncov_customers c, dyncov_fit,
+     LATERAL expected_purchases_interval(m, c.starts, c.covs, c.covs, c.days, date '2005-10-09', date '2006-10-08', 0.9,
+                                         interval '7 days') i
+WHERE c.id = 1;
 SELECT throws_ok($$SELECT expected_purchases(m, ARRAY[date '2005-01-02'], ARRAY[[1, 0, 0]]::float8[], ARRAY[date '2005-01-03'],
                                              date '2005-10-09', date '2005-10-01', '7 days') FROM clvtools_dyncov_model$$,
                  '22023', 'expected_purchases: the horizon ends before the calibration end',

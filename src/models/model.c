@@ -1019,9 +1019,6 @@ model_memo_keep(FunctionCallInfo fcinfo)
 	memcpy(entry->value, memo->computed, sizeof(entry->value));
 }
 
-/* Step in the log-parameters for the gradient: about the cube root of epsilon */
-#define DELTA_STEP 1e-5
-
 double
 model_delta_se(const Model *m, ModelPrediction f, const void *arg)
 {
@@ -1046,12 +1043,12 @@ model_log_gradient(const Model *m, ModelPrediction f, const void *arg, double *g
 		double		up,
 					down;
 
-		MODEL_ESTIMATE(moved)[i] = MODEL_ESTIMATE(m)[i] * exp(DELTA_STEP);
+		MODEL_ESTIMATE(moved)[i] = MODEL_ESTIMATE(m)[i] * exp(MODEL_DELTA_STEP);
 		up = f(moved, arg);
-		MODEL_ESTIMATE(moved)[i] = MODEL_ESTIMATE(m)[i] * exp(-DELTA_STEP);
+		MODEL_ESTIMATE(moved)[i] = MODEL_ESTIMATE(m)[i] * exp(-MODEL_DELTA_STEP);
 		down = f(moved, arg);
 		MODEL_ESTIMATE(moved)[i] = MODEL_ESTIMATE(m)[i];
-		g[i] = (up - down) / (2 * DELTA_STEP);
+		g[i] = (up - down) / (2 * MODEL_DELTA_STEP);
 	}
 	pfree(moved);
 }

@@ -245,6 +245,8 @@ extern void model_memo_keep(FunctionCallInfo fcinfo);
 
 /* Why a covariance without NaN is not one (not positive semi-definite, variances past 1e150), or NULL */
 extern const char *model_covariance_problem(const Model *m);
+/* The step of the central differences in the log-parameters: about the cube root of epsilon */
+#define MODEL_DELTA_STEP 1e-5
 extern double model_delta_se(const Model *m, ModelPrediction f, const void *arg);
 /* The gradient behind it: of f in the log-parameters, by central differences */
 extern void model_log_gradient(const Model *m, ModelPrediction f, const void *arg, double *gradient);

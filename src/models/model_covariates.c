@@ -2480,21 +2480,29 @@ dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
  * purchase_days, calibration_end, time_unit) and expected_purchases(model,
  * period_starts, covariates, purchase_days, calibration_end, horizon_end,
  * time_unit), each also with purchase and dropout covariates apart
- * (after covariates, the dropout covariates).  The periods run on past
- * the end to the horizon (their covariates are the future's).
+ * (after covariates, the dropout covariates), and their _interval forms
+ * with the level before the time unit.  The periods run on past the end
+ * to the horizon (their covariates are the future's).
  */
-static double
-dyncov_prediction(FunctionCallInfo fcinfo, const char *fname, bool horizon_given, double *alive)
+typedef struct DyncovCall
 {
-	const CovariateModel *cm = cov_model_arg(fcinfo, 0);
+	bool		horizon_given;	/* expected_purchases: a horizon after the end */
+	bool		interval;		/* an _interval form: the level before the time unit */
+	bool		apart;			/* purchase and dropout covariates apart */
+} DyncovCall;
+
+/* The customer of a prediction call, arranged as a fit of one customer on the covariates' own scale */
+static DyncovData *
+dyncov_prediction_customer(FunctionCallInfo fcinfo, const CovariateModel *cm, const char *fname,
+						   const DyncovCall *call)
+{
 	int			np = cm->npurchase,
 				nd = cm->ndropout,
 				ncov = np + nd,
 				width = 3 + ncov;
-	bool		apart = PG_NARGS() == (horizon_given ? 8 : 7);
-	int			buys_arg = apart ? 4 : 3;
+	int			buys_arg = call->apart ? 4 : 3;
 	DateADT		end = PG_GETARG_DATEADT(buys_arg + 1),
-				horizon = horizon_given ? PG_GETARG_DATEADT(buys_arg + 2) : end;
+				horizon = call->horizon_given ? PG_GETARG_DATEADT(buys_arg + 2) : end;
 	double		unit = lk_interval_days(fname, PG_GETARG_INTERVAL_P(PG_NARGS() - 1));
 	DateADT    *starts,
 			   *buys;
@@ -2502,17 +2510,16 @@ dyncov_prediction(FunctionCallInfo fcinfo, const char *fname, bool horizon_given
 				nbuys,
 				npieces;
 	double	   *periods;
-	double		theta[FIT_MAX_PARAMS];
 	DyncovHistory h;
-	DyncovData	d = {0};
-	DyncovCustomer c;
+	DyncovData *d = palloc0(sizeof(DyncovData));
+	DyncovCustomer *c = palloc0(sizeof(DyncovCustomer));
 
 	if (!cm->converged)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: the model's fit did not converge", fname),
 				 errhint("Its estimates are not a maximum; see converged(model) and fit again.")));
-	if (!apart)
+	if (!call->apart)
 		cov_require_shared(cm, fname,
 						   "Give the purchase and the dropout covariates apart, the dropout covariates after the purchase ones.");
 	if (horizon < end)
@@ -2523,9 +2530,9 @@ dyncov_prediction(FunctionCallInfo fcinfo, const char *fname, bool horizon_given
 	starts = dyncov_days(fname, PG_GETARG_ARRAYTYPE_P(1), "period starts", &nperiods);
 	buys = dyncov_days(fname, PG_GETARG_ARRAYTYPE_P(buys_arg), "purchase days", &nbuys);
 	periods = palloc(sizeof(double) * Max(nperiods * ncov, 1));
-	if (!dyncov_values(fname, PG_GETARG_ARRAYTYPE_P(2), nperiods, np, apart ? "purchase " : "", periods, ncov) ||
-		!dyncov_values(fname, PG_GETARG_ARRAYTYPE_P(apart ? 3 : 2), nperiods, nd, apart ? "dropout " : "",
-					   periods + np, ncov))
+	if (!dyncov_values(fname, PG_GETARG_ARRAYTYPE_P(2), nperiods, np, call->apart ? "purchase " : "", periods, ncov) ||
+		!dyncov_values(fname, PG_GETARG_ARRAYTYPE_P(call->apart ? 3 : 2), nperiods, nd,
+					   call->apart ? "dropout " : "", periods + np, ncov))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s: a covariate is NULL", fname),
@@ -2536,59 +2543,121 @@ dyncov_prediction(FunctionCallInfo fcinfo, const char *fname, bool horizon_given
 				 errmsg("%s: the customer has no purchase by the calibration end", fname),
 				 errhint("A customer's history starts at its first purchase.")));
 
-	/* the customer as the fit takes one, on the covariates' own scale */
 	npieces = h.npre + h.npost + h.nfuture;
-	c.x = h.rows[0];
-	c.t_x = h.rows[1];
-	c.T = h.rows[2];
-	c.npre = h.npre;
-	c.pre = 0;
-	c.npost = h.npost;
-	c.post = h.npre;
-	c.nfuture = h.nfuture;
-	c.future = h.npre + h.npost;
-	d.np = np;
-	d.nd = nd;
-	d.nvectors = npieces;
-	d.ncustomers = 1;
-	d.customers = &c;
-	d.zp = palloc(sizeof(double) * Max(npieces * np, 1));
-	d.zd = palloc(sizeof(double) * Max(npieces * nd, 1));
-	d.piece_vector = palloc(sizeof(int) * Max(npieces, 1));
-	d.piece_length = palloc(sizeof(double) * Max(npieces, 1));
-	d.rate = palloc(sizeof(double) * 2 * Max(npieces, 1));
-	d.purchase_sum = h.rows + 3;
+	c->x = h.rows[0];
+	c->t_x = h.rows[1];
+	c->T = h.rows[2];
+	c->npre = h.npre;
+	c->pre = 0;
+	c->npost = h.npost;
+	c->post = h.npre;
+	c->nfuture = h.nfuture;
+	c->future = h.npre + h.npost;
+	d->np = np;
+	d->nd = nd;
+	d->nvectors = npieces;
+	d->ncustomers = 1;
+	d->customers = c;
+	d->zp = palloc(sizeof(double) * Max(npieces * np, 1));
+	d->zd = palloc(sizeof(double) * Max(npieces * nd, 1));
+	d->piece_vector = palloc(sizeof(int) * Max(npieces, 1));
+	d->piece_length = palloc(sizeof(double) * Max(npieces, 1));
+	d->rate = palloc(sizeof(double) * 2 * Max(npieces, 1));
+	d->purchase_sum = h.rows + 3;
 	for (int q = 0; q < npieces; q++)
 	{
 		const double *p = h.rows + width * (DYNCOV_HEAD_ROWS + q);
 
-		d.piece_vector[q] = q;
-		d.piece_length[q] = p[0];
-		memcpy(d.zp + q * np, p + 3, sizeof(double) * np);
-		memcpy(d.zd + q * nd, p + 3 + np, sizeof(double) * nd);
+		d->piece_vector[q] = q;
+		d->piece_length[q] = p[0];
+		memcpy(d->zp + q * np, p + 3, sizeof(double) * np);
+		memcpy(d->zd + q * nd, p + 3 + np, sizeof(double) * nd);
 	}
-	for (int j = 0; j < COV_NPARAMS(cm); j++)
-		theta[j] = j < 4 ? log(COV_ESTIMATE(cm)[j]) : COV_ESTIMATE(cm)[j];
-	return pnbd_dyncov_expected(&d, theta, fname, alive);
+	return d;
+}
+
+/* The prediction at theta: P(alive), or the purchases expected to the horizon */
+static double
+dyncov_predict(DyncovData *d, const double *theta, const char *fname, bool purchases)
+{
+	double		alive;
+	double		expected = pnbd_dyncov_expected(d, theta, fname, &alive);
+
+	return purchases ? expected : alive;
+}
+
+static Datum
+dyncov_prediction(FunctionCallInfo fcinfo, const char *fname, bool purchases, bool interval)
+{
+	const CovariateModel *cm = cov_model_arg(fcinfo, 0);
+	int			n = COV_NPARAMS(cm);
+	DyncovCall	call;
+	DyncovData *d;
+	double		theta[FIT_MAX_PARAMS],
+				g[FIT_MAX_PARAMS],
+				estimate,
+				level = 0,
+				variance = 0;
+
+	call.horizon_given = purchases;
+	call.interval = interval;
+	call.apart = PG_NARGS() - (interval ? 1 : 0) == (purchases ? 8 : 7);
+	if (interval)
+		level = model_level_arg_at(fcinfo, PG_NARGS() - 2, fname);
+	d = dyncov_prediction_customer(fcinfo, cm, fname, &call);
+	/* the fit's parameters: log base parameters, then the coefficients */
+	for (int j = 0; j < n; j++)
+		theta[j] = j < COV_NBASE(cm) ? log(COV_ESTIMATE(cm)[j]) : COV_ESTIMATE(cm)[j];
+	estimate = dyncov_predict(d, theta, fname, purchases);
+	if (!interval)
+		PG_RETURN_FLOAT8(estimate);
+
+	/* the delta method: the gradient in theta by central differences, g' C g */
+	for (int j = 0; j < n; j++)
+	{
+		double		up,
+					down;
+
+		theta[j] += MODEL_DELTA_STEP;
+		up = dyncov_predict(d, theta, fname, purchases);
+		theta[j] -= 2 * MODEL_DELTA_STEP;
+		down = dyncov_predict(d, theta, fname, purchases);
+		theta[j] += MODEL_DELTA_STEP;
+		g[j] = (up - down) / (2 * MODEL_DELTA_STEP);
+	}
+	for (int a = 0; a < n; a++)
+		for (int b = 0; b < n; b++)
+			variance += g[a] * COV_COVARIANCE(cm)[a * n + b] * g[b];
+	return model_interval_result(fcinfo, estimate, sqrt(Max(variance, 0)), level,
+								 purchases ? INTERVAL_POSITIVE : INTERVAL_PROBABILITY);
 }
 
 PG_FUNCTION_INFO_V1(pareto_nbd_dyncov_probability_alive);
 Datum
 pareto_nbd_dyncov_probability_alive(PG_FUNCTION_ARGS)
 {
-	double		alive;
-
-	dyncov_prediction(fcinfo, "probability_alive", false, &alive);
-	PG_RETURN_FLOAT8(alive);
+	return dyncov_prediction(fcinfo, "probability_alive", false, false);
 }
 
 PG_FUNCTION_INFO_V1(pareto_nbd_dyncov_expected_purchases);
 Datum
 pareto_nbd_dyncov_expected_purchases(PG_FUNCTION_ARGS)
 {
-	double		alive;
+	return dyncov_prediction(fcinfo, "expected_purchases", true, false);
+}
 
-	PG_RETURN_FLOAT8(dyncov_prediction(fcinfo, "expected_purchases", true, &alive));
+PG_FUNCTION_INFO_V1(pareto_nbd_dyncov_probability_alive_interval);
+Datum
+pareto_nbd_dyncov_probability_alive_interval(PG_FUNCTION_ARGS)
+{
+	return dyncov_prediction(fcinfo, "probability_alive_interval", false, true);
+}
+
+PG_FUNCTION_INFO_V1(pareto_nbd_dyncov_expected_purchases_interval);
+Datum
+pareto_nbd_dyncov_expected_purchases_interval(PG_FUNCTION_ARGS)
+{
+	return dyncov_prediction(fcinfo, "expected_purchases_interval", true, true);
 }
 
 /* The models' final function: the state says which */
