@@ -1659,6 +1659,37 @@ cov_model_finish(CovariateModel *m, const CovariateLinks *links, bool shared, in
 }
 
 /*
+ * The base model's fit over n rows (keys, and their weights: whole
+ * counts, so the order of their sums does not matter), each distinct key
+ * once
+ */
+static FitData *
+cov_merged_rows(ModelKind kind, const char *fname, const FitKey *all_keys, const double *all_weights, int n)
+{
+	static const int key_columns[3] = {0, 1, 2};
+	int			k = 0;
+	uint32	   *order = palloc_extended(sizeof(uint32) * Max(n, 1), MCXT_ALLOC_HUGE);
+	FitKey	   *keys = palloc_extended(sizeof(FitKey) * Max(n, 1), MCXT_ALLOC_HUGE);
+	double	   *weights = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
+
+	fit_order_rows(all_keys, sizeof(FitKey), key_columns, 3, n, order);
+	for (int i = 0; i < n; i++)
+	{
+		const FitKey *key = &all_keys[order[i]];
+
+		if (k > 0 && memcmp(keys[k - 1].v, key->v, sizeof(double) * 3) == 0)
+			weights[k - 1] += all_weights[order[i]];
+		else
+		{
+			keys[k] = *key;
+			weights[k++] = all_weights[order[i]];
+		}
+	}
+	pfree(order);
+	return fit_data_of(kind, fname, keys, weights, k);
+}
+
+/*
  * Maximizes a covariate fit from theta (the fit without covariates, all
  * coefficients 0); where the data leave that start on a ridge (a
  * parameter running off with its partner, no interior maximum without
@@ -1839,31 +1870,8 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	}
 	pfree(rows);
 
-	/* the customers without covariates: their distinct rows merged, for the start */
-	{
-		static const int key_columns[3] = {0, 1, 2};
-		int			k = 0;
-		uint32	   *order = palloc_extended(sizeof(uint32) * Max(nall, 1), MCXT_ALLOC_HUGE);
-		FitKey	   *keys = palloc_extended(sizeof(FitKey) * Max(nall, 1), MCXT_ALLOC_HUGE);
-		double	   *weights = palloc_extended(sizeof(double) * Max(nall, 1), MCXT_ALLOC_HUGE);
-
-		/* equal keys' weights are whole counts: their sum's order does not matter */
-		fit_order_rows(all_keys, sizeof(FitKey), key_columns, 3, nall, order);
-		for (int i = 0; i < nall; i++)
-		{
-			const FitKey *key = &all_keys[order[i]];
-
-			if (k > 0 && memcmp(keys[k - 1].v, key->v, sizeof(double) * 3) == 0)
-				weights[k - 1] += all_weights[order[i]];
-			else
-			{
-				keys[k] = *key;
-				weights[k++] = all_weights[order[i]];
-			}
-		}
-		pfree(order);
-		merged = fit_data_of(kind, fname, keys, weights, k);
-	}
+	/* the customers without covariates, for the start */
+	merged = cov_merged_rows(kind, fname, all_keys, all_weights, nall);
 	nbd_check_identifiable(merged);
 
 	INSTR_TIME_SET_CURRENT(elapsed);
@@ -2298,15 +2306,12 @@ dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
 	double		scale_of[2 * COVARIATE_MAX];
 	FitKey	   *keys;
 	double	   *weights;
-	int			nkeys = 0;
-	uint32	   *order;
 	FitData    *start,
 			   *sample,
 			   *d;
 	FitOutcome *out;
 	CovariateModel *m;
 	StringInfoData names;
-	static const int key_columns[3] = {0, 1, 2};
 
 	/* the customers' blocks, checked (a state comes from the transition or from deserialization) */
 	blocks = palloc_extended(sizeof(DyncovBlock) * Max(s->n / DYNCOV_HEAD_ROWS, 1), MCXT_ALLOC_HUGE);
@@ -2425,25 +2430,9 @@ dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
 	}
 
 	/* the start: the Pareto/NBD without covariates, over the customers' (x, t_x, T) */
-	order = palloc_extended(sizeof(uint32) * Max(nblocks, 1), MCXT_ALLOC_HUGE);
-	fit_order_rows(keys, sizeof(FitKey), key_columns, 3, nblocks, order);
-	{
-		FitKey	   *sorted = palloc_extended(sizeof(FitKey) * Max(nblocks, 1), MCXT_ALLOC_HUGE);
-
-		for (int i = 0; i < nblocks; i++)
-		{
-			const FitKey *key = &keys[order[i]];
-
-			if (nkeys > 0 && memcmp(sorted[nkeys - 1].v, key->v, sizeof(double) * 3) == 0)
-				weights[nkeys - 1] += 1;
-			else
-			{
-				sorted[nkeys] = *key;
-				weights[nkeys++] = 1;
-			}
-		}
-		start = fit_data_of(MODEL_PARETO_NBD, fname, sorted, weights, nkeys);
-	}
+	for (int b = 0; b < nblocks; b++)
+		weights[b] = 1;
+	start = cov_merged_rows(MODEL_PARETO_NBD, fname, keys, weights, nblocks);
 	nbd_check_identifiable(start);
 	out = palloc0(sizeof(FitOutcome));
 	sample = fit_data_warm_sample(start);
