@@ -202,10 +202,11 @@ ggnbd_gone_integrand(double tau, const void *arg, double *values)
 	const GgnbdGone *c = arg;
 	const GgnbdParams *g = &c->g;
 	double		u = tau - c->ref;
-	double		log_dr = ggnbd_log_d_ratio(g->b, c->q_ref, u);
+	double		grown = expm1(g->b * u);	/* e^(b u) - 1 */
+	double		ratio = 1 + c->q_ref * grown;	/* D(tau) / D(ref) */
+	double		log_dr = log1p(c->q_ref * grown);
 	double		log_ar = log1p(u / c->at_ref);
 	double		h = exp(g->b * u - (g->s + 1) * log_dr - c->rx * log_ar);
-	double		undo = exp(-log_dr);	/* D(ref) / D(tau) */
 
 	values[0] = h;
 	if (!c->with_gradient)
@@ -213,9 +214,9 @@ ggnbd_gone_integrand(double tau, const void *arg, double *values)
 	values[1] = -h * g->r * log_ar;
 	values[2] = -h * c->rx * g->alpha / (g->alpha + tau);
 	/* q(tau) = q_ref e^(b u) D(ref) / D(tau) */
-	values[3] = h * (1 + g->b * tau * (1 - (g->s + 1) * c->q_ref * exp(g->b * u) * undo));
+	values[3] = h * (1 + g->b * tau * (1 - (g->s + 1) * c->q_ref * (grown + 1) / ratio));
 	values[4] = -h * g->s * log_dr;
-	values[5] = h * (g->s - (g->s + 1) * c->beta_share_ref * undo);
+	values[5] = h * (g->s - (g->s + 1) * c->beta_share_ref / ratio);
 }
 
 /*
