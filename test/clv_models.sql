@@ -1291,6 +1291,21 @@ SELECT is((SELECT count(*) FROM dyncov_predictions
            WHERE abs(palive - clv_palive) < 1e-12 AND abs(cet - clv_cet) < 1e-12 * greatest(1, clv_cet) AND cet_apart = cet),
           600::bigint,
           'time-varying covariates: P(alive) and expected purchases at CLVTools'' estimates are its PAlive and CET for all 600 customers (1e-12)');
+-- each customer's periods latest first: the same fit and the same predictions
+CREATE TABLE dyncov_reversed AS
+SELECT id, c.starts, c.covs, t.days
+FROM (SELECT id, array_agg(cov_date ORDER BY cov_date DESC) AS starts,
+             array_agg(ARRAY[high_season, gender, channel] ORDER BY cov_date DESC) AS covs
+      FROM apparel_dyncov GROUP BY id) c
+JOIN (SELECT id, array_agg(day) AS days FROM apparel_transactions GROUP BY id) t USING (id);
+SELECT ok((SELECT pareto_nbd_fit(starts, covs, ARRAY['High.Season', 'Gender', 'Channel'], days,
+                                 date '2005-10-09', interval '7 days')::text FROM dyncov_reversed) = (SELECT m::text FROM dyncov_fit)
+          AND (SELECT count(*) FROM dyncov_predictions p JOIN dyncov_reversed r USING (id), clvtools_dyncov_model
+               WHERE probability_alive(m, r.starts, r.covs, r.days, date '2005-10-09', interval '7 days') = p.palive
+                 AND expected_purchases(m, r.starts, r.covs, r.days, date '2005-10-09', date '2010-12-20', interval '7 days')
+                     = (SELECT expected_purchases(m, c.starts, c.covs, c.days, date '2005-10-09', date '2010-12-20', interval '7 days')
+                        FROM dyncov_customers c WHERE c.id = p.id)) = 600,
+          'time-varying covariates: each customer''s periods latest first give the same fit and the same predictions');
 -- intervals: the delta method's standard error, checked against a gradient
 -- taken here from models whose estimates are moved in their text form
 -- (another step, 1e-4) and the covariance the model stores

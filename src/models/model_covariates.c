@@ -1996,33 +1996,48 @@ day_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A period's start and its place in the call's arrays, for sorting */
+typedef struct DyncovStart
+{
+	DateADT		start;
+	int			index;
+} DyncovStart;
+
+static int
+dyncov_start_cmp(const void *a, const void *b)
+{
+	const DyncovStart *x = a,
+			   *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
 /* The order of the periods by their start; ERROR for a start given twice */
 static int *
 dyncov_period_order(const char *fname, const DateADT *starts, int n)
 {
 	int		   *order = palloc(sizeof(int) * Max(n, 1));
+	DyncovStart *sorted = palloc(sizeof(DyncovStart) * Max(n, 1));
 
 	for (int i = 0; i < n; i++)
-		order[i] = i;
-	/* insertion sort: a customer's periods mostly come in order */
-	for (int i = 1; i < n; i++)
 	{
-		int			o = order[i],
-					j = i;
-
-		while (j > 0 && starts[order[j - 1]] > starts[o])
-		{
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = o;
-		if (j > 0 && starts[order[j - 1]] == starts[o])
+		sorted[i].start = starts[i];
+		sorted[i].index = i;
+	}
+	qsort(sorted, n, sizeof(DyncovStart), dyncov_start_cmp);
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0 && sorted[i - 1].start == sorted[i].start)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s: period start %s is given twice", fname,
-							DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(starts[o])))),
+							DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(sorted[i].start)))),
 					 errhint("Give each covariate period once per customer.")));
+		order[i] = sorted[i].index;
 	}
+	pfree(sorted);
 	return order;
 }
 
@@ -2259,6 +2274,46 @@ pareto_nbd_dyncov_fit_accum(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
+/*
+ * Customer b of d from its history (two head rows, then its pieces before
+ * t_x, from t_x to T and after T; width numbers a row, as dyncov_history
+ * makes them), its pieces from q on: covariates standardized by mean and
+ * sd (0 and 1 keep them as given), the dropout ones from column
+ * dropout_at of the covariates.  Returns the piece after its last.
+ */
+static int
+dyncov_add_customer(DyncovData *d, int b, const double *h, int width, int npre, int npost, int nfuture, int q,
+					const double *mean, const double *sd, int dropout_at)
+{
+	DyncovCustomer *c = &d->customers[b];
+	int			np = d->np,
+				nd = d->nd;
+
+	c->x = h[0];
+	c->t_x = h[1];
+	c->T = h[2];
+	c->npre = npre;
+	c->npost = npost;
+	c->nfuture = nfuture;
+	c->pre = q;
+	c->post = q + npre;
+	c->future = q + npre + npost;
+	for (int k = 0; k < np; k++)
+		d->purchase_sum[b * np + k] = (h[3 + k] - c->x * mean[k]) / sd[k];
+	for (int j = 0; j < npre + npost + nfuture; j++, q++)
+	{
+		const double *p = h + width * (DYNCOV_HEAD_ROWS + j);
+
+		d->piece_vector[q] = q;
+		d->piece_length[q] = p[0];
+		for (int k = 0; k < np; k++)
+			d->zp[q * np + k] = (p[3 + k] - mean[k]) / sd[k];
+		for (int k = 0; k < nd; k++)
+			d->zd[q * nd + k] = (p[3 + dropout_at + k] - mean[dropout_at + k]) / sd[dropout_at + k];
+	}
+	return q;
+}
+
 /* A customer's block of rows: where it starts, how many rows */
 typedef struct DyncovBlock
 {
@@ -2398,34 +2453,9 @@ dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
 	for (int b = 0, q = 0; b < nblocks; b++)
 	{
 		const double *h = blocks[b].rows;
-		DyncovCustomer *c = &dd->customers[b];
 
-		c->x = h[0];
-		c->t_x = h[1];
-		c->T = h[2];
-		c->npre = (int) h[width];
-		c->npost = (int) h[width + 1];
-		c->pre = q;
-		c->post = q + c->npre;
-		c->nfuture = 0;
-		c->future = q + c->npre + c->npost;
-		for (int k = 0; k < np; k++)
-			dd->purchase_sum[b * np + k] = (h[3 + k] - c->x * mean[k]) / sd[k];
-		for (int64 j = DYNCOV_HEAD_ROWS; j < blocks[b].nrows; j++, q++)
-		{
-			const double *p = h + width * j;
-
-			dd->piece_vector[q] = q;
-			dd->piece_length[q] = p[0];
-			for (int k = 0; k < np; k++)
-				dd->zp[q * np + k] = (p[3 + k] - mean[k]) / sd[k];
-			for (int k = 0; k < nd; k++)
-			{
-				int			column = s->shared ? k : np + k;
-
-				dd->zd[q * nd + k] = (p[3 + column] - mean[column]) / sd[column];
-			}
-		}
+		q = dyncov_add_customer(dd, b, h, width, (int) h[width], (int) h[width + 1], 0, q, mean, sd,
+								s->shared ? 0 : np);
 		memcpy(keys[b].v, h, sizeof(double) * 3);
 	}
 
@@ -2499,9 +2529,10 @@ dyncov_prediction_customer(FunctionCallInfo fcinfo, const CovariateModel *cm, co
 				nbuys,
 				npieces;
 	double	   *periods;
+	double		mean[2 * COVARIATE_MAX],
+				sd[2 * COVARIATE_MAX];
 	DyncovHistory h;
 	DyncovData *d = palloc0(sizeof(DyncovData));
-	DyncovCustomer *c = palloc0(sizeof(DyncovCustomer));
 
 	if (!cm->converged)
 		ereport(ERROR,
@@ -2533,35 +2564,23 @@ dyncov_prediction_customer(FunctionCallInfo fcinfo, const CovariateModel *cm, co
 				 errhint("A customer's history starts at its first purchase.")));
 
 	npieces = h.npre + h.npost + h.nfuture;
-	c->x = h.rows[0];
-	c->t_x = h.rows[1];
-	c->T = h.rows[2];
-	c->npre = h.npre;
-	c->pre = 0;
-	c->npost = h.npost;
-	c->post = h.npre;
-	c->nfuture = h.nfuture;
-	c->future = h.npre + h.npost;
 	d->np = np;
 	d->nd = nd;
 	d->nvectors = npieces;
 	d->ncustomers = 1;
-	d->customers = c;
+	d->customers = palloc0(sizeof(DyncovCustomer));
 	d->zp = palloc(sizeof(double) * Max(npieces * np, 1));
 	d->zd = palloc(sizeof(double) * Max(npieces * nd, 1));
 	d->piece_vector = palloc(sizeof(int) * Max(npieces, 1));
 	d->piece_length = palloc(sizeof(double) * Max(npieces, 1));
 	d->rate = palloc(sizeof(double) * 2 * Max(npieces, 1));
-	d->purchase_sum = h.rows + 3;
-	for (int q = 0; q < npieces; q++)
+	d->purchase_sum = palloc(sizeof(double) * Max(np, 1));
+	for (int k = 0; k < ncov; k++)
 	{
-		const double *p = h.rows + width * (DYNCOV_HEAD_ROWS + q);
-
-		d->piece_vector[q] = q;
-		d->piece_length[q] = p[0];
-		memcpy(d->zp + q * np, p + 3, sizeof(double) * np);
-		memcpy(d->zd + q * nd, p + 3 + np, sizeof(double) * nd);
+		mean[k] = 0;
+		sd[k] = 1;
 	}
+	dyncov_add_customer(d, 0, h.rows, width, h.npre, h.npost, h.nfuture, 0, mean, sd, np);
 	return d;
 }
 
