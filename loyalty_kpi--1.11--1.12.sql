@@ -70,8 +70,9 @@
  *   covariates; its model is a pareto_nbd_covariate_model of format 2
  *   (format 1 from a time-varying fit); probability_alive and
  *   expected_purchases of a customer from its covariate periods (on to a
- *   horizon) and purchase days, as CLVTools' PAlive and CET, and their
- *   _interval forms.
+ *   horizon) and purchase days, as CLVTools' PAlive and CET,
+ *   discounted_expected_transactions over that horizon as its DECT, and
+ *   their _interval forms.
  *
  * The rest is in the library: BG/NBD's and MBG/NBD's likelihood takes
  * B(a, b+x) / B(a, b) whole, so it stays exact where a and b pass 1e5
@@ -2586,6 +2587,51 @@ RETURNS @extschema@.prediction_interval
 AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_expected_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_purchases_interval(@extschema@.pareto_nbd_covariate_model, date[], double precision[], double precision[], date[], date, date, double precision, interval) IS
     'Purchases expected of a customer with this history to horizon_end, its covariates apart, with their delta-method interval at the level.';
+
+-- DERT over the horizon (CLVTools' DECT): the purchases expected to horizon_end, discounted continuously
+CREATE FUNCTION @extschema@.discounted_expected_transactions(model @extschema@.pareto_nbd_covariate_model,
+                                                             discount_rate double precision, period_starts date[],
+                                                             covariates double precision[], purchase_days date[],
+                                                             calibration_end date, horizon_end date, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.pareto_nbd_covariate_model, double precision, date[], double precision[], date[], date, date, interval) IS
+    'Purchases a customer with this history is expected to make from the calibration end to horizon_end under a Pareto/NBD with (time-varying) covariates, discounted continuously at the rate in % per time unit (CLVTools'' DECT at ln(1 + rate/100)).';
+
+CREATE FUNCTION @extschema@.discounted_expected_transactions(model @extschema@.pareto_nbd_covariate_model,
+                                                             discount_rate double precision, period_starts date[],
+                                                             purchase_covariates double precision[],
+                                                             dropout_covariates double precision[], purchase_days date[],
+                                                             calibration_end date, horizon_end date, time_unit interval)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_discounted_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions(@extschema@.pareto_nbd_covariate_model, double precision, date[], double precision[], double precision[], date[], date, date, interval) IS
+    'Discounted purchases expected of a customer with this history to horizon_end (CLVTools'' DECT), its purchase and dropout covariates apart.';
+
+CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @extschema@.pareto_nbd_covariate_model,
+                                                                      discount_rate double precision,
+                                                                      period_starts date[],
+                                                                      covariates double precision[],
+                                                                      purchase_days date[], calibration_end date,
+                                                                      horizon_end date, level double precision,
+                                                                      time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.pareto_nbd_covariate_model, double precision, date[], double precision[], date[], date, date, double precision, interval) IS
+    'Discounted purchases expected of a customer with this history to horizon_end (CLVTools'' DECT), with their delta-method interval (log scale) at the level.';
+
+CREATE FUNCTION @extschema@.discounted_expected_transactions_interval(model @extschema@.pareto_nbd_covariate_model,
+                                                                      discount_rate double precision,
+                                                                      period_starts date[],
+                                                                      purchase_covariates double precision[],
+                                                                      dropout_covariates double precision[],
+                                                                      purchase_days date[], calibration_end date,
+                                                                      horizon_end date, level double precision,
+                                                                      time_unit interval)
+RETURNS @extschema@.prediction_interval
+AS 'MODULE_PATHNAME', 'pareto_nbd_dyncov_discounted_transactions_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.discounted_expected_transactions_interval(@extschema@.pareto_nbd_covariate_model, double precision, date[], double precision[], double precision[], date[], date, date, double precision, interval) IS
+    'Discounted purchases expected of a customer with this history to horizon_end, its covariates apart, with their delta-method interval at the level.';
 
 -- The support functions are the aggregates' own: PUBLIC may not call them
 -- directly (every aggregate still works for every role; only direct

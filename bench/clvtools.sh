@@ -72,9 +72,10 @@ bench "apparel cor" "pareto_nbd_correlation (the fit, and the independent fit it
      FROM (SELECT id, count(DISTINCT day) - 1 AS x, (max(day) - min(day)) / 7.0 AS t_x, (date '2006-12-31' - min(day)) / 7.0 AS t
            FROM apparel WHERE day <= date '2006-12-31' GROUP BY id) s"
 
-# time-varying covariates: each customer's weekly periods and purchase days, the fit, two predictions each
+# time-varying covariates: each customer's weekly periods and purchase days, the fit, three predictions
+# each (CLVTools' predict() gives the same three: PAlive, CET and DECT at its default discount)
 bench "apparel dyncov" "floor: count(*) of the transactions" "$serial" "SELECT count(*) FROM apparel"
-bench "apparel dyncov" "pareto_nbd_fit with time-varying covariates and P(alive), expected purchases for every customer" "$serial" \
+bench "apparel dyncov" "pareto_nbd_fit with time-varying covariates and P(alive), expected purchases, discounted (DECT) for every customer" "$serial" \
     "WITH h AS (SELECT id, c.starts, c.covs, t.days
                FROM (SELECT id, array_agg(cov_date ORDER BY cov_date) AS starts,
                             array_agg(ARRAY[high_season, gender, channel] ORDER BY cov_date) AS covs
@@ -83,7 +84,9 @@ bench "apparel dyncov" "pareto_nbd_fit with time-varying covariates and P(alive)
           m AS (SELECT pareto_nbd_fit(starts, covs, ARRAY['High.Season', 'Gender', 'Channel'], days,
                                       date '2005-10-09', interval '7 days') AS m FROM h)
      SELECT sum(probability_alive(m, starts, covs, days, date '2005-10-09', interval '7 days')),
-            sum(expected_purchases(m, starts, covs, days, date '2005-10-09', date '2010-12-20', interval '7 days'))
+            sum(expected_purchases(m, starts, covs, days, date '2005-10-09', date '2010-12-20', interval '7 days')),
+            sum(discounted_expected_transactions(m, 100 * (exp(0.1) - 1), starts, covs, days, date '2005-10-09',
+                                                 date '2010-12-20', interval '7 days'))
      FROM h, m"
 
 if command -v Rscript >/dev/null && Rscript -e 'suppressMessages(library(CLVTools))' >/dev/null 2>&1; then
@@ -120,7 +123,7 @@ if command -v Rscript >/dev/null && Rscript -e 'suppressMessages(library(CLVTool
         }
         t <- sapply(seq_len($DYNCOV_RUNS), function(i) system.time(suppressWarnings(run()))['elapsed'])
         cat(median(t) * 1000, '\n')" 2>/dev/null | tail -1)
-    echo "apparel dyncov|CLVTools: clvdata, SetDynamicCovariates, pnbd(), predict() (PAlive, CET)|$ms" >>"$results"
+    echo "apparel dyncov|CLVTools: clvdata, SetDynamicCovariates, pnbd(), predict() (PAlive, CET, DECT)|$ms" >>"$results"
     for run in pnbd:FALSE bgnbd:FALSE pnbd:TRUE; do
         model=${run%%:*} covariates=${run##*:}
         ms=$(Rscript -e "

@@ -1266,9 +1266,11 @@ FROM (SELECT pareto_nbd_fit(starts, covs, ARRAY['High.Season', 'Gender', 'Channe
             UNION ALL VALUES (ARRAY[date '2005-01-02'], ARRAY[[1, NULL, 0]]::float8[], ARRAY[date '2005-01-02'])
             UNION ALL VALUES (ARRAY[date '2005-01-02'], ARRAY[[1, 1, 0]]::float8[], ARRAY[date '2006-01-02'])) r) x;
 -- Predictions from a history, at CLVTools' own estimates written into the
--- text form: its PAlive and CET over the holdout (to its last day,
--- 2010-12-20), the periods running on with the data's later weeks
-CREATE TABLE clvtools_dyncov_predictions (id int, period_last date, palive float8, cet float8);
+-- text form: its PAlive, CET and DECT (discounted at its default
+-- continuous 0.1 a week, our rate 100 (e^0.1 - 1) %) over the holdout (to
+-- its last day, 2010-12-20), the periods running on with the data's later
+-- weeks
+CREATE TABLE clvtools_dyncov_predictions (id int, period_last date, palive float8, cet float8, dect float8);
 \copy clvtools_dyncov_predictions FROM 'test/reference/clvtools_dyncov_predictions.csv' CSV HEADER
 CREATE TABLE clvtools_dyncov_model AS
 SELECT format('v2:pareto_nbd:purchase="High.Season","Gender","Channel";dropout="High.Season","Gender","Channel";'
@@ -1282,15 +1284,29 @@ SELECT format('v2:pareto_nbd:purchase="High.Season","Gender","Channel";dropout="
               (SELECT value FROM clvtools_dyncov WHERE what = 'clvtools' AND term = 'log_likelihood')
              )::pareto_nbd_covariate_model AS m;
 CREATE TABLE dyncov_predictions AS
-SELECT p.id, p.palive AS clv_palive, p.cet AS clv_cet,
+SELECT p.id, p.palive AS clv_palive, p.cet AS clv_cet, p.dect AS clv_dect,
        probability_alive(m, c.starts, c.covs, c.days, date '2005-10-09', interval '7 days') AS palive,
        expected_purchases(m, c.starts, c.covs, c.days, date '2005-10-09', p.period_last, interval '7 days') AS cet,
-       expected_purchases(m, c.starts, c.covs, c.covs, c.days, date '2005-10-09', p.period_last, interval '7 days') AS cet_apart
+       expected_purchases(m, c.starts, c.covs, c.covs, c.days, date '2005-10-09', p.period_last, interval '7 days') AS cet_apart,
+       discounted_expected_transactions(m, 100 * (exp(0.1) - 1), c.starts, c.covs, c.days, date '2005-10-09', p.period_last,
+                                        interval '7 days') AS dect,
+       discounted_expected_transactions(m, 100 * (exp(0.1) - 1), c.starts, c.covs, c.covs, c.days, date '2005-10-09',
+                                        p.period_last, interval '7 days') AS dect_apart
 FROM clvtools_dyncov_predictions p JOIN dyncov_customers c USING (id), clvtools_dyncov_model;
 SELECT is((SELECT count(*) FROM dyncov_predictions
            WHERE abs(palive - clv_palive) < 1e-12 AND abs(cet - clv_cet) < 1e-12 * greatest(1, clv_cet) AND cet_apart = cet),
           600::bigint,
           'time-varying covariates: P(alive) and expected purchases at CLVTools'' estimates are its PAlive and CET for all 600 customers (1e-12)');
+SELECT is((SELECT count(*) FROM dyncov_predictions WHERE abs(dect / clv_dect - 1) < 1e-12 AND dect_apart = dect AND dect < cet),
+          600::bigint,
+          'time-varying covariates: the discounted purchases at CLVTools'' estimates are its DECT for all 600 customers (1e-12 relative), below the undiscounted');
+-- undiscounted in the limit: a rate of 1e-9 % a week moves the purchases by about rate x weeks ahead
+SELECT ok(max(abs(discounted_expected_transactions(m, 1e-9, c.starts, c.covs, c.days, date '2005-10-09', date '2010-12-20',
+                                                   interval '7 days')
+                  / expected_purchases(m, c.starts, c.covs, c.days, date '2005-10-09', date '2010-12-20', interval '7 days') - 1))
+          BETWEEN 1e-10 AND 1e-8,
+          'time-varying covariates: discounted at 1e-9 % a week, the purchases to the horizon are the undiscounted ones but for the discount (1e-10 to 1e-8)')
+FROM dyncov_customers c, clvtools_dyncov_model;
 -- each customer's periods latest first: the same fit and the same predictions
 CREATE TABLE dyncov_reversed AS
 SELECT id, c.starts, c.covs, t.days
@@ -1341,6 +1357,21 @@ FROM dyncov_customers c, dyncov_fit,
      LATERAL expected_purchases_interval(m, c.starts, c.covs, c.covs, c.days, date '2005-10-09', date '2006-10-08', 0.9,
                                          interval '7 days') i
 WHERE c.id = 1;
+SELECT ok(i.lower < i.estimate AND i.estimate < i.upper AND i.standard_error > 0
+          AND i.estimate = discounted_expected_transactions(m, 1, c.starts, c.covs, c.days, date '2005-10-09', date '2006-10-08',
+                                                            interval '7 days')
+          AND i::text = discounted_expected_transactions_interval(m, 1, c.starts, c.covs, c.covs, c.days, date '2005-10-09',
+                                                                   date '2006-10-08', 0.9, interval '7 days')::text,
+          'time-varying covariates: the discounted purchases'' interval holds its estimate, the same from the two-array form')
+FROM dyncov_customers c, dyncov_fit,
+     LATERAL discounted_expected_transactions_interval(m, 1, c.starts, c.covs, c.days, date '2005-10-09', date '2006-10-08', 0.9,
+                                                       interval '7 days') i
+WHERE c.id = 1;
+SELECT throws_ok($$SELECT discounted_expected_transactions(m, 0, ARRAY[date '2005-01-02'], ARRAY[[1, 0, 0]]::float8[],
+                                                           ARRAY[date '2005-01-03'], date '2005-10-09', date '2006-10-08', '7 days')
+                   FROM clvtools_dyncov_model$$,
+                 '22003', 'discounted_expected_transactions: invalid discount rate 0',
+                 'time-varying covariates: a discount rate of 0 is refused (the undiscounted purchases are expected_purchases)');
 SELECT throws_ok($$SELECT expected_purchases(m, ARRAY[date '2005-01-02'], ARRAY[[1, 0, 0]]::float8[], ARRAY[date '2005-01-03'],
                                              date '2005-10-09', date '2005-10-01', '7 days') FROM clvtools_dyncov_model$$,
                  '22023', 'expected_purchases: the horizon ends before the calibration end',

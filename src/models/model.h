@@ -617,10 +617,12 @@ typedef struct DyncovData
 extern double pnbd_dyncov_loglik(FitData *d, const double *theta, double *grad);
 /*
  * The first customer's P(alive at T) (into alive) and the purchases it is
- * expected to make over its pieces after T; ERROR naming fname where its
- * series is out of reach
+ * expected to make over its pieces after T, discounted continuously at
+ * delta (0: not discounted); ERROR naming fname where its series is out of
+ * reach
  */
-extern double pnbd_dyncov_expected(DyncovData *d, const double *theta, const char *fname, double *alive);
+extern double pnbd_dyncov_expected(DyncovData *d, const double *theta, double delta, const char *fname,
+								   double *alive);
 
 /* ggompertz_nbd.c: the BG/NBD family's rows too; a new customer is x = t_x = T = 0 */
 extern double ggnbd_loglik(FitData *d, const double *theta, double *grad);

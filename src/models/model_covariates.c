@@ -2498,16 +2498,18 @@ dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
  * customer's history: probability_alive(model, period_starts, covariates,
  * purchase_days, calibration_end, time_unit) and expected_purchases(model,
  * period_starts, covariates, purchase_days, calibration_end, horizon_end,
- * time_unit), each also with purchase and dropout covariates apart
- * (after covariates, the dropout covariates), and their _interval forms
- * with the level before the time unit.  The periods run on past the end
- * to the horizon (their covariates are the future's).
+ * time_unit), discounted_expected_transactions(model, discount_rate, and
+ * expected_purchases' arguments), each also with purchase and dropout
+ * covariates apart (after covariates, the dropout covariates), and their
+ * _interval forms with the level before the time unit.  The periods run
+ * on past the end to the horizon (their covariates are the future's).
  */
 typedef struct DyncovCall
 {
 	bool		horizon_given;	/* expected_purchases: a horizon after the end */
 	bool		interval;		/* an _interval form: the level before the time unit */
 	bool		apart;			/* purchase and dropout covariates apart */
+	bool		discounted;		/* discounted_expected_transactions: the rate before the history */
 } DyncovCall;
 
 /* The customer of a prediction call, arranged as a fit of one customer on the covariates' own scale */
@@ -2519,7 +2521,8 @@ dyncov_prediction_customer(FunctionCallInfo fcinfo, const CovariateModel *cm, co
 				nd = cm->ndropout,
 				ncov = np + nd,
 				width = 3 + ncov;
-	int			buys_arg = call->apart ? 4 : 3;
+	int			first = call->discounted ? 2 : 1,	/* the period starts */
+				buys_arg = first + (call->apart ? 3 : 2);
 	DateADT		end = PG_GETARG_DATEADT(buys_arg + 1),
 				horizon = call->horizon_given ? PG_GETARG_DATEADT(buys_arg + 2) : end;
 	double		unit = lk_interval_days(fname, PG_GETARG_INTERVAL_P(PG_NARGS() - 1));
@@ -2547,11 +2550,12 @@ dyncov_prediction_customer(FunctionCallInfo fcinfo, const CovariateModel *cm, co
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: the horizon ends before the calibration end", fname),
 				 errhint("Purchases are expected from the calibration end to a later horizon end.")));
-	starts = dyncov_days(fname, PG_GETARG_ARRAYTYPE_P(1), "period starts", &nperiods);
+	starts = dyncov_days(fname, PG_GETARG_ARRAYTYPE_P(first), "period starts", &nperiods);
 	buys = dyncov_days(fname, PG_GETARG_ARRAYTYPE_P(buys_arg), "purchase days", &nbuys);
 	periods = palloc(sizeof(double) * Max(nperiods * ncov, 1));
-	if (!dyncov_values(fname, PG_GETARG_ARRAYTYPE_P(2), nperiods, np, call->apart ? "purchase " : "", periods, ncov) ||
-		!dyncov_values(fname, PG_GETARG_ARRAYTYPE_P(call->apart ? 3 : 2), nperiods, nd,
+	if (!dyncov_values(fname, PG_GETARG_ARRAYTYPE_P(first + 1), nperiods, np, call->apart ? "purchase " : "", periods,
+					   ncov) ||
+		!dyncov_values(fname, PG_GETARG_ARRAYTYPE_P(call->apart ? first + 2 : first + 1), nperiods, nd,
 					   call->apart ? "dropout " : "", periods + np, ncov))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -2584,18 +2588,26 @@ dyncov_prediction_customer(FunctionCallInfo fcinfo, const CovariateModel *cm, co
 	return d;
 }
 
-/* The prediction at theta: P(alive), or the purchases expected to the horizon */
+/* What a prediction from a history gives */
+typedef enum DyncovWhat
+{
+	DYNCOV_ALIVE,				/* P(alive) at the calibration end */
+	DYNCOV_PURCHASES,			/* the purchases expected to the horizon */
+	DYNCOV_DISCOUNTED			/* the same discounted continuously (CLVTools' DECT) */
+} DyncovWhat;
+
+/* The prediction at theta */
 static double
-dyncov_predict(DyncovData *d, const double *theta, const char *fname, bool purchases)
+dyncov_predict(DyncovData *d, const double *theta, const char *fname, DyncovWhat what, double delta)
 {
 	double		alive;
-	double		expected = pnbd_dyncov_expected(d, theta, fname, &alive);
+	double		expected = pnbd_dyncov_expected(d, theta, delta, fname, &alive);
 
-	return purchases ? expected : alive;
+	return what == DYNCOV_ALIVE ? alive : expected;
 }
 
 static Datum
-dyncov_prediction(FunctionCallInfo fcinfo, const char *fname, bool purchases, bool interval)
+dyncov_prediction(FunctionCallInfo fcinfo, const char *fname, DyncovWhat what, bool interval)
 {
 	const CovariateModel *cm = cov_model_arg(fcinfo, 0);
 	int			n = COV_NPARAMS(cm);
@@ -2603,20 +2615,31 @@ dyncov_prediction(FunctionCallInfo fcinfo, const char *fname, bool purchases, bo
 	DyncovData *d;
 	double		theta[FIT_MAX_PARAMS],
 				g[FIT_MAX_PARAMS],
+				delta = 0,
 				estimate,
 				level = 0,
 				variance = 0;
 
-	call.horizon_given = purchases;
+	call.horizon_given = what != DYNCOV_ALIVE;
 	call.interval = interval;
-	call.apart = PG_NARGS() - (interval ? 1 : 0) == (purchases ? 8 : 7);
+	call.discounted = what == DYNCOV_DISCOUNTED;
+	call.apart = PG_NARGS() - (interval ? 1 : 0) - (call.discounted ? 1 : 0) == (call.horizon_given ? 8 : 7);
 	if (interval)
 		level = model_level_arg_at(fcinfo, PG_NARGS() - 2, fname);
+	if (call.discounted)
+	{
+		double		rate = PG_GETARG_FLOAT8(1);
+
+		if (!(rate > 0 && isfinite(rate)))
+			lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", rate,
+							  "The discount rate is a percentage per time unit, above 0.");
+		delta = log1p(rate / 100);
+	}
 	d = dyncov_prediction_customer(fcinfo, cm, fname, &call);
 	/* the fit's parameters: log base parameters, then the coefficients */
 	for (int j = 0; j < n; j++)
 		theta[j] = j < COV_NBASE(cm) ? log(COV_ESTIMATE(cm)[j]) : COV_ESTIMATE(cm)[j];
-	estimate = dyncov_predict(d, theta, fname, purchases);
+	estimate = dyncov_predict(d, theta, fname, what, delta);
 	if (!interval)
 		PG_RETURN_FLOAT8(estimate);
 
@@ -2627,9 +2650,9 @@ dyncov_prediction(FunctionCallInfo fcinfo, const char *fname, bool purchases, bo
 					down;
 
 		theta[j] += MODEL_DELTA_STEP;
-		up = dyncov_predict(d, theta, fname, purchases);
+		up = dyncov_predict(d, theta, fname, what, delta);
 		theta[j] -= 2 * MODEL_DELTA_STEP;
-		down = dyncov_predict(d, theta, fname, purchases);
+		down = dyncov_predict(d, theta, fname, what, delta);
 		theta[j] += MODEL_DELTA_STEP;
 		g[j] = (up - down) / (2 * MODEL_DELTA_STEP);
 	}
@@ -2637,35 +2660,49 @@ dyncov_prediction(FunctionCallInfo fcinfo, const char *fname, bool purchases, bo
 		for (int b = 0; b < n; b++)
 			variance += g[a] * COV_COVARIANCE(cm)[a * n + b] * g[b];
 	return model_interval_result(fcinfo, estimate, sqrt(Max(variance, 0)), level,
-								 purchases ? INTERVAL_POSITIVE : INTERVAL_PROBABILITY);
+								 what == DYNCOV_ALIVE ? INTERVAL_PROBABILITY : INTERVAL_POSITIVE);
 }
 
 PG_FUNCTION_INFO_V1(pareto_nbd_dyncov_probability_alive);
 Datum
 pareto_nbd_dyncov_probability_alive(PG_FUNCTION_ARGS)
 {
-	return dyncov_prediction(fcinfo, "probability_alive", false, false);
+	return dyncov_prediction(fcinfo, "probability_alive", DYNCOV_ALIVE, false);
 }
 
 PG_FUNCTION_INFO_V1(pareto_nbd_dyncov_expected_purchases);
 Datum
 pareto_nbd_dyncov_expected_purchases(PG_FUNCTION_ARGS)
 {
-	return dyncov_prediction(fcinfo, "expected_purchases", true, false);
+	return dyncov_prediction(fcinfo, "expected_purchases", DYNCOV_PURCHASES, false);
+}
+
+PG_FUNCTION_INFO_V1(pareto_nbd_dyncov_discounted_transactions);
+Datum
+pareto_nbd_dyncov_discounted_transactions(PG_FUNCTION_ARGS)
+{
+	return dyncov_prediction(fcinfo, "discounted_expected_transactions", DYNCOV_DISCOUNTED, false);
 }
 
 PG_FUNCTION_INFO_V1(pareto_nbd_dyncov_probability_alive_interval);
 Datum
 pareto_nbd_dyncov_probability_alive_interval(PG_FUNCTION_ARGS)
 {
-	return dyncov_prediction(fcinfo, "probability_alive_interval", false, true);
+	return dyncov_prediction(fcinfo, "probability_alive_interval", DYNCOV_ALIVE, true);
 }
 
 PG_FUNCTION_INFO_V1(pareto_nbd_dyncov_expected_purchases_interval);
 Datum
 pareto_nbd_dyncov_expected_purchases_interval(PG_FUNCTION_ARGS)
 {
-	return dyncov_prediction(fcinfo, "expected_purchases_interval", true, true);
+	return dyncov_prediction(fcinfo, "expected_purchases_interval", DYNCOV_PURCHASES, true);
+}
+
+PG_FUNCTION_INFO_V1(pareto_nbd_dyncov_discounted_transactions_interval);
+Datum
+pareto_nbd_dyncov_discounted_transactions_interval(PG_FUNCTION_ARGS)
+{
+	return dyncov_prediction(fcinfo, "discounted_expected_transactions_interval", DYNCOV_DISCOUNTED, true);
 }
 
 /* The models' final function: the state says which */

@@ -1720,18 +1720,43 @@ pnbd_dyncov_loglik(FitData *fit, const double *theta, double *grad)
 	return ll;
 }
 
+/* Where a discounted piece's quadrature stops: far below the predictions' promise (model.h) */
+#define PNBD_DISCOUNT_TOLERANCE 1e-12
+
+/* The survival within a piece, discounted: e^(-delta w) (1 + slope w)^-s */
+typedef struct PnbdDiscountedPiece
+{
+	double		delta,
+				s,
+				slope;
+} PnbdDiscountedPiece;
+
+static void
+pnbd_discounted_piece_integrand(double w, const void *arg, double *values)
+{
+	const PnbdDiscountedPiece *c = arg;
+
+	values[0] = exp(-c->delta * w - c->s * log1p(c->slope * w));
+}
+
 /*
  * The first customer's P(alive at T) and purchases expected over its
- * pieces after T: given alive at T, lambda ~ Gamma(r+x, alpha+A(T)) and mu
- * ~ Gamma(s, beta+D(T)), so
- *	 E = P(alive) (r+x)/(alpha+A(T)) int_T^{T+t} a(u) ((beta+D(T))/(beta+D(u)))^s du,
- * over a piece of constant a and d starting where D is D0:
- *	 a/d (beta+D(T))^s (beta+D0)^(1-s) g,  g = (1 - (1 + d h/(beta+D0))^(1-s)) / (s-1)
- * (pnbd_growth, which takes s = 1 too).  ERROR naming fname where the
- * series cannot be summed.
+ * pieces after T, discounted continuously at delta (0: not discounted):
+ * given alive at T, lambda ~ Gamma(r+x, alpha+A(T)) and mu ~ Gamma(s,
+ * beta+D(T)), so
+ *	 E = P(alive) (r+x)/(alpha+A(T)) int_T^{T+t} e^(-delta (u-T)) a(u) ((beta+D(T))/(beta+D(u)))^s du.
+ * Over a piece of constant a and d starting at T + u0 where D is D0, with
+ * c = beta + D0, the piece is
+ *	 a e^(-delta u0) ((beta+D(T))/c)^s int_0^h e^(-delta w) (1 + d w/c)^-s dw:
+ * undiscounted, a/d (beta+D(T))^s c^(1-s) g, g = (1 - (1 + d h/c)^(1-s))
+ * / (s-1) (pnbd_growth, which takes s = 1 too); discounted, the integral
+ * of a smooth falling function by quadrature (its closed form is a
+ * difference of two incomplete gammas that cancel over a short piece).
+ * CLVTools' DECT is the discounted sum.  ERROR naming fname where the
+ * series or the quadrature cannot be done.
  */
 double
-pnbd_dyncov_expected(DyncovData *d, const double *theta, const char *fname, double *alive)
+pnbd_dyncov_expected(DyncovData *d, const double *theta, double delta, const char *fname, double *alive)
 {
 	const DyncovCustomer *c = &d->customers[0];
 	double		r = exp(theta[0]),
@@ -1742,6 +1767,7 @@ pnbd_dyncov_expected(DyncovData *d, const double *theta, const char *fname, doub
 			   *steps_o = palloc0(sizeof(PnbdSteps));
 	DyncovAt	at;
 	double		big_d,
+				ahead = 0,
 				sum = 0;
 
 	pnbd_dyncov_rates(d, theta);
@@ -1756,13 +1782,28 @@ pnbd_dyncov_expected(DyncovData *d, const double *theta, const char *fname, doub
 		int			v = d->piece_vector[q];
 		double		av = d->rate[v],
 					dv = d->rate[d->nvectors + v],
-					h = d->piece_length[q],
-					g,
-					dg_dc;
+					h = d->piece_length[q];
 
-		pnbd_growth(s - 1, log1p(dv * h / (beta + big_d)), &g, &dg_dc);
-		sum += av / dv * exp(s * log(beta + at.big_d) + (1 - s) * log(beta + big_d)) * g;
+		if (delta > 0)
+		{
+			PnbdDiscountedPiece piece = {delta, s, dv / (beta + big_d)};
+			double		integral;
+
+			if (!quad_integrate_around(pnbd_discounted_piece_integrand, &piece, 1, 0, h, 0, h,
+									   PNBD_DISCOUNT_TOLERANCE, &integral))
+				pnbd_out_of_reach(fname);
+			sum += av * exp(-delta * ahead + s * (log(beta + at.big_d) - log(beta + big_d))) * integral;
+		}
+		else
+		{
+			double		g,
+						dg_dc;
+
+			pnbd_growth(s - 1, log1p(dv * h / (beta + big_d)), &g, &dg_dc);
+			sum += av / dv * exp(s * log(beta + at.big_d) + (1 - s) * log(beta + big_d)) * g;
+		}
 		big_d += dv * h;
+		ahead += h;
 	}
 	return *alive * (r + c->x) / (alpha + at.big_a) * sum;
 }

@@ -8,8 +8,9 @@
 #     below, copied from pareto_nbd_fit's output), so the suite can check
 #     that both evaluate one likelihood and that ours is the higher point
 #     of it;
-# and to clvtools_dyncov_predictions.csv, per customer, CLVTools' PAlive and
-# CET over its holdout (to the last transaction day) at its own estimates.
+# and to clvtools_dyncov_predictions.csv, per customer, CLVTools' PAlive,
+# CET and DECT (discounted at its default continuous rate, 0.1 a week)
+# over its holdout (to the last transaction day) at its own estimates.
 # CLVTools builds as clvtools_reference.R says. Rerun only to change the file:
 #   R_LIBS=<library> Rscript test/reference/clvtools_dyncov.R
 Sys.setenv(TZ = "UTC")
@@ -63,9 +64,10 @@ write.csv(rows, file.path(here, "clvtools_dyncov.csv"), row.names = FALSE, quote
 print(rows)
 
 # predictions over the holdout at CLVTools' own estimates (predict.spending
-# off: the Gamma-Gamma fit is not what is compared)
-pred <- predict(fitted, predict.spending = FALSE, verbose = FALSE)
+# off: the Gamma-Gamma fit is not what is compared), DECT at its default
+# continuous discount rate, said here
+pred <- predict(fitted, predict.spending = FALSE, continuous.discount.factor = 0.1, verbose = FALSE)
 out <- data.frame(id = pred$Id, period_last = as.character(pred$period.last),
-                  palive = num(pred$PAlive), cet = num(pred$CET))
+                  palive = num(pred$PAlive), cet = num(pred$CET), dect = num(pred$DECT))
 write.csv(out, file.path(here, "clvtools_dyncov_predictions.csv"), row.names = FALSE, quote = FALSE)
 print(head(out))
