@@ -1690,25 +1690,34 @@ cov_merged_rows(ModelKind kind, const char *fname, const FitKey *all_keys, const
 }
 
 /*
- * Maximizes a covariate fit from theta (the fit without covariates, all
- * coefficients 0); where the data leave that start on a ridge (a
- * parameter running off with its partner, no interior maximum without
- * covariates), the covariates may still find one: tries again from all
- * base parameters 1, as CLVTools starts, and keeps the higher.  theta is
- * left at the maximum; returns its outcome (out, or another).
+ * Maximizes the covariate fit d.  The start is the maximum without
+ * covariates of the warm start's sample of base (of all its rows when they
+ * are few), which d's own sample then refines (the full rows' maximum
+ * would be walked past), with every coefficient 0 (theta comes zeroed).
+ * Where the data leave that start on a ridge (a parameter running off with
+ * its partner, no interior maximum without covariates), the covariates may
+ * still find one: tries again from all base parameters 1, as CLVTools
+ * starts, and keeps the higher.  theta is left at the maximum; returns its
+ * outcome, the evaluations of both fits in *evaluations.
  */
 static FitOutcome *
-cov_maximum(FitData *d, double *theta, FitOutcome *out)
+cov_maximum(FitData *base, FitData *d, double *theta, int32 *evaluations)
 {
 	double		again[FIT_MAX_PARAMS] = {0};
-	FitOutcome *other;
+	FitOutcome *out = palloc0(sizeof(FitOutcome)),
+			   *other;
+	FitData    *start = fit_data_warm_sample(base);
 
+	fit_maximum(start, theta, out);
+	out->want_covariance = true;
 	fit_maximum(d, theta, out);
+	*evaluations = start->evaluations + d->evaluations;
 	if (out->converged)
 		return out;
 	other = palloc0(sizeof(FitOutcome));
 	other->want_covariance = true;
 	fit_maximum(d, again, other);
+	*evaluations = start->evaluations + d->evaluations;
 	elog(DEBUG1, "%s: from the fit without covariates %.10f, from parameters 1 %.10f", d->fname,
 		 out->log_likelihood, other->log_likelihood);
 	if (!(other->log_likelihood > out->log_likelihood))
@@ -1740,7 +1749,6 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	int			nall = 0;
 	CovFit	   *c;
 	FitData    *merged,
-			   *start,
 			   *d;
 	double		theta[FIT_MAX_PARAMS] = {0};
 	FitOutcome *out;
@@ -1878,16 +1886,6 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	INSTR_TIME_SUBTRACT(elapsed, started);
 	elog(DEBUG1, "%s: " INT64_FORMAT " customers in %d profiles, sorted and arranged in %.3f ms", fname, s->n,
 		 c->nprofiles, INSTR_TIME_GET_MILLISEC(elapsed));
-	/*
-	 * The start: the maximum without covariates of the warm start's sample
-	 * (of all the rows when they are few), which the covariate fit's own
-	 * sample then refines; the full rows' maximum would be walked past
-	 */
-	out = palloc0(sizeof(FitOutcome));
-	start = fit_data_warm_sample(merged);
-	fit_maximum(start, theta, out);
-	out->want_covariance = true;
-
 	d = palloc0(sizeof(FitData));
 	d->kind = kind;
 	d->fname = fname;
@@ -1898,11 +1896,9 @@ cov_fit_final(FunctionCallInfo fcinfo)
 	d->n = nall;
 	d->total_weight = merged->total_weight;
 	d->arranged = c;
-	/* from the fit without covariates: all coefficients 0 (theta's rest is zero) */
-	out = cov_maximum(d, theta, out);
+	out = cov_maximum(merged, d, theta, &m->iterations);
 
 	cov_model_finish(m, links, s->shared, nfit, c->param_of, c->scale_of, mean, sd, theta, out);
-	m->iterations = start->evaluations + d->evaluations;
 	m->customers = d->total_weight;
 	m->skipped = (double) s->skipped;
 	/* the likelihood itself: the penalty's maximum is not the likelihood's */
@@ -2362,7 +2358,6 @@ dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
 	FitKey	   *keys;
 	double	   *weights;
 	FitData    *start,
-			   *sample,
 			   *d;
 	FitOutcome *out;
 	CovariateModel *m;
@@ -2464,10 +2459,6 @@ dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
 		weights[b] = 1;
 	start = cov_merged_rows(MODEL_PARETO_NBD, fname, keys, weights, nblocks);
 	nbd_check_identifiable(start);
-	out = palloc0(sizeof(FitOutcome));
-	sample = fit_data_warm_sample(start);
-	fit_maximum(sample, theta, out);
-	out->want_covariance = true;
 
 	d = palloc0(sizeof(FitData));
 	d->kind = MODEL_PARETO_NBD;
@@ -2477,7 +2468,7 @@ dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
 	d->n = nblocks;
 	d->total_weight = nblocks;
 	d->arranged = dd;
-	out = cov_maximum(d, theta, out);
+	out = cov_maximum(start, d, theta, &m->iterations);
 
 	for (int k = 0; k < np + nd; k++)
 	{
@@ -2485,7 +2476,6 @@ dyncov_fit_final(FunctionCallInfo fcinfo, CovFitState *s)
 		scale_of[k] = 1;
 	}
 	cov_model_finish(m, links, s->shared, n, param_of, scale_of, mean, sd, theta, out);
-	m->iterations = sample->evaluations + d->evaluations;
 	m->customers = nblocks;
 	m->skipped = (double) s->skipped;
 	m->log_likelihood = out->log_likelihood;
