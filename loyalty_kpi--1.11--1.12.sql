@@ -94,7 +94,7 @@
  * btyd_summary turns a timestamptz observation end into its calendar day
  * once per distinct end in a query, not once a row; the GGompertz/NBD
  * likelihood's integrand makes three transcendental calls a node where it
- * made six (fits unchanged to the last bit).
+ * made six (fits the same to 1e-16 of their log-likelihood).
  */
 
 \echo Use "ALTER EXTENSION loyalty_kpi UPDATE TO '1.12'" to load this file. \quit
