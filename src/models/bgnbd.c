@@ -888,10 +888,7 @@ nbd_discounted_args(FunctionCallInfo fcinfo, int nargs_without_unit, const char 
 		elog(ERROR, "not a Pareto/NBD or GGompertz/NBD model");
 	model_require_converged(*m, fname);
 	model_check_time_unit(fcinfo, nargs_without_unit, *m, fname);
-	if (!(rate > 0 && isfinite(rate)))
-		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", rate,
-						  "The discount rate is a percentage per time unit, above 0.");
-	c->t = log1p(rate / 100);
+	c->t = model_continuous_discount(fname, rate);
 	c->x = PG_GETARG_FLOAT8(2);
 	c->t_x = PG_GETARG_FLOAT8(3);
 	c->T = PG_GETARG_FLOAT8(4);

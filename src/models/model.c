@@ -317,6 +317,15 @@ model_arg(FunctionCallInfo fcinfo, int argno, ModelKind kind)
 	return checked;
 }
 
+double
+model_continuous_discount(const char *fname, double rate)
+{
+	if (!(rate > 0 && isfinite(rate)))
+		lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", rate,
+						  "The discount rate is a percentage per time unit, above 0.");
+	return log1p(rate / 100);
+}
+
 /* Predictions from a model whose fit did not converge would be numbers presented as right */
 void
 model_require_converged(const Model *m, const char *fname)

@@ -182,6 +182,11 @@ extern char *model_interval_text(const Interval *unit);
 extern const Model *model_arg(FunctionCallInfo fcinfo, int argno, ModelKind kind);
 /* ERROR 22023 for a model whose fit did not converge */
 extern void model_require_converged(const Model *m, const char *fname);
+/*
+ * DERT's continuous rate a time unit, ln(1 + rate/100), of a discount rate
+ * in % a time unit; ERROR 22003 unless it is above 0 and finite
+ */
+extern double model_continuous_discount(const char *fname, double rate);
 /* ERROR 22023 when the caller's time unit (argument nargs_without, if given) is not the model's */
 extern void model_check_time_unit(FunctionCallInfo fcinfo, int nargs_without, const Model *m,
 								  const char *fname);

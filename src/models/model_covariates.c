@@ -1711,19 +1711,21 @@ cov_maximum(FitData *base, FitData *d, double *theta, int32 *evaluations)
 	fit_maximum(start, theta, out);
 	out->want_covariance = true;
 	fit_maximum(d, theta, out);
+	if (!out->converged)
+	{
+		other = palloc0(sizeof(FitOutcome));
+		other->want_covariance = true;
+		fit_maximum(d, again, other);
+		elog(DEBUG1, "%s: from the fit without covariates %.10f, from parameters 1 %.10f", d->fname,
+			 out->log_likelihood, other->log_likelihood);
+		if (other->log_likelihood > out->log_likelihood)
+		{
+			memcpy(theta, again, sizeof(double) * d->nparams);
+			out = other;
+		}
+	}
 	*evaluations = start->evaluations + d->evaluations;
-	if (out->converged)
-		return out;
-	other = palloc0(sizeof(FitOutcome));
-	other->want_covariance = true;
-	fit_maximum(d, again, other);
-	*evaluations = start->evaluations + d->evaluations;
-	elog(DEBUG1, "%s: from the fit without covariates %.10f, from parameters 1 %.10f", d->fname,
-		 out->log_likelihood, other->log_likelihood);
-	if (!(other->log_likelihood > out->log_likelihood))
-		return out;
-	memcpy(theta, again, sizeof(double) * d->nparams);
-	return other;
+	return out;
 }
 
 static Datum
@@ -2617,14 +2619,7 @@ dyncov_prediction(FunctionCallInfo fcinfo, const char *fname, DyncovWhat what, b
 	if (interval)
 		level = model_level_arg_at(fcinfo, PG_NARGS() - 2, fname);
 	if (call.discounted)
-	{
-		double		rate = PG_GETARG_FLOAT8(1);
-
-		if (!(rate > 0 && isfinite(rate)))
-			lk_invalid_number(fname, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "discount rate", rate,
-							  "The discount rate is a percentage per time unit, above 0.");
-		delta = log1p(rate / 100);
-	}
+		delta = model_continuous_discount(fname, PG_GETARG_FLOAT8(1));
 	d = dyncov_prediction_customer(fcinfo, cm, fname, &call);
 	/* the fit's parameters: log base parameters, then the coefficients */
 	for (int j = 0; j < n; j++)
